@@ -1,0 +1,264 @@
+"""Canonical tables: the contract between readers, the library and the analysis.
+
+Every reader turns a file into an :class:`ImportBundle` whose ``tables`` hold
+pandas DataFrames with exactly the columns below (a reader may leave a column
+all-missing, never drop or rename it). The library stores them; the analysis
+reads them back in the same shape.
+
+Conventions (see ``../shared/guide/DESIGN.md``):
+
+* names carry the unit (``duration_s``, ``heart_rate_bpm``);
+* ``*_utc`` and ``t_utc`` columns are tz-aware UTC ``datetime64``;
+* ``night`` and ``date`` columns are local calendar dates (``datetime.date``
+  objects in an ``object`` column, or ISO strings ``YYYY-MM-DD`` in SQLite);
+  a night belongs to the local date on which it *ends*;
+* missing is ``NaN``/``None``, never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Column kinds: "str", "float", "int", "utc", "date", "bool".
+TABLES: dict[str, dict[str, str]] = {
+    "athletes": {
+        "athlete_id": "str",
+        "display_name": "str",
+        "sex": "str",  # "f", "m" or "unspecified"
+        "hr_rest_bpm": "float",
+        "hr_max_bpm": "float",
+        "lthr_bpm": "float",
+        "ftp_w": "float",
+        "timezone": "str",  # IANA name, e.g. "Europe/Berlin"
+        "sleep_need_h": "float",
+    },
+    "activities": {
+        "activity_id": "str",  # "<source sha256[:16]>-<session index>"
+        "athlete_id": "str",
+        "source_sha256": "str",
+        "source_format": "str",
+        "sport": "str",
+        "sub_sport": "str",
+        "start_utc": "utc",
+        "duration_s": "float",  # elapsed
+        "moving_s": "float",  # timer / moving time
+        "distance_m": "float",
+        "avg_heart_rate_bpm": "float",
+        "max_heart_rate_bpm": "float",
+        "avg_power_w": "float",
+        "avg_speed_mps": "float",
+        "avg_cadence_rpm": "float",
+        "avg_temperature_c": "float",
+        "total_ascent_m": "float",
+        "energy_kcal": "float",
+        "utc_offset_s": "float",  # local wall clock minus UTC, from the device
+        "device": "str",
+        "rpe": "float",  # session RPE 0-10 when logged
+    },
+    "samples": {
+        "activity_id": "str",
+        "t_utc": "utc",
+        "heart_rate_bpm": "float",
+        "power_w": "float",
+        "speed_mps": "float",
+        "cadence_rpm": "float",
+        "altitude_m": "float",
+        "distance_m": "float",
+        "temperature_c": "float",
+        "latitude_deg": "float",
+        "longitude_deg": "float",
+    },
+    "laps": {
+        "activity_id": "str",
+        "lap_index": "int",
+        "start_utc": "utc",
+        "duration_s": "float",
+        "moving_s": "float",
+        "distance_m": "float",
+        "avg_heart_rate_bpm": "float",
+        "max_heart_rate_bpm": "float",
+        "avg_power_w": "float",
+        "avg_speed_mps": "float",
+    },
+    "rr_intervals": {
+        "activity_id": "str",  # None for overnight recordings
+        "athlete_id": "str",
+        "t_utc": "utc",
+        "rr_s": "float",
+    },
+    "sleep": {
+        "athlete_id": "str",
+        "night": "date",  # local wake-up date
+        "start_utc": "utc",
+        "end_utc": "utc",
+        "asleep_min": "float",
+        "in_bed_min": "float",
+        "deep_min": "float",
+        "light_min": "float",
+        "rem_min": "float",
+        "awake_min": "float",
+        "awakenings": "float",
+        "efficiency_pct": "float",
+        "score": "float",  # vendor sleep score 0-100 when present
+        "source": "str",
+    },
+    "sleep_stages": {
+        "athlete_id": "str",
+        "night": "date",
+        "start_utc": "utc",
+        "end_utc": "utc",
+        "stage": "str",  # awake, light, deep, rem, unmeasurable
+        "source": "str",
+    },
+    "wellness": {
+        "athlete_id": "str",
+        "date": "date",  # local calendar date
+        "resting_hr_bpm": "float",
+        "hrv_rmssd_ms": "float",
+        "stress_avg": "float",  # 0-100 (Garmin scale) when present
+        "steps": "float",
+        "active_min": "float",
+        "avg_heart_rate_bpm": "float",
+        "max_heart_rate_bpm": "float",
+        "source": "str",
+    },
+    "cramps": {
+        "cramp_id": "str",
+        "athlete_id": "str",
+        "start_utc": "utc",
+        "muscle": "str",
+        "side": "str",
+        "severity_0_10": "float",
+        "duration_s": "float",
+        "context": "str",  # exercise, after_exercise, night, rest
+        "activity_id": "str",
+        "relief": "str",
+        "notes": "str",
+    },
+    "medications": {
+        "athlete_id": "str",
+        "name": "str",
+        "kind": "str",  # medication, supplement, other
+        "start_date": "date",
+        "end_date": "date",
+        "notes": "str",
+    },
+    "imports": {
+        "sha256": "str",
+        "original_name": "str",
+        "size_bytes": "int",
+        "format": "str",
+        "athlete_id": "str",
+        "imported_at": "utc",
+        "status": "str",  # imported, duplicate, failed, partial
+        "message": "str",
+    },
+}
+
+MUSCLES = (
+    "calf",
+    "hamstring",
+    "quadriceps",
+    "foot",
+    "hip_glute",
+    "abdominal",
+    "back",
+    "hand",
+    "neck",
+    "other",
+)
+SIDES = ("left", "right", "both")
+CONTEXTS = ("exercise", "after_exercise", "night", "rest")
+RELIEFS = ("stretching", "massage", "walking", "none", "other")
+MEDICATION_KINDS = ("medication", "supplement", "other")
+SLEEP_STAGES = ("awake", "light", "deep", "rem", "unmeasurable")
+
+_PANDAS_DTYPES = {
+    "str": "object",
+    "float": "float64",
+    "int": "Int64",
+    "utc": "datetime64[ns, UTC]",
+    "date": "object",
+    "bool": "boolean",
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Return an empty DataFrame with the columns and dtypes of table ``name``."""
+    columns = TABLES[name]
+    return pd.DataFrame(
+        {col: pd.Series(dtype=_PANDAS_DTYPES[kind]) for col, kind in columns.items()}
+    )
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly the columns of table ``name``, in order.
+
+    Missing columns are added as all-missing, extra columns are dropped,
+    and each column is cast to its canonical dtype.
+
+    Raises
+    ------
+    ValueError
+        If a timestamp column is naive (canonical timestamps are tz-aware UTC).
+    """
+    columns = TABLES[name]
+    out = {}
+    n = len(frame)
+    for col, kind in columns.items():
+        if col in frame.columns:
+            series = frame[col]
+        else:
+            series = pd.Series([None] * n, index=frame.index, dtype="object")
+        out[col] = _cast(series, kind, col)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _cast(series: pd.Series, kind: str, col: str) -> pd.Series:
+    if kind == "utc":
+        if not isinstance(series.dtype, pd.DatetimeTZDtype):
+            if pd.api.types.is_datetime64_any_dtype(series.dtype):
+                raise ValueError(f"column {col!r} holds naive timestamps; expected UTC")
+            series = pd.to_datetime(series, utc=True)
+        return series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if kind == "float":
+        return pd.to_numeric(series, errors="raise").astype("float64")
+    if kind == "int":
+        return pd.to_numeric(series, errors="raise").astype("Int64")
+    if kind == "bool":
+        return series.astype("boolean")
+    # str and date columns stay Python objects; missing becomes None.
+    return series.astype("object").where(series.notna(), None)
+
+
+@dataclass
+class ImportBundle:
+    """What one imported file yields.
+
+    Attributes
+    ----------
+    source_name : str
+        The file's name as the user gave it (never used as a path).
+    source_sha256 : str
+        SHA-256 of the file's bytes, hex.
+    format : str
+        Detected format, e.g. ``"fit"``, ``"whoop_sleeps_csv"``, ``"cramp_log_csv"``.
+    tables : dict of str to DataFrame
+        Canonical tables (names from :data:`TABLES`) the file yields. Tables
+        that hold athlete rows leave ``athlete_id`` missing; the library fills it.
+    warnings : list of str
+        Problems that did not stop the import (bad CRC, skipped rows...).
+    """
+
+    source_name: str
+    source_sha256: str
+    format: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return table ``name`` or an empty canonical table if the file has none."""
+        frame = self.tables.get(name)
+        return empty_table(name) if frame is None else frame

@@ -1,0 +1,23 @@
+"""Entry point of the dashboard: ``streamlit run dashboards/app.py``.
+
+The router only: it sets the page frame and hands over to the pages in
+``dashboards/app_pages``. Pages stay thin; all analysis lives in ``analyzer``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Running as a script from a source checkout: make ``analyzer`` and ``dashboards`` importable.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from dashboards.app_pages import PAGES  # noqa: E402
+
+st.set_page_config(page_title="Cramp pattern analyser", page_icon=":material/monitor_heart:", layout="wide")
+page = st.navigation(PAGES)
+page.run()
