@@ -1,6 +1,7 @@
 """Entry point of the dashboard: ``streamlit run dashboards/app.py``.
 
-The router only: it sets the page frame and hands over to the pages in
+The router and frame only: it sets the page, draws the shared sidebar
+(library, athlete, date range) and hands over to the pages in
 ``dashboards/app_pages``. Pages stay thin; all analysis lives in ``analyzer``.
 """
 
@@ -16,8 +17,11 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboards.app_pages import PAGES  # noqa: E402
+from dashboards.app_pages import pages  # noqa: E402
+from dashboards.sidebar import build_context  # noqa: E402
+from dashboards.ui import set_context  # noqa: E402
 
 st.set_page_config(page_title="Cramp pattern analyser", page_icon=":material/monitor_heart:", layout="wide")
-page = st.navigation(PAGES)
+page = st.navigation(pages())
+set_context(build_context())
 page.run()

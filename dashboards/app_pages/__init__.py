@@ -8,13 +8,26 @@ import streamlit as st
 
 _HERE = Path(__file__).resolve().parent
 
+#: (section, script, title, icon), in sidebar order; the first page is the default.
+PAGE_TABLE = [
+    ("Athlete", "overview.py", "Overview", ":material/timeline:"),
+    ("Athlete", "cramps.py", "Cramps", ":material/bolt:"),
+    ("Athlete", "session.py", "Session", ":material/directions_run:"),
+    ("Athlete", "log.py", "Log", ":material/edit_note:"),
+    ("Library", "import_files.py", "Import", ":material/upload_file:"),
+    ("Library", "team.py", "Team", ":material/groups:"),
+    ("Library", "settings.py", "Settings", ":material/tune:"),
+    ("Library", "report.py", "Report", ":material/description:"),
+]
 
-def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(str(_HERE / file), title=title, icon=icon, default=default)
+#: Every page's script, in sidebar order (the tests visit each one).
+PAGE_FILES = [script for _, script, _, _ in PAGE_TABLE]
 
 
-PAGES = {
-    "Athlete": [
-        _page("home.py", "Start", ":material/home:", default=True),
-    ],
-}
+def pages() -> dict[str, list[st.Page]]:
+    """The pages for ``st.navigation``, by section."""
+    out: dict[str, list[st.Page]] = {}
+    for index, (section, script, title, icon) in enumerate(PAGE_TABLE):
+        page = st.Page(str(_HERE / script), title=title, icon=icon, default=index == 0)
+        out.setdefault(section, []).append(page)
+    return out

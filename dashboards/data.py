@@ -1,0 +1,62 @@
+"""Cached reads from the library and cached analysis calls.
+
+Every function is keyed on ``(library path, content_version)`` plus its own
+arguments, so an import or a logged cramp (which changes the content version)
+invalidates exactly what it must. Caches are bounded with ``max_entries``.
+The functions only fetch and call ``analyzer``; they shape nothing themselves.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.state import open_library
+
+_SMALL = 64  # entries for cheap per-athlete reads
+_HEAVY = 16  # entries for analysis results
+
+
+def content_version(path: str) -> object:
+    """The library's current content version (not cached: it is the cache key)."""
+    with open_library(path) as library:
+        return library.content_version()
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner=False)
+def athletes(path: str, version: object) -> pd.DataFrame:
+    """The canonical ``athletes`` table of the library."""
+    with open_library(path) as library:
+        return library.athletes()
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner=False)
+def table(path: str, version: object, name: str, athlete_id: str) -> pd.DataFrame:
+    """One athlete's rows of a library table (``activities``, ``sleep``, ``wellness``,
+    ``cramps`` or ``medications``), read with the library method of that name."""
+    with open_library(path) as library:
+        return getattr(library, name)(athlete_id)
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner=False)
+def imports(path: str, version: object) -> pd.DataFrame:
+    """The library's ``imports`` table: every file it has been given."""
+    with open_library(path) as library:
+        return library.imports()
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner="Reading the session's streams…")
+def samples(path: str, version: object, activity_id: str) -> pd.DataFrame:
+    """The 1 Hz streams of one session."""
+    with open_library(path) as library:
+        return library.samples(activity_id)
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner=False)
+def date_span(path: str, version: object, athlete_id: str) -> tuple:
+    """First and last local date with any data of the athlete, or ``(None, None)``."""
+    with open_library(path) as library:
+        span = getattr(library, "date_span", None)
+        if span is None:
+            return None, None
+        return span(athlete_id)

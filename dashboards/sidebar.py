@@ -1,0 +1,68 @@
+"""The sidebar every page shares: library, athlete and date range."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+from dashboards.state import choose_library, ensure_demo_library, library_class
+from dashboards.ui import AppContext
+
+DEFAULT_SPAN_DAYS = 182
+
+
+def build_context() -> AppContext:
+    """Resolve the library, draw the selectors and return what they selected."""
+    choice = choose_library()
+    if library_class() is None:
+        st.sidebar.caption("The athlete library is not available yet.")
+        return AppContext(choice)
+    if choice.is_demo:
+        with st.spinner("First start: building the demo squad's library from sample_data/…"):
+            built = ensure_demo_library(choice.path)
+        if not built:
+            st.sidebar.caption("The demo library cannot be built yet (builder or sample data missing).")
+            return AppContext(choice)
+    version = data.content_version(str(choice.path))
+    roster = data.athletes(str(choice.path), version)
+    _library_caption(choice)
+    athlete_id = _athlete_selector(roster)
+    start, end = _date_range_selector(str(choice.path), version, athlete_id)
+    return AppContext(choice, True, version, roster, athlete_id, start, end)
+
+
+def _library_caption(choice) -> None:
+    label = "Demo squad" if choice.is_demo else "Your library"
+    st.sidebar.caption(f"{label}: `{choice.path}`")
+
+
+def _athlete_selector(roster: pd.DataFrame) -> str | None:
+    if roster.empty:
+        st.sidebar.caption("No athletes yet.")
+        return None
+    ids = roster["athlete_id"].tolist()
+    names = dict(zip(roster["athlete_id"], roster["display_name"].fillna(roster["athlete_id"])))
+    return st.sidebar.selectbox("Athlete", ids, format_func=lambda i: str(names.get(i) or i), key="athlete")
+
+
+def _date_range_selector(path: str, version: object, athlete_id: str | None):
+    if athlete_id is None:
+        return None, None
+    first, last = data.date_span(path, version, athlete_id)
+    if first is None:
+        return None, None
+    default_start = max(first, last - dt.timedelta(days=DEFAULT_SPAN_DAYS))
+    chosen = st.sidebar.date_input(
+        "Date range",
+        value=(default_start, last),
+        min_value=first,
+        max_value=last,
+        key=f"range_{athlete_id}",
+    )
+    if isinstance(chosen, tuple) and len(chosen) == 2:
+        return chosen
+    # Half-picked range (one end clicked): keep the default until the second end is picked.
+    return default_start, last
