@@ -1,0 +1,261 @@
+"""A small FIT encoder: definition and data messages, header and CRC-16.
+
+Only what the simulator writes is supported: little-endian messages with
+normal (not compressed-timestamp) headers, scalar numeric, enum, date-time
+and string fields, no developer fields. Message and field *numbers*, base
+types, scales, offsets and enum names are read from fitdecode's copy of the
+Garmin FIT profile (:mod:`fitdecode.profile`), never hand-copied.
+
+Rows are written column-wise: :meth:`FitWriter.add` takes one array per
+field, packs all rows at once into a numpy structured array and emits a
+single definition message followed by the data messages.
+
+References
+----------
+Garmin FIT SDK, "Flexible and Interoperable Data Transfer (FIT) Protocol",
+sections "File Header", "Record Header", "Definition Message",
+"Data Message", "CRC" (https://developer.garmin.com/fit/protocol/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from fitdecode import profile as _profile
+
+#: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
+FIT_EPOCH_S = 631065600
+PROTOCOL_VERSION = 0x10  # 1.0: no 64-bit types or developer fields needed
+PROFILE_VERSION = 2117  # written as major*100 + minor, like Garmin devices
+
+_HEADER_SIZE = 14
+_DEFINITION = 0x40
+
+# numpy dtype and invalid ("no value") sentinel per FIT base type number.
+_BASE_NUMPY = {
+    0x00: ("u1", 0xFF),  # enum
+    0x01: ("i1", 0x7F),  # sint8
+    0x02: ("u1", 0xFF),  # uint8
+    0x83: ("<i2", 0x7FFF),  # sint16
+    0x84: ("<u2", 0xFFFF),  # uint16
+    0x85: ("<i4", 0x7FFFFFFF),  # sint32
+    0x86: ("<u4", 0xFFFFFFFF),  # uint32
+    0x88: ("<f4", np.nan),  # float32 (all ones is a NaN)
+    0x89: ("<f8", np.nan),  # float64
+    0x0A: ("u1", 0),  # uint8z
+    0x8B: ("<u2", 0),  # uint16z
+    0x8C: ("<u4", 0),  # uint32z
+    0x0D: ("u1", 0xFF),  # byte
+    0x8E: ("<i8", 0x7FFFFFFFFFFFFFFF),  # sint64
+    0x8F: ("<u8", 0xFFFFFFFFFFFFFFFF),  # uint64
+    0x90: ("<u8", 0),  # uint64z
+}
+_STRING = 0x07
+
+_MESSAGES_BY_NAME = {m.name: (num, m) for num, m in _profile.MESSAGE_TYPES.items()}
+
+
+def _crc_table() -> list[int]:
+    """Byte-wise table of the FIT CRC (CRC-16/ARC: reflected polynomial 0xA001, init 0)."""
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC_TABLE = _crc_table()
+
+
+def fit_crc(data: bytes, crc: int = 0) -> int:
+    """Return the FIT CRC-16 of ``data``, continuing from ``crc``."""
+    table = _CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def to_fit_seconds(times: object) -> np.ndarray:
+    """Convert tz-aware timestamps (scalar, sequence or Series) to FIT ``date_time`` seconds.
+
+    Raises
+    ------
+    ValueError
+        If the timestamps are naive: FIT ``date_time`` is UTC.
+    """
+    index = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(times)))
+    if index.tz is None:
+        raise ValueError("FIT timestamps must be tz-aware (UTC)")
+    unix_s = index.tz_convert("UTC").as_unit("s").asi8
+    return unix_s - FIT_EPOCH_S
+
+
+class FitWriter:
+    """Accumulate FIT messages and return the bytes of one FIT file.
+
+    Examples
+    --------
+    >>> w = FitWriter()
+    >>> w.add("file_id", type="activity", manufacturer="development", time_created=t0)
+    >>> w.add("record", timestamp=times, heart_rate=hr)
+    >>> data = w.to_bytes()
+    """
+
+    def __init__(self) -> None:
+        self._body: list[bytes] = []
+        self._locals: dict[tuple, int] = {}
+        self._next_local = 0
+
+    def add(self, message: str, **columns: object) -> None:
+        """Append ``message`` rows; each keyword is a profile field name.
+
+        Values may be scalars (broadcast) or equal-length sequences. Floats are
+        in the profile's units (scale and offset are applied here), enum fields
+        take their profile names or numbers, ``date_time`` and
+        ``local_date_time`` fields take tz-aware timestamps, and missing values
+        (``NaN``/``None``) become the base type's invalid sentinel.
+        """
+        mesg_num, mesg = _lookup_message(message)
+        fields = _lookup_fields(mesg, columns)
+        n_rows = _row_count(columns)
+        encoded = [_encode_column(f, columns[f.name], n_rows) for f in fields]
+        layout = tuple((f.def_num, arr.dtype.str, arr.dtype.itemsize) for f, arr in zip(fields, encoded))
+        local = self._definition(mesg_num, fields, encoded, layout)
+        dtype = np.dtype([("header", "u1")] + [(f.name, arr.dtype) for f, arr in zip(fields, encoded)])
+        rows = np.zeros(n_rows, dtype=dtype)
+        rows["header"] = local
+        for f, arr in zip(fields, encoded):
+            rows[f.name] = arr
+        self._body.append(rows.tobytes())
+
+    def to_bytes(self) -> bytes:
+        """Return the complete file: header (with its CRC), records, file CRC."""
+        body = b"".join(self._body)
+        head = struct.pack("<BBHI4s", _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT")
+        head += struct.pack("<H", fit_crc(head))
+        return head + body + struct.pack("<H", fit_crc(body, fit_crc(head)))
+
+    def _definition(self, mesg_num: int, fields: list, encoded: list, layout: tuple) -> int:
+        key = (mesg_num, layout)
+        if key in self._locals:
+            return self._locals[key]
+        local = self._next_local % 16
+        self._next_local += 1
+        # A local number is reused once all 16 are taken: forget the old meaning.
+        self._locals = {k: v for k, v in self._locals.items() if v != local}
+        self._locals[key] = local
+        out = struct.pack("<BBBHB", _DEFINITION | local, 0, 0, mesg_num, len(fields))
+        for f, arr in zip(fields, encoded):
+            base = f.base_type.identifier
+            out += struct.pack("<BBB", f.def_num, arr.dtype.itemsize, base)
+        self._body.append(out)
+        return local
+
+
+def _lookup_message(message: str) -> tuple[int, object]:
+    try:
+        return _MESSAGES_BY_NAME[message]
+    except KeyError:
+        raise ValueError(f"FIT profile has no message named {message!r}") from None
+
+
+def _lookup_fields(mesg: object, columns: Mapping[str, object]) -> list:
+    by_name = {f.name: f for f in mesg.fields.values()}
+    unknown = sorted(set(columns) - set(by_name))
+    if unknown:
+        raise ValueError(f"FIT message {mesg.name!r} has no fields {unknown}")
+    # Timestamp first, like devices write it; then the caller's order.
+    fields = [by_name[name] for name in columns]
+    return sorted(fields, key=lambda f: f.def_num != 253)
+
+
+def _row_count(columns: Mapping[str, object]) -> int:
+    lengths = {len(v) for v in columns.values() if _is_sequence(v)}
+    if len(lengths) > 1:
+        raise ValueError(f"columns have different lengths: {sorted(lengths)}")
+    return lengths.pop() if lengths else 1
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index))
+
+
+def _encode_column(field: object, values: object, n_rows: int) -> np.ndarray:
+    base = field.base_type.identifier
+    if base == _STRING:
+        return _encode_strings(values, n_rows)
+    np_type, invalid = _BASE_NUMPY[base]
+    type_name = getattr(field.type, "name", "")
+    if type_name in ("date_time", "local_date_time"):
+        raw = _encode_times(values, n_rows)
+    elif field.type.enum:
+        raw = _encode_enum(field, values, n_rows)
+    else:
+        raw = _scaled(field, values, n_rows)
+    dtype = np.dtype(np_type)
+    if dtype.kind == "f":
+        return raw.astype(dtype)
+    info = np.iinfo(dtype)
+    bad = ~np.isfinite(raw) | (raw < info.min) | (raw > info.max) | (raw == invalid)
+    if bad.any() and np.isfinite(raw[bad]).any():
+        raise ValueError(f"field {field.name!r}: values out of range for its FIT base type")
+    return np.where(bad, invalid, np.nan_to_num(raw)).astype(dtype)
+
+
+def _broadcast(values: object, n_rows: int) -> np.ndarray:
+    arr = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
+    return np.broadcast_to(arr, (n_rows,)) if arr.ndim == 0 else arr
+
+
+def _scaled(field: object, values: object, n_rows: int) -> np.ndarray:
+    arr = np.asarray(_broadcast(values, n_rows), dtype="float64")
+    scale = field.scale or 1
+    offset = field.offset or 0
+    return np.round((arr + offset) * scale)
+
+
+def _encode_times(values: object, n_rows: int) -> np.ndarray:
+    arr = _broadcast(values, n_rows)
+    if arr.dtype.kind in "iuf":
+        return arr.astype("float64")
+    series = pd.Series(arr)
+    out = np.full(n_rows, np.nan)
+    ok = series.notna().to_numpy()
+    if ok.any():
+        out[ok] = to_fit_seconds(series[ok])
+    return out
+
+
+def _encode_enum(field: object, values: object, n_rows: int) -> np.ndarray:
+    names = {name: num for num, name in field.type.enum.items()}
+    arr = _broadcast(values, n_rows)
+    if arr.dtype.kind in "iuf":
+        return arr.astype("float64")
+    out = np.empty(n_rows, dtype="float64")
+    for i, value in enumerate(arr):
+        if value is None:
+            out[i] = np.nan
+        elif isinstance(value, str):
+            if value not in names:
+                raise ValueError(f"field {field.name!r}: {value!r} is not a profile value")
+            out[i] = names[value]
+        else:
+            out[i] = float(value)
+    return out
+
+
+def _encode_strings(values: object, n_rows: int) -> np.ndarray:
+    texts = [("" if v is None else str(v)).encode("utf-8") for v in _broadcast(values, n_rows)]
+    size = max(len(t) for t in texts) + 1
+    return np.array(texts, dtype=f"S{size}")
+
+
+def local_seconds(times_utc: Iterable[dt.datetime], utc_offset_s: Iterable[float]) -> np.ndarray:
+    """FIT ``local_date_time`` seconds: UTC FIT seconds plus the wall-clock offset."""
+    return to_fit_seconds(times_utc) + np.asarray(utc_offset_s, dtype="int64")
