@@ -1,0 +1,295 @@
+"""The athlete's timeline: daily load, form, ACWR, sleep, resting HR and HRV with cramps.
+
+One figure, stacked panels on a shared local-date axis, so that a cramp can be
+read against everything that came before it. Panels whose columns are absent
+or all-missing are left out rather than drawn empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analyzer.figures.palette import SERIES_COLOURS, context_symbol, muscle_colour, plain
+
+#: Baseline band of a series: (column of the baseline mean, column of its SD).
+DEFAULT_BANDS = {
+    "resting_hr_bpm": ("resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm"),
+    "hrv_lnrmssd": ("hrv_lnrmssd_baseline", "hrv_lnrmssd_baseline_sd"),
+}
+ACWR_LABELS = {
+    "acwr_ewma": "ACWR (EWMA)",
+    "acwr_rolling_uncoupled": "ACWR (rolling, uncoupled)",
+    "acwr_rolling_coupled": "ACWR (rolling, coupled)",
+}
+PANEL_HEIGHT_PX = 150
+CRAMP_STRIP_HEIGHT_PX = 90
+
+
+@dataclass(frozen=True)
+class _Panel:
+    columns: tuple[str, ...]
+    y_title: str
+    draw: Callable[[go.Figure, int, pd.Series, pd.DataFrame, dict], None]
+
+
+def _local_dates(days: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(days["date"].astype(str))
+
+
+def _has(days: pd.DataFrame, column: str) -> bool:
+    return column in days.columns and days[column].notna().any()
+
+
+def _draw_load(fig, row, x, days, opts):
+    fig.add_trace(
+        go.Bar(x=x, y=days["load"], name="Daily load", marker_color=SERIES_COLOURS["load"],
+               hovertemplate="%{x|%a %d %b %Y}<br>load %{y:.0f} a.u.<extra></extra>"),
+        row=row, col=1,
+    )
+
+
+def _line(fig, row, x, y, name, colour, unit, dash="solid", fmt=".1f"):
+    fig.add_trace(
+        go.Scatter(x=x, y=y, name=name, mode="lines", line=dict(color=colour, dash=dash, width=1.8),
+                   connectgaps=False,
+                   hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"),
+        row=row, col=1,
+    )
+
+
+def _band(fig, row, x, mean, sd, name):
+    upper, lower = mean + sd, mean - sd
+    fig.add_trace(go.Scatter(x=x, y=upper, mode="lines", line=dict(width=0), showlegend=False,
+                             hoverinfo="skip", connectgaps=False), row=row, col=1)
+    fig.add_trace(go.Scatter(x=x, y=lower, mode="lines", line=dict(width=0), fill="tonexty",
+                             fillcolor=SERIES_COLOURS["band"], name=name, hoverinfo="skip",
+                             connectgaps=False), row=row, col=1)
+
+
+def _draw_form(fig, row, x, days, opts):
+    for column, name, colour, dash in (
+        ("ctl", "Fitness (CTL)", SERIES_COLOURS["ctl"], "solid"),
+        ("atl", "Fatigue (ATL)", SERIES_COLOURS["atl"], "dash"),
+        ("tsb", "Form (TSB)", SERIES_COLOURS["tsb"], "dot"),
+    ):
+        if _has(days, column):
+            _line(fig, row, x, days[column], name, colour, "a.u./day", dash, ".0f")
+
+
+def _draw_acwr(fig, row, x, days, opts):
+    column = opts["acwr_column"]
+    low, high = opts["acwr_band"]
+    fig.add_hrect(y0=low, y1=high, fillcolor=SERIES_COLOURS["band"], line_width=0, row=row, col=1)
+    _line(fig, row, x, days[column], ACWR_LABELS.get(column, column), SERIES_COLOURS["acwr"], "", fmt=".2f")
+
+
+def _draw_sleep(fig, row, x, days, opts):
+    if _has(days, "sleep_asleep_min"):
+        fig.add_trace(
+            go.Bar(x=x, y=days["sleep_asleep_min"] / 60.0, name="Asleep", marker_color=SERIES_COLOURS["sleep"],
+                   hovertemplate="night ending %{x|%a %d %b %Y}<br>asleep %{y:.1f} h<extra></extra>"),
+            row=row, col=1,
+        )
+    if _has(days, "sleep_debt_7n_h"):
+        _line(fig, row, x, days["sleep_debt_7n_h"], "Sleep debt, 7 nights", SERIES_COLOURS["sleep_debt"], "h")
+
+
+def _draw_baseline_series(column, name, colour, unit, fmt):
+    def draw(fig, row, x, days, opts):
+        mean_col, sd_col = opts["bands"].get(column, (None, None))
+        if mean_col and sd_col and _has(days, mean_col) and _has(days, sd_col):
+            _band(fig, row, x, days[mean_col], days[sd_col], f"{name}: baseline ±1 SD")
+        fig.add_trace(
+            go.Scatter(x=x, y=days[column], name=name, mode="lines+markers",
+                       line=dict(color=colour, width=1.5), marker=dict(size=4), connectgaps=False,
+                       hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"),
+            row=row, col=1,
+        )
+    return draw
+
+
+def _panels(acwr_column: str) -> list[_Panel]:
+    return [
+        _Panel(("load",), "load<br>[a.u./day]", _draw_load),
+        _Panel(("ctl", "atl", "tsb"), "CTL, ATL, TSB<br>[a.u./day]", _draw_form),
+        _Panel((acwr_column,), "ACWR<br>[ratio]", _draw_acwr),
+        _Panel(("sleep_asleep_min", "sleep_debt_7n_h"), "sleep, debt<br>[h]", _draw_sleep),
+        _Panel(("resting_hr_bpm",), "resting HR<br>[bpm]",
+               _draw_baseline_series("resting_hr_bpm", "Resting HR", SERIES_COLOURS["resting_hr"], "bpm", ".0f")),
+        _Panel(("hrv_lnrmssd",), "HRV lnRMSSD<br>[ln ms]",
+               _draw_baseline_series("hrv_lnrmssd", "lnRMSSD", SERIES_COLOURS["hrv"], "ln ms", ".2f")),
+    ]
+
+
+def between(days: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+    """Rows of a daily table whose local ``date`` lies in ``[start, end]`` (open ends allowed)."""
+    if days.empty:
+        return days
+    dates = _local_dates(days).dt.date
+    keep = pd.Series(True, index=days.index)
+    if start is not None:
+        keep &= dates >= start
+    if end is not None:
+        keep &= dates <= end
+    return days.loc[keep]
+
+
+def local_cramp_times(cramps: pd.DataFrame, timezone: str) -> pd.Series:
+    """Cramp start times as naive local wall-clock times of the athlete's zone."""
+    return cramps["start_utc"].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+
+
+def cramps_between(cramps: pd.DataFrame, timezone: str, start, end) -> pd.DataFrame:
+    """Cramps whose local date lies in ``[start, end]``, with a ``start_local`` column added."""
+    if cramps is None or cramps.empty:
+        return pd.DataFrame(columns=[*(cramps.columns if cramps is not None else []), "start_local"])
+    out = cramps.assign(start_local=local_cramp_times(cramps, timezone))
+    dates = out["start_local"].dt.date
+    keep = pd.Series(True, index=out.index)
+    if start is not None:
+        keep &= dates >= start
+    if end is not None:
+        keep &= dates <= end
+    return out.loc[keep]
+
+
+def _cramp_hover(cramps: pd.DataFrame) -> list[str]:
+    texts = []
+    for row in cramps.itertuples(index=False):
+        duration = getattr(row, "duration_s", None)
+        duration_txt = "–" if duration is None or pd.isna(duration) else f"{duration:.0f} s"
+        texts.append(
+            f"<b>{row.start_local:%a %d %b %Y %H:%M}</b><br>"
+            f"{plain(row.muscle)} ({plain(row.side)}), {plain(row.context)}<br>"
+            f"severity {plain(row.severity_0_10)}/10, {duration_txt}<br>"
+            f"relief: {plain(getattr(row, 'relief', None))}<br>"
+            f"notes: {plain(getattr(row, 'notes', None))}"
+        )
+    return texts
+
+
+def _draw_cramps(fig: go.Figure, cramps: pd.DataFrame) -> None:
+    if cramps.empty:
+        return
+    severity = pd.to_numeric(cramps["severity_0_10"], errors="coerce").fillna(5.0)
+    fig.add_trace(
+        go.Scatter(
+            x=cramps["start_local"],
+            y=cramps["context"].fillna("unknown"),
+            mode="markers",
+            name="Cramps",
+            marker=dict(
+                color=[muscle_colour(m) for m in cramps["muscle"]],
+                symbol=[context_symbol(c) for c in cramps["context"]],
+                size=8 + 1.6 * severity,
+                line=dict(width=1, color="#000000"),
+            ),
+            text=_cramp_hover(cramps),
+            hovertemplate="%{text}<extra></extra>",
+        ),
+        row=1, col=1,
+    )
+    for when in cramps["start_local"]:  # one faint line through every panel
+        fig.add_shape(type="line", x0=when, x1=when, xref="x", yref="paper", y0=0, y1=1,
+                      line=dict(width=1, color=SERIES_COLOURS["cramp_line"]), layer="below")
+
+
+def daily_timeline(
+    daily: pd.DataFrame,
+    cramps: pd.DataFrame | None = None,
+    *,
+    timezone: str = "UTC",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    acwr_column: str = "acwr_ewma",
+    acwr_band: Sequence[float] = (0.8, 1.3),
+    bands: dict[str, tuple[str, str]] | None = None,
+) -> go.Figure:
+    """Stacked daily panels on one shared date axis, with every cramp marked.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The athlete's daily table (``analyzer.indicators.daily_table``): a local
+        ``date`` column and any of ``load``, ``ctl``, ``atl``, ``tsb``, the ACWR
+        column, ``sleep_asleep_min``, ``sleep_debt_7n_h``, ``resting_hr_bpm``,
+        ``hrv_lnrmssd`` and their baseline columns.
+    cramps : DataFrame, optional
+        Canonical ``cramps`` rows. Drawn in a strip on top (colour = muscle,
+        shape = context, size = severity, details on hover) and as a faint
+        vertical line through every panel.
+    timezone : str
+        The athlete's IANA zone; cramps are placed at their local wall-clock time.
+    start, end : datetime.date, optional
+        Local date range shown, both ends included.
+    acwr_column : str
+        Which ACWR variant to draw.
+    acwr_band : (float, float)
+        Shaded reference band of the ACWR panel (0.8-1.3, Gabbett 2016,
+        doi:10.1136/bjsports-2015-095788); a convention, not a risk threshold.
+    bands : dict, optional
+        Baseline band columns per series, default :data:`DEFAULT_BANDS`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    days = between(daily, start, end)
+    shown = cramps_between(cramps, timezone, start, end) if cramps is not None else pd.DataFrame()
+    panels = [p for p in _panels(acwr_column) if any(_has(days, c) for c in p.columns)]
+    n_rows = 1 + len(panels)
+    fig = make_subplots(
+        rows=n_rows, cols=1, shared_xaxes=True, vertical_spacing=0.015,
+        row_heights=[CRAMP_STRIP_HEIGHT_PX] + [PANEL_HEIGHT_PX] * len(panels),
+    )
+    opts = {"acwr_column": acwr_column, "acwr_band": tuple(acwr_band), "bands": bands or DEFAULT_BANDS}
+    x = _local_dates(days) if not days.empty else pd.Series(dtype="datetime64[ns]")
+    for row, panel in enumerate(panels, start=2):
+        panel.draw(fig, row, x, days, opts)
+        fig.update_yaxes(title_text=panel.y_title, row=row, col=1)
+    _draw_cramps(fig, shown)
+    fig.update_yaxes(title_text="cramps<br>[context]", row=1, col=1, categoryorder="array",
+                     categoryarray=["rest", "night", "after_exercise", "exercise"])
+    fig.update_xaxes(title_text="local date", row=n_rows, col=1)
+    if start is not None and end is not None:
+        fig.update_xaxes(range=[pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)])
+    fig.update_layout(
+        height=CRAMP_STRIP_HEIGHT_PX + PANEL_HEIGHT_PX * len(panels) + 120,
+        margin=dict(l=70, r=20, t=30, b=40),
+        hovermode="closest",
+        barmode="overlay",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+    )
+    return fig
+
+
+#: Columns of the timeline's table, with their display names (units included).
+TABLE_COLUMNS = {
+    "date": "date (local)",
+    "load": "load [a.u.]",
+    "ctl": "CTL [a.u./day]",
+    "atl": "ATL [a.u./day]",
+    "tsb": "TSB [a.u./day]",
+    "acwr_ewma": "ACWR EWMA [ratio]",
+    "acwr_rolling_uncoupled": "ACWR rolling uncoupled [ratio]",
+    "sleep_asleep_min": "asleep [min]",
+    "sleep_debt_7n_h": "sleep debt 7 nights [h]",
+    "resting_hr_bpm": "resting HR [bpm]",
+    "resting_hr_z": "resting HR vs baseline [z]",
+    "hrv_lnrmssd": "lnRMSSD [ln ms]",
+    "hrv_lnrmssd_z": "lnRMSSD vs baseline [z]",
+    "coverage": "coverage",
+}
+
+
+def timeline_table(daily: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """The numbers behind :func:`daily_timeline`: one row per local date, unit-named columns."""
+    days = between(daily, start, end)
+    present = [c for c in TABLE_COLUMNS if c in days.columns]
+    return days[present].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
