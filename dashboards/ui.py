@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -109,3 +110,16 @@ def chart_with_table(
     st.plotly_chart(figure, key=f"chart_{key}", width="stretch", config={"displaylogo": False})
     with st.expander(caption):
         st.dataframe(table, key=f"table_{key}", hide_index=True, width="stretch")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def literal(text: object) -> str:
+    """``text`` with Markdown syntax escaped, so it shows as typed (for file names, messages)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def error(message: object) -> None:
+    """Show an error whose text may contain file names or typed values, literally."""
+    st.error(literal(message), icon=":material/error:")
