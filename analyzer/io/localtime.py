@@ -1,0 +1,146 @@
+"""Local wall-clock times to UTC, honestly: no silent shifts across daylight-saving changes.
+
+Most vendor exports write local times without an offset (Garmin Connect CSV,
+Fitbit JSON, WHOOP with a separate zone column, the cramp log when the athlete
+leaves the offset out). Turning them into UTC needs the athlete's IANA time
+zone, and two kinds of local times cannot be turned into one instant:
+
+* a time in the *gap* of a spring-forward change (02:30 on the night clocks jump
+  from 02:00 to 03:00) never happened;
+* a time in the *overlap* of a fall-back change (02:30 on the night clocks go
+  from 03:00 back to 02:00) happened twice.
+
+:func:`localize` reports both, row by row, for the reader to turn into row
+problems; it never picks one for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+_OFFSET_ZONE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_TRAILING_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the IANA zone ``name``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known IANA time-zone name.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ValueError(f"{name!r} is not an IANA time-zone name such as 'Europe/Berlin'") from exc
+
+
+def parse_zone(text: str) -> dt.tzinfo:
+    """Parse a zone as vendors write it: ``UTC-04:00``, ``GMT-5``, ``+0100``, ``UTC`` or an IANA name.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is none of these.
+    """
+    text = text.strip()
+    if text.upper() in {"UTC", "GMT", "Z"}:
+        return dt.timezone.utc
+    match = _OFFSET_ZONE.match(text)
+    if match:
+        sign, hours, minutes = match.groups()
+        delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta > dt.timedelta(hours=14):
+            raise ValueError(f"{text!r} is beyond the +-14 h range of real UTC offsets")
+        return dt.timezone(-delta if sign == "-" else delta)
+    return zone(text)
+
+
+def has_offset(text: str) -> bool:
+    """Return whether an ISO 8601 date-time text ends with ``Z`` or a UTC offset.
+
+    Only the time part is examined, so the day of ``2024-03-03`` is not taken
+    for an offset of -03.
+    """
+    text = text.strip()
+    time_part = re.split(r"[T ]", text, maxsplit=1)[1] if re.search(r"[T ]", text) else ""
+    return bool(_TRAILING_OFFSET.search(time_part.strip()))
+
+
+def localize(
+    local: pd.Series, timezone: str | dt.tzinfo
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Convert naive local wall-clock times to UTC in ``timezone``.
+
+    Parameters
+    ----------
+    local : Series of datetime64 (naive)
+        Local times; ``NaT`` stays ``NaT``.
+    timezone : str or tzinfo
+        IANA name (or a fixed offset, which has neither gaps nor overlaps).
+
+    Returns
+    -------
+    utc : Series of datetime64[ns, UTC]
+        The instants, ``NaT`` where the local time does not name one instant.
+    in_gap : ndarray of bool
+        Local times that do not exist (skipped by a spring-forward change).
+    in_overlap : ndarray of bool
+        Local times that exist twice (repeated by a fall-back change).
+    """
+    tz = zone(timezone) if isinstance(timezone, str) else timezone
+    local = pd.to_datetime(pd.Series(local), errors="coerce")
+    aware = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    unresolved = (aware.isna() & local.notna()).to_numpy()
+    in_gap = np.zeros(len(local), dtype=bool)
+    in_overlap = np.zeros(len(local), dtype=bool)
+    for position in np.flatnonzero(unresolved):
+        if is_in_gap(local.iloc[position].to_pydatetime(), tz):
+            in_gap[position] = True
+        else:
+            in_overlap[position] = True
+    return aware.dt.tz_convert("UTC"), in_gap, in_overlap
+
+
+def is_in_gap(naive: dt.datetime, tz: dt.tzinfo) -> bool:
+    """Return whether the wall-clock time ``naive`` does not exist in ``tz``."""
+    aware = naive.replace(tzinfo=tz)
+    round_trip = aware.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None)
+    return round_trip != naive
+
+
+def is_in_overlap(naive: dt.datetime, tz: dt.tzinfo) -> bool:
+    """Return whether the wall-clock time ``naive`` happens twice in ``tz``."""
+    early = naive.replace(tzinfo=tz, fold=0).utcoffset()
+    late = naive.replace(tzinfo=tz, fold=1).utcoffset()
+    return early != late and not is_in_gap(naive, tz)
+
+
+def night_of(start_utc: pd.Timestamp | dt.datetime, timezone: str, *, day_starts_h: int = 12) -> dt.date:
+    """Return the night an instant belongs to: the local date on which that night ends.
+
+    A night belongs to its local wake-up date (DESIGN.md), so 02:30 local on
+    3 March is in the night of 3 March, and 23:30 local on 2 March too. The
+    boundary between "tonight" and "last night" is local noon by default.
+
+    Parameters
+    ----------
+    start_utc : Timestamp or datetime
+        A tz-aware instant.
+    timezone : str
+        The athlete's IANA time zone.
+    day_starts_h : int, default 12
+        Local hour from which an instant counts towards the *following* night.
+    """
+    stamp = pd.Timestamp(start_utc)
+    if stamp.tzinfo is None:
+        raise ValueError("start_utc must be tz-aware (UTC)")
+    local = stamp.tz_convert(zone(timezone))
+    date = local.date()
+    return date + dt.timedelta(days=1) if local.hour >= day_starts_h else date

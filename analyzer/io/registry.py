@@ -1,0 +1,183 @@
+"""Recognise a file by its content and hand it to the right reader.
+
+This is the single entry point from bytes to canonical tables::
+
+    fmt = detect_format("upload.csv", data)      # "whoop_sleeps_csv", "fit", "zip", ... or None
+    bundle = read_bytes("upload.csv", data, timezone="Europe/Berlin")
+    for member, content in iter_archive("export.zip", zip_bytes):
+        ...
+
+Detection never trusts a file name (see :mod:`analyzer.io.formats`). FIT
+files go to :func:`analyzer.io.fit.read_fit_bundle`; every other format is a
+:class:`~analyzer.io.formats.FormatSpec` declared by its reader module and
+listed in :data:`READER_MODULES`, asked in order (specific formats before
+the generic CSV).
+
+Options every reader takes:
+
+``timezone``
+    The athlete's IANA time zone, for sources that write local times without
+    an offset. Readers that need it and do not get it raise.
+``valid_rows_only``
+    ``False`` (default): a file with any invalid value is refused whole and
+    nothing from it is imported. ``True``: the invalid rows are skipped and
+    listed in ``bundle.warnings``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from io import BufferedReader
+from collections.abc import Iterator
+from functools import cache
+
+from analyzer.errors import ImportFileError, UnknownFormatError
+from analyzer.io.archive import gunzip, is_archive, iter_archive, iter_archive_streams
+from analyzer.io.formats import FormatSpec, Probe, is_gzip
+from analyzer.schema import ImportBundle
+
+__all__ = [
+    "READER_MODULES",
+    "detect_format",
+    "formats",
+    "is_archive",
+    "iter_archive",
+    "iter_archive_streams",
+    "read_archive",
+    "read_bytes",
+]
+
+#: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
+READER_MODULES: tuple[str, ...] = ()
+
+
+@cache
+def formats() -> tuple[FormatSpec, ...]:
+    """Return every known non-FIT format, in detection order."""
+    specs: list[FormatSpec] = []
+    for module_name in READER_MODULES:
+        specs.extend(importlib.import_module(module_name).FORMATS)
+    return tuple(specs)
+
+
+def _spec_for(probe: Probe) -> FormatSpec | None:
+    for spec in formats():
+        if spec.kind == probe.kind and spec.matches(probe):
+            return spec
+    return None
+
+
+def detect_format(name: str, data: bytes) -> str | None:
+    """Return the format of ``data`` judged by its content, or ``None``.
+
+    Parameters
+    ----------
+    name : str
+        The file's name, for messages only: it does not decide the format.
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    str or None
+        ``"fit"``, ``"zip"``, ``"gzip"``, or the name of a reader's format
+        (for example ``"whoop_sleeps_csv"``, ``"cramp_log_csv"``).
+    """
+    probe = Probe(name, data)
+    if probe.kind in ("fit", "zip", "gzip"):
+        return probe.kind
+    spec = _spec_for(probe)
+    return spec.name if spec else None
+
+
+def _describe(probe: Probe) -> str:
+    """Say what an unrecognised file looked like, for the error message."""
+    kind = probe.kind
+    if kind == "csv":
+        columns = ", ".join(probe.csv_header[:8])
+        more = "..." if len(probe.csv_header) > 8 else ""
+        return f"a CSV file with the columns {columns}{more}"
+    if kind == "json":
+        keys = ", ".join(sorted(probe.json_keys)[:8])
+        return f"a JSON document with the keys {keys}" if keys else "a JSON document with no known keys"
+    if kind == "xml":
+        return f"an XML document with the root element <{probe.xml_root}>"
+    if not probe.data:
+        return "an empty file"
+    return f"binary data starting with {probe.data[:8]!r}"
+
+
+def read_bytes(
+    name: str,
+    data: bytes,
+    *,
+    timezone: str | None = None,
+    valid_rows_only: bool = False,
+    format: str | None = None,  # noqa: A002 - the project's word for it
+) -> ImportBundle:
+    """Read one file into canonical tables.
+
+    Parameters
+    ----------
+    name : str
+        The file's name as the user gave it (messages only; never a path).
+    data : bytes
+        The file's content.
+    timezone : str, optional
+        The athlete's IANA time zone, for local times without an offset.
+    valid_rows_only : bool, default False
+        Import the valid rows of a file with invalid values (and report the
+        skipped rows in ``bundle.warnings``) instead of refusing it.
+    format : str, optional
+        Force a format (a name from :func:`formats`) instead of detecting it.
+
+    Raises
+    ------
+    UnknownFormatError
+        If the content matches no known format (the message says what it looked like).
+    ImportFileError
+        If the file is a ZIP archive (use :func:`read_archive`) or cannot be read.
+    """
+    probe = Probe(name, data)
+    if format is None and probe.kind == "fit" or format == "fit":
+        from analyzer.io.fit import read_fit_bundle  # written alongside; imported lazily
+
+        return read_fit_bundle(data, name)
+    if format is None and probe.kind == "gzip":
+        return read_bytes(name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only)
+    if format is None and probe.kind == "zip":
+        raise ImportFileError(name, "the file is a ZIP archive; open it with read_archive or iter_archive")
+    spec = _named_spec(name, format) if format else _spec_for(probe)
+    if spec is None:
+        raise UnknownFormatError(name, f"not a format the analyzer knows: it looks like {_describe(probe)}")
+    return spec.read(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def _named_spec(name: str, format_name: str) -> FormatSpec:
+    for spec in formats():
+        if spec.name == format_name:
+            return spec
+    known = ", ".join(["fit", *(spec.name for spec in formats())])
+    raise UnknownFormatError(name, f"unknown format {format_name!r}; known formats: {known}")
+
+
+def read_archive(
+    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
+) -> Iterator[tuple[str, ImportBundle | ImportFileError]]:
+    """Read every member of a ZIP export; yield ``(member_name, bundle or error)``.
+
+    A member that cannot be read (unknown format, invalid values...) yields
+    its :class:`ImportFileError` instead of stopping the archive, so that the
+    caller can report each file; an archive-level problem (damage, bomb caps)
+    raises. Large XML members (Apple Health) are streamed, never read whole.
+    """
+    for member, stream in iter_archive_streams(name, data):
+        label = f"{name}/{member}"
+        try:
+            yield member, _read_member(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+        except ImportFileError as exc:
+            yield member, exc
+
+
+def _read_member(label: str, stream: BufferedReader, *, timezone: str | None, valid_rows_only: bool) -> ImportBundle:
+    return read_bytes(label, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)

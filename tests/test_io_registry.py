@@ -1,0 +1,67 @@
+"""Format detection by content, and the registry's dispatch and error messages."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import pytest
+
+from analyzer.errors import ImportFileError, UnknownFormatError
+from analyzer.io.registry import detect_format, read_bytes
+
+
+def fit_header(size: int = 14) -> bytes:
+    header = struct.pack("<BBHI4s", size, 0x20, 2132, 0, b".FIT")
+    return header + (b"\0\0" if size == 14 else b"")
+
+
+def test_fit_detected_by_header_magic_whatever_the_name():
+    assert detect_format("notes.txt", fit_header(14)) == "fit"
+    assert detect_format("x", fit_header(12)) == "fit"
+
+
+def test_fit_name_without_fit_content_is_not_fit():
+    assert detect_format("run.fit", b"a,b\n1,2\n") != "fit"
+    # Magic in place but an impossible header size.
+    assert detect_format("run.fit", b"\x40" + fit_header(14)[1:]) != "fit"
+
+
+def test_zip_and_gzip_detected_by_signature():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.csv", "a,b\n")
+    assert detect_format("export.dat", buffer.getvalue()) == "zip"
+    assert detect_format("a.fit.gz", b"\x1f\x8b\x08\x00rest") == "gzip"
+
+
+@pytest.mark.parametrize(
+    ("data", "looks_like"),
+    [
+        (b"foo,bar,baz\n1,2,3\n", "CSV file with the columns foo, bar, baz"),
+        (b'{"hello": 1}', "JSON document with the keys hello"),
+        (b"<?xml version='1.0'?><gpx><trk/></gpx>", "root element <gpx>"),
+        (b"\x00\x01\x02binary", "binary data"),
+        (b"", "an empty file"),
+    ],
+)
+def test_unknown_content_is_named_and_described(data, looks_like):
+    assert detect_format("mystery.bin", data) is None
+    with pytest.raises(UnknownFormatError) as info:
+        read_bytes("mystery.bin", data)
+    assert "mystery.bin" in str(info.value)
+    assert looks_like in str(info.value)
+
+
+def test_zip_given_to_read_bytes_points_to_read_archive():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.csv", "a,b\n")
+    with pytest.raises(ImportFileError, match="read_archive"):
+        read_bytes("export.zip", buffer.getvalue())
+
+
+def test_forcing_an_unknown_format_lists_the_known_ones():
+    with pytest.raises(UnknownFormatError, match="known formats: fit"):
+        read_bytes("a.csv", b"a,b\n", format="nonsense")
