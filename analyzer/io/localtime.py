@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from analyzer.errors import CsvImportError
+
 _OFFSET_ZONE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _TRAILING_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
@@ -39,6 +41,27 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
         raise ValueError(f"{name!r} is not an IANA time-zone name such as 'Europe/Berlin'") from exc
+
+
+def source_zone(source: str, timezone: str | None, *, needed_for: str) -> ZoneInfo:
+    """Return the athlete's zone for reading ``source``, or raise a message saying why it is needed.
+
+    Raises
+    ------
+    CsvImportError
+        If ``timezone`` is missing or not an IANA name.
+    """
+    if timezone is None:
+        raise CsvImportError(
+            source,
+            f"{needed_for} are local times without a UTC offset; the athlete's time zone "
+            "(IANA name such as 'Europe/Berlin') is needed to read them",
+            recovered="nothing was imported",
+        )
+    try:
+        return zone(timezone)
+    except ValueError as exc:
+        raise CsvImportError(source, str(exc), recovered="nothing was imported") from exc
 
 
 def parse_zone(text: str) -> dt.tzinfo:

@@ -48,7 +48,9 @@ __all__ = [
 ]
 
 #: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
-READER_MODULES: tuple[str, ...] = ()
+READER_MODULES: tuple[str, ...] = (
+    "analyzer.io.logs",
+)
 
 
 @cache
