@@ -54,9 +54,43 @@ def samples(path: str, version: object, activity_id: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=_SMALL, show_spinner=False)
 def date_span(path: str, version: object, athlete_id: str) -> tuple:
-    """First and last local date with any data of the athlete, or ``(None, None)``."""
+    """First and last local date holding any data of the athlete, or ``(None, None)``."""
     with open_library(path) as library:
-        span = getattr(library, "date_span", None)
-        if span is None:
-            return None, None
-        return span(athlete_id)
+        days = library.daily(athlete_id)
+    if days.empty:
+        return None, None
+    dates = days["date"] if "date" in days.columns else days.index
+    return min(dates), max(dates)
+
+
+@st.cache_data(max_entries=_SMALL, show_spinner=False)
+def athlete(path: str, version: object, athlete_id: str) -> dict:
+    """One athlete's row (physiology, time zone) as a plain dict."""
+    with open_library(path) as library:
+        return dict(library.athlete(athlete_id))
+
+
+@st.cache_data(max_entries=_HEAVY, show_spinner="Computing session metrics…")
+def sessions(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
+    """Per-session indicators (``analyzer.indicators.sessions_table``) of one athlete."""
+    from analyzer.indicators import sessions_table
+
+    with open_library(path) as library:
+        row = library.athlete(athlete_id)
+        activities = library.activities(athlete_id)
+        streams = {a: library.samples(a) for a in activities["activity_id"]}
+    return sessions_table(activities, streams, row, params)
+
+
+@st.cache_data(max_entries=_HEAVY, show_spinner="Computing daily indicators…")
+def daily(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
+    """The daily indicator table (``analyzer.indicators.daily_table``) of one athlete."""
+    from analyzer.indicators import daily_table
+
+    per_session = sessions(path, version, athlete_id, params)
+    with open_library(path) as library:
+        row = library.athlete(athlete_id)
+        nights = library.sleep(athlete_id)
+        days = library.wellness(athlete_id)
+    return daily_table(per_session, nights, days, row, params)
+

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.state import choose_library, ensure_demo_library, library_class
-from dashboards.ui import AppContext
+from analyzer.errors import AnalyzerError
+from dashboards.ui import AppContext, literal
 
 DEFAULT_SPAN_DAYS = 182
 
@@ -20,18 +21,34 @@ def build_context() -> AppContext:
     if library_class() is None:
         st.sidebar.caption("The athlete library is not available yet.")
         return AppContext(choice)
-    if choice.is_demo:
-        with st.spinner("First start: building the demo squad's library from sample_data/…"):
-            built = ensure_demo_library(choice.path)
-        if not built:
-            st.sidebar.caption("The demo library cannot be built yet (builder or sample data missing).")
-            return AppContext(choice)
+    if choice.is_demo and not _demo_ready(choice):
+        return AppContext(choice)
     version = data.content_version(str(choice.path))
     roster = data.athletes(str(choice.path), version)
     _library_caption(choice)
     athlete_id = _athlete_selector(roster)
     start, end = _date_range_selector(str(choice.path), version, athlete_id)
     return AppContext(choice, True, version, roster, athlete_id, start, end)
+
+
+def _demo_ready(choice) -> bool:
+    """Build the demo library on first start, with a progress bar; say why when it cannot be."""
+    if choice.path.exists():
+        return True
+    bar = st.progress(0.0, text="First start: building the demo squad's library from sample_data/…")
+
+    def show(done: int, total: int, result) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"First start: reading demo file {done} of {total}")
+
+    try:
+        built = ensure_demo_library(choice.path, show)
+    except AnalyzerError as exc:
+        st.sidebar.warning("The demo squad could not be built: " + literal(exc))
+        built = False
+    bar.empty()
+    if not built:
+        st.sidebar.caption("The demo library is not available yet (builder or sample data missing).")
+    return built
 
 
 def _library_caption(choice) -> None:
@@ -60,7 +77,7 @@ def _date_range_selector(path: str, version: object, athlete_id: str | None):
         value=(default_start, last),
         min_value=first,
         max_value=last,
-        key=f"range_{athlete_id}",
+        key=f"range_{athlete_id}_{first}_{last}",  # a new data span resets the range
     )
     if isinstance(chosen, tuple) and len(chosen) == 2:
         return chosen

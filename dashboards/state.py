@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.paths import LIBRARY_ENV, default_library_path, sample_data_dir, user_data_dir
-from dashboards.sources import api, first_api
+from dashboards.sources import api
 
 DEMO_LIBRARY_ENV = "CRAMP_ANALYZER_DEMO_LIBRARY"
 _BUILD_LOCK = threading.Lock()
@@ -64,17 +64,27 @@ def library_class() -> Any | None:
 
 def demo_builder() -> Any | None:
     """The function that builds the demo library from ``sample_data/``, or ``None``."""
-    return first_api("analyzer.store", "build_demo_library", "build_demo")
+    return api("analyzer.store.demo", "build_demo_library")
 
 
-def ensure_demo_library(path: Path) -> bool:
+def ensure_demo_library(path: Path, progress=None) -> bool:
     """Build the demo library at ``path`` unless it is already there.
+
+    Parameters
+    ----------
+    progress : callable, optional
+        ``progress(done, total, result)`` after each imported file.
 
     Returns
     -------
     bool
         True when the library exists afterwards, False when the builder or the
         sample data are not available.
+
+    Raises
+    ------
+    analyzer.errors.AnalyzerError
+        When the sample data cannot be read into a library.
     """
     if path.exists():
         return True
@@ -85,7 +95,7 @@ def ensure_demo_library(path: Path) -> bool:
         if path.exists():  # another session built it while we waited
             return True
         path.parent.mkdir(parents=True, exist_ok=True)
-        builder(path, sample_data_dir())
+        builder(path, sample_data_dir(), progress)
     return path.exists()
 
 

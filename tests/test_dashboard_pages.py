@@ -1,29 +1,40 @@
-"""AppTest: every page of the dashboard renders without exceptions."""
+"""AppTest: every page renders without exceptions, on a fresh machine and on a library."""
 
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from dashboard_support import app, errors, small_library
 from dashboards.app_pages import PAGE_FILES
-
-APP = ROOT / "dashboards" / "app.py"
-TIMEOUT_S = 60
 
 
 @pytest.fixture
-def isolated_user(tmp_path, monkeypatch):
+def fresh_user(tmp_path, monkeypatch):
     """A user with no library of their own and an empty data folder."""
     monkeypatch.delenv("CRAMP_ANALYZER_LIBRARY", raising=False)
+    monkeypatch.delenv("CRAMP_ANALYZER_DEMO_LIBRARY", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     return tmp_path
 
 
+@pytest.fixture
+def own_library(tmp_path, monkeypatch):
+    """A user whose own library holds one athlete with logged cramps."""
+    path = small_library(tmp_path / "own.sqlite")
+    monkeypatch.setenv("CRAMP_ANALYZER_LIBRARY", str(path))
+    return path
+
+
 @pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_renders(isolated_user, page):
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
-    assert not at.exception
-    at.switch_page(f"app_pages/{page}").run()
-    assert not at.exception, [e.value for e in at.exception]
+def test_every_page_renders_on_first_start(fresh_user, page):
+    at = app(page)
+    assert not at.exception, errors(at)
     assert at.title, f"{page} drew no title"
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_renders_on_a_library(own_library, page):
+    at = app(page)
+    assert not at.exception, errors(at)
+    assert at.title, f"{page} drew no title"
+    assert at.sidebar.selectbox(key="athlete").value == "anna"

@@ -8,12 +8,20 @@ escaped before it reaches plotly's hover labels.
 """
 
 from analyzer.figures.palette import CONTEXT_SYMBOLS, OKABE_ITO, muscle_colour
-from analyzer.figures.timeline import daily_timeline, timeline_table
+from analyzer.figures.findings import findings_table, forest_plot
+from analyzer.figures.session import session_streams, streams_table
+from analyzer.figures.timeline import cramp_table, daily_timeline, timeline_table, with_baseline_sd
 
 __all__ = [
     "CONTEXT_SYMBOLS",
     "OKABE_ITO",
+    "cramp_table",
     "daily_timeline",
+    "findings_table",
+    "forest_plot",
     "muscle_colour",
+    "session_streams",
+    "streams_table",
     "timeline_table",
+    "with_baseline_sd",
 ]

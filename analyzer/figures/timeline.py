@@ -22,6 +22,7 @@ DEFAULT_BANDS = {
     "resting_hr_bpm": ("resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm"),
     "hrv_lnrmssd": ("hrv_lnrmssd_baseline", "hrv_lnrmssd_baseline_sd"),
 }
+_BASELINE_SOURCES = {"resting_hr_bpm": "resting_hr_baseline_sd_bpm", "hrv_lnrmssd": "hrv_lnrmssd_baseline_sd"}
 ACWR_LABELS = {
     "acwr_ewma": "ACWR (EWMA)",
     "acwr_rolling_uncoupled": "ACWR (rolling, uncoupled)",
@@ -127,6 +128,23 @@ def _panels(acwr_column: str) -> list[_Panel]:
     ]
 
 
+def with_baseline_sd(daily: pd.DataFrame, window_d: int = 28, min_valid_d: int = 14) -> pd.DataFrame:
+    """Add the SD of the personal baselines that :func:`daily_timeline` draws as bands.
+
+    The daily table carries each baseline's mean and the z-score; the band needs
+    the SD too, taken from the same rolling baseline
+    (:func:`analyzer.indicators.recovery.rolling_baseline`, preceding
+    ``window_d`` days, current day excluded) over the consecutive daily rows.
+    """
+    from analyzer.indicators.recovery import rolling_baseline
+
+    out = daily.copy()
+    for column, sd_column in _BASELINE_SOURCES.items():
+        if column in out.columns and sd_column not in out.columns:
+            out[sd_column] = rolling_baseline(out[column], window_d, min_valid_d)["sd"].to_numpy()
+    return out
+
+
 def between(days: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
     """Rows of a daily table whose local ``date`` lies in ``[start, end]`` (open ends allowed)."""
     if days.empty:
@@ -157,6 +175,28 @@ def cramps_between(cramps: pd.DataFrame, timezone: str, start, end) -> pd.DataFr
     if end is not None:
         keep &= dates <= end
     return out.loc[keep]
+
+
+#: Columns of the cramp table shown beside the timeline.
+CRAMP_COLUMNS = {
+    "start_local": "local time",
+    "muscle": "muscle",
+    "side": "side",
+    "severity_0_10": "severity [0-10]",
+    "duration_s": "duration [s]",
+    "context": "context",
+    "relief": "relief",
+    "activity_id": "session",
+    "notes": "notes",
+}
+
+
+def cramp_table(cramps: pd.DataFrame, timezone: str, start=None, end=None) -> pd.DataFrame:
+    """Cramps in the date range at local time, newest first, with unit-named columns."""
+    shown = cramps_between(cramps, timezone, start, end)
+    present = [c for c in CRAMP_COLUMNS if c in shown.columns]
+    ordered = shown.sort_values("start_local", ascending=False) if len(shown) else shown
+    return ordered[present].rename(columns=CRAMP_COLUMNS).reset_index(drop=True)
 
 
 def _cramp_hover(cramps: pd.DataFrame) -> list[str]:

@@ -2,8 +2,79 @@
 
 import streamlit as st
 
-from dashboards import ui
+from analyzer.errors import AnalyzerError
+from dashboards import data, ui
+from dashboards.importing import import_uploads, readers_available
+from dashboards.state import library_class, open_library, own_library_path
+
+NEW_ATHLETE = "+ a new athlete"
+_RESULTS_KEY = "import_results"
 
 ctx = ui.context()
 st.title("Import")
-ui.not_available("Importing", "analyzer.store.Library.import_file")
+st.markdown(
+    "Upload several files at once or a whole export ZIP: FIT files (activities, sleep, HRV, "
+    "monitoring), vendor CSV/JSON exports, and your cramp and medication logs (CSV templates in "
+    "`sample_data/`). Each file is stored whole or not at all; a file already in the library is "
+    "reported and changes nothing."
+)
+
+if library_class() is None or not readers_available():
+    ui.not_available("Importing", "analyzer.store.Library and analyzer.io.registry")
+    st.stop()
+
+target = ctx.library.path if ctx.ready else own_library_path()
+if ctx.library.is_demo:
+    into_demo = st.radio(
+        "Import into",
+        [False, True],
+        format_func=lambda demo: "the demo library (to try things out)" if demo
+        else f"a library of my own ({own_library_path()})",
+        key="import_into_demo",
+    )
+    target = ctx.library.path if into_demo else own_library_path()
+
+roster = ctx.athletes if (ctx.ready and target == ctx.library.path) else None
+if roster is None and target.exists():
+    with open_library(target) as library:
+        roster = library.athletes()
+ids = [] if roster is None or roster.empty else roster["athlete_id"].tolist()
+default = ids.index(ctx.athlete_id) if ctx.athlete_id in ids else 0
+athlete_id = st.selectbox("Athlete", [*ids, NEW_ATHLETE], index=default, key="import_athlete")
+new_name = timezone = None
+if athlete_id == NEW_ATHLETE:
+    left, mid, right = st.columns(3)
+    athlete_id = left.text_input("Athlete id (lower-case letters, digits, - or _)", key="import_new_id").strip()
+    new_name = mid.text_input("Display name", key="import_new_name").strip() or None
+    timezone = right.text_input("Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz").strip()
+
+uploads = st.file_uploader("Files or export ZIPs", accept_multiple_files=True, key="upload")
+if st.button("Import", type="primary", disabled=not uploads or not athlete_id, key="do_import"):
+    bar = st.progress(0.0, text="Reading files…")
+
+    def show(done: int, total: int, name: str) -> None:
+        bar.progress(done / max(total, 1), text=f"Read {done} of {total}: {ui.literal(name)}")
+
+    try:
+        with open_library(target) as library:
+            if athlete_id not in ids:
+                library.ensure_athlete(athlete_id, new_name, timezone=timezone or None)
+            results = import_uploads(library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show)
+    except AnalyzerError as exc:
+        bar.empty()
+        ui.error(exc)
+    else:
+        bar.empty()
+        st.session_state[_RESULTS_KEY] = results
+        st.rerun()  # new content version: the sidebar and caches pick up the new data
+
+results = st.session_state.get(_RESULTS_KEY)
+if results is not None:
+    counts = results["status"].value_counts()
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    (st.warning if "failed" in counts else st.success)(f"Last import: {summary}.")
+    st.dataframe(results, hide_index=True, key="import_results_table", width="stretch")
+
+if ctx.ready:
+    with st.expander("Everything this library has been given"):
+        st.dataframe(data.imports(ctx.path, ctx.version), hide_index=True, key="import_history")

@@ -2,9 +2,38 @@
 
 import streamlit as st
 
-from dashboards import ui
+from analyzer.figures import cramp_table
+from dashboards import data, ui
+from dashboards.log_forms import cramp_form, medication_form
+
+_SAVED_KEY = "log_saved"
 
 ctx = ui.context()
 st.title("Log a cramp or a medication")
 if ui.require_athlete(ctx):
-    ui.not_available("Logging", "analyzer.store.Library.add_cramp")
+    timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
+    saved = st.session_state.pop(_SAVED_KEY, None)
+    if saved:
+        st.success(saved)
+        st.page_link("app_pages/overview.py", label="See it on the Overview", icon=":material/timeline:")
+
+    cramp_tab, medication_tab = st.tabs(["Cramp", "Medication"])
+    with cramp_tab:
+        st.caption(f"Times are local to the athlete's time zone, {timezone}.")
+        if cramp_form(ctx.path, ctx.athlete_id, timezone):
+            st.session_state[_SAVED_KEY] = "Cramp saved to the library."
+            st.rerun()
+        st.subheader("Logged cramps")
+        cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
+        st.dataframe(cramp_table(cramps, timezone), hide_index=True, key="log_cramps", width="stretch")
+    with medication_tab:
+        st.caption(
+            "If you think a medication may be causing cramps, talk to your doctor; the report "
+            "includes this timeline for them."
+        )
+        if medication_form(ctx.path, ctx.athlete_id):
+            st.session_state[_SAVED_KEY] = "Medication saved to the library."
+            st.rerun()
+        st.subheader("Medications and supplements")
+        st.dataframe(data.table(ctx.path, ctx.version, "medications", ctx.athlete_id),
+                     hide_index=True, key="log_medications", width="stretch")

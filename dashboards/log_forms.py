@@ -1,0 +1,103 @@
+"""Forms of the Log page: a cramp and a medication, saved to the library at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analyzer.errors import AnalyzerError
+from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
+from dashboards import ui
+from dashboards.sources import api
+from dashboards.state import open_library
+
+CONTEXT_LABELS = {
+    "exercise": "during exercise",
+    "after_exercise": "after exercise",
+    "night": "at night (in bed)",
+    "rest": "at rest (daytime)",
+}
+
+
+def local_to_utc(day: dt.date, time: dt.time, timezone: str) -> pd.Timestamp:
+    """The UTC instant of a local date and time in ``timezone``.
+
+    Raises
+    ------
+    ValueError
+        When the local time falls in a daylight-saving gap (never happened) or
+        overlap (happened twice): the user must say which, nothing is shifted.
+    """
+    localize = api("analyzer.io.localtime", "localize")
+    naive = pd.Series([pd.Timestamp(dt.datetime.combine(day, time))])
+    if localize is None:  # the vendor-export helpers have not landed: refuse both cases the same way
+        aware = naive.dt.tz_localize(timezone, ambiguous="raise", nonexistent="raise")
+        return aware.dt.tz_convert("UTC").iloc[0]
+    utc, in_gap, in_overlap = localize(naive, timezone)
+    if in_gap[0]:
+        raise ValueError(f"{day} {time:%H:%M} does not exist in {timezone}: clocks jumped forward then")
+    if in_overlap[0]:
+        raise ValueError(
+            f"{day} {time:%H:%M} happened twice in {timezone} (clocks went back): pick a time "
+            "a little before or after, or enter it in UTC"
+        )
+    return utc.iloc[0]
+
+
+def _optional(value):
+    return None if value in ("", "–") else value
+
+
+def cramp_form(path: str, athlete_id: str, timezone: str) -> str | None:
+    """Draw the cramp form; on submit save the cramp and return its id."""
+    with st.form(key="log_cramp", clear_on_submit=False):
+        left, right = st.columns(2)
+        day = left.date_input("Date (local)", value=dt.date.today(), key="cramp_date")
+        time = right.time_input("Time (local)", value=dt.time(7, 0), step=300, key="cramp_time")
+        muscle = left.selectbox("Muscle", MUSCLES, key="cramp_muscle")
+        side = right.selectbox("Side", ["–", *SIDES], key="cramp_side")
+        context = left.selectbox("When", CONTEXTS, format_func=CONTEXT_LABELS.get, key="cramp_context")
+        relief = right.selectbox("What relieved it", ["–", *RELIEFS], key="cramp_relief")
+        severity = left.slider("Severity [0 = barely, 10 = worst imaginable]", 0, 10, 5, key="cramp_severity")
+        duration = right.number_input("Duration [s]", min_value=0, max_value=86400, value=60, step=10,
+                                      key="cramp_duration_s")
+        notes = st.text_area("Notes", key="cramp_notes", max_chars=2000)
+        submitted = st.form_submit_button("Save cramp", type="primary")
+    if not submitted:
+        return None
+    try:
+        start_utc = local_to_utc(day, time, timezone)
+        with open_library(path) as library:
+            return library.add_cramp(
+                athlete_id, start_utc, muscle, side=_optional(side), severity_0_10=float(severity),
+                duration_s=float(duration), context=context, relief=_optional(relief),
+                notes=notes.strip() or None,
+            )
+    except (AnalyzerError, ValueError) as exc:
+        ui.error(exc)
+        return None
+
+
+def medication_form(path: str, athlete_id: str) -> bool:
+    """Draw the medication form; on submit save the course and return True."""
+    with st.form(key="log_medication"):
+        name = st.text_input("Name of the medication or supplement", key="med_name", max_chars=200)
+        left, mid, right = st.columns(3)
+        kind = left.selectbox("Kind", MEDICATION_KINDS, key="med_kind")
+        start = mid.date_input("Started", value=dt.date.today(), key="med_start")
+        ongoing = right.checkbox("Still taking it", value=True, key="med_ongoing")
+        end = right.date_input("Stopped", value=dt.date.today(), key="med_end", disabled=ongoing)
+        notes = st.text_area("Notes (dose, reason)", key="med_notes", max_chars=2000)
+        submitted = st.form_submit_button("Save medication", type="primary")
+    if not submitted:
+        return False
+    try:
+        with open_library(path) as library:
+            library.add_medication(athlete_id, name, kind=kind, start_date=start,
+                                   end_date=None if ongoing else end, notes=notes.strip() or None)
+    except AnalyzerError as exc:
+        ui.error(exc)
+        return False
+    return True

@@ -1,0 +1,62 @@
+"""AppTest: a cramp logged on the Log page is in the library and on the Overview at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard_support import app, errors, frames_with, small_library
+
+
+@pytest.fixture
+def own_library(tmp_path, monkeypatch):
+    path = small_library(tmp_path / "own.sqlite")
+    monkeypatch.setenv("CRAMP_ANALYZER_LIBRARY", str(path))
+    return path
+
+
+def _log_cramp(at, day: dt.date, time: dt.time, muscle: str = "quadriceps"):
+    at.date_input(key="cramp_date").set_value(day)
+    at.time_input(key="cramp_time").set_value(time)
+    at.selectbox(key="cramp_muscle").set_value(muscle)
+    at.selectbox(key="cramp_context").set_value("night")
+    at.slider(key="cramp_severity").set_value(9)
+    at.text_area(key="cramp_notes").set_value("<script>alert(1)</script> woke me up")
+    at.button(key="FormSubmitter:log_cramp-Save cramp").click()
+    return at.run()
+
+
+def test_logged_cramp_appears_on_the_overview(own_library):
+    at = app("log.py")
+    at = _log_cramp(at, dt.date(2024, 3, 15), dt.time(3, 0))
+    assert not at.exception, errors(at)
+    assert any("Cramp saved" in s.value for s in at.success)
+
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, errors(at)
+    (table,) = frames_with(at, "muscle")
+    logged = table[table["muscle"] == "quadriceps"]
+    assert len(logged) == 1
+    # 03:00 in Berlin on 15 March is 02:00 UTC; shown back at local time.
+    assert logged["local time"].iloc[0] == dt.datetime(2024, 3, 15, 3, 0)
+    assert logged["severity [0-10]"].iloc[0] == 9
+
+
+def test_a_time_in_the_spring_forward_gap_is_refused(own_library):
+    at = app("log.py")
+    at = _log_cramp(at, dt.date(2024, 3, 31), dt.time(2, 30))  # Berlin jumps 02:00 -> 03:00
+    assert not at.exception, errors(at)
+    assert any("does not exist" in e.value for e in at.error)
+    assert not at.success
+
+
+def test_a_medication_is_saved(own_library):
+    at = app("log.py")
+    at.text_input(key="med_name").set_value("atorvastatin")
+    at.date_input(key="med_start").set_value(dt.date(2024, 2, 1))
+    at.button(key="FormSubmitter:log_medication-Save medication").click().run()
+    assert not at.exception, errors(at)
+    (table,) = frames_with(at, "kind")
+    names = table["name"].tolist()
+    assert "atorvastatin" in names
