@@ -134,6 +134,7 @@ TABLES: dict[str, dict[str, str]] = {
         "duration_s": "float",
         "context": "str",  # exercise, after_exercise, night, rest
         "activity_id": "str",
+        "night": "date",  # for nocturnal cramps: local wake date of their night (set by the library)
         "relief": "str",
         "notes": "str",
     },

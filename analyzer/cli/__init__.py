@@ -16,6 +16,9 @@ from analyzer.errors import AnalyzerError
 
 # Sub-command modules, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "importcmd",
+    "athletes",
+    "demo",
     "dashboard",
 )
 

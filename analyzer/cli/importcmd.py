@@ -1,0 +1,113 @@
+"""``cramp-analyzer import``: import files, folders and ZIP archives for one athlete.
+
+Prints one result line per file on stdout, progress on stderr while the
+import runs for more than a moment, and exits 1 if any file failed (0 when
+every file was imported, partially imported or already there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from analyzer.paths import default_library_path
+from analyzer.store import ImportResult, Library
+
+# Progress appears only for imports that take longer than this [s].
+PROGRESS_AFTER_S = 1.0
+PROGRESS_EVERY_S = 0.5
+
+
+def add_library_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--library`` (default: ``$CRAMP_ANALYZER_LIBRARY``, then the per-user data folder)."""
+    parser.add_argument(
+        "--library",
+        default=None,
+        help="library file (default: $CRAMP_ANALYZER_LIBRARY, else "
+        f"{default_library_path()})",
+    )
+
+
+def library_path(args: argparse.Namespace) -> Path:
+    """The library file the arguments name, or the default one."""
+    return Path(args.library).expanduser() if args.library else default_library_path()
+
+
+class ProgressPrinter:
+    """Progress on a stream (stderr): a rewritten line on a terminal, periodic lines elsewhere."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+        self.tty = stream.isatty()
+
+    def __call__(self, done: int, total: int, result: ImportResult) -> None:
+        now = time.monotonic()
+        every = PROGRESS_EVERY_S if self.tty else 10 * PROGRESS_EVERY_S
+        if now - self.started < PROGRESS_AFTER_S or (now - self.last < every and done < total):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        text = f"[{done}/{total}] {rate:.1f} files/s  {result.name}"
+        if self.tty:
+            self.stream.write("\r" + text[:120].ljust(120))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        """End the progress line on a terminal."""
+        if self.shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def print_results(results: list[ImportResult], stream: TextIO = sys.stdout) -> int:
+    """Print one line per file and a total; return the exit code (1 if any failed)."""
+    for result in results:
+        print(result.summary(), file=stream)
+    tally = Counter(result.status for result in results)
+    statuses = ("imported", "partial", "duplicate", "failed")
+    print(", ".join(f"{tally[s]} {s}" for s in statuses), file=stream)
+    return 1 if tally["failed"] else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import FIT files, exports, cramp and medication logs (files, folders, ZIPs)",
+        description="Import files for one athlete; exits 1 if any file failed.",
+    )
+    add_library_option(parser)
+    parser.add_argument("--athlete", required=True, help="athlete id (created when missing)")
+    parser.add_argument("--name", help="display name when the athlete is created")
+    parser.add_argument(
+        "--timezone", help="IANA time zone when the athlete is created, e.g. Europe/Berlin"
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE|DIR|ZIP")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with Library(library_path(args)) as lib:
+        created = lib.ensure_athlete(args.athlete, args.name, timezone=args.timezone)
+        if created:
+            print(f"created athlete {args.athlete!r}", file=sys.stderr)
+        elif args.timezone and lib.athlete(args.athlete)["timezone"] != args.timezone:
+            zone = lib.athlete(args.athlete)["timezone"]
+            print(
+                f"note: athlete {args.athlete!r} keeps time zone {zone}; --timezone applies "
+                "only to a new athlete",
+                file=sys.stderr,
+            )
+        progress = ProgressPrinter()
+        results = lib.import_paths(args.athlete, args.paths, progress)
+        progress.finish()
+    return print_results(results)

@@ -1,0 +1,244 @@
+"""Importing files into the library: one file, one transaction.
+
+:func:`import_file` reads a file with a reader (by default
+:func:`analyzer.io.registry.read_bytes`) *before* taking the write lock, then
+writes all its rows, its original bytes and its ``imports`` row in one
+``BEGIN IMMEDIATE`` transaction. A process killed at any point leaves the
+file wholly in the library or not at all. A file whose bytes are already in
+the library for the same athlete is reported as ``duplicate`` and changes
+nothing.
+
+Statuses
+--------
+imported
+    Every row the reader produced is stored.
+partial
+    Stored, but the reader reported problems it worked around (skipped rows,
+    a bad CRC, a truncated end); the message lists them.
+duplicate
+    The same bytes were imported before; nothing changed.
+failed
+    Nothing was stored but an ``imports`` row saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.errors import ImportFileError, LibraryError
+from analyzer.schema import ImportBundle
+
+Reader = Callable[..., ImportBundle]
+Progress = Callable[[int, int, "ImportResult"], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Outcome of importing one file.
+
+    Attributes
+    ----------
+    name : str
+        The file's name as given (archive members as ``archive.zip/member``).
+    status : str
+        ``imported``, ``partial``, ``duplicate`` or ``failed``.
+    message : str
+        Why it failed, what was worked around, or which sessions were merged.
+    counts : dict of str to int
+        Rows written per canonical table.
+    sha256 : str
+        SHA-256 of the file's bytes.
+    format : str
+        Detected format (empty when the file could not be read).
+    """
+
+    name: str
+    status: str
+    message: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""
+    format: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True unless the file failed."""
+        return self.status != "failed"
+
+    def summary(self) -> str:
+        """One line for a terminal: status, name, non-zero counts, message."""
+        counts = " ".join(f"{k}={v}" for k, v in self.counts.items() if v)
+        parts = [f"{self.status:<9}", self.name]
+        if counts:
+            parts.append(counts)
+        if self.message:
+            parts.append(f"- {self.message}")
+        return " ".join(parts)
+
+
+def default_reader(name: str, data: bytes, *, timezone: str | None = None) -> ImportBundle:
+    """Read any supported file with :func:`analyzer.io.registry.read_bytes`."""
+    from analyzer.io import registry
+
+    return registry.read_bytes(name, data, timezone=timezone)
+
+
+def import_file(lib, athlete_id: str, name: str, data: bytes) -> ImportResult:
+    """Import one file's bytes for ``athlete_id`` into the library ``lib``.
+
+    See the module docstring for the statuses. Raises :class:`LibraryError`
+    only if the athlete does not exist; problems of the file itself become a
+    ``failed`` result.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    athlete = lib.athlete(athlete_id)
+    previous = _previous_owner(lib.connection, sha256)
+    if previous is not None:
+        return _already_there(lib, athlete_id, name, data, sha256, previous)
+    try:
+        bundle = lib.reader(name, data, timezone=athlete["timezone"])
+        bundle.source_sha256 = sha256
+    except ImportFileError as exc:
+        return _record_failure(lib, athlete_id, name, data, sha256, str(exc))
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        message = f"{name}: the reader stopped on unexpected content ({type(exc).__name__}: {exc})"
+        return _record_failure(lib, athlete_id, name, data, sha256, message)
+    try:
+        with lib.write() as conn:
+            previous = _previous_owner(conn, sha256)
+            if previous is None:
+                return _write_bundle(lib, conn, athlete_id, name, data, bundle)
+    except (ValueError, TypeError, sqlite3.IntegrityError) as exc:
+        message = f"{name}: could not be stored ({type(exc).__name__}: {exc})"
+        return _record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
+    return _already_there(lib, athlete_id, name, data, sha256, previous)
+
+
+def _previous_owner(conn: sqlite3.Connection, sha256: str) -> str | None:
+    row = conn.execute(
+        "SELECT athlete_id FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial') "
+        "LIMIT 1",
+        (sha256,),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _already_there(lib, athlete_id, name, data, sha256, owner) -> ImportResult:
+    if owner == athlete_id:
+        return ImportResult(name, "duplicate", "already in the library", {}, sha256)
+    message = (
+        f"{name}: these exact bytes are already imported for athlete {owner!r}; "
+        "delete them there first if they belong to this athlete"
+    )
+    return _record_failure(lib, athlete_id, name, data, sha256, message)
+
+
+def _write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> ImportResult:
+    from analyzer.store.linking import relink_cramps
+    from analyzer.store.writer import BundleWriter, keep_file
+
+    writer = BundleWriter(conn, athlete_id, bundle)
+    writer.write()
+    keep_file(conn, bundle.source_sha256, data)
+    if any(writer.counts.get(t) for t in ("activities", "cramps", "sleep")):
+        relink_cramps(conn, athlete_id, timezone=lib.athlete(athlete_id)["timezone"],
+                      window_s=lib.link_window_s)
+    status = "partial" if bundle.warnings else "imported"
+    message = "; ".join(list(bundle.warnings) + writer.notes)
+    if not any(writer.counts.values()):
+        message = "; ".join(filter(None, [message, "the file holds no data the analyzer uses"]))
+    counts = {k: v for k, v in writer.counts.items() if v}
+    _insert_import(conn, athlete_id, name, data, bundle.source_sha256, bundle.format, status,
+                   message, counts)
+    return ImportResult(name, status, message, counts, bundle.source_sha256, bundle.format)
+
+
+def _insert_import(conn, athlete_id, name, data, sha256, fmt, status, message, counts) -> None:
+    conn.execute(
+        "INSERT INTO imports (sha256, original_name, size_bytes, format, athlete_id, imported_at, "
+        "status, message, counts_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sha256, name, len(data), fmt, athlete_id, time.time_ns(), status, message,
+         json.dumps(counts)),
+    )
+
+
+def _record_failure(lib, athlete_id, name, data, sha256, message, fmt="") -> ImportResult:
+    with lib.write() as conn:
+        _insert_import(conn, athlete_id, name, data, sha256, fmt or None, "failed", message, {})
+    return ImportResult(name, "failed", message, {}, sha256, fmt)
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield each file under ``paths``; folders are walked recursively, in sorted order.
+
+    Hidden files and folders (names starting with ``.``) are skipped.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in relative.parts):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            raise LibraryError(f"{path}: no such file or folder")
+
+
+def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """Yield ``(name, bytes)`` of a file, or of each member if it is a ZIP archive.
+
+    Members are named ``<archive name>/<member path>``.
+
+    Members (also of ZIPs inside the ZIP) are read with
+    :func:`analyzer.io.archive.iter_archive`, which guards against path
+    traversal and archives that expand to absurd sizes; it raises
+    :class:`~analyzer.errors.ImportFileError` for a damaged archive after the
+    members it could read.
+    """
+    from analyzer.io.archive import is_archive, iter_archive
+
+    if is_archive(name, data):
+        for member, content in iter_archive(name, data):
+            yield f"{name}/{member}", content
+    else:
+        yield name, data
+
+
+def import_paths(
+    lib, athlete_id: str, paths: Iterable[str | Path], progress: Progress | None = None
+) -> list[ImportResult]:
+    """Import files, folders (walked recursively) and ZIP archives for one athlete.
+
+    Parameters
+    ----------
+    progress : callable, optional
+        Called after each file as ``progress(done, total, result)``; ``total``
+        counts the files found so far (it grows as archives are opened).
+    """
+    sources = list(iter_sources(paths))
+    results: list[ImportResult] = []
+    total = len(sources)
+
+    def report(result: ImportResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(len(results), total, result)
+
+    for path in sources:
+        data = path.read_bytes()
+        try:
+            for i, (name, content) in enumerate(expand_archive(str(path), data)):
+                total += 1 if i else 0
+                report(import_file(lib, athlete_id, name, content))
+        except ImportFileError as exc:  # a damaged archive: its readable members are in
+            sha256 = hashlib.sha256(data).hexdigest()
+            total += 1
+            report(_record_failure(lib, athlete_id, str(path), data, sha256, str(exc), "zip"))
+    return results

@@ -1,0 +1,222 @@
+"""The athlete library: one SQLite file holding any number of athletes.
+
+>>> lib = Library("team.sqlite")                                # doctest: +SKIP
+>>> lib.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")  # doctest: +SKIP
+>>> lib.import_paths("anna", ["~/Downloads/garmin_export.zip"])  # doctest: +SKIP
+>>> lib.daily("anna")                                           # doctest: +SKIP
+
+The file uses SQLite's write-ahead log (readers never block the writer),
+foreign keys (deleting an athlete cascades to every row), ``synchronous=FULL``
+(a committed import survives a power cut) and a busy timeout, so a second
+process waits for the write lock instead of failing. Every write is one
+``BEGIN IMMEDIATE`` transaction and bumps :meth:`Library.content_version`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.errors import LibraryError
+from analyzer.store import importer, reads
+from analyzer.store.daily import daily_table
+from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
+from analyzer.store.migrations import migrate
+from analyzer.store.roster import RosterMixin
+
+BUSY_TIMEOUT_S = 120.0
+
+
+class Library(RosterMixin):
+    """An athlete library file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file; created (with its folder) when missing.
+    reader : callable, optional
+        ``reader(name, data, *, timezone) -> ImportBundle``; defaults to
+        :func:`analyzer.io.registry.read_bytes`.
+    busy_timeout_s : float
+        How long a writer waits for another process's transaction [s].
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        reader: importer.Reader | None = None,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.reader = reader or importer.default_reader
+        self._lock = threading.RLock()
+        try:
+            self.connection = sqlite3.connect(
+                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
+            self.connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            self.connection.execute("PRAGMA journal_mode = WAL")
+            self.connection.execute("PRAGMA synchronous = FULL")
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            migrate(self.connection)
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path}: cannot open as an athlete library ({exc})") from exc
+
+    # -- connection -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the file."""
+        self.connection.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE ... COMMIT``), rolled back on any error."""
+        with self._lock:
+            conn = self.connection
+            conn.execute("BEGIN IMMEDIATE")
+            before = conn.total_changes
+            try:
+                yield conn
+                if conn.total_changes != before:
+                    conn.execute(
+                        "UPDATE meta SET value = value + 1 WHERE key = 'content_version'"
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def content_version(self) -> int:
+        """A number that changes whenever any process writes to the library (a cache key)."""
+        row = self.connection.execute(
+            "SELECT value FROM meta WHERE key = 'content_version'"
+        ).fetchone()
+        return int(row[0])
+
+    def integrity_check(self) -> str:
+        """Return SQLite's ``PRAGMA integrity_check`` verdict (``"ok"`` when sound)."""
+        return self.connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # -- settings -------------------------------------------------------------------
+
+    @property
+    def link_window_s(self) -> float:
+        """How long after a session a cramp is still linked to it [s] (default 3600)."""
+        row = self.connection.execute(
+            "SELECT value FROM meta WHERE key = 'link_window_s'"
+        ).fetchone()
+        return DEFAULT_LINK_WINDOW_S if row is None else float(row[0])
+
+    def set_link_window(self, window_s: float) -> None:
+        """Set the cramp-to-session window [s] and re-link every athlete's cramps."""
+        if not 0 <= float(window_s) <= 24 * 3600:
+            raise LibraryError(f"link window {window_s} s must be between 0 and 86400 s")
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('link_window_s', ?)",
+                (float(window_s),),
+            )
+            for athlete_id, timezone in conn.execute(
+                "SELECT athlete_id, timezone FROM athletes"
+            ).fetchall():
+                relink_cramps(conn, athlete_id, timezone=timezone, window_s=float(window_s))
+
+    # -- import ---------------------------------------------------------------------
+
+    def import_file(self, athlete_id: str, name: str, data: bytes) -> importer.ImportResult:
+        """Import one file's bytes; see :mod:`analyzer.store.importer`."""
+        return importer.import_file(self, athlete_id, name, data)
+
+    def import_paths(
+        self,
+        athlete_id: str,
+        paths: Iterable[str | Path],
+        progress: importer.Progress | None = None,
+    ) -> list[importer.ImportResult]:
+        """Import files, folders and ZIP archives; see :func:`importer.import_paths`."""
+        return importer.import_paths(self, athlete_id, paths, progress)
+
+    def kept_file(self, sha256: str) -> bytes:
+        """Return the original bytes of an imported file."""
+        from analyzer.store.export import kept_bytes
+
+        return kept_bytes(self.connection, sha256)
+
+    # -- reads ----------------------------------------------------------------------
+
+    def activities(self, athlete_id: str, start=None, end=None) -> pd.DataFrame:
+        """Sessions of one athlete starting in ``[start, end)``; see :func:`reads.activities`."""
+        return reads.activities(self.connection, athlete_id, start, end)
+
+    def samples(self, activity_id: str) -> pd.DataFrame:
+        """The stream of one session (canonical ``samples`` table)."""
+        return reads.samples(self.connection, activity_id)
+
+    def laps(self, activity_id: str) -> pd.DataFrame:
+        """Laps of one session."""
+        return reads.laps(self.connection, activity_id)
+
+    def rr_intervals(self, athlete_id: str, activity_id=None, start=None, end=None) -> pd.DataFrame:
+        """Beat intervals of one athlete; see :func:`reads.rr_intervals`."""
+        return reads.rr_intervals(self.connection, athlete_id, activity_id, start, end)
+
+    def sleep(self, athlete_id: str) -> pd.DataFrame:
+        """Nights of one athlete."""
+        return reads.sleep(self.connection, athlete_id)
+
+    def sleep_stages(self, athlete_id: str, night=None) -> pd.DataFrame:
+        """Sleep stage intervals of one athlete."""
+        return reads.sleep_stages(self.connection, athlete_id, night)
+
+    def wellness(self, athlete_id: str) -> pd.DataFrame:
+        """Daily wellness of one athlete."""
+        return reads.wellness(self.connection, athlete_id)
+
+    def cramps(self, athlete_id: str) -> pd.DataFrame:
+        """Cramps of one athlete with their linked session and night."""
+        return reads.cramps(self.connection, athlete_id)
+
+    def medications(self, athlete_id: str) -> pd.DataFrame:
+        """Medication courses of one athlete."""
+        return reads.medications(self.connection, athlete_id)
+
+    def imports(self, athlete_id: str | None = None) -> pd.DataFrame:
+        """Import history, of one athlete or of the whole library."""
+        return reads.imports(self.connection, athlete_id)
+
+    def session_duplicates(self, athlete_id: str) -> pd.DataFrame:
+        """Sessions dropped by the same-session rule, with the session kept instead."""
+        return reads.session_duplicates(self.connection, athlete_id)
+
+    def roster(self) -> pd.DataFrame:
+        """Counts and date span per athlete; see :func:`reads.roster`."""
+        return reads.roster(self.connection)
+
+    def daily(self, athlete_id: str) -> pd.DataFrame:
+        """One athlete's daily table; see :mod:`analyzer.store.daily`."""
+        timezone = self.athlete(athlete_id)["timezone"]
+        with self._lock:
+            self.connection.execute("BEGIN")  # one consistent snapshot for the four reads
+            try:
+                tables = (
+                    reads.activities(self.connection, athlete_id),
+                    reads.sleep(self.connection, athlete_id),
+                    reads.wellness(self.connection, athlete_id),
+                    reads.cramps(self.connection, athlete_id),
+                )
+            finally:
+                self.connection.execute("COMMIT")
+        return daily_table(*tables, timezone)

@@ -1,0 +1,167 @@
+"""Reads shaped for the analysis and the dashboard; each returns canonical DataFrames.
+
+All functions take an open connection and run one or two indexed queries;
+streams are decoded from their blobs (see :mod:`analyzer.store.streams`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+
+from analyzer.schema import empty_table
+from analyzer.store.codec import query_frame, utc_to_ns
+from analyzer.store.streams import decode_stream, streams_to_frame
+
+
+def _time_range(column: str, start, end) -> tuple[str, list]:
+    clauses, params = [], []
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(utc_to_ns(start))
+    if end is not None:
+        clauses.append(f"{column} < ?")
+        params.append(utc_to_ns(end))
+    return " AND ".join(clauses), params
+
+
+def activities(conn: sqlite3.Connection, athlete_id: str, start=None, end=None) -> pd.DataFrame:
+    """Sessions of one athlete starting in ``[start, end)`` (tz-aware), by start time."""
+    clause, params = _time_range("start_utc", start, end)
+    where = "athlete_id = ?" + (f" AND {clause}" if clause else "")
+    return query_frame(conn, "activities", where, [athlete_id, *params], "start_utc")
+
+
+def samples(conn: sqlite3.Connection, activity_id: str) -> pd.DataFrame:
+    """The 1 Hz (or whatever the device recorded) stream of one session, by time."""
+    row = conn.execute(
+        "SELECT n_rows, columns, payload FROM sample_streams WHERE activity_id = ?",
+        (activity_id,),
+    ).fetchone()
+    if row is None:
+        return empty_table("samples")
+    arrays = decode_stream("samples", *row)
+    return streams_to_frame("samples", [({"activity_id": activity_id}, arrays)])
+
+
+def rr_intervals(
+    conn: sqlite3.Connection, athlete_id: str, activity_id: str | None = None, start=None, end=None
+) -> pd.DataFrame:
+    """Beat intervals of one athlete: of one session, or overlapping ``[start, end)``."""
+    where, params = "athlete_id = ?", [athlete_id]
+    if activity_id is not None:
+        where += " AND activity_id = ?"
+        params.append(activity_id)
+    if start is not None:
+        where += " AND t_last_utc >= ?"
+        params.append(utc_to_ns(start))
+    if end is not None:
+        where += " AND t_first_utc < ?"
+        params.append(utc_to_ns(end))
+    rows = conn.execute(
+        f"SELECT activity_id, n_rows, columns, payload FROM rr_streams WHERE {where} "
+        "ORDER BY t_first_utc",
+        params,
+    ).fetchall()
+    pieces = [
+        ({"activity_id": act, "athlete_id": athlete_id}, decode_stream("rr_intervals", n, c, p))
+        for act, n, c, p in rows
+    ]
+    frame = streams_to_frame("rr_intervals", pieces)
+    if start is not None:
+        frame = frame[frame["t_utc"] >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame[frame["t_utc"] < pd.Timestamp(end)]
+    return frame.reset_index(drop=True)
+
+
+def laps(conn: sqlite3.Connection, activity_id: str) -> pd.DataFrame:
+    """Laps of one session, in order."""
+    return query_frame(conn, "laps", "activity_id = ?", [activity_id], "lap_index")
+
+
+def sleep(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFrame:
+    """Nights of one athlete (one row per night and source), by night."""
+    return query_frame(conn, "sleep", "athlete_id = ?", [athlete_id], "night, source")
+
+
+def sleep_stages(conn: sqlite3.Connection, athlete_id: str, night=None) -> pd.DataFrame:
+    """Sleep stage intervals of one athlete (of one night when given), by time."""
+    where, params = "athlete_id = ?", [athlete_id]
+    if night is not None:
+        where += " AND night = ?"
+        params.append(str(night))
+    return query_frame(conn, "sleep_stages", where, params, "start_utc")
+
+
+def wellness(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFrame:
+    """Daily wellness rows of one athlete (one per date and source), by date."""
+    return query_frame(conn, "wellness", "athlete_id = ?", [athlete_id], "date, source")
+
+
+def cramps(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFrame:
+    """Cramps of one athlete with their linked ``activity_id`` and ``night``, by time."""
+    return query_frame(conn, "cramps", "athlete_id = ?", [athlete_id], "start_utc")
+
+
+def medications(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFrame:
+    """Medication and supplement courses of one athlete, by start date."""
+    return query_frame(conn, "medications", "athlete_id = ?", [athlete_id], "start_date, name")
+
+
+def imports(conn: sqlite3.Connection, athlete_id: str | None = None) -> pd.DataFrame:
+    """Import history (every attempt, newest last), of one athlete or all."""
+    if athlete_id is None:
+        return query_frame(conn, "imports", order="import_id")
+    return query_frame(conn, "imports", "athlete_id = ?", [athlete_id], "import_id")
+
+
+def session_duplicates(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFrame:
+    """Sessions not kept because another file holds the same session (see sessions.py)."""
+    rows = conn.execute(
+        "SELECT dropped_activity_id, dropped_source_sha256, kept_activity_id, start_utc, rule "
+        "FROM session_duplicates WHERE athlete_id = ? ORDER BY start_utc",
+        (athlete_id,),
+    ).fetchall()
+    frame = pd.DataFrame(
+        rows,
+        columns=["dropped_activity_id", "dropped_source_sha256", "kept_activity_id",
+                 "start_utc", "rule"],
+    )
+    frame["start_utc"] = pd.to_datetime(frame["start_utc"].astype("Int64"), unit="ns", utc=True)
+    return frame
+
+
+def roster(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per athlete: counts of sessions, nights and cramps and the span of their data.
+
+    ``first_date``/``last_date`` are the earliest and latest UTC date of any
+    session start, night or cramp (``None`` for an athlete without data).
+    """
+    rows = conn.execute(
+        """
+        SELECT a.athlete_id, a.display_name,
+               (SELECT COUNT(*) FROM activities x WHERE x.athlete_id = a.athlete_id),
+               (SELECT COUNT(DISTINCT night) FROM sleep s WHERE s.athlete_id = a.athlete_id),
+               (SELECT COUNT(*) FROM cramps c WHERE c.athlete_id = a.athlete_id),
+               (SELECT MIN(t) FROM (
+                    SELECT date(MIN(start_utc) / 1000000000, 'unixepoch') AS t
+                      FROM activities WHERE athlete_id = a.athlete_id
+                    UNION ALL SELECT MIN(night) FROM sleep WHERE athlete_id = a.athlete_id
+                    UNION ALL SELECT date(MIN(start_utc) / 1000000000, 'unixepoch')
+                      FROM cramps WHERE athlete_id = a.athlete_id)),
+               (SELECT MAX(t) FROM (
+                    SELECT date(MAX(start_utc) / 1000000000, 'unixepoch') AS t
+                      FROM activities WHERE athlete_id = a.athlete_id
+                    UNION ALL SELECT MAX(night) FROM sleep WHERE athlete_id = a.athlete_id
+                    UNION ALL SELECT date(MAX(start_utc) / 1000000000, 'unixepoch')
+                      FROM cramps WHERE athlete_id = a.athlete_id))
+          FROM athletes a ORDER BY a.athlete_id
+        """
+    ).fetchall()
+    return pd.DataFrame(
+        rows,
+        columns=["athlete_id", "display_name", "n_activities", "n_nights", "n_cramps",
+                 "first_date", "last_date"],
+    )

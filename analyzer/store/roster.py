@@ -1,0 +1,205 @@
+"""Athletes of a library: create, rename, physiology, delete, export, hand-logged entries.
+
+Mixed into :class:`analyzer.store.library.Library`; every method that writes
+runs in one transaction of :meth:`Library.write`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.errors import LibraryError
+from analyzer.schema import TABLES
+from analyzer.store import validation
+from analyzer.store.codec import query_frame, utc_to_ns
+from analyzer.store.linking import relink_cramps
+from analyzer.store.writer import cramp_id, upsert_cramps, upsert_medications
+
+
+class RosterMixin:
+    """Athlete management; needs ``connection``, ``write()`` and ``link_window_s``."""
+
+    def athletes(self) -> pd.DataFrame:
+        """Every athlete of the library (canonical ``athletes`` table), by id."""
+        return query_frame(self.connection, "athletes", order="athlete_id")
+
+    def athlete(self, athlete_id: str) -> dict:
+        """One athlete's row as a dict of the canonical columns.
+
+        Raises
+        ------
+        LibraryError
+            If there is no such athlete.
+        """
+        columns = list(TABLES["athletes"])
+        row = self.connection.execute(
+            f"SELECT {', '.join(columns)} FROM athletes WHERE athlete_id = ?", (athlete_id,)
+        ).fetchone()
+        if row is None:
+            raise LibraryError(f"no athlete {athlete_id!r} in {self.path}")
+        return dict(zip(columns, row))
+
+    def has_athlete(self, athlete_id: str) -> bool:
+        """True if the library holds ``athlete_id``."""
+        row = self.connection.execute(
+            "SELECT 1 FROM athletes WHERE athlete_id = ?", (athlete_id,)
+        ).fetchone()
+        return row is not None
+
+    def create_athlete(self, athlete_id: str, display_name: str | None = None, **physiology) -> None:
+        """Add an athlete.
+
+        Parameters
+        ----------
+        athlete_id : str
+            A slug: lower-case letters, digits, ``-`` and ``_``.
+        display_name : str, optional
+            Defaults to ``athlete_id``.
+        **physiology
+            ``sex``, ``timezone``, ``hr_rest_bpm``, ``hr_max_bpm``, ``lthr_bpm``,
+            ``ftp_w``, ``sleep_need_h``; see :func:`validation.check_physiology`.
+        """
+        validation.check_athlete_id(athlete_id)
+        fields = validation.check_physiology({"sex": "unspecified", **physiology})
+        fields = {"athlete_id": athlete_id, "display_name": display_name or athlete_id, **fields}
+        with self.write() as conn:
+            if self.has_athlete(athlete_id):
+                raise LibraryError(f"athlete {athlete_id!r} already exists")
+            conn.execute(
+                f"INSERT INTO athletes ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                tuple(fields.values()),
+            )
+
+    def ensure_athlete(self, athlete_id: str, display_name: str | None = None, **physiology) -> bool:
+        """Create the athlete unless present; return True if it was created."""
+        if self.has_athlete(athlete_id):
+            return False
+        try:
+            self.create_athlete(athlete_id, display_name, **physiology)
+        except LibraryError:
+            if self.has_athlete(athlete_id):  # another process created it meanwhile
+                return False
+            raise
+        return True
+
+    def rename_athlete(self, athlete_id: str, display_name: str) -> None:
+        """Change an athlete's display name (the id stays)."""
+        if not display_name or not display_name.strip():
+            raise LibraryError("a display name cannot be empty")
+        self.athlete(athlete_id)
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE athletes SET display_name = ? WHERE athlete_id = ?",
+                (display_name.strip(), athlete_id),
+            )
+
+    def set_physiology(self, athlete_id: str, **fields) -> None:
+        """Set physiology fields (``None`` clears one); a new time zone re-links nights."""
+        current = self.athlete(athlete_id)
+        merged = {k: current[k] for k in ("hr_rest_bpm", "hr_max_bpm")}
+        checked = validation.check_physiology({**merged, **fields})
+        changes = {k: checked[k] for k in fields}
+        if not changes:
+            return
+        with self.write() as conn:
+            assignments = ", ".join(f"{k} = ?" for k in changes)
+            conn.execute(
+                f"UPDATE athletes SET {assignments} WHERE athlete_id = ?",
+                (*changes.values(), athlete_id),
+            )
+            if "timezone" in changes:
+                relink_cramps(conn, athlete_id, timezone=changes["timezone"],
+                              window_s=self.link_window_s)
+
+    def delete_athlete(self, athlete_id: str) -> None:
+        """Delete an athlete with every row and every kept file of theirs."""
+        self.athlete(athlete_id)
+        with self.write() as conn:
+            conn.execute("DELETE FROM athletes WHERE athlete_id = ?", (athlete_id,))
+            conn.execute("DELETE FROM files WHERE sha256 NOT IN (SELECT sha256 FROM imports)")
+
+    def export_athlete(self, athlete_id: str, destination: str | Path) -> Path:
+        """Write a ZIP of the athlete's tables as CSV and their original files."""
+        from analyzer.store.export import export_athlete
+
+        return export_athlete(self, athlete_id, Path(destination))
+
+    def relink(self, athlete_id: str) -> int:
+        """Re-link the athlete's cramps to sessions and nights; return how many changed."""
+        timezone = self.athlete(athlete_id)["timezone"]
+        with self.write() as conn:
+            return relink_cramps(conn, athlete_id, timezone=timezone, window_s=self.link_window_s)
+
+    def add_cramp(
+        self,
+        athlete_id: str,
+        start_utc,
+        muscle: str,
+        side: str | None = None,
+        severity_0_10: float | None = None,
+        duration_s: float | None = None,
+        context: str | None = None,
+        relief: str | None = None,
+        notes: str | None = None,
+    ) -> str:
+        """Log one cramp (the dashboard's form); return its ``cramp_id``.
+
+        ``start_utc`` must be tz-aware. Values are checked with the cramp-log
+        vocabularies of :mod:`analyzer.schema`; the cramp is linked to its
+        session or night at once. Logging the same cramp (athlete, start,
+        muscle, side) again updates it.
+        """
+        timezone = self.athlete(athlete_id)["timezone"]
+        fields = validation.check_cramp(muscle, side, severity_0_10, duration_s, context, relief)
+        try:
+            start_ns = utc_to_ns(start_utc)
+        except (ValueError, TypeError) as exc:
+            raise LibraryError(f"cramp start {start_utc!r}: {exc}") from exc
+        if start_ns is None:
+            raise LibraryError("a cramp needs a start time")
+        identifier = cramp_id(athlete_id, start_ns, fields["muscle"], fields["side"])
+        row = {"cramp_id": identifier, "athlete_id": athlete_id,
+               "start_utc": pd.Timestamp(start_ns, unit="ns", tz="UTC"), "notes": notes, **fields}
+        with self.write() as conn:
+            upsert_cramps(conn, _one_row("cramps", row), None)
+            relink_cramps(conn, athlete_id, timezone=timezone, window_s=self.link_window_s)
+        return identifier
+
+    def add_medication(
+        self,
+        athlete_id: str,
+        name: str,
+        kind: str | None = None,
+        start_date: dt.date | str | None = None,
+        end_date: dt.date | str | None = None,
+        notes: str | None = None,
+    ) -> None:
+        """Log one medication or supplement course (the same name and start updates it)."""
+        self.athlete(athlete_id)
+        start = _as_date(start_date, "start_date")
+        end = _as_date(end_date, "end_date")
+        validation.check_medication(name, kind, start, end)
+        row = {"athlete_id": athlete_id, "name": str(name).strip(), "kind": kind,
+               "start_date": start, "end_date": end, "notes": notes}
+        with self.write() as conn:
+            upsert_medications(conn, _one_row("medications", row), None)
+
+
+def _one_row(table: str, values: dict) -> pd.DataFrame:
+    from analyzer.schema import conform
+
+    return conform(table, pd.DataFrame([values]))
+
+
+def _as_date(value, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise LibraryError(f"{name} {value!r} is not a date (YYYY-MM-DD)") from exc

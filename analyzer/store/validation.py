@@ -1,0 +1,125 @@
+"""Checks on what a person types: athlete ids, physiology, cramp and medication entries.
+
+The same rules apply to a form in the dashboard, the command line and the
+rows the library receives from readers, so that the library never holds a
+value a reader would have refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zoneinfo
+
+from analyzer.errors import LibraryError
+from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
+
+ATHLETE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+# Plausible ranges (inclusive) of the athlete physiology fields, in their units.
+PHYSIOLOGY_RANGES: dict[str, tuple[float, float]] = {
+    "hr_rest_bpm": (20.0, 120.0),
+    "hr_max_bpm": (100.0, 240.0),
+    "lthr_bpm": (80.0, 230.0),
+    "ftp_w": (30.0, 700.0),
+    "sleep_need_h": (3.0, 14.0),
+}
+SEXES = ("f", "m", "unspecified")
+MAX_CRAMP_DURATION_S = 24 * 3600.0
+
+
+def check_athlete_id(athlete_id: str) -> str:
+    """Return ``athlete_id`` if it is a slug (lower-case letters, digits, ``-``, ``_``)."""
+    if not isinstance(athlete_id, str) or not ATHLETE_ID_PATTERN.match(athlete_id):
+        raise LibraryError(
+            f"athlete id {athlete_id!r} is not valid: use 1-64 lower-case letters, digits, "
+            "'-' or '_', starting with a letter or digit (e.g. 'anna-k')"
+        )
+    return athlete_id
+
+
+def check_timezone(name: str | None) -> str | None:
+    """Return ``name`` if it is an IANA time zone known to :mod:`zoneinfo` (or ``None``)."""
+    if name is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise LibraryError(
+            f"time zone {name!r} is not an IANA time zone name (e.g. 'Europe/Berlin')"
+        ) from exc
+    return name
+
+
+def check_physiology(fields: dict) -> dict:
+    """Validate physiology fields; return them with numbers as floats.
+
+    Accepts the keys of :data:`PHYSIOLOGY_RANGES` plus ``sex`` and ``timezone``.
+    ``None`` clears a field.
+    """
+    out = {}
+    for key, value in fields.items():
+        if key == "sex":
+            if value not in SEXES:
+                raise LibraryError(f"sex {value!r} is not one of {', '.join(SEXES)}")
+            out[key] = value
+        elif key == "timezone":
+            out[key] = check_timezone(value)
+        elif key in PHYSIOLOGY_RANGES:
+            out[key] = _check_range(key, value, *PHYSIOLOGY_RANGES[key])
+        else:
+            raise LibraryError(f"{key!r} is not an athlete physiology field")
+    rest, peak = out.get("hr_rest_bpm"), out.get("hr_max_bpm")
+    if rest is not None and peak is not None and rest >= peak:
+        raise LibraryError(f"resting heart rate {rest:g} bpm must be below maximum {peak:g} bpm")
+    return out
+
+
+def _check_range(name: str, value, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise LibraryError(f"{name} = {value!r} is not a number") from exc
+    if math.isnan(number):
+        return None
+    if not low <= number <= high:
+        raise LibraryError(f"{name} = {number:g} is outside the plausible range {low:g}-{high:g}")
+    return number
+
+
+def _check_vocabulary(name: str, value, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        raise LibraryError(f"{name} {value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def check_cramp(
+    muscle, side=None, severity_0_10=None, duration_s=None, context=None, relief=None
+) -> dict:
+    """Validate one cramp entry with the cramp-log vocabularies of :mod:`analyzer.schema`.
+
+    ``muscle`` is required; severity is 0-10, duration 0 s to 24 h.
+    """
+    if muscle is None or muscle == "":
+        raise LibraryError(f"muscle is required (one of: {', '.join(MUSCLES)})")
+    return {
+        "muscle": _check_vocabulary("muscle", muscle, MUSCLES),
+        "side": _check_vocabulary("side", side, SIDES),
+        "severity_0_10": _check_range("severity_0_10", severity_0_10, 0.0, 10.0),
+        "duration_s": _check_range("duration_s", duration_s, 0.0, MAX_CRAMP_DURATION_S),
+        "context": _check_vocabulary("context", context, CONTEXTS),
+        "relief": _check_vocabulary("relief", relief, RELIEFS),
+    }
+
+
+def check_medication(name, kind=None, start_date=None, end_date=None) -> None:
+    """Validate one medication course: a name, a known kind, start not after end."""
+    if not name or not str(name).strip():
+        raise LibraryError("a medication needs a name")
+    _check_vocabulary("kind", kind, MEDICATION_KINDS)
+    if start_date is not None and end_date is not None and str(end_date) < str(start_date):
+        raise LibraryError(f"medication {name!r} ends ({end_date}) before it starts ({start_date})")
