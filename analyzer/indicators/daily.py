@@ -1,0 +1,267 @@
+"""The daily table: one row per local date of the athlete with every daily indicator.
+
+Rules (DESIGN.md, SCIENCE.md section 5):
+
+* Days are the athlete's local calendar days; sessions carry their ``local_date`` (device UTC
+  offset, else the athlete's IANA zone); a night belongs to its local wake-up date.
+* Missing is not zero. A day with sessions has the sum of their known loads; a day without
+  sessions is a rest day (load 0) when the athlete's devices recorded something else that day
+  (sleep or wellness) -- or, with ``rest_day_rule="activity_span"``, on every day after the
+  first session -- and is missing (NaN) otherwise. ``coverage`` says which data exist.
+* No look-ahead: every value on day d depends only on data of days <= d; baselines exclude
+  the current day (``shift(1)``) and are NaN until warmed up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analyzer.indicators import acwr, monotony, pmc, recovery, streaks
+from analyzer.indicators import sleep as sleep_mod
+from analyzer.indicators.habit import add_habit_columns
+from analyzer.indicators.params import DEFAULT_PARAMS, LOAD_SOURCES, IndicatorParams
+from analyzer.indicators.timezones import local_dates, to_days
+
+DAILY_COLUMNS = (
+    "date", "coverage", "session_count", "duration_s", "load", "load_source", "trimp_au",
+    "ctl", "atl", "tsb", "ramp_rate",
+    "acute_ewma", "chronic_ewma", "acwr_ewma", "acwr_rolling_coupled", "acwr_rolling_uncoupled",
+    "monotony", "strain", "hard_day", "consecutive_hard_days", "days_since_rest",
+    "intensity_rel_habit", "duration_rel_habit", "avg_temperature_c",
+    "sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct",
+    "sleep_debt_7n_h", "sleep_debt_net_7n_h", "sleep_debt_14n_h", "sleep_debt_net_14n_h",
+    "resting_hr_bpm", "resting_hr_baseline_bpm", "resting_hr_z",
+    "hrv_rmssd_ms", "hrv_lnrmssd", "hrv_lnrmssd_7d", "hrv_lnrmssd_baseline", "hrv_lnrmssd_z",
+    "hrv_below_swc",
+)
+
+
+def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: IndicatorParams) -> pd.DataFrame:
+    """Per-date aggregates of the sessions, indexed by ``datetime64`` dates."""
+    columns = ["session_count", "duration_s", "load", "load_source", "trimp_au",
+               "intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]
+    if sessions is None or len(sessions) == 0:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"))
+    frame = sessions
+    if "intensity_rel_habit" not in frame.columns or "duration_rel_habit" not in frame.columns:
+        frame = add_habit_columns(frame, params)
+    if "local_date" in frame.columns:
+        day = to_days(frame["local_date"])
+    else:
+        offsets = frame["utc_offset_s"] if "utc_offset_s" in frame.columns else None
+        day = to_days(local_dates(frame["start_utc"], offsets, athlete.get("timezone")))
+
+    def numeric(column: str) -> np.ndarray:
+        values = frame[column] if column in frame.columns else np.nan
+        return pd.to_numeric(pd.Series(values, index=frame.index), errors="coerce").to_numpy(float)
+
+    table = pd.DataFrame({
+        "date": day.astype("datetime64[ns]"),
+        "duration_s": numeric("duration_s"), "load": numeric("load"), "trimp_au": numeric("trimp_au"),
+        "intensity_rel_habit": numeric("intensity_rel_habit"),
+        "duration_rel_habit": numeric("duration_rel_habit"), "temperature": numeric("avg_temperature_c"),
+    })
+    weight = table["duration_s"].fillna(1.0).where(table["temperature"].notna(), 0.0)
+    table["temp_weighted"] = table["temperature"].fillna(0.0) * weight
+    table["temp_weight"] = weight
+    sources = frame["load_source"] if "load_source" in frame.columns else pd.Series(None, index=frame.index)
+    source_flags = [f"source_{name}" for name in LOAD_SOURCES]
+    for name, flag in zip(LOAD_SOURCES, source_flags):
+        table[flag] = (sources == name).to_numpy()
+    table = table[table["date"].notna()]
+    grouped = table.groupby("date", sort=True)
+    out = grouped[["duration_s", "load", "trimp_au"]].sum(min_count=1)
+    out["session_count"] = grouped.size()
+    out[["intensity_rel_habit", "duration_rel_habit"]] = grouped[
+        ["intensity_rel_habit", "duration_rel_habit"]].max()
+    temperature = grouped[["temp_weighted", "temp_weight"]].sum()
+    out["avg_temperature_c"] = temperature["temp_weighted"] / temperature["temp_weight"].where(
+        temperature["temp_weight"] > 0)
+    out["load_source"] = _join_flags(grouped[source_flags].any().to_numpy(), LOAD_SOURCES)
+    return out[columns]
+
+
+def _join_flags(flags: np.ndarray, names) -> np.ndarray:
+    """``"tss+trimp"``-style labels from a boolean matrix (rows x names); None where no flag is set."""
+    labels = np.full(flags.shape[0], "", dtype=object)
+    for j, name in enumerate(names):
+        separator = np.where(labels == "", "", "+")
+        labels = np.where(flags[:, j], labels + separator + name, labels)
+    return np.where(labels == "", None, labels)
+
+
+def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
+    """Per-date medians of resting HR and nightly RMSSD over the wellness sources."""
+    columns = ["resting_hr_bpm", "hrv_rmssd_ms", "wellness_rows"]
+    if wellness is None or len(wellness) == 0:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
+    frame = pd.DataFrame({
+        "date": to_days(wellness["date"]).astype("datetime64[ns]"),
+        "resting_hr_bpm": pd.to_numeric(wellness["resting_hr_bpm"], errors="coerce").to_numpy(float),
+        "hrv_rmssd_ms": pd.to_numeric(wellness["hrv_rmssd_ms"], errors="coerce").to_numpy(float),
+    })
+    frame.loc[frame["resting_hr_bpm"] <= 0, "resting_hr_bpm"] = np.nan  # vendors write 0 for "none"
+    frame.loc[frame["hrv_rmssd_ms"] <= 0, "hrv_rmssd_ms"] = np.nan
+    grouped = frame.groupby("date", sort=True)
+    out = grouped[["resting_hr_bpm", "hrv_rmssd_ms"]].median()
+    out["wellness_rows"] = grouped.size().astype(float)  # any row (steps only...) = device worn
+    return out
+
+
+def _calendar(*indexes: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    dates = [index.dropna() for index in indexes if len(index.dropna())]
+    if not dates:
+        return pd.DatetimeIndex([], name="date")
+    start = min(index.min() for index in dates)
+    end = max(index.max() for index in dates)
+    return pd.date_range(start, end, freq="D", name="date")
+
+
+def _coverage(has_sessions, has_sleep, has_wellness) -> np.ndarray:
+    """``"activity+sleep+wellness"``-style labels of the data present each day; ``"none"``."""
+    labels = _join_flags(np.column_stack([has_sessions, has_sleep, has_wellness]),
+                         ("activity", "sleep", "wellness"))
+    return np.where(labels == None, "none", labels).astype(object)  # noqa: E711 (elementwise)
+
+
+def _daily_load(days: pd.DataFrame, has_sessions, has_other, params: IndicatorParams) -> pd.Series:
+    """Session load, 0 on rest days, NaN on days without data (see module notes)."""
+    if params.rest_day_rule == "activity_span":
+        rest_possible = np.maximum.accumulate(has_sessions) | has_other
+    else:
+        rest_possible = has_other
+    load = days["load"].astype(float)
+    rest = ~has_sessions & rest_possible
+    load[rest] = 0.0
+    return load
+
+
+def _load_indicators(load: pd.Series, params: IndicatorParams) -> pd.DataFrame:
+    missing_zero = params.model_missing_load_as_zero
+    out = pmc.performance_manager(load, params.ctl_tau_d, params.atl_tau_d, params.pmc_alpha,
+                                  params.tsb_convention, missing_zero)
+    out["ramp_rate"] = pmc.ramp_rate(out["ctl"], params.ramp_rate_window_d)
+    frac = params.rolling_min_valid_fraction
+    ewma = acwr.acwr_ewma(load, params.acwr_acute_d, params.acwr_chronic_d, params.ewma_seed,
+                          missing_zero, params.acwr_warmup_d)
+    out = out.join(ewma)
+    out["acwr_rolling_coupled"] = acwr.acwr_rolling_coupled(
+        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d)
+    out["acwr_rolling_uncoupled"] = acwr.acwr_rolling_uncoupled(
+        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d)
+    out = out.join(monotony.rolling_monotony_strain(load, params.monotony_window_d,
+                                                     params.monotony_ddof, frac))
+    hard = streaks.hard_day_flags(load, params.hard_day_factor, params.hard_day_baseline_d, frac)
+    out["hard_day"] = hard
+    out["consecutive_hard_days"] = streaks.consecutive_true(hard)
+    out["days_since_rest"] = streaks.days_since_rest(load, params.rest_day_max_load)
+    return out
+
+
+def _sleep_indicators(nights: pd.DataFrame, need_h: float, params: IndicatorParams) -> pd.DataFrame:
+    asleep_h = nights["sleep_asleep_min"].astype(float) / 60.0
+    out = pd.DataFrame(index=nights.index)
+    for n in (7, 14):
+        for net, label in ((False, ""), (True, "net_")):
+            out[f"sleep_debt_{label}{n}n_h"] = sleep_mod.rolling_sleep_debt_h(
+                asleep_h, need_h, n, net, params.sleep_min_valid_fraction)
+    return out
+
+
+def _recovery_indicators(well: pd.DataFrame, params: IndicatorParams) -> pd.DataFrame:
+    window, minimum = params.baseline_window_d, params.baseline_min_valid_d
+    resting = well["resting_hr_bpm"].astype(float)
+    rhr = recovery.rolling_baseline(resting, window, minimum)
+    ln = pd.Series(recovery.ln_rmssd(well["hrv_rmssd_ms"].to_numpy(dtype=float)), index=well.index)
+    hrv = recovery.rolling_baseline(ln, window, minimum)
+    rolling7 = recovery.rolling_mean_min_valid(ln, params.hrv_rolling_d, params.hrv_rolling_min_valid_d)
+    lower_swc = hrv["mean"] - 0.5 * hrv["sd"]
+    below = (rolling7 < lower_swc).astype(float).where(rolling7.notna() & lower_swc.notna())
+    return pd.DataFrame({
+        "resting_hr_baseline_bpm": rhr["mean"], "resting_hr_z": rhr["z"],
+        "hrv_lnrmssd": ln, "hrv_lnrmssd_7d": rolling7, "hrv_lnrmssd_baseline": hrv["mean"],
+        "hrv_lnrmssd_z": hrv["z"], "hrv_below_swc": below,
+    }, index=well.index)
+
+
+def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
+                wellness: pd.DataFrame | None, athlete: Mapping,
+                params: IndicatorParams = DEFAULT_PARAMS) -> pd.DataFrame:
+    """One row per local date of the athlete with load, fatigue, sleep and recovery indicators.
+
+    Parameters
+    ----------
+    sessions : pandas.DataFrame or None
+        Output of :func:`analyzer.indicators.session.sessions_table` (needs ``start_utc`` or
+        ``local_date``, ``duration_s``, ``load``; uses ``load_source``, ``trimp_au``,
+        ``avg_temperature_c``, ``*_rel_habit`` when present).
+    sleep : pandas.DataFrame or None
+        Canonical ``sleep`` rows of the athlete (``night`` = local wake-up date).
+    wellness : pandas.DataFrame or None
+        Canonical ``wellness`` rows of the athlete.
+    athlete : Mapping or pandas.Series
+        The athlete's row (``timezone``, ``sleep_need_h``).
+    params : IndicatorParams
+        Conventions; recorded in ``attrs["indicator_params"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DAILY_COLUMNS`, one row per consecutive local date from the first to
+        the last date with any data; ``date`` holds ``datetime.date`` objects. Units: load,
+        CTL, ATL, TSB, strain and ramp rate in the session load's units (``load_source``);
+        durations [s]; sleep [min]; sleep debt [h] over 7 and 14 nights (gross, and net where
+        surplus nights repay); resting HR [bpm] with z against the preceding
+        ``baseline_window_d`` days; lnRMSSD [ln ms]; ``hrv_below_swc`` = 7-day lnRMSSD below
+        baseline − 0.5 SD (Plews et al. 2013).
+    """
+    days = _session_days(sessions, athlete, params)
+    nights = sleep_mod.nightly_sleep(sleep)
+    well = _wellness_days(wellness)
+    calendar = _calendar(days.index, nights.index, well.index)
+    days, nights, well = (f.reindex(calendar) for f in (days, nights, well))
+
+    has_sessions = days["session_count"].notna().to_numpy()
+    has_sleep = (nights["sleep_asleep_min"].notna() | nights["sleep_in_bed_min"].notna()).to_numpy()
+    has_wellness = well["wellness_rows"].notna().to_numpy()
+    load = _daily_load(days, has_sessions, has_sleep | has_wellness, params)
+    day_known = (load.notna().to_numpy() | has_sessions)
+
+    def zero_on_rest(column: str) -> np.ndarray:
+        values = days[column].to_numpy(dtype=float, na_value=np.nan)
+        return np.where(has_sessions, values, np.where(day_known, 0.0, np.nan))
+
+    need = _sleep_need(athlete, params)
+    columns: dict[str, object] = {
+        "date": calendar.date,
+        "coverage": _coverage(has_sessions, has_sleep, has_wellness),
+        "session_count": days["session_count"].fillna(0).to_numpy(dtype=int),
+        "duration_s": zero_on_rest("duration_s"),
+        "load": load.to_numpy(),
+        "load_source": days["load_source"].to_numpy(dtype=object),
+        "trimp_au": zero_on_rest("trimp_au"),
+    }
+    for part in (_load_indicators(load, params),
+                 days[["intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]],
+                 nights[["sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct"]],
+                 _sleep_indicators(nights, need, params),
+                 well[["resting_hr_bpm", "hrv_rmssd_ms"]],
+                 _recovery_indicators(well, params)):
+        for name in part.columns:
+            columns[name] = part[name].to_numpy(dtype=float, na_value=np.nan)
+    out = pd.DataFrame({name: columns[name] for name in DAILY_COLUMNS})
+    out["load_source"] = out["load_source"].astype(object).where(out["load_source"].notna(), None)
+    out.attrs["indicator_params"] = {**params.as_dict(), "sleep_need_h_used": need}
+    return out
+
+
+def _sleep_need(athlete: Mapping, params: IndicatorParams) -> float:
+    value = athlete.get("sleep_need_h")
+    try:
+        need = float(value)
+    except (TypeError, ValueError):
+        need = float("nan")
+    return need if np.isfinite(need) and need > 0 else params.sleep_need_h

@@ -1,0 +1,136 @@
+"""Benchmark of the indicators: the daily table for one athlete over three years and for 50 athletes.
+
+Targets (issue 6): one athlete, three years < 200 ms; 50 athletes < 5 s (daily table from the
+session table). Also timed, for context: the session table without streams (summary rows only)
+and per-session stream metrics on one-hour 1 Hz streams.
+
+Inputs come from a small seeded generator below (canonical activities, sleep and wellness rows
+with weekly training rhythm, rest days, device gaps and noise), so the script runs without a
+library. Run: ``python benchmarks/indicators.py [--athletes 50] [--years 3] [--repeat 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+from analyzer.indicators import daily_table, sessions_table
+from analyzer.indicators.session import session_metrics
+from analyzer.schema import conform
+
+SPORTS = ("running", "cycling")
+
+
+def synthetic_athlete(seed: int, years: float = 3.0) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (athlete, activities, sleep, wellness) canonical tables for one seeded athlete."""
+    rng = np.random.default_rng(seed)
+    n_days = int(round(365.25 * years))
+    athlete_id = f"athlete-{seed:03d}"
+    athlete = {
+        "athlete_id": athlete_id, "sex": "f" if seed % 2 else "m", "hr_rest_bpm": 50.0 + seed % 10,
+        "hr_max_bpm": 185.0 + seed % 10, "lthr_bpm": 165.0, "ftp_w": 250.0,
+        "timezone": "Europe/Berlin", "sleep_need_h": 8.0,
+    }
+    first = pd.Timestamp("2022-01-03", tz="UTC")
+    days = pd.date_range(first, periods=n_days, freq="D")
+    worn = rng.random(n_days) > 0.05  # device-free days
+    trains = worn & (rng.random(n_days) < np.where(days.day_of_week == 0, 0.1, 0.8))
+    start = days[trains] + pd.to_timedelta(rng.uniform(5, 19, trains.sum()), unit="h")
+    n = len(start)
+    sport = rng.choice(SPORTS, n)
+    duration = rng.gamma(6.0, 600.0, n)
+    activities = conform("activities", pd.DataFrame({
+        "activity_id": [f"{athlete_id}-{i}" for i in range(n)],
+        "athlete_id": athlete_id, "sport": sport, "start_utc": start,
+        "duration_s": duration, "moving_s": duration * 0.95,
+        "avg_heart_rate_bpm": rng.normal(145, 10, n),
+        "avg_power_w": np.where(sport == "cycling", rng.normal(190, 25, n), np.nan),
+        "avg_speed_mps": np.where(sport == "running", rng.normal(3.2, 0.3, n), rng.normal(8, 1, n)),
+        "avg_temperature_c": rng.normal(15, 7, n), "rpe": rng.integers(2, 9, n).astype(float),
+        "utc_offset_s": np.where(rng.random(n) < 0.7, 3600.0, np.nan),
+    }))
+    nights = days[worn & (rng.random(n_days) < 0.95)]
+    asleep = rng.normal(430, 45, len(nights))
+    sleep = conform("sleep", pd.DataFrame({
+        "athlete_id": athlete_id, "night": nights.date,
+        "start_utc": nights - pd.Timedelta(hours=1), "end_utc": nights + pd.Timedelta(hours=6),
+        "asleep_min": asleep, "in_bed_min": asleep + rng.uniform(10, 60, len(nights)), "source": "garmin",
+    }))
+    well_days = days[worn]
+    wellness = conform("wellness", pd.DataFrame({
+        "athlete_id": athlete_id, "date": well_days.date,
+        "resting_hr_bpm": rng.normal(52, 3, len(well_days)),
+        "hrv_rmssd_ms": rng.lognormal(np.log(60), 0.15, len(well_days)), "source": "garmin",
+    }))
+    return athlete, activities, sleep, wellness
+
+
+def one_hour_stream(activity_id: str, seed: int) -> pd.DataFrame:
+    """A one-hour 1 Hz stream with HR, power, speed and temperature."""
+    rng = np.random.default_rng(seed)
+    t = pd.Timestamp("2024-06-01 07:00", tz="UTC") + pd.to_timedelta(np.arange(3600), unit="s")
+    return conform("samples", pd.DataFrame({
+        "activity_id": activity_id, "t_utc": t,
+        "heart_rate_bpm": 140 + 10 * np.sin(np.arange(3600) / 300) + rng.normal(0, 2, 3600),
+        "power_w": rng.normal(200, 40, 3600).clip(0), "speed_mps": rng.normal(8, 1, 3600).clip(0),
+        "temperature_c": 20.0,
+    }))
+
+
+def best_of(repeat: int, func, *args):
+    """Best wall time of ``repeat`` calls [s] and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func(*args)
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--athletes", type=int, default=50)
+    parser.add_argument("--years", type=float, default=3.0)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    squad = [synthetic_athlete(seed, args.years) for seed in range(args.athletes)]
+    athlete, activities, sleep, wellness = squad[0]
+    t_sessions, sessions = best_of(args.repeat, sessions_table, activities, None, athlete)
+    t_daily, daily = best_of(args.repeat, daily_table, sessions, sleep, wellness, athlete)
+
+    squad_sessions = [sessions_table(a, None, ath) for ath, a, _, _ in squad]
+    start = time.perf_counter()
+    for (ath, _, sl, well), sess in zip(squad, squad_sessions):
+        daily_table(sess, sl, well, ath)
+    t_squad = time.perf_counter() - start
+
+    streams = [one_hour_stream(f"s{i}", i) for i in range(10)]
+    row = {"activity_id": "s", "sport": "cycling", "start_utc": streams[0]["t_utc"].iloc[0]}
+    start = time.perf_counter()
+    for stream in streams:
+        session_metrics(row, stream, athlete)
+    t_stream = (time.perf_counter() - start) / len(streams)
+
+    rows = [
+        ("daily table, 1 athlete", f"{args.years:g} y, {len(daily)} days, {len(sessions)} sessions",
+         t_daily, 0.200),
+        (f"daily tables, {args.athletes} athletes", f"{args.years:g} y each (sessions precomputed)",
+         t_squad, 5.0),
+        ("session table (summary rows), 1 athlete", f"{len(sessions)} sessions, no streams",
+         t_sessions, None),
+        ("session metrics, 1 h at 1 Hz", "per session (NP, TRIMP, zones, decoupling, HRR)",
+         t_stream, None),
+    ]
+    print(f"{'what':42} {'input':48} {'time':>10} {'target':>8}  ok")
+    for what, size, seconds, target in rows:
+        verdict = "" if target is None else ("yes" if seconds < target else "NO")
+        target_text = "" if target is None else f"{target * 1000:.0f} ms"
+        print(f"{what:42} {size:48} {seconds * 1000:8.1f} ms {target_text:>8}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
