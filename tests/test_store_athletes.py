@@ -131,7 +131,7 @@ def test_add_medication_and_update_its_end(lib):
     assert len(meds) == 1
     assert meds["end_date"].iloc[0] == dt.date(2026, 4, 1)
     assert meds["kind"].iloc[0] == "medication"
-    with pytest.raises(LibraryError, match="before it starts"):
+    with pytest.raises(LibraryError, match="on or after"):
         lib.add_medication("anna", "x", start_date="2026-05-01", end_date="2026-04-01")
     with pytest.raises(LibraryError, match="kind"):
         lib.add_medication("anna", "x", kind="vitamin")

@@ -22,7 +22,9 @@ from analyzer.errors import CsvImportError
 from analyzer.schema import TABLES, ImportBundle, conform
 
 
-def json_reader(name: str, data: bytes, *, timezone: str | None = None) -> ImportBundle:
+def json_reader(
+    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
+) -> ImportBundle:
     """Read a test file (see the module docstring) into an :class:`ImportBundle`."""
     try:
         doc = json.loads(data)

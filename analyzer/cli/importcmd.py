@@ -91,6 +91,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--timezone", help="IANA time zone when the athlete is created, e.g. Europe/Berlin"
     )
+    parser.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="import the valid rows of files with invalid values (skipped rows are reported)",
+    )
     parser.add_argument("paths", nargs="+", metavar="FILE|DIR|ZIP")
     parser.set_defaults(func=run)
 
@@ -108,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         progress = ProgressPrinter()
-        results = lib.import_paths(args.athlete, args.paths, progress)
+        results = lib.import_paths(
+            args.athlete, args.paths, progress, valid_rows_only=args.valid_rows_only
+        )
         progress.finish()
     return print_results(results)

@@ -81,19 +81,30 @@ class ImportResult:
         return " ".join(parts)
 
 
-def default_reader(name: str, data: bytes, *, timezone: str | None = None) -> ImportBundle:
+def default_reader(
+    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
+) -> ImportBundle:
     """Read any supported file with :func:`analyzer.io.registry.read_bytes`."""
     from analyzer.io import registry
 
-    return registry.read_bytes(name, data, timezone=timezone)
+    return registry.read_bytes(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
 
 
-def import_file(lib, athlete_id: str, name: str, data: bytes) -> ImportResult:
+def import_file(
+    lib, athlete_id: str, name: str, data: bytes, *, valid_rows_only: bool = False
+) -> ImportResult:
     """Import one file's bytes for ``athlete_id`` into the library ``lib``.
 
     See the module docstring for the statuses. Raises :class:`LibraryError`
     only if the athlete does not exist; problems of the file itself become a
     ``failed`` result.
+
+    Parameters
+    ----------
+    valid_rows_only : bool, default False
+        ``False``: a file with any invalid value is refused whole. ``True``:
+        its valid rows are imported and the skipped ones reported (status
+        ``partial``).
     """
     sha256 = hashlib.sha256(data).hexdigest()
     athlete = lib.athlete(athlete_id)
@@ -101,7 +112,9 @@ def import_file(lib, athlete_id: str, name: str, data: bytes) -> ImportResult:
     if previous is not None:
         return _already_there(lib, athlete_id, name, data, sha256, previous)
     try:
-        bundle = lib.reader(name, data, timezone=athlete["timezone"])
+        bundle = lib.reader(
+            name, data, timezone=athlete["timezone"], valid_rows_only=valid_rows_only
+        )
         bundle.source_sha256 = sha256
     except ImportFileError as exc:
         return _record_failure(lib, athlete_id, name, data, sha256, str(exc))
@@ -212,7 +225,12 @@ def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
 
 
 def import_paths(
-    lib, athlete_id: str, paths: Iterable[str | Path], progress: Progress | None = None
+    lib,
+    athlete_id: str,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    *,
+    valid_rows_only: bool = False,
 ) -> list[ImportResult]:
     """Import files, folders (walked recursively) and ZIP archives for one athlete.
 
@@ -221,6 +239,8 @@ def import_paths(
     progress : callable, optional
         Called after each file as ``progress(done, total, result)``; ``total``
         counts the files found so far (it grows as archives are opened).
+    valid_rows_only : bool, default False
+        See :func:`import_file`.
     """
     sources = list(iter_sources(paths))
     results: list[ImportResult] = []
@@ -236,7 +256,7 @@ def import_paths(
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
-                report(import_file(lib, athlete_id, name, content))
+                report(import_file(lib, athlete_id, name, content, valid_rows_only=valid_rows_only))
         except ImportFileError as exc:  # a damaged archive: its readable members are in
             sha256 = hashlib.sha256(data).hexdigest()
             total += 1

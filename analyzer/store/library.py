@@ -40,7 +40,7 @@ class Library(RosterMixin):
     path : str or Path
         The SQLite file; created (with its folder) when missing.
     reader : callable, optional
-        ``reader(name, data, *, timezone) -> ImportBundle``; defaults to
+        ``reader(name, data, *, timezone, valid_rows_only) -> ImportBundle``; defaults to
         :func:`analyzer.io.registry.read_bytes`.
     busy_timeout_s : float
         How long a writer waits for another process's transaction [s].
@@ -136,18 +136,24 @@ class Library(RosterMixin):
 
     # -- import ---------------------------------------------------------------------
 
-    def import_file(self, athlete_id: str, name: str, data: bytes) -> importer.ImportResult:
-        """Import one file's bytes; see :mod:`analyzer.store.importer`."""
-        return importer.import_file(self, athlete_id, name, data)
+    def import_file(
+        self, athlete_id: str, name: str, data: bytes, *, valid_rows_only: bool = False
+    ) -> importer.ImportResult:
+        """Import one file's bytes; see :func:`importer.import_file`."""
+        return importer.import_file(self, athlete_id, name, data, valid_rows_only=valid_rows_only)
 
     def import_paths(
         self,
         athlete_id: str,
         paths: Iterable[str | Path],
         progress: importer.Progress | None = None,
+        *,
+        valid_rows_only: bool = False,
     ) -> list[importer.ImportResult]:
         """Import files, folders and ZIP archives; see :func:`importer.import_paths`."""
-        return importer.import_paths(self, athlete_id, paths, progress)
+        return importer.import_paths(
+            self, athlete_id, paths, progress, valid_rows_only=valid_rows_only
+        )
 
     def kept_file(self, sha256: str) -> bytes:
         """Return the original bytes of an imported file."""

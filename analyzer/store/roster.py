@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import LibraryError
-from analyzer.schema import TABLES
+from analyzer.schema import TABLES, conform
 from analyzer.store import validation
-from analyzer.store.codec import query_frame, utc_to_ns
+from analyzer.store.codec import query_frame
 from analyzer.store.linking import relink_cramps
 from analyzer.store.writer import cramp_id, upsert_cramps, upsert_medications
 
@@ -147,59 +147,63 @@ class RosterMixin:
     ) -> str:
         """Log one cramp (the dashboard's form); return its ``cramp_id``.
 
-        ``start_utc`` must be tz-aware. Values are checked with the cramp-log
-        vocabularies of :mod:`analyzer.schema`; the cramp is linked to its
-        session or night at once. Logging the same cramp (athlete, start,
-        muscle, side) again updates it.
+        ``start_utc`` must be tz-aware. The entry is checked with the cramp
+        log's own rules (:func:`analyzer.io.logs.parse_cramp`: vocabularies of
+        :mod:`analyzer.schema`, severity 0-10, duration up to 24 h) and linked
+        to its session or night at once. Logging the same cramp (athlete,
+        start, muscle, side) again updates it.
         """
+        from analyzer.io.logs import parse_cramp
+
         timezone = self.athlete(athlete_id)["timezone"]
-        fields = validation.check_cramp(muscle, side, severity_0_10, duration_s, context, relief)
-        try:
-            start_ns = utc_to_ns(start_utc)
-        except (ValueError, TypeError) as exc:
-            raise LibraryError(f"cramp start {start_utc!r}: {exc}") from exc
-        if start_ns is None:
-            raise LibraryError("a cramp needs a start time")
-        identifier = cramp_id(athlete_id, start_ns, fields["muscle"], fields["side"])
-        row = {"cramp_id": identifier, "athlete_id": athlete_id,
-               "start_utc": pd.Timestamp(start_ns, unit="ns", tz="UTC"), "notes": notes, **fields}
+        stamp = pd.Timestamp(start_utc) if start_utc is not None else None
+        if stamp is None or stamp.tzinfo is None:
+            raise LibraryError(f"cramp start {start_utc!r} needs a time zone (a UTC instant)")
+        entry = {"start_local": stamp.isoformat(), "muscle": muscle, "side": side,
+                 "severity_0_10": severity_0_10, "duration_s": duration_s, "context": context,
+                 "relief": relief, "notes": notes}
+        record, problems = parse_cramp(entry, timezone=timezone)
+        if problems:
+            raise LibraryError("cramp not saved: " + _sentences(problems))
+        start_ns = int(record["start_utc"].value)
+        record["cramp_id"] = cramp_id(athlete_id, start_ns, record["muscle"], record["side"])
+        record["athlete_id"] = athlete_id
         with self.write() as conn:
-            upsert_cramps(conn, _one_row("cramps", row), None)
+            upsert_cramps(conn, _one_row("cramps", record), None)
             relink_cramps(conn, athlete_id, timezone=timezone, window_s=self.link_window_s)
-        return identifier
+        return record["cramp_id"]
 
     def add_medication(
         self,
         athlete_id: str,
         name: str,
-        kind: str | None = None,
+        kind: str = "medication",
         start_date: dt.date | str | None = None,
         end_date: dt.date | str | None = None,
         notes: str | None = None,
     ) -> None:
-        """Log one medication or supplement course (the same name and start updates it)."""
+        """Log one medication or supplement course (the same name and start updates it).
+
+        Checked with the medication log's rules
+        (:func:`analyzer.io.logs.parse_medication`): a name, a known kind, a
+        start date, an end date not before it.
+        """
+        from analyzer.io.logs import parse_medication
+
         self.athlete(athlete_id)
-        start = _as_date(start_date, "start_date")
-        end = _as_date(end_date, "end_date")
-        validation.check_medication(name, kind, start, end)
-        row = {"athlete_id": athlete_id, "name": str(name).strip(), "kind": kind,
-               "start_date": start, "end_date": end, "notes": notes}
+        entry = {"name": name, "kind": kind, "start_date": start_date, "end_date": end_date,
+                 "notes": notes}
+        record, problems = parse_medication(entry)
+        if problems:
+            raise LibraryError("medication not saved: " + _sentences(problems))
+        record["athlete_id"] = athlete_id
         with self.write() as conn:
-            upsert_medications(conn, _one_row("medications", row), None)
+            upsert_medications(conn, _one_row("medications", record), None)
+
+
+def _sentences(problems: list[tuple]) -> str:
+    return "; ".join(f"{column} {value!r}: expected {expected}" for column, value, expected in problems)
 
 
 def _one_row(table: str, values: dict) -> pd.DataFrame:
-    from analyzer.schema import conform
-
     return conform(table, pd.DataFrame([values]))
-
-
-def _as_date(value, name: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise LibraryError(f"{name} {value!r} is not a date (YYYY-MM-DD)") from exc

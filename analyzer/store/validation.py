@@ -1,8 +1,7 @@
-"""Checks on what a person types: athlete ids, physiology, cramp and medication entries.
+"""Checks on athlete ids and physiology, whether typed in a form, a command or a CSV.
 
-The same rules apply to a form in the dashboard, the command line and the
-rows the library receives from readers, so that the library never holds a
-value a reader would have refused.
+(Cramp and medication entries are checked by the log reader's own rules,
+:mod:`analyzer.io.logs`, so a form and a CSV file accept the same values.)
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import re
 import zoneinfo
 
 from analyzer.errors import LibraryError
-from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
 
 ATHLETE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -25,7 +23,6 @@ PHYSIOLOGY_RANGES: dict[str, tuple[float, float]] = {
     "sleep_need_h": (3.0, 14.0),
 }
 SEXES = ("f", "m", "unspecified")
-MAX_CRAMP_DURATION_S = 24 * 3600.0
 
 
 def check_athlete_id(athlete_id: str) -> str:
@@ -87,39 +84,3 @@ def _check_range(name: str, value, low: float, high: float) -> float | None:
     if not low <= number <= high:
         raise LibraryError(f"{name} = {number:g} is outside the plausible range {low:g}-{high:g}")
     return number
-
-
-def _check_vocabulary(name: str, value, allowed: tuple[str, ...]) -> str | None:
-    if value is None or value == "":
-        return None
-    if value not in allowed:
-        raise LibraryError(f"{name} {value!r} is not one of: {', '.join(allowed)}")
-    return value
-
-
-def check_cramp(
-    muscle, side=None, severity_0_10=None, duration_s=None, context=None, relief=None
-) -> dict:
-    """Validate one cramp entry with the cramp-log vocabularies of :mod:`analyzer.schema`.
-
-    ``muscle`` is required; severity is 0-10, duration 0 s to 24 h.
-    """
-    if muscle is None or muscle == "":
-        raise LibraryError(f"muscle is required (one of: {', '.join(MUSCLES)})")
-    return {
-        "muscle": _check_vocabulary("muscle", muscle, MUSCLES),
-        "side": _check_vocabulary("side", side, SIDES),
-        "severity_0_10": _check_range("severity_0_10", severity_0_10, 0.0, 10.0),
-        "duration_s": _check_range("duration_s", duration_s, 0.0, MAX_CRAMP_DURATION_S),
-        "context": _check_vocabulary("context", context, CONTEXTS),
-        "relief": _check_vocabulary("relief", relief, RELIEFS),
-    }
-
-
-def check_medication(name, kind=None, start_date=None, end_date=None) -> None:
-    """Validate one medication course: a name, a known kind, start not after end."""
-    if not name or not str(name).strip():
-        raise LibraryError("a medication needs a name")
-    _check_vocabulary("kind", kind, MEDICATION_KINDS)
-    if start_date is not None and end_date is not None and str(end_date) < str(start_date):
-        raise LibraryError(f"medication {name!r} ends ({end_date}) before it starts ({start_date})")
