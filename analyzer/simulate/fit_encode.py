@@ -221,15 +221,17 @@ def _scaled(field: object, values: object, n_rows: int) -> np.ndarray:
 
 
 def _encode_times(values: object, n_rows: int) -> np.ndarray:
-    arr = _broadcast(values, n_rows)
-    if arr.dtype.kind in "iuf":
-        return arr.astype("float64")
-    series = pd.Series(arr)
-    out = np.full(n_rows, np.nan)
-    ok = series.notna().to_numpy()
-    if ok.any():
-        out[ok] = to_fit_seconds(series[ok])
-    return out
+    if isinstance(values, (dt.datetime, np.datetime64, str)):
+        values = [values]
+    arr = values if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if getattr(arr, "dtype", None) is not None and arr.dtype.kind in "iuf":
+        return _broadcast(np.asarray(arr, dtype="float64"), n_rows)  # already FIT seconds
+    index = pd.DatetimeIndex(arr)
+    if index.tz is None:
+        raise ValueError("FIT timestamps must be tz-aware (UTC)")
+    seconds = (index.tz_convert("UTC").as_unit("s").asi8 - FIT_EPOCH_S).astype("float64")
+    seconds[np.asarray(index.isna())] = np.nan
+    return _broadcast(seconds[0] if len(seconds) == 1 else seconds, n_rows)
 
 
 def _encode_enum(field: object, values: object, n_rows: int) -> np.ndarray:

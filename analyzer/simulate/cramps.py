@@ -1,0 +1,156 @@
+"""Cramp events drawn from the stated risk model of :class:`~analyzer.simulate.model.CrampModel`.
+
+Three independent components, each documented on ``CrampModel``:
+exercise-associated cramps per session, nocturnal calf cramps per night, and
+(for the null control) a homogeneous Poisson process in time. Every drawn
+cramp keeps the probability it was drawn with and the exposures behind it,
+which the truth file records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyzer.simulate.model import AthleteSpec, habit_exposures, hard_days, logistic, logit
+from analyzer.simulate.model import medication_log_odds
+
+_EXERCISE_MUSCLES = {
+    "running": (("calf", "hamstring", "quadriceps", "foot"), (0.5, 0.25, 0.2, 0.05)),
+    "cycling": (("quadriceps", "calf", "hamstring"), (0.45, 0.3, 0.25)),
+    "swimming": (("calf", "foot", "hamstring"), (0.5, 0.35, 0.15)),
+}
+_RELIEFS = ("stretching", "massage", "walking", "none")
+
+
+def session_exposures(spec: AthleteSpec, sessions: pd.DataFrame) -> pd.DataFrame:
+    """Add habit and heat exposures and the per-session cramp probability ``p_cramp``."""
+    model = spec.cramps
+    out = pd.concat([sessions, habit_exposures(sessions)], axis=1)
+    out["hot"] = (out["air_temp_c"] >= model.heat_threshold_c) & (out["sport"] != "swimming")
+    if model.p_session <= 0:
+        out["p_cramp"] = 0.0
+        return out
+    log_odds = (
+        logit(model.p_session)
+        + np.log(model.or_intensity) * out["above_habit_intensity"]
+        + np.log(model.or_duration) * out["above_habit_duration"]
+        + np.log(model.or_heat) * out["hot"]
+    )
+    out["p_cramp"] = logistic(log_odds.to_numpy(dtype=float))
+    return out
+
+
+def night_exposures(spec: AthleteSpec, nights: pd.DataFrame, trimp_per_day: np.ndarray) -> pd.DataFrame:
+    """Add ``hard_day_before``, ``on_medication_log_or`` and per-night ``p_cramp``."""
+    model = spec.cramps
+    out = nights.copy()
+    hard = hard_days(trimp_per_day)
+    day = out["day"].to_numpy()
+    out["hard_day_before"] = np.where(day >= 1, hard[np.maximum(day - 1, 0)], False)
+    out["trimp_day_before"] = np.where(day >= 1, trimp_per_day[np.maximum(day - 1, 0)], np.nan)
+    out["medication_log_or"] = medication_log_odds(spec.medications, day - 1)
+    if model.p_night <= 0:
+        out["p_cramp"] = 0.0
+        return out
+    log_odds = (
+        logit(model.p_night)
+        + np.log(model.or_hard_day) * out["hard_day_before"]
+        + np.log(model.or_short_night) * out["short_night"]
+        + out["medication_log_or"]
+    )
+    out["p_cramp"] = logistic(log_odds.to_numpy(dtype=float))
+    return out
+
+
+def draw_cramps(spec: AthleteSpec, sessions: pd.DataFrame, nights: pd.DataFrame,
+                period: tuple[pd.Timestamp, pd.Timestamp], rng: np.random.Generator) -> pd.DataFrame:
+    """Draw every cramp of the period; ``sessions``/``nights`` carry ``p_cramp``.
+
+    Returns one row per cramp with the canonical cramp columns (``start_utc``,
+    ``muscle``, ``side``, ``severity_0_10``, ``duration_s``, ``context``,
+    ``relief``, ``notes``) plus ``component``, ``session_id``, ``night`` and
+    ``p_cramp`` for the truth file.
+    """
+    rows = _exercise_cramps(sessions, rng) + _night_cramps(nights, rng)
+    rows += _random_cramps(spec.cramps.random_per_day, sessions, nights, period, rng)
+    cramps = pd.DataFrame(rows, columns=[
+        "start_utc", "muscle", "context", "component", "session_id", "night", "p_cramp",
+    ])
+    n = len(cramps)
+    cramps["side"] = rng.choice(["left", "right", "both"], size=n, p=[0.45, 0.45, 0.1])
+    night = (cramps["context"] == "night").to_numpy()
+    cramps["severity_0_10"] = np.clip(np.round(rng.normal(5.5, 1.5, n) + 1.0 * night), 1, 10)
+    cramps["duration_s"] = np.round(np.exp(rng.normal(np.log(60.0), 0.7, n)) * (1 + 1.5 * night))
+    cramps["relief"] = rng.choice(_RELIEFS, size=n, p=[0.6, 0.2, 0.15, 0.05])
+    cramps["notes"] = ""
+    return cramps.sort_values("start_utc", kind="stable").reset_index(drop=True)
+
+
+def _exercise_cramps(sessions: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
+    hit = rng.random(len(sessions)) < sessions["p_cramp"].to_numpy()
+    rows = []
+    for _, s in sessions[hit].iterrows():
+        duration = pd.Timedelta(seconds=s["duration_s"])
+        if rng.random() < 0.85:  # late in the session, when fatigue builds
+            at, context = s["start_utc"] + duration * rng.uniform(0.4, 0.98), "exercise"
+        else:
+            at, context = s["start_utc"] + duration + pd.Timedelta(minutes=rng.uniform(2, 30)), "after_exercise"
+        muscles, shares = _EXERCISE_MUSCLES[s["sport"]]
+        rows.append(_row(at, str(rng.choice(muscles, p=shares)), context, "exercise_model",
+                         s["session_id"], None, s["p_cramp"]))
+    return rows
+
+
+def _night_cramps(nights: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
+    hit = rng.random(len(nights)) < nights["p_cramp"].to_numpy()
+    rows = []
+    for _, n in nights[hit].iterrows():
+        span = n["end_utc"] - n["start_utc"]
+        at = n["start_utc"] + pd.Timedelta(minutes=30) + (span - pd.Timedelta(minutes=45)) * rng.uniform()
+        muscle = "calf" if rng.random() < 0.85 else "foot"
+        rows.append(_row(at, muscle, "night", "nocturnal_model", None, n["night"], n["p_cramp"]))
+    return rows
+
+
+def _random_cramps(rate_per_day: float, sessions: pd.DataFrame, nights: pd.DataFrame,
+                   period: tuple[pd.Timestamp, pd.Timestamp], rng: np.random.Generator) -> list[dict]:
+    if rate_per_day <= 0:
+        return []
+    start, end = period
+    span_s = (end - start).total_seconds()
+    count = rng.poisson(rate_per_day * span_s / 86400.0)
+    times = start + pd.to_timedelta(np.sort(rng.uniform(0.0, span_s, count)), unit="s")
+    rows = []
+    for at in times:
+        context, session_id, night = _context_at(at, sessions, nights)
+        muscle = str(rng.choice(["calf", "hamstring", "quadriceps", "foot"]))
+        rows.append(_row(at, muscle, context, "random", session_id, night, np.nan))
+    return rows
+
+
+def _context_at(at: pd.Timestamp, sessions: pd.DataFrame, nights: pd.DataFrame) -> tuple:
+    """What the athlete was doing at ``at``: in a session, just after one, asleep, or at rest."""
+    end = sessions["start_utc"] + pd.to_timedelta(sessions["duration_s"], unit="s")
+    inside = (sessions["start_utc"] <= at) & (at < end)
+    if inside.any():
+        return "exercise", sessions.loc[inside, "session_id"].iloc[0], None
+    after = (end <= at) & (at < end + pd.Timedelta(minutes=60))
+    if after.any():
+        return "after_exercise", sessions.loc[after, "session_id"].iloc[0], None
+    asleep = (nights["start_utc"] <= at) & (at < nights["end_utc"])
+    if asleep.any():
+        return "night", None, nights.loc[asleep, "night"].iloc[0]
+    return "rest", None, None
+
+
+def _row(at, muscle, context, component, session_id, night, p) -> dict:
+    return {
+        "start_utc": pd.Timestamp(at).floor("s"),
+        "muscle": muscle,
+        "context": context,
+        "component": component,
+        "session_id": session_id,
+        "night": night,
+        "p_cramp": float(p),
+    }

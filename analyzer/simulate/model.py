@@ -1,0 +1,248 @@
+"""The simulated athlete: physiology, training habits, climate and the cramp risk model.
+
+Everything the simulator draws is governed by the frozen dataclasses below,
+so an athlete is fully described by one :class:`AthleteSpec` and a seed.
+The cramp risk model is stated here in one place (see :class:`CrampModel`);
+the exposures it uses are defined by the functions at the end of the module,
+which the tests reuse to check that simulated statistics match the model.
+
+References
+----------
+Banister EW et al. A systems model of training for athletic performance.
+  Aust J Sports Med 1975;7 — TRIMP; sex constants from Morton RH,
+  Fitz-Clarke JR, Banister EW. J Appl Physiol 1990;69(3):1171-1177.
+Schwellnus MP, Drew N, Collins M. Br J Sports Med 2011;45(8):650-656 —
+  exercise-associated cramps track intensity above the athlete's habit.
+Grandner MA, Winkelman JW. PLoS One 2017;12(6):e0178465 — nocturnal leg
+  cramps and short sleep.
+Garrison SR et al. Arch Intern Med 2012;172(2):120-126 — diuretics and
+  nocturnal leg cramps (sequence ratio 1.47; planted larger here so that a
+  six-month diary can show it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: Days of training history that define an athlete's "habit".
+HABIT_WINDOW_DAYS = 90
+#: Fewer earlier sessions than this in the habit window: habit unknown, not exposed.
+HABIT_MIN_SESSIONS = 8
+#: A session is "well above habitual intensity" when its mean heart-rate-reserve
+#: fraction exceeds the habit-window mean by at least this much.
+INTENSITY_MARGIN_HRR = 0.12
+#: ... or "well above habitual duration" when it lasts this many times the habit mean.
+DURATION_RATIO = 1.5
+#: A day is "hard" when its TRIMP is at least this multiple of the mean TRIMP of
+#: the training days in the previous :data:`HARD_DAY_WINDOW_DAYS`.
+HARD_DAY_RATIO = 1.3
+HARD_DAY_WINDOW_DAYS = 28
+#: A night is "short" when the athlete sleeps this many hours less than they need.
+SHORT_NIGHT_DEFICIT_H = 1.0
+
+
+@dataclass(frozen=True)
+class Physiology:
+    """Physiological constants of one athlete (the ``athletes`` table plus what streams need)."""
+
+    sex: str  # "f" or "m"
+    hr_rest_bpm: float
+    hr_max_bpm: float
+    lthr_bpm: float
+    ftp_w: float
+    threshold_speed_mps: float  # running speed at lactate threshold
+    mass_kg: float
+    sleep_need_h: float
+    hrv_rmssd_ms: float  # rested overnight RMSSD
+
+    @property
+    def lthr_hrr(self) -> float:
+        """Lactate-threshold heart rate as a fraction of heart-rate reserve."""
+        return (self.lthr_bpm - self.hr_rest_bpm) / (self.hr_max_bpm - self.hr_rest_bpm)
+
+
+@dataclass(frozen=True)
+class TrainingHabits:
+    """How an athlete trains: sports, weekly rhythm, session mix and load blocks.
+
+    ``session_mix`` maps a session kind (keys of
+    :data:`analyzer.simulate.training.SESSION_KINDS`) to its share of sessions.
+    Every ``block_weeks`` weeks the last week is a load spike (durations times
+    ``spike_factor``) followed by a recovery week at ``0.6`` of normal volume.
+    """
+
+    sports: tuple[str, ...]  # "running", "cycling", "swimming"
+    sessions_per_week: float
+    base_duration_min: float
+    session_mix: dict[str, float]
+    block_weeks: int = 4
+    spike_factor: float = 1.35
+    start_hour_local: float = 7.0
+    evening_share: float = 0.4  # share of sessions in the evening (18:00)
+
+
+@dataclass(frozen=True)
+class Climate:
+    """Daily air temperature: annual sinusoid peaking on ``warmest_doy`` plus noise."""
+
+    mean_c: float
+    amplitude_c: float
+    warmest_doy: int  # 200 in the northern hemisphere, 20 in the southern
+    noise_c: float = 2.5
+
+
+@dataclass(frozen=True)
+class MedicationCourse:
+    """A course of a drug or supplement, in days from the simulation start."""
+
+    name: str
+    kind: str  # medication, supplement, other
+    start_day: int
+    end_day: int | None  # last day taken; None = still taking it
+    nocturnal_odds_ratio: float = 1.0  # effect on the nightly cramp odds
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CrampModel:
+    """The stated cramp risk model.
+
+    Exercise-associated cramps (EAMC), per session::
+
+        logit P(cramp in session) = logit(p_session)
+            + ln(or_intensity) * above_habit_intensity
+            + ln(or_duration)  * above_habit_duration
+            + ln(or_heat)      * (air temperature >= heat_threshold_c)
+
+    Nocturnal calf cramps, per night (wake date ``d``)::
+
+        logit P(cramp in night d) = logit(p_night)
+            + ln(or_hard_day)    * hard_day(d - 1)
+            + ln(or_short_night) * short_night(d)
+            + sum of ln(medication odds ratio) over courses taken on d - 1
+
+    Random cramps (the null control): a homogeneous Poisson process in
+    time with ``random_per_day`` events per day, independent of everything;
+    each event's context is whatever the athlete was doing at that moment.
+    """
+
+    p_session: float = 0.0
+    or_intensity: float = 1.0
+    or_duration: float = 1.0
+    or_heat: float = 1.0
+    heat_threshold_c: float = 28.0
+    p_night: float = 0.0
+    or_hard_day: float = 1.0
+    or_short_night: float = 1.0
+    random_per_day: float = 0.0
+
+
+@dataclass(frozen=True)
+class AthleteSpec:
+    """Everything that defines a simulated athlete."""
+
+    athlete_id: str
+    display_name: str
+    timezone: str
+    physiology: Physiology
+    habits: TrainingHabits
+    climate: Climate
+    cramps: CrampModel
+    medications: tuple[MedicationCourse, ...] = field(default_factory=tuple)
+    device: str = "fr955"
+    description: str = ""
+
+
+def logistic(logit: np.ndarray) -> np.ndarray:
+    """Inverse logit."""
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def logit(p: float) -> float:
+    """Log-odds of a probability in (0, 1)."""
+    return float(np.log(p / (1.0 - p)))
+
+
+def banister_trimp(duration_min: np.ndarray, hrr: np.ndarray, sex: str) -> np.ndarray:
+    """Banister TRIMP ``t * x * a * exp(b * x)`` with x the heart-rate-reserve fraction.
+
+    Men ``a = 0.64, b = 1.92``; women ``a = 0.86, b = 1.67`` (Morton,
+    Fitz-Clarke & Banister 1990).
+    """
+    a, b = (0.86, 1.67) if sex == "f" else (0.64, 1.92)
+    x = np.clip(np.asarray(hrr, dtype=float), 0.0, 1.0)
+    return np.asarray(duration_min, dtype=float) * x * a * np.exp(b * x)
+
+
+def habit_exposures(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Flag sessions well above the athlete's habit of the previous 90 days.
+
+    Parameters
+    ----------
+    sessions : DataFrame
+        One row per session with ``day`` (int, days from start),
+        ``mean_hrr`` (mean heart-rate-reserve fraction) and ``duration_s``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``habit_hrr``, ``habit_duration_s`` (means over sessions of
+        the :data:`HABIT_WINDOW_DAYS` days before the session's day; NaN with
+        fewer than :data:`HABIT_MIN_SESSIONS` sessions), ``above_habit_intensity``
+        and ``above_habit_duration`` (False when the habit is unknown).
+    """
+    day = sessions["day"].to_numpy()
+    hrr = sessions["mean_hrr"].to_numpy(dtype=float)
+    dur = sessions["duration_s"].to_numpy(dtype=float)
+    # Sessions of days [day - 90, day): a window over the day-sorted rows.
+    order = np.argsort(day, kind="stable")
+    day_s, hrr_s, dur_s = day[order], hrr[order], dur[order]
+    lo = np.searchsorted(day_s, day_s - HABIT_WINDOW_DAYS, side="left")
+    hi = np.searchsorted(day_s, day_s, side="left")
+    cum_hrr = np.concatenate([[0.0], np.cumsum(hrr_s)])
+    cum_dur = np.concatenate([[0.0], np.cumsum(dur_s)])
+    count = hi - lo
+    known = count >= HABIT_MIN_SESSIONS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        habit_hrr = np.where(known, (cum_hrr[hi] - cum_hrr[lo]) / count, np.nan)
+        habit_dur = np.where(known, (cum_dur[hi] - cum_dur[lo]) / count, np.nan)
+    out = pd.DataFrame(index=sessions.index)
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    out["habit_hrr"] = habit_hrr[inverse]
+    out["habit_duration_s"] = habit_dur[inverse]
+    out["above_habit_intensity"] = known[inverse] & (hrr >= out["habit_hrr"] + INTENSITY_MARGIN_HRR)
+    out["above_habit_duration"] = known[inverse] & (dur >= DURATION_RATIO * out["habit_duration_s"])
+    return out
+
+
+def hard_days(daily_trimp: np.ndarray) -> np.ndarray:
+    """Flag hard days: TRIMP >= 1.3 x the mean of the training days of the previous 28 days.
+
+    ``daily_trimp`` holds one value per day (0 on rest days). Days before any
+    training day in the window are not hard.
+    """
+    trimp = np.asarray(daily_trimp, dtype=float)
+    trained = (trimp > 0).astype(float)
+    cum_load = np.concatenate([[0.0], np.cumsum(trimp)])
+    cum_days = np.concatenate([[0.0], np.cumsum(trained)])
+    idx = np.arange(len(trimp))
+    lo = np.maximum(idx - HARD_DAY_WINDOW_DAYS, 0)
+    n_days = cum_days[idx] - cum_days[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_load = (cum_load[idx] - cum_load[lo]) / n_days
+    return (n_days > 0) & (trimp >= HARD_DAY_RATIO * mean_load) & (trimp > 0)
+
+
+def medication_log_odds(courses: tuple[MedicationCourse, ...], days: np.ndarray) -> np.ndarray:
+    """Sum of ``ln(odds ratio)`` of the courses being taken on each day."""
+    days = np.asarray(days)
+    total = np.zeros(len(days))
+    for course in courses:
+        end = np.inf if course.end_day is None else course.end_day
+        taking = (days >= course.start_day) & (days <= end)
+        total += np.log(course.nocturnal_odds_ratio) * taking
+    return total
