@@ -183,6 +183,7 @@ _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DECIMAL_DOT = re.compile(r"^-?\d*\.\d+$")
 _DECIMAL_COMMA = re.compile(r"^-?\d*,\d+$")
+_AMBIGUOUS = re.compile(r"^-?\d{1,3}[.,]\d{3}$")
 
 
 def sniff_number_format(values: pd.Series | list[str], *, delimiter: str = ",") -> tuple[str, str | None]:
@@ -197,11 +198,11 @@ def sniff_number_format(values: pd.Series | list[str], *, delimiter: str = ",") 
     dot = comma = 0
     for value in values:
         text = str(value).strip()
-        if _DECIMAL_DOT.match(text) or _THOUSANDS_COMMA.match(text) and "." in text:
+        if _AMBIGUOUS.match(text):
+            continue  # "1,000" or "1.500": a thousands group or three decimals
+        if _DECIMAL_DOT.match(text) or _THOUSANDS_COMMA.match(text):
             dot += 1
-        elif _DECIMAL_COMMA.match(text) and not _THOUSANDS_COMMA.match(text):
-            comma += 1
-        elif _THOUSANDS_DOT.match(text) and "," in text:
+        elif _DECIMAL_COMMA.match(text) or _THOUSANDS_DOT.match(text):
             comma += 1
     if dot and not comma:
         return ".", ","
@@ -245,6 +246,8 @@ def parse_clock_seconds(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     missing = is_null(text)
 
     def to_seconds(value: str) -> float:
+        if value.startswith(("-", "+")):
+            return np.nan
         parts = value.split(":")
         if not 2 <= len(parts) <= 3:
             return np.nan
@@ -252,7 +255,7 @@ def parse_clock_seconds(series: pd.Series) -> tuple[pd.Series, pd.Series]:
             numbers = [float(part) for part in parts]
         except ValueError:
             return np.nan
-        if any(n < 0 for n in numbers):
+        if any(n < 0 or not np.isfinite(n) for n in numbers):
             return np.nan
         total = 0.0
         for number in numbers:

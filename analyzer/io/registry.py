@@ -50,6 +50,9 @@ __all__ = [
 #: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
 READER_MODULES: tuple[str, ...] = (
     "analyzer.io.logs",
+    "analyzer.io.vendors.garmin_connect",
+    "analyzer.io.vendors.strava",
+    "analyzer.io.vendors.whoop",
 )
 
 

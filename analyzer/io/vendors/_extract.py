@@ -1,0 +1,296 @@
+"""Column extraction shared by the vendor readers: numbers, durations, times, plausibility.
+
+A vendor reader describes *where* each canonical value sits in its file and in
+which unit; :class:`Extractor` parses it, converts it, checks it against
+:data:`PLAUSIBLE` ranges, and records every bad cell as a row problem that
+names the file's own column, the raw value and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import CsvImportError
+from analyzer.io.csvsniff import CsvTable, is_null, parse_clock_seconds, parse_numbers, sniff_number_format
+from analyzer.io.formats import sha256_hex
+from analyzer.io.localtime import localize, parse_zone
+from analyzer.io.problems import RowProblems
+from analyzer.schema import ImportBundle, conform
+
+#: Plausible range (inclusive) and unit of canonical quantities, checked after unit conversion.
+#: Physiological bounds are deliberately wide: they catch typing and unit errors (a heart rate
+#: of 900), not unusual athletes.
+PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "heart_rate_bpm": (20, 260, "bpm"),
+    "avg_heart_rate_bpm": (20, 260, "bpm"),
+    "max_heart_rate_bpm": (20, 260, "bpm"),
+    "resting_hr_bpm": (20, 150, "bpm"),
+    "hrv_rmssd_ms": (1, 500, "ms"),
+    "duration_s": (0, 7 * 86400, "s"),
+    "moving_s": (0, 7 * 86400, "s"),
+    "distance_m": (0, 2_000_000, "m"),
+    "avg_speed_mps": (0, 60, "m/s"),
+    "avg_power_w": (0, 3000, "W"),
+    "avg_cadence_rpm": (0, 300, "rpm"),
+    "avg_temperature_c": (-60, 70, "degC"),
+    "total_ascent_m": (0, 30_000, "m"),
+    "energy_kcal": (0, 30_000, "kcal"),
+    "asleep_min": (0, 1440, "min"),
+    "in_bed_min": (0, 1440, "min"),
+    "deep_min": (0, 1440, "min"),
+    "light_min": (0, 1440, "min"),
+    "rem_min": (0, 1440, "min"),
+    "awake_min": (0, 1440, "min"),
+    "awakenings": (0, 500, "count"),
+    "efficiency_pct": (0, 100, "%"),
+    "score": (0, 100, "points"),
+    "stress_avg": (0, 100, "points"),
+    "steps": (0, 300_000, "steps"),
+    "active_min": (0, 1440, "min"),
+    "rpe": (0, 10, "points"),
+}
+
+
+#: Name of the optional boolean column that selects the rows a table keeps (see :meth:`Extractor.bundle`).
+KEEP = "_keep"
+
+
+def check_range(
+    values: pd.Series, canonical: str, raw: pd.Series, column: str, problems: RowProblems
+) -> pd.Series:
+    """Record out-of-range values of ``canonical`` (see :data:`PLAUSIBLE`) and blank them."""
+    if canonical not in PLAUSIBLE:
+        return values
+    low, high, unit = PLAUSIBLE[canonical]
+    bad = values.notna() & ((values < low) | (values > high))
+    problems.add_mask(bad, raw, column, f"{canonical} between {low:g} and {high:g} {unit}")
+    return values.where(~bad)
+
+
+def stable_id(*parts: object) -> str:
+    """Return a 16-hex-digit id from ``parts`` (same content, same id across re-imports)."""
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:16]
+
+
+class Extractor:
+    """Parse canonical columns out of a :class:`CsvTable`, collecting problems.
+
+    Parameters
+    ----------
+    table : CsvTable
+        The file.
+    number_columns : sequence of int, optional
+        Positions whose cells decide the number format (decimal point or
+        comma); all columns when omitted.
+    """
+
+    def __init__(self, table: CsvTable, number_columns: list[int] | None = None) -> None:
+        self.table = table
+        self.problems = RowProblems(table.source)
+        positions = number_columns if number_columns is not None else list(table.cells.columns)
+        sample = pd.concat([table.cells[p] for p in positions], ignore_index=True) if positions else []
+        self.decimal, self.thousands = sniff_number_format(list(sample)[:20_000], delimiter=table.delimiter)
+
+    def require(self, *names: str) -> None:
+        """Raise if a column the format cannot do without is missing."""
+        missing = [name for name in names if self.table.find(name) is None]
+        if missing:
+            raise CsvImportError(
+                self.table.source,
+                f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has "
+                f"{', '.join(self.table.header[:12])}{'...' if len(self.table.header) > 12 else ''}",
+                recovered="nothing was imported",
+            )
+
+    def _position(self, names: tuple[str, ...], occurrence: int) -> int | None:
+        return self.table.find(*names, occurrence=occurrence)
+
+    def _empty(self) -> pd.Series:
+        return pd.Series(np.nan, index=self.table.cells.index, dtype="float64")
+
+    def number(
+        self, canonical: str, *names: str, scale: float = 1.0, occurrence: int = 0, zero_is_missing: bool = False
+    ) -> pd.Series:
+        """Return ``names`` as floats times ``scale``, range-checked.
+
+        Several names are alternatives (columns that vary by sport or export
+        version): each row takes the first of them that holds a value.
+        ``zero_is_missing`` treats 0 as "no data" (Garmin writes ``0`` heart
+        rates for rides without a sensor).
+        """
+        result = self._empty()
+        for name in names:
+            position = self._position((name,), occurrence)
+            if position is None:
+                continue
+            raw = self.table.cells[position]
+            values, bad = parse_numbers(raw, decimal=self.decimal, thousands=self.thousands)
+            column = self.table.header[position]
+            self.problems.add_mask(bad, raw, column, "a number")
+            if zero_is_missing:
+                values = values.where(values != 0)
+            result = result.fillna(check_range(values * scale, canonical, raw, column, self.problems))
+        return result
+
+    def clock(self, canonical: str, *names: str, occurrence: int = 0) -> pd.Series:
+        """Return a ``[h:]mm:ss`` duration column in seconds, range-checked."""
+        position = self._position(names, occurrence)
+        if position is None:
+            return self._empty()
+        raw = self.table.cells[position]
+        values, bad = parse_clock_seconds(raw)
+        column = self.table.header[position]
+        self.problems.add_mask(bad, raw, column, "a duration h:mm:ss")
+        return check_range(values, canonical, raw, column, self.problems)
+
+    def text(self, *names: str, occurrence: int = 0) -> pd.Series:
+        """Return a text column (missing tokens become ``None``)."""
+        position = self._position(names, occurrence)
+        if position is None:
+            return pd.Series([None] * len(self.table), index=self.table.cells.index, dtype="object")
+        raw = self.table.cells[position]
+        return raw.where(~is_null(raw), None).astype("object")
+
+    def datetimes(self, *names: str, formats: tuple[str, ...], occurrence: int = 0) -> tuple[pd.Series, str | None]:
+        """Parse a naive date-time column with the first of ``formats`` that fits most cells.
+
+        Returns the naive times and the file's column name; unparsable cells
+        are recorded as problems.
+        """
+        position = self._position(names, occurrence)
+        if position is None:
+            return pd.Series(pd.NaT, index=self.table.cells.index, dtype="datetime64[ns]"), None
+        raw = self.table.cells[position]
+        missing = is_null(raw)
+        best = None
+        for fmt in formats:
+            parsed = pd.to_datetime(raw.where(~missing, None), format=fmt, errors="coerce")
+            if best is None or parsed.notna().sum() > best.notna().sum():
+                best = parsed
+        column = self.table.header[position]
+        bad = best.isna() & ~missing
+        self.problems.add_mask(bad, raw, column, f"a date and time like {_example(formats[0])}")
+        return best, column
+
+    def local_to_utc(self, local: pd.Series, column: str | None, zones: pd.Series | str) -> pd.Series:
+        """Localise naive times (one zone, or one zone name per row), reporting DST gaps and overlaps."""
+        out = pd.Series(pd.NaT, index=local.index, dtype="datetime64[ns, UTC]")
+        if column is None:
+            return out
+        raw = self.table.cells[self.table.find(column)]
+        per_row = pd.Series(zones, index=local.index) if isinstance(zones, str) else zones
+        for zone_text, rows in per_row.groupby(per_row.fillna(""), sort=False).groups.items():
+            rows = list(rows)
+            try:
+                tz = parse_zone(str(zone_text))
+            except ValueError:
+                self.problems.add_mask(local.index.isin(rows) & local.notna().to_numpy(), raw, column,
+                                       f"a time zone for this row (got {zone_text!r})")
+                continue
+            utc, gap, overlap = localize(local.loc[rows], tz)
+            self.problems.add_mask(_spread(gap, rows, local.index), raw, column,
+                                   f"a local time that exists in {zone_text} (skipped by a daylight-saving change)")
+            self.problems.add_mask(_spread(overlap, rows, local.index), raw, column,
+                                   f"an unambiguous local time in {zone_text} (repeated by a daylight-saving "
+                                   "change)")
+            out.loc[rows] = utc.to_numpy()
+        return out
+
+    def bundle(
+        self, data: bytes, fmt: str, tables: dict[str, pd.DataFrame], *, valid_rows_only: bool,
+        warnings: list[str] | None = None,
+    ) -> ImportBundle:
+        """Apply the import policy to the row-aligned ``tables`` and build the bundle.
+
+        Each frame has one row per data row of the file (so that problems find
+        their rows); a boolean column :data:`KEEP` drops rows afterwards (naps,
+        rows a format does not carry into that table).
+        """
+        warnings = list(warnings or [])
+        settled: dict[str, pd.DataFrame] = {}
+        for name, frame in tables.items():
+            kept = self.problems.settle(frame, valid_rows_only=valid_rows_only, warnings=warnings)
+            if KEEP in kept:
+                kept = kept.loc[kept[KEEP].astype(bool)]
+            settled[name] = conform(name, kept)
+        warnings = list(dict.fromkeys(warnings))  # one warning per file even when several tables share rows
+        return ImportBundle(self.table.source, sha256_hex(data), fmt, settled, warnings)
+
+
+def _spread(mask: np.ndarray, rows: list, index: pd.Index) -> np.ndarray:
+    full = np.zeros(len(index), dtype=bool)
+    full[index.get_indexer(rows)[mask]] = True
+    return full
+
+
+def _example(fmt: str) -> str:
+    if fmt == "ISO8601":
+        return "2024-06-14T22:09:00"
+    return pd.Timestamp(2024, 6, 14, 22, 9, 0).strftime(fmt)
+
+
+#: Vendor activity names (folded) to FIT-style ``(sport, sub_sport)``; others keep their slug as sport.
+_SPORTS: dict[str, tuple[str, str | None]] = {
+    "run": ("running", None),
+    "running": ("running", None),
+    "treadmill running": ("running", "treadmill"),
+    "trail running": ("running", "trail"),
+    "trail run": ("running", "trail"),
+    "indoor running": ("running", "indoor_running"),
+    "virtual run": ("running", "virtual_activity"),
+    "ride": ("cycling", None),
+    "cycling": ("cycling", None),
+    "biking": ("cycling", None),
+    "road cycling": ("cycling", "road"),
+    "mountain biking": ("cycling", "mountain"),
+    "mountain bike ride": ("cycling", "mountain"),
+    "gravel cycling": ("cycling", "gravel_cycling"),
+    "indoor cycling": ("cycling", "indoor_cycling"),
+    "virtual ride": ("cycling", "virtual_activity"),
+    "spinning": ("cycling", "spin"),
+    "swim": ("swimming", None),
+    "swimming": ("swimming", None),
+    "pool swim": ("swimming", "lap_swimming"),
+    "pool swimming": ("swimming", "lap_swimming"),
+    "lap swimming": ("swimming", "lap_swimming"),
+    "open water swimming": ("swimming", "open_water"),
+    "walk": ("walking", None),
+    "walking": ("walking", None),
+    "hike": ("hiking", None),
+    "hiking": ("hiking", None),
+    "strength training": ("training", "strength_training"),
+    "weight training": ("training", "strength_training"),
+    "weightlifting": ("training", "strength_training"),
+    "functional fitness": ("training", "strength_training"),
+    "yoga": ("training", "yoga"),
+    "rowing": ("rowing", None),
+    "indoor rowing": ("rowing", "indoor_rowing"),
+    "elliptical": ("fitness_equipment", "elliptical"),
+}
+
+
+def sport_and_sub_sport(names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Map vendor activity names to FIT-style sport and sub-sport (unknown names become slugs)."""
+
+    def one(name: object) -> tuple[str | None, str | None]:
+        if name is None or (isinstance(name, float) and np.isnan(name)):
+            return None, None
+        key = " ".join(str(name).casefold().split())
+        if key in _SPORTS:
+            return _SPORTS[key]
+        slug = "_".join(key.replace("-", " ").split())
+        return (slug or None), None
+
+    pairs = [one(name) for name in names]
+    sport = pd.Series([p[0] for p in pairs], index=names.index, dtype="object")
+    sub_sport = pd.Series([p[1] for p in pairs], index=names.index, dtype="object")
+    return sport, sub_sport
+
+
+def utc_offset_s(local: pd.Series, utc: pd.Series) -> pd.Series:
+    """Return local wall clock minus UTC in seconds (the ``activities.utc_offset_s`` convention)."""
+    naive_utc = pd.to_datetime(utc).dt.tz_convert("UTC").dt.tz_localize(None)
+    return (pd.to_datetime(local) - naive_utc).dt.total_seconds()

@@ -1,0 +1,73 @@
+"""WHOOP cycles, sleeps and journal: local times with a per-row zone, nights by wake-up date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analyzer.errors import CsvImportError
+from analyzer.io.registry import detect_format, read_bytes
+from conftest import TEST_DATA
+
+
+def real(samples_dir, name: str) -> bytes:
+    return (samples_dir / "exports" / "whoop" / name).read_bytes()
+
+
+def test_real_sleeps_main_sleeps_only(samples_dir):
+    data = real(samples_dir, "sleeps.csv")
+    assert detect_format("x", data) == "whoop_sleeps_csv"
+    bundle = read_bytes("sleeps.csv", data)
+    sleep = bundle.tables["sleep"]
+    assert len(sleep) == 17 and "3 nap(s) not imported" in bundle.warnings[0]
+    first = sleep.iloc[0]
+    assert first["night"] == dt.date(2024, 6, 24)
+    assert first["start_utc"] == pd.Timestamp("2024-06-24 00:24:26", tz="UTC")  # 20:24:26 at UTC-04:00
+    assert first["end_utc"] == pd.Timestamp("2024-06-24 09:44:09", tz="UTC")
+    assert (first["asleep_min"], first["deep_min"], first["rem_min"]) == (504.0, 77.0, 139.0)
+    assert first["efficiency_pct"] == 90.0 and first["source"] == "whoop"
+    # 2024-06-15 21:42:59 at UTC+01:00 -> woke 2024-06-16 06:47:05 local.
+    assert sleep.iloc[2]["night"] == dt.date(2024, 6, 16)
+
+
+def test_real_cycles_to_wellness(samples_dir):
+    data = real(samples_dir, "physiological_cycles.csv")
+    assert detect_format("x", data) == "whoop_cycles_csv"
+    wellness = read_bytes("physiological_cycles.csv", data).tables["wellness"]
+    assert len(wellness) == 20
+    first = wellness.iloc[0]
+    assert first["date"] == dt.date(2024, 6, 24)
+    assert (first["resting_hr_bpm"], first["hrv_rmssd_ms"]) == (77.0, 16.0)
+
+
+def test_real_journal_is_recognised_and_reported(samples_dir):
+    data = real(samples_dir, "journal_entries.csv")
+    assert detect_format("x", data) == "whoop_journal_csv"
+    bundle = read_bytes("journal_entries.csv", data)
+    assert bundle.tables == {} and "40 WHOOP journal answers" in bundle.warnings[0]
+
+
+def test_sleep_across_fall_back_night_counts_real_hours():
+    sleep = read_bytes("s.csv", (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_bytes()).tables["sleep"]
+    night = sleep.iloc[0]
+    assert night["night"] == dt.date(2024, 11, 3)
+    # 23:10 EDT to 06:40 EST is 8 h 30 min, not the 7 h 30 min of the wall clock.
+    assert night["end_utc"] - night["start_utc"] == pd.Timedelta(hours=8, minutes=30)
+    assert sleep.iloc[1]["night"] == dt.date(2024, 11, 4)
+
+
+def test_time_repeated_by_fall_back_is_reported():
+    text = (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_text()
+    text = text.replace("2024-11-03 06:40:00", "2024-11-03 01:30:00")
+    with pytest.raises(CsvImportError) as info:
+        read_bytes("s.csv", text.encode())
+    assert "row 1, column 'Wake onset': '2024-11-03 01:30:00'" in str(info.value)
+    assert "repeated by a daylight-saving change" in str(info.value)
+
+
+def test_unknown_zone_text_is_a_row_problem():
+    text = (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_text().replace("America/New_York", "Narnia", 1)
+    with pytest.raises(CsvImportError, match=r"row 1, column 'Sleep onset'.*a time zone for this row"):
+        read_bytes("s.csv", text.encode())
