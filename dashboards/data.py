@@ -94,3 +94,38 @@ def daily(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
         days = library.wellness(athlete_id)
     return daily_table(per_session, nights, days, row, params)
 
+
+
+def _analysis_inputs(library, athlete_id: str, daily_table: pd.DataFrame) -> dict:
+    """The arguments of ``analyze_athlete`` for one athlete, read from an open library."""
+    row = library.athlete(athlete_id)
+    return {
+        "daily": daily_table,
+        "cramps": library.cramps(athlete_id),
+        "medications": library.medications(athlete_id),
+        "samples_for": library.samples,
+        "timezone": row.get("timezone") or "UTC",
+        "sleep_need_h": row.get("sleep_need_h"),
+    }
+
+
+@st.cache_data(max_entries=_HEAVY, show_spinner="Comparing cramp days with ordinary days…")
+def findings(path: str, version: object, athlete_id: str, params):
+    """``analyzer.findings.analyze_athlete`` on one athlete (an ``AthleteFindings``)."""
+    from analyzer.findings import analyze_athlete
+
+    days = daily(path, version, athlete_id, params)
+    with open_library(path) as library:
+        return analyze_athlete(**_analysis_inputs(library, athlete_id, days))
+
+
+@st.cache_data(max_entries=4, show_spinner="Analysing the squad…")
+def squad(path: str, version: object, params):
+    """``analyzer.findings.analyze_squad`` over every athlete of the library."""
+    from analyzer.findings import analyze_squad
+
+    roster = athletes(path, version)
+    dailies = {a: daily(path, version, a, params) for a in roster["athlete_id"]}
+    with open_library(path) as library:
+        inputs = {a: _analysis_inputs(library, a, dailies[a]) for a in roster["athlete_id"]}
+        return analyze_squad(inputs)

@@ -2,9 +2,84 @@
 
 import streamlit as st
 
-from dashboards import ui
+from analyzer.figures import cramp_table, findings_table, forest_plot
+from analyzer.figures.epochs import epoch_panels, epochs_display_table, lag_heatmap
+from analyzer.figures.timeline import local_cramp_times
+from dashboards import conventions, data, ui
+from dashboards.sources import api
 
 ctx = ui.context()
 st.title("Cramps")
-if ui.require_athlete(ctx):
+st.caption(
+    "Each cramp is compared with the same athlete's ordinary days (case-crossover, time-stratified "
+    "referents). These are associations, not causes; rows with few events are marked descriptive only."
+)
+params = conventions.current_params()
+if not ui.require_athlete(ctx):
+    st.stop()
+if params is None or api("analyzer.findings", "analyze_athlete") is None:
     ui.not_available("Findings", "analyzer.findings.analyze_athlete")
+    st.stop()
+
+result = data.findings(ctx.path, ctx.version, ctx.athlete_id, params)
+for note in result.notes:
+    st.info(ui.literal(note))
+counts = st.columns(3)
+counts[0].metric("Exercise-associated cramps", result.n_cramps.get("exercise", 0))
+counts[1].metric("Nocturnal cramps", result.n_cramps.get("nocturnal", 0))
+counts[2].metric("Other cramps", result.n_cramps.get("other", 0))
+
+st.header("What lines up with the cramps")
+ranked = result.findings
+if ranked.empty:
+    st.write("No comparison is possible yet: log cramps and import device data first.")
+else:
+    ui.chart_with_table(forest_plot(ranked), findings_table(ranked), key="forest", caption="Findings table")
+    st.subheader("In words")
+    for sentence in ranked["sentence"].dropna().head(8):
+        st.markdown("- " + ui.literal(sentence))
+with st.expander("Method and parameters"):
+    st.markdown(ui.literal(result.method))
+    st.json(result.conventions, expanded=False)
+
+st.header("Around the cramps")
+types = [t for t in ("exercise", "nocturnal") if t in set(result.epochs.get("cramp_type", []))]
+if not types:
+    st.write("No cramps with enough daily data around them to average.")
+else:
+    cramp_type = st.radio("Cramps", types, horizontal=True, key="epoch_type")
+    st.caption(
+        "Average of each daily indicator from 14 days before to 2 days after the cramps. Grey: where "
+        "the average falls when the cramp days are shifted at random (pointwise 95%); dashed: the band "
+        "for looking at every day at once (family-wise 95%)."
+    )
+    ui.chart_with_table(epoch_panels(result.epochs, cramp_type), epochs_display_table(result.epochs, cramp_type),
+                        key="epochs", caption="Event-triggered averages")
+    st.subheader("Exposure by lag")
+    st.caption("How far each indicator's average sits from its null on each day; beyond ±1 it leaves "
+               "the family-wise band.")
+    ui.chart_with_table(lag_heatmap(result.epochs, cramp_type), epochs_display_table(result.epochs, cramp_type),
+                        key="lag_heatmap", caption="Event-triggered averages")
+
+if not result.rate_ratios.empty:
+    st.header("Before and after medication changes")
+    st.dataframe(result.rate_ratios, hide_index=True, key="rate_ratios")
+if not result.relief.empty:
+    st.header("What relieved them")
+    st.dataframe(result.relief, hide_index=True, key="relief")
+
+st.header("Every cramp")
+timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
+cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
+st.dataframe(cramp_table(cramps, timezone), hide_index=True, key="cramp_list", width="stretch")
+linked = cramps.loc[cramps["activity_id"].notna()] if "activity_id" in cramps.columns else cramps.iloc[0:0]
+if linked.empty:
+    st.caption("No cramp is linked to a recorded session.")
+else:
+    local = local_cramp_times(linked, timezone)
+    labels = {cid: f"{when:%Y-%m-%d %H:%M} — {muscle or '?'}"
+              for cid, when, muscle in zip(linked["cramp_id"], local, linked["muscle"])}
+    chosen = st.selectbox("Open a cramp in the Session view", list(labels), format_func=labels.get, key="open_cramp")
+    if st.button("Open in Session view", key="open_session"):
+        st.session_state["session_cramp"] = chosen
+        st.switch_page("app_pages/session.py")

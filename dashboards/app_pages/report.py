@@ -1,10 +1,33 @@
 """Report: download the report (HTML and Markdown) and the data."""
 
+import tempfile
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards import ui
+from dashboards.sources import api
+from dashboards.state import open_library
 
 ctx = ui.context()
 st.title("Report")
-if ui.require_athlete(ctx):
-    ui.not_available("The report", "the findings report")
+st.markdown(
+    "A report for you, your coach or your doctor: the method, the data it rests on, the findings with "
+    "their uncertainty, and the medication timeline."
+)
+if not ui.require_athlete(ctx):
+    st.stop()
+
+if api("analyzer.findings.report", "render_report") is None:
+    ui.not_available("The report", "the findings report renderer (cramp-analyzer report)")
+
+st.header("The data")
+st.caption("A ZIP of the athlete's tables as CSV, with every original file imported.")
+if st.button("Prepare the data export", key="prepare_export"):
+    with tempfile.TemporaryDirectory() as folder, open_library(ctx.path) as library:
+        archive = library.export_athlete(ctx.athlete_id, Path(folder) / f"{ctx.athlete_id}.zip")
+        st.session_state["export_zip"] = (ctx.athlete_id, archive.read_bytes())
+export = st.session_state.get("export_zip")
+if export and export[0] == ctx.athlete_id:
+    st.download_button("Download the data (ZIP)", export[1], file_name=f"{ctx.athlete_id}-data.zip",
+                       mime="application/zip", key="export_download")

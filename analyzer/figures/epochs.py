@@ -1,0 +1,153 @@
+"""Event-triggered averages around cramps, and the indicator-by-lag heat map."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain
+
+PANEL_HEIGHT_PX = 210
+#: Diverging scale from Okabe-Ito blue through white to vermillion (colour-blind safe).
+DIVERGING = [[0.0, OKABE_ITO["blue"]], [0.5, "#FFFFFF"], [1.0, OKABE_ITO["vermillion"]]]
+
+
+def _rows(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
+    return epochs.loc[epochs["cramp_type"] == cramp_type]
+
+
+def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> go.Figure:
+    """One small panel per indicator: its average around the cramps against the null bands.
+
+    Parameters
+    ----------
+    epochs : DataFrame
+        ``AthleteFindings.epochs`` (``analyzer.findings.epochs.epochs_table``):
+        ``indicator``, ``caption``, ``cramp_type``, ``lag_days``, ``mean``,
+        ``null_mean``, ``pointwise_low/high``, ``familywise_low/high``, ``n_events``.
+    cramp_type : str
+        Which cramps (``exercise`` or ``nocturnal``).
+    columns : int
+        Panels per row.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Shaded: the pointwise 95% band of the circular-shift null; dashed: the
+        family-wise band (look at every lag at once); dotted: the null mean.
+    """
+    rows = _rows(epochs, cramp_type)
+    indicators = list(dict.fromkeys(rows["indicator"]))
+    if not indicators:
+        fig = go.Figure()
+        fig.update_layout(height=160, annotations=[dict(text="No cramps of this type to average around",
+                                                        showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)])
+        return fig
+    captions = [plain(rows.loc[rows["indicator"] == i, "caption"].iloc[0]) for i in indicators]
+    n_rows = math.ceil(len(indicators) / columns)
+    fig = make_subplots(rows=n_rows, cols=columns, subplot_titles=captions, vertical_spacing=0.5 / n_rows,
+                        horizontal_spacing=0.08)
+    for k, indicator in enumerate(indicators):
+        r, c = k // columns + 1, k % columns + 1
+        _panel(fig, rows.loc[rows["indicator"] == indicator].sort_values("lag_days"), r, c, k == 0)
+        fig.update_yaxes(title_text=_unit(indicator), row=r, col=c)
+        fig.add_vline(x=0, line_width=1, line_color=SERIES_COLOURS["cramp_line"], row=r, col=c)
+    for c in range(1, columns + 1):
+        fig.update_xaxes(title_text="days from the cramp [d]", row=n_rows, col=c)
+    fig.update_layout(height=PANEL_HEIGHT_PX * n_rows + 80, margin=dict(l=60, r=20, t=50, b=40),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+def _panel(fig: go.Figure, frame: pd.DataFrame, row: int, col: int, legend: bool) -> None:
+    lag = frame["lag_days"]
+    fig.add_trace(go.Scatter(x=lag, y=frame["pointwise_high"], mode="lines", line=dict(width=0),
+                             showlegend=False, hoverinfo="skip"), row=row, col=col)
+    fig.add_trace(go.Scatter(x=lag, y=frame["pointwise_low"], mode="lines", line=dict(width=0),
+                             fill="tonexty", fillcolor=SERIES_COLOURS["band"], name="null band, pointwise 95%",
+                             showlegend=legend, legendgroup="pw", hoverinfo="skip"), row=row, col=col)
+    for column, name in (("familywise_high", "null band, family-wise 95%"), ("familywise_low", None)):
+        fig.add_trace(go.Scatter(x=lag, y=frame[column], mode="lines", name=name or "",
+                                 line=dict(color=SERIES_COLOURS["neutral"], dash="dash", width=1),
+                                 showlegend=legend and name is not None, legendgroup="fw", hoverinfo="skip"),
+                      row=row, col=col)
+    fig.add_trace(go.Scatter(x=lag, y=frame["null_mean"], mode="lines", name="null mean",
+                             line=dict(color=SERIES_COLOURS["neutral"], dash="dot", width=1),
+                             showlegend=legend, legendgroup="nm", hoverinfo="skip"), row=row, col=col)
+    fig.add_trace(go.Scatter(
+        x=lag, y=frame["mean"], mode="lines+markers", name="average around the cramps",
+        line=dict(color=OKABE_ITO["vermillion"], width=2), marker=dict(size=5),
+        showlegend=legend, legendgroup="obs",
+        customdata=np.column_stack([frame["n_events"].to_numpy(dtype=float)]),
+        hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>",
+    ), row=row, col=col)
+
+
+_UNITS = {
+    "load": "[a.u.]", "tsb": "[a.u./day]", "acwr_ewma": "[ratio]", "monotony": "[ratio]",
+    "intensity_rel_habit": "[ratio]", "sleep_asleep_min": "[min]", "sleep_debt_7n_h": "[h]",
+    "resting_hr_z": "[z]", "hrv_lnrmssd_z": "[z]", "avg_temperature_c": "[°C]",
+}
+
+
+def _unit(indicator: str) -> str:
+    return _UNITS.get(indicator, "[indicator units]")
+
+
+def deviation_from_null(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
+    """Indicator-by-lag matrix of how far the average around cramps sits from its null.
+
+    The value is ``(mean − null_mean) / half-width of the family-wise band``:
+    beyond ±1 the average leaves the family-wise 95% band at that lag.
+
+    Returns
+    -------
+    DataFrame
+        Index: indicator caption; columns: lag [days].
+    """
+    rows = _rows(epochs, cramp_type)
+    if rows.empty:
+        return pd.DataFrame()
+    half_width = (rows["familywise_high"] - rows["familywise_low"]) / 2.0
+    deviation = (rows["mean"] - rows["null_mean"]) / half_width.where(half_width > 0)
+    frame = rows.assign(deviation=deviation)
+    order = list(dict.fromkeys(frame["caption"]))
+    matrix = frame.pivot_table(index="caption", columns="lag_days", values="deviation", aggfunc="first",
+                               dropna=False)
+    return matrix.reindex(order)
+
+
+def lag_heatmap(epochs: pd.DataFrame, cramp_type: str) -> go.Figure:
+    """Heat map of :func:`deviation_from_null`: indicators by days from the cramp."""
+    matrix = deviation_from_null(epochs, cramp_type)
+    fig = go.Figure()
+    if matrix.empty:
+        fig.update_layout(height=160, annotations=[dict(text="No cramps of this type", showarrow=False,
+                                                        xref="paper", yref="paper", x=0.5, y=0.5)])
+        return fig
+    limit = float(np.nanmax(np.abs(matrix.to_numpy(dtype=float)))) if np.isfinite(matrix.to_numpy(dtype=float)).any() else 1.0
+    limit = max(limit, 1.5)
+    fig.add_trace(go.Heatmap(
+        z=matrix.to_numpy(dtype=float), x=list(matrix.columns), y=[plain(c) for c in matrix.index],
+        colorscale=DIVERGING, zmid=0, zmin=-limit, zmax=limit,
+        colorbar=dict(title=dict(text="deviation from null<br>[family-wise band half-widths]")),
+        hovertemplate="%{y}<br>day %{x}: %{z:.2f} band half-widths<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_width=1, line_color=SERIES_COLOURS["neutral"])
+    fig.update_xaxes(title_text="days from the cramp [d]", dtick=1)
+    fig.update_yaxes(title_text="indicator", autorange="reversed")
+    fig.update_layout(height=max(260, 34 * len(matrix) + 120), margin=dict(l=10, r=10, t=30, b=40))
+    return fig
+
+
+def epochs_display_table(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
+    """The numbers behind :func:`epoch_panels` for one cramp type."""
+    rows = _rows(epochs, cramp_type)
+    keep = [c for c in ("caption", "lag_days", "mean", "n_events", "null_mean", "pointwise_low",
+                        "pointwise_high", "familywise_low", "familywise_high", "outside_familywise")
+            if c in rows.columns]
+    return rows[keep].rename(columns={"caption": "indicator", "lag_days": "day from cramp [d]"}).reset_index(drop=True)
