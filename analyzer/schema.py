@@ -117,6 +117,7 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "date",  # local calendar date
         "resting_hr_bpm": "float",
         "hrv_rmssd_ms": "float",
+        "hrv_sdnn_ms": "float",  # Apple Health reports SDNN, not RMSSD (not interchangeable)
         "stress_avg": "float",  # 0-100 (Garmin scale) when present
         "steps": "float",
         "active_min": "float",
