@@ -40,12 +40,12 @@ def library_path(args: argparse.Namespace) -> Path:
 class ProgressPrinter:
     """Progress on a stream (stderr): a rewritten line on a terminal, periodic lines elsewhere."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def __call__(self, done: int, total: int, result: ImportResult) -> None:
         now = time.monotonic()
@@ -69,8 +69,9 @@ class ProgressPrinter:
             self.stream.flush()
 
 
-def print_results(results: list[ImportResult], stream: TextIO = sys.stdout) -> int:
+def print_results(results: list[ImportResult], stream: TextIO | None = None) -> int:
     """Print one line per file and a total; return the exit code (1 if any failed)."""
+    stream = stream or sys.stdout
     for result in results:
         print(result.summary(), file=stream)
     tally = Counter(result.status for result in results)
