@@ -246,3 +246,25 @@ def medication_log_odds(courses: tuple[MedicationCourse, ...], days: np.ndarray)
         taking = (days >= course.start_day) & (days <= end)
         total += np.log(course.nocturnal_odds_ratio) * taking
     return total
+
+
+def planted_effects(spec: AthleteSpec) -> list[dict]:
+    """The non-null effects of the athlete's cramp model, one entry per exposure."""
+    m = spec.cramps
+    effects = [
+        ("above_habit_intensity", "session", m.or_intensity, m.p_session),
+        ("above_habit_duration", "session", m.or_duration, m.p_session),
+        ("hot_session", "session", m.or_heat, m.p_session),
+        ("hard_day_before", "night", m.or_hard_day, m.p_night),
+        ("short_night", "night", m.or_short_night, m.p_night),
+    ]
+    out = [{"exposure": name, "unit": unit, "odds_ratio": ratio, "baseline_probability": p}
+           for name, unit, ratio, p in effects if p > 0 and ratio != 1.0]
+    for course in spec.medications:
+        if course.nocturnal_odds_ratio != 1.0:
+            out.append({"exposure": f"taking {course.name}", "unit": "night",
+                        "odds_ratio": course.nocturnal_odds_ratio, "baseline_probability": m.p_night})
+    if m.random_per_day > 0:
+        out.append({"exposure": "none (homogeneous Poisson process)", "unit": "day",
+                    "rate_per_day": m.random_per_day})
+    return out

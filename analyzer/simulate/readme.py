@@ -1,0 +1,144 @@
+"""The ``sample_data/README.md`` text, generated from the simulated squad so it never goes stale."""
+
+from __future__ import annotations
+
+from analyzer.simulate import model
+from analyzer.simulate.history import AthleteHistory
+from analyzer.simulate.writers import RECORD_EVERY_S
+
+_INTRO = """\
+# Demo squad (synthetic data with known, planted patterns)
+
+Everything in this folder except `templates/` is **synthetic**: drawn by the seeded simulator in
+`analyzer/simulate/` and written by it. No real person's data is here. Rebuild it, byte for byte, with
+
+```sh
+python -m analyzer.simulate.squad --out sample_data
+```
+
+(master seed {seed}, {days} days from {start}; each athlete's seed is derived from the master seed and
+the athlete's position in the squad and is stored in its `truth.json`). Do not edit the files by hand:
+change the model in `analyzer/simulate/` and rebuild. The same code writes large libraries for
+benchmarks without committing them, e.g.
+`python -m analyzer.simulate.squad --out /tmp/bench-lib --athletes 50 --days 1095`.
+
+The files say `manufacturer = development` and `product_name = "cramp-analyzer simulator"`: they never
+pretend to come from a real device.
+"""
+
+_LAYOUT = """\
+## Layout and formats
+
+| path | what |
+|---|---|
+| `athletes.csv` | the canonical `athletes` table: `athlete_id, display_name, sex, hr_rest_bpm, hr_max_bpm, lthr_bpm, ftp_w, timezone, sleep_need_h` |
+| `<athlete_id>/activities/<local start YYYY-MM-DD_HHMM>_<sport>.fit` | one FIT activity file per session: `file_id` (type activity), `device_info`, timer `event`s, `record` every {every} s ("smart recording": `timestamp, heart_rate, cadence, enhanced_speed, distance, temperature`, plus `enhanced_altitude` outdoors and `power` on the bike), a `lap` every 15 min, `session`, `activity` with `local_timestamp` (its difference to `timestamp` is the UTC offset) |
+| `<athlete_id>/sleep/<wake date>_SLEEP_DATA.fit` | one night per file, laid out like Garmin's sleep files: `file_id` type 49, `event` 74 start/stop at sleep onset and wake-up, a `sleep_level` (awake, light, deep, rem) at every stage change — each holds until the next, and a final `awake` at wake-up closes the night — and a `sleep_assessment` (scores from our own simple formulas, not Garmin's, and `awakenings_count`) |
+| `<athlete_id>/wellness/<date>_WELLNESS.fit` | `file_id` type `monitoring_b`, `monitoring_info` (local midnight with `local_timestamp`), `monitoring_hr_data` at wake-up: `resting_heart_rate` = `current_day_resting_heart_rate` of that morning |
+| `<athlete_id>/wellness/<date>_HRV_STATUS.fit` | `file_id` type 68, `hrv_value` every 5 min of the night (RMSSD, ms), `hrv_status_summary` at wake-up; `last_night_average` is the mean of the night's 5-minute values |
+| `<athlete_id>/cramps.csv` | the cramp log: `start_local,muscle,side,severity_0_10,duration_s,context,relief,notes`; `start_local` is ISO 8601 local time with its UTC offset, e.g. `2026-03-14T02:30:00+01:00` |
+| `<athlete_id>/medications.csv` | the medication log: `name,kind,start_date,end_date,notes` (dates `YYYY-MM-DD`; empty `end_date` = still taking it) |
+| `<athlete_id>/truth.json` | what was planted: the athlete's full spec, the exposure definitions, the planted effects, counts, and every session, night and cramp with its exposures and the probability it was drawn with |
+| `templates/` | blank cramp and medication log templates (not generated here) |
+
+Dates of nights are the local **wake-up** date; a cramp at 02:30 belongs to the night that ends that morning,
+and its exposures are the previous day's training and that night's sleep.
+"""
+
+_MODEL = """\
+## The risk model (`analyzer/simulate/model.py`, class `CrampModel`)
+
+Exercise-associated cramps, per session (Schwellnus et al. 2011: relative intensity, not dehydration):
+
+    logit P(cramp in session) = logit(p_session) + ln(OR_intensity) * above_habit_intensity
+                                + ln(OR_duration) * above_habit_duration + ln(OR_heat) * hot
+
+Nocturnal calf cramps, per night ending on date d (Grandner & Winkelman 2017; Garrison et al. 2012):
+
+    logit P(cramp in night d) = logit(p_night) + ln(OR_hard_day) * hard_day(d - 1)
+                                + ln(OR_short_night) * short_night(d) + sum ln(OR_medication) over courses taken on d - 1
+
+Random cramps (null control): a Poisson process in time, `random_per_day` events per day, independent of
+everything; the context (exercise, after_exercise, night, rest) is whatever the athlete was doing then.
+
+Exposure definitions (all from *planned* session values, which the 1 Hz streams realise):
+
+- `above_habit_intensity`: the session's mean heart-rate-reserve fraction is at least {margin} above the mean of
+  the sessions of the previous {window} days (habit unknown, so not exposed, with fewer than {min_sessions} of them);
+- `above_habit_duration`: the session lasts at least {dur_ratio} x the mean duration of those sessions;
+- `hot`: the air temperature during a run or ride is at or above the athlete's heat threshold (the record
+  `temperature` stream carries it; pool swims never count);
+- `hard_day`: the day's Banister TRIMP is at least {hard_ratio} x the mean TRIMP of the training days of the previous
+  {hard_window} days;
+- `short_night`: asleep less than the athlete's sleep need minus {short} h.
+
+Heart rate follows the target intensity with a 40 s first-order lag plus cardiac drift of 0.011 bpm per minute
+per degree above 12 deg C; resting HR rises and overnight RMSSD falls with acute training stress (ATL above CTL)
+and with sleep deficit (`analyzer/simulate/sleep.py`).
+"""
+
+
+def squad_readme(histories: list[AthleteHistory], seed: int) -> str:
+    """Return the README of a squad simulated with master ``seed``: athletes, planted patterns, formats, model."""
+    first = histories[0]
+    parts = [_INTRO.format(seed=seed, days=first.days, start=first.start.isoformat())]
+    parts.append(_athlete_table(histories))
+    parts.append("## Planted patterns\n")
+    parts += [_athlete_section(h) for h in histories]
+    parts.append(_LAYOUT.format(every=RECORD_EVERY_S))
+    parts.append(_MODEL.format(
+        margin=model.INTENSITY_MARGIN_HRR, window=model.HABIT_WINDOW_DAYS,
+        min_sessions=model.HABIT_MIN_SESSIONS, dur_ratio=model.DURATION_RATIO,
+        hard_ratio=model.HARD_DAY_RATIO, hard_window=model.HARD_DAY_WINDOW_DAYS,
+        short=model.SHORT_NIGHT_DEFICIT_H))
+    return "\n".join(parts)
+
+
+def _athlete_table(histories: list[AthleteHistory]) -> str:
+    lines = [
+        "## Athletes\n",
+        "| athlete_id | who | time zone | sex | HR rest / max / LTHR (bpm) | FTP (W) | sleep need (h) "
+        "| sports | sessions | training h | cramps |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for h in histories:
+        s, p = h.spec, h.spec.physiology
+        hours = h.sessions["duration_s"].sum() / 3600.0
+        sports = ", ".join(sorted(set(s.habits.sports)))
+        lines.append(
+            f"| `{s.athlete_id}` | {s.display_name} | {s.timezone} | {p.sex} | "
+            f"{p.hr_rest_bpm:.0f} / {p.hr_max_bpm:.0f} / {p.lthr_bpm:.0f} | {p.ftp_w:.0f} | "
+            f"{p.sleep_need_h:g} | {sports} | {len(h.sessions)} | {hours:.0f} | {len(h.cramps)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _athlete_section(h: AthleteHistory) -> str:
+    spec, s, n, c = h.spec, h.sessions, h.nights, h.cramps
+    lines = [f"### `{spec.athlete_id}` — {spec.display_name}\n", spec.description + "\n"]
+    for effect in model.planted_effects(spec):
+        if "odds_ratio" in effect:
+            lines.append(f"- planted: `{effect['exposure']}` per {effect['unit']}, odds ratio "
+                         f"{effect['odds_ratio']:g} (baseline probability {effect['baseline_probability']:g})")
+        else:
+            lines.append(f"- planted: nothing; cramps at random, {effect['rate_per_day']:g} per day")
+    for course in spec.medications:
+        end = "still taking it" if course.end_day is None else f"to day {course.end_day}"
+        lines.append(f"- medication: {course.name} ({course.kind}) from day {course.start_day} {end}; "
+                     f"nocturnal odds ratio {course.nocturnal_odds_ratio:g}")
+    by_context = ", ".join(f"{k} {v}" for k, v in c["context"].value_counts().sort_index().items())
+    lines.append(f"- drawn: {len(c)} cramps ({by_context}); sessions above habitual intensity "
+                 f"{int(s['above_habit_intensity'].sum())}/{len(s)}, hot {int(s['hot'].sum())}; nights after a "
+                 f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}")
+    lines.append(_exposed_line(h))
+    return "\n".join(lines) + "\n"
+
+
+def _exposed_line(h: AthleteHistory) -> str:
+    """How many cramps fell in exposed sessions or nights (the raw material of the findings)."""
+    c, s, n = h.cramps, h.sessions, h.nights
+    in_session = s.set_index("session_id").reindex(c["session_id"].dropna())
+    in_night = n.set_index("night").reindex(c["night"].dropna())
+    return (f"- cramps in sessions above habitual intensity {int(in_session['above_habit_intensity'].sum())}, "
+            f"in hot sessions {int(in_session['hot'].sum())}; in nights after a hard day "
+            f"{int(in_night['hard_day_before'].sum())}, in short nights {int(in_night['short_night'].sum())}, "
+            f"in nights on a medication with a planted effect {int((in_night['medication_log_or'] != 0).sum())}")
