@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import importlib
 from io import BufferedReader
+from os import PathLike
+from pathlib import Path
 from collections.abc import Iterator
 from functools import cache
 
 from analyzer.errors import ImportFileError, UnknownFormatError
 from analyzer.io.archive import gunzip, is_archive, iter_archive, iter_archive_streams
-from analyzer.io.formats import FormatSpec, Probe, is_gzip
+from analyzer.io.formats import HEAD_BYTES, FormatSpec, Probe
 from analyzer.schema import ImportBundle
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "iter_archive_streams",
     "read_archive",
     "read_bytes",
+    "read_path",
 ]
 
 #: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
@@ -53,6 +56,7 @@ READER_MODULES: tuple[str, ...] = (
     "analyzer.io.vendors.garmin_connect",
     "analyzer.io.vendors.strava",
     "analyzer.io.vendors.whoop",
+    "analyzer.io.vendors.apple_health",
 )
 
 
@@ -185,4 +189,29 @@ def read_archive(
 
 
 def _read_member(label: str, stream: BufferedReader, *, timezone: str | None, valid_rows_only: bool) -> ImportBundle:
+    """Read one archive member; an Apple Health export is streamed instead of read whole."""
+    probe = Probe(label, stream.peek(HEAD_BYTES)[:HEAD_BYTES])
+    if probe.kind == "xml" and probe.xml_root == "HealthData":
+        from analyzer.io.vendors.apple_health import read_apple_health_stream
+
+        return read_apple_health_stream(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
     return read_bytes(label, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def read_path(
+    path: str | PathLike, *, timezone: str | None = None, valid_rows_only: bool = False
+) -> ImportBundle:
+    """Read one file from disk; an Apple Health ``export.xml`` is streamed, never loaded whole.
+
+    The file's base name is used in messages. ZIP archives go to :func:`read_archive`.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        probe = Probe(path.name, handle.read(HEAD_BYTES))
+        if probe.kind == "xml" and probe.xml_root == "HealthData":
+            from analyzer.io.vendors.apple_health import read_apple_health_stream
+
+            handle.seek(0)
+            return read_apple_health_stream(path.name, handle, timezone=timezone, valid_rows_only=valid_rows_only)
+        handle.seek(0)
+        return read_bytes(path.name, handle.read(), timezone=timezone, valid_rows_only=valid_rows_only)

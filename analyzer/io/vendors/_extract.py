@@ -265,6 +265,8 @@ _SPORTS: dict[str, tuple[str, str | None]] = {
     "weight training": ("training", "strength_training"),
     "weightlifting": ("training", "strength_training"),
     "functional fitness": ("training", "strength_training"),
+    "traditional strength training": ("training", "strength_training"),
+    "functional strength training": ("training", "strength_training"),
     "yoga": ("training", "yoga"),
     "rowing": ("rowing", None),
     "indoor rowing": ("rowing", "indoor_rowing"),
