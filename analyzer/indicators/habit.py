@@ -53,7 +53,8 @@ def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_
     The intensity measure is the first of ``params.habit_intensity_priority`` for which
     both the session and its habit have a value (power: NP else mean power; hr_reserve:
     mean HR as fraction of the reserve; speed: mean moving speed). Duration is moving time.
-    Sessions are compared only with sessions of the same ``sport``.
+    Sessions are compared only with sessions of the same ``sport``. Missing measure columns
+    count as not available.
     """
     out = sessions.copy()
     intensity = pd.Series(np.nan, index=out.index)
@@ -61,16 +62,25 @@ def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_
     duration = pd.Series(np.nan, index=out.index)
     if not out.empty:
         sport = out["sport"].astype(object).where(out["sport"].notna(), "unknown")
+        duration_values = _column(out, "moving_s").fillna(_column(out, "duration_s"))
         for _, rows in out.groupby(sport, sort=False):
             window, minimum = params.habit_window_d, params.habit_min_sessions
             start = rows["start_utc"]
-            duration.loc[rows.index] = relative_to_habit(start, rows["moving_s"], window, minimum)
+            duration.loc[rows.index] = relative_to_habit(
+                start, duration_values.loc[rows.index], window, minimum)
             for name in params.habit_intensity_priority:
-                ratio = relative_to_habit(start, rows[HABIT_MEASURES[name]], window, minimum)
+                measure = _column(rows, HABIT_MEASURES[name])
+                ratio = relative_to_habit(start, measure, window, minimum)
                 fill = ratio.notna() & intensity.loc[rows.index].isna()
                 intensity.loc[ratio.index[fill]] = ratio[fill]
                 metric.loc[ratio.index[fill]] = name
     out["intensity_rel_habit"] = intensity.astype(float)
     out["duration_rel_habit"] = duration.astype(float)
-    out["habit_intensity_metric"] = metric
+    out["habit_intensity_metric"] = metric.astype(object)
     return out
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)

@@ -35,6 +35,8 @@ SESSION_COLUMNS = (
     "habit_power_w", "habit_hr_reserve", "habit_speed_mps",
 )
 
+TEXT_COLUMNS = ("activity_id", "athlete_id", "sport", "local_date", "load_source", "decoupling_output")
+
 
 def _num(value) -> float:
     """A float from a table cell; None, NA and text become NaN."""
@@ -270,6 +272,8 @@ def sessions_table(activities: pd.DataFrame, samples, athlete: Mapping,
     table["start_utc"] = pd.to_datetime(table["start_utc"], utc=True).astype("datetime64[ns, UTC]")
     table["local_date"] = local_dates(table["start_utc"], table["utc_offset_s"], athlete.get("timezone"))
     table = table[list(SESSION_COLUMNS)]
+    numeric = [c for c in SESSION_COLUMNS if c not in TEXT_COLUMNS and c != "start_utc"]
+    table = table.astype({**dict.fromkeys(numeric, "float64"), **dict.fromkeys(TEXT_COLUMNS, object)})
     table = table.sort_values(["start_utc", "activity_id"], kind="stable").reset_index(drop=True)
     table = add_habit_columns(table, params)
     table.attrs["indicator_params"] = params.as_dict()
