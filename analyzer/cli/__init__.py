@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "importcmd",
     "athletes",
     "demo",
+    "features",
     "dashboard",
 )
 
