@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 
 import numpy as np
@@ -204,3 +205,19 @@ def test_daily_table_counts_rest_days_and_keeps_missing_sleep(lib):
     assert np.isnan(daily["sleep_asleep_min"].iloc[0])
     assert daily["sleep_asleep_min"].iloc[1] == 400.0
     assert daily["has_device_data"].tolist() == [True, True, True]
+
+
+def test_daily_table_picks_the_fullest_night_and_first_wellness_value(lib):
+    lib.import_file("anna", "s.json", encode({"tables": {
+        "sleep": [{"night": "2026-03-02", "asleep_min": 400, "source": "a"},
+                  {"night": "2026-03-02", "asleep_min": 380, "deep_min": 60, "source": "b"}],
+        "wellness": [{"date": "2026-03-02", "resting_hr_bpm": 50, "source": "a"},
+                     {"date": "2026-03-02", "resting_hr_bpm": 52, "steps": 8000, "source": "b"}]}}))
+    lib.import_file("anna", "c.json", cramp_file(
+        {"start_utc": "2026-03-01T23:30:00Z", "muscle": "calf", "context": "night"}))
+    daily = lib.daily("anna")
+    row = daily.loc[dt.date(2026, 3, 2)]
+    assert (row["sleep_asleep_min"], row["sleep_deep_min"]) == (380.0, 60.0)
+    assert (row["resting_hr_bpm"], row["steps"]) == (50.0, 8000.0)
+    assert row["n_nocturnal_cramps"] == 1  # 00:30 Berlin on 2 March
+    assert daily["n_cramps"].sum() == 1

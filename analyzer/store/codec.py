@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analyzer.schema import TABLES, conform
+from analyzer.schema import TABLES
 
 
 def utc_to_ns(value) -> int | None:
@@ -75,22 +75,34 @@ def frame_to_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> li
     return list(zip(*values)) if values else []
 
 
-def rows_to_frame(table: str, rows: Iterable[Sequence], columns: Sequence[str]) -> pd.DataFrame:
-    """Return SQLite rows of canonical ``columns`` as a conformed canonical DataFrame."""
-    raw = pd.DataFrame.from_records(list(rows), columns=list(columns))
+def rows_to_frame(table: str, rows: Sequence[Sequence], columns: Sequence[str]) -> pd.DataFrame:
+    """Return SQLite rows of canonical ``columns`` as a DataFrame with the canonical dtypes.
+
+    Builds each column straight in its canonical dtype (the same as
+    :func:`analyzer.schema.conform` gives) without a second conversion pass:
+    reads are on the dashboard's interactive path.
+    """
     kinds = TABLES[table]
-    out = {}
-    for col in columns:
-        kind = kinds.get(col)
-        series = raw[col]
-        if kind == "utc":
-            series = pd.to_datetime(pd.to_numeric(series, errors="coerce"), unit="ns", utc=True)
-        elif kind == "date":
-            series = series.map(lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else None)
-        elif kind == "float":
-            series = pd.to_numeric(series, errors="coerce").astype("float64")
-        out[col] = series
-    return conform(table, pd.DataFrame(out, index=raw.index))
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    data = {col: _column_from_sql(vals, kinds[col]) for col, vals in zip(columns, values)}
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _column_from_sql(values: Sequence, kind: str) -> pd.Series:
+    if kind == "utc":
+        ns = np.fromiter((_NAT if v is None else v for v in values), dtype=np.int64, count=len(values))
+        return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
+    if kind == "float":
+        return pd.Series(np.array(values, dtype="float64").reshape(-1))
+    if kind in ("int", "bool"):
+        return pd.Series(pd.array(list(values), dtype="Int64" if kind == "int" else "boolean"))
+    if kind == "date":
+        dates = [dt.date.fromisoformat(v) if isinstance(v, str) else None for v in values]
+        return pd.Series(dates, dtype="object")
+    return pd.Series(list(values), dtype="object")
 
 
 def query_frame(

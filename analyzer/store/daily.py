@@ -21,8 +21,6 @@ value exists for the date.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -32,15 +30,27 @@ SLEEP_COLUMNS = (
     "awakenings", "efficiency_pct", "score",
 )
 WELLNESS_COLUMNS = ("resting_hr_bpm", "hrv_rmssd_ms", "stress_avg", "steps", "active_min")
+_DAY_NS = 86_400 * 1_000_000_000
 
 
-def local_dates(start_utc: pd.Series, utc_offset_s: pd.Series, timezone: str | None) -> pd.Series:
-    """Return the local calendar date of each timestamp (``datetime.date`` objects)."""
-    zone = timezone or "UTC"
-    by_zone = start_utc.dt.tz_convert(zone).dt.tz_localize(None)
-    by_offset = start_utc.dt.tz_localize(None) + pd.to_timedelta(utc_offset_s, unit="s")
-    local = by_offset.where(utc_offset_s.notna(), by_zone)
-    return local.dt.date
+def local_day_numbers(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None) -> np.ndarray:
+    """Return the local calendar date of each timestamp as days since 1970-01-01.
+
+    ``utc_offset_s`` (when given and known) wins over ``timezone``; missing
+    timestamps give the minimum int64.
+    """
+    index = pd.DatetimeIndex(start_utc)
+    wall = index.tz_convert(timezone or "UTC").tz_localize(None).asi8
+    if utc_offset_s is not None:
+        offsets = utc_offset_s.to_numpy(dtype="float64", na_value=np.nan)
+        known = ~np.isnan(offsets)
+        wall = np.where(known, index.asi8 + np.nan_to_num(offsets * 1e9).astype(np.int64), wall)
+    return np.floor_divide(wall, _DAY_NS)
+
+
+def date_day_numbers(dates: pd.Series) -> np.ndarray:
+    """Return ``datetime.date`` values as days since 1970-01-01."""
+    return np.array(list(dates), dtype="datetime64[D]").astype(np.int64)
 
 
 def daily_table(
@@ -59,60 +69,60 @@ def daily_table(
         training sums, ``sleep_*`` columns, wellness columns, ``n_cramps``,
         ``n_nocturnal_cramps`` and ``has_device_data``.
     """
-    training = _training(activities, timezone)
-    nights = _nights(sleep)
-    days = _wellness(wellness)
-    events = _cramps(cramps, timezone)
-    observed = [frame.index for frame in (training, nights, days, events) if len(frame)]
-    if not observed:
+    sessions_day = local_day_numbers(activities["start_utc"], activities["utc_offset_s"], timezone)
+    sleep = _best_night_per_date(sleep)
+    nights_day = date_day_numbers(sleep["night"])
+    wellness_day = date_day_numbers(wellness["date"])
+    cramps_day = local_day_numbers(cramps["start_utc"], None, timezone)
+    nocturnal = cramps["night"].notna().to_numpy()
+    nocturnal_day = date_day_numbers(cramps["night"][nocturnal])
+    observed = np.concatenate([sessions_day, nights_day, wellness_day, cramps_day, nocturnal_day])
+    if observed.size == 0:
         return _empty()
-    first = min(idx.min() for idx in observed)
-    last = max(idx.max() for idx in observed)
-    dates = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    out = pd.DataFrame(index=pd.Index(dates, name="date", dtype=object))
-    out = out.join(training).join(nights).join(days).join(events)
-    out["n_sessions"] = out["n_sessions"].fillna(0).astype("int64")
+    first = int(observed.min())
+    n = int(observed.max()) - first + 1
+    out: dict[str, np.ndarray] = {}
+    out["n_sessions"] = np.bincount(sessions_day - first, minlength=n)
     for col in TRAINING_COLUMNS:
-        out[col] = out[col].fillna(0.0)
-    for col in ("n_cramps", "n_nocturnal_cramps"):
-        out[col] = out[col].fillna(0).astype("int64")
-    device_dates = set(training.index) | set(nights.index) | set(days.index)
-    out["has_device_data"] = [d in device_dates for d in out.index]
+        weights = np.nan_to_num(activities[col].to_numpy(dtype="float64", na_value=np.nan))
+        out[col] = np.bincount(sessions_day - first, weights=weights, minlength=n)
+    for col in SLEEP_COLUMNS:
+        out[f"sleep_{col}"] = _place(nights_day - first, sleep[col], n)
+    for col in WELLNESS_COLUMNS:
+        out[col] = _first_per_day(wellness_day - first, wellness[col], n)
+    out["n_cramps"] = np.bincount(cramps_day - first, minlength=n)
+    out["n_nocturnal_cramps"] = np.bincount(nocturnal_day - first, minlength=n)
+    device = np.zeros(n, dtype=bool)
+    for days in (sessions_day, nights_day, wellness_day):
+        device[days - first] = True
+    out["has_device_data"] = device
+    dates = np.arange(first, first + n).astype("datetime64[D]").astype(object)
+    return pd.DataFrame(out, index=pd.Index(dates, name="date", dtype=object))
+
+
+def _best_night_per_date(sleep: pd.DataFrame) -> pd.DataFrame:
+    """One row per night: the one with the most values (then the first source)."""
+    if sleep["night"].duplicated().any():
+        filled = sleep[list(SLEEP_COLUMNS)].notna().sum(axis=1)
+        order = sleep.assign(_filled=-filled).sort_values(["night", "_filled", "source"])
+        sleep = order.drop_duplicates("night")
+    return sleep
+
+
+def _place(positions: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
+    out = np.full(n, np.nan)
+    out[positions] = values.to_numpy(dtype="float64", na_value=np.nan)
     return out
 
 
-def _training(activities: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
-    frame = activities.assign(
-        date=local_dates(activities["start_utc"], activities["utc_offset_s"], timezone)
-    )
-    grouped = frame.groupby("date")
-    out = grouped[list(TRAINING_COLUMNS)].sum(min_count=1)
-    out.insert(0, "n_sessions", grouped.size())
+def _first_per_day(positions: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
+    """Per day, the first non-missing value in row order (rows come sorted by date, source)."""
+    array = values.to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(array)
+    days, first_row = np.unique(positions[known], return_index=True)
+    out = np.full(n, np.nan)
+    out[days] = array[known][first_row]
     return out
-
-
-def _nights(sleep: pd.DataFrame) -> pd.DataFrame:
-    if sleep.empty:
-        return pd.DataFrame(columns=[f"sleep_{c}" for c in SLEEP_COLUMNS], index=pd.Index([], dtype=object))
-    filled = sleep[list(SLEEP_COLUMNS)].notna().sum(axis=1)
-    best = sleep.assign(_filled=filled).sort_values(["night", "_filled"], ascending=[True, False])
-    best = best.drop_duplicates("night").set_index("night")
-    return best[list(SLEEP_COLUMNS)].add_prefix("sleep_")
-
-
-def _wellness(wellness: pd.DataFrame) -> pd.DataFrame:
-    if wellness.empty:
-        return pd.DataFrame(columns=list(WELLNESS_COLUMNS), index=pd.Index([], dtype=object))
-    return wellness.groupby("date")[list(WELLNESS_COLUMNS)].first()
-
-
-def _cramps(cramps: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
-    if cramps.empty:
-        return pd.DataFrame(columns=["n_cramps", "n_nocturnal_cramps"], index=pd.Index([], dtype=object))
-    dates = local_dates(cramps["start_utc"], pd.Series(np.nan, index=cramps.index), timezone)
-    by_date = cramps.groupby(dates).size().rename("n_cramps")
-    nocturnal = cramps[cramps["night"].notna()].groupby("night").size().rename("n_nocturnal_cramps")
-    return pd.concat([by_date, nocturnal], axis=1)
 
 
 def _empty() -> pd.DataFrame:

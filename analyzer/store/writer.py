@@ -105,13 +105,19 @@ class BundleWriter:
         self.sha256 = bundle.source_sha256
         self.counts: dict[str, int] = {}
         self.notes: list[str] = []
+        self._conformed: dict[str, pd.DataFrame] = {}
 
-    def table(self, name: str) -> pd.DataFrame:
-        """The bundle's table ``name``, conformed, with this athlete filled in."""
-        frame = conform(name, self.bundle.table(name))
-        if "athlete_id" in frame.columns:
-            frame["athlete_id"] = self.athlete_id
-        return frame
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The bundle's table ``name``, conformed, with this athlete filled in; None if empty."""
+        if name not in self._conformed:
+            raw = self.bundle.tables.get(name)
+            if raw is None or raw.empty:
+                return None
+            frame = conform(name, raw)
+            if "athlete_id" in frame.columns:
+                frame["athlete_id"] = self.athlete_id
+            self._conformed[name] = frame
+        return self._conformed[name]
 
     def write(self) -> None:
         """Write every table of the bundle."""
@@ -123,7 +129,7 @@ class BundleWriter:
 
     def _activities(self) -> set[str]:
         frame = self.table("activities")
-        if frame.empty:
+        if frame is None:
             return set()
         prefix = self.sha256[:16]
         missing = frame["activity_id"].isna()
@@ -131,7 +137,7 @@ class BundleWriter:
         frame["source_sha256"] = self.sha256
         frame["source_format"] = frame["source_format"].fillna(self.bundle.format)
         samples = self.table("samples")
-        n_samples = samples.groupby("activity_id").size() if not samples.empty else pd.Series()
+        n_samples = samples.groupby("activity_id").size() if samples is not None else {}
         columns = list(TABLES["activities"])
         kept, dropped = set(), 0
         for i in range(len(frame)):
@@ -183,22 +189,30 @@ class BundleWriter:
 
     def _streams(self, kept: set[str]) -> None:
         samples = self.table("samples")
-        samples = samples[samples["activity_id"].isin(kept) & samples["t_utc"].notna()]
-        rows = []
-        for activity_id, group in samples.groupby("activity_id", sort=False):
-            rows.append((activity_id, *encode_stream("samples", group)))
-        self.conn.executemany(
-            "INSERT INTO sample_streams (activity_id, n_rows, columns, payload) VALUES (?, ?, ?, ?)",
-            rows,
-        )
-        self.counts["samples"] = len(samples)
+        if samples is not None:
+            samples = samples[samples["activity_id"].isin(kept) & samples["t_utc"].notna()]
+            rows = [
+                (activity_id, *encode_stream("samples", group))
+                for activity_id, group in samples.groupby("activity_id", sort=False)
+            ]
+            self.conn.executemany(
+                "INSERT INTO sample_streams (activity_id, n_rows, columns, payload) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            self.counts["samples"] = len(samples)
         laps = self.table("laps")
-        laps = laps[laps["activity_id"].isin(kept)]
-        self.counts["laps"] = _insert(self.conn, "laps", laps, list(TABLES["laps"]), "INSERT OR IGNORE")
+        if laps is not None:
+            laps = laps[laps["activity_id"].isin(kept)]
+            self.counts["laps"] = _insert(
+                self.conn, "laps", laps, list(TABLES["laps"]), "INSERT OR IGNORE"
+            )
         self._rr_intervals(kept)
 
     def _rr_intervals(self, kept: set[str]) -> None:
         rr = self.table("rr_intervals")
+        if rr is None:
+            return
         rr = rr[(rr["activity_id"].isna() | rr["activity_id"].isin(kept)) & rr["t_utc"].notna()]
         rows = []
         for activity_id, group in rr.groupby(rr["activity_id"].fillna(""), sort=False):
@@ -219,10 +233,14 @@ class BundleWriter:
         for name, key in (("sleep", ["athlete_id", "night", "source"]),
                           ("wellness", ["athlete_id", "date", "source"])):
             frame = self.table(name)
+            if frame is None:
+                continue
             frame = frame[frame[key[1]].notna()]
             frame["source"] = frame["source"].fillna(self.bundle.format)
             self.counts[name] = upsert(self.conn, name, frame, key, self.sha256)
         stages = self.table("sleep_stages")
+        if stages is None:
+            return
         stages = stages[stages["start_utc"].notna()]
         stages["source"] = stages["source"].fillna(self.bundle.format)
         self.counts["sleep_stages"] = _insert(
@@ -232,6 +250,8 @@ class BundleWriter:
 
     def _cramps(self) -> None:
         frame = self.table("cramps")
+        if frame is None:
+            return
         frame = frame[frame["start_utc"].notna()]
         frame["activity_id"] = None  # linking decides, see analyzer.store.linking
         frame["night"] = None
@@ -243,6 +263,8 @@ class BundleWriter:
 
     def _medications(self) -> None:
         frame = self.table("medications")
+        if frame is None:
+            return
         frame = frame[frame["name"].notna()]
         self.counts["medications"] = upsert_medications(self.conn, frame, self.sha256)
 
