@@ -19,11 +19,3 @@ def api(module: str, name: str) -> Any | None:
         return None
     return getattr(loaded, name, None)
 
-
-def first_api(module: str, *names: str) -> Any | None:
-    """Return the first of ``names`` that ``module`` defines, or ``None``."""
-    for name in names:
-        found = api(module, name)
-        if found is not None:
-            return found
-    return None
