@@ -28,7 +28,8 @@ class FindingsParams:
         Referents must also fall on the event's weekday.
     washout_days : int
         Referent days within this many days of another cramp of the same type
-        are skipped (the hazard windows of other events) [days].
+        are skipped, besides that cramp's own day (the hazard windows of other
+        events) [days]. 0 skips only the other cramps' days.
     night_cutoff_hour : int
         A nocturnal cramp before this local hour belongs to the night ending
         that morning; at or after it, to the night ending the next morning [h].
@@ -77,7 +78,7 @@ class FindingsParams:
     stratum_scheme: str = "block"
     stratum_days: int = 28
     same_weekday: bool = False
-    washout_days: int = 1
+    washout_days: int = 0
     night_cutoff_hour: int = 12
     descriptive_below_events: int = 10
     exact_below_events: int = 10

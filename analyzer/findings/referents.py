@@ -57,6 +57,22 @@ def _stratum_days(strata: np.ndarray, scheme: str, stratum_days: int) -> np.ndar
     return np.concatenate(out) if out else np.array([], dtype="datetime64[D]")
 
 
+def _keep_referents(ref_days: np.ndarray, own_days: np.ndarray, events: np.ndarray,
+                    washout_days: int) -> np.ndarray:
+    """True for referent days not within ``washout_days`` of any *other* event.
+
+    The event's own neighbourhood is kept: excluding it would make the
+    referent set depend on which day of the stratum is the case (a
+    non-localizable scheme, which biases the conditional likelihood; Janes,
+    Sheppard & Lumley 2005). The event's own day is never its referent.
+    """
+    lo = np.searchsorted(events, ref_days - washout_days, side="left")
+    hi = np.searchsorted(events, ref_days + washout_days, side="right")
+    near_own = np.abs((ref_days - own_days).astype(np.int64)) <= washout_days
+    near_other = (hi - lo) - near_own.astype(np.int64) > 0
+    return ~near_other & (ref_days != own_days)
+
+
 def time_stratified_referents(
     event_days,
     candidate_days=None,
@@ -82,8 +98,9 @@ def time_stratified_referents(
     same_weekday : bool
         Keep only referents on the event's weekday.
     washout_days : int, optional
-        Skip referents within this many days of any event day (the hazard
-        windows of the other events, and the event's own neighbourhood).
+        Skip referents within this many days of another event's day (the
+        hazard windows of the other events). Other events' days themselves
+        are always skipped.
 
     Returns
     -------
@@ -98,12 +115,6 @@ def time_stratified_referents(
         candidates = _stratum_days(ev_strata, scheme, stratum_days)
     else:
         candidates = np.unique(as_days(candidate_days))
-    if washout_days is not None and events.size:
-        offsets = np.arange(-washout_days, washout_days + 1)
-        blocked = (events[:, None] + offsets[None, :]).ravel()
-        candidates = candidates[~np.isin(candidates, blocked)]
-    else:
-        candidates = candidates[~np.isin(candidates, events)]
     ev = pd.DataFrame({"event": np.arange(events.size), "event_day": events, "stratum": ev_strata})
     cand = pd.DataFrame({"day": candidates,
                          "stratum": stratum_of(candidates, scheme, stratum_days)})
@@ -113,6 +124,9 @@ def time_stratified_referents(
         cand["weekday"] = (candidates - BLOCK_ORIGIN).astype(np.int64) % 7
         keys.append("weekday")
     refs = ev.merge(cand, on=keys, how="inner")
+    refs = refs.loc[_keep_referents(refs["day"].to_numpy().astype("datetime64[D]"),
+                                    refs["event_day"].to_numpy().astype("datetime64[D]"),
+                                    events, washout_days or 0)]
     refs["is_case"] = False
     cases = ev.assign(day=ev["event_day"], is_case=True)
     cols = ["event", "day", "is_case", "stratum"]

@@ -1,0 +1,286 @@
+"""Findings for one athlete: every pre-specified comparison, ranked, with sentences.
+
+:func:`analyze_athlete` runs the whole analysis of issue 7 on one athlete's
+daily indicator table, cramp log and medication log: the case-crossover
+comparison of every exposure for exercise-associated and nocturnal cramps,
+rate ratios around medication changes, event-triggered averages, the
+in-session context of exercise cramps and cramp duration by relief method.
+All tests shown together form one Benjamini-Hochberg family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyzer.findings.casecrossover import (Design, Windows, build_design, day_axis, estimate,
+                                             exposure_windows, prepare_daily)
+from analyzer.findings.epochs import epochs_table
+from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
+from analyzer.findings.exposures import (Exposure, binary_exposures, continuous_exposures,
+                                         medication_exposures)
+from analyzer.findings.insession import in_session_table
+from analyzer.findings.medications import medication_rate_ratios
+from analyzer.findings.multiple import bh_adjust
+from analyzer.findings.params import FindingsParams
+from analyzer.findings.relief import relief_table
+from analyzer.findings.report_text import conventions, method_note
+from analyzer.findings.sentences import finding_sentence, rate_sentence
+
+#: Columns of the findings table, in order.
+FINDINGS_COLUMNS = ["rank", "cramp_type", "exposure", "kind", "estimate", "ci_low", "ci_high",
+                    "p_value", "p_adjusted", "n_events", "n_referents", "exposed_events",
+                    "descriptive_only", "status", "lag_days", "method", "sentence", "phrase",
+                    "direction", "sd", "unit"]
+
+
+@dataclass
+class AthleteFindings:
+    """Everything the findings engine reports for one athlete.
+
+    Attributes
+    ----------
+    findings : pandas.DataFrame
+        Ranked findings (:data:`FINDINGS_COLUMNS`): odds ratios from the
+        case-crossover analysis and rate ratios around medication changes.
+    epochs : pandas.DataFrame
+        Event-triggered averages with pointwise and family-wise null bands.
+    rate_ratios : pandas.DataFrame
+        Cramp rates before/after each medication start or stop.
+    in_session : pandas.DataFrame
+        Context of each exercise-associated cramp inside its session.
+    relief : pandas.DataFrame
+        Cramp duration by relief method.
+    notes : list of str
+        Plain-language statements about the data (counts, exclusions, advice).
+    method : str
+        The method note, in words.
+    conventions : dict
+        Every convention and parameter used.
+    n_cramps : dict of str to int
+        Cramps logged per cramp type (``exercise``, ``nocturnal``, ``other``).
+    """
+
+    findings: pd.DataFrame
+    epochs: pd.DataFrame
+    rate_ratios: pd.DataFrame
+    in_session: pd.DataFrame
+    relief: pd.DataFrame
+    notes: list[str]
+    method: str
+    conventions: dict
+    n_cramps: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ExposureWindows:
+    """Matched windows of one exposure for one cramp type (input to :func:`estimate`)."""
+
+    cramp_type: str
+    exposure: Exposure
+    windows: Windows
+    sd: float
+    n_athletes: int = 1
+
+
+def _scaled(exposure: Exposure, daily: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None, float]:
+    """Exposure values (continuous: per SD, in the hypothesis' direction) and covariates."""
+    values = exposure.values(daily)
+    if exposure.kind != "continuous":
+        return values, None, np.nan
+    sd = float(np.nanstd(values, ddof=1)) if np.isfinite(values).sum() > 2 else np.nan
+    if not np.isfinite(sd) or sd == 0:
+        return values * 0.0, None, np.nan
+    scaled = exposure.direction * values / sd
+    cov = None
+    if exposure.covariates:
+        cols = []
+        for name in exposure.covariates:
+            c = pd.to_numeric(daily.get(name), errors="coerce")
+            c = c.to_numpy(dtype=float) if c is not None else np.full(len(daily), np.nan)
+            c_sd = np.nanstd(c, ddof=1) if np.isfinite(c).sum() > 2 else np.nan
+            cols.append(c / c_sd if np.isfinite(c_sd) and c_sd > 0 else c * np.nan)
+        cov = np.column_stack(cols)
+    return scaled, cov, sd
+
+
+def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.DataFrame | None,
+                    params: FindingsParams, sleep_need_h: float | None = None
+                    ) -> tuple[list[ExposureWindows], dict[str, Design]]:
+    """Matched windows of every exposure and cramp type for one athlete.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        Prepared daily table (see ``prepare_daily``).
+    cramps : pandas.DataFrame
+        Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
+    """
+    days = day_axis(daily)
+    exposures = (binary_exposures(params, sleep_need_h) + continuous_exposures()
+                 + medication_exposures(medications, days, params))
+    cache: dict[str, tuple] = {}
+    out, designs = [], {}
+    for cramp_type in CRAMP_TYPES:
+        index_days = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
+        if index_days.size == 0 or days.size == 0:
+            continue
+        design = designs[cramp_type] = build_design(daily, index_days, cramp_type, params)
+        for exposure in exposures:
+            if cramp_type not in exposure.lags:
+                continue
+            if exposure.key not in cache:
+                cache[exposure.key] = _scaled(exposure, daily)
+            values, cov, sd = cache[exposure.key]
+            windows = exposure_windows(design, values, exposure.lags[cramp_type], cov)
+            out.append(ExposureWindows(cramp_type, exposure, windows, sd))
+    return out, designs
+
+
+def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
+    """Estimate one exposure's windows and describe it as a findings row."""
+    res = estimate(item.windows, item.exposure.kind, params)
+    return dict(res, cramp_type=item.cramp_type, exposure=item.exposure.key,
+                kind=item.exposure.kind, phrase=item.exposure.phrase,
+                lag_days=item.exposure.lags[item.cramp_type], direction=item.exposure.direction,
+                sd=item.sd, unit=item.exposure.unit)
+
+
+def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
+    rows = []
+    for _, r in rates.iterrows():
+        n = int(r["n_before"] + r["n_after"])
+        rows.append(dict(
+            status="ok", cramp_type=r["cramp_type"], exposure=f"rate_ratio:{r['change']}",
+            kind="rate_ratio", phrase=r["change"], estimate=r["estimate"], ci_low=r["ci_low"],
+            ci_high=r["ci_high"], p_value=r["p_value"], n_events=n, n_referents=0,
+            exposed_events=int(r["n_after"]), lag_days=0, direction=1, sd=np.nan, unit="",
+            method=f"exact conditional rate-ratio test, {params.rate_window_days} days each side",
+            _rate=r.to_dict()))
+    return rows
+
+
+def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
+    """Rank findings rows, add BH-adjusted p-values, labels and sentences.
+
+    All rows with a p-value form one Benjamini-Hochberg family. Ranking:
+    rows with an estimate first; inferential before descriptive-only; then by
+    adjusted p-value, raw p-value and number of events.
+    """
+    if not rows:
+        return pd.DataFrame(columns=FINDINGS_COLUMNS)
+    frame = pd.DataFrame(rows)
+    frame["p_adjusted"] = bh_adjust(frame["p_value"].to_numpy(dtype=float))
+    frame["descriptive_only"] = frame["n_events"].astype(int) < params.descriptive_below_events
+    sentences = []
+    for rec in frame.to_dict("records"):
+        if rec["kind"] == "rate_ratio":
+            sentences.append(rate_sentence(dict(rec["_rate"], descriptive_only=rec["descriptive_only"])))
+        else:
+            sentences.append(finding_sentence(rec, params.confidence_level))
+    frame["sentence"] = sentences
+    frame["_has_p"] = frame["p_value"].notna()
+    frame = frame.sort_values(["_has_p", "descriptive_only", "p_adjusted", "p_value", "n_events"],
+                              ascending=[False, True, True, True, False], ignore_index=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame[FINDINGS_COLUMNS]
+
+
+def _notes(cramps: pd.DataFrame, designs: dict[str, Design], findings: pd.DataFrame,
+           n_dropped_time: int, params: FindingsParams) -> list[str]:
+    notes = []
+    counts = cramps["cramp_type"].value_counts()
+    if cramps.empty:
+        notes.append("No cramps are logged, so there is nothing to compare yet.")
+    for cramp_type in CRAMP_TYPES:
+        n = int(counts.get(cramp_type, 0))
+        noun = TYPE_NOUNS[cramp_type][0]
+        if n and n < params.descriptive_below_events:
+            notes.append(f"{noun}: only {n} logged, so every comparison is descriptive only.")
+        design = designs.get(cramp_type)
+        if design is not None and design.n_outside:
+            notes.append(f"{noun}: {design.n_outside} fell on days outside the recorded data "
+                         "and could not be compared.")
+    other = int(counts.get("other", 0))
+    if other:
+        notes.append(f"{other} cramp(s) at rest in the daytime or without a context are counted "
+                     "and described but not compared with training or sleep.")
+    if n_dropped_time:
+        notes.append(f"{n_dropped_time} cramp(s) without a start time were left out.")
+    medication_signal = findings.loc[
+        findings["exposure"].str.startswith(("rate_ratio:starting", "medication_started:"))
+        & (findings["estimate"] > 1) & (findings["p_value"] < 0.05)]
+    if len(medication_signal):
+        names = sorted({p.replace("starting ", "").replace(
+            f"the first {params.medication_window_days} days after starting ", "")
+            for p in medication_signal["phrase"]})
+        notes.append(
+            f"Cramps were more frequent after starting {', '.join(names)}. Some medications are "
+            "associated with cramps: please discuss this with your doctor, and do not stop or "
+            "change a medication on the basis of this report.")
+    return notes
+
+
+def analyze_athlete(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.DataFrame | None = None,
+                    samples_for: Callable[[str], pd.DataFrame] | None = None, timezone: str = "UTC",
+                    params: FindingsParams | None = None, *,
+                    sleep_need_h: float | None = None) -> AthleteFindings:
+    """Run the full findings analysis for one athlete.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The indicators' daily table: one row per local date, a ``date`` column
+        and indicator columns (``load``, ``acwr_ewma``, ``tsb``,
+        ``sleep_asleep_min``...); missing is ``NaN``.
+    cramps : pandas.DataFrame
+        Canonical cramps table (``start_utc`` tz-aware UTC, ``context``...).
+    medications : pandas.DataFrame, optional
+        Canonical medications table.
+    samples_for : callable, optional
+        ``samples_for(activity_id) -> samples`` for the in-session context.
+    timezone : str
+        The athlete's IANA time zone (local days and nights).
+    params : FindingsParams, optional
+        Thresholds, windows and conventions (defaults documented there).
+    sleep_need_h : float, optional
+        The athlete's sleep need, for the short-sleep threshold [h].
+
+    Returns
+    -------
+    AthleteFindings
+    """
+    return _analyze(daily, cramps, medications, samples_for, timezone,
+                    params or FindingsParams(), sleep_need_h)[0]
+
+
+def _analyze(daily, cramps, medications, samples_for, timezone, params, sleep_need_h
+             ) -> tuple[AthleteFindings, list[ExposureWindows]]:
+    """:func:`analyze_athlete`, also returning the matched windows (for squad pooling)."""
+    prepared = prepare_daily(daily)
+    n_logged = 0 if cramps is None else len(cramps)
+    events = cramp_index_days(cramps if cramps is not None else pd.DataFrame(), timezone,
+                              params.night_cutoff_hour)
+    items, designs = athlete_windows(prepared, events, medications, params, sleep_need_h)
+    rows = [finding_row(item, params) for item in items]
+    rates = medication_rate_ratios(prepared, events, medications, params)
+    findings = assemble_findings(rows + _rate_rows(rates, params), params)
+    positions = {cramp_type: design.windows.loc[design.windows["is_case"], "pos"].to_numpy()
+                 for cramp_type, design in designs.items()}
+    epochs = epochs_table(prepared, positions, params.epoch_lag_min_days, params.epoch_lag_max_days,
+                          params.n_permutations, params.seed)
+    result = AthleteFindings(
+        findings=findings,
+        epochs=epochs,
+        rate_ratios=rates,
+        in_session=in_session_table(events, samples_for),
+        relief=relief_table(events),
+        notes=_notes(events, designs, findings, n_logged - len(events), params),
+        method=method_note(params),
+        conventions=conventions(params, timezone, sleep_need_h),
+        n_cramps={k: int(v) for k, v in events["cramp_type"].value_counts().items()},
+    )
+    return result, items

@@ -1,0 +1,240 @@
+"""The pre-specified exposures, their thresholds and hazard windows.
+
+Each exposure is a daily series computed from the indicators' daily table
+(one row per local date). Its hazard window is a day offset (``lag``) from the
+cramp's index day (see :mod:`analyzer.findings.events`):
+
+* exercise-associated cramps: the session day itself (lag 0) for training and
+  the morning's resting HR / HRV, the night before the session for sleep
+  (the sleep row of the same date, since a night belongs to its wake-up date);
+* nocturnal cramps: the previous day (lag -1) for training, resting HR and
+  HRV, that night's sleep (lag 0).
+
+Binary exposures use the thresholds of :class:`FindingsParams`; continuous
+exposures are scaled per standard deviation of the athlete's own days, in the
+direction the hypothesis names (shorter sleep, lower TSB, lower HRV). The
+choice of exposures follows SCIENCE.md sections 2.2-2.4: relative intensity and
+duration (Schwellnus et al. *BJSM* 2011;45:650-656), unaccustomed load (ACWR
+treated descriptively and acute load modelled with chronic load as a covariate,
+Lolli et al. *BJSM* 2019;53:921-922), sleep (Grandner & Winkelman *PLoS One*
+2017;12:e0178465), heat, and recently started medication (Garrison et al.
+*Arch Intern Med* 2012;172:120-126).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyzer.findings.params import FindingsParams
+
+SESSION_COLUMNS = ("intensity_rel_habit", "duration_rel_habit", "avg_temperature_c")
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One pre-specified exposure.
+
+    Attributes
+    ----------
+    key : str
+        Identifier, e.g. ``"load_spike"`` or ``"sleep_asleep_min_per_sd"``.
+    kind : {"binary", "continuous"}
+        Binary exposures are 0/1; continuous ones are scaled per SD.
+    phrase : str
+        How a sentence names exposed days (binary) or the measure (continuous).
+    lags : dict of str to int
+        Hazard-window offset from the index day per cramp type [days]; a cramp
+        type missing here does not use this exposure.
+    values : callable
+        ``values(daily) -> numpy.ndarray``: the daily exposure (``NaN`` missing).
+    direction : int
+        Continuous: +1 per SD higher, -1 per SD lower.
+    unit : str
+        Unit of one SD in sentences (continuous).
+    covariates : tuple of str
+        Daily columns held fixed in the model (continuous, per SD).
+    """
+
+    key: str
+    kind: str
+    phrase: str
+    lags: dict[str, int]
+    values: Callable[[pd.DataFrame], np.ndarray] = field(repr=False)
+    direction: int = 1
+    unit: str = ""
+    covariates: tuple[str, ...] = ()
+
+
+def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in daily.columns:
+        return np.full(len(daily), np.nan)
+    return pd.to_numeric(daily[name], errors="coerce").to_numpy(dtype=float)
+
+
+def _rest_day(daily: pd.DataFrame) -> np.ndarray:
+    """True on covered days without training (load 0): not exposed to session measures."""
+    return _col(daily, "load") == 0
+
+
+def _binary(values: np.ndarray, exposed: np.ndarray) -> np.ndarray:
+    out = np.where(exposed, 1.0, 0.0)
+    out[np.isnan(values)] = np.nan
+    return out
+
+
+def _above(column: str, threshold: float, session: bool = False, below: bool = False):
+    def values(daily: pd.DataFrame) -> np.ndarray:
+        x = _col(daily, column)
+        with np.errstate(invalid="ignore"):
+            out = _binary(x, x < threshold if below else x > threshold)
+        if session:
+            out[np.isnan(x) & _rest_day(daily)] = 0.0
+        return out
+
+    return values
+
+
+def _above_quantile(column: str, quantile: float, session: bool = False):
+    def values(daily: pd.DataFrame) -> np.ndarray:
+        x = _col(daily, column)
+        finite = x[np.isfinite(x)]
+        if finite.size < 10:
+            return np.full(x.size, np.nan)
+        return _above(column, float(np.quantile(finite, quantile)), session)(daily)
+
+    return values
+
+
+def _at_least(column: str, threshold: float):
+    def values(daily: pd.DataFrame) -> np.ndarray:
+        x = _col(daily, column)
+        with np.errstate(invalid="ignore"):
+            return _binary(x, x >= threshold)
+
+    return values
+
+
+def _raw(column: str):
+    return lambda daily: _col(daily, column)
+
+
+def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None) -> float:
+    """Short sleep: asleep below ``max(floor, need - margin)`` [min]."""
+    hours = params.short_sleep_floor_h
+    if sleep_need_h is not None and np.isfinite(sleep_need_h):
+        hours = max(hours, sleep_need_h - params.sleep_need_margin_h)
+    return 60.0 * hours
+
+
+TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
+SLEEP_LAGS = {"exercise": 0, "nocturnal": 0}
+EXERCISE_ONLY = {"exercise": 0}
+
+
+def _hours(minutes: float) -> str:
+    return f"{minutes / 60:g} h"
+
+
+def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) -> list[Exposure]:
+    """The binary exposures with their stated thresholds."""
+    p = params
+    sleep_min = short_sleep_threshold_min(p, sleep_need_h)
+    pct = lambda ratio: f"{(ratio - 1) * 100:.0f}%"  # noqa: E731
+    return [
+        Exposure("high_intensity", "binary",
+                 f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
+                 TRAINING_LAGS, _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True)),
+        Exposure("long_session", "binary",
+                 f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
+                 TRAINING_LAGS, _above("duration_rel_habit", p.duration_rel_habit_min, session=True)),
+        Exposure("load_spike", "binary",
+                 f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
+                 TRAINING_LAGS, _above("acwr_ewma", p.acwr_min)),
+        Exposure("very_negative_tsb", "binary",
+                 f"very negative form (training stress balance below {p.tsb_max:g})",
+                 TRAINING_LAGS, _above("tsb", p.tsb_max, below=True)),
+        Exposure("high_monotony", "binary",
+                 f"monotonous training (7-day monotony above {p.monotony_min:g})",
+                 EXERCISE_ONLY, _above("monotony", p.monotony_min)),
+        Exposure("high_strain", "binary",
+                 f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
+                 TRAINING_LAGS, _above_quantile("strain", p.strain_quantile)),
+        Exposure("consecutive_hard_days", "binary",
+                 f"at least {p.consecutive_hard_days_min} hard days in a row",
+                 TRAINING_LAGS, _at_least("consecutive_hard_days", p.consecutive_hard_days_min)),
+        Exposure("short_sleep", "binary", f"less than {_hours(sleep_min)} of sleep",
+                 SLEEP_LAGS, _above("sleep_asleep_min", sleep_min, below=True)),
+        Exposure("sleep_debt", "binary",
+                 f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
+                 {"nocturnal": 0}, _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h)),
+        Exposure("raised_resting_hr", "binary",
+                 f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
+                 TRAINING_LAGS, _above("resting_hr_z", p.resting_hr_z_min)),
+        Exposure("lowered_hrv", "binary",
+                 f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
+                 TRAINING_LAGS, _above("hrv_lnrmssd_z", p.hrv_z_max, below=True)),
+        Exposure("heat", "binary",
+                 f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
+                 TRAINING_LAGS, _above_quantile("avg_temperature_c", p.heat_quantile, session=True)),
+    ]
+
+
+def continuous_exposures() -> list[Exposure]:
+    """The continuous exposures, each scaled per SD of the athlete's days."""
+    return [
+        Exposure("intensity_rel_habit_per_sd", "continuous", "session intensity relative to habit",
+                 TRAINING_LAGS, _raw("intensity_rel_habit"), unit="x habit"),
+        Exposure("duration_rel_habit_per_sd", "continuous", "session duration relative to habit",
+                 TRAINING_LAGS, _raw("duration_rel_habit"), unit="x habit"),
+        Exposure("acute_load_per_sd", "continuous",
+                 "acute training load (ATL, with chronic load CTL held fixed)",
+                 TRAINING_LAGS, _raw("atl"), unit="load units", covariates=("ctl",)),
+        Exposure("tsb_per_sd", "continuous", "form (training stress balance)",
+                 TRAINING_LAGS, _raw("tsb"), direction=-1, unit="TSB points"),
+        Exposure("strain_per_sd", "continuous", "training strain", EXERCISE_ONLY, _raw("strain"),
+                 unit="strain units"),
+        Exposure("sleep_per_sd", "continuous", "sleep duration", SLEEP_LAGS,
+                 _raw("sleep_asleep_min"), direction=-1, unit="min"),
+        Exposure("sleep_debt_per_sd", "continuous", "7-night sleep debt", {"nocturnal": 0},
+                 _raw("sleep_debt_7n_h"), unit="h"),
+        Exposure("resting_hr_per_sd", "continuous", "resting heart rate against baseline",
+                 EXERCISE_ONLY, _raw("resting_hr_z"), unit="z"),
+        Exposure("hrv_per_sd", "continuous", "HRV (lnRMSSD) against baseline", EXERCISE_ONLY,
+                 _raw("hrv_lnrmssd_z"), direction=-1, unit="z"),
+        Exposure("temperature_per_sd", "continuous", "session temperature", TRAINING_LAGS,
+                 _raw("avg_temperature_c"), unit="°C"),
+    ]
+
+
+def medication_exposures(medications: pd.DataFrame | None, days: np.ndarray,
+                         params: FindingsParams) -> list[Exposure]:
+    """One binary exposure per medication started inside the daily table's span.
+
+    Exposed: index days from the start date up to ``medication_window_days``
+    later. Applies to nocturnal cramps, where medication signals are reported
+    (Garrison et al. 2012).
+    """
+    if medications is None or medications.empty or days.size == 0:
+        return []
+    out = []
+    window = params.medication_window_days
+    seen = set()
+    for _, med in medications.iterrows():
+        name = str(med.get("name") or "").strip()
+        start = pd.to_datetime(med.get("start_date"), errors="coerce")
+        if not name or pd.isna(start) or name.lower() in seen:
+            continue
+        start = np.datetime64(start.date(), "D")
+        if not days[0] < start <= days[-1]:
+            continue
+        seen.add(name.lower())
+        exposed = (days >= start) & (days < start + window)
+        out.append(Exposure(
+            f"medication_started:{name}", "binary",
+            f"the first {window} days after starting {name}", {"nocturnal": 0},
+            lambda daily, e=exposed.astype(float): e))
+    return out

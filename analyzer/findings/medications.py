@@ -1,0 +1,104 @@
+"""Cramp rates before and after each medication start or stop.
+
+For every start (and end) date of a logged medication inside the data span,
+the cramps of each type are counted in the ``rate_window_days`` before and
+after the change, and person-time is the number of days with any data in each
+window (missing is not zero). The rate ratio, its exact test and limits come
+from :func:`analyzer.findings.rates.rate_ratio`. A before/after comparison is
+open to regression to the mean (people start a treatment when cramps are
+worst; SCIENCE.md section 2.3), which the method note says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyzer.findings.casecrossover import day_axis
+from analyzer.findings.events import CRAMP_TYPES
+from analyzer.findings.params import FindingsParams
+from analyzer.findings.rates import rate_ratio
+
+
+def covered_days(daily: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of days with any device data, from the daily table's ``coverage``.
+
+    Accepts a numeric coverage (covered when > 0), a boolean, or text (covered
+    when not empty and not ``"none"``); without the column, a day is covered
+    when any numeric indicator is present.
+    """
+    if "coverage" in daily.columns:
+        cov = daily["coverage"]
+        numeric = pd.to_numeric(cov, errors="coerce")
+        if numeric.notna().any():
+            return numeric.fillna(0).to_numpy() > 0
+        text = cov.astype("object").where(cov.notna(), "").astype(str).str.strip().str.lower()
+        return ~text.isin(["", "none", "nan", "false", "0", "missing"]).to_numpy()
+    numeric = daily.drop(columns=[c for c in ("day", "date") if c in daily.columns])
+    numeric = numeric.apply(pd.to_numeric, errors="coerce")
+    return numeric.notna().any(axis=1).to_numpy()
+
+
+def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime64):
+    for _, med in medications.iterrows():
+        name = str(med.get("name") or "").strip() or "a medication"
+        for column, verb in (("start_date", "starting"), ("end_date", "stopping")):
+            when = pd.to_datetime(med.get(column), errors="coerce")
+            if pd.isna(when):
+                continue
+            day = np.datetime64(when.date(), "D")
+            if first < day <= last:
+                yield name, verb, day
+
+
+def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
+                           medications: pd.DataFrame | None, params: FindingsParams) -> pd.DataFrame:
+    """Rate ratio after/before every medication start or stop, per cramp type.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        Prepared daily table (``day`` column, see ``prepare_daily``).
+    cramps : pandas.DataFrame
+        Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
+    medications : pandas.DataFrame or None
+        Canonical medications table.
+    params : FindingsParams
+        ``rate_window_days`` and ``confidence_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per change and cramp type with any cramp in the windows:
+        ``medication``, ``change`` (e.g. "starting hydrochlorothiazide"),
+        ``change_date``, ``cramp_type``, ``n_before``, ``days_before``,
+        ``n_after``, ``days_after``, ``estimate``, ``ci_low``, ``ci_high``, ``p_value``.
+    """
+    columns = ["medication", "change", "change_date", "cramp_type", "n_before", "days_before",
+               "n_after", "days_after", "estimate", "ci_low", "ci_high", "p_value"]
+    days = day_axis(daily)
+    if medications is None or medications.empty or days.size < 2:
+        return pd.DataFrame(columns=columns)
+    covered = covered_days(daily)
+    window = params.rate_window_days
+    rows = []
+    for name, verb, day in _changes(medications, days[0], days[-1]):
+        before = (days >= day - window) & (days < day)
+        after = (days >= day) & (days < day + window)
+        t_before, t_after = int((before & covered).sum()), int((after & covered).sum())
+        if t_before == 0 or t_after == 0:
+            continue
+        for cramp_type in CRAMP_TYPES:
+            mine = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
+            mine = mine.astype("datetime64[D]")
+            on_covered = np.isin(mine, days[covered])
+            n_b = int(((mine >= day - window) & (mine < day) & on_covered).sum())
+            n_a = int(((mine >= day) & (mine < day + window) & on_covered).sum())
+            if n_b + n_a == 0:
+                continue
+            rr = rate_ratio(n_b, t_before, n_a, t_after, level=params.confidence_level)
+            rows.append(dict(medication=name, change=f"{verb} {name}", change_date=str(day),
+                             cramp_type=cramp_type, n_before=n_b, days_before=t_before,
+                             n_after=n_a, days_after=t_after, estimate=rr.estimate,
+                             ci_low=rr.ci_low, ci_high=rr.ci_high, p_value=rr.p_value))
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,56 @@
+"""The method note and the record of conventions that accompany every result."""
+
+from __future__ import annotations
+
+from analyzer.findings.params import FindingsParams
+
+
+def _strata(params: FindingsParams) -> str:
+    base = ("the same calendar month" if params.stratum_scheme == "month"
+            else f"the same fixed {params.stratum_days}-day block")
+    return base + (" and the same weekday" if params.same_weekday else "")
+
+
+def method_note(params: FindingsParams) -> str:
+    """Plain-language description of how the findings were computed."""
+    return (
+        "Each cramp is compared with the same athlete's own control days (a time-stratified "
+        f"case-crossover design): control days come from {_strata(params)}, skipping days "
+        f"within {params.washout_days} day(s) of another cramp and days without data. "
+        "Exercise-associated cramps are compared with other training days; nocturnal cramps "
+        "belong to the night ending that morning and are compared on the previous day's "
+        "training and that night's sleep. Odds ratios come from conditional logistic "
+        "regression (binary exposures at stated thresholds, continuous ones per standard "
+        f"deviation); with fewer than {params.exact_below_events} cramps the exact conditional "
+        "test is used. Cramp rates before and after medication changes are compared with an "
+        f"exact rate-ratio test over {params.rate_window_days} days on each side. All p-values "
+        "shown together are adjusted with the Benjamini-Hochberg procedure; findings resting on "
+        f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
+        "Event-triggered averages show each indicator from "
+        f"{-params.epoch_lag_min_days} days before to {params.epoch_lag_max_days} days after "
+        f"the cramps against {params.n_permutations} circular-shift permutations (pointwise "
+        "and family-wise 95% bands). These are associations in one person's data, not causes: "
+        "cramps may be logged more readily on hard days, a cramp can change what you do next, "
+        "and before/after comparisons are open to regression to the mean."
+    )
+
+
+def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | None) -> dict:
+    """Every convention and parameter used, as a JSON-ready dict."""
+    return {
+        "design": "time-stratified case-crossover (Maclure 1991; Janes, Sheppard & Lumley 2005)",
+        "strata": _strata(params),
+        "model": "conditional logistic regression, Newton-Raphson; exact conditional test "
+                 f"below {params.exact_below_events} events",
+        "p_value_two_sided": "likelihood-ratio test; exact tests use the minimum-likelihood "
+                             "convention of scipy.stats.binomtest",
+        "multiple_comparisons": "Benjamini-Hochberg across every test in the findings table",
+        "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
+                            f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
+        "hazard_windows": "exercise cramps: the session day (sleep: the night before); nocturnal "
+                          "cramps: the previous day (sleep: that night)",
+        "continuous_scaling": "per SD of the athlete's own days (ddof=1)",
+        "timezone": timezone,
+        "sleep_need_h": sleep_need_h,
+        "parameters": params.as_dict(),
+    }

@@ -1,0 +1,110 @@
+"""Plain-language sentences for findings: associations only, never causes.
+
+Every sentence says how many cramp days or nights it rests on, gives the
+interval, and never prints ``nan`` or ``inf``: estimates that cannot be
+computed are explained in words instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+from analyzer.findings.events import TYPE_NOUNS
+
+
+def fmt_ratio(value: float) -> str:
+    """Format a ratio with two significant figures (``2.4``, ``0.45``, ``12``)."""
+    if value >= 10:
+        return f"{value:.0f}"
+    if value >= 1:
+        return f"{value:.1f}"
+    return f"{value:.2g}"
+
+
+def _count(n: int, cramp_type: str) -> str:
+    _, singular, plural = TYPE_NOUNS[cramp_type]
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _interval(low: float, high: float) -> str:
+    if math.isfinite(high) and low > 0:
+        return f"(95% CI {fmt_ratio(low)}-{fmt_ratio(high)})"
+    if low > 0:
+        return f"(95% CI from {fmt_ratio(low)}, no upper limit)"
+    if math.isfinite(high):
+        return f"(95% CI up to {fmt_ratio(high)})"
+    return "(95% CI unbounded)"
+
+
+def _when(cramp_type: str, phrase: str, kind: str, direction: int, sd_text: str) -> str:
+    if kind == "continuous":
+        more = "higher" if direction > 0 else "lower"
+        if phrase == "sleep duration":
+            more = "longer" if direction > 0 else "shorter"
+        return f"for each SD{sd_text} {more} {phrase}"
+    prep = "on days with" if cramp_type == "exercise" else "after days with"
+    if phrase.startswith(("less than", "the first")):
+        prep = "after nights with" if phrase.startswith("less than") else "in"
+    return f"{prep} {phrase}"
+
+
+def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
+    """Return the plain-language sentence of one findings row.
+
+    Parameters
+    ----------
+    row : mapping
+        Needs ``cramp_type``, ``kind``, ``phrase``, ``status``, ``estimate``,
+        ``ci_low``, ``ci_high``, ``n_events``, ``descriptive_only`` and, for
+        continuous rows, ``direction``, ``sd`` and ``unit``.
+    """
+    cramp_type = row["cramp_type"]
+    noun = TYPE_NOUNS[cramp_type][0]
+    kind = row["kind"]
+    sd = row.get("sd")
+    sd_text = f" ({sd:.3g} {row.get('unit', '')})".replace(" )", ")") if sd and math.isfinite(sd) else ""
+    when = _when(cramp_type, row["phrase"], kind, row.get("direction", 1), sd_text)
+    n = int(row.get("n_events") or 0)
+    status = row["status"]
+    if status == "no_events":
+        return (f"{noun}: no cramp has data for {row['phrase']} and comparable control days, "
+                "so this was not compared.")
+    if status == "never_varies":
+        return (f"{noun}: {row['phrase']} did not vary between cramp and control days "
+                f"({_count(n, cramp_type)}), so there is nothing to compare.")
+    if status == "not_estimable":
+        return (f"{noun}: the data cannot give a stable estimate for {row['phrase']} "
+                f"({_count(n, cramp_type)}).")
+    est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
+    if math.isinf(est):
+        text = f"Every comparable {TYPE_NOUNS[cramp_type][1]} came {when}, so the odds ratio has no upper limit"
+        text += f" (95% lower limit {fmt_ratio(low)})" if low > 0 else ""
+    elif est == 0:
+        text = f"{noun} never occurred {when}, although comparison days with it exist"
+    else:
+        text = f"{noun} were {fmt_ratio(est)} times as likely {_interval(low, high)} {when}"
+    text += f"; {_count(n, cramp_type)}."
+    if row.get("descriptive_only"):
+        text += " Descriptive only: too few cramps to tell a pattern from chance."
+    return text
+
+
+def rate_sentence(row: dict) -> str:
+    """Sentence for a before/after rate ratio row (medication start or stop)."""
+    noun = TYPE_NOUNS[row["cramp_type"]][0] if row["cramp_type"] in TYPE_NOUNS else "Cramps"
+    change = row["change"]
+    n_b, n_a = int(row["n_before"]), int(row["n_after"])
+    d_b, d_a = row["days_before"], row["days_after"]
+    counts = f"{n_b} in {d_b:.0f} days before, {n_a} in {d_a:.0f} days after"
+    est = row["estimate"]
+    if n_b + n_a == 0:
+        return f"{noun}: none in the {d_b:.0f} days before or {d_a:.0f} days after {change}."
+    if math.isinf(est):
+        text = f"{noun} appeared only after {change} ({counts})"
+    else:
+        text = (f"{noun} were {fmt_ratio(est)} times as frequent after {change} "
+                f"{_interval(row['ci_low'], row['ci_high'])} ({counts})")
+    text += "."
+    if row.get("descriptive_only"):
+        text += " Descriptive only: too few cramps to tell a change from chance."
+    return text

@@ -1,0 +1,142 @@
+"""Seeded synthetic athletes for the findings tests and the power study.
+
+A deliberately simple generator of a daily indicator table (the columns of
+``analyzer.indicators.daily_table``) and a cramp log with a *known* effect:
+cramp days are drawn without replacement with weights ``OR ** exposure``, so
+the planted exposure has (close to) the stated conditional odds ratio and
+every other exposure is unrelated to the cramps. It is not a physiological
+model (that is ``analyzer.simulate``); it exists so the statistics can be
+checked against a truth that is known exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyzer.findings.exposures import binary_exposures
+from analyzer.findings.params import FindingsParams
+
+
+def _ewma(x: np.ndarray, alpha: float) -> np.ndarray:
+    out = np.empty_like(x)
+    level = 0.0
+    for i, v in enumerate(x):
+        level += alpha * (v - level)
+        out[i] = level
+    return out
+
+
+def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
+    e = rng.normal(size=n) * np.sqrt(1 - phi**2)
+    out = np.empty(n)
+    out[0] = rng.normal()
+    for i in range(1, n):
+        out[i] = phi * out[i - 1] + e[i]
+    return out
+
+
+def synthetic_daily(n_days: int = 730, seed: int = 0, start: str = "2024-01-01") -> pd.DataFrame:
+    """A daily indicator table with realistic ranges and autocorrelation.
+
+    Parameters
+    ----------
+    n_days : int
+        Number of local dates.
+    seed : int
+        Seed of the generator.
+    start : str
+        First date (ISO).
+    """
+    rng = np.random.default_rng(seed)
+    days = np.arange(np.datetime64(start), np.datetime64(start) + n_days)
+    train = rng.random(n_days) < 0.75
+    block = 1 + 0.35 * _ar1(rng, n_days, 0.97)
+    load = np.where(train, rng.gamma(4.0, 20.0, n_days) * np.clip(block, 0.3, None), 0.0)
+    ctl = _ewma(load, 1 - np.exp(-1 / 42))
+    atl = _ewma(load, 1 - np.exp(-1 / 7))
+    tsb = np.concatenate([[0.0], (ctl - atl)[:-1]])
+    acwr = _ewma(load, 2 / 8) / np.maximum(_ewma(load, 2 / 29), 1e-9)
+    weekly = pd.Series(load).rolling(7, min_periods=7)
+    monotony = (weekly.mean() / weekly.std()).to_numpy()
+    strain = (weekly.sum() * monotony).to_numpy() if True else None
+    hard = load > np.quantile(load[train], 0.7)
+    consecutive = np.zeros(n_days)
+    for i in range(n_days):
+        consecutive[i] = (consecutive[i - 1] + 1 if i else 1) if hard[i] else 0
+    intensity = np.where(train, np.exp(rng.normal(0, 0.12, n_days)), np.nan)
+    duration = np.where(train, np.exp(rng.normal(0, 0.30, n_days)), np.nan)
+    season = 15 + 10 * np.sin(2 * np.pi * (np.arange(n_days) - 100) / 365.25)
+    temperature = np.where(train, season + rng.normal(0, 4, n_days), np.nan)
+    sleep = 440 + 45 * _ar1(rng, n_days, 0.3)
+    debt = pd.Series(np.clip(8 * 60 - sleep, 0, None) / 60).rolling(7, min_periods=7).sum()
+    frame = pd.DataFrame({
+        "date": [d.item() for d in days], "load": load, "ctl": ctl, "atl": atl, "tsb": tsb,
+        "acwr_ewma": acwr, "acwr_rolling_uncoupled": acwr, "monotony": monotony,
+        "strain": strain, "consecutive_hard_days": consecutive,
+        "session_count": train.astype(float), "duration_s": np.where(train, 3600 * duration, 0.0),
+        "intensity_rel_habit": intensity, "duration_rel_habit": duration,
+        "avg_temperature_c": temperature, "sleep_asleep_min": sleep,
+        "sleep_debt_7n_h": debt.to_numpy(), "resting_hr_z": _ar1(rng, n_days, 0.6),
+        "hrv_lnrmssd_z": _ar1(rng, n_days, 0.6), "coverage": 1.0,
+    })
+    frame.loc[:27, ["ctl", "atl", "tsb", "acwr_ewma", "acwr_rolling_uncoupled"]] = np.nan
+    return frame
+
+
+def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "nocturnal",
+                   exposure: str | None = None, odds_ratio: float = 1.0, seed: int = 0,
+                   timezone: str = "UTC", params: FindingsParams | None = None) -> pd.DataFrame:
+    """Draw a cramp log whose cramp days follow ``odds_ratio ** exposure``.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        Daily table (e.g. from :func:`synthetic_daily`).
+    n_events : int
+        Number of cramp days to draw (without replacement).
+    cramp_type : {"nocturnal", "exercise"}
+        Nocturnal cramps are logged at 03:00 local time of the index day
+        (exposure read on the previous day for training exposures); exercise
+        cramps at 17:00 local time on a training day.
+    exposure : str, optional
+        Key of a binary exposure of :func:`binary_exposures` (``None``: no effect).
+    odds_ratio : float
+        Planted odds ratio of that exposure.
+    seed : int
+        Seed of the draw.
+    timezone : str
+        IANA zone the local times are in.
+    params : FindingsParams, optional
+        Thresholds of the exposure definitions.
+    """
+    rng = np.random.default_rng(seed)
+    params = params or FindingsParams()
+    n = len(daily)
+    weights = np.ones(n)
+    eligible = np.ones(n, bool)
+    eligible[:28] = False
+    if cramp_type == "exercise":
+        eligible &= pd.to_numeric(daily["load"]).to_numpy() > 0
+    if exposure is not None:
+        spec = {e.key: e for e in binary_exposures(params)}[exposure]
+        lag = spec.lags[cramp_type]
+        x = np.roll(spec.values(daily), -lag)
+        x[: max(0, -lag)] = np.nan
+        eligible &= np.isfinite(x)
+        weights = np.where(x == 1, odds_ratio, 1.0)
+    weights = np.where(eligible, weights, 0.0)
+    chosen = np.sort(rng.choice(n, size=n_events, replace=False, p=weights / weights.sum()))
+    dates = pd.to_datetime(pd.Series(daily["date"]).iloc[chosen].astype(str).to_numpy())
+    hour = 3 if cramp_type == "nocturnal" else 17
+    local = (dates + pd.Timedelta(hours=hour)).tz_localize(timezone)
+    return pd.DataFrame({
+        "cramp_id": [f"c{i}" for i in range(n_events)],
+        "start_utc": local.tz_convert("UTC"),
+        "muscle": "calf",
+        "severity_0_10": rng.integers(2, 9, n_events).astype(float),
+        "duration_s": rng.gamma(2.0, 40.0, n_events),
+        "context": "night" if cramp_type == "nocturnal" else "exercise",
+        "relief": rng.choice(["stretching", "massage", "walking"], n_events),
+        "activity_id": None,
+    })
