@@ -23,8 +23,9 @@ Sources of the files (``--source``):
     medications), one bundle per session / night / day as the files would be.
     This measures the library alone and runs while a reader is unavailable.
 
-The 50-athlete library is always built from ``tables`` (without streams, to
-keep the build to minutes on a laptop); the daily read does not touch streams.
+The 50-athlete library is always built from ``tables`` without streams, one
+bundle per athlete and table (to keep the build to minutes on a laptop); the
+daily read does not touch streams.
 
 Run: ``python benchmarks/library_import.py [--days 1095] [--squad 50] [--source fit|tables]``.
 Generated files are cached under ``benchmarks/out/`` (ignored by git).
@@ -76,29 +77,48 @@ def history_of(spec, days: int, seed: int):
 
 
 def table_bundles(history, with_samples: bool):
-    """Yield ``(name, bundle)`` per session, night, day and log, as the files would be."""
+    """Yield ``(name, tables)`` per session, night, day and log, as the files would be."""
     from analyzer.simulate.streams import session_streams
     from analyzer.simulate.writers import recorded_samples
 
     spec = history.spec
-    phys = spec.physiology
     for _, s in history.sessions.iterrows():
-        activity_id = f"{spec.athlete_id}-{s['session_id']}"
-        hr = phys.hr_rest_bpm + s["mean_hrr"] * (phys.hr_max_bpm - phys.hr_rest_bpm)
-        tables = {"activities": pd.DataFrame([{
-            "activity_id": activity_id, "sport": s["sport"], "start_utc": s["start_utc"],
-            "duration_s": s["duration_s"], "moving_s": s["duration_s"], "avg_heart_rate_bpm": hr,
-            "avg_temperature_c": s["air_temp_c"]}])}
+        tables = {"activities": activity_rows(history, s.to_frame().T)}
         if with_samples:
-            rec = recorded_samples(session_streams(s, phys))
-            tables["samples"] = rec.assign(activity_id=activity_id)
-        yield f"{activity_id}.session", tables
+            rec = recorded_samples(session_streams(s, spec.physiology))
+            tables["samples"] = rec.assign(activity_id=tables["activities"]["activity_id"].iloc[0])
+        yield f"{spec.athlete_id}-{s['session_id']}.session", tables
     for _, n in history.nights.iterrows():
         yield f"{spec.athlete_id}-{n['night']}.sleep", {"sleep": pd.DataFrame([n]).assign(source="sim")}
     for _, w in history.wellness.iterrows():
         yield f"{spec.athlete_id}-{w['date']}.wellness", {"wellness": pd.DataFrame([w]).assign(source="sim")}
     yield f"{spec.athlete_id}.cramps", {"cramps": history.cramps}
     yield f"{spec.athlete_id}.medications", {"medications": history.medications}
+
+
+def whole_history_bundles(history):
+    """Yield one ``(name, tables)`` per table holding the athlete's whole history (no streams)."""
+    spec = history.spec
+    yield f"{spec.athlete_id}.activities", {"activities": activity_rows(history, history.sessions)}
+    yield f"{spec.athlete_id}.sleep", {"sleep": history.nights.assign(source="sim")}
+    yield f"{spec.athlete_id}.wellness", {"wellness": history.wellness.assign(source="sim")}
+    yield f"{spec.athlete_id}.cramps", {"cramps": history.cramps}
+    yield f"{spec.athlete_id}.medications", {"medications": history.medications}
+
+
+def activity_rows(history, sessions: pd.DataFrame) -> pd.DataFrame:
+    """Canonical activity rows of simulated sessions (average HR from their mean %HRR)."""
+    phys = history.spec.physiology
+    hrr = sessions["mean_hrr"].astype(float)
+    return pd.DataFrame({
+        "activity_id": [f"{history.spec.athlete_id}-{i}" for i in sessions["session_id"]],
+        "sport": sessions["sport"],
+        "start_utc": pd.to_datetime(sessions["start_utc"], utc=True),
+        "duration_s": sessions["duration_s"].astype(float),
+        "moving_s": sessions["duration_s"].astype(float),
+        "avg_heart_rate_bpm": phys.hr_rest_bpm + hrr * (phys.hr_max_bpm - phys.hr_rest_bpm),
+        "avg_temperature_c": sessions["air_temp_c"].astype(float),
+    })
 
 
 class BundleReader:
@@ -113,13 +133,19 @@ class BundleReader:
 
 
 def import_tables(lib: Library, reader: BundleReader, history, with_samples: bool) -> int:
-    """Import one simulated athlete through ``reader``; return the number of 'files'."""
+    """Import one simulated athlete through ``reader``; return the number of 'files'.
+
+    With samples: one bundle per session, night and day (as the real files
+    come). Without: one bundle per table with the whole history (fast, for
+    building large libraries).
+    """
     spec = history.spec
     phys = spec.physiology
     lib.ensure_athlete(spec.athlete_id, spec.display_name, timezone=spec.timezone,
                        hr_rest_bpm=phys.hr_rest_bpm, hr_max_bpm=phys.hr_max_bpm)
     count = 0
-    for name, tables in table_bundles(history, with_samples):
+    bundles = table_bundles(history, True) if with_samples else whole_history_bundles(history)
+    for name, tables in bundles:
         reader.bundles[name] = tables
         result = lib.import_file(spec.athlete_id, name, name.encode())
         if result.status == "failed":

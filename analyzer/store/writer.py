@@ -20,19 +20,30 @@ are overlapping exports, e.g. the same month downloaded twice):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import zlib
 
 import pandas as pd
 
-from analyzer.schema import TABLES, ImportBundle, conform
+from analyzer.schema import TABLES, ImportBundle, conform, empty_table
 from analyzer.store import sessions
 from analyzer.store.codec import frame_to_rows
 from analyzer.store.streams import encode_stream
 
 # Kept files smaller than this are stored as they are; larger ones zlib-compressed.
 _COMPRESS_FROM_BYTES = 512
+
+
+@functools.cache
+def _canonical_dtypes(table: str) -> dict:
+    return dict(empty_table(table).dtypes)
+
+
+def is_canonical(table: str, frame: pd.DataFrame) -> bool:
+    """True if ``frame`` already has exactly the canonical columns and dtypes (conform would copy)."""
+    return dict(frame.dtypes) == _canonical_dtypes(table) and list(frame.columns) == list(TABLES[table])
 
 
 def cramp_id(athlete_id: str, start_ns: int, muscle: str | None, side: str | None) -> str:
@@ -113,7 +124,7 @@ class BundleWriter:
             raw = self.bundle.tables.get(name)
             if raw is None or raw.empty:
                 return None
-            frame = conform(name, raw)
+            frame = raw.copy(deep=False) if is_canonical(name, raw) else conform(name, raw)
             if "athlete_id" in frame.columns:
                 frame["athlete_id"] = self.athlete_id
             self._conformed[name] = frame
