@@ -61,7 +61,8 @@ def _work_kj(samples: pd.DataFrame) -> float:
     power = pd.to_numeric(samples["power_w"], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(power).any():
         return np.nan
-    t = samples["t_utc"].to_numpy().astype("datetime64[ns]").astype(np.int64) / 1e9
+    t_utc = pd.to_datetime(samples["t_utc"], utc=True)
+    t = (t_utc - t_utc.iloc[0]).dt.total_seconds().to_numpy()
     dt = np.clip(np.diff(t), 0, 10)  # pauses do not count as work
     return float(np.nansum(power[:-1] * dt) / 1000)
 
