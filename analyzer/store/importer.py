@@ -126,7 +126,7 @@ def import_file(
             previous = _previous_owner(conn, sha256)
             if previous is None:
                 return _write_bundle(lib, conn, athlete_id, name, data, bundle)
-    except (ValueError, TypeError, sqlite3.IntegrityError) as exc:
+    except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError) as exc:
         message = f"{name}: could not be stored ({type(exc).__name__}: {exc})"
         return _record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
     return _already_there(lib, athlete_id, name, data, sha256, previous)

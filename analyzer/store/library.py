@@ -99,6 +99,11 @@ class Library(RosterMixin):
                 conn.execute("ROLLBACK")
                 raise
 
+    def _read(self, query, *args):
+        """Run a read function of :mod:`reads` on the connection (one thread at a time)."""
+        with self._lock:
+            return query(self.connection, *args)
+
     def content_version(self) -> int:
         """A number that changes whenever any process writes to the library (a cache key)."""
         row = self.connection.execute(
@@ -159,57 +164,57 @@ class Library(RosterMixin):
         """Return the original bytes of an imported file."""
         from analyzer.store.export import kept_bytes
 
-        return kept_bytes(self.connection, sha256)
+        return self._read(kept_bytes, sha256)
 
     # -- reads ----------------------------------------------------------------------
 
     def activities(self, athlete_id: str, start=None, end=None) -> pd.DataFrame:
         """Sessions of one athlete starting in ``[start, end)``; see :func:`reads.activities`."""
-        return reads.activities(self.connection, athlete_id, start, end)
+        return self._read(reads.activities, athlete_id, start, end)
 
     def samples(self, activity_id: str) -> pd.DataFrame:
         """The stream of one session (canonical ``samples`` table)."""
-        return reads.samples(self.connection, activity_id)
+        return self._read(reads.samples, activity_id)
 
     def laps(self, activity_id: str) -> pd.DataFrame:
         """Laps of one session."""
-        return reads.laps(self.connection, activity_id)
+        return self._read(reads.laps, activity_id)
 
     def rr_intervals(self, athlete_id: str, activity_id=None, start=None, end=None) -> pd.DataFrame:
         """Beat intervals of one athlete; see :func:`reads.rr_intervals`."""
-        return reads.rr_intervals(self.connection, athlete_id, activity_id, start, end)
+        return self._read(reads.rr_intervals, athlete_id, activity_id, start, end)
 
     def sleep(self, athlete_id: str) -> pd.DataFrame:
         """Nights of one athlete."""
-        return reads.sleep(self.connection, athlete_id)
+        return self._read(reads.sleep, athlete_id)
 
     def sleep_stages(self, athlete_id: str, night=None) -> pd.DataFrame:
         """Sleep stage intervals of one athlete."""
-        return reads.sleep_stages(self.connection, athlete_id, night)
+        return self._read(reads.sleep_stages, athlete_id, night)
 
     def wellness(self, athlete_id: str) -> pd.DataFrame:
         """Daily wellness of one athlete."""
-        return reads.wellness(self.connection, athlete_id)
+        return self._read(reads.wellness, athlete_id)
 
     def cramps(self, athlete_id: str) -> pd.DataFrame:
         """Cramps of one athlete with their linked session and night."""
-        return reads.cramps(self.connection, athlete_id)
+        return self._read(reads.cramps, athlete_id)
 
     def medications(self, athlete_id: str) -> pd.DataFrame:
         """Medication courses of one athlete."""
-        return reads.medications(self.connection, athlete_id)
+        return self._read(reads.medications, athlete_id)
 
     def imports(self, athlete_id: str | None = None) -> pd.DataFrame:
         """Import history, of one athlete or of the whole library."""
-        return reads.imports(self.connection, athlete_id)
+        return self._read(reads.imports, athlete_id)
 
     def session_duplicates(self, athlete_id: str) -> pd.DataFrame:
         """Sessions dropped by the same-session rule, with the session kept instead."""
-        return reads.session_duplicates(self.connection, athlete_id)
+        return self._read(reads.session_duplicates, athlete_id)
 
     def roster(self) -> pd.DataFrame:
         """Counts and date span per athlete; see :func:`reads.roster`."""
-        return reads.roster(self.connection)
+        return self._read(reads.roster)
 
     def daily(self, athlete_id: str) -> pd.DataFrame:
         """One athlete's daily table; see :mod:`analyzer.store.daily`."""
