@@ -75,7 +75,7 @@ CYCLIST = AthleteSpec(
     cramps=CrampModel(random_per_day=0.11),
     medications=(
         MedicationCourse("magnesium citrate", "supplement", start_day=80, end_day=150,
-                         notes="300 mg at night; no effect planted"),
+                         notes="300 mg at night"),
     ),
     device="edge1040",
     description=("Null control: cramps are a Poisson process in time, 0.11 per day, unrelated to "

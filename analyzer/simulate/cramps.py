@@ -21,6 +21,7 @@ _EXERCISE_MUSCLES = {
     "swimming": (("calf", "foot", "hamstring"), (0.5, 0.35, 0.15)),
 }
 _RELIEFS = ("stretching", "massage", "walking", "none")
+_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 
 
 def session_exposures(spec: AthleteSpec, sessions: pd.DataFrame) -> pd.DataFrame:
@@ -77,6 +78,7 @@ def draw_cramps(spec: AthleteSpec, sessions: pd.DataFrame, nights: pd.DataFrame,
     cramps = pd.DataFrame(rows, columns=[
         "start_utc", "muscle", "context", "component", "session_id", "night", "p_cramp",
     ])
+    cramps["start_utc"] = pd.to_datetime(cramps["start_utc"], utc=True)  # also when there are none
     n = len(cramps)
     cramps["side"] = rng.choice(["left", "right", "both"], size=n, p=[0.45, 0.45, 0.1])
     night = (cramps["context"] == "night").to_numpy()
@@ -129,18 +131,25 @@ def _random_cramps(rate_per_day: float, sessions: pd.DataFrame, nights: pd.DataF
     return rows
 
 
+def _unix_s(times: pd.Series | pd.Timestamp) -> np.ndarray:
+    """Seconds since the Unix epoch of tz-aware timestamps."""
+    return np.asarray((times - _EPOCH) // pd.Timedelta(seconds=1), dtype="int64")
+
+
 def _context_at(at: pd.Timestamp, sessions: pd.DataFrame, nights: pd.DataFrame) -> tuple:
     """What the athlete was doing at ``at``: in a session, just after one, asleep, or at rest."""
-    end = sessions["start_utc"] + pd.to_timedelta(sessions["duration_s"], unit="s")
-    inside = (sessions["start_utc"] <= at) & (at < end)
-    if inside.any():
-        return "exercise", sessions.loc[inside, "session_id"].iloc[0], None
-    after = (end <= at) & (at < end + pd.Timedelta(minutes=60))
-    if after.any():
-        return "after_exercise", sessions.loc[after, "session_id"].iloc[0], None
-    asleep = (nights["start_utc"] <= at) & (at < nights["end_utc"])
-    if asleep.any():
-        return "night", None, nights.loc[asleep, "night"].iloc[0]
+    t = int(_unix_s(at))
+    start = _unix_s(sessions["start_utc"])
+    end = start + sessions["duration_s"].to_numpy().astype("int64")
+    inside = np.flatnonzero((start <= t) & (t < end))
+    if inside.size:
+        return "exercise", sessions["session_id"].iloc[inside[0]], None
+    after = np.flatnonzero((end <= t) & (t < end + 3600))
+    if after.size:
+        return "after_exercise", sessions["session_id"].iloc[after[0]], None
+    asleep = np.flatnonzero((_unix_s(nights["start_utc"]) <= t) & (t < _unix_s(nights["end_utc"])))
+    if asleep.size:
+        return "night", None, nights["night"].iloc[asleep[0]]
     return "rest", None, None
 
 

@@ -14,7 +14,8 @@ References
 ----------
 Garmin FIT SDK, "Flexible and Interoperable Data Transfer (FIT) Protocol",
 sections "File Header", "Record Header", "Definition Message",
-"Data Message", "CRC" (https://developer.garmin.com/fit/protocol/).
+"Data Message", "CRC" (https://developer.garmin.com/fit/protocol/). The CRC
+is the FIT reader's (:func:`analyzer.io.fit.crc.crc16`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 from fitdecode import profile as _profile
+
+from analyzer.io.fit.crc import crc16  # the reader's CRC-16/ARC, vectorised with numpy
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_S = 631065600
@@ -57,28 +60,6 @@ _BASE_NUMPY = {
 _STRING = 0x07
 
 _MESSAGES_BY_NAME = {m.name: (num, m) for num, m in _profile.MESSAGE_TYPES.items()}
-
-
-def _crc_table() -> list[int]:
-    """Byte-wise table of the FIT CRC (CRC-16/ARC: reflected polynomial 0xA001, init 0)."""
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-_CRC_TABLE = _crc_table()
-
-
-def fit_crc(data: bytes, crc: int = 0) -> int:
-    """Return the FIT CRC-16 of ``data``, continuing from ``crc``."""
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
 
 
 def to_fit_seconds(times: object) -> np.ndarray:
@@ -138,8 +119,8 @@ class FitWriter:
         """Return the complete file: header (with its CRC), records, file CRC."""
         body = b"".join(self._body)
         head = struct.pack("<BBHI4s", _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT")
-        head += struct.pack("<H", fit_crc(head))
-        return head + body + struct.pack("<H", fit_crc(body, fit_crc(head)))
+        head += struct.pack("<H", crc16(head))
+        return head + body + struct.pack("<H", crc16(head + body))
 
     def _definition(self, mesg_num: int, fields: list, encoded: list, layout: tuple) -> int:
         key = (mesg_num, layout)

@@ -17,7 +17,7 @@ python -m analyzer.simulate.squad --out sample_data
 ```
 
 (master seed {seed}, {days} days from {start}; each athlete's seed is derived from the master seed and
-the athlete's position in the squad and is stored in its `truth.json`). Do not edit the files by hand:
+the athlete's position in the squad and is stored in its `truth/<athlete_id>.json`). Do not edit the files by hand:
 change the model in `analyzer/simulate/` and rebuild. The same code writes large libraries for
 benchmarks without committing them, e.g.
 `python -m analyzer.simulate.squad --out /tmp/bench-lib --athletes 50 --days 1095`.
@@ -38,7 +38,7 @@ _LAYOUT = """\
 | `<athlete_id>/wellness/<date>_HRV_STATUS.fit` | `file_id` type 68, `hrv_value` every 5 min of the night (RMSSD, ms), `hrv_status_summary` at wake-up; `last_night_average` is the mean of the night's 5-minute values |
 | `<athlete_id>/cramps.csv` | the cramp log: `start_local,muscle,side,severity_0_10,duration_s,context,relief,notes`; `start_local` is ISO 8601 local time with its UTC offset, e.g. `2026-03-14T02:30:00+01:00` |
 | `<athlete_id>/medications.csv` | the medication log: `name,kind,start_date,end_date,notes` (dates `YYYY-MM-DD`; empty `end_date` = still taking it) |
-| `<athlete_id>/truth.json` | what was planted: the athlete's full spec, the exposure definitions, the planted effects, counts, and every session, night and cramp with its exposures and the probability it was drawn with |
+| `truth/<athlete_id>.json` | what was planted (kept out of the athlete folders, which the demo import reads whole): the athlete's full spec, the exposure definitions, the planted effects, counts, and every session, night and cramp with its exposures and the probability it was drawn with |
 | `templates/` | blank cramp and medication log templates (not generated here) |
 
 Dates of nights are the local **wake-up** date; a cramp at 02:30 belongs to the night that ends that morning,

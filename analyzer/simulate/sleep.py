@@ -32,8 +32,9 @@ def simulate_nights(spec: AthleteSpec, start: dt.date, days: int, rng: np.random
     DataFrame
         ``day``, ``night`` (local wake date), ``start_utc``, ``end_utc``,
         ``asleep_min``, ``deep_min``, ``light_min``, ``rem_min``, ``awake_min``,
-        ``awakenings``, ``stages`` (list of ``(start_utc, end_utc, stage)``),
-        ``short_night`` (asleep less than need minus 1 h).
+        ``awakenings``, ``stages_min`` (list of ``(start, end, stage)`` in
+        minutes from ``start_utc``; see :func:`stage_table`), ``short_night``
+        (asleep less than need minus 1 h).
     """
     need_h = spec.physiology.sleep_need_h
     wake_dates = pd.date_range(start, periods=days, freq="D")
@@ -41,15 +42,22 @@ def simulate_nights(spec: AthleteSpec, start: dt.date, days: int, rng: np.random
     weekend = np.asarray(wake_dates.day_of_week >= 5)
     bedtime_h = 22.6 + 0.7 * weekend + rng.normal(0.0, 0.5, days)
     asleep_h = np.clip(need_h - 0.45 + 0.6 * weekend + rng.normal(0.0, 0.75, days), 3.5, 11.0)
-    rows = []
-    for i, wake_date in enumerate(wake_dates):
-        onset_local = pd.Timestamp(wake_date) - pd.Timedelta(days=1) + pd.Timedelta(hours=bedtime_h[i])
-        onset = onset_local.tz_localize(spec.timezone, ambiguous=False, nonexistent="shift_forward")
-        stages = _hypnogram(asleep_h[i] * 60.0, rng)
-        rows.append(_night_row(i, wake_date.date(), onset.tz_convert("UTC"), stages))
+    onset_local = wake_dates - pd.Timedelta(days=1) + pd.to_timedelta(np.round(bedtime_h * 60), unit="min")
+    onsets = localize(onset_local, spec.timezone)
+    rows = [
+        _night_row(i, wake_date.date(), onsets[i], _hypnogram(asleep_h[i] * 60.0, rng))
+        for i, wake_date in enumerate(wake_dates)
+    ]
     nights = pd.DataFrame(rows)
     nights["short_night"] = nights["asleep_min"] < (need_h - 1.0) * 60.0
     return nights
+
+
+def localize(local: pd.DatetimeIndex, timezone: str) -> pd.DatetimeIndex:
+    """Wall-clock times in ``timezone`` to UTC; ambiguous times take the later (standard-time)
+    reading and times in a spring-forward gap move forward."""
+    ambiguous = np.zeros(len(local), dtype=bool)
+    return local.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward").tz_convert("UTC")
 
 
 def _hypnogram(asleep_min: float, rng: np.random.Generator) -> list[tuple[float, float, str]]:
@@ -96,22 +104,30 @@ def _night_row(day: int, night: dt.date, onset_utc: pd.Timestamp, stages: list) 
     for a, b, stage in stages:
         minutes[stage] += b - a
     awakenings = sum(1 for i, (_, _, s) in enumerate(stages) if s == "awake" and i > 0)
-    end_utc = onset_utc + pd.Timedelta(minutes=stages[-1][1])
     return {
         "day": day,
         "night": night,
         "start_utc": onset_utc,
-        "end_utc": end_utc,
+        "end_utc": onset_utc + pd.Timedelta(minutes=stages[-1][1]),
         "asleep_min": minutes["light"] + minutes["deep"] + minutes["rem"],
         "deep_min": minutes["deep"],
         "light_min": minutes["light"],
         "rem_min": minutes["rem"],
         "awake_min": minutes["awake"],
         "awakenings": awakenings,
-        "stages": [
-            (onset_utc + pd.Timedelta(minutes=a), onset_utc + pd.Timedelta(minutes=b), s) for a, b, s in stages
-        ],
+        "stages_min": stages,
     }
+
+
+def stage_table(night: pd.Series) -> pd.DataFrame:
+    """The night's hypnogram: ``start_utc``, ``end_utc``, ``stage`` per stage bout."""
+    bouts = np.array([(a, b) for a, b, _ in night["stages_min"]], dtype=float)
+    onset = night["start_utc"]
+    return pd.DataFrame({
+        "start_utc": onset + pd.to_timedelta(bouts[:, 0], unit="min"),
+        "end_utc": onset + pd.to_timedelta(bouts[:, 1], unit="min"),
+        "stage": [stage for _, _, stage in night["stages_min"]],
+    })
 
 
 def training_stress(daily_trimp: np.ndarray, acute_days: float = 7.0, chronic_days: float = 42.0) -> np.ndarray:
@@ -146,10 +162,10 @@ def morning_wellness(spec: AthleteSpec, nights: pd.DataFrame, daily_trimp: np.nd
     deficit_h = np.clip(phys.sleep_need_h - nights["asleep_min"].to_numpy() / 60.0, 0.0, None)
     resting = phys.hr_rest_bpm + 4.0 * stress + 1.5 * deficit_h + rng.normal(0.0, 1.2, n)
     ln_rmssd = np.log(phys.hrv_rmssd_ms) - 0.12 * stress - 0.06 * deficit_h + rng.normal(0.0, 0.07, n)
+    span_min = ((nights["end_utc"] - nights["start_utc"]).dt.total_seconds() / 60.0).to_numpy()
     five_min = []
-    for i in range(n):
-        span_min = (nights["end_utc"].iloc[i] - nights["start_utc"].iloc[i]).total_seconds() / 60.0
-        values = np.exp(ln_rmssd[i] + rng.normal(0.0, 0.25, max(1, int(span_min // 5))))
+    for i in range(n):  # one short array per night
+        values = np.exp(ln_rmssd[i] + rng.normal(0.0, 0.25, max(1, int(span_min[i] // 5))))
         five_min.append(np.round(values * 128.0) / 128.0)  # FIT stores 1/128 ms
     return pd.DataFrame({
         "day": nights["day"].to_numpy(),

@@ -25,6 +25,8 @@ from analyzer.simulate.history import AthleteHistory, simulate_athlete
 from analyzer.simulate.readme import squad_readme
 from analyzer.simulate.writers import write_athlete_files
 
+#: Truth files live outside the athlete folders, whose every file the demo import reads.
+TRUTH_DIR = "truth"
 DEMO_START = dt.date(2025, 9, 1)
 DEMO_DAYS = 212
 DEMO_SEED = 2026
@@ -72,7 +74,9 @@ def write_squad(out_dir: str | Path, athletes: int | Sequence[model.AthleteSpec]
     for i, spec in enumerate(specs):
         history = simulate_athlete(spec, start, days, athlete_seed(seed, i))
         write_athlete_files(history, out)
-        (out / spec.athlete_id / "truth.json").write_text(
+        truth_path = out / TRUTH_DIR / f"{spec.athlete_id}.json"
+        truth_path.parent.mkdir(exist_ok=True)
+        truth_path.write_text(
             json.dumps(truth(history), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         histories.append(history)
     athletes_table(specs).to_csv(out / "athletes.csv", index=False)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.simulate.model import AthleteSpec, Climate, banister_trimp
+from analyzer.simulate.sleep import localize
 
 # Session kinds: duration relative to the athlete's base duration, and the
 # builder of (duration fraction, HRR target) segments; ``lt`` is LTHR in HRR.
@@ -88,6 +89,7 @@ def plan_sessions(spec: AthleteSpec, start: dt.date, days: int, rng: np.random.G
         for day in sorted(week_start + rng.choice(n_days, size=min(n_week, n_days), replace=False)):
             rows.append(_one_session(spec, day, dates[day], air[day], volume, kinds, shares, rng))
     sessions = pd.DataFrame(rows)
+    sessions.insert(4, "start_utc", localize(pd.DatetimeIndex(sessions.pop("start_local")), spec.timezone))
     sessions.insert(0, "session_id", [f"{spec.athlete_id}-s{i:04d}" for i in range(len(sessions))])
     seg_minutes = [np.array(s) for s in sessions["segments"]]
     sessions["mean_hrr"] = [float(np.average(s[:, 1], weights=s[:, 0])) for s in seg_minutes]
@@ -107,7 +109,6 @@ def _one_session(spec, day, date, air_day, volume, kinds, shares, rng) -> dict:
     evening = rng.random() < habits.evening_share
     hour = (18.0 if evening else habits.start_hour_local) + rng.normal(0.0, 0.6)
     local = pd.Timestamp(date) + pd.Timedelta(minutes=round(hour * 60))
-    start_utc = local.tz_localize(spec.timezone, ambiguous=False, nonexistent="shift_forward").tz_convert("UTC")
     segments = [(frac * duration_s, hrr) for frac, hrr in _segments(kind, phys.lthr_hrr, rng)]
     # Air is cooler in the morning and warmest in the early evening.
     air_temp = air_day + (2.5 if evening else -2.0) + rng.normal(0.0, 1.0)
@@ -116,7 +117,7 @@ def _one_session(spec, day, date, air_day, volume, kinds, shares, rng) -> dict:
         "date_local": date.date(),
         "sport": sport,
         "kind": kind,
-        "start_utc": start_utc,
+        "start_local": local,
         "duration_s": duration_s,
         "segments": segments,
         "air_temp_c": 27.5 if sport == "swimming" else float(air_temp),  # pool water

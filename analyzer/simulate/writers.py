@@ -21,6 +21,7 @@ import pandas as pd
 from analyzer.simulate.fit_encode import FitWriter, local_seconds
 from analyzer.simulate.history import AthleteHistory
 from analyzer.simulate.model import AthleteSpec
+from analyzer.simulate.sleep import stage_table
 from analyzer.simulate.streams import session_streams
 
 #: Garmin-style "smart recording": one record every few seconds.
@@ -158,9 +159,9 @@ def sleep_fit(night: pd.Series, spec: AthleteSpec) -> bytes:
     w = FitWriter()
     _file_id(w, spec, FILE_TYPE_SLEEP, night["end_utc"])
     w.add("event", timestamp=night["start_utc"], event=EVENT_SLEEP, event_type="start")
-    starts = [a for a, _, _ in night["stages"]] + [night["end_utc"]]
-    levels = [s for _, _, s in night["stages"]] + ["awake"]
-    w.add("sleep_level", timestamp=pd.Series(starts), sleep_level=levels)
+    stages = stage_table(night)
+    starts = pd.concat([stages["start_utc"], pd.Series([night["end_utc"]])], ignore_index=True)
+    w.add("sleep_level", timestamp=starts, sleep_level=[*stages["stage"], "awake"])
     w.add("event", timestamp=night["end_utc"], event=EVENT_SLEEP, event_type="stop")
     w.add("sleep_assessment", **sleep_scores(night, spec.physiology.sleep_need_h))
     return w.to_bytes()
