@@ -221,3 +221,10 @@ def test_daily_table_picks_the_fullest_night_and_first_wellness_value(lib):
     assert (row["resting_hr_bpm"], row["steps"]) == (50.0, 8000.0)
     assert row["n_nocturnal_cramps"] == 1  # 00:30 Berlin on 2 March
     assert daily["n_cramps"].sum() == 1
+
+
+def test_undated_night_gets_its_local_wake_date(lib):
+    sleep = {"start_utc": "2026-03-01T21:30:00Z", "end_utc": "2026-03-01T23:30:00Z", "asleep_min": 110}
+    lib.import_file("anna", "nap.json", encode({"tables": {"sleep": [sleep]}}))
+    # Wakes at 00:30 Berlin time: the night of 2 March.
+    assert lib.sleep("anna")["night"].tolist() == [dt.date(2026, 3, 2)]

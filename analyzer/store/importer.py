@@ -155,12 +155,12 @@ def _write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> Im
     from analyzer.store.linking import relink_cramps
     from analyzer.store.writer import BundleWriter, keep_file
 
-    writer = BundleWriter(conn, athlete_id, bundle)
+    timezone = lib.athlete(athlete_id)["timezone"]
+    writer = BundleWriter(conn, athlete_id, bundle, timezone)
     writer.write()
     keep_file(conn, bundle.source_sha256, data)
     if any(writer.counts.get(t) for t in ("activities", "cramps", "sleep")):
-        relink_cramps(conn, athlete_id, timezone=lib.athlete(athlete_id)["timezone"],
-                      window_s=lib.link_window_s)
+        relink_cramps(conn, athlete_id, timezone=timezone, window_s=lib.link_window_s)
     status = "partial" if bundle.warnings else "imported"
     message = "; ".join(list(bundle.warnings) + writer.notes)
     if not any(writer.counts.values()):

@@ -10,7 +10,8 @@ are overlapping exports, e.g. the same month downloaded twice):
 * activities: the same-session rule of :mod:`analyzer.store.sessions`;
 * sleep (athlete, night, source) and wellness (athlete, date, source): the
   newer file's values win where it has them, older values stay where it has
-  none (vendors spread one day over several files);
+  none (vendors spread one day over several files); a night the reader left
+  undated gets the local date of its wake-up time (athlete's time zone);
 * sleep stages (athlete, start, source): kept once;
 * cramps: identified by athlete, start time, muscle and side (the library
   derives ``cramp_id`` from these), the newer entry updates the others;
@@ -109,9 +110,16 @@ def upsert(
 class BundleWriter:
     """Writes the tables of one bundle for one athlete; collects counts and notes."""
 
-    def __init__(self, conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        athlete_id: str,
+        bundle: ImportBundle,
+        timezone: str | None = None,
+    ) -> None:
         self.conn = conn
         self.athlete_id = athlete_id
+        self.timezone = timezone
         self.bundle = bundle
         self.sha256 = bundle.source_sha256
         self.counts: dict[str, int] = {}
@@ -246,6 +254,8 @@ class BundleWriter:
             frame = self.table(name)
             if frame is None:
                 continue
+            if name == "sleep":
+                frame = self._nights_from_wake_time(frame)
             frame = frame[frame[key[1]].notna()]
             frame["source"] = frame["source"].fillna(self.bundle.format)
             self.counts[name] = upsert(self.conn, name, frame, key, self.sha256)
@@ -258,6 +268,15 @@ class BundleWriter:
             self.conn, "sleep_stages", stages, list(TABLES["sleep_stages"]), "INSERT OR IGNORE",
             extra={"source_sha256": self.sha256},
         )
+
+    def _nights_from_wake_time(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Fill a missing ``night`` with the local date of ``end_utc`` (the wake-up date)."""
+        missing = frame["night"].isna() & frame["end_utc"].notna()
+        if missing.any():
+            local = frame.loc[missing, "end_utc"].dt.tz_convert(self.timezone or "UTC")
+            frame = frame.copy()
+            frame.loc[missing, "night"] = pd.Series(local.dt.date, dtype=object)
+        return frame
 
     def _cramps(self) -> None:
         frame = self.table("cramps")
