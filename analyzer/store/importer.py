@@ -163,7 +163,7 @@ def _write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> Im
         relink_cramps(conn, athlete_id, timezone=timezone, window_s=lib.link_window_s)
     status = "partial" if bundle.warnings else "imported"
     message = "; ".join(list(bundle.warnings) + writer.notes)
-    if not any(writer.counts.values()):
+    if not any(writer.counts.values()) and not writer.notes:
         message = "; ".join(filter(None, [message, "the file holds no data the analyzer uses"]))
     counts = {k: v for k, v in writer.counts.items() if v}
     _insert_import(conn, athlete_id, name, data, bundle.source_sha256, bundle.format, status,
