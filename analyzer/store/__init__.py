@@ -1,10 +1,31 @@
 """The athlete library: one embedded SQLite file, one transaction per imported file.
 
-Public entry points: :class:`Library` and :class:`ImportResult`. See
-:mod:`analyzer.store.sqlschema` for how the tables are stored,
-:mod:`analyzer.store.importer` for import statuses,
-:mod:`analyzer.store.sessions` for the same-session rule and
-:mod:`analyzer.store.linking` for how cramps are linked to sessions and nights.
+Public entry points: :class:`Library`, :class:`ImportResult` and
+:func:`build_demo_library`.
+
+The rules in short (each is detailed in the module named):
+
+* **Storage** (:mod:`.sqlschema`): SQLite with WAL, foreign keys and
+  ``synchronous=FULL``; timestamps as integer nanoseconds UTC, dates as ISO
+  text; streams as compressed column blobs, one per session; the original
+  bytes of every imported file kept under their SHA-256. The schema version is
+  recorded and every earlier version is upgraded on opening (:mod:`.migrations`).
+* **Imports** (:mod:`.importer`): one ``BEGIN IMMEDIATE`` transaction per file
+  holds its rows, its bytes and its history row, so a killed process leaves
+  each file wholly in or out. Statuses: ``imported``, ``partial`` (stored, with
+  the reader's warnings), ``duplicate`` (same bytes already there: nothing
+  changes) and ``failed`` (only a history row saying why).
+* **Same session from two sources** (:mod:`.sessions`): same athlete, starts
+  at most 120 s apart and elapsed durations within 10 % -> stored once, the
+  richer one (more samples, then more summary fields) kept, the other's extra
+  fields filled in and the merge recorded.
+* **Overlapping exports** (:mod:`.writer`): nights and days merge per source,
+  cramps are identified by athlete, time, muscle and side; medications by
+  athlete, name and start date.
+* **Cramp links** (:mod:`.linking`): to the session a cramp happened in or
+  ended at most 60 min (configurable) before it; nocturnal cramps to their
+  night, the local wake-up date. Re-linked whenever sessions, nights or cramps
+  arrive.
 """
 
 from analyzer.store.demo import build_demo_library
