@@ -57,6 +57,9 @@ READER_MODULES: tuple[str, ...] = (
     "analyzer.io.vendors.strava",
     "analyzer.io.vendors.whoop",
     "analyzer.io.vendors.apple_health",
+    "analyzer.io.vendors.garmin_account",
+    "analyzer.io.vendors.fitbit",
+    "analyzer.io.vendors.oura",
 )
 
 

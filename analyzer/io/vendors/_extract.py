@@ -16,7 +16,7 @@ import pandas as pd
 from analyzer.errors import CsvImportError
 from analyzer.io.csvsniff import CsvTable, is_null, parse_clock_seconds, parse_numbers, sniff_number_format
 from analyzer.io.formats import sha256_hex
-from analyzer.io.localtime import localize, parse_zone
+from analyzer.io.localtime import has_offset, localize, parse_zone
 from analyzer.io.problems import RowProblems
 from analyzer.schema import ImportBundle, conform
 
@@ -82,17 +82,36 @@ class Extractor:
     ----------
     table : CsvTable
         The file.
-    number_columns : sequence of int, optional
-        Positions whose cells decide the number format (decimal point or
-        comma); all columns when omitted.
+    number_format : (decimal, thousands), optional
+        Separators of the file's numbers; sniffed from all cells when omitted
+        (see :func:`~analyzer.io.csvsniff.sniff_number_format`).
     """
 
-    def __init__(self, table: CsvTable, number_columns: list[int] | None = None) -> None:
+    def __init__(self, table: CsvTable, *, number_format: tuple[str, str | None] | None = None) -> None:
         self.table = table
         self.problems = RowProblems(table.source)
-        positions = number_columns if number_columns is not None else list(table.cells.columns)
-        sample = pd.concat([table.cells[p] for p in positions], ignore_index=True) if positions else []
-        self.decimal, self.thousands = sniff_number_format(list(sample)[:20_000], delimiter=table.delimiter)
+        if number_format is None:
+            sample = pd.concat([table.cells[p] for p in table.cells.columns], ignore_index=True) \
+                if len(table.cells.columns) else pd.Series(dtype=object)
+            number_format = sniff_number_format(list(sample)[:20_000], delimiter=table.delimiter)
+        self.decimal, self.thousands = number_format
+
+    @classmethod
+    def from_records(cls, source: str, records: list) -> Extractor:
+        """An extractor over JSON records: nested keys are flattened to ``a.b.c`` columns.
+
+        Row numbers in messages are 1-based record positions; numbers use the
+        JSON decimal point.
+        """
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise CsvImportError(source, "expected a JSON list of objects (one per day or record)")
+        flat = pd.json_normalize(records) if records else pd.DataFrame()
+        header = [str(c) for c in flat.columns]
+        cells = pd.DataFrame(
+            {i: flat[c].map(_cell_text) for i, c in enumerate(flat.columns)}, index=range(len(flat))
+        )
+        table = CsvTable(source, header, cells, ",", np.arange(1, len(flat) + 1))
+        return cls(table, number_format=(".", None))
 
     def require(self, *names: str) -> None:
         """Raise if a column the format cannot do without is missing."""
@@ -175,6 +194,28 @@ class Extractor:
         self.problems.add_mask(bad, raw, column, f"a date and time like {_example(formats[0])}")
         return best, column
 
+    def instants(self, *names: str) -> tuple[pd.Series, pd.Series]:
+        """Parse ISO 8601 times that carry a UTC offset (``2024-03-30T23:12:00+01:00``).
+
+        Returns ``(utc, local_date)``: the instants and the local calendar date
+        written in each cell. Cells without an offset are problems (they would
+        otherwise be taken for UTC).
+        """
+        position = self._position(names, 0)
+        if position is None:
+            empty = pd.Series(pd.NaT, index=self.table.cells.index, dtype="datetime64[ns, UTC]")
+            return empty, pd.Series([None] * len(self.table), index=self.table.cells.index, dtype="object")
+        raw = self.table.cells[position]
+        missing = is_null(raw)
+        with_offset = raw.map(lambda v: has_offset(str(v)))
+        utc = pd.to_datetime(raw.where(~missing & with_offset, None), format="ISO8601", utc=True, errors="coerce")
+        bad = ~missing & utc.isna()
+        self.problems.add_mask(bad, raw, self.table.header[position],
+                               "an ISO 8601 time with its UTC offset, like 2024-03-30T23:12:00+01:00")
+        dates = raw.where(~bad & ~missing, None).map(
+            lambda v: None if v is None else pd.Timestamp(str(v)[:10]).date()).astype("object")
+        return utc, dates
+
     def local_to_utc(self, local: pd.Series, column: str | None, zones: pd.Series | str) -> pd.Series:
         """Localise naive times (one zone, or one zone name per row), reporting DST gaps and overlaps."""
         out = pd.Series(pd.NaT, index=local.index, dtype="datetime64[ns, UTC]")
@@ -199,6 +240,26 @@ class Extractor:
             out.loc[rows] = utc.to_numpy()
         return out
 
+    def activities_bundle(
+        self, data: bytes, fmt: str, activity_names: pd.Series, start_utc: pd.Series, *,
+        local: pd.Series | None = None, ids: pd.Series | None = None, valid_rows_only: bool, **columns: object,
+    ) -> ImportBundle:
+        """Build the bundle of an activity list (one ``activities`` row per data row, no samples).
+
+        Sets what every list shares: the source file's hash and format (so the
+        library can prefer the FIT file of the same session), FIT-style sport
+        names, the UTC offset when local times are known, and a stable
+        ``activity_id`` from the vendor's own ``ids`` or from format, start and sport.
+        """
+        sport, sub_sport = sport_and_sub_sport(activity_names)
+        frame = pd.DataFrame({"source_sha256": sha256_hex(data), "source_format": fmt, "sport": sport,
+                              "sub_sport": sub_sport, "start_utc": start_utc, **columns})
+        if local is not None:
+            frame["utc_offset_s"] = utc_offset_s(local, start_utc)
+        keys = zip(ids) if ids is not None else zip(start_utc, sport)
+        frame["activity_id"] = [stable_id(fmt, *key) for key in keys]
+        return self.bundle(data, fmt, {"activities": frame}, valid_rows_only=valid_rows_only)
+
     def bundle(
         self, data: bytes, fmt: str, tables: dict[str, pd.DataFrame], *, valid_rows_only: bool,
         warnings: list[str] | None = None,
@@ -218,6 +279,17 @@ class Extractor:
             settled[name] = conform(name, kept)
         warnings = list(dict.fromkeys(warnings))  # one warning per file even when several tables share rows
         return ImportBundle(self.table.source, sha256_hex(data), fmt, settled, warnings)
+
+
+def _cell_text(value: object) -> str:
+    """JSON value to the text cell the extractor parses (lists and objects as ``""``)."""
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    if isinstance(value, float) and np.isnan(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def _spread(mask: np.ndarray, rows: list, index: pd.Index) -> np.ndarray:

@@ -23,9 +23,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analyzer.io.csvsniff import read_table
-from analyzer.io.formats import FormatSpec, sha256_hex
+from analyzer.io.formats import FormatSpec
 from analyzer.io.localtime import source_zone
-from analyzer.io.vendors._extract import Extractor, sport_and_sub_sport, stable_id, utc_offset_s
+from analyzer.io.vendors._extract import Extractor, sport_and_sub_sport
 from analyzer.schema import ImportBundle
 
 FORMAT = "garmin_connect_csv"
@@ -54,7 +54,7 @@ def read_garmin_connect_csv(
     zone = source_zone(name, timezone, needed_for="Garmin Connect 'Date' values")
     ex = Extractor(table)
     ex.require("Activity Type", "Date")
-    sport, sub_sport = sport_and_sub_sport(ex.text("Activity Type"))
+    sport, _ = sport_and_sub_sport(ex.text("Activity Type"))
     swim = sport.eq("swimming").to_numpy()
     unit = pd.Series(_KM if distance_unit == "km" else _MI, index=table.cells.index)
     unit[swim] = _M if distance_unit == "km" else _YD
@@ -63,27 +63,19 @@ def read_garmin_connect_csv(
     moving = ex.clock("moving_s", "Moving Time", "Time")
     elapsed = ex.clock("duration_s", "Elapsed Time", "Time")
     distance = ex.number("distance_m", "Distance") * unit
-    frame = pd.DataFrame({
-        "source_sha256": sha256_hex(data),
-        "source_format": FORMAT,
-        "sport": sport,
-        "sub_sport": sub_sport,
-        "start_utc": start_utc,
-        "duration_s": elapsed,
-        "moving_s": moving,
-        "distance_m": distance,
-        "avg_heart_rate_bpm": ex.number("avg_heart_rate_bpm", "Avg HR", zero_is_missing=True),
-        "max_heart_rate_bpm": ex.number("max_heart_rate_bpm", "Max HR", zero_is_missing=True),
-        "avg_power_w": ex.number("avg_power_w", "Avg Power", zero_is_missing=True),
-        "avg_speed_mps": (distance / moving.where(moving > 0)),
-        "avg_cadence_rpm": ex.number("avg_cadence_rpm", "Avg Run Cadence", "Avg Bike Cadence", zero_is_missing=True),
-        "total_ascent_m": ex.number("total_ascent_m", "Total Ascent", "Elev Gain"),
-        "energy_kcal": ex.number("energy_kcal", "Calories", "Active Calories"),
-        "utc_offset_s": utc_offset_s(local, start_utc),
-        "device": None,
-    })
-    frame["activity_id"] = [stable_id(FORMAT, s, sp) for s, sp in zip(frame["start_utc"], frame["sport"])]
-    return ex.bundle(data, FORMAT, {"activities": frame}, valid_rows_only=valid_rows_only)
+    return ex.activities_bundle(
+        data, FORMAT, ex.text("Activity Type"), start_utc, local=local, valid_rows_only=valid_rows_only,
+        duration_s=elapsed,
+        moving_s=moving,
+        distance_m=distance,
+        avg_heart_rate_bpm=ex.number("avg_heart_rate_bpm", "Avg HR", zero_is_missing=True),
+        max_heart_rate_bpm=ex.number("max_heart_rate_bpm", "Max HR", zero_is_missing=True),
+        avg_power_w=ex.number("avg_power_w", "Avg Power", zero_is_missing=True),
+        avg_speed_mps=distance / moving.where(moving > 0),
+        avg_cadence_rpm=ex.number("avg_cadence_rpm", "Avg Run Cadence", "Avg Bike Cadence", zero_is_missing=True),
+        total_ascent_m=ex.number("total_ascent_m", "Total Ascent", "Elev Gain"),
+        energy_kcal=ex.number("energy_kcal", "Calories", "Active Calories"),
+    )
 
 
 FORMATS = [

@@ -25,8 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analyzer.io.csvsniff import read_table
-from analyzer.io.formats import FormatSpec, sha256_hex
-from analyzer.io.vendors._extract import Extractor, sport_and_sub_sport, stable_id
+from analyzer.io.formats import FormatSpec
+from analyzer.io.vendors._extract import Extractor
 from analyzer.schema import ImportBundle
 
 FORMAT = "strava_activities_csv"
@@ -56,31 +56,24 @@ def read_strava_activities_csv(
     table = read_table(name, data)
     ex = Extractor(table)
     ex.require("Activity ID", "Activity Date", "Activity Type")
-    sport, sub_sport = sport_and_sub_sport(ex.text("Activity Type"))
     local, column = ex.datetimes("Activity Date", formats=_DATE_FORMATS)
     start_utc = ex.local_to_utc(local, column, "UTC")
-    frame = pd.DataFrame({
-        "source_sha256": sha256_hex(data),
-        "source_format": FORMAT,
-        "sport": sport,
-        "sub_sport": sub_sport,
-        "start_utc": start_utc,
-        "duration_s": _si(ex, "duration_s", "Elapsed Time", same_unit=True),
-        "moving_s": ex.number("moving_s", "Moving Time"),
-        "distance_m": _si(ex, "distance_m", "Distance", same_unit=False),
-        "avg_heart_rate_bpm": ex.number("avg_heart_rate_bpm", "Average Heart Rate"),
-        "max_heart_rate_bpm": _si(ex, "max_heart_rate_bpm", "Max Heart Rate", same_unit=True),
-        "avg_power_w": ex.number("avg_power_w", "Average Watts"),
-        "avg_speed_mps": ex.number("avg_speed_mps", "Average Speed"),
-        "avg_cadence_rpm": ex.number("avg_cadence_rpm", "Average Cadence"),
-        "avg_temperature_c": ex.number("avg_temperature_c", "Average Temperature"),
-        "total_ascent_m": ex.number("total_ascent_m", "Elevation Gain"),
-        "energy_kcal": ex.number("energy_kcal", "Calories"),
-        "rpe": ex.number("rpe", "Perceived Exertion"),
-    })
-    ids = ex.text("Activity ID")
-    frame["activity_id"] = [stable_id(FORMAT, strava_id) for strava_id in ids]
-    return ex.bundle(data, FORMAT, {"activities": frame}, valid_rows_only=valid_rows_only)
+    return ex.activities_bundle(
+        data, FORMAT, ex.text("Activity Type"), start_utc, ids=ex.text("Activity ID"),
+        valid_rows_only=valid_rows_only,
+        duration_s=_si(ex, "duration_s", "Elapsed Time", same_unit=True),
+        moving_s=ex.number("moving_s", "Moving Time"),
+        distance_m=_si(ex, "distance_m", "Distance", same_unit=False),
+        avg_heart_rate_bpm=ex.number("avg_heart_rate_bpm", "Average Heart Rate"),
+        max_heart_rate_bpm=_si(ex, "max_heart_rate_bpm", "Max Heart Rate", same_unit=True),
+        avg_power_w=ex.number("avg_power_w", "Average Watts"),
+        avg_speed_mps=ex.number("avg_speed_mps", "Average Speed"),
+        avg_cadence_rpm=ex.number("avg_cadence_rpm", "Average Cadence"),
+        avg_temperature_c=ex.number("avg_temperature_c", "Average Temperature"),
+        total_ascent_m=ex.number("total_ascent_m", "Elevation Gain"),
+        energy_kcal=ex.number("energy_kcal", "Calories"),
+        rpe=ex.number("rpe", "Perceived Exertion"),
+    )
 
 
 FORMATS = [

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analyzer.io.csvsniff import read_table
 from analyzer.io.formats import FormatSpec, sha256_hex
-from analyzer.io.vendors._extract import KEEP, Extractor, sport_and_sub_sport, stable_id, utc_offset_s
+from analyzer.io.vendors._extract import KEEP, Extractor
 from analyzer.schema import ImportBundle
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "ISO8601")
@@ -102,26 +102,18 @@ def read_whoop_workouts(
     zones = _zones(ex, timezone)
     start_utc, start_local = _utc(ex, "Workout start time", zones)
     end_utc, _ = _utc(ex, "Workout end time", zones)
-    sport, sub_sport = sport_and_sub_sport(ex.text("Activity name"))
     duration = (end_utc - start_utc).dt.total_seconds()
-    duration = duration.fillna(ex.number("duration_s", "Duration (min)", scale=60.0))
-    frame = pd.DataFrame({
-        "source_sha256": sha256_hex(data),
-        "source_format": "whoop_workouts_csv",
-        "sport": sport,
-        "sub_sport": sub_sport,
-        "start_utc": start_utc,
-        "duration_s": duration,
-        "distance_m": ex.number("distance_m", "Distance (meters)"),
-        "avg_heart_rate_bpm": ex.number("avg_heart_rate_bpm", "Average HR (bpm)"),
-        "max_heart_rate_bpm": ex.number("max_heart_rate_bpm", "Max HR (bpm)"),
-        "total_ascent_m": ex.number("total_ascent_m", "Altitude gain (meters)"),
-        "energy_kcal": ex.number("energy_kcal", "Energy burned (cal)"),
-        "utc_offset_s": utc_offset_s(start_local, start_utc),
-        "device": "WHOOP",
-    })
-    frame["activity_id"] = [stable_id("whoop_workouts_csv", s, sp) for s, sp in zip(start_utc, sport)]
-    return ex.bundle(data, "whoop_workouts_csv", {"activities": frame}, valid_rows_only=valid_rows_only)
+    return ex.activities_bundle(
+        data, "whoop_workouts_csv", ex.text("Activity name"), start_utc, local=start_local,
+        valid_rows_only=valid_rows_only,
+        duration_s=duration.fillna(ex.number("duration_s", "Duration (min)", scale=60.0)),
+        distance_m=ex.number("distance_m", "Distance (meters)"),
+        avg_heart_rate_bpm=ex.number("avg_heart_rate_bpm", "Average HR (bpm)"),
+        max_heart_rate_bpm=ex.number("max_heart_rate_bpm", "Max HR (bpm)"),
+        total_ascent_m=ex.number("total_ascent_m", "Altitude gain (meters)"),
+        energy_kcal=ex.number("energy_kcal", "Energy burned (cal)"),
+        device="WHOOP",
+    )
 
 
 def read_whoop_journal(
