@@ -228,3 +228,13 @@ def test_undated_night_gets_its_local_wake_date(lib):
     lib.import_file("anna", "nap.json", encode({"tables": {"sleep": [sleep]}}))
     # Wakes at 00:30 Berlin time: the night of 2 March.
     assert lib.sleep("anna")["night"].tolist() == [dt.date(2026, 3, 2)]
+
+
+def test_file_that_vanished_after_listing_fails_alone(lib, tmp_path, monkeypatch):
+    good = tmp_path / "good.json"
+    good.write_bytes(session_file("2026-03-01T08:00:00Z", 600))
+    gone = tmp_path / "gone.json"
+    monkeypatch.setattr("analyzer.store.importer.iter_sources", lambda paths: iter([gone, good]))
+    results = lib.import_paths("anna", [tmp_path])
+    assert [r.status for r in results] == ["failed", "imported"]
+    assert "cannot be read" in results[0].message

@@ -6,8 +6,9 @@ Layout read (written by :mod:`analyzer.simulate`)::
     sample_data/<athlete_id>/...    that athlete's files (FIT, cramp and medication logs)
 
 Every file under an athlete's folder is imported for that athlete, whatever
-its format; files the readers do not know are reported as failed and the
-rest still land.
+its format, except the simulator's answer key ``truth.json`` (what was
+planted, for tests; not data a tracker would give). Files the readers do not
+know are reported as failed and the rest still land.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from analyzer.store.importer import ImportResult, Progress
 from analyzer.store.library import Library
 
 ATHLETES_FILE = "athletes.csv"
+NOT_DATA = frozenset({"truth.json", "README.md"})
 _PHYSIOLOGY = ("sex", "timezone", "hr_rest_bpm", "hr_max_bpm", "lthr_bpm", "ftp_w", "sleep_need_h")
 
 
@@ -51,7 +53,8 @@ def populate_demo(lib: Library, sample_dir: Path, progress: Progress | None = No
         lib.ensure_athlete(athlete_id, fields.get("display_name"), **physiology)
         folder = sample_dir / athlete_id
         if folder.is_dir():
-            results += lib.import_paths(athlete_id, [folder], progress)
+            files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in NOT_DATA]
+            results += lib.import_paths(athlete_id, files, progress)
     return results
 
 

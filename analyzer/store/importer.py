@@ -252,7 +252,11 @@ def import_paths(
             progress(len(results), total, result)
 
     for path in sources:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # vanished or unreadable since the folder was listed
+            report(ImportResult(str(path), "failed", f"{path}: cannot be read ({exc.strerror})"))
+            continue
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
