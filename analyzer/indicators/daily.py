@@ -33,8 +33,9 @@ DAILY_COLUMNS = (
     "intensity_rel_habit", "duration_rel_habit", "avg_temperature_c",
     "sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct",
     "sleep_debt_7n_h", "sleep_debt_net_7n_h", "sleep_debt_14n_h", "sleep_debt_net_14n_h",
-    "resting_hr_bpm", "resting_hr_baseline_bpm", "resting_hr_z",
-    "hrv_rmssd_ms", "hrv_lnrmssd", "hrv_lnrmssd_7d", "hrv_lnrmssd_baseline", "hrv_lnrmssd_z",
+    "resting_hr_bpm", "resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm", "resting_hr_z",
+    "hrv_rmssd_ms", "hrv_lnrmssd", "hrv_lnrmssd_7d", "hrv_lnrmssd_baseline",
+    "hrv_lnrmssd_baseline_sd", "hrv_lnrmssd_z",
     "hrv_below_swc",
 )
 
@@ -55,42 +56,56 @@ def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: Indic
         day = to_days(local_dates(frame["start_utc"], offsets, athlete.get("timezone")))
 
     def numeric(column: str) -> np.ndarray:
-        values = frame[column] if column in frame.columns else np.nan
-        return pd.to_numeric(pd.Series(values, index=frame.index), errors="coerce").to_numpy(float)
+        if column not in frame.columns:
+            return np.full(len(frame), np.nan)
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
-    table = pd.DataFrame({
-        "date": day.astype("datetime64[ns]"),
-        "duration_s": numeric("duration_s"), "load": numeric("load"), "trimp_au": numeric("trimp_au"),
-        "intensity_rel_habit": numeric("intensity_rel_habit"),
-        "duration_rel_habit": numeric("duration_rel_habit"), "temperature": numeric("avg_temperature_c"),
-    })
-    weight = table["duration_s"].fillna(1.0).where(table["temperature"].notna(), 0.0)
-    table["temp_weighted"] = table["temperature"].fillna(0.0) * weight
-    table["temp_weight"] = weight
-    sources = frame["load_source"] if "load_source" in frame.columns else pd.Series(None, index=frame.index)
-    source_flags = [f"source_{name}" for name in LOAD_SOURCES]
-    for name, flag in zip(LOAD_SOURCES, source_flags):
-        table[flag] = (sources == name).to_numpy()
-    table = table[table["date"].notna()]
-    grouped = table.groupby("date", sort=True)
-    out = grouped[["duration_s", "load", "trimp_au"]].sum(min_count=1)
-    out["session_count"] = grouped.size()
-    out[["intensity_rel_habit", "duration_rel_habit"]] = grouped[
-        ["intensity_rel_habit", "duration_rel_habit"]].max()
-    temperature = grouped[["temp_weighted", "temp_weight"]].sum()
-    out["avg_temperature_c"] = temperature["temp_weighted"] / temperature["temp_weight"].where(
-        temperature["temp_weight"] > 0)
-    out["load_source"] = _join_flags(grouped[source_flags].any().to_numpy(), LOAD_SOURCES)
+    valid = ~np.isnat(day)
+    dates, group = np.unique(day[valid], return_inverse=True)
+    n = dates.size
+
+    def total(values: np.ndarray) -> np.ndarray:
+        """Per-date sum of the known values; NaN when none is known."""
+        values = values[valid]
+        known = np.isfinite(values)
+        sums = np.bincount(group, weights=np.where(known, values, 0.0), minlength=n)
+        return np.where(np.bincount(group, weights=known, minlength=n) > 0, sums, np.nan)
+
+    def largest(values: np.ndarray) -> np.ndarray:
+        out = np.full(n, np.nan)
+        np.fmax.at(out, group, values[valid])
+        return out
+
+    duration = numeric("duration_s")
+    temperature = numeric("avg_temperature_c")
+    weight = np.where(np.isfinite(temperature), np.nan_to_num(duration, nan=1.0), 0.0)
+    weighted = total(np.nan_to_num(temperature) * weight)
+    weights = total(weight)
+    sources = (frame["load_source"].to_numpy(dtype=object) if "load_source" in frame.columns
+               else np.full(len(frame), None, dtype=object))
+    flags = np.column_stack([np.bincount(group, weights=(sources[valid] == name), minlength=n) > 0
+                             for name in LOAD_SOURCES])
+    out = pd.DataFrame({
+        "session_count": np.bincount(group, minlength=n).astype(float),
+        "duration_s": total(duration),
+        "load": total(numeric("load")),
+        "load_source": _join_flags(flags, LOAD_SOURCES),
+        "trimp_au": total(numeric("trimp_au")),
+        "intensity_rel_habit": largest(numeric("intensity_rel_habit")),
+        "duration_rel_habit": largest(numeric("duration_rel_habit")),
+        "avg_temperature_c": np.where(weights > 0, weighted / np.where(weights > 0, weights, 1.0), np.nan),
+    }, index=pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="date"))
     return out[columns]
 
 
 def _join_flags(flags: np.ndarray, names) -> np.ndarray:
     """``"tss+trimp"``-style labels from a boolean matrix (rows x names); None where no flag is set."""
-    labels = np.full(flags.shape[0], "", dtype=object)
-    for j, name in enumerate(names):
-        separator = np.where(labels == "", "", "+")
-        labels = np.where(flags[:, j], labels + separator + name, labels)
-    return np.where(labels == "", None, labels)
+    codes = np.asarray(flags, dtype=np.int64).reshape(len(flags), len(names)) @ (1 << np.arange(len(names)))
+    labels = np.empty(codes.size, dtype=object)
+    for code in np.unique(codes):
+        parts = [name for j, name in enumerate(names) if code >> j & 1]
+        labels[codes == code] = "+".join(parts) if parts else None
+    return labels
 
 
 def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
@@ -105,6 +120,11 @@ def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
     })
     frame.loc[frame["resting_hr_bpm"] <= 0, "resting_hr_bpm"] = np.nan  # vendors write 0 for "none"
     frame.loc[frame["hrv_rmssd_ms"] <= 0, "hrv_rmssd_ms"] = np.nan
+    frame = frame[frame["date"].notna()]
+    if frame["date"].is_unique:
+        out = frame.set_index("date").sort_index()
+        out["wellness_rows"] = 1.0
+        return out
     grouped = frame.groupby("date", sort=True)
     out = grouped[["resting_hr_bpm", "hrv_rmssd_ms"]].median()
     out["wellness_rows"] = grouped.size().astype(float)  # any row (steps only...) = device worn
@@ -181,8 +201,9 @@ def _recovery_indicators(well: pd.DataFrame, params: IndicatorParams) -> pd.Data
     lower_swc = hrv["mean"] - 0.5 * hrv["sd"]
     below = (rolling7 < lower_swc).astype(float).where(rolling7.notna() & lower_swc.notna())
     return pd.DataFrame({
-        "resting_hr_baseline_bpm": rhr["mean"], "resting_hr_z": rhr["z"],
-        "hrv_lnrmssd": ln, "hrv_lnrmssd_7d": rolling7, "hrv_lnrmssd_baseline": hrv["mean"],
+        "resting_hr_baseline_bpm": rhr["mean"], "resting_hr_baseline_sd_bpm": rhr["sd"],
+        "resting_hr_z": rhr["z"], "hrv_lnrmssd": ln, "hrv_lnrmssd_7d": rolling7,
+        "hrv_lnrmssd_baseline": hrv["mean"], "hrv_lnrmssd_baseline_sd": hrv["sd"],
         "hrv_lnrmssd_z": hrv["z"], "hrv_below_swc": below,
     }, index=well.index)
 

@@ -79,17 +79,17 @@ def nightly_sleep(sleep: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
     frame = pd.DataFrame({
         "date": to_days(sleep["night"]).astype("datetime64[ns]"),
-        "source": sleep["source"].astype(object).where(sleep["source"].notna(), "").astype(str),
-        "asleep": pd.to_numeric(sleep["asleep_min"], errors="coerce"),
-        "in_bed": pd.to_numeric(sleep["in_bed_min"], errors="coerce"),
-        "efficiency": pd.to_numeric(sleep["efficiency_pct"], errors="coerce"),
+        "source": sleep["source"].to_numpy(dtype=object),
+        "asleep": pd.to_numeric(sleep["asleep_min"], errors="coerce").to_numpy(float, na_value=np.nan),
+        "in_bed": pd.to_numeric(sleep["in_bed_min"], errors="coerce").to_numpy(float, na_value=np.nan),
+        "efficiency": pd.to_numeric(sleep["efficiency_pct"], errors="coerce").to_numpy(
+            float, na_value=np.nan),
     })
-    grouped = frame.groupby(["date", "source"], sort=True)
-    per_source = grouped[["asleep", "in_bed"]].sum(min_count=1)
-    per_source["efficiency"] = grouped["efficiency"].mean()
-    per_source = per_source.reset_index()
-    per_source = per_source.sort_values(["date", "asleep", "source"], na_position="first")
-    best = per_source.groupby("date", sort=True).tail(1).set_index("date").sort_index()
+    frame = frame[frame["date"].notna()]
+    if frame["date"].is_unique:  # the usual case: one record per night
+        best = frame.set_index("date").sort_index()
+    else:
+        best = _best_source_per_night(frame)
     computed = 100.0 * best["asleep"] / best["in_bed"].where(best["in_bed"] > 0)
     out = pd.DataFrame({
         "sleep_asleep_min": best["asleep"],
@@ -98,3 +98,13 @@ def nightly_sleep(sleep: pd.DataFrame) -> pd.DataFrame:
     })
     out.index.name = "date"
     return out.astype(float)
+
+
+def _best_source_per_night(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sum each source's records of a night, then keep the source with the most sleep."""
+    frame = frame.assign(source=frame["source"].where(frame["source"].notna(), "").astype(str))
+    grouped = frame.groupby(["date", "source"], sort=True)
+    per_source = grouped[["asleep", "in_bed"]].sum(min_count=1)
+    per_source["efficiency"] = grouped["efficiency"].mean()
+    per_source = per_source.reset_index().sort_values(["date", "asleep", "source"], na_position="first")
+    return per_source.groupby("date", sort=True).tail(1).set_index("date").sort_index()

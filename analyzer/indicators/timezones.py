@@ -55,6 +55,10 @@ def to_days(values) -> np.ndarray:
             values = values.dt.tz_localize(None)
         return values.to_numpy().astype("datetime64[D]")
     array = np.asarray(values, dtype=object).ravel()
+    try:
+        return np.asarray(array, dtype="datetime64[D]")  # date objects, ISO strings, None
+    except (ValueError, TypeError):
+        pass  # NaN floats or pandas NA among them: clean first
     cleaned = [None if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
                else v[:10] if isinstance(v, str) else v for v in array]
     return np.asarray(cleaned, dtype="datetime64[D]")
