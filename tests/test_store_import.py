@@ -238,3 +238,25 @@ def test_file_that_vanished_after_listing_fails_alone(lib, tmp_path, monkeypatch
     results = lib.import_paths("anna", [tmp_path])
     assert [r.status for r in results] == ["failed", "imported"]
     assert "cannot be read" in results[0].message
+
+
+def test_every_read_is_a_canonical_table(lib):
+    from analyzer.schema import conform
+
+    lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 20))
+    lib.import_file("anna", "c.json", cramp_file({"start_utc": "2026-03-01T08:05:00Z", "muscle": "calf"}))
+    lib.import_file("anna", "d.json", encode({"tables": {
+        "sleep": [{"night": "2026-03-02", "asleep_min": 400}],
+        "wellness": [{"date": "2026-03-02", "steps": 1000}],
+        "medications": [{"name": "magnesium", "kind": "supplement", "start_date": "2026-01-01"}]}}))
+    activity_id = lib.activities("anna")["activity_id"].iloc[0]
+    reads = {
+        "athletes": lib.athletes(), "activities": lib.activities("anna"),
+        "samples": lib.samples(activity_id), "laps": lib.laps(activity_id),
+        "rr_intervals": lib.rr_intervals("anna"), "sleep": lib.sleep("anna"),
+        "sleep_stages": lib.sleep_stages("anna"), "wellness": lib.wellness("anna"),
+        "cramps": lib.cramps("anna"), "medications": lib.medications("anna"),
+        "imports": lib.imports(),
+    }
+    for name, frame in reads.items():
+        pd.testing.assert_frame_equal(frame, conform(name, frame), obj=name)
