@@ -296,3 +296,10 @@ def test_sleep_debt():
     series = pd.Series(nights)
     assert sleep.rolling_sleep_debt_h(series, 8.0, 7).iloc[-1] == pytest.approx(7.5, abs=TOL)
     assert sleep.rolling_sleep_debt_h(series, 8.0, 7, net=True).iloc[-1] == pytest.approx(6.5, abs=TOL)
+
+
+def test_heart_rate_recovery_needs_the_effort_to_end_without_an_output_stream():
+    t = np.arange(0, 1200.0)
+    hr = np.where(t <= 300, 120 + t / 6, 170 - (t - 300) / 20)  # peak at 5 min, then a long session
+    assert np.isnan(stream.heart_rate_recovery_bpm(t, hr, 60))
+    assert stream.heart_rate_recovery_bpm(t[:400], hr[:400], 60) == pytest.approx(3.0)

@@ -40,6 +40,55 @@ DAILY_COLUMNS = (
 )
 
 
+def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as floats (NaN where missing or not a number; all NaN when absent)."""
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+class _ByDay:
+    """Per-date reductions of per-session values with numpy (no pandas groupby)."""
+
+    def __init__(self, day: np.ndarray) -> None:
+        self.valid = ~np.isnat(day)
+        self.dates, self.group = np.unique(day[self.valid], return_inverse=True)
+        self.n = self.dates.size
+
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.dates.astype("datetime64[ns]"), name="date")
+
+    def count(self) -> np.ndarray:
+        return np.bincount(self.group, minlength=self.n).astype(float)
+
+    def total(self, values: np.ndarray) -> np.ndarray:
+        """Sum of the known values; NaN when none is known."""
+        values = values[self.valid]
+        known = np.isfinite(values)
+        sums = np.bincount(self.group, weights=np.where(known, values, 0.0), minlength=self.n)
+        return np.where(np.bincount(self.group, weights=known, minlength=self.n) > 0, sums, np.nan)
+
+    def largest(self, values: np.ndarray) -> np.ndarray:
+        out = np.full(self.n, np.nan)
+        np.fmax.at(out, self.group, values[self.valid])
+        return out
+
+    def weighted_mean(self, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Mean of the known values weighted by ``weights`` (NaN weight counts as 1)."""
+        weights = np.where(np.isfinite(values), np.nan_to_num(weights, nan=1.0), 0.0)
+        weight_sum = self.total(weights)
+        weighted = self.total(np.nan_to_num(values) * weights)
+        return np.where(weight_sum > 0, weighted / np.where(weight_sum > 0, weight_sum, 1.0), np.nan)
+
+    def labels(self, values: np.ndarray, names) -> np.ndarray:
+        """``"a+b"`` labels of which ``names`` occur among each date's values."""
+        values = values[self.valid]
+        flags = np.column_stack([np.bincount(self.group, weights=values == name, minlength=self.n) > 0
+                                 for name in names])
+        return _join_flags(flags, names)
+
+
 def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: IndicatorParams) -> pd.DataFrame:
     """Per-date aggregates of the sessions, indexed by ``datetime64`` dates."""
     columns = ["session_count", "duration_s", "load", "load_source", "trimp_au",
@@ -54,47 +103,20 @@ def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: Indic
     else:
         offsets = frame["utc_offset_s"] if "utc_offset_s" in frame.columns else None
         day = to_days(local_dates(frame["start_utc"], offsets, athlete.get("timezone")))
-
-    def numeric(column: str) -> np.ndarray:
-        if column not in frame.columns:
-            return np.full(len(frame), np.nan)
-        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-    valid = ~np.isnat(day)
-    dates, group = np.unique(day[valid], return_inverse=True)
-    n = dates.size
-
-    def total(values: np.ndarray) -> np.ndarray:
-        """Per-date sum of the known values; NaN when none is known."""
-        values = values[valid]
-        known = np.isfinite(values)
-        sums = np.bincount(group, weights=np.where(known, values, 0.0), minlength=n)
-        return np.where(np.bincount(group, weights=known, minlength=n) > 0, sums, np.nan)
-
-    def largest(values: np.ndarray) -> np.ndarray:
-        out = np.full(n, np.nan)
-        np.fmax.at(out, group, values[valid])
-        return out
-
-    duration = numeric("duration_s")
-    temperature = numeric("avg_temperature_c")
-    weight = np.where(np.isfinite(temperature), np.nan_to_num(duration, nan=1.0), 0.0)
-    weighted = total(np.nan_to_num(temperature) * weight)
-    weights = total(weight)
+    by_day = _ByDay(day)
     sources = (frame["load_source"].to_numpy(dtype=object) if "load_source" in frame.columns
                else np.full(len(frame), None, dtype=object))
-    flags = np.column_stack([np.bincount(group, weights=(sources[valid] == name), minlength=n) > 0
-                             for name in LOAD_SOURCES])
     out = pd.DataFrame({
-        "session_count": np.bincount(group, minlength=n).astype(float),
-        "duration_s": total(duration),
-        "load": total(numeric("load")),
-        "load_source": _join_flags(flags, LOAD_SOURCES),
-        "trimp_au": total(numeric("trimp_au")),
-        "intensity_rel_habit": largest(numeric("intensity_rel_habit")),
-        "duration_rel_habit": largest(numeric("duration_rel_habit")),
-        "avg_temperature_c": np.where(weights > 0, weighted / np.where(weights > 0, weights, 1.0), np.nan),
-    }, index=pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="date"))
+        "session_count": by_day.count(),
+        "duration_s": by_day.total(_numeric(frame, "duration_s")),
+        "load": by_day.total(_numeric(frame, "load")),
+        "load_source": by_day.labels(sources, LOAD_SOURCES),
+        "trimp_au": by_day.total(_numeric(frame, "trimp_au")),
+        "intensity_rel_habit": by_day.largest(_numeric(frame, "intensity_rel_habit")),
+        "duration_rel_habit": by_day.largest(_numeric(frame, "duration_rel_habit")),
+        "avg_temperature_c": by_day.weighted_mean(_numeric(frame, "avg_temperature_c"),
+                                                  _numeric(frame, "duration_s")),
+    }, index=by_day.index)
     return out[columns]
 
 
@@ -115,8 +137,8 @@ def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
     frame = pd.DataFrame({
         "date": to_days(wellness["date"]).astype("datetime64[ns]"),
-        "resting_hr_bpm": pd.to_numeric(wellness["resting_hr_bpm"], errors="coerce").to_numpy(float),
-        "hrv_rmssd_ms": pd.to_numeric(wellness["hrv_rmssd_ms"], errors="coerce").to_numpy(float),
+        "resting_hr_bpm": _numeric(wellness, "resting_hr_bpm"),
+        "hrv_rmssd_ms": _numeric(wellness, "hrv_rmssd_ms"),
     })
     frame.loc[frame["resting_hr_bpm"] <= 0, "resting_hr_bpm"] = np.nan  # vendors write 0 for "none"
     frame.loc[frame["hrv_rmssd_ms"] <= 0, "hrv_rmssd_ms"] = np.nan

@@ -10,7 +10,7 @@ produced it. See ``../shared/guide/SCIENCE.md`` section 1 for the sources.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 TRIMP_CONSTANT_VARIANTS = ("morton", "goldencheetah")
@@ -177,6 +177,10 @@ class IndicatorParams:
             raise ValueError("rolling_min_valid_fraction must be in (0, 1]")
         if not 0.0 < self.sleep_min_valid_fraction <= 1.0:
             raise ValueError("sleep_min_valid_fraction must be in (0, 1]")
+        bounds = self.hr_zone_bounds_pct_max
+        increasing = all(low < high for low, high in zip(bounds, bounds[1:]))
+        if len(bounds) != 5 or not increasing:
+            raise ValueError("hr_zone_bounds_pct_max must be five increasing % of HR max")
         if self.monotony_ddof not in (0, 1):
             raise ValueError("monotony_ddof must be 0 or 1")
 
@@ -186,11 +190,6 @@ class IndicatorParams:
             key: list(value) if isinstance(value, tuple) else value
             for key, value in asdict(self).items()
         }
-
-    def with_(self, **changes: Any) -> IndicatorParams:
-        """Return a copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

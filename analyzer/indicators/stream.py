@@ -69,9 +69,9 @@ def heart_rate_recovery_bpm(t_s, heart_rate_bpm, delay_s: float = 60.0, output=N
     """Heart-rate recovery: HR at the session's peak minus HR ``delay_s`` later [bpm].
 
     Only reported where the stream shows a recovery: samples must exist around
-    ``t_peak + delay_s`` (within ``max_gap_s``), and when an output stream is given the
-    mean output over the delay must be below half the mean output of the minute before
-    the peak (the athlete stopped or eased off). Cole et al. (1999): ≤ 12 bpm after one
+    ``t_peak + delay_s`` (within ``max_gap_s``), and the athlete must have stopped or eased
+    off -- with an output stream, mean output over the delay below half that of the minute
+    before the peak; without one, the recording ends within ``delay_s`` after the delay. Cole et al. (1999): ≤ 12 bpm after one
     minute is abnormal in a clinical exercise test; for athletes compare with their own history.
 
     Parameters
@@ -98,12 +98,21 @@ def heart_rate_recovery_bpm(t_s, heart_rate_bpm, delay_s: float = 60.0, output=N
     nearest = np.min(np.abs(t - target))
     if target > t[-1] or nearest > max_gap_s:
         return float("nan")
-    if output is not None:
-        power = np.asarray(output, dtype=float)[valid]
-        before = power[(t >= t[peak] - 60.0) & (t <= t[peak])]
-        after = power[(t > t[peak]) & (t <= target)]
-        if np.all(np.isnan(before)) or np.all(np.isnan(after)):
-            pass  # no usable output: judge by heart rate alone
-        elif not np.nanmean(after) < 0.5 * np.nanmean(before):
-            return float("nan")
+    eased_off = _eased_off(t, output, valid, t[peak], target)
+    if eased_off is None:  # no output stream: only a peak at the end of the recording counts
+        eased_off = t[-1] - target <= delay_s
+    if not eased_off:
+        return float("nan")
     return float(hr[peak] - np.interp(target, t, hr))
+
+
+def _eased_off(t, output, valid, t_peak: float, target: float) -> bool | None:
+    """Whether mean output after the peak fell below half of the minute before; None if unknown."""
+    if output is None:
+        return None
+    power = np.asarray(output, dtype=float)[valid]
+    before = power[(t >= t_peak - 60.0) & (t <= t_peak)]
+    after = power[(t > t_peak) & (t <= target)]
+    if np.all(np.isnan(before)) or np.all(np.isnan(after)):
+        return None
+    return bool(np.nanmean(after) < 0.5 * np.nanmean(before))

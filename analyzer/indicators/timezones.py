@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InsufficientDataError
+from analyzer.errors import AnalyzerError
 
 
 def local_dates(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None) -> pd.Series:
@@ -28,13 +28,18 @@ def local_dates(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: 
     -------
     pandas.Series
         ``datetime.date`` objects (``None`` where the instant is missing), same index.
+
+    Raises
+    ------
+    AnalyzerError
+        If ``timezone`` is not a known IANA name.
     """
     instants = pd.to_datetime(start_utc, utc=True)
     zone = timezone if isinstance(timezone, str) and timezone else "UTC"
     try:
         zoned = instants.dt.tz_convert(zone)
     except Exception as exc:  # pytz/zoneinfo raise different types for unknown zones
-        raise InsufficientDataError(f"unknown time zone {zone!r} for the athlete: {exc}") from exc
+        raise AnalyzerError(f"unknown time zone {zone!r} for the athlete: {exc}") from exc
     local = zoned.dt.tz_localize(None)
     if utc_offset_s is not None:
         offsets = pd.to_numeric(pd.Series(utc_offset_s, index=instants.index), errors="coerce")
