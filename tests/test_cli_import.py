@@ -154,3 +154,12 @@ def test_build_demo_library_leaves_no_partial_file(tmp_path, test_format):
     results = build_demo_library(target, squad)
     assert [r.status for r in results] == ["imported"] * 3
     assert target.exists()
+
+
+def test_demo_progress_counts_over_the_squad(tmp_path, test_format):
+    squad = tmp_path / "sample_data"
+    squad.mkdir()
+    _small_squad(squad)
+    seen = []
+    build_demo_library(tmp_path / "demo.sqlite", squad, lambda done, total, result: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]

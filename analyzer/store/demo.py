@@ -45,16 +45,27 @@ def read_roster(sample_dir: Path) -> list[dict]:
 
 
 def populate_demo(lib: Library, sample_dir: Path, progress: Progress | None = None) -> list[ImportResult]:
-    """Create the demo athletes in ``lib`` and import their folders (idempotent)."""
-    results: list[ImportResult] = []
+    """Create the demo athletes in ``lib`` and import their folders (idempotent).
+
+    ``progress(done, total, result)`` counts over the whole squad.
+    """
+    squad = []
     for fields in read_roster(sample_dir):
+        folder = sample_dir / fields["athlete_id"]
+        files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in NOT_DATA]
+        squad.append((fields, files))
+    total = sum(len(files) for _, files in squad)
+    results: list[ImportResult] = []
+
+    def overall(done: int, athlete_total: int, result: ImportResult) -> None:
+        if progress is not None:
+            progress(len(results) + done, total, result)
+
+    for fields, files in squad:
         athlete_id = fields["athlete_id"]
         physiology = {k: _number_or_text(k, fields[k]) for k in _PHYSIOLOGY if k in fields}
         lib.ensure_athlete(athlete_id, fields.get("display_name"), **physiology)
-        folder = sample_dir / athlete_id
-        if folder.is_dir():
-            files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in NOT_DATA]
-            results += lib.import_paths(athlete_id, files, progress)
+        results += lib.import_paths(athlete_id, files, overall)
     return results
 
 
