@@ -127,7 +127,7 @@ def test_masters_nocturnal_odds_ratios(pooled):
     strata_d = hard * 2 + short
     for exposed, strata, target in ((hard, strata_h, MASTERS.cramps.or_hard_day),
                                     (short, strata_s, MASTERS.cramps.or_short_night),
-                                    (on_drug, strata_d, 3.0)):
+                                    (on_drug, strata_d, MASTERS.medications[0].nocturnal_odds_ratio)):
         _, se = _log_or(exposed, cramp)
         assert abs(_mantel_haenszel_log_or(exposed, cramp, strata) - np.log(target)) < 3 * se
     # Every nocturnal cramp is a calf or foot cramp at night, inside the sleep.

@@ -52,14 +52,14 @@ MASTERS = AthleteSpec(
     cramps=CrampModel(p_night=0.045, or_hard_day=4.0, or_short_night=4.0),
     medications=(
         MedicationCourse("hydrochlorothiazide", "medication", start_day=100, end_day=175,
-                         nocturnal_odds_ratio=3.0, notes="12.5 mg each morning, for blood pressure"),
+                         nocturnal_odds_ratio=4.0, notes="12.5 mg each morning, for blood pressure"),
         MedicationCourse("atorvastatin", "medication", start_day=-400, end_day=None,
                          notes="20 mg, long-standing"),
     ),
     device="fenix7",
     description=("Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.3 x the mean of "
                  "the previous 28 days' training days), 4 after a short night (asleep < need - 1 h), "
-                 "and 3 while taking hydrochlorothiazide."),
+                 "and 4 while taking hydrochlorothiazide."),
 )
 
 CYCLIST = AthleteSpec(
