@@ -1,0 +1,198 @@
+"""Expand components into their target fields, in file order.
+
+A FIT field may pack several *components* (FIT SDK, "Components"): e.g.
+``record.speed`` expands into ``enhanced_speed``; the three bytes of
+``record.compressed_speed_distance`` into ``speed`` (12 bits, scale 100) and
+an *accumulated* ``distance`` (12 bits, scale 16); ``hr.event_timestamp_12``
+into up to ten accumulated 12-bit ``event_timestamp`` values.
+
+Target values are written into the target field's column where the message
+did not record the target field directly (a directly recorded value wins:
+it has more bits). When several components of one message feed the same
+target (``hr``), the column holds a tuple per message.
+
+``hr`` event timestamps follow the FIT SDK/fitdecode rule: the accumulated
+1/1024 s counter is added to the ``timestamp`` that was current when the
+last ``hr.event_timestamp`` field was read. The ``hr.event_timestamp``
+column holds, per message, a tuple of these times as float seconds since
+the FIT epoch (1989-12-31 UTC), like the directly recorded field: the values
+keep their 1/1024 s resolution, which datetimes would round.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import profile
+from .frames import accumulate
+from .values import Column, _enum_objects, missing_column
+
+
+def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None:
+    """Add component values of message ``number`` to ``columns`` (in place)."""
+    mesg = profile.message_type(number)
+    if mesg is None:
+        return
+    by_target: dict[int, list] = {}
+    for frame, slot in zip(frames, slots):
+        for comp in frame.components:
+            by_target.setdefault(comp.target, []).append((frame, slot, comp))
+    for target, items in by_target.items():
+        target_field = mesg.fields.get(target)
+        if target_field is None:
+            continue
+        _apply_target(fit, number, layouts, frames, slots, rows, columns, target, target_field, items)
+
+
+def _slot_matrix(items, n: int):
+    """Arrange component values as (rows x component slot) matrices."""
+    per_frame: dict[int, list] = {}
+    for frame, slot, comp in items:
+        per_frame.setdefault(id(frame), []).append((slot, comp))
+    width = max(len(v) for v in per_frame.values())
+    raw = np.zeros((n, width), dtype=np.int64)
+    valid = np.zeros((n, width), dtype=bool)
+    present = np.zeros((n, width), dtype=bool)
+    specs = [None] * width
+    for entries in per_frame.values():
+        entries.sort(key=lambda e: e[1].order)
+        for j, (slot, comp) in enumerate(entries):
+            raw[slot, j] = comp.raw
+            valid[slot, j] = comp.valid
+            present[slot, j] = True
+            specs[j] = specs[j] or comp.spec
+    return raw, valid, present, specs
+
+
+def _reset_groups(fit, number, layouts, rows, target) -> np.ndarray:
+    """Accumulator group of each row: it restarts at each definition declaring a source field."""
+    walk = fit._walk
+    resets = []
+    sources = {num for num, targets in profile.accumulating_targets(number).items() if target in targets}
+    for definition in walk.definitions:
+        if definition.global_num == number and any(f[0] in sources for f in definition.fields):
+            resets.append(definition.offset)
+    resets.extend(seg.offset for seg in walk.segments)
+    resets.sort()
+    return np.searchsorted(np.asarray(resets), walk.positions[rows], side="right")
+
+
+def _apply_target(fit, number, layouts, frames, slots, rows, columns, target, target_field, items):
+    n = rows.size
+    raw, valid, present, specs = _slot_matrix(items, n)
+    values = raw.astype(np.float64)
+    if any(spec.accumulate for spec in specs):
+        groups = np.repeat(_reset_groups(fit, number, layouts, rows, target), raw.shape[1])
+        bits = next(spec.bits for spec in specs if spec.accumulate)
+        values = accumulate(raw.ravel(), valid.ravel(), groups, bits).reshape(raw.shape)
+    for j, spec in enumerate(specs):
+        if spec.scale:
+            values[:, j] = values[:, j] / spec.scale
+        if spec.offset:
+            values[:, j] = values[:, j] - spec.offset
+    values[~valid] = np.nan
+    is_hr_events = number == profile.MESG_HR and target == profile.HR_EVENT_TIMESTAMP
+    if is_hr_events:
+        values = values + _hr_start(fit, rows, frames, slots)[:, None]
+    if raw.shape[1] == 1 and not is_hr_events:
+        column = _single(values[:, 0], valid[:, 0], target_field)
+        _merge(columns, target_field.name, column)
+        return
+    tuples = np.empty(n, dtype=object)
+    tuples[:] = None
+    for i in np.flatnonzero(present.any(axis=1)).tolist():
+        row = values[i][present[i]]
+        ok = valid[i][present[i]]
+        tuples[i] = tuple(float(v) if good else None for v, good in zip(row.tolist(), ok.tolist()))
+    _merge_tuples(columns, target_field.name, tuples)
+
+
+def _single(values: np.ndarray, valid: np.ndarray, target_field) -> Column:
+    enum = profile.enum_of(target_field)
+    if enum:
+        integral = bool(np.all(np.mod(values[valid], 1) == 0))
+        return Column("obj", _enum_objects(values, values, valid, enum, integral))
+    return Column("num", values)
+
+
+def _merge(columns: dict, name: str, column: Column) -> None:
+    existing = columns.get(name)
+    if existing is None:
+        columns[name] = column
+        return
+    if existing.kind == "num" and column.kind == "num":
+        missing = np.isnan(existing.values)
+        existing.values[missing] = column.values[missing]
+    elif existing.kind == "obj" and column.kind == "obj":
+        missing = np.array([v is None for v in existing.values.tolist()], dtype=bool)
+        existing.values[missing] = column.values[missing]
+
+
+def _merge_tuples(columns: dict, name: str, tuples: np.ndarray) -> None:
+    existing = columns.get(name)
+    if existing is None:
+        columns[name] = Column("obj", tuples)
+        return
+    out = missing_column("obj", tuples.shape[0]).values
+    direct = existing.values.tolist()
+    for i, (own, comp) in enumerate(zip(direct, tuples.tolist())):
+        own_t = _as_tuple(own)
+        if comp is None:
+            out[i] = own_t if own_t else None
+        else:
+            out[i] = (own_t or ()) + comp
+    columns[name] = Column("obj", out)
+
+
+def _as_tuple(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _hr_start(fit, rows, frames, slots) -> np.ndarray:
+    """``timestamp`` current when the last ``hr.event_timestamp`` field was read, per hr row."""
+    walk = fit._walk
+    full = fit.full_timestamps()
+    segments = walk.record_segments
+    # last timestamp up to and including / before each record, restarting per segment
+    last_incl = _ffill(full, segments)
+    last_excl = np.empty_like(last_incl)
+    last_excl[0] = 0.0
+    last_excl[1:] = last_incl[:-1]
+    first_of_segment = np.ones(segments.size, dtype=bool)
+    first_of_segment[1:] = segments[1:] != segments[:-1]
+    last_excl[first_of_segment] = 0.0
+    set_value = np.full(rows.size, np.nan)
+    own_first = np.zeros(rows.size, dtype=bool)
+    for frame, slot in zip(frames, slots):
+        order = frame.field_order
+        if profile.HR_EVENT_TIMESTAMP not in order:
+            continue
+        i9 = order.index(profile.HR_EVENT_TIMESTAMP)
+        ts_first = profile.TIMESTAMP_FIELD in order and order.index(profile.TIMESTAMP_FIELD) < i9
+        recs = rows[slot]
+        set_value[slot] = last_incl[recs] if ts_first else last_excl[recs]
+        i10 = order.index(profile.HR_EVENT_TIMESTAMP_12) if profile.HR_EVENT_TIMESTAMP_12 in order else len(order)
+        own_first[slot] = i9 < i10
+    start_incl = _ffill(set_value, segments[rows])
+    start_excl = np.empty_like(start_incl)
+    start_excl[0] = 0.0
+    start_excl[1:] = start_incl[:-1]
+    hr_segments = segments[rows]
+    new_seg = np.ones(rows.size, dtype=bool)
+    new_seg[1:] = hr_segments[1:] != hr_segments[:-1]
+    start_excl[new_seg] = 0.0
+    return np.where(own_first, start_incl, start_excl)
+
+
+def _ffill(values: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN with the last value of the same segment (0 before any)."""
+    n = values.size
+    filled = values.copy()
+    first = np.ones(n, dtype=bool)
+    first[1:] = segments[1:] != segments[:-1]
+    filled[first & np.isnan(filled)] = 0.0
+    idx = np.where(~np.isnan(filled), np.arange(n), 0)
+    np.maximum.accumulate(idx, out=idx)
+    return filled[idx]

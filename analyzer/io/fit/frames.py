@@ -1,0 +1,160 @@
+"""Assemble the rows of one message type, from all its layouts, into a DataFrame.
+
+Here live the steps that need the messages in file order:
+
+* **compressed-timestamp headers**: a 5-bit offset rolled over against the
+  last full timestamp (FIT protocol, "Compressed Timestamp Header");
+  ``t = last + ((offset - last) mod 32)``, vectorised as a grouped cumulative
+  sum that restarts at each full timestamp and each chained segment;
+* **accumulated components** (e.g. ``record.compressed_speed_distance`` ->
+  ``distance``, ``hr.event_timestamp_12`` -> ``event_timestamp``): each value
+  adds the wrapped difference to the previous one, restarting at the
+  definitions that declare the source field, as the SDK does;
+* conversion of ``date_time`` values to tz-aware UTC. Values below
+  ``0x10000000`` are seconds since the device was switched on, not dates
+  (FIT SDK): they are ``NaT`` in the datetime column and kept, as integers,
+  in a companion column ``<field>_relative_s``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import profile
+from .decode import LayoutFrame
+from .values import Column, as_objects, missing_column
+
+
+def merge_layouts(frames: list[LayoutFrame], n: int, slots: list[np.ndarray]) -> dict[str, Column]:
+    """Place each layout's columns at its rows (``slots``) of an ``n``-row message table."""
+    kinds: dict[str, set[str]] = {}
+    for frame in frames:
+        for name, column in frame.columns.items():
+            kinds.setdefault(name, set()).add(column.kind)
+    merged: dict[str, Column] = {}
+    for name, kind_set in kinds.items():
+        kind = kind_set.pop() if len(kind_set) == 1 else "obj"
+        out = missing_column(kind, n)
+        for frame, slot in zip(frames, slots):
+            column = frame.columns.get(name)
+            if column is None:
+                continue
+            out.values[slot] = column.values if column.kind == kind else as_objects(column)
+        merged[name] = out
+    return merged
+
+
+def compressed_timestamps(
+    full: np.ndarray, compressed: np.ndarray, offsets: np.ndarray, segments: np.ndarray
+) -> np.ndarray:
+    """Timestamps (FIT seconds) of compressed-header records, NaN elsewhere.
+
+    Parameters
+    ----------
+    full : ndarray of float64
+        Raw ``timestamp`` field of every record (NaN if absent/invalid).
+    compressed : ndarray of bool
+        Records with a compressed-timestamp header.
+    offsets : ndarray of int64
+        Their 5-bit time offsets.
+    segments : ndarray of int64
+        Chained-segment index of every record (the reference resets to 0).
+    """
+    out = np.full(full.shape[0], np.nan)
+    is_full = ~compressed & ~np.isnan(full)
+    events = np.flatnonzero(is_full | compressed)
+    if not compressed.any():
+        return out
+    ev_full = is_full[events]
+    ev_seg = segments[events]
+    new_group = ev_full.copy()
+    new_group[0] = True
+    new_group[1:] |= ev_seg[1:] != ev_seg[:-1]
+    base = np.where(ev_full, np.nan_to_num(full[events]), 0).astype(np.int64)
+    low = np.where(ev_full, base & 31, offsets[events])
+    prev_low = np.empty_like(low)
+    prev_low[0] = 0
+    prev_low[1:] = low[:-1]
+    prev_low[new_group] = base[new_group] & 31
+    delta = np.where(ev_full, 0, (offsets[events] - prev_low) & 31)
+    group = np.cumsum(new_group) - 1
+    starts = np.flatnonzero(new_group)
+    total = np.cumsum(delta)
+    before = total[starts] - delta[starts]
+    acc = base[starts][group] + total - before[group]
+    is_comp = compressed[events]
+    out[events[is_comp]] = acc[is_comp]
+    return out
+
+
+def accumulate(raw: np.ndarray, valid: np.ndarray, groups: np.ndarray, bits: int) -> np.ndarray:
+    """Accumulate wrapped ``bits``-bit counters (FIT SDK accumulated components).
+
+    ``raw``/``valid``/``groups`` are flat, in file order; the accumulator
+    restarts at 0 whenever ``groups`` changes. Invalid entries do not count.
+    """
+    out = np.full(raw.shape[0], np.nan)
+    idx = np.flatnonzero(valid)
+    if idx.size == 0:
+        return out
+    values = raw[idx]
+    grp = groups[idx]
+    first = np.ones(idx.size, dtype=bool)
+    first[1:] = grp[1:] != grp[:-1]
+    prev = np.empty_like(values)
+    prev[0] = 0
+    prev[1:] = values[:-1]
+    prev[first] = 0
+    delta = (values - prev) & ((1 << bits) - 1)
+    total = np.cumsum(delta)
+    starts = np.flatnonzero(first)
+    gid = np.cumsum(first) - 1
+    out[idx] = total - (total[starts] - delta[starts])[gid]
+    return out
+
+
+def to_utc(seconds: np.ndarray) -> pd.Series:
+    """FIT seconds -> tz-aware UTC datetimes (NaT when missing or device-relative)."""
+    ok = ~np.isnan(seconds) & (seconds >= profile.DEVICE_RELATIVE_MAX)
+    ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
+    stamps = ns.view("datetime64[ns]").copy()
+    stamps[~ok] = np.datetime64("NaT")
+    return pd.Series(pd.DatetimeIndex(stamps).tz_localize("UTC"))
+
+
+def to_local(seconds: np.ndarray) -> pd.Series:
+    """FIT ``local_date_time`` seconds -> naive datetimes of the device's wall clock."""
+    ok = ~np.isnan(seconds)
+    ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
+    stamps = ns.view("datetime64[ns]").copy()
+    stamps[~ok] = np.datetime64("NaT")
+    return pd.Series(stamps)
+
+
+def relative_seconds(seconds: np.ndarray) -> pd.Series | None:
+    """Device-relative ``date_time`` values (< 0x10000000) as nullable ints, or ``None``."""
+    rel = ~np.isnan(seconds) & (seconds < profile.DEVICE_RELATIVE_MAX)
+    if not rel.any():
+        return None
+    out = pd.array(np.where(rel, np.nan_to_num(seconds), 0).astype(np.int64), dtype="Int64")
+    out[~rel] = pd.NA
+    return pd.Series(out)
+
+
+def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
+    """Build the message DataFrame: ``timestamp`` first, datetimes converted."""
+    data: dict[str, object] = {}
+    order = sorted(columns, key=lambda name: (name != "timestamp",))
+    for name in order:
+        column = columns[name]
+        if column.kind == "dt":
+            data[name] = to_utc(column.values)
+            rel = relative_seconds(column.values)
+            if rel is not None:
+                data[f"{name}_relative_s"] = rel
+        elif column.kind == "ldt":
+            data[name] = to_local(column.values)
+        else:
+            data[name] = pd.Series(column.values, copy=False)
+    return pd.DataFrame(data, copy=False)

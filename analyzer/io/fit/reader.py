@@ -1,0 +1,353 @@
+"""``read_fit``: the public entry point of the FIT reader, and :class:`FitFile`."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import FitError
+
+from . import profile
+from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
+from .frames import compressed_timestamps, merge_layouts, to_dataframe
+from .components import apply_components
+from .walk import walk
+
+#: Largest file read_fit accepts (a year of 1 Hz records is ~30 MB).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_BASE_TYPE_BY_NAME = {bt.name: ident for ident, bt in profile.BASE_TYPES.items()}
+
+
+class FitFile:
+    """A decoded FIT file.
+
+    Built by :func:`read_fit`. The file is walked once on construction;
+    each message type is decoded (all its messages at once) the first time
+    :meth:`messages` asks for it, then cached.
+
+    Attributes
+    ----------
+    source : str
+        File name used in messages.
+    sha256 : str
+        SHA-256 of the file's bytes.
+    warnings : list of str
+        Problems that did not stop decoding (bad CRC, truncation, ...).
+    """
+
+    def __init__(self, data: bytes, source: str = "<bytes>", *, check_crc: bool = True) -> None:
+        self.source = source
+        self._data = data
+        self._array = np.frombuffer(data, dtype=np.uint8)
+        self._walk = walk(data, source, check_crc=check_crc)
+        self.warnings: list[str] = [f"{source}: {w}" for w in self._walk.warnings]
+        self._frames: dict[int, LayoutFrame] = {}
+        self._messages: dict[str, pd.DataFrame] = {}
+        self._timestamps: np.ndarray | None = None
+        self._build_layouts()
+
+    # -- public -----------------------------------------------------------------
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self._data).hexdigest()
+
+    @property
+    def n_segments(self) -> int:
+        """Number of (chained) FIT files read."""
+        return len(self._walk.segments)
+
+    def message_names(self) -> list[str]:
+        """Names of the message types present, in order of first appearance."""
+        return list(self.message_counts())
+
+    def message_counts(self) -> dict[str, int]:
+        """Number of data messages of each type, in order of first appearance."""
+        return {profile.message_name(g): int(r.size) for g, r in self._records_by_global.items()}
+
+    def messages(self, name: str) -> pd.DataFrame:
+        """All messages of type ``name`` as a DataFrame, one row per message in file order.
+
+        Columns are the profile field names (``unknown_<n>`` for fields the
+        profile does not know, the ``field_description`` name for developer
+        fields), with scale and offset applied, invalid values missing, enum
+        values as names, and ``date_time`` fields (``timestamp`` first) as
+        tz-aware UTC. An absent message type gives an empty DataFrame.
+        """
+        if name not in self._messages:
+            self._messages[name] = self._build_messages(name)
+        return self._messages[name]
+
+    @property
+    def utc_offset_s(self) -> float | None:
+        """Local wall clock minus UTC, in seconds, as the device recorded it.
+
+        Taken from the first ``activity`` message with both ``local_timestamp``
+        and ``timestamp``, else ``monitoring_info``, else ``timestamp_correlation``
+        (Garmin wellness/HRV files). ``None`` when the file has none of them.
+        """
+        for name in ("activity", "monitoring_info", "timestamp_correlation"):
+            frame = self.messages(name)
+            if frame.empty or "local_timestamp" not in frame or "timestamp" not in frame:
+                continue
+            local = frame["local_timestamp"]
+            utc = frame["timestamp"].dt.tz_localize(None)
+            diff = (local - utc).dt.total_seconds().dropna()
+            if len(diff):
+                return float(diff.iloc[0])
+        return None
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The canonical tables (see :mod:`analyzer.schema`) this file yields."""
+        from .canonical import canonical_tables
+
+        return canonical_tables(self)
+
+    # -- layouts ---------------------------------------------------------------
+
+    def _build_layouts(self) -> None:
+        walk_ = self._walk
+        dev_lookup = self._developer_fields() if any(d.dev_fields for d in walk_.definitions) else None
+        keys: dict[tuple, int] = {}
+        self._layouts: list[Layout] = []
+        def_layout = np.zeros(len(walk_.definitions), dtype=np.int64)
+        for i, definition in enumerate(walk_.definitions):
+            dev = ()
+            if definition.dev_fields:
+                dev = tuple(
+                    (num, size, dev_lookup(definition, idx, num))
+                    for num, size, idx in definition.dev_fields
+                )
+            layout = Layout(definition.global_num, definition.endian, definition.fields, dev, definition.size)
+            key = (layout.global_num, layout.endian, layout.fields, layout.dev_fields)
+            if key not in keys:
+                keys[key] = len(self._layouts)
+                self._layouts.append(layout)
+            def_layout[i] = keys[key]
+        self._group_records(def_layout)
+
+    def _group_records(self, def_layout: np.ndarray) -> None:
+        walk_ = self._walk
+        n_layouts = len(self._layouts)
+        record_layout = def_layout[walk_.definition_ids] if walk_.positions.size else np.zeros(0, np.int64)
+        order = np.argsort(record_layout, kind="stable")
+        counts = np.bincount(record_layout, minlength=n_layouts)
+        self._layout_records = np.split(order, np.cumsum(counts)[:-1]) if n_layouts else []
+        by_global: dict[int, list[int]] = {}
+        first_seen: dict[int, int] = {}
+        for layout_id, records in enumerate(self._layout_records):
+            if records.size == 0:
+                continue
+            g = self._layouts[layout_id].global_num
+            by_global.setdefault(g, []).append(layout_id)
+            first_seen[g] = min(first_seen.get(g, records[0]), int(records[0]))
+        self._layouts_by_global = by_global
+        self._records_by_global = {
+            g: np.sort(np.concatenate([self._layout_records[i] for i in ids]))
+            for g, ids in sorted(by_global.items(), key=lambda item: first_seen[item[0]])
+        }
+
+    def _developer_fields(self):
+        """Return a resolver (definition, dev index, field number) -> :class:`DevFieldSpec`."""
+        walk_ = self._walk
+        descriptions: dict[tuple[int, int, int], list[tuple[int, DevFieldSpec]]] = {}
+        for i, definition in enumerate(walk_.definitions):
+            if definition.global_num != profile.MESG_FIELD_DESCRIPTION or definition.dev_fields:
+                continue
+            records = np.flatnonzero(walk_.definition_ids == i)
+            if records.size == 0:
+                continue
+            layout = Layout(definition.global_num, definition.endian, definition.fields, (), definition.size)
+            frame = decode_layout(self._array, walk_.positions[records], records, layout)
+            for row, spec in zip(records.tolist(), _description_specs(frame)):
+                if spec is None:
+                    continue
+                key = (int(walk_.record_segments[row]), spec.dev_data_index, spec.number)
+                descriptions.setdefault(key, []).append((int(walk_.positions[row]), spec))
+        for entries in descriptions.values():
+            entries.sort(key=lambda e: e[0])
+
+        def resolve(definition, dev_index: int, number: int) -> DevFieldSpec:
+            entries = descriptions.get((definition.segment, dev_index, number), [])
+            at = bisect.bisect_left([pos for pos, _ in entries], definition.offset)
+            if at:
+                return entries[at - 1][1]
+            name = f"unknown_dev_{dev_index}_{number}"
+            return DevFieldSpec(dev_index, number, name, profile.BYTE_BASE_TYPE, None, None, None)
+
+        return resolve
+
+    # -- messages ----------------------------------------------------------------
+
+    def _frame(self, layout_id: int) -> LayoutFrame:
+        frame = self._frames.get(layout_id)
+        if frame is None:
+            records = self._layout_records[layout_id]
+            positions = self._walk.positions[records]
+            frame = decode_layout(self._array, positions, records, self._layouts[layout_id])
+            self.warnings.extend(f"{self.source}: {w}" for w in frame.warnings if f"{self.source}: {w}" not in self.warnings)
+            self._frames[layout_id] = frame
+        return frame
+
+    def full_timestamps(self) -> np.ndarray:
+        """Raw ``timestamp`` field of every record (FIT seconds; NaN if none)."""
+        if self._timestamps is None:
+            out = np.full(self._walk.positions.size, np.nan)
+            for layout_id, layout in enumerate(self._layouts):
+                records = self._layout_records[layout_id]
+                if records.size == 0:
+                    continue
+                values = layout_timestamps(self._array, self._walk.positions[records], layout)
+                if values is not None:
+                    out[records] = values
+            self._timestamps = out
+        return self._timestamps
+
+    def anchor_timestamps(self, name: str) -> np.ndarray:
+        """For each message ``name``: the last timestamp (FIT seconds) before it in the file.
+
+        Full ``timestamp`` fields and compressed-header times count; NaN when
+        no earlier message of the same chained segment had one.
+        """
+        number = profile.message_number(name)
+        rows = self._records_by_global.get(number) if number is not None else None
+        if rows is None:
+            return np.zeros(0)
+        walk_ = self._walk
+        times = self.full_timestamps().copy()
+        if walk_.compressed.any():
+            comp = compressed_timestamps(times, walk_.compressed, walk_.time_offsets, walk_.record_segments)
+            times = np.where(np.isnan(times), comp, times)
+        n = times.size
+        idx = np.where(~np.isnan(times), np.arange(n), -1)
+        np.maximum.accumulate(idx, out=idx)
+        before = np.full(n, -1)
+        before[1:] = idx[:-1]
+        same_segment = before >= 0
+        same_segment[same_segment] = (
+            walk_.record_segments[before[same_segment]] == walk_.record_segments[same_segment]
+        )
+        out = np.where(same_segment, times[np.maximum(before, 0)], np.nan)
+        return out[rows]
+
+    def _build_messages(self, name: str) -> pd.DataFrame:
+        number = profile.message_number(name)
+        layout_ids = self._layouts_by_global.get(number, []) if number is not None else []
+        if not layout_ids:
+            return pd.DataFrame()
+        rows = self._records_by_global[number]
+        frames = [self._frame(i) for i in layout_ids]
+        slots = [np.searchsorted(rows, frame.records) for frame in frames]
+        columns = merge_layouts(frames, rows.size, slots)
+        apply_components(self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns)
+        self._apply_compressed_timestamps(rows, columns)
+        return to_dataframe(columns)
+
+    def _apply_compressed_timestamps(self, rows: np.ndarray, columns: dict) -> None:
+        walk_ = self._walk
+        if not walk_.compressed[rows].any():
+            return
+        times = compressed_timestamps(
+            self.full_timestamps(), walk_.compressed, walk_.time_offsets, walk_.record_segments
+        )[rows]
+        from .values import Column
+
+        column = columns.get("timestamp")
+        if column is None or column.kind != "dt":
+            columns["timestamp"] = Column("dt", times)
+        else:
+            missing = np.isnan(column.values)
+            column.values[missing] = times[missing]
+
+
+def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
+    """Developer-field specs from decoded ``field_description`` rows."""
+    cols = frame.columns
+    n = frame.records.size
+
+    def get(name):
+        column = cols.get(name)
+        return column.values.tolist() if column is not None else [None] * n
+
+    out = []
+    for index, number, base, field_name, units, scale, offset in zip(
+        get("developer_data_index"), get("field_definition_number"), get("fit_base_type_id"),
+        get("field_name"), get("units"), get("scale"), get("offset"),
+    ):
+        if _missing(index) or _missing(number):
+            out.append(None)
+            continue
+        base_id = _BASE_TYPE_BY_NAME.get(base, base) if not _missing(base) else profile.BYTE_BASE_TYPE
+        if not isinstance(base_id, (int, float)) or int(base_id) not in profile.BASE_TYPES:
+            base_id = profile.BYTE_BASE_TYPE
+        name = field_name or f"unknown_dev_{int(index)}_{int(number)}"
+        out.append(
+            DevFieldSpec(
+                int(index), int(number), name, int(base_id), units,
+                None if _missing(scale) or not scale else float(scale),
+                None if _missing(offset) or not offset else float(offset),
+            )
+        )
+    return out
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _read_source(source) -> tuple[bytes, str]:
+    """Return the bytes and a display name of a path, bytes or binary file object."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "<bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise FitError(path.name, f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted")
+            return path.read_bytes(), path.name
+        except OSError as exc:
+            raise FitError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
+    if hasattr(source, "read"):
+        name = Path(getattr(source, "name", "<stream>") or "<stream>").name
+        data = source.read(MAX_FILE_BYTES + 1)
+        if not isinstance(data, (bytes, bytearray)):
+            raise FitError(name, "file object must be opened in binary mode")
+        if len(data) > MAX_FILE_BYTES:
+            raise FitError(name, f"file is larger than the {MAX_FILE_BYTES} bytes accepted")
+        return bytes(data), name
+    raise TypeError(f"read_fit() needs a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def read_fit(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None = None, check_crc: bool = True) -> FitFile:
+    """Read a FIT file.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        The FIT file.
+    name : str, optional
+        Name used in warnings and errors (default: the file's name).
+    check_crc : bool, default True
+        Check header and file CRCs; a mismatch keeps the data and adds a warning.
+
+    Returns
+    -------
+    FitFile
+
+    Raises
+    ------
+    FitError
+        (or a subclass) when the file cannot be read at all, e.g. it has no FIT header.
+    """
+    data, display = _read_source(source)
+    return FitFile(data, name or display, check_crc=check_crc)
