@@ -117,18 +117,18 @@ def import_file(
         )
         bundle.source_sha256 = sha256
     except ImportFileError as exc:
-        return _record_failure(lib, athlete_id, name, data, sha256, str(exc))
+        return record_failure(lib, athlete_id, name, data, sha256, str(exc))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         message = f"{name}: the reader stopped on unexpected content ({type(exc).__name__}: {exc})"
-        return _record_failure(lib, athlete_id, name, data, sha256, message)
+        return record_failure(lib, athlete_id, name, data, sha256, message)
     try:
         with lib.write() as conn:
             previous = _previous_owner(conn, sha256)
             if previous is None:
-                return _write_bundle(lib, conn, athlete_id, name, data, bundle)
+                return write_bundle(lib, conn, athlete_id, name, data, bundle)
     except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError) as exc:
         message = f"{name}: could not be stored ({type(exc).__name__}: {exc})"
-        return _record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
+        return record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
     return _already_there(lib, athlete_id, name, data, sha256, previous)
 
 
@@ -148,10 +148,11 @@ def _already_there(lib, athlete_id, name, data, sha256, owner) -> ImportResult:
         f"{name}: these exact bytes are already imported for athlete {owner!r}; "
         "delete them there first if they belong to this athlete"
     )
-    return _record_failure(lib, athlete_id, name, data, sha256, message)
+    return record_failure(lib, athlete_id, name, data, sha256, message)
 
 
-def _write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> ImportResult:
+def write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> ImportResult:
+    """Write a read bundle, its kept bytes and its history row (inside the caller's transaction)."""
     from analyzer.store.linking import relink_cramps
     from analyzer.store.writer import BundleWriter, keep_file
 
@@ -180,7 +181,8 @@ def _insert_import(conn, athlete_id, name, data, sha256, fmt, status, message, c
     )
 
 
-def _record_failure(lib, athlete_id, name, data, sha256, message, fmt="") -> ImportResult:
+def record_failure(lib, athlete_id, name, data, sha256, message, fmt="") -> ImportResult:
+    """Record a failed attempt (a history row, nothing else) and return its result."""
     with lib.write() as conn:
         _insert_import(conn, athlete_id, name, data, sha256, fmt or None, "failed", message, {})
     return ImportResult(name, "failed", message, {}, sha256, fmt)
@@ -264,5 +266,5 @@ def import_paths(
         except ImportFileError as exc:  # a damaged archive: its readable members are in
             sha256 = hashlib.sha256(data).hexdigest()
             total += 1
-            report(_record_failure(lib, athlete_id, str(path), data, sha256, str(exc), "zip"))
+            report(record_failure(lib, athlete_id, str(path), data, sha256, str(exc), "zip"))
     return results

@@ -160,6 +160,20 @@ class Library(RosterMixin):
             self, athlete_id, paths, progress, valid_rows_only=valid_rows_only
         )
 
+    def reimport(self, sha256: str) -> importer.ImportResult:
+        """Read a kept file again with the current reader; see :mod:`analyzer.store.reimport`."""
+        from analyzer.store.reimport import reimport
+
+        return reimport(self, sha256)
+
+    def reimport_athlete(
+        self, athlete_id: str, progress: importer.Progress | None = None
+    ) -> list[importer.ImportResult]:
+        """Re-import every kept file of one athlete with the current readers."""
+        from analyzer.store.reimport import reimport_athlete
+
+        return reimport_athlete(self, athlete_id, progress)
+
     def kept_file(self, sha256: str) -> bytes:
         """Return the original bytes of an imported file."""
         from analyzer.store.export import kept_bytes
