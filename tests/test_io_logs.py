@@ -108,6 +108,11 @@ def test_bad_values_are_named_with_row_column_value_and_expectation():
         assert fragment in message
 
 
+def test_out_of_range_years_are_problems_not_crashes():
+    with pytest.raises(CsvImportError, match="between 1970 and 2099"):
+        read_cramp_log("log.csv", cramp_log("0001-01-01T00:00Z,calf,left,5,30,exercise,,"))
+
+
 def test_valid_rows_only_imports_the_good_rows_and_reports_the_rest():
     data = cramp_log("2024-05-01T10:00,calf,left,5,30,exercise,,", "2024-05-02T10:00,calf,left,14,30,exercise,,")
     bundle = read_cramp_log("log.csv", data, timezone="Europe/Berlin", valid_rows_only=True)

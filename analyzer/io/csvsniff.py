@@ -228,11 +228,15 @@ def parse_numbers(
     text = series.astype("object").where(series.notna(), "").map(lambda v: str(v).strip())
     missing = is_null(text)
     cleaned = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    misgrouped = pd.Series(False, index=text.index)
     if thousands:
+        grouped = cleaned.str.contains(thousands, regex=False)
+        pattern = rf"^[-+]?\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(decimal)}\d*)?$"
+        misgrouped = grouped & ~cleaned.str.match(pattern)
         cleaned = cleaned.str.replace(thousands, "", regex=False)
     if decimal != ".":
         cleaned = cleaned.str.replace(decimal, ".", regex=False)
-    values = pd.to_numeric(cleaned.where(~missing, None), errors="coerce").astype("float64")
+    values = pd.to_numeric(cleaned.where(~missing & ~misgrouped, None), errors="coerce").astype("float64")
     bad = values.isna() & ~missing
     return values, bad
 

@@ -99,6 +99,8 @@ def parse_start_local(value: object, timezone: str | None) -> tuple[pd.Timestamp
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
             return None, "an ISO 8601 local date and time such as 2024-03-31T02:30 (date and time, optional +hh:mm)"
+    if not 1970 <= moment.year < 2100:
+        return None, "a date between 1970 and 2099"
     if moment.tzinfo is not None:
         return pd.Timestamp(moment).tz_convert("UTC"), None
     if timezone is None:

@@ -60,6 +60,7 @@ READER_MODULES: tuple[str, ...] = (
     "analyzer.io.vendors.garmin_account",
     "analyzer.io.vendors.fitbit",
     "analyzer.io.vendors.oura",
+    "analyzer.io.vendors.generic_csv",  # last: it accepts any CSV whose columns it recognises
 )
 
 

@@ -131,14 +131,16 @@ class Extractor:
         return pd.Series(np.nan, index=self.table.cells.index, dtype="float64")
 
     def number(
-        self, canonical: str, *names: str, scale: float = 1.0, occurrence: int = 0, zero_is_missing: bool = False
+        self, canonical: str, *names: str, scale: float = 1.0, occurrence: int = 0, zero_is_missing: bool = False,
+        clock_cells: bool = False,
     ) -> pd.Series:
         """Return ``names`` as floats times ``scale``, range-checked.
 
         Several names are alternatives (columns that vary by sport or export
         version): each row takes the first of them that holds a value.
         ``zero_is_missing`` treats 0 as "no data" (Garmin writes ``0`` heart
-        rates for rides without a sensor).
+        rates for rides without a sensor). With ``clock_cells``, cells written
+        ``h:mm:ss`` are durations in seconds (``scale`` applies to the others).
         """
         result = self._empty()
         for name in names:
@@ -147,11 +149,16 @@ class Extractor:
                 continue
             raw = self.table.cells[position]
             values, bad = parse_numbers(raw, decimal=self.decimal, thousands=self.thousands)
+            values = values * scale
+            if clock_cells:
+                colon = raw.astype(str).str.contains(":", regex=False)
+                seconds, bad_clock = parse_clock_seconds(raw.where(colon, ""))
+                values, bad = values.where(~colon, seconds), bad.where(~colon, bad_clock)
             column = self.table.header[position]
-            self.problems.add_mask(bad, raw, column, "a number")
+            self.problems.add_mask(bad, raw, column, "a number" + (" or h:mm:ss" if clock_cells else ""))
             if zero_is_missing:
                 values = values.where(values != 0)
-            result = result.fillna(check_range(values * scale, canonical, raw, column, self.problems))
+            result = result.fillna(check_range(values, canonical, raw, column, self.problems))
         return result
 
     def clock(self, canonical: str, *names: str, occurrence: int = 0) -> pd.Series:
@@ -186,7 +193,7 @@ class Extractor:
         missing = is_null(raw)
         best = None
         for fmt in formats:
-            parsed = pd.to_datetime(raw.where(~missing, None), format=fmt, errors="coerce")
+            parsed = _to_datetime(raw.where(~missing, None), fmt)
             if best is None or parsed.notna().sum() > best.notna().sum():
                 best = parsed
         column = self.table.header[position]
@@ -208,7 +215,7 @@ class Extractor:
         raw = self.table.cells[position]
         missing = is_null(raw)
         with_offset = raw.map(lambda v: has_offset(str(v)))
-        utc = pd.to_datetime(raw.where(~missing & with_offset, None), format="ISO8601", utc=True, errors="coerce")
+        utc = _to_datetime(raw.where(~missing & with_offset, None), "ISO8601", utc=True)
         bad = ~missing & utc.isna()
         self.problems.add_mask(bad, raw, self.table.header[position],
                                "an ISO 8601 time with its UTC offset, like 2024-03-30T23:12:00+01:00")
@@ -279,6 +286,31 @@ class Extractor:
             settled[name] = conform(name, kept)
         warnings = list(dict.fromkeys(warnings))  # one warning per file even when several tables share rows
         return ImportBundle(self.table.source, sha256_hex(data), fmt, settled, warnings)
+
+
+#: Dates outside this range are typing errors in fitness data (and outside pandas' nanosecond range).
+DATE_RANGE = (pd.Timestamp("1970-01-01"), pd.Timestamp("2100-01-01"))
+
+
+def _to_datetime(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series:
+    """``pd.to_datetime(errors="coerce")`` at nanosecond resolution; dates outside :data:`DATE_RANGE` are NaT."""
+
+    def one(value: object) -> pd.Timestamp:
+        try:
+            return pd.to_datetime(value, format=fmt, errors="coerce", utc=utc)
+        except (ValueError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+            return pd.NaT
+
+    try:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=utc)
+    except (ValueError, OverflowError):
+        parsed = pd.Series([one(v) for v in values], index=values.index)
+    parsed = pd.Series(parsed, index=values.index)
+    low, high = (t.tz_localize("UTC") for t in DATE_RANGE) if utc else DATE_RANGE
+    if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
+        parsed = pd.to_datetime(parsed, errors="coerce", utc=utc)
+    parsed = parsed.where((parsed >= low) & (parsed < high))
+    return parsed.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
 
 
 def _cell_text(value: object) -> str:
