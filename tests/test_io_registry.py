@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from analyzer.errors import ImportFileError, UnknownFormatError
-from analyzer.io.registry import detect_format, read_bytes
+from analyzer.io.registry import detect_format, read_archive, read_bytes
 
 
 def fit_header(size: int = 14) -> bytes:
@@ -65,3 +65,35 @@ def test_zip_given_to_read_bytes_points_to_read_archive():
 def test_forcing_an_unknown_format_lists_the_known_ones():
     with pytest.raises(UnknownFormatError, match="known formats: fit"):
         read_bytes("a.csv", b"a,b\n", format="nonsense")
+
+
+def test_every_real_sample_is_recognised_by_content(samples_dir):
+    expected = {
+        "garmin_connect/Activities.csv": "garmin_connect_csv",
+        "strava/activities.csv": "strava_activities_csv",
+        "whoop/physiological_cycles.csv": "whoop_cycles_csv",
+        "whoop/sleeps.csv": "whoop_sleeps_csv",
+        "whoop/workouts.csv": "whoop_workouts_csv",
+        "whoop/journal_entries.csv": "whoop_journal_csv",
+    }
+    for path, fmt in expected.items():
+        assert detect_format("upload", (samples_dir / "exports" / path).read_bytes()) == fmt, path
+    for fit in sorted((samples_dir / "fit").glob("*.fit")):  # corrupt ones too: their first header is sound
+        assert detect_format("upload", fit.read_bytes()) == "fit", fit.name
+
+
+def test_strava_style_archive_with_gzipped_fit(samples_dir):
+    import gzip
+
+    fit = (samples_dir / "fit" / "activity_hr_fenix2_run.fit").read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activities.csv", (samples_dir / "exports" / "strava" / "activities.csv").read_bytes())
+        archive.writestr("activities/8474917700.fit.gz", gzip.compress(fit))
+        archive.writestr("activities/123.gpx", "<?xml version='1.0'?><gpx/>")
+    results = dict(read_archive("export_123.zip", buffer.getvalue()))
+    assert results["activities.csv"].format == "strava_activities_csv"
+    assert results["activities/8474917700.fit.gz"].format == "fit"
+    assert len(results["activities/8474917700.fit.gz"].tables["samples"]) > 1000
+    gpx = results["activities/123.gpx"]
+    assert isinstance(gpx, UnknownFormatError) and "<gpx>" in str(gpx)
