@@ -162,3 +162,16 @@ def test_sessions_table_accepts_one_samples_frame_or_a_mapping():
     pd.testing.assert_frame_equal(one, mapping)
     empty = sessions_table(activities.iloc[:0], None, ATHLETE)
     assert empty.empty and "load" in empty.columns
+
+
+def test_sessions_with_and_without_streams_in_one_table():
+    activities = conform("activities", pd.DataFrame([
+        activity(activity_id="early", start_utc=START - pd.Timedelta(days=1), avg_heart_rate_bpm=150.0),
+        activity(),
+        activity(activity_id="late", start_utc=START + pd.Timedelta(days=1), avg_heart_rate_bpm=150.0),
+    ]))
+    table = sessions_table(activities, stream(), ATHLETE).set_index("activity_id")
+    assert table.loc["a1", "load_source"] == "tss" and table.loc["a1", "np_w"] == pytest.approx(200)
+    for summary_only in ("early", "late"):
+        assert np.isnan(table.loc[summary_only, "np_w"])
+        assert table.loc[summary_only, "trimp_au"] == pytest.approx(table.loc["a1", "trimp_au"])

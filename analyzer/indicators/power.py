@@ -52,25 +52,32 @@ def normalized_power(power_w, sample_interval_s: float = 1.0, window_s: float = 
     return float(np.mean(rolling**4) ** 0.25)
 
 
-def intensity_factor(normalized_power_w: float, ftp_w: float) -> float:
-    """Intensity Factor, ``NP / FTP`` [-]."""
-    if not np.isfinite(ftp_w) or ftp_w <= 0:
-        return float("nan")
-    return float(normalized_power_w) / float(ftp_w)
+def intensity_factor(normalized_power_w, ftp_w: float):
+    """Intensity Factor, ``NP / FTP`` [-] (NaN without a positive FTP).
+
+    ``normalized_power_w`` may be a scalar or an array [W].
+    """
+    ftp = float(ftp_w) if ftp_w is not None else float("nan")
+    power = np.asarray(normalized_power_w, dtype=float)
+    out = power / ftp if np.isfinite(ftp) and ftp > 0 else np.full_like(power, np.nan)
+    return out if out.ndim else float(out)
 
 
-def training_stress_score(duration_s: float, normalized_power_w: float, ftp_w: float) -> float:
+def training_stress_score(duration_s, normalized_power_w, ftp_w: float):
     """Training Stress Score, ``s·NP·IF / (FTP·3600) · 100`` = hours · IF² · 100.
 
     Parameters
     ----------
-    duration_s : float
+    duration_s : numeric
         Session (moving) duration [s].
-    normalized_power_w, ftp_w : float
-        Normalized Power and functional threshold power [W].
+    normalized_power_w : numeric
+        Normalized Power [W].
+    ftp_w : float
+        Functional threshold power [W].
     """
     intensity = intensity_factor(normalized_power_w, ftp_w)
-    return float(duration_s) * float(normalized_power_w) * intensity / (float(ftp_w) * 3600.0) * 100.0
+    out = np.asarray(duration_s, dtype=float) / 3600.0 * np.asarray(intensity) ** 2 * 100.0
+    return out if out.ndim else float(out)
 
 
 def resample_regular(t_s, values, interval_s: float = 1.0, max_gap_s: float = 10.0,

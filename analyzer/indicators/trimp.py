@@ -210,26 +210,29 @@ def session_rpe_load(rpe_0_10: float, duration_min: float) -> float:
 
 
 def hr_tss(
-    trimp: float,
+    trimp,
     lthr_bpm: float,
     hr_rest_bpm: float,
     hr_max_bpm: float,
     sex: str | None = "m",
     variant: str = "morton",
 ) -> float:
-    """HR-based TSS: ``100·TRIMP / TRIMP(60 min at LTHR)``.
+    """HR-based TSS: ``100·TRIMP / TRIMP(60 min at LTHR)`` (NaN without a usable LTHR).
 
     The open equivalent of TrainingPeaks' proprietary hrTSS (GoldenCheetah
     ``trimp_100_points``, Elevate/Strava "HRSS"); SCIENCE.md 1.8.
 
     Parameters
     ----------
-    trimp : float
+    trimp : numeric
         The session's Banister TRIMP [AU], computed with the same constants.
     lthr_bpm : float
         Lactate-threshold heart rate [bpm].
     """
     hour_at_threshold = banister_trimp(60.0, lthr_bpm, hr_rest_bpm, hr_max_bpm, sex, variant)
+    impulse = np.asarray(trimp, dtype=float)
     if not np.isfinite(hour_at_threshold) or hour_at_threshold <= 0:
-        return float("nan")
-    return 100.0 * float(trimp) / hour_at_threshold
+        out = np.full_like(impulse, np.nan)
+    else:
+        out = 100.0 * impulse / hour_at_threshold
+    return out if out.ndim else float(out)
