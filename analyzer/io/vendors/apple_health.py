@@ -41,7 +41,8 @@ import pandas as pd
 from analyzer.errors import ImportFileError
 from analyzer.io.formats import FormatSpec
 from analyzer.io.problems import RowProblems
-from analyzer.io.vendors._extract import PLAUSIBLE, sport_and_sub_sport, stable_id
+from analyzer.io.vendors._extract import PLAUSIBLE, stable_id
+from analyzer.io.vendors.sports import sport_and_sub_sport
 from analyzer.schema import ImportBundle, conform
 
 FORMAT = "apple_health_xml"

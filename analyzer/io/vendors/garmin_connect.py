@@ -25,7 +25,8 @@ import pandas as pd
 from analyzer.io.csvsniff import read_table
 from analyzer.io.formats import FormatSpec
 from analyzer.io.localtime import source_zone
-from analyzer.io.vendors._extract import Extractor, sport_and_sub_sport
+from analyzer.io.vendors._extract import Extractor
+from analyzer.io.vendors.sports import sport_and_sub_sport
 from analyzer.schema import ImportBundle
 
 FORMAT = "garmin_connect_csv"
