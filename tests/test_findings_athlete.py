@@ -33,11 +33,14 @@ def test_planted_exercise_intensity_is_the_top_finding(daily):
     f = res.findings
     assert list(f.columns) == FINDINGS_COLUMNS
     top = f.iloc[0]
-    assert top["exposure"] in ("high_intensity", "intensity_rel_habit_per_sd")
-    row = f.set_index(["cramp_type", "exposure"]).loc[("exercise", "high_intensity")]
+    assert (top["cramp_type"], top["exposure"]) == ("exercise", "high_intensity")
+    row = top
     assert row["estimate"] > 2 and row["ci_low"] > 1 and row["p_adjusted"] < 0.05
     assert row["n_events"] == 40 and not row["descriptive_only"]
     assert "Exercise-associated cramps were" in row["sentence"] and "40 cramp days" in row["sentence"]
+    assert row["per_sd_measure"] == "intensity_rel_habit_per_sd" and row["per_sd_estimate"] > 1
+    assert "(1 SD): " in row["sentence"]
+    assert set(f["kind"]) == {"binary"}
     assert_clean_sentences(f)
     assert f["rank"].tolist() == list(range(1, len(f) + 1))
 
@@ -95,10 +98,11 @@ def test_exposure_that_never_varies(daily):
     flat = daily.assign(acwr_ewma=1.0, tsb=0.0)
     cramps = planted_cramps(flat, 25, "nocturnal", None, seed=6)
     f = analyze_athlete(flat, cramps, params=FAST).findings.set_index(["cramp_type", "exposure"])
-    for key in ("load_spike", "very_negative_tsb", "tsb_per_sd"):
+    for key in ("load_spike", "very_negative_tsb"):
         row = f.loc[("nocturnal", key)]
         assert row["status"] == "never_varies" and np.isnan(row["p_value"])
         assert "did not vary" in row["sentence"]
+    assert np.isnan(f.loc[("nocturnal", "very_negative_tsb"), "per_sd_estimate"])
 
 
 def test_missing_columns_and_empty_daily():

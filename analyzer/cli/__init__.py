@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "athletes",
     "demo",
     "features",
+    "report",
     "dashboard",
 )
 

@@ -20,8 +20,7 @@ from analyzer.findings.casecrossover import (Design, Windows, build_design, day_
                                              exposure_windows, prepare_daily)
 from analyzer.findings.epochs import epochs_table
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
-from analyzer.findings.exposures import (Exposure, binary_exposures, continuous_exposures,
-                                         medication_exposures)
+from analyzer.findings.exposures import Exposure, binary_exposures, medication_exposures
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.medications import medication_rate_ratios
 from analyzer.findings.multiple import bh_adjust
@@ -34,7 +33,8 @@ from analyzer.findings.sentences import finding_sentence, rate_sentence
 FINDINGS_COLUMNS = ["rank", "cramp_type", "exposure", "kind", "estimate", "ci_low", "ci_high",
                     "p_value", "p_adjusted", "n_events", "n_referents", "exposed_events",
                     "descriptive_only", "status", "lag_days", "method", "sentence", "phrase",
-                    "direction", "sd", "unit"]
+                    "per_sd_measure", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
+                    "per_sd_p_value", "sd", "unit"]
 
 
 @dataclass
@@ -77,12 +77,16 @@ class AthleteFindings:
 
 @dataclass
 class ExposureWindows:
-    """Matched windows of one exposure for one cramp type (input to :func:`estimate`)."""
+    """Matched windows of one exposure for one cramp type (input to :func:`estimate`).
+
+    ``per_sd_windows`` and ``sd`` belong to the exposure's per-SD twin, if any.
+    """
 
     cramp_type: str
     exposure: Exposure
     windows: Windows
-    sd: float
+    per_sd_windows: Windows | None = None
+    sd: float = np.nan
     n_athletes: int = 1
 
 
@@ -120,8 +124,8 @@ def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
         Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
     """
     days = day_axis(daily)
-    exposures = (binary_exposures(params, sleep_need_h) + continuous_exposures()
-                 + medication_exposures(medications, days, params))
+    exposures = binary_exposures(params, sleep_need_h) + medication_exposures(medications, days,
+                                                                              params)
     cache: dict[str, tuple] = {}
     out, designs = [], {}
     for cramp_type in CRAMP_TYPES:
@@ -132,21 +136,40 @@ def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
         for exposure in exposures:
             if cramp_type not in exposure.lags:
                 continue
-            if exposure.key not in cache:
-                cache[exposure.key] = _scaled(exposure, daily)
-            values, cov, sd = cache[exposure.key]
-            windows = exposure_windows(design, values, exposure.lags[cramp_type], cov)
-            out.append(ExposureWindows(cramp_type, exposure, windows, sd))
+            item = ExposureWindows(cramp_type, exposure,
+                                   _windows(design, exposure, daily, cache, cramp_type))
+            if exposure.per_sd is not None:
+                item.per_sd_windows = _windows(design, exposure.per_sd, daily, cache, cramp_type)
+                item.sd = cache[exposure.per_sd.key][2]
+            out.append(item)
     return out, designs
+
+
+def _windows(design: Design, exposure: Exposure, daily: pd.DataFrame, cache: dict,
+             cramp_type: str) -> Windows:
+    if exposure.key not in cache:
+        cache[exposure.key] = _scaled(exposure, daily)
+    values, cov, _ = cache[exposure.key]
+    return exposure_windows(design, values, exposure.lags[cramp_type], cov)
 
 
 def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
     """Estimate one exposure's windows and describe it as a findings row."""
     res = estimate(item.windows, item.exposure.kind, params)
-    return dict(res, cramp_type=item.cramp_type, exposure=item.exposure.key,
-                kind=item.exposure.kind, phrase=item.exposure.phrase,
-                lag_days=item.exposure.lags[item.cramp_type], direction=item.exposure.direction,
-                sd=item.sd, unit=item.exposure.unit)
+    row = dict(res, cramp_type=item.cramp_type, exposure=item.exposure.key,
+               kind=item.exposure.kind, phrase=item.exposure.phrase,
+               lag_days=item.exposure.lags[item.cramp_type], per_sd_measure="",
+               per_sd_estimate=np.nan, per_sd_ci_low=np.nan, per_sd_ci_high=np.nan,
+               per_sd_p_value=np.nan, sd=np.nan, unit="", direction=1)
+    twin = item.exposure.per_sd
+    if twin is not None and item.per_sd_windows is not None:
+        dose = estimate(item.per_sd_windows, "continuous", params)
+        if dose["status"] == "ok":
+            row.update(per_sd_measure=twin.key, per_sd_estimate=dose["estimate"],
+                       per_sd_ci_low=dose["ci_low"], per_sd_ci_high=dose["ci_high"],
+                       per_sd_p_value=dose["p_value"], sd=item.sd, unit=twin.unit,
+                       direction=twin.direction, per_sd_phrase=twin.phrase)
+    return row
 
 
 def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
@@ -157,7 +180,7 @@ def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
             status="ok", cramp_type=r["cramp_type"], exposure=f"rate_ratio:{r['change']}",
             kind="rate_ratio", phrase=r["change"], estimate=r["estimate"], ci_low=r["ci_low"],
             ci_high=r["ci_high"], p_value=r["p_value"], n_events=n, n_referents=0,
-            exposed_events=int(r["n_after"]), lag_days=0, direction=1, sd=np.nan, unit="",
+            exposed_events=int(r["n_after"]), lag_days=0, per_sd_measure="", sd=np.nan, unit="",
             method=f"exact conditional rate-ratio test, {params.rate_window_days} days each side",
             _rate=r.to_dict()))
     return rows

@@ -10,9 +10,11 @@ cramp's index day (see :mod:`analyzer.findings.events`):
 * nocturnal cramps: the previous day (lag -1) for training, resting HR and
   HRV, that night's sleep (lag 0).
 
-Binary exposures use the thresholds of :class:`FindingsParams`; continuous
-exposures are scaled per standard deviation of the athlete's own days, in the
-direction the hypothesis names (shorter sleep, lower TSB, lower HRV). The
+Each exposure is tested as a binary exposure at the stated thresholds of
+:class:`FindingsParams` (these tests form the findings' one Benjamini-Hochberg
+family); its underlying measure is also estimated per standard deviation of
+the athlete's own days, in the direction the hypothesis names (shorter sleep,
+lower TSB, lower HRV), as a dose-response description beside it. The
 choice of exposures follows SCIENCE.md sections 2.2-2.4: relative intensity and
 duration (Schwellnus et al. *BJSM* 2011;45:650-656), unaccustomed load (ACWR
 treated descriptively and acute load modelled with chronic load as a covariate,
@@ -57,6 +59,9 @@ class Exposure:
         Unit of one SD in sentences (continuous).
     covariates : tuple of str
         Daily columns held fixed in the model (continuous, per SD).
+    per_sd : Exposure or None
+        Continuous twin of a binary exposure (the underlying measure per SD),
+        reported beside it as a dose-response description.
     """
 
     key: str
@@ -67,6 +72,7 @@ class Exposure:
     direction: int = 1
     unit: str = ""
     covariates: tuple[str, ...] = ()
+    per_sd: Exposure | None = None
 
 
 def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
@@ -139,74 +145,77 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:g} h"
 
 
+def _per_sd(key: str, phrase: str, column: str, lags: dict[str, int], unit: str,
+            direction: int = 1, covariates: tuple[str, ...] = ()) -> Exposure:
+    return Exposure(key, "continuous", phrase, lags, _raw(column), direction, unit, covariates)
+
+
 def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) -> list[Exposure]:
-    """The binary exposures with their stated thresholds."""
+    """The pre-specified exposures: binary at stated thresholds, each with its per-SD twin.
+
+    The binary test is the row's test (one Benjamini-Hochberg family); the
+    per-SD estimate of the underlying measure (``Exposure.per_sd``) is
+    reported beside it as a dose-response description.
+    """
     p = params
     sleep_min = short_sleep_threshold_min(p, sleep_need_h)
     pct = lambda ratio: f"{(ratio - 1) * 100:.0f}%"  # noqa: E731
     return [
         Exposure("high_intensity", "binary",
                  f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
-                 TRAINING_LAGS, _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True)),
+                 TRAINING_LAGS, _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
+                 per_sd=_per_sd("intensity_rel_habit_per_sd", "session intensity relative to habit",
+                                "intensity_rel_habit", TRAINING_LAGS, "x habit")),
         Exposure("long_session", "binary",
                  f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
-                 TRAINING_LAGS, _above("duration_rel_habit", p.duration_rel_habit_min, session=True)),
+                 TRAINING_LAGS, _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
+                 per_sd=_per_sd("duration_rel_habit_per_sd", "session duration relative to habit",
+                                "duration_rel_habit", TRAINING_LAGS, "x habit")),
         Exposure("load_spike", "binary",
                  f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
-                 TRAINING_LAGS, _above("acwr_ewma", p.acwr_min)),
+                 TRAINING_LAGS, _above("acwr_ewma", p.acwr_min),
+                 per_sd=_per_sd("acute_load_per_sd", "acute load (ATL, chronic load CTL held fixed)",
+                                "atl", TRAINING_LAGS, "load units", covariates=("ctl",))),
         Exposure("very_negative_tsb", "binary",
                  f"very negative form (training stress balance below {p.tsb_max:g})",
-                 TRAINING_LAGS, _above("tsb", p.tsb_max, below=True)),
+                 TRAINING_LAGS, _above("tsb", p.tsb_max, below=True),
+                 per_sd=_per_sd("tsb_per_sd", "form (TSB)", "tsb", TRAINING_LAGS, "TSB points",
+                                direction=-1)),
         Exposure("high_monotony", "binary",
                  f"monotonous training (7-day monotony above {p.monotony_min:g})",
                  EXERCISE_ONLY, _above("monotony", p.monotony_min)),
         Exposure("high_strain", "binary",
                  f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
-                 TRAINING_LAGS, _above_quantile("strain", p.strain_quantile)),
+                 EXERCISE_ONLY, _above_quantile("strain", p.strain_quantile),
+                 per_sd=_per_sd("strain_per_sd", "training strain", "strain", EXERCISE_ONLY,
+                                "strain units")),
         Exposure("consecutive_hard_days", "binary",
                  f"at least {p.consecutive_hard_days_min} hard days in a row",
                  TRAINING_LAGS, _at_least("consecutive_hard_days", p.consecutive_hard_days_min)),
         Exposure("short_sleep", "binary", f"less than {_hours(sleep_min)} of sleep",
-                 SLEEP_LAGS, _above("sleep_asleep_min", sleep_min, below=True)),
+                 SLEEP_LAGS, _above("sleep_asleep_min", sleep_min, below=True),
+                 per_sd=_per_sd("sleep_per_sd", "sleep", "sleep_asleep_min", SLEEP_LAGS, "min",
+                                direction=-1)),
         Exposure("sleep_debt", "binary",
                  f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
-                 {"nocturnal": 0}, _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h)),
+                 {"nocturnal": 0}, _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
+                 per_sd=_per_sd("sleep_debt_per_sd", "7-night sleep debt", "sleep_debt_7n_h",
+                                {"nocturnal": 0}, "h")),
         Exposure("raised_resting_hr", "binary",
                  f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
-                 TRAINING_LAGS, _above("resting_hr_z", p.resting_hr_z_min)),
+                 EXERCISE_ONLY, _above("resting_hr_z", p.resting_hr_z_min),
+                 per_sd=_per_sd("resting_hr_per_sd", "resting HR against baseline", "resting_hr_z",
+                                EXERCISE_ONLY, "z")),
         Exposure("lowered_hrv", "binary",
                  f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
-                 TRAINING_LAGS, _above("hrv_lnrmssd_z", p.hrv_z_max, below=True)),
+                 EXERCISE_ONLY, _above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
+                 per_sd=_per_sd("hrv_per_sd", "HRV against baseline", "hrv_lnrmssd_z",
+                                EXERCISE_ONLY, "z", direction=-1)),
         Exposure("heat", "binary",
                  f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
-                 TRAINING_LAGS, _above_quantile("avg_temperature_c", p.heat_quantile, session=True)),
-    ]
-
-
-def continuous_exposures() -> list[Exposure]:
-    """The continuous exposures, each scaled per SD of the athlete's days."""
-    return [
-        Exposure("intensity_rel_habit_per_sd", "continuous", "session intensity relative to habit",
-                 TRAINING_LAGS, _raw("intensity_rel_habit"), unit="x habit"),
-        Exposure("duration_rel_habit_per_sd", "continuous", "session duration relative to habit",
-                 TRAINING_LAGS, _raw("duration_rel_habit"), unit="x habit"),
-        Exposure("acute_load_per_sd", "continuous",
-                 "acute training load (ATL, with chronic load CTL held fixed)",
-                 TRAINING_LAGS, _raw("atl"), unit="load units", covariates=("ctl",)),
-        Exposure("tsb_per_sd", "continuous", "form (training stress balance)",
-                 TRAINING_LAGS, _raw("tsb"), direction=-1, unit="TSB points"),
-        Exposure("strain_per_sd", "continuous", "training strain", EXERCISE_ONLY, _raw("strain"),
-                 unit="strain units"),
-        Exposure("sleep_per_sd", "continuous", "sleep duration", SLEEP_LAGS,
-                 _raw("sleep_asleep_min"), direction=-1, unit="min"),
-        Exposure("sleep_debt_per_sd", "continuous", "7-night sleep debt", {"nocturnal": 0},
-                 _raw("sleep_debt_7n_h"), unit="h"),
-        Exposure("resting_hr_per_sd", "continuous", "resting heart rate against baseline",
-                 EXERCISE_ONLY, _raw("resting_hr_z"), unit="z"),
-        Exposure("hrv_per_sd", "continuous", "HRV (lnRMSSD) against baseline", EXERCISE_ONLY,
-                 _raw("hrv_lnrmssd_z"), direction=-1, unit="z"),
-        Exposure("temperature_per_sd", "continuous", "session temperature", TRAINING_LAGS,
-                 _raw("avg_temperature_c"), unit="°C"),
+                 TRAINING_LAGS, _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
+                 per_sd=_per_sd("temperature_per_sd", "session temperature", "avg_temperature_c",
+                                TRAINING_LAGS, "°C")),
     ]
 
 

@@ -24,12 +24,15 @@ COLUMNS = ["cramp_id", "activity_id", "minutes_into_session", "fraction_of_sessi
            "decoupling_pct", "temperature_last10_c", "work_kj", "distance_m", "sentence"]
 
 
-def _mean(frame: pd.DataFrame, column: str) -> float:
-    if column not in frame.columns:
-        return np.nan
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    return float(values.mean()) if values.size else np.nan
+def _column(samples: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in samples.columns:
+        return np.full(len(samples), np.nan)
+    return pd.to_numeric(samples[name], errors="coerce").to_numpy(dtype=float)
+
+
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else np.nan
 
 
 def decoupling_pct(samples: pd.DataFrame) -> float:
@@ -37,33 +40,28 @@ def decoupling_pct(samples: pd.DataFrame) -> float:
 
     Uses power when present, else speed; only samples with HR > 0.
     """
-    if "heart_rate_bpm" not in samples.columns or len(samples) < 4:
-        return np.nan
-    hr = pd.to_numeric(samples["heart_rate_bpm"], errors="coerce").to_numpy(dtype=float)
-    for column in ("power_w", "speed_mps"):
-        if column not in samples.columns:
-            continue
-        out = pd.to_numeric(samples[column], errors="coerce").to_numpy(dtype=float)
+    return _decoupling(_column(samples, "heart_rate_bpm"), _column(samples, "power_w"),
+                       _column(samples, "speed_mps"))
+
+
+def _decoupling(hr: np.ndarray, power: np.ndarray, speed: np.ndarray) -> float:
+    for out in (power, speed):
         ok = np.isfinite(out) & np.isfinite(hr) & (hr > 0)
-        if ok.sum() < 4 or np.nanmean(out[ok]) <= 0:
+        if ok.sum() < 4 or out[ok].mean() <= 0:
             continue
-        out, hrv = out[ok], hr[ok]
-        half = out.size // 2
-        ef1 = out[:half].mean() / hrv[:half].mean()
-        ef2 = out[half:].mean() / hrv[half:].mean()
+        out_ok, hr_ok = out[ok], hr[ok]
+        half = out_ok.size // 2
+        ef1 = out_ok[:half].mean() / hr_ok[:half].mean()
+        ef2 = out_ok[half:].mean() / hr_ok[half:].mean()
         return float(100 * (ef1 - ef2) / ef1)
     return np.nan
 
 
-def _work_kj(samples: pd.DataFrame) -> float:
-    if "power_w" not in samples.columns or len(samples) < 2:
+def _work_kj(t_s: np.ndarray, power: np.ndarray) -> float:
+    """Integral of power over time [kJ]; gaps longer than 10 s count as pauses."""
+    if power.size < 2 or not np.isfinite(power).any():
         return np.nan
-    power = pd.to_numeric(samples["power_w"], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(power).any():
-        return np.nan
-    t_utc = pd.to_datetime(samples["t_utc"], utc=True)
-    t = (t_utc - t_utc.iloc[0]).dt.total_seconds().to_numpy()
-    dt = np.clip(np.diff(t), 0, 10)  # pauses do not count as work
+    dt = np.clip(np.diff(t_s), 0, 10)
     return float(np.nansum(power[:-1] * dt) / 1000)
 
 
@@ -74,32 +72,36 @@ def session_context(cramp_id, activity_id, cramp_utc: pd.Timestamp, samples: pd.
     if samples is None or len(samples) == 0 or "t_utc" not in samples.columns:
         row["sentence"] = "No samples were recorded for the linked session."
         return row
-    s = samples.sort_values("t_utc")
-    t = pd.to_datetime(s["t_utc"], utc=True)
-    start, end = t.iloc[0], t.iloc[-1]
-    at = min(max(cramp_utc, start), end)
-    so_far = s.loc[(t <= at).to_numpy()]
-    last10 = so_far.loc[(t.loc[so_far.index] > at - pd.Timedelta(seconds=WINDOW_S)).to_numpy()]
-    before = so_far.loc[~so_far.index.isin(last10.index)]
-    duration_min = (end - start).total_seconds() / 60
-    minutes = (at - start).total_seconds() / 60
+    t_ns = (pd.to_datetime(samples["t_utc"], utc=True).dt.tz_localize(None).to_numpy()
+            .astype("datetime64[ns]").astype(np.int64))
+    order = np.argsort(t_ns, kind="stable")
+    start = pd.Timestamp(int(t_ns[order[0]]), unit="ns", tz="UTC")
+    t_s = (t_ns[order] - t_ns[order[0]]) / 1e9
+    cols = {name: _column(samples, name)[order] for name in
+            ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c", "distance_m")}
+    at_s = min(max((cramp_utc - start).total_seconds(), 0.0), t_s[-1])
+    so_far = t_s <= at_s
+    last10 = so_far & (t_s > at_s - WINDOW_S)
+    before = so_far & ~last10
+    duration_min = t_s[-1] / 60
+    distance = cols["distance_m"][so_far]
     row.update(
-        minutes_into_session=minutes,
-        fraction_of_session=minutes / duration_min if duration_min > 0 else np.nan,
+        minutes_into_session=at_s / 60,
+        fraction_of_session=at_s / t_s[-1] if t_s[-1] > 0 else np.nan,
         session_duration_min=duration_min,
-        heart_rate_last10_bpm=_mean(last10, "heart_rate_bpm"),
-        heart_rate_before_bpm=_mean(before, "heart_rate_bpm"),
-        power_last10_w=_mean(last10, "power_w"),
-        power_before_w=_mean(before, "power_w"),
-        speed_last10_mps=_mean(last10, "speed_mps"),
-        speed_before_mps=_mean(before, "speed_mps"),
-        decoupling_pct=decoupling_pct(so_far),
-        temperature_last10_c=_mean(last10, "temperature_c"),
-        work_kj=_work_kj(so_far),
-        distance_m=float(pd.to_numeric(so_far.get("distance_m"), errors="coerce").max())
-        if "distance_m" in so_far.columns and len(so_far) else np.nan,
+        heart_rate_last10_bpm=_mean(cols["heart_rate_bpm"][last10]),
+        heart_rate_before_bpm=_mean(cols["heart_rate_bpm"][before]),
+        power_last10_w=_mean(cols["power_w"][last10]),
+        power_before_w=_mean(cols["power_w"][before]),
+        speed_last10_mps=_mean(cols["speed_mps"][last10]),
+        speed_before_mps=_mean(cols["speed_mps"][before]),
+        decoupling_pct=_decoupling(cols["heart_rate_bpm"][so_far], cols["power_w"][so_far],
+                                   cols["speed_mps"][so_far]),
+        temperature_last10_c=_mean(cols["temperature_c"][last10]),
+        work_kj=_work_kj(t_s[so_far], cols["power_w"][so_far]),
+        distance_m=float(np.nanmax(distance)) if np.isfinite(distance).any() else np.nan,
     )
-    row["sentence"] = context_sentence(row, cramp_utc > end)
+    row["sentence"] = context_sentence(row, (cramp_utc - start).total_seconds() > t_s[-1])
     return row
 
 

@@ -36,34 +36,44 @@ def _interval(low: float, high: float) -> str:
     return "(95% CI unbounded)"
 
 
-def _when(cramp_type: str, phrase: str, kind: str, direction: int, sd_text: str) -> str:
-    if kind == "continuous":
-        more = "higher" if direction > 0 else "lower"
-        if phrase == "sleep duration":
-            more = "longer" if direction > 0 else "shorter"
-        return f"for each SD{sd_text} {more} {phrase}"
-    prep = "on days with" if cramp_type == "exercise" else "after days with"
-    if phrase.startswith(("less than", "the first")):
-        prep = "after nights with" if phrase.startswith("less than") else "in"
-    return f"{prep} {phrase}"
+def _when(cramp_type: str, phrase: str) -> str:
+    if phrase.startswith("less than"):
+        return f"after nights with {phrase}"
+    if phrase.startswith("the first"):
+        return f"in {phrase}"
+    return f"{'on days with' if cramp_type == 'exercise' else 'after days with'} {phrase}"
+
+
+def _per_sd_clause(row: dict) -> str:
+    """Dose-response description of the exposure's underlying measure, per SD."""
+    est = row.get("per_sd_estimate")
+    sd = row.get("sd")
+    if est is None or not (math.isfinite(est) and sd is not None and math.isfinite(sd)):
+        return ""
+    more = "higher" if row.get("direction", 1) > 0 else "lower"
+    if row.get("unit") == "min":
+        more = "longer" if more == "higher" else "shorter"
+        amount = f"{sd:.0f} min"
+    else:
+        amount = f"{sd:.3g} {row.get('unit', '')}".strip()
+    return (f" Per {amount} {more} {row.get('per_sd_phrase', 'value')} (1 SD): "
+            f"{fmt_ratio(est)} times as likely {_interval(row['per_sd_ci_low'], row['per_sd_ci_high'])}.")
 
 
 def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
-    """Return the plain-language sentence of one findings row.
+    """Return the plain-language sentence of one case-crossover findings row.
 
     Parameters
     ----------
     row : mapping
-        Needs ``cramp_type``, ``kind``, ``phrase``, ``status``, ``estimate``,
-        ``ci_low``, ``ci_high``, ``n_events``, ``descriptive_only`` and, for
-        continuous rows, ``direction``, ``sd`` and ``unit``.
+        Needs ``cramp_type``, ``phrase``, ``status``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``n_events``, ``descriptive_only``; optionally the per-SD
+        twin's ``per_sd_estimate``, ``per_sd_ci_low``, ``per_sd_ci_high``,
+        ``sd``, ``unit``, ``direction`` and ``per_sd_phrase``.
     """
     cramp_type = row["cramp_type"]
     noun = TYPE_NOUNS[cramp_type][0]
-    kind = row["kind"]
-    sd = row.get("sd")
-    sd_text = f" ({sd:.3g} {row.get('unit', '')})".replace(" )", ")") if sd and math.isfinite(sd) else ""
-    when = _when(cramp_type, row["phrase"], kind, row.get("direction", 1), sd_text)
+    when = _when(cramp_type, row["phrase"])
     n = int(row.get("n_events") or 0)
     status = row["status"]
     if status == "no_events":
@@ -84,6 +94,7 @@ def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
     else:
         text = f"{noun} were {fmt_ratio(est)} times as likely {_interval(low, high)} {when}"
     text += f"; {_count(n, cramp_type)}."
+    text += _per_sd_clause(row)
     if row.get("descriptive_only"):
         text += " Descriptive only: too few cramps to tell a pattern from chance."
     return text

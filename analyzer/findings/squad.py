@@ -47,9 +47,11 @@ class SquadFindings:
 
 def _pool(items: list[tuple[str, ExposureWindows]]) -> ExposureWindows:
     windows = Windows.stack([item.windows for _, item in items])
+    twins = [item.per_sd_windows for _, item in items if item.per_sd_windows is not None]
     n_athletes = sum(1 for _, item in items if len(item.windows))
     first = items[0][1]
-    return ExposureWindows(first.cramp_type, first.exposure, windows, np.nan, n_athletes)
+    return ExposureWindows(first.cramp_type, first.exposure, windows,
+                           Windows.stack(twins) if twins else None, np.nan, n_athletes)
 
 
 def _mh(windows: Windows) -> float:

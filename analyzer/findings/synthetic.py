@@ -59,7 +59,7 @@ def synthetic_daily(n_days: int = 730, seed: int = 0, start: str = "2024-01-01")
     acwr = _ewma(load, 2 / 8) / np.maximum(_ewma(load, 2 / 29), 1e-9)
     weekly = pd.Series(load).rolling(7, min_periods=7)
     monotony = (weekly.mean() / weekly.std()).to_numpy()
-    strain = (weekly.sum() * monotony).to_numpy() if True else None
+    strain = (weekly.sum() * monotony).to_numpy()
     hard = load > np.quantile(load[train], 0.7)
     consecutive = np.zeros(n_days)
     for i in range(n_days):
@@ -86,7 +86,8 @@ def synthetic_daily(n_days: int = 730, seed: int = 0, start: str = "2024-01-01")
 
 def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "nocturnal",
                    exposure: str | None = None, odds_ratio: float = 1.0, seed: int = 0,
-                   timezone: str = "UTC", params: FindingsParams | None = None) -> pd.DataFrame:
+                   timezone: str = "UTC", params: FindingsParams | None = None,
+                   sleep_need_h: float | None = None) -> pd.DataFrame:
     """Draw a cramp log whose cramp days follow ``odds_ratio ** exposure``.
 
     Parameters
@@ -109,6 +110,8 @@ def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "noctur
         IANA zone the local times are in.
     params : FindingsParams, optional
         Thresholds of the exposure definitions.
+    sleep_need_h : float, optional
+        Sleep need for the short-sleep threshold [h].
     """
     rng = np.random.default_rng(seed)
     params = params or FindingsParams()
@@ -119,7 +122,7 @@ def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "noctur
     if cramp_type == "exercise":
         eligible &= pd.to_numeric(daily["load"]).to_numpy() > 0
     if exposure is not None:
-        spec = {e.key: e for e in binary_exposures(params)}[exposure]
+        spec = {e.key: e for e in binary_exposures(params, sleep_need_h)}[exposure]
         lag = spec.lags[cramp_type]
         x = np.roll(spec.values(daily), -lag)
         x[: max(0, -lag)] = np.nan
