@@ -69,25 +69,30 @@ _EPOCH = dt.date(1970, 1, 1)
 
 
 class _Clock:
-    """Fast parser of Apple's ``YYYY-MM-DD hh:mm:ss +hhmm`` (days cached; no strptime per record)."""
+    """Fast parser of Apple's ``YYYY-MM-DD hh:mm:ss +hhmm``.
+
+    The epoch second of local midnight and the offset are cached per
+    (day, offset) pair, so that a record costs a few slices and one dict
+    lookup instead of a ``strptime``.
+    """
 
     def __init__(self) -> None:
-        self._days: dict[str, int] = {}
+        self._bases: dict[str, tuple[int, int, dt.date]] = {}
 
-    def parse(self, text: str) -> tuple[float, int]:
-        """Return ``(seconds since the Unix epoch, UTC offset in seconds)``; raises ValueError."""
-        day = text[:10]
-        days = self._days.get(day)
-        if days is None:
-            days = (dt.date.fromisoformat(day) - _EPOCH).days
-            self._days[day] = days
+    def parse(self, text: str) -> tuple[float, int, dt.date]:
+        """Return ``(seconds since the Unix epoch, UTC offset in s, local date)``; raises ValueError."""
         if len(text) < 25 or text[10] != " " or text[13] != ":" or text[16] != ":":
             raise ValueError(text)
-        offset_text = text[20:25]
-        sign = -1 if offset_text[0] == "-" else 1
-        offset = sign * (int(offset_text[1:3]) * 3600 + int(offset_text[3:5]) * 60)
-        local = days * 86400 + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
-        return float(local - offset), offset
+        key = text[:10] + text[20:25]
+        base = self._bases.get(key)
+        if base is None:
+            date = dt.date.fromisoformat(text[:10])
+            sign = -1 if text[20] == "-" else 1
+            offset = sign * (int(text[21:23]) * 3600 + int(text[23:25]) * 60)
+            base = ((date - _EPOCH).days * 86400 - offset, offset, date)
+            self._bases[key] = base
+        seconds = base[0] + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+        return float(seconds), base[1], base[2]
 
 
 def _local_date(epoch_s: float, offset_s: int, *, night: bool = False) -> dt.date:
@@ -141,8 +146,9 @@ class _Collector:
         if kind not in _RANGES and kind != _SLEEP:
             return
         try:
-            start, offset = self.clock.parse(element.get("startDate", ""))
-            end, _ = self.clock.parse(element.get("endDate", ""))
+            start, offset, date = self.clock.parse(element.get("startDate", ""))
+            if kind == _SLEEP:
+                end = self.clock.parse(element.get("endDate", ""))[0]
         except (ValueError, IndexError):
             self.problem(ordinal, f"{kind} startDate/endDate", element.get("startDate"),
                          "a date like 2024-01-01 23:00:00 -0800")
@@ -160,7 +166,7 @@ class _Collector:
         if not low <= value <= high:
             self.problem(ordinal, f"{kind} value", value_text, f"between {low:g} and {high:g} {unit}")
             return
-        sums = self.day[_local_date(start, offset)]
+        sums = self.day[date]
         if kind == _HR:
             self.hr_t.append(start)
             self.hr_bpm.append(value)
@@ -184,8 +190,8 @@ class _Collector:
 
     def workout(self, element: ET.Element, ordinal: int) -> None:
         try:
-            start, offset = self.clock.parse(element.get("startDate", ""))
-            end, _ = self.clock.parse(element.get("endDate", ""))
+            start, offset, _ = self.clock.parse(element.get("startDate", ""))
+            end = self.clock.parse(element.get("endDate", ""))[0]
         except (ValueError, IndexError):
             self.problem(ordinal, "Workout startDate/endDate", element.get("startDate"),
                          "a date like 2024-01-01 23:00:00 -0800")
