@@ -106,9 +106,10 @@ class RowProblems:
             recovered = "nothing was imported"
             if not whole_file and n_good > 0:
                 recovered += f"; {n_good} of {len(frame)} rows are valid and can be imported alone"
+            scope = f"in {n_bad} row(s)" if n_bad else "in the file's header or layout"
             raise CsvImportError(
                 self.source,
-                f"{len(self.problems)} invalid value(s) in {n_bad} row(s): {self.summary()}",
+                f"{len(self.problems)} invalid value(s) {scope}: {self.summary()}",
                 row=first.row or None,
                 column=first.column,
                 recovered=recovered,
