@@ -119,3 +119,14 @@ def test_gunzip_under_caps():
         gunzip("bomb.gz", gzip.compress(b"\0" * (4 * 1024**2)))
     with pytest.raises(ImportFileError, match="damaged"):
         gunzip("bad.gz", b"\x1f\x8bnot really")
+
+
+def test_read_archive_stops_at_a_bomb_but_reports_bad_members_one_by_one():
+    from analyzer.io.registry import read_archive
+
+    data = make_zip({"a.txt": b"not a known format", "bomb.csv": b"0" * (8 * 1024**2)})
+    results = read_archive("mixed.zip", data)
+    member, error = next(results)
+    assert member == "a.txt" and isinstance(error, ImportFileError)
+    with pytest.raises(ImportFileError, match="archive bomb"):
+        next(results)

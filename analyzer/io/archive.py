@@ -120,9 +120,10 @@ class _Budget:
                 f"({compressed} compressed bytes gave {size} so far)"
             )
         if problem:
-            raise ImportFileError(
-                self.source, problem + "; refusing it as a possible archive bomb", recovered="nothing"
-            )
+            error = ImportFileError(self.source, problem + "; refusing it as a possible archive bomb",
+                                    recovered="nothing")
+            error.archive_limit = True  # an archive-level refusal, not one member's problem
+            raise error
 
 
 class _BoundedReader(io.RawIOBase):

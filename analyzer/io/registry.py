@@ -189,6 +189,8 @@ def read_archive(
         try:
             yield member, _read_member(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
         except ImportFileError as exc:
+            if getattr(exc, "archive_limit", False):
+                raise
             yield member, exc
 
 
