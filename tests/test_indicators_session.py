@@ -175,3 +175,18 @@ def test_sessions_with_and_without_streams_in_one_table():
     for summary_only in ("early", "late"):
         assert np.isnan(table.loc[summary_only, "np_w"])
         assert table.loc[summary_only, "trimp_au"] == pytest.approx(table.loc["a1", "trimp_au"])
+
+
+def test_unknown_physiology_gives_missing_not_zero_trimp():
+    unknown = {**ATHLETE, "hr_rest_bpm": None, "hr_max_bpm": None, "lthr_bpm": None, "ftp_w": None}
+    out = session_metrics(activity(rpe=None), stream(), unknown)
+    for key in ("trimp_samples_au", "trimp_avg_hr_au", "trimp_au", "hrtss", "load", "hr_zone1_s"):
+        assert np.isnan(out[key]), key
+    assert out["load_source"] is None
+    assert out["avg_heart_rate_bpm"] == pytest.approx(150.0)
+
+
+def test_all_zero_power_channel_is_no_power_meter():
+    out = session_metrics(activity(), stream(watts=0.0), ATHLETE)
+    assert np.isnan(out["np_w"]) and np.isnan(out["tss"])
+    assert out["load_source"] == "hrtss"

@@ -152,8 +152,10 @@ def banister_trimp_per_session(streams: StreamSet, hr_rest_bpm: float, hr_max_bp
     """Per-sample Banister TRIMP of each session [AU] (NaN without an HR stream)."""
     a, b = trimp.trimp_constants(sex, variant)
     x = trimp.hr_reserve_fraction(streams.values["heart_rate_bpm"], hr_rest_bpm, hr_max_bpm)
-    impulse = streams.total(streams.dt_s / 60.0 * trimp.banister_weight(x, a, b))
-    return np.where(streams.has("heart_rate_bpm"), impulse, np.nan)
+    weight = np.asarray(trimp.banister_weight(x, a, b), dtype=float)
+    impulse = streams.total(streams.dt_s / 60.0 * weight)
+    weighted = streams.count(np.isfinite(weight)) > 0  # NaN, not 0, without HR rest/max
+    return np.where(streams.has("heart_rate_bpm") & weighted, impulse, np.nan)
 
 
 def stream_metrics(streams: StreamSet, params: IndicatorParams) -> pd.DataFrame:
@@ -171,7 +173,8 @@ def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams) -> dict:
     out = dict.fromkeys(["np_w", "decoupling_pct", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"],
                         float("nan"))
     out["decoupling_output"] = None
-    if _valid(data["power_w"], MIN_CHANNEL_FRACTION):
+    if _valid(data["power_w"], MIN_CHANNEL_FRACTION) and np.nanmax(data["power_w"]) > 0:
+        # an all-zero power channel is a sensor that was not there, not a ride at 0 W
         regular = pw.resample_regular(data["t_s"], data["power_w"], 1.0, params.sample_max_gap_s)
         out["np_w"] = pw.normalized_power(regular, 1.0, params.np_window_s, params.np_warmup)
     if not _valid(data["heart_rate_bpm"], MIN_CHANNEL_FRACTION):
