@@ -21,6 +21,7 @@ import pandas as pd
 
 from analyzer.indicators import acwr, monotony, pmc, recovery, streaks
 from analyzer.indicators import sleep as sleep_mod
+from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.habit import add_habit_columns
 from analyzer.indicators.params import DEFAULT_PARAMS, LOAD_SOURCES, IndicatorParams
 from analyzer.indicators.timezones import local_dates, to_days
@@ -38,13 +39,6 @@ DAILY_COLUMNS = (
     "hrv_lnrmssd_baseline_sd", "hrv_lnrmssd_z",
     "hrv_below_swc",
 )
-
-
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A column as floats (NaN where missing or not a number; all NaN when absent)."""
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 class _ByDay:
@@ -108,14 +102,14 @@ def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: Indic
                else np.full(len(frame), None, dtype=object))
     out = pd.DataFrame({
         "session_count": by_day.count(),
-        "duration_s": by_day.total(_numeric(frame, "duration_s")),
-        "load": by_day.total(_numeric(frame, "load")),
+        "duration_s": by_day.total(numeric_column(frame, "duration_s")),
+        "load": by_day.total(numeric_column(frame, "load")),
         "load_source": by_day.labels(sources, LOAD_SOURCES),
-        "trimp_au": by_day.total(_numeric(frame, "trimp_au")),
-        "intensity_rel_habit": by_day.largest(_numeric(frame, "intensity_rel_habit")),
-        "duration_rel_habit": by_day.largest(_numeric(frame, "duration_rel_habit")),
-        "avg_temperature_c": by_day.weighted_mean(_numeric(frame, "avg_temperature_c"),
-                                                  _numeric(frame, "duration_s")),
+        "trimp_au": by_day.total(numeric_column(frame, "trimp_au")),
+        "intensity_rel_habit": by_day.largest(numeric_column(frame, "intensity_rel_habit")),
+        "duration_rel_habit": by_day.largest(numeric_column(frame, "duration_rel_habit")),
+        "avg_temperature_c": by_day.weighted_mean(numeric_column(frame, "avg_temperature_c"),
+                                                  numeric_column(frame, "duration_s")),
     }, index=by_day.index)
     return out[columns]
 
@@ -137,8 +131,8 @@ def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
     frame = pd.DataFrame({
         "date": to_days(wellness["date"]).astype("datetime64[ns]"),
-        "resting_hr_bpm": _numeric(wellness, "resting_hr_bpm"),
-        "hrv_rmssd_ms": _numeric(wellness, "hrv_rmssd_ms"),
+        "resting_hr_bpm": numeric_column(wellness, "resting_hr_bpm"),
+        "hrv_rmssd_ms": numeric_column(wellness, "hrv_rmssd_ms"),
     })
     frame.loc[frame["resting_hr_bpm"] <= 0, "resting_hr_bpm"] = np.nan  # vendors write 0 for "none"
     frame.loc[frame["hrv_rmssd_ms"] <= 0, "hrv_rmssd_ms"] = np.nan

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
 
 HABIT_MEASURES = {"power": "habit_power_w", "hr_reserve": "habit_hr_reserve", "speed": "habit_speed_mps"}
@@ -80,7 +81,6 @@ def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_
     return out
 
 
+
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame.columns:
-        return pd.Series(np.nan, index=frame.index)
-    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+    return pd.Series(numeric_column(frame, name), index=frame.index)

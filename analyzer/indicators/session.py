@@ -18,6 +18,7 @@ import pandas as pd
 
 from analyzer.indicators import power as pw
 from analyzer.indicators import trimp
+from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.habit import add_habit_columns
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
 from analyzer.indicators.session_streams import StreamSet, banister_trimp_per_session, stream_metrics
@@ -48,20 +49,14 @@ def _number(value) -> float:
         return float("nan")
 
 
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
 def _prefer(first: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(first), first, fallback)
 
 
 def _durations(acts: pd.DataFrame, streams: StreamSet) -> tuple[np.ndarray, np.ndarray]:
     """Elapsed and moving time: the device's values, else from the stream, else each other."""
-    duration = _prefer(_column(acts, "duration_s"), streams.duration_s())
-    moving = _prefer(_prefer(_column(acts, "moving_s"), streams.moving_s()), duration)
+    duration = _prefer(numeric_column(acts, "duration_s"), streams.duration_s())
+    moving = _prefer(_prefer(numeric_column(acts, "moving_s"), streams.moving_s()), duration)
     return duration, moving
 
 
@@ -72,7 +67,7 @@ def _heart_rate_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, athle
     a, b = trimp.trimp_constants(sex, variant)
     has_hr = streams.has("heart_rate_bpm")
     out["avg_heart_rate_bpm"] = np.where(has_hr, streams.time_mean("heart_rate_bpm"),
-                                         _column(acts, "avg_heart_rate_bpm"))
+                                         numeric_column(acts, "avg_heart_rate_bpm"))
     x = np.asarray(trimp.hr_reserve_fraction(out["avg_heart_rate_bpm"], rest, hr_max), dtype=float)
     out["hr_reserve_fraction"] = x
     out["trimp_avg_hr_au"] = out["moving_s"] / 60.0 * trimp.banister_weight(x, a, b)
@@ -97,7 +92,7 @@ def _heart_rate_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, athle
 def _power_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, metrics: pd.DataFrame,
                    athlete: Mapping) -> None:
     has_power = streams.has("power_w")
-    out["avg_power_w"] = _prefer(_column(acts, "avg_power_w"),
+    out["avg_power_w"] = _prefer(numeric_column(acts, "avg_power_w"),
                                  np.where(has_power, streams.time_mean("power_w"), np.nan))
     out["np_w"] = metrics["np_w"].to_numpy(dtype=float)
     ftp = _number(athlete.get("ftp_w"))
@@ -129,19 +124,19 @@ def _metrics_table(acts: pd.DataFrame, samples, athlete: Mapping, params: Indica
     out["duration_s"], out["moving_s"] = _durations(acts, streams)
     _heart_rate_columns(out, acts, streams, athlete, params)
     _power_columns(out, acts, streams, metrics, athlete)
-    out["srpe_load_au"] = _column(acts, "rpe") * out["duration_s"] / 60.0
+    out["srpe_load_au"] = numeric_column(acts, "rpe") * out["duration_s"] / 60.0
     _choose_load(out, params)
     for name in ("decoupling_pct", "decoupling_output", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"):
         out[name] = metrics[name].to_numpy()
     moving = streams.values["speed_mps"] >= 0.5
     stream_speed = np.where(streams.has("speed_mps"), streams.time_mean("speed_mps", moving), np.nan)
-    out["avg_speed_mps"] = _prefer(_column(acts, "avg_speed_mps"), stream_speed)
+    out["avg_speed_mps"] = _prefer(numeric_column(acts, "avg_speed_mps"), stream_speed)
     out["avg_temperature_c"] = np.where(streams.has("temperature_c"), streams.time_mean("temperature_c"),
-                                        _column(acts, "avg_temperature_c"))
+                                        numeric_column(acts, "avg_temperature_c"))
     out["habit_power_w"] = _prefer(out["np_w"], out["avg_power_w"])
     out["habit_hr_reserve"] = out["hr_reserve_fraction"]
     out["habit_speed_mps"] = out["avg_speed_mps"]
-    offsets = pd.Series(_column(acts, "utc_offset_s"))
+    offsets = pd.Series(numeric_column(acts, "utc_offset_s"))
     out["local_date"] = local_dates(pd.Series(out["start_utc"]), offsets, athlete.get("timezone")).to_numpy()
     table = pd.DataFrame({name: out[name] for name in SESSION_COLUMNS})
     numeric = [c for c in SESSION_COLUMNS if c not in TEXT_COLUMNS and c != "start_utc"]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analyzer.indicators import power as pw
 from analyzer.indicators import stream, trimp
+from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import IndicatorParams
 
 CHANNELS = ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c")
@@ -47,7 +48,7 @@ class StreamSet:
         order = np.lexsort((t_ns[keep], code[keep]))
         self.code = code[keep][order]
         t_ns = t_ns[keep][order]
-        self.values = {name: _channel(frame, name)[keep][order] for name in CHANNELS}
+        self.values = {name: numeric_column(frame, name)[keep][order] for name in CHANNELS}
         self.bounds = np.searchsorted(self.code, np.arange(self.n + 1))
         first = np.minimum(self.bounds[:-1], max(len(t_ns) - 1, 0))  # sessions without samples repeat 0 times
         starts = np.repeat(t_ns[first] if len(t_ns) else np.zeros(self.n, np.int64), np.diff(self.bounds))
@@ -126,12 +127,6 @@ def _one_frame(samples, activity_ids: Sequence[str]) -> pd.DataFrame:
 def _utc_ns(t_utc: pd.Series) -> np.ndarray:
     times = pd.to_datetime(t_utc, utc=True)
     return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
-
-
-def _channel(frame: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _credited_seconds(t_s: np.ndarray, code: np.ndarray, max_gap_s: float) -> np.ndarray:
