@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.simulate.athletes import MASTERS, TRIATHLETE
+from analyzer.simulate.athletes import MASTERS, RUNNER, TRIATHLETE
 from analyzer.simulate.history import simulate_athlete
 from analyzer.simulate.sleep import stage_table
 from analyzer.simulate.squad import write_squad
@@ -209,6 +209,22 @@ def test_our_reader_reads_sleep_and_wellness_messages(masters):
     np.testing.assert_array_equal(hrv["value"].to_numpy(dtype=float), day["hrv_5min_ms"])
     well = fit.read_fit(wellness_fit(day, night, MASTERS)).messages("monitoring_hr_data")
     assert well["resting_heart_rate"].iloc[0] == day["resting_hr_bpm"]
+
+
+def test_our_reader_dates_nights_and_mornings_across_a_dst_change():
+    """Canonical sleep and wellness rows keep the local wake-up date, also across Berlin's spring-forward."""
+    fit = our_reader()
+    runner = simulate_athlete(RUNNER, START, 21, seed=13)  # 2026-03-16 .. 04-05, DST on 03-29
+    for i, night in runner.nights.iterrows():
+        day = runner.wellness.iloc[i]
+        sleep = fit.read_fit(sleep_fit(night, RUNNER)).tables["sleep"].iloc[0]
+        assert sleep["night"] == night["night"]
+        assert sleep["asleep_min"] == night["asleep_min"] and sleep["awake_min"] == night["awake_min"]
+        assert sleep["start_utc"] == night["start_utc"] and sleep["end_utc"] == night["end_utc"]
+        morning = fit.read_fit(wellness_fit(day, night, RUNNER)).tables["wellness"].iloc[0]
+        assert morning["date"] == day["date"] and morning["resting_hr_bpm"] == day["resting_hr_bpm"]
+        hrv = fit.read_fit(hrv_status_fit(day, night, 60.0, RUNNER)).tables["wellness"].iloc[0]
+        assert hrv["date"] == day["date"] and hrv["hrv_rmssd_ms"] == pytest.approx(day["hrv_rmssd_ms"])
 
 
 def test_cramp_log_has_the_template_columns_and_local_offsets(masters):

@@ -34,6 +34,10 @@ RUNNER = AthleteSpec(
                                        "intervals": 0.08, "race": 0.15}),
     climate=Climate(mean_c=10.0, amplitude_c=9.0, warmest_doy=NORTH),
     cramps=CrampModel(p_session=0.09, or_intensity=5.0),
+    medications=(
+        MedicationCourse("ferrous sulfate", "supplement", start_day=30, end_day=120,
+                         notes="65 mg iron every other day"),
+    ),
     description=("Exercise-associated cramps, more likely in sessions far above habitual intensity: "
                  "session odds ratio 5 when the session's mean heart-rate reserve exceeds the mean of "
                  "the previous 90 days' sessions by 0.12 or more."),
@@ -94,6 +98,9 @@ TRIATHLETE = AthleteSpec(
                                        "intervals": 0.1}, start_hour_local=6.0, evening_share=0.5),
     climate=Climate(mean_c=21.5, amplitude_c=5.0, warmest_doy=SOUTH),
     cramps=CrampModel(p_session=0.08, or_heat=5.0, heat_threshold_c=28.0),
+    medications=(
+        MedicationCourse("vitamin D3", "supplement", start_day=-200, end_day=None, notes="1000 IU daily"),
+    ),
     device="fr965",
     description=("Heat-related exercise cramps: session odds ratio 5 when the air temperature of a run "
                  "or ride is 28 deg C or more (the stream's temperature records it); swims are in a "

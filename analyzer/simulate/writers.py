@@ -2,7 +2,9 @@
 
 FIT activity files (one per session), FIT sleep files (one per night,
 laid out like Garmin's ``*_SLEEP_DATA.fit``: ``event`` 74 start/stop,
-``sleep_level`` at every stage change, ``sleep_assessment``), daily
+``sleep_level`` at every stage change, ``sleep_assessment``; plus a
+``timestamp_correlation`` at wake-up, as Garmin's HRV-status files carry, so
+that readers know the local wake-up date), daily
 wellness files (``*_WELLNESS.fit`` of type ``monitoring_b`` with
 ``monitoring_info`` and ``monitoring_hr_data``; ``*_HRV_STATUS.fit`` with
 5-minute ``hrv_value`` and an ``hrv_status_summary``), and the cramp and
@@ -158,6 +160,7 @@ def sleep_fit(night: pd.Series, spec: AthleteSpec) -> bytes:
     """
     w = FitWriter()
     _file_id(w, spec, FILE_TYPE_SLEEP, night["end_utc"])
+    _timestamp_correlation(w, night["end_utc"], spec.timezone)
     w.add("event", timestamp=night["start_utc"], event=EVENT_SLEEP, event_type="start")
     stages = stage_table(night)
     starts = pd.concat([stages["start_utc"], pd.Series([night["end_utc"]])], ignore_index=True)
@@ -165,6 +168,12 @@ def sleep_fit(night: pd.Series, spec: AthleteSpec) -> bytes:
     w.add("event", timestamp=night["end_utc"], event=EVENT_SLEEP, event_type="stop")
     w.add("sleep_assessment", **sleep_scores(night, spec.physiology.sleep_need_h))
     return w.to_bytes()
+
+
+def _timestamp_correlation(w: FitWriter, at_utc: pd.Timestamp, timezone: str) -> None:
+    """Record the wall-clock time at ``at_utc``: readers take the UTC offset (and local dates) from it."""
+    offset_s = int(at_utc.tz_convert(timezone).utcoffset().total_seconds())
+    w.add("timestamp_correlation", timestamp=at_utc, local_timestamp=local_seconds([at_utc], [offset_s]))
 
 
 def sleep_scores(night: pd.Series, sleep_need_h: float) -> dict[str, float]:
@@ -208,6 +217,7 @@ def hrv_status_fit(day: pd.Series, night: pd.Series, weekly_avg_ms: float, spec:
     baseline = spec.physiology.hrv_rmssd_ms
     w = FitWriter()
     _file_id(w, spec, FILE_TYPE_HRV_STATUS, night["end_utc"])
+    _timestamp_correlation(w, night["end_utc"], spec.timezone)
     w.add("hrv_value", timestamp=pd.Series(times), value=values)
     w.add("hrv_status_summary", timestamp=night["end_utc"], weekly_average=weekly_avg_ms,
           last_night_average=day["hrv_rmssd_ms"], last_night_5_min_high=float(values.max()),
