@@ -57,6 +57,9 @@ def athlete_data(draw):
         "asleep_min": asleep, "in_bed_min": asleep + rng.uniform(0, 90, nights.size),
         "source": rng.choice(["watch", "ring"], nights.size),
     }))
+    second = sleep.sample(frac=0.3, random_state=int(rng.integers(1000)))  # a second device
+    sleep = pd.concat([sleep, second.assign(source="ring2", asleep_min=second["asleep_min"] - 20)],
+                      ignore_index=True)
     well_days = days[rng.random(n_days) < 0.7]
     wellness = conform("wellness", pd.DataFrame({
         "athlete_id": "bo", "date": [DAY0 + dt.timedelta(days=int(d)) for d in well_days],
