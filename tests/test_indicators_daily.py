@@ -189,3 +189,17 @@ def test_hard_days_in_a_row():
     table = daily_table(sessions_on(loads), None, None, ATHLETE)
     assert table["hard_day"].iloc[:28].isna().all()
     assert table["consecutive_hard_days"].iloc[28:].tolist() == [1.0, 2.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("changes", [
+    {"pmc_alpha": "sideways"}, {"acwr_acute_d": 28, "acwr_chronic_d": 7}, {"ctl_tau_d": 0},
+    {"monotony_ddof": 2}, {"hr_zone_bounds_pct_max": (50, 60)}, {"load_priority": ("watts",)},
+])
+def test_params_refuse_impossible_conventions(changes):
+    with pytest.raises(ValueError):
+        IndicatorParams(**changes)
+
+
+def test_params_record_as_plain_values():
+    recorded = IndicatorParams(monotony_ddof=0).as_dict()
+    assert recorded["monotony_ddof"] == 0 and recorded["load_priority"] == ["tss", "hrtss", "trimp", "srpe"]

@@ -181,6 +181,10 @@ class IndicatorParams:
         increasing = all(low < high for low, high in zip(bounds, bounds[1:]))
         if len(bounds) != 5 or not increasing:
             raise ValueError("hr_zone_bounds_pct_max must be five increasing % of HR max")
+        if not (self.ctl_tau_d > 0 and self.atl_tau_d > 0):
+            raise ValueError("ctl_tau_d and atl_tau_d must be positive")
+        if not 1 <= self.acwr_acute_d < self.acwr_chronic_d:
+            raise ValueError("acwr_acute_d must be at least 1 and shorter than acwr_chronic_d")
         if self.monotony_ddof not in (0, 1):
             raise ValueError("monotony_ddof must be 0 or 1")
 
