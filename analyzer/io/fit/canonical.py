@@ -207,7 +207,7 @@ def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     from .frames import to_utc
 
-    t_utc = to_utc(np.asarray(beat))
+    t_utc = pd.Series(to_utc(np.asarray(beat)))
     return pd.DataFrame(
         {"activity_id": _assign(t_utc, activities), "t_utc": t_utc, "rr_s": rr}
     ).dropna(subset=["t_utc"])

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import profile
-from .values import Column, RawField, read_raw, render
+from .values import Column, RawField, from_values, read_raw, render
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,49 @@ class LayoutFrame:
 
 
 def gather_rows(data: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
-    """Return the ``size`` payload bytes after each record header at ``positions``."""
-    if size == 0 or positions.size == 0:
-        return np.zeros((positions.size, size), dtype=np.uint8)
+    """Return the payload bytes of the records at ``positions`` as an (n, width) uint8 matrix.
+
+    Column ``j < size`` is payload byte ``j``; ``width`` is ``size`` or
+    ``size + 1`` (then the last column is the next record's header, unused).
+    Records that follow each other without a gap (a 1 Hz stream) are read as
+    a reshaped view of the file, runs of them joined with one copy; scattered
+    records are gathered with one fancy index over a sliding window.
+    """
+    n = positions.size
+    if size == 0 or n == 0:
+        return np.zeros((n, size), dtype=np.uint8)
+    stride = size + 1
+    breaks = np.flatnonzero(np.diff(positions) != stride) + 1
+    last_end = int(positions[-1]) + 1 + stride
+    if breaks.size * 64 < n and last_end <= data.size:
+        starts = np.concatenate([[0], breaks])
+        stops = np.concatenate([breaks, [n]])
+        runs = [
+            data[positions[a] + 1 : positions[a] + 1 + (b - a) * stride].reshape(b - a, stride)
+            for a, b in zip(starts.tolist(), stops.tolist())
+        ]
+        return runs[0] if len(runs) == 1 else np.concatenate(runs)
     window = sliding_window_view(data, size)
     return window[positions + 1]
+
+
+def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, list[str]]:
+    """A structured view of ``rows`` with one numpy field per native numeric field."""
+    names, formats, offsets = [], [], []
+    offset = 0
+    for i, (number, size, bt_id) in enumerate(layout.fields):
+        bt = profile.base_type(bt_id)
+        if size and bt.kind in ("int", "float") and size % bt.size == 0:
+            names.append(f"f{i}")
+            k = size // bt.size
+            code = profile.numpy_code(bt, layout.endian)
+            formats.append(code if k == 1 else (code, (k,)))
+            offsets.append(offset)
+        offset += size
+    if not names or rows.shape[0] == 0:
+        return None, names
+    dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": rows.shape[1]})
+    return np.ascontiguousarray(rows).view(dtype)[:, 0], names
 
 
 def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
@@ -90,7 +128,9 @@ def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
     warnings = []
     seen = set()
     offset = 0
-    for number, size, bt_id in layout.fields:
+    records, numeric = _numeric_view(rows, layout)
+    numeric = set(numeric)
+    for i, (number, size, bt_id) in enumerate(layout.fields):
         start = offset
         offset += size
         if size == 0 or number in seen:
@@ -106,7 +146,11 @@ def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
             )
             bt = profile.BYTE
         spec = mesg.fields.get(number) if mesg is not None else None
-        out.append((number, spec, read_raw(rows, start, size, bt, layout.endian)))
+        if records is not None and f"f{i}" in numeric:
+            raw = from_values(records[f"f{i}"], bt)
+        else:
+            raw = read_raw(rows, start, size, bt, layout.endian)
+        out.append((number, spec, raw))
     return out, warnings
 
 

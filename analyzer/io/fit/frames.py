@@ -32,6 +32,8 @@ def merge_layouts(frames: list[LayoutFrame], n: int, slots: list[np.ndarray]) ->
     for frame in frames:
         for name, column in frame.columns.items():
             kinds.setdefault(name, set()).add(column.kind)
+    if len(frames) == 1 and n == frames[0].records.size:
+        return dict(frames[0].columns)  # one layout: its rows are the message's rows
     merged: dict[str, Column] = {}
     for name, kind_set in kinds.items():
         kind = kind_set.pop() if len(kind_set) == 1 else "obj"
@@ -114,40 +116,53 @@ def accumulate(raw: np.ndarray, valid: np.ndarray, groups: np.ndarray, bits: int
     return out
 
 
-def to_utc(seconds: np.ndarray) -> pd.Series:
+def _stamps(seconds: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """FIT seconds -> datetime64[ns] (NaT where not ``ok``). Exact for whole seconds."""
+    ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
+    stamps = ns.view("datetime64[ns]")
+    stamps[~ok] = np.datetime64("NaT")
+    return stamps
+
+
+def to_utc(seconds: np.ndarray) -> pd.DatetimeIndex:
     """FIT seconds -> tz-aware UTC datetimes (NaT when missing or device-relative)."""
     ok = ~np.isnan(seconds) & (seconds >= profile.DEVICE_RELATIVE_MAX)
-    ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
-    stamps = ns.view("datetime64[ns]").copy()
-    stamps[~ok] = np.datetime64("NaT")
-    return pd.Series(pd.DatetimeIndex(stamps).tz_localize("UTC"))
+    return pd.DatetimeIndex(_stamps(seconds, ok), tz="UTC")
 
 
-def to_local(seconds: np.ndarray) -> pd.Series:
-    """FIT ``local_date_time`` seconds -> naive datetimes of the device's wall clock."""
-    ok = ~np.isnan(seconds)
-    ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
-    stamps = ns.view("datetime64[ns]").copy()
-    stamps[~ok] = np.datetime64("NaT")
-    return pd.Series(stamps)
+def to_local(seconds: np.ndarray) -> np.ndarray:
+    """FIT ``local_date_time`` seconds -> naive datetime64 of the device's wall clock."""
+    return _stamps(seconds, ~np.isnan(seconds))
 
 
-def relative_seconds(seconds: np.ndarray) -> pd.Series | None:
+def relative_seconds(seconds: np.ndarray):
     """Device-relative ``date_time`` values (< 0x10000000) as nullable ints, or ``None``."""
     rel = ~np.isnan(seconds) & (seconds < profile.DEVICE_RELATIVE_MAX)
     if not rel.any():
         return None
-    out = pd.array(np.where(rel, np.nan_to_num(seconds), 0).astype(np.int64), dtype="Int64")
-    out[~rel] = pd.NA
-    return pd.Series(out)
+    values = np.where(rel, np.nan_to_num(seconds), 0).astype(np.int64)
+    return pd.arrays.IntegerArray(values, ~rel)
+
+
+def _all_missing(column: Column) -> bool:
+    if column.kind == "obj":
+        return all(v is None for v in column.values.tolist())
+    return bool(np.isnan(column.values).all())
 
 
 def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
-    """Build the message DataFrame: ``timestamp`` first, datetimes converted."""
+    """Build the message DataFrame: ``timestamp`` first, datetimes converted.
+
+    Fields that are missing in every message (defined by the device but never
+    filled, i.e. invalid everywhere) are left out, as the FIT SDK's decoder
+    does; ask for them with ``frame.get(name)``.
+    """
     data: dict[str, object] = {}
     order = sorted(columns, key=lambda name: (name != "timestamp",))
     for name in order:
         column = columns[name]
+        if _all_missing(column):
+            continue
         if column.kind == "dt":
             data[name] = to_utc(column.values)
             rel = relative_seconds(column.values)
@@ -156,5 +171,5 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
         elif column.kind == "ldt":
             data[name] = to_local(column.values)
         else:
-            data[name] = pd.Series(column.values, copy=False)
+            data[name] = column.values
     return pd.DataFrame(data, copy=False)

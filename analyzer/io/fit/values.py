@@ -79,12 +79,20 @@ def read_raw(rows: np.ndarray, offset: int, size: int, bt: profile.BaseType, end
     return RawField(bt, k, data, valid)
 
 
+def from_values(data: np.ndarray, bt: profile.BaseType) -> RawField:
+    """Wrap numeric raw values (n,) or (n, k) of base type ``bt`` with their validity."""
+    valid = ~np.isnan(data) if bt.kind == "float" else data != bt.invalid
+    k = 1 if data.ndim == 1 else data.shape[1]
+    return RawField(bt, k, data, valid)
+
+
 def _scaled(data: np.ndarray, scale, offset) -> np.ndarray:
+    """``raw / scale - offset`` in float64 (the SDK's order of operations)."""
     values = data.astype(np.float64)
     if scale:
-        values = values / scale
+        np.divide(values, scale, out=values)
     if offset:
-        values = values - offset
+        np.subtract(values, offset, out=values)
     return values
 
 
@@ -176,7 +184,8 @@ def _render_numeric(raw: RawField, spec) -> Column:
     if enum:
         integral = bt.kind == "int" and not scale and not offset
         return Column("obj", _enum_objects(values, raw.data, raw.valid, enum, integral))
-    values[~raw.valid] = np.nan
+    if not raw.valid.all():
+        values[~raw.valid] = np.nan
     if type_name == "date_time":
         return Column("dt", values)
     if type_name == "local_date_time":

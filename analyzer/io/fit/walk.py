@@ -173,15 +173,57 @@ def _parse_definition(buf: bytes, pos: int, end: int, segment: int) -> tuple[Def
     return definition, cursor
 
 
+#: Same-size records in a row before the walker looks for a longer run with numpy.
+_RUN_STREAK = 8
+#: Records checked per numpy look-ahead.
+_RUN_CHUNK = 4096
+
+
 class _RecordWalker:
-    """State of the walk over the records of all segments."""
+    """State of the walk over the records of all segments.
+
+    Long runs of records of one size (a 1 Hz ``record`` stream) are found
+    with numpy: if the header bytes at ``pos``, ``pos + size``, ``pos +
+    2 size``... all start data records of that size, those are the next
+    records (no definition can hide between them), so the whole run is
+    appended at once. The run check is exact, not a heuristic.
+    """
 
     def __init__(self, buf: bytes) -> None:
         self.buf = buf
-        self.positions = array("q")
+        self.data = np.frombuffer(buf, dtype=np.uint8)
+        self.chunks: list[np.ndarray] = []
+        self.pending = array("q")
+        self.count = 0
         self.definitions: list[Definition] = []
         self.epoch_starts: list[int] = []
         self.epoch_maps: list[list[int]] = []
+
+    def positions(self) -> np.ndarray:
+        self._flush()
+        if not self.chunks:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(self.chunks)
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.chunks.append(np.frombuffer(self.pending, dtype=np.int64).copy())
+            self.pending = array("q")
+
+    def _run(self, step_np: np.ndarray, pos: int, size: int, end: int) -> int:
+        """Number of consecutive records of ``size`` bytes starting at ``pos``."""
+        count = 0
+        while True:
+            k = min((end - pos) // size, _RUN_CHUNK)
+            if k <= 0:
+                return count
+            heads = step_np[self.data[pos : pos + k * size : size]]
+            bad = np.flatnonzero(heads != size)
+            m = int(bad[0]) if bad.size else k
+            count += m
+            pos += m * size
+            if m < k:
+                return count
 
     def walk_segment(self, start: int, end: int, segment: int) -> str | None:
         """Walk the records in ``[start, end)``; return why it stopped early, if it did."""
@@ -189,13 +231,32 @@ class _RecordWalker:
         step = [0] * 256
         for h in range(0x40, 0x80):
             step[h] = -1
+        step_np = np.asarray(step, dtype=np.int64)
         local_map = [-1] * 16
         self._new_epoch(local_map)
-        append = self.positions.append
         pos = start
+        last = streak = 0
+        threshold = _RUN_STREAK
         while True:
+            append = self.pending.append
             while pos < end and (size := step[buf[pos]]) > 0:
+                if size == last:
+                    streak += 1
+                    if streak >= threshold:
+                        run = self._run(step_np, pos, size, end)
+                        if run:
+                            self._flush()
+                            self.chunks.append(np.arange(pos, pos + run * size, size, dtype=np.int64))
+                            self.count += run
+                            pos += run * size
+                            append = self.pending.append
+                        threshold = _RUN_STREAK if run > 4 * _RUN_STREAK else 2 * threshold
+                        streak = 0
+                        continue
+                else:
+                    last, streak = size, 0
                 append(pos)
+                self.count += 1
                 pos += size
             if pos >= end:
                 break
@@ -210,14 +271,22 @@ class _RecordWalker:
             self.definitions.append(definition)
             for h in _HEADERS_OF_LOCAL[definition.local]:
                 step[h] = definition.size + 1
+                step_np[h] = definition.size + 1
+            last = streak = 0
             self._new_epoch(local_map)
         if pos > end:
-            last = self.positions.pop()
-            return f"file ends inside a data message at byte {last}"
+            self._drop_last()
+            return f"file ends inside a data message at byte {pos - size}"
         return None
 
+    def _drop_last(self) -> None:
+        self._flush()
+        last = self.chunks[-1]
+        self.chunks[-1] = last[:-1]
+        self.count -= 1
+
     def _new_epoch(self, local_map: list[int]) -> None:
-        self.epoch_starts.append(len(self.positions))
+        self.epoch_starts.append(self.count)
         self.epoch_maps.append(list(local_map))
 
 
@@ -262,7 +331,7 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
         if segment.header_crc_ok is False and check_crc:
             result.warnings.append(f"header CRC mismatch in FIT segment {index} at byte {pos}")
         declared_end = pos + header_size + segment.data_size
-        segment_starts.append(len(walker.positions))
+        segment_starts.append(walker.count)
         stop = walker.walk_segment(pos + header_size, min(declared_end, n), index)
         crc_ok = None
         if stop is None and declared_end + 2 <= n and check_crc:
@@ -299,7 +368,7 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
 def _finish(result: Walk, walker: _RecordWalker, buf: bytes, segment_starts: list[int]) -> None:
     """Turn the walker's lists into the vectorised record tables of ``result``."""
     result.definitions = walker.definitions
-    positions = np.frombuffer(walker.positions, dtype=np.int64) if walker.positions else np.zeros(0, np.int64)
+    positions = walker.positions()
     result.positions = positions
     if positions.size == 0:
         return

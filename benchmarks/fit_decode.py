@@ -1,0 +1,132 @@
+"""Benchmark: our numpy FIT reader against fitdecode and fitparse, in one run.
+
+Each library decodes the same file and materialises every data message:
+
+* ours: ``read_fit(bytes)`` then ``messages(name)`` for every message type
+  present (DataFrames, i.e. everything up to the tables a user reads);
+* fitdecode 0.11: every data message's fields into a dict (``{name: value}``);
+* fitparse 1.2: ``get_messages()`` and ``get_values()`` for every message.
+
+Per file and library: one warm-up run, then the median of ``--repeat`` (>= 5)
+timed runs, libraries interleaved run by run so that machine load hits them
+alike. Reported: seconds, ``record`` messages per second, the ratio of our
+records/s to fitdecode's, and our peak memory while decoding (tracemalloc,
+a separate untimed run) relative to the file size.
+
+Targets (issue 2): >= 100x fitdecode's records/s on the two large activity
+files, peak memory <= 20x the file size.
+Run: ``python benchmarks/fit_decode.py [--repeat 5] [FILE ...]`` (default:
+the large activity files in tests/data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+from analyzer.io.fit import read_fit
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+DEFAULT_FILES = (
+    "activity_multisport_fenix2_large.fit",
+    "activity_hr_edge500_ride.fit",
+    "activity_hr_fenix2_run.fit",
+    "activity_hr_msgs_fr935_chained.fit",
+)
+
+
+def decode_ours(data: bytes, path: Path) -> int:
+    fit = read_fit(data)
+    frames = [fit.messages(name) for name in fit.message_names()]
+    return len(fit.messages("record")) if frames else 0
+
+
+def decode_fitdecode(data: bytes, path: Path) -> int:
+    import fitdecode
+
+    records = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with fitdecode.FitReader(path) as reader:
+            for frame in reader:
+                if isinstance(frame, fitdecode.FitDataMessage):
+                    _ = {field.name: field.value for field in frame.fields}
+                    records += frame.name == "record"
+    return records
+
+
+def decode_fitparse(data: bytes, path: Path) -> int:
+    import fitparse
+
+    records = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for message in fitparse.FitFile(str(path)).get_messages():
+            message.get_values()
+            records += message.name == "record"
+    return records
+
+
+LIBRARIES = {"ours": decode_ours, "fitdecode": decode_fitdecode, "fitparse": decode_fitparse}
+
+
+def time_file(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and record count per library for one file."""
+    data = path.read_bytes()
+    times: dict[str, list[float]] = {name: [] for name in LIBRARIES}
+    counts: dict[str, int] = {}
+    for run in range(repeat + 1):
+        for name, decode in LIBRARIES.items():
+            start = time.perf_counter()
+            counts[name] = decode(data, path)
+            elapsed = time.perf_counter() - start
+            if run:  # run 0 is the warm-up
+                times[name].append(elapsed)
+    return {name: (statistics.median(times[name]), counts[name]) for name in LIBRARIES}
+
+
+def peak_memory(path: Path) -> int:
+    """Peak bytes allocated while our reader decodes ``path`` (tracemalloc)."""
+    data = path.read_bytes()
+    tracemalloc.start()
+    decode_ours(data, path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per library (>= 5)")
+    args = parser.parse_args(argv)
+    repeat = max(5, args.repeat)
+    files = args.files or [DATA / name for name in DEFAULT_FILES]
+    header = (
+        f"{'file':40s} {'bytes':>9s} {'records':>8s} {'ours s':>8s} {'fitdecode s':>11s} "
+        f"{'fitparse s':>10s} {'ours rec/s':>11s} {'fitdecode rec/s':>15s} {'x fitdecode':>11s} "
+        f"{'x fitparse':>10s} {'peak mem':>9s}"
+    )
+    print(f"median of {repeat} runs after a warm-up; peak memory = ours, x file size")
+    print(header)
+    print("-" * len(header))
+    for path in files:
+        result = time_file(path, repeat)
+        ours_s, records = result["ours"]
+        fd_s, _ = result["fitdecode"]
+        fp_s, _ = result["fitparse"]
+        peak = peak_memory(path) / path.stat().st_size
+        print(
+            f"{path.name:40s} {path.stat().st_size:9d} {records:8d} {ours_s:8.4f} {fd_s:11.3f} "
+            f"{fp_s:10.3f} {records / ours_s:11.0f} {records / fd_s:15.0f} {fd_s / ours_s:11.1f} "
+            f"{fp_s / ours_s:10.1f} {peak:8.1f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
