@@ -93,3 +93,39 @@ def test_zip_member_is_streamed_through_read_archive():
     results = dict(read_archive("export.zip", buffer.getvalue()))
     assert results["apple_health_export/export.xml"].format == "apple_health_xml"
     assert isinstance(results["apple_health_export/notes.txt"], ImportFileError)
+
+
+def _write_heart_rate_export(path, n_records: int) -> int:
+    """A minimal export with ``n_records`` heart-rate records (about 330 bytes each)."""
+    start = pd.Timestamp("2020-01-01 00:00:00")
+    with path.open("w") as handle:
+        handle.write('<?xml version="1.0"?>\n<HealthData locale="en_GB">\n')
+        for i in range(n_records):
+            t = (start + pd.Timedelta(seconds=90 * i)).strftime("%Y-%m-%d %H:%M:%S +0100")
+            handle.write(f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
+                         f'startDate="{t}" endDate="{t}" value="{60 + i % 40}">\n'
+                         '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n')
+        handle.write("</HealthData>\n")
+    return path.stat().st_size
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_as_the_export_grows(tmp_path):
+    """Peak Python allocations grow by a small fraction of the file's growth (the file is streamed).
+
+    Parsing the whole file into a tree would take several times the file's size; what is kept
+    per record here is one heart-rate sample (16 bytes) and the per-day sums.
+    """
+    import tracemalloc
+
+    peaks, sizes = [], []
+    for n in (2_000, 16_000):
+        path = tmp_path / f"export_{n}.xml"
+        sizes.append(_write_heart_rate_export(path, n))
+        tracemalloc.start()
+        bundle = read_path(path)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert len(bundle.tables["wellness"]) >= n * 90 // 86400
+    assert sizes[1] > 7 * sizes[0]
+    assert peaks[1] - peaks[0] < (sizes[1] - sizes[0]) / 4, (peaks, sizes)
