@@ -248,12 +248,23 @@ def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
     -------
     pandas.DataFrame
         Columns :data:`DAILY_COLUMNS`, one row per consecutive local date from the first to
-        the last date with any data; ``date`` holds ``datetime.date`` objects. Units: load,
-        CTL, ATL, TSB, strain and ramp rate in the session load's units (``load_source``);
-        durations [s]; sleep [min]; sleep debt [h] over 7 and 14 nights (gross, and net where
-        surplus nights repay); resting HR [bpm] with z against the preceding
-        ``baseline_window_d`` days; lnRMSSD [ln ms]; ``hrv_below_swc`` = 7-day lnRMSSD below
-        baseline − 0.5 SD (Plews et al. 2013).
+        the last date with any data; ``date`` holds ``datetime.date`` objects.
+
+        * ``coverage``: ``"activity"``, ``"sleep"``, ``"wellness"`` joined by ``+``, or
+          ``"none"`` (a day without any data: its load is NaN, not 0).
+        * ``load`` (sum of the day's session loads; ``load_source`` says which measures,
+          e.g. ``"tss+hrtss"``), ``ctl``, ``atl``, ``tsb``, ``acute_ewma``, ``chronic_ewma``,
+          ``strain`` in load units; ``ramp_rate`` = CTL change over ``ramp_rate_window_d``.
+        * ``acwr_*``, ``monotony`` [-]; NaN during warm-up (``acwr_warmup_d``, one monotony window).
+        * ``hard_day`` (1/0; load ≥ ``hard_day_factor`` × mean of the preceding
+          ``hard_day_baseline_d`` days), ``consecutive_hard_days``, ``days_since_rest`` [d].
+        * ``intensity_rel_habit``, ``duration_rel_habit`` [-]: the day's maximum over its sessions.
+        * ``avg_temperature_c``: duration-weighted over the day's sessions [°C].
+        * sleep of the night ending that day [min], efficiency [%], sleep debt [h] over 7 and 14
+          nights (gross, and net where surplus nights repay).
+        * ``resting_hr_bpm`` and ``hrv_lnrmssd`` [ln ms] with the baseline of the preceding
+          ``baseline_window_d`` days (today excluded; mean, SD, z); ``hrv_below_swc`` = 7-day
+          lnRMSSD below baseline − 0.5 SD (Plews et al. 2013).
     """
     days = _session_days(sessions, athlete, params)
     nights = sleep_mod.nightly_sleep(sleep)
