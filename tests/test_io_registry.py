@@ -44,6 +44,7 @@ def test_zip_and_gzip_detected_by_signature():
         (b"<?xml version='1.0'?><gpx><trk/></gpx>", "root element <gpx>"),
         (b"\x00\x01\x02binary", "binary data"),
         (b"", "an empty file"),
+        (b"just some notes\nand more\n", "text file with one column, starting 'just some notes'"),
     ],
 )
 def test_unknown_content_is_named_and_described(data, looks_like):

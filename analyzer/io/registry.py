@@ -117,7 +117,10 @@ def _describe(probe: Probe) -> str:
         return f"an XML document with the root element <{probe.xml_root}>"
     if not probe.data:
         return "an empty file"
-    return f"binary data starting with {probe.data[:8]!r}"
+    if kind is None and b"\x00" not in probe.data[:4096]:
+        first = probe.head_text.strip().splitlines()[0][:60] if probe.head_text.strip() else ""
+        return f"a text file with one column, starting {first!r}"
+    return f"{kind or 'binary'} data starting with {probe.data[:8]!r}"
 
 
 def read_bytes(
