@@ -159,3 +159,26 @@ def test_medication_rate_ratio_and_doctor_note(daily):
     assert "times as frequent after starting hydrochlorothiazide" in row["sentence"]
     assert any("discuss this with your doctor" in note for note in res.notes)
     assert (res.findings["exposure"] == "medication_started:hydrochlorothiazide").any()
+
+
+def test_rate_windows_end_with_the_course(daily):
+    from analyzer.findings.casecrossover import prepare_daily
+    from analyzer.findings.events import cramp_index_days
+    from analyzer.findings.medications import medication_rate_ratios
+
+    days = pd.to_datetime(daily["date"].astype(str))
+    when = pd.concat([days.iloc[350:400:10], days.iloc[400:430:3], days.iloc[430:520:30]])
+    cramps = pd.DataFrame({"start_utc": (when + pd.Timedelta(hours=3)).dt.tz_localize("UTC").to_numpy(),
+                           "context": "night"})
+    meds = pd.DataFrame({"name": ["drug"], "start_date": [days.iloc[400].date()],
+                         "end_date": [days.iloc[430].date()]})
+    rates = medication_rate_ratios(prepare_daily(daily), cramp_index_days(cramps, "UTC"), meds,
+                                   FindingsParams()).set_index("change")
+    start, stop = rates.loc["starting drug"], rates.loc["stopping drug"]
+    assert (start["n_before"], start["days_before"]) == (5, 90)
+    assert (start["n_after"], start["days_after"]) == (10, 30)  # on the drug only
+    assert (stop["n_before"], stop["days_before"]) == (10, 30)
+    assert (stop["n_after"], stop["days_after"]) == (3, 90)
+    zero = analyze_athlete(daily, cramps.iloc[:5], meds, params=FAST).findings
+    sentence = zero.loc[zero["exposure"] == "rate_ratio:starting drug", "sentence"].iloc[0]
+    assert sentence.startswith("No nocturnal cramps after starting drug (5 in 90 days before")

@@ -237,9 +237,8 @@ def _notes(cramps: pd.DataFrame, designs: dict[str, Design], findings: pd.DataFr
         findings["exposure"].str.startswith(("rate_ratio:starting", "medication_started:"))
         & (findings["estimate"] > 1) & (findings["p_value"] < 0.05)]
     if len(medication_signal):
-        names = sorted({p.replace("starting ", "").replace(
-            f"the first {params.medication_window_days} days after starting ", "")
-            for p in medication_signal["phrase"]})
+        names = sorted({key.split(":", 1)[1].removeprefix("starting ")
+                        for key in medication_signal["exposure"]})
         notes.append(
             f"Cramps were more frequent after starting {', '.join(names)}. Some medications are "
             "associated with cramps: please discuss this with your doctor, and do not stop or "

@@ -3,7 +3,8 @@
 For every start (and end) date of a logged medication inside the data span,
 the cramps of each type are counted in the ``rate_window_days`` before and
 after the change, and person-time is the number of days with any data in each
-window (missing is not zero). The rate ratio, its exact test and limits come
+window (missing is not zero). The time on the drug bounds the windows: after a
+start they end when the course ends, before a stop they begin when it began. The rate ratio, its exact test and limits come
 from :func:`analyzer.findings.rates.rate_ratio`. A before/after comparison is
 open to regression to the mean (people start a treatment when cramps are
 worst; SCIENCE.md section 2.3), which the method note says.
@@ -40,15 +41,20 @@ def covered_days(daily: pd.DataFrame) -> np.ndarray:
 
 
 def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime64):
+    """Yield (name, verb, change day, other end of the course or None) for each start and stop.
+
+    The other end bounds the comparison: after a start, the window ends when
+    the course ends; before a stop, it begins when the course began.
+    """
     for _, med in medications.iterrows():
         name = str(med.get("name") or "").strip() or "a medication"
-        for column, verb in (("start_date", "starting"), ("end_date", "stopping")):
-            when = pd.to_datetime(med.get(column), errors="coerce")
-            if pd.isna(when):
-                continue
-            day = np.datetime64(when.date(), "D")
-            if first < day <= last:
-                yield name, verb, day
+        start, end = (pd.to_datetime(med.get(c), errors="coerce") for c in ("start_date", "end_date"))
+        start = None if pd.isna(start) else np.datetime64(start.date(), "D")
+        end = None if pd.isna(end) else np.datetime64(end.date(), "D")
+        if start is not None and first < start <= last:
+            yield name, "starting", start, end
+        if end is not None and first < end <= last:
+            yield name, "stopping", end, start
 
 
 def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
@@ -82,9 +88,14 @@ def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
     covered = covered_days(daily)
     window = params.rate_window_days
     rows = []
-    for name, verb, day in _changes(medications, days[0], days[-1]):
-        before = (days >= day - window) & (days < day)
-        after = (days >= day) & (days < day + window)
+    for name, verb, day, other_end in _changes(medications, days[0], days[-1]):
+        lo, hi = day - window, day + window
+        if other_end is not None and verb == "starting":
+            hi = min(hi, other_end)
+        if other_end is not None and verb == "stopping":
+            lo = max(lo, other_end)
+        before = (days >= lo) & (days < day)
+        after = (days >= day) & (days < hi)
         t_before, t_after = int((before & covered).sum()), int((after & covered).sum())
         if t_before == 0 or t_after == 0:
             continue
@@ -92,8 +103,8 @@ def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
             mine = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
             mine = mine.astype("datetime64[D]")
             on_covered = np.isin(mine, days[covered])
-            n_b = int(((mine >= day - window) & (mine < day) & on_covered).sum())
-            n_a = int(((mine >= day) & (mine < day + window) & on_covered).sum())
+            n_b = int(((mine >= lo) & (mine < day) & on_covered).sum())
+            n_a = int(((mine >= day) & (mine < hi) & on_covered).sum())
             if n_b + n_a == 0:
                 continue
             rr = rate_ratio(n_b, t_before, n_a, t_after, level=params.confidence_level)

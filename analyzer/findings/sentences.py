@@ -112,6 +112,8 @@ def rate_sentence(row: dict) -> str:
         return f"{noun}: none in the {d_b:.0f} days before or {d_a:.0f} days after {change}."
     if math.isinf(est):
         text = f"{noun} appeared only after {change} ({counts})"
+    elif est == 0:
+        text = f"No {noun.lower()} after {change} ({counts})"
     else:
         text = (f"{noun} were {fmt_ratio(est)} times as frequent after {change} "
                 f"{_interval(row['ci_low'], row['ci_high'])} ({counts})")
