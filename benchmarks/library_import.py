@@ -239,6 +239,21 @@ def build_squad(library: Path, n: int, days: int) -> float:
     return time.perf_counter() - started
 
 
+def import_rows(library: Path, args: argparse.Namespace) -> tuple[list[tuple[str, str, str]], dict]:
+    """Import into a new library at ``library`` in a child process; return table rows and result."""
+    for leftover in (library, Path(f"{library}-wal"), Path(f"{library}-shm")):
+        leftover.unlink(missing_ok=True)
+    result, peak_mib = run_child(library, args.source, args.days, args.files)
+    return [
+        ("import: files", str(result["files"]), f"{result['n_failed']} failed"),
+        ("import: wall time", f"{result['seconds']:.1f} s",
+         f"+{result['prepare_s']:.1f} s simulating" if result["prepare_s"] else ""),
+        ("import: files per second", f"{result['files'] / result['seconds']:.1f}", ""),
+        ("import: library size", f"{size_mib(library):.1f} MiB", ""),
+        ("import: peak memory (child max RSS)", f"{peak_mib:.0f} MiB", ""),
+    ], result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=1095)
@@ -246,6 +261,8 @@ def main() -> None:
     parser.add_argument("--source", choices=("fit", "tables"), default="fit")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--files", type=Path, default=OUT / "files")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="reuse the libraries of an earlier run and time the reads only")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -259,17 +276,12 @@ def main() -> None:
         rows.append(("files written by the simulator", json.dumps(counts),
                      f"{gen_s:.1f} s" if gen_s else "cached"))
     library = OUT / f"one-athlete-{args.source}.sqlite"
-    for leftover in (library, Path(f"{library}-wal"), Path(f"{library}-shm")):
-        leftover.unlink(missing_ok=True)
-    result, peak_mib = run_child(library, args.source, args.days, args.files)
-    rows += [
-        ("import: files", str(result["files"]), f"{result['n_failed']} failed"),
-        ("import: wall time", f"{result['seconds']:.1f} s",
-         f"+{result['prepare_s']:.1f} s simulating" if result["prepare_s"] else ""),
-        ("import: files per second", f"{result['files'] / result['seconds']:.1f}", ""),
-        ("import: library size", f"{size_mib(library):.1f} MiB", ""),
-        ("import: peak memory (child max RSS)", f"{peak_mib:.0f} MiB", ""),
-    ]
+    if args.reads_only and library.exists():
+        rows.append(("import", "skipped", f"--reads-only: reusing {library.name}"))
+        result = {"failed": []}
+    else:
+        imported, result = import_rows(library, args)
+        rows += imported
     athlete_id = simulated_specs(1)[0].athlete_id
     first, median, n_days = time_daily(library, athlete_id, args.repeat)
     rows += [("daily table, 1 athlete: first call after open", f"{first:.1f} ms", f"{n_days} days"),

@@ -106,10 +106,19 @@ def _column_from_sql(values: Sequence, kind: str) -> pd.Series:
 
 
 def query_frame(
-    conn: sqlite3.Connection, table: str, where: str = "", params: Sequence = (), order: str = ""
+    conn: sqlite3.Connection,
+    table: str,
+    where: str = "",
+    params: Sequence = (),
+    order: str = "",
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Run ``SELECT <canonical columns> FROM table [WHERE ...] [ORDER BY ...]`` into a frame."""
-    columns = list(TABLES[table])
+    """Run ``SELECT <columns> FROM table [WHERE ...] [ORDER BY ...]`` into a frame.
+
+    ``columns`` defaults to every canonical column (a canonical table); a
+    subset gives just those columns, in their canonical dtypes.
+    """
+    columns = list(TABLES[table]) if columns is None else list(columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
     sql = f"SELECT {quoted} FROM {table}"
     if where:

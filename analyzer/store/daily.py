@@ -21,8 +21,12 @@ value exists for the date.
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pandas as pd
+
+from analyzer.store.codec import query_frame
 
 TRAINING_COLUMNS = ("duration_s", "moving_s", "distance_m", "energy_kcal", "total_ascent_m")
 SLEEP_COLUMNS = (
@@ -31,6 +35,25 @@ SLEEP_COLUMNS = (
 )
 WELLNESS_COLUMNS = ("resting_hr_bpm", "hrv_rmssd_ms", "stress_avg", "steps", "active_min")
 _DAY_NS = 86_400 * 1_000_000_000
+_EPOCH_ORDINAL = 719_163  # datetime.date(1970, 1, 1).toordinal()
+
+
+def daily_inputs(conn: sqlite3.Connection, athlete_id: str) -> tuple[pd.DataFrame, ...]:
+    """Read the columns :func:`daily_table` needs: (activities, sleep, wellness, cramps).
+
+    Only those columns are read, which keeps a 3-year athlete well within
+    interactive time; call inside one transaction for a consistent snapshot.
+    """
+    where, params = "athlete_id = ?", [athlete_id]
+    return (
+        query_frame(conn, "activities", where, params, "start_utc",
+                    ["start_utc", "utc_offset_s", *TRAINING_COLUMNS]),
+        query_frame(conn, "sleep", where, params, "night, source",
+                    ["night", "source", *SLEEP_COLUMNS]),
+        query_frame(conn, "wellness", where, params, "date, source",
+                    ["date", "source", *WELLNESS_COLUMNS]),
+        query_frame(conn, "cramps", where, params, "start_utc", ["start_utc", "night"]),
+    )
 
 
 def local_day_numbers(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None) -> np.ndarray:
@@ -50,7 +73,8 @@ def local_day_numbers(start_utc: pd.Series, utc_offset_s: pd.Series | None, time
 
 def date_day_numbers(dates: pd.Series) -> np.ndarray:
     """Return ``datetime.date`` values as days since 1970-01-01."""
-    return np.array(list(dates), dtype="datetime64[D]").astype(np.int64)
+    ordinals = np.fromiter((d.toordinal() for d in dates), dtype=np.int64, count=len(dates))
+    return ordinals - _EPOCH_ORDINAL
 
 
 def daily_table(

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analyzer.errors import LibraryError
 from analyzer.store import importer, reads
-from analyzer.store.daily import daily_table
+from analyzer.store.daily import daily_inputs, daily_table
 from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
 from analyzer.store.migrations import migrate
 from analyzer.store.roster import RosterMixin
@@ -236,12 +236,7 @@ class Library(RosterMixin):
         with self._lock:
             self.connection.execute("BEGIN")  # one consistent snapshot for the four reads
             try:
-                tables = (
-                    reads.activities(self.connection, athlete_id),
-                    reads.sleep(self.connection, athlete_id),
-                    reads.wellness(self.connection, athlete_id),
-                    reads.cramps(self.connection, athlete_id),
-                )
+                tables = daily_inputs(self.connection, athlete_id)
             finally:
                 self.connection.execute("COMMIT")
         return daily_table(*tables, timezone)
