@@ -106,6 +106,12 @@ def run(args: argparse.Namespace) -> int:
         created = lib.ensure_athlete(args.athlete, args.name, timezone=args.timezone)
         if created:
             print(f"created athlete {args.athlete!r}", file=sys.stderr)
+            if not args.timezone:
+                print(
+                    "note: no --timezone given; local days and nights use UTC until the "
+                    "athlete's time zone is set (dashboard Settings page)",
+                    file=sys.stderr,
+                )
         elif args.timezone and lib.athlete(args.athlete)["timezone"] != args.timezone:
             zone = lib.athlete(args.athlete)["timezone"]
             print(
