@@ -124,6 +124,23 @@ def _at_least(column: str, threshold: float):
     return values
 
 
+def _load_ratio(daily: pd.DataFrame) -> np.ndarray:
+    """The day's load over the mean load of the 28 days before it (21 of them with data)."""
+    load = pd.Series(_col(daily, "load"))
+    chronic = load.shift(1).rolling(28, min_periods=21).mean()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(chronic > 0, (load / chronic).to_numpy(), np.nan)
+
+
+def _hard_day(threshold: float):
+    def values(daily: pd.DataFrame) -> np.ndarray:
+        ratio = _load_ratio(daily)
+        with np.errstate(invalid="ignore"):
+            return _binary(ratio, ratio >= threshold)
+
+    return values
+
+
 def _raw(column: str):
     return lambda daily: _col(daily, column)
 
@@ -161,6 +178,11 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
     sleep_min = short_sleep_threshold_min(p, sleep_need_h)
     pct = lambda ratio: f"{(ratio - 1) * 100:.0f}%"  # noqa: E731
     return [
+        Exposure("hard_day", "binary",
+                 f"a load at least {pct(p.hard_day_load_ratio_min)} above your 4-week average", TRAINING_LAGS, _hard_day(p.hard_day_load_ratio_min),
+                 per_sd=Exposure("load_ratio_per_sd", "continuous",
+                                 "load relative to the 4-week average", TRAINING_LAGS,
+                                 _load_ratio, unit="x average")),
         Exposure("high_intensity", "binary",
                  f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
                  TRAINING_LAGS, _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),

@@ -40,6 +40,9 @@ class FindingsParams:
         exact confidence limits instead of the likelihood-ratio test.
     confidence_level : float
         Level of every confidence interval.
+    hard_day_load_ratio_min : float
+        A hard day: the day's load at least this many times the mean load of
+        the 28 days before it.
     intensity_rel_habit_min, duration_rel_habit_min : float
         A session counts as unusually intense / long above these ratios to the
         athlete's 90-day habit.
@@ -83,6 +86,7 @@ class FindingsParams:
     descriptive_below_events: int = 10
     exact_below_events: int = 10
     confidence_level: float = 0.95
+    hard_day_load_ratio_min: float = 1.5
     intensity_rel_habit_min: float = 1.15
     duration_rel_habit_min: float = 1.5
     acwr_min: float = 1.5
