@@ -11,7 +11,6 @@ doctor.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from analyzer.cli.features import athlete_features
 from analyzer.cli.importcmd import add_library_option, library_path
 from analyzer.errors import LibraryError
 from analyzer.findings import FindingsParams, analyze_athlete
-from analyzer.findings.report import render_html, render_markdown, report_document
+from analyzer.findings.report import render_report, report_document
 from analyzer.store import Library
 
 
@@ -55,12 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise LibraryError(f"{path}: no library here (create one with `cramp-analyzer import`)")
     with Library(path) as lib:
         doc = build_report(lib, args.athlete)
-    if args.format == "json":
-        text = json.dumps(doc, indent=1, allow_nan=False)
-    elif args.format == "html":
-        text = render_html(doc)
-    else:
-        text = render_markdown(doc)
+    text = render_report(doc, args.format)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     else:

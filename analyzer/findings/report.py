@@ -220,3 +220,24 @@ def render_html(doc: dict) -> str:
             parts.append("</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def render_report(document: dict, fmt: str = "md") -> str:
+    """Render a report document as ``"md"``, ``"html"`` or ``"json"`` text.
+
+    Parameters
+    ----------
+    document : dict
+        Output of :func:`report_document`.
+    fmt : {"md", "html", "json"}
+        Output format.
+    """
+    if fmt == "md":
+        return render_markdown(document)
+    if fmt == "html":
+        return render_html(document)
+    if fmt == "json":
+        import json
+
+        return json.dumps(document, indent=1, allow_nan=False)
+    raise ValueError(f"unknown report format {fmt!r} (md, html or json)")
