@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from analyzer.simulate import model
 from analyzer.simulate.history import AthleteHistory
 from analyzer.simulate.writers import RECORD_EVERY_S
@@ -122,9 +124,11 @@ def _athlete_section(h: AthleteHistory) -> str:
         else:
             lines.append(f"- planted: nothing; cramps at random, {effect['rate_per_day']:g} per day")
     for course in spec.medications:
-        end = "still taking it" if course.end_day is None else f"to day {course.end_day}"
-        lines.append(f"- medication: {course.name} ({course.kind}) from day {course.start_day} {end}; "
-                     f"nocturnal odds ratio {course.nocturnal_odds_ratio:g}")
+        start = h.start + dt.timedelta(days=course.start_day)
+        end = "still taking it" if course.end_day is None else f"to {h.start + dt.timedelta(days=course.end_day)}"
+        effect = ("no effect planted" if course.nocturnal_odds_ratio == 1.0
+                  else f"nocturnal odds ratio {course.nocturnal_odds_ratio:g}")
+        lines.append(f"- medication log: {course.name} ({course.kind}) from {start} {end}; {effect}")
     by_context = ", ".join(f"{k} {v}" for k, v in c["context"].value_counts().sort_index().items())
     lines.append(f"- drawn: {len(c)} cramps ({by_context}); sessions above habitual intensity "
                  f"{int(s['above_habit_intensity'].sum())}/{len(s)}, hot {int(s['hot'].sum())}; nights after a "
