@@ -203,3 +203,10 @@ def test_params_refuse_impossible_conventions(changes):
 def test_params_record_as_plain_values():
     recorded = IndicatorParams(monotony_ddof=0).as_dict()
     assert recorded["monotony_ddof"] == 0 and recorded["load_priority"] == ["tss", "hrtss", "trimp", "srpe"]
+
+
+def test_missing_load_source_is_none_with_or_without_sessions():
+    only_sleep = daily_table(None, sleep_on([7.0, 7.0]), None, ATHLETE)
+    mixed = daily_table(sessions_on([50.0]), sleep_on([7.0, 7.0]), None, ATHLETE)
+    assert only_sleep["load_source"].tolist() == [None, None]
+    assert mixed["load_source"].tolist() == ["tss", None]

@@ -300,8 +300,9 @@ def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
                  _recovery_indicators(well, params)):
         for name in part.columns:
             columns[name] = part[name].to_numpy(dtype=float, na_value=np.nan)
-    for name in ("coverage", "load_source"):  # text columns stay object, like the canonical tables
-        columns[name] = pd.Series(columns[name], dtype=object)
+    for name in ("coverage", "load_source"):  # text columns stay object (None = missing)
+        text = pd.Series(columns[name], dtype=object)
+        columns[name] = text.where(text.notna(), None)
     out = pd.DataFrame({name: columns[name] for name in DAILY_COLUMNS})
     out.attrs["indicator_params"] = {**params.as_dict(), "sleep_need_h_used": need}
     return out
