@@ -182,3 +182,16 @@ def test_rate_windows_end_with_the_course(daily):
     zero = analyze_athlete(daily, cramps.iloc[:5], meds, params=FAST).findings
     sentence = zero.loc[zero["exposure"] == "rate_ratio:starting drug", "sentence"].iloc[0]
     assert sentence.startswith("No nocturnal cramps after starting drug (5 in 90 days before")
+
+
+def test_binary_test_conventions(daily):
+    cramps = planted_cramps(daily, 40, "exercise", "high_intensity", 5.0, seed=4)
+    exact = analyze_athlete(daily, cramps, params=FAST).findings.set_index("exposure")
+    auto = analyze_athlete(daily, cramps, params=FindingsParams(n_permutations=100, binary_test="auto")
+                           ).findings.set_index("exposure")
+    assert exact.loc["high_intensity", "method"].startswith("exact conditional test")
+    assert "likelihood-ratio" in auto.loc["high_intensity", "method"]
+    # Same conditional maximum-likelihood estimate either way.
+    assert exact.loc["high_intensity", "estimate"] == pytest.approx(auto.loc["high_intensity", "estimate"], rel=1e-6)
+    with pytest.raises(ValueError):
+        FindingsParams(binary_test="wald")

@@ -209,9 +209,11 @@ def _result(status: str, n_events: int = 0, n_referents: int = 0, **values) -> d
 def estimate(windows: Windows, kind: str, params: FindingsParams) -> dict:
     """Odds ratio, confidence limits and p-value from matched windows.
 
-    Binary exposures: conditional maximum likelihood with Wald limits and a
-    likelihood-ratio test; below ``params.exact_below_events`` events, or when
-    the maximum lies at infinity, the exact conditional test and exact limits.
+    Binary exposures: conditional maximum-likelihood odds ratio with the exact
+    conditional test and exact limits (``params.binary_test="exact"``, the
+    default); with ``"auto"``, Wald limits and a likelihood-ratio test from
+    ``params.exact_below_events`` events on, unless the maximum lies at
+    infinity.
     Continuous exposures (already scaled per SD): conditional maximum
     likelihood, Wald limits, likelihood-ratio test (nested model without the
     exposure when covariates are present).
@@ -251,7 +253,8 @@ def _estimate_binary(windows: Windows, n_events: int, n_referents: int,
     a, k, n = windows.per_event()
     exposed_events = int(a.sum())
     fit = fit_clogit(windows.x, windows.event, windows.is_case)
-    if n_events >= params.exact_below_events and not fit.separated:
+    use_lr = params.binary_test == "auto" and n_events >= params.exact_below_events
+    if use_lr and not fit.separated:
         low, high = fit.wald_ci(params.confidence_level)
         return _result("ok", n_events, n_referents, estimate=float(fit.odds_ratio[0]),
                        ci_low=float(low[0]), ci_high=float(high[0]),

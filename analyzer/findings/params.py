@@ -35,9 +35,16 @@ class FindingsParams:
         that morning; at or after it, to the night ending the next morning [h].
     descriptive_below_events : int
         Rows with fewer events are labelled ``descriptive_only``.
+    binary_test : {"exact", "auto"}
+        ``"exact"``: every binary exposure gets the exact conditional test and
+        exact limits (default: in the simulation study the likelihood-ratio
+        test was anti-conservative in the far tail for rare exposures, which
+        inflates the chance of a false finding after Benjamini-Hochberg);
+        ``"auto"``: likelihood-ratio test and Wald limits from
+        ``exact_below_events`` events on.
     exact_below_events : int
-        Binary exposures with fewer events use the exact conditional test and
-        exact confidence limits instead of the likelihood-ratio test.
+        With ``binary_test="auto"``, binary exposures with fewer events use the
+        exact conditional test and exact confidence limits.
     confidence_level : float
         Level of every confidence interval.
     hard_day_load_ratio_min : float
@@ -84,6 +91,7 @@ class FindingsParams:
     washout_days: int = 0
     night_cutoff_hour: int = 12
     descriptive_below_events: int = 10
+    binary_test: str = "exact"
     exact_below_events: int = 10
     confidence_level: float = 0.95
     hard_day_load_ratio_min: float = 1.5
@@ -110,6 +118,8 @@ class FindingsParams:
     def __post_init__(self) -> None:
         if self.stratum_scheme not in ("block", "month"):
             raise ValueError(f"stratum_scheme must be 'block' or 'month', not {self.stratum_scheme!r}")
+        if self.binary_test not in ("exact", "auto"):
+            raise ValueError(f"binary_test must be 'exact' or 'auto', not {self.binary_test!r}")
         if self.stratum_days < 2:
             raise ValueError("stratum_days must be at least 2")
         if not 0.5 < self.confidence_level < 1:

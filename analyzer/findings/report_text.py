@@ -20,9 +20,12 @@ def method_note(params: FindingsParams) -> str:
         "Exercise-associated cramps are compared with other training days; nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
         "training and that night's sleep. Odds ratios come from conditional logistic "
-        "regression (binary exposures at stated thresholds, continuous ones per standard "
-        f"deviation); with fewer than {params.exact_below_events} cramps the exact conditional "
-        "test is used. Cramp rates before and after medication changes are compared with an "
+        "regression (binary exposures at stated thresholds, with the exact conditional test and "
+        "exact confidence limits"
+        + ("" if params.binary_test == "exact" else
+           f" below {params.exact_below_events} cramps and likelihood-ratio tests above")
+        + "; each measure is also described per standard deviation, outside the tested "
+        "family). Cramp rates before and after medication changes are compared with an "
         f"exact rate-ratio test over {params.rate_window_days} days on each side. All p-values "
         "shown together are adjusted with the Benjamini-Hochberg procedure; findings resting on "
         f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
@@ -40,8 +43,10 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
     return {
         "design": "time-stratified case-crossover (Maclure 1991; Janes, Sheppard & Lumley 2005)",
         "strata": _strata(params),
-        "model": "conditional logistic regression, Newton-Raphson; exact conditional test "
-                 f"below {params.exact_below_events} events",
+        "model": "conditional logistic regression, Newton-Raphson; binary exposures: "
+                 + ("exact conditional test and exact limits" if params.binary_test == "exact"
+                    else f"exact conditional test below {params.exact_below_events} events, "
+                    "likelihood-ratio test and Wald limits above"),
         "p_value_two_sided": "likelihood-ratio test; exact tests use the minimum-likelihood "
                              "convention of scipy.stats.binomtest",
         "multiple_comparisons": "Benjamini-Hochberg across every test in the findings table",
