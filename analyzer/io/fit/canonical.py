@@ -199,7 +199,7 @@ def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
         if np.isnan(clock) or anchor - clock > RR_REANCHOR_GAP_S:
             clock = anchor
         for v in values if isinstance(values, tuple) else (values,):
-            if v is not None and not (isinstance(v, float) and np.isnan(v)) and v > 0:
+            if isinstance(v, float) and v > 0:  # NaN and None (invalid) fail this test
                 clock += v
                 rr.append(float(v))
                 beat.append(clock)

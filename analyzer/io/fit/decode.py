@@ -240,7 +240,12 @@ def decode_layout(data: np.ndarray, positions: np.ndarray, records: np.ndarray, 
         if spec is None:
             _put(frame, f"unknown_{number}", render(raw, None))
             continue
-        _put(frame, spec.name, render(raw, spec))
+        name = spec.name
+        if spec.type.name in ("date_time", "local_date_time") and (
+            raw.base.kind != "int" or raw.n_elements != 1
+        ):
+            name = f"{name}_raw"  # a date field declared with a non-integer type: keep, but not as a date
+        _put(frame, name, render(raw, spec))
         if not spec.subfields:
             _add_components(frame, position, spec, raw, np.ones(n, dtype=bool))
             continue

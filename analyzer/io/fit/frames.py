@@ -116,6 +116,10 @@ def accumulate(raw: np.ndarray, valid: np.ndarray, groups: np.ndarray, bits: int
     return out
 
 
+#: Beyond this a (mis-typed) date_time value cannot be a date: 2^33 s is year 2262.
+_MAX_FIT_SECONDS = 2.0**33
+
+
 def _stamps(seconds: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """FIT seconds -> datetime64[ns] (NaT where not ``ok``). Exact for whole seconds."""
     ns = np.where(ok, (np.nan_to_num(seconds) + profile.FIT_EPOCH_S) * 1e9, 0).astype(np.int64)
@@ -126,18 +130,18 @@ def _stamps(seconds: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 def to_utc(seconds: np.ndarray) -> pd.DatetimeIndex:
     """FIT seconds -> tz-aware UTC datetimes (NaT when missing or device-relative)."""
-    ok = ~np.isnan(seconds) & (seconds >= profile.DEVICE_RELATIVE_MAX)
+    ok = (seconds >= profile.DEVICE_RELATIVE_MAX) & (seconds < _MAX_FIT_SECONDS)
     return pd.DatetimeIndex(_stamps(seconds, ok), tz="UTC")
 
 
 def to_local(seconds: np.ndarray) -> np.ndarray:
     """FIT ``local_date_time`` seconds -> naive datetime64 of the device's wall clock."""
-    return _stamps(seconds, ~np.isnan(seconds))
+    return _stamps(seconds, (seconds > -profile.FIT_EPOCH_S) & (seconds < _MAX_FIT_SECONDS))
 
 
 def relative_seconds(seconds: np.ndarray):
     """Device-relative ``date_time`` values (< 0x10000000) as nullable ints, or ``None``."""
-    rel = ~np.isnan(seconds) & (seconds < profile.DEVICE_RELATIVE_MAX)
+    rel = (seconds > -_MAX_FIT_SECONDS) & (seconds < profile.DEVICE_RELATIVE_MAX)
     if not rel.any():
         return None
     values = np.where(rel, np.nan_to_num(seconds), 0).astype(np.int64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
@@ -12,7 +13,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import FitError
+from analyzer.errors import FitError, FitRecordError
 
 from . import profile
 from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
@@ -52,7 +53,8 @@ class FitFile:
         self._frames: dict[int, LayoutFrame] = {}
         self._messages: dict[str, pd.DataFrame] = {}
         self._timestamps: np.ndarray | None = None
-        self._build_layouts()
+        with self._decoding("the definitions"):
+            self._build_layouts()
 
     # -- public -----------------------------------------------------------------
 
@@ -83,8 +85,26 @@ class FitFile:
         tz-aware UTC. An absent message type gives an empty DataFrame.
         """
         if name not in self._messages:
-            self._messages[name] = self._build_messages(name)
+            with self._decoding(f"{name} messages"):
+                self._messages[name] = self._build_messages(name)
         return self._messages[name]
+
+    @contextmanager
+    def _decoding(self, what: str):
+        """Turn an unexpected failure on malformed content into a :class:`FitRecordError`.
+
+        The reader is written to cope with any byte sequence; this is the net
+        under it, so that callers only ever see the FitError family.
+        """
+        try:
+            yield
+        except FitError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            raise FitRecordError(
+                self.source, f"cannot decode {what}: {type(exc).__name__}: {exc}",
+                recovered=f"{self._walk.positions.size} data messages were located",
+            ) from exc
 
     @property
     def utc_offset_s(self) -> float | None:
@@ -98,6 +118,8 @@ class FitFile:
             frame = self.messages(name)
             if frame.empty or "local_timestamp" not in frame or "timestamp" not in frame:
                 continue
+            if frame["local_timestamp"].dtype.kind != "M" or frame["timestamp"].dtype.kind != "M":
+                continue
             local = frame["local_timestamp"]
             utc = frame["timestamp"].dt.tz_localize(None)
             diff = (local - utc).dt.total_seconds().dropna()
@@ -110,7 +132,8 @@ class FitFile:
         """The canonical tables (see :mod:`analyzer.schema`) this file yields."""
         from .canonical import canonical_tables
 
-        return canonical_tables(self)
+        with self._decoding("the canonical tables"):
+            return canonical_tables(self)
 
     # -- layouts ---------------------------------------------------------------
 
@@ -283,9 +306,13 @@ def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
         get("developer_data_index"), get("field_definition_number"), get("fit_base_type_id"),
         get("field_name"), get("units"), get("scale"), get("offset"),
     ):
-        if _missing(index) or _missing(number):
-            out.append(None)
+        if not (_is_number(index) and _is_number(number)):
+            out.append(None)  # missing, or mis-declared as an array or string
             continue
+        field_name = field_name if isinstance(field_name, str) else None
+        units = units if isinstance(units, str) else None
+        scale = scale if _is_number(scale) else None
+        offset = offset if _is_number(offset) else None
         base_id = _BASE_TYPE_BY_NAME.get(base, base) if not _missing(base) else profile.BYTE_BASE_TYPE
         if not isinstance(base_id, (int, float)) or int(base_id) not in profile.BASE_TYPES:
             base_id = profile.BYTE_BASE_TYPE
@@ -302,6 +329,10 @@ def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def _read_source(source) -> tuple[bytes, str]:

@@ -316,6 +316,8 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
     segment_starts: list[int] = []
     pos = 0
     n = len(buf)
+    if n == 0:
+        raise FitHeaderError(source, "file is empty, too short for a FIT header", offset=0)
     while pos < n:
         try:
             segment, header_size = _parse_header(buf, pos, source)
