@@ -15,8 +15,10 @@ def method_note(params: FindingsParams) -> str:
     """Plain-language description of how the findings were computed."""
     return (
         "Each cramp is compared with the same athlete's own control days (a time-stratified "
-        f"case-crossover design): control days come from {_strata(params)}, skipping days "
-        f"within {params.washout_days} day(s) of another cramp and days without data. "
+        f"case-crossover design): control days come from {_strata(params)}, skipping "
+        + ("the days of other cramps" if params.washout_days == 0 else
+           f"days within {params.washout_days} day(s) of another cramp")
+        + " and days without data. "
         "Exercise-associated cramps are compared with other training days; nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
         "training and that night's sleep. Odds ratios come from conditional logistic "
@@ -26,7 +28,8 @@ def method_note(params: FindingsParams) -> str:
            f" below {params.exact_below_events} cramps and likelihood-ratio tests above")
         + "; each measure is also described per standard deviation, outside the tested "
         "family). Cramp rates before and after medication changes are compared with an "
-        f"exact rate-ratio test over {params.rate_window_days} days on each side. All p-values "
+        f"exact rate-ratio test over up to {params.rate_window_days} days on each side (bounded by "
+        "the course of the medication). All p-values "
         "shown together are adjusted with the Benjamini-Hochberg procedure; findings resting on "
         f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
         "Event-triggered averages show each indicator from "
