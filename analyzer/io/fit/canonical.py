@@ -130,7 +130,13 @@ def _samples(fit, activities: pd.DataFrame) -> pd.DataFrame:
     rec = fit.messages("record")
     if rec.empty or "timestamp" not in rec:
         return pd.DataFrame()
-    rec = rec[rec["timestamp"].notna()]
+    dated = rec["timestamp"].notna()
+    if not dated.all():
+        fit.warnings.append(
+            f"{fit.source}: {int((~dated).sum())} of {len(rec)} records have no date (missing or "
+            "device-relative timestamps, seconds since power-on) and are not in the samples"
+        )
+    rec = rec[dated]
     return pd.DataFrame(
         {
             "activity_id": _assign(rec["timestamp"], activities),

@@ -16,6 +16,7 @@ message's rows are assembled, in :mod:`.frames`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -102,22 +103,31 @@ def gather_rows(data: np.ndarray, positions: np.ndarray, size: int) -> np.ndarra
     return window[positions + 1]
 
 
-def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, list[str]]:
-    """A structured view of ``rows`` with one numpy field per native numeric field."""
+@lru_cache(maxsize=4096)
+def _numeric_dtype(fields: tuple, endian: str, width: int) -> tuple[np.dtype | None, frozenset]:
+    """Structured dtype with one numpy field ``f<i>`` per numeric native field (cached per layout)."""
     names, formats, offsets = [], [], []
     offset = 0
-    for i, (number, size, bt_id) in enumerate(layout.fields):
+    for i, (_, size, bt_id) in enumerate(fields):
         bt = profile.base_type(bt_id)
         if size and bt.kind in ("int", "float") and size % bt.size == 0:
             names.append(f"f{i}")
             k = size // bt.size
-            code = profile.numpy_code(bt, layout.endian)
+            code = profile.numpy_code(bt, endian)
             formats.append(code if k == 1 else (code, (k,)))
             offsets.append(offset)
         offset += size
-    if not names or rows.shape[0] == 0:
+    if not names:
+        return None, frozenset()
+    dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": width})
+    return dtype, frozenset(names)
+
+
+def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, frozenset]:
+    """A structured view of ``rows`` with one numpy field per native numeric field."""
+    dtype, names = _numeric_dtype(layout.fields, layout.endian, rows.shape[1])
+    if dtype is None or rows.shape[0] == 0:
         return None, names
-    dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": rows.shape[1]})
     return np.ascontiguousarray(rows).view(dtype)[:, 0], names
 
 
@@ -129,7 +139,6 @@ def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
     seen = set()
     offset = 0
     records, numeric = _numeric_view(rows, layout)
-    numeric = set(numeric)
     for i, (number, size, bt_id) in enumerate(layout.fields):
         start = offset
         offset += size
