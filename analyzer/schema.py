@@ -109,7 +109,7 @@ TABLES: dict[str, dict[str, str]] = {
         "night": "date",
         "start_utc": "utc",
         "end_utc": "utc",
-        "stage": "str",  # awake, light, deep, rem, unmeasurable
+        "stage": "str",  # awake, light, deep, rem, unmeasurable, asleep (unstaged)
         "source": "str",
     },
     "wellness": {
@@ -123,6 +123,15 @@ TABLES: dict[str, dict[str, str]] = {
         "active_min": "float",
         "avg_heart_rate_bpm": "float",
         "max_heart_rate_bpm": "float",
+        "source": "str",
+    },
+    # Raw day-level samples of Garmin daily FIT files, merged across files by the
+    # library (kinds: see analyzer.io.fit.wellness.daily_samples).
+    "daily_samples": {
+        "athlete_id": "str",
+        "t_utc": "utc",
+        "kind": "str",
+        "value": "float",
         "source": "str",
     },
     "cramps": {
@@ -175,7 +184,7 @@ SIDES = ("left", "right", "both")
 CONTEXTS = ("exercise", "after_exercise", "night", "rest")
 RELIEFS = ("stretching", "massage", "walking", "none", "other")
 MEDICATION_KINDS = ("medication", "supplement", "other")
-SLEEP_STAGES = ("awake", "light", "deep", "rem", "unmeasurable")
+SLEEP_STAGES = ("awake", "light", "deep", "rem", "unmeasurable", "asleep")  # asleep: unstaged sleep
 
 _PANDAS_DTYPES = {
     "str": "object",

@@ -154,11 +154,13 @@ def _already_there(lib, athlete_id, name, data, sha256, owner) -> ImportResult:
 def write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> ImportResult:
     """Write a read bundle, its kept bytes and its history row (inside the caller's transaction)."""
     from analyzer.store.linking import relink_cramps
+    from analyzer.store.nights import assemble_after_write
     from analyzer.store.writer import BundleWriter, keep_file
 
     timezone = lib.athlete(athlete_id)["timezone"]
     writer = BundleWriter(conn, athlete_id, bundle, timezone)
     writer.write()
+    assemble_after_write(conn, athlete_id, bundle, timezone, writer.counts)  # Garmin nights/days
     keep_file(conn, bundle.source_sha256, data)
     if any(writer.counts.get(t) for t in ("activities", "cramps", "sleep")):
         relink_cramps(conn, athlete_id, timezone=timezone, window_s=lib.link_window_s)

@@ -15,12 +15,14 @@ import time
 
 from analyzer.errors import LibraryError
 from analyzer.schema import TABLES
+from analyzer.store.nights import SCHEMA_V3
 from analyzer.store.sqlschema import ROW_TABLES, SCHEMA_V1, SCHEMA_V2, SQL_TYPES
 
 # (version, DDL script). Append new versions; never edit a released one.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, SCHEMA_V1),
     (2, SCHEMA_V2),
+    (3, SCHEMA_V3),  # raw samples of Garmin daily files (analyzer.store.nights)
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 

@@ -165,7 +165,17 @@ def daily_samples(fit) -> pd.DataFrame:
     ``hrv_5min`` (``hrv_value``), ``sleep_score`` and ``sleep_awakenings``
     (``sleep_assessment``, at the time of the message), ``utc_offset_s`` (the
     file's UTC offset at its first timestamp).
+
+    Computed once per :class:`~analyzer.io.fit.FitFile` (the result is cached on it).
     """
+    cached = getattr(fit, "_garmin_daily_samples", None)
+    if cached is not None:
+        return cached
+    fit._garmin_daily_samples = out = _daily_samples(fit)
+    return out
+
+
+def _daily_samples(fit) -> pd.DataFrame:
     parts = [_monitoring_samples(fit)]
     hr = fit.messages("monitoring_hr_data")
     if not hr.empty and "timestamp" in hr:

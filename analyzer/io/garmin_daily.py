@@ -1,0 +1,324 @@
+"""Nights and days assembled from Garmin's daily FIT files (WELLNESS, SLEEP_DATA, METRICS...).
+
+Garmin devices spread one night over several ``*_SLEEP_DATA.fit`` files and
+one day over several ``*_WELLNESS.fit`` files, which overlap and arrive in any
+order. These pure functions take the raw samples of *any number* of files
+(see :func:`analyzer.io.fit.wellness.stage_intervals` and
+:func:`~analyzer.io.fit.wellness.daily_samples`), merge repeated samples once
+and return canonical ``sleep`` and ``wellness`` rows, so that the result does
+not depend on how the samples were split into files or in which order they
+came.
+
+Local time
+----------
+Every file that knows its UTC offset contributes a ``utc_offset_s`` sample
+at its first timestamp (``monitoring_info`` in WELLNESS files,
+``sleep_data_info`` in SLEEP_DATA files, ``timestamp_correlation`` in HRV
+files). A time is made local with the offset of the latest such sample at or
+before it; before the first one, with the earliest one; without any, with
+``fallback`` (the athlete's time zone, else UTC). So a SLEEP_DATA file that
+lacks an offset gets the one the same day's WELLNESS file recorded.
+
+Nights
+------
+Stage intervals are merged (a start time seen in several files counts once;
+an interval ends no later than the next one starts). Asleep intervals
+(``light``, ``deep``, ``rem`` or unstaged ``asleep``) less than
+:data:`MAX_WAKE_S` apart form one sleep period; a longer awake stretch or a
+gap in the data splits periods. A period runs from its first asleep epoch
+(onset) to the end of its last one (wake-up) and belongs to the local date of
+its wake-up; when several periods end on one date, the one with the most
+sleep is that night and the others (naps) are not counted. ``in_bed_min``
+is the span; ``awake_min`` is the rest of the span that is not asleep
+(awake, unmeasurable or not recorded), so the minutes add up to the span.
+Stage minutes are missing (not zero) for devices that do not stage sleep.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ASLEEP_STAGES = ("light", "deep", "rem", "asleep")
+#: Awake stretches (or gaps in the data) at most this long stay inside one sleep period [s].
+MAX_WAKE_S = 60 * 60
+#: Unstaged epochs: neighbourhood on each side [s] and the awake epochs on both sides that make it awake.
+RESCORE_WINDOW_S = 30 * 60
+RESCORE_MIN_AWAKE = 2
+#: Shortest sleep period counted as a night [s of sleep].
+MIN_NIGHT_ASLEEP_S = 60 * 60
+#: Scores (sleep_assessment) belong to the night whose wake-up is at most this far [s].
+SCORE_WINDOW_S = 3 * 3600
+SOURCE = "garmin_fit"
+
+_NS = 1_000_000_000
+
+
+def offsets_at(times: pd.Series, offsets: pd.DataFrame, fallback: str | float | None = None) -> np.ndarray:
+    """UTC offset [s] of each time (see the module docstring).
+
+    Parameters
+    ----------
+    times : Series of tz-aware datetimes
+    offsets : DataFrame
+        ``t_utc`` and ``value`` (offset in seconds) samples.
+    fallback : str, float or None
+        IANA time zone name or fixed offset [s] used when ``offsets`` is empty.
+    """
+    t = pd.DatetimeIndex(times).as_unit("ns").asi8
+    if len(offsets):
+        order = offsets.sort_values("t_utc")
+        at = pd.DatetimeIndex(order["t_utc"]).as_unit("ns").asi8
+        values = order["value"].to_numpy(dtype="float64")
+        pos = np.clip(np.searchsorted(at, t, side="right") - 1, 0, len(at) - 1)
+        return values[pos]
+    if isinstance(fallback, str):
+        index = pd.DatetimeIndex(times)
+        wall = index.tz_convert(fallback).tz_localize(None).as_unit("ns").asi8
+        return (wall - t) / _NS
+    return np.full(len(t), float(fallback or 0.0))
+
+
+def local_dates(times: pd.Series, offsets: pd.DataFrame, fallback=None) -> np.ndarray:
+    """Local calendar date (``datetime.date`` objects) of each time."""
+    t = pd.DatetimeIndex(times).as_unit("ns").asi8
+    wall = t + (offsets_at(times, offsets, fallback) * _NS).astype(np.int64)
+    return wall.astype("datetime64[ns]").astype("datetime64[D]").astype(object)
+
+
+def merge_stages(stages: pd.DataFrame) -> pd.DataFrame:
+    """One interval per start time, sorted, each ending no later than the next starts.
+
+    Where files disagree on the stage of one start time, the first in stage
+    name order wins (so the result does not depend on file order).
+    """
+    frame = stages[stages["start_utc"].notna() & stages["stage"].notna()]
+    frame = frame.sort_values(["start_utc", "stage"], kind="stable").drop_duplicates("start_utc")
+    frame = frame.reset_index(drop=True)
+    end = frame["end_utc"].where(frame["end_utc"].notna(), frame["start_utc"])
+    next_start = frame["start_utc"].shift(-1)
+    clipped = end.where(next_start.isna() | (end <= next_start), next_start)
+    return frame.assign(end_utc=clipped)
+
+
+def rescore_unstaged(stages: pd.DataFrame) -> pd.DataFrame:
+    """Score an unstaged ``asleep`` epoch ``awake`` when awake epochs crowd around it.
+
+    Devices that do not stage sleep (vivomove HR) mark an epoch awake when
+    they see movement and keep raw data for the others, also when the wearer
+    sits still during the day. As in actigraphy scoring, where an epoch is
+    judged with its neighbours (Cole RJ, Kripke DF, Gruen W, et al.
+    Automatic sleep/wake identification from wrist activity. *Sleep*
+    1992;15(5):461-469), an epoch is scored awake when at least
+    :data:`RESCORE_MIN_AWAKE` epochs within :data:`RESCORE_WINDOW_S` *before*
+    it and as many *after* it were scored awake: stillness between
+    movements. Requiring both sides keeps sleep onset and the last sleep
+    before waking up in place.
+    """
+    asleep = (stages["stage"] == "asleep").to_numpy()
+    if not asleep.any():
+        return stages
+    start = pd.DatetimeIndex(stages["start_utc"]).as_unit("ns").asi8
+    awake_at = np.sort(start[(stages["stage"] == "awake").to_numpy()])
+    window = RESCORE_WINDOW_S * _NS
+    before = np.searchsorted(awake_at, start) - np.searchsorted(awake_at, start - window)
+    after = np.searchsorted(awake_at, start + window, side="right") - np.searchsorted(awake_at, start, side="right")
+    wake = asleep & (before >= RESCORE_MIN_AWAKE) & (after >= RESCORE_MIN_AWAKE)
+    if not wake.any():
+        return stages
+    stage = stages["stage"].to_numpy(dtype=object).copy()
+    stage[wake] = "awake"
+    return stages.assign(stage=stage)
+
+
+def sleep_periods(stages: pd.DataFrame, max_wake_s: float = MAX_WAKE_S) -> pd.DataFrame:
+    """Sleep periods of merged stage intervals: ``start_utc`` (onset), ``end_utc`` (wake-up), ``period``.
+
+    Returns the stage intervals inside each period with a ``period`` number;
+    intervals outside any period are dropped.
+    """
+    asleep = stages["stage"].isin(ASLEEP_STAGES).to_numpy()
+    if not asleep.any():
+        return stages.iloc[0:0].assign(period=pd.Series(dtype="int64"))
+    start = pd.DatetimeIndex(stages["start_utc"]).as_unit("ns").asi8
+    end = pd.DatetimeIndex(stages["end_utc"]).as_unit("ns").asi8
+    s_start, s_end = start[asleep], end[asleep]
+    gap = s_start[1:] - np.maximum.accumulate(s_end)[:-1]
+    period_of_asleep = np.concatenate([[0], np.cumsum(gap > max_wake_s * _NS)])
+    onset = pd.Series(s_start).groupby(period_of_asleep).min().to_numpy()
+    wake = pd.Series(s_end).groupby(period_of_asleep).max().to_numpy()
+    # every interval starting inside [onset, wake) belongs to that period
+    pos = np.searchsorted(onset, start, side="right") - 1
+    inside = (pos >= 0) & (start < wake[np.clip(pos, 0, None)])
+    out = stages[inside].copy()
+    out["period"] = pos[inside]
+    return out.reset_index(drop=True)
+
+
+def assemble_nights(
+    stages: pd.DataFrame, samples: pd.DataFrame | None = None, fallback=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical ``sleep`` rows and the ``sleep_stages`` of those nights.
+
+    Parameters
+    ----------
+    stages : DataFrame
+        ``start_utc``, ``end_utc``, ``stage`` intervals of any number of files.
+    samples : DataFrame, optional
+        Day-level samples (``t_utc``, ``kind``, ``value``); its
+        ``utc_offset_s``, ``sleep_score`` and ``sleep_awakenings`` kinds are used.
+    fallback : str or float, optional
+        Time zone (or offset [s]) when no sample carries a UTC offset.
+
+    Returns
+    -------
+    sleep : DataFrame
+        One row per night (columns of the canonical ``sleep`` table without ``athlete_id``).
+    night_stages : DataFrame
+        The merged stage intervals of the nights kept, with their ``night``.
+    """
+    samples = _empty_samples() if samples is None else samples
+    offsets = samples[samples["kind"] == "utc_offset_s"]
+    merged = sleep_periods(rescore_unstaged(merge_stages(stages)))
+    if merged.empty:
+        return _sleep_frame([]), merged.assign(night=pd.Series(dtype=object)).drop(columns="period")
+    rows = [_night_row(group, offsets, fallback) for _, group in merged.groupby("period", sort=True)]
+    nights = pd.DataFrame(rows)
+    nights = nights[nights["asleep_min"] * 60 >= MIN_NIGHT_ASLEEP_S]
+    nights = nights.sort_values(["night", "asleep_min", "end_utc"], ascending=[True, False, False])
+    nights = nights.drop_duplicates("night").sort_values("night").reset_index(drop=True)
+    _attach_scores(nights, samples)
+    kept = merged[merged["period"].isin(nights["period"])]
+    night_of = dict(zip(nights["period"], nights["night"]))
+    night_stages = kept.assign(night=kept["period"].map(night_of)).drop(columns="period")
+    return _sleep_frame(nights.drop(columns="period").to_dict("records")), night_stages.reset_index(drop=True)
+
+
+def _night_row(group: pd.DataFrame, offsets: pd.DataFrame, fallback) -> dict:
+    onset = group.loc[group["stage"].isin(ASLEEP_STAGES), "start_utc"].min()
+    wake = group.loc[group["stage"].isin(ASLEEP_STAGES), "end_utc"].max()
+    minutes = (group["end_utc"].clip(upper=wake) - group["start_utc"]).dt.total_seconds() / 60.0
+    per_stage = minutes.groupby(group["stage"]).sum()
+    asleep = float(sum(per_stage.get(s, 0.0) for s in ASLEEP_STAGES))
+    span = (wake - onset).total_seconds() / 60.0
+    staged = any(s in per_stage.index for s in ("light", "deep", "rem"))
+    is_asleep = group["stage"].isin(ASLEEP_STAGES).to_numpy()
+    starts = pd.DatetimeIndex(group["start_utc"]).as_unit("ns").asi8[is_asleep]
+    ends = pd.DatetimeIndex(group["end_utc"]).as_unit("ns").asi8[is_asleep]
+    awakenings = int((starts[1:] > np.maximum.accumulate(ends)[:-1]).sum())
+    return {
+        "period": int(group["period"].iloc[0]),
+        "night": local_dates(pd.Series([wake]), offsets, fallback)[0],
+        "start_utc": onset,
+        "end_utc": wake,
+        "asleep_min": asleep,
+        "in_bed_min": span,
+        "deep_min": float(per_stage.get("deep", 0.0)) if staged else np.nan,
+        "light_min": float(per_stage.get("light", 0.0)) if staged else np.nan,
+        "rem_min": float(per_stage.get("rem", 0.0)) if staged else np.nan,
+        "awake_min": span - asleep,
+        "awakenings": float(awakenings),
+        "efficiency_pct": 100.0 * asleep / span if span > 0 else np.nan,
+        "score": np.nan,
+        "source": SOURCE,
+    }
+
+
+def _attach_scores(nights: pd.DataFrame, samples: pd.DataFrame) -> None:
+    """Vendor score and awakenings count of the night whose wake-up is nearest (within the window)."""
+    for kind, column in (("sleep_score", "score"), ("sleep_awakenings", "awakenings")):
+        found = samples[samples["kind"] == kind].sort_values(["t_utc", "value"])
+        for t, value in zip(found["t_utc"], found["value"]):
+            distance = (nights["end_utc"] - t).abs()
+            if len(distance) and distance.min().total_seconds() <= SCORE_WINDOW_S:
+                nights.loc[distance.idxmin(), column] = float(value)
+
+
+def _sleep_frame(rows: list[dict]) -> pd.DataFrame:
+    from analyzer.schema import conform
+
+    columns = ["night", "start_utc", "end_utc", "asleep_min", "in_bed_min", "deep_min", "light_min",
+               "rem_min", "awake_min", "awakenings", "efficiency_pct", "score", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return conform("sleep", frame).drop(columns="athlete_id")
+
+
+def _empty_samples() -> pd.DataFrame:
+    return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": pd.Series(dtype=object),
+                         "value": pd.Series(dtype="float64")})
+
+
+def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
+    """Canonical ``wellness`` rows (without ``athlete_id``), one per local date with any value.
+
+    * ``resting_hr_bpm``: the last ``current_day_resting_heart_rate`` of the
+      date, else the last ``resting_heart_rate`` (Garmin's 7-day average);
+    * ``avg_heart_rate_bpm``/``max_heart_rate_bpm``: mean and maximum of the
+      monitoring heart rate samples of the date;
+    * ``stress_avg``: mean of the valid (0-100) stress readings of the date;
+    * ``steps``: per activity type the largest counter value of the date
+      (counters restart at local midnight; a value read at exactly midnight
+      closes the day before), summed over types;
+    * ``active_min``: the same for the active time of non-sedentary types [min];
+    * ``hrv_rmssd_ms``: ``hrv_status_summary.last_night_average``, else the
+      mean of the 5-minute ``hrv_value`` of the night, on the local date of
+      the last value.
+
+    Samples repeated by overlapping files (same kind and time) count once.
+    """
+    frame = samples.drop_duplicates(["kind", "t_utc"])
+    is_offset = (frame["kind"] == "utc_offset_s").to_numpy()
+    offsets, frame = frame[is_offset], frame[~is_offset]
+    if frame.empty:
+        return _wellness_frame(pd.DataFrame())
+    kinds, code = np.unique(frame["kind"].to_numpy(dtype=str), return_inverse=True)
+    family = np.array([k.split(":")[0] for k in kinds])[code]
+    counter = np.isin(family, ["steps", "active_s"])
+    t = pd.DatetimeIndex(frame["t_utc"]).as_unit("ns").asi8
+    # a counter read at exactly local midnight closes the day before
+    wall = t - counter * _NS + (offsets_at(frame["t_utc"], offsets, fallback) * _NS).astype(np.int64)
+    table = pd.DataFrame({"day": np.floor_divide(wall, 86_400 * _NS), "t": t, "code": code,
+                          "family": family, "value": frame["value"].to_numpy(dtype="float64")})
+    table = table.sort_values(["t", "code"], kind="stable")
+    by_family = dict(tuple(table.groupby("family", sort=False)))
+    columns: dict[str, pd.Series] = {}
+    if "heart_rate" in by_family:
+        hr = by_family["heart_rate"].groupby("day")["value"]
+        columns["avg_heart_rate_bpm"], columns["max_heart_rate_bpm"] = hr.mean(), hr.max()
+    if "stress" in by_family:
+        columns["stress_avg"] = by_family["stress"].groupby("day")["value"].mean()
+    resting = [by_family[k].groupby("day")["value"].last() for k in ("resting_hr_day", "resting_hr_7d")
+               if k in by_family]
+    if resting:
+        columns["resting_hr_bpm"] = resting[0].combine_first(resting[-1])
+    for prefix, column, scale in (("steps", "steps", 1.0), ("active_s", "active_min", 1 / 60)):
+        if prefix in by_family:
+            per_type = by_family[prefix].groupby(["day", "code"])["value"].max()
+            columns[column] = per_type.groupby(level="day").sum() * scale
+    hrv = _hrv_by_date(by_family.get("hrv_night"), by_family.get("hrv_5min"))
+    if hrv is not None:
+        columns["hrv_rmssd_ms"] = hrv
+    days = pd.DataFrame(columns)
+    days.index = days.index.to_numpy().astype("datetime64[D]").astype(object)
+    return _wellness_frame(days)
+
+
+def _hrv_by_date(summary: pd.DataFrame | None, values: pd.DataFrame | None) -> pd.Series | None:
+    out = summary.groupby("day")["value"].last() if summary is not None else None
+    if values is not None:
+        t = values["t"].to_numpy()
+        night = np.concatenate([[0], np.cumsum(np.diff(t) > 3 * 3600 * _NS)])
+        per_night = values.groupby(night).agg(day=("day", "last"), value=("value", "mean"))
+        from_values = per_night.groupby("day")["value"].last()
+        out = from_values if out is None else out.combine_first(from_values)
+    return out
+
+
+def _wellness_frame(columns: pd.DataFrame) -> pd.DataFrame:
+    from analyzer.schema import conform
+
+    frame = columns.copy()
+    frame.index.name = "date"
+    frame = frame.reset_index() if len(frame) else pd.DataFrame({"date": []})
+    frame["source"] = SOURCE
+    return conform("wellness", frame).drop(columns="athlete_id")
