@@ -28,7 +28,8 @@ an interval ends no later than the next one starts). Asleep intervals
 gap in the data splits periods. A period runs from its first asleep epoch
 (onset) to the end of its last one (wake-up) and belongs to the local date of
 its wake-up; when several periods end on one date, the one with the most
-sleep is that night and the others (naps) are not counted. ``in_bed_min``
+sleep is that night and the others (naps) are not counted, nor is a period
+with less than :data:`MIN_NIGHT_ASLEEP_S` of sleep. ``in_bed_min``
 is the span; ``awake_min`` is the rest of the span that is not asleep
 (awake, unmeasurable or not recorded), so the minutes add up to the span.
 Stage minutes are missing (not zero) for devices that do not stage sleep.
@@ -45,8 +46,9 @@ MAX_WAKE_S = 60 * 60
 #: Unstaged epochs: neighbourhood on each side [s] and the awake epochs on both sides that make it awake.
 RESCORE_WINDOW_S = 30 * 60
 RESCORE_MIN_AWAKE = 2
-#: Shortest sleep period counted as a night [s of sleep].
-MIN_NIGHT_ASLEEP_S = 60 * 60
+#: Shortest sleep period counted as a night [s of sleep]: shorter ones are naps or a
+#: recording cut short (the files after it are missing), not a night.
+MIN_NIGHT_ASLEEP_S = 3 * 3600
 #: Scores (sleep_assessment) belong to the night whose wake-up is at most this far [s].
 SCORE_WINDOW_S = 3 * 3600
 SOURCE = "garmin_fit"
@@ -182,8 +184,7 @@ def assemble_nights(
     merged = sleep_periods(rescore_unstaged(merge_stages(stages)))
     if merged.empty:
         return _sleep_frame([]), merged.assign(night=pd.Series(dtype=object)).drop(columns="period")
-    rows = [_night_row(group, offsets, fallback) for _, group in merged.groupby("period", sort=True)]
-    nights = pd.DataFrame(rows)
+    nights = _period_rows(merged, offsets, fallback)
     nights = nights[nights["asleep_min"] * 60 >= MIN_NIGHT_ASLEEP_S]
     nights = nights.sort_values(["night", "asleep_min", "end_utc"], ascending=[True, False, False])
     nights = nights.drop_duplicates("night").sort_values("night").reset_index(drop=True)
@@ -194,34 +195,49 @@ def assemble_nights(
     return _sleep_frame(nights.drop(columns="period").to_dict("records")), night_stages.reset_index(drop=True)
 
 
-def _night_row(group: pd.DataFrame, offsets: pd.DataFrame, fallback) -> dict:
-    onset = group.loc[group["stage"].isin(ASLEEP_STAGES), "start_utc"].min()
-    wake = group.loc[group["stage"].isin(ASLEEP_STAGES), "end_utc"].max()
-    minutes = (group["end_utc"].clip(upper=wake) - group["start_utc"]).dt.total_seconds() / 60.0
-    per_stage = minutes.groupby(group["stage"]).sum()
-    asleep = float(sum(per_stage.get(s, 0.0) for s in ASLEEP_STAGES))
-    span = (wake - onset).total_seconds() / 60.0
-    staged = any(s in per_stage.index for s in ("light", "deep", "rem"))
-    is_asleep = group["stage"].isin(ASLEEP_STAGES).to_numpy()
-    starts = pd.DatetimeIndex(group["start_utc"]).as_unit("ns").asi8[is_asleep]
-    ends = pd.DatetimeIndex(group["end_utc"]).as_unit("ns").asi8[is_asleep]
-    awakenings = int((starts[1:] > np.maximum.accumulate(ends)[:-1]).sum())
-    return {
-        "period": int(group["period"].iloc[0]),
-        "night": local_dates(pd.Series([wake]), offsets, fallback)[0],
-        "start_utc": onset,
-        "end_utc": wake,
-        "asleep_min": asleep,
+def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.DataFrame:
+    """One row per sleep period: onset, wake-up, minutes per stage, awakenings, local wake date."""
+    period = merged["period"].to_numpy()
+    n = int(period.max()) + 1
+    start = pd.DatetimeIndex(merged["start_utc"]).as_unit("ns").asi8
+    end = pd.DatetimeIndex(merged["end_utc"]).as_unit("ns").asi8
+    stage = merged["stage"].to_numpy(dtype=str)
+    asleep = np.isin(stage, ASLEEP_STAGES)
+    onset = np.full(n, np.iinfo(np.int64).max)
+    wake = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(onset, period[asleep], start[asleep])
+    np.maximum.at(wake, period[asleep], end[asleep])
+    minutes = (np.minimum(end, wake[period]) - start) / (60 * _NS)
+
+    def total(mask) -> np.ndarray:
+        return np.bincount(period[mask], weights=minutes[mask], minlength=n)
+
+    asleep_min = total(asleep)
+    span = (wake - onset) / (60 * _NS)
+    staged = np.bincount(period[np.isin(stage, ("light", "deep", "rem"))], minlength=n) > 0
+    # an awakening: an asleep interval starting after every earlier asleep one of its period ended
+    a_period, a_start, a_end = period[asleep], start[asleep], end[asleep]
+    reach = pd.Series(a_end).groupby(a_period).cummax().to_numpy()
+    woke = np.zeros(a_start.size, dtype=bool)
+    woke[1:] = (a_period[1:] == a_period[:-1]) & (a_start[1:] > reach[:-1])
+    wake_utc = pd.Series(pd.to_datetime(wake, utc=True))
+    rows = pd.DataFrame({
+        "period": np.arange(n),
+        "night": local_dates(wake_utc, offsets, fallback),
+        "start_utc": pd.to_datetime(onset, utc=True),
+        "end_utc": wake_utc,
+        "asleep_min": asleep_min,
         "in_bed_min": span,
-        "deep_min": float(per_stage.get("deep", 0.0)) if staged else np.nan,
-        "light_min": float(per_stage.get("light", 0.0)) if staged else np.nan,
-        "rem_min": float(per_stage.get("rem", 0.0)) if staged else np.nan,
-        "awake_min": span - asleep,
-        "awakenings": float(awakenings),
-        "efficiency_pct": 100.0 * asleep / span if span > 0 else np.nan,
+        "deep_min": np.where(staged, total(stage == "deep"), np.nan),
+        "light_min": np.where(staged, total(stage == "light"), np.nan),
+        "rem_min": np.where(staged, total(stage == "rem"), np.nan),
+        "awake_min": span - asleep_min,
+        "awakenings": np.bincount(a_period[woke], minlength=n).astype("float64"),
+        "efficiency_pct": np.where(span > 0, 100.0 * asleep_min / np.where(span > 0, span, 1), np.nan),
         "score": np.nan,
         "source": SOURCE,
-    }
+    })
+    return rows
 
 
 def _attach_scores(nights: pd.DataFrame, samples: pd.DataFrame) -> None:
@@ -248,77 +264,4 @@ def _empty_samples() -> pd.DataFrame:
                          "value": pd.Series(dtype="float64")})
 
 
-def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
-    """Canonical ``wellness`` rows (without ``athlete_id``), one per local date with any value.
-
-    * ``resting_hr_bpm``: the last ``current_day_resting_heart_rate`` of the
-      date, else the last ``resting_heart_rate`` (Garmin's 7-day average);
-    * ``avg_heart_rate_bpm``/``max_heart_rate_bpm``: mean and maximum of the
-      monitoring heart rate samples of the date;
-    * ``stress_avg``: mean of the valid (0-100) stress readings of the date;
-    * ``steps``: per activity type the largest counter value of the date
-      (counters restart at local midnight; a value read at exactly midnight
-      closes the day before), summed over types;
-    * ``active_min``: the same for the active time of non-sedentary types [min];
-    * ``hrv_rmssd_ms``: ``hrv_status_summary.last_night_average``, else the
-      mean of the 5-minute ``hrv_value`` of the night, on the local date of
-      the last value.
-
-    Samples repeated by overlapping files (same kind and time) count once.
-    """
-    frame = samples.drop_duplicates(["kind", "t_utc"])
-    is_offset = (frame["kind"] == "utc_offset_s").to_numpy()
-    offsets, frame = frame[is_offset], frame[~is_offset]
-    if frame.empty:
-        return _wellness_frame(pd.DataFrame())
-    kinds, code = np.unique(frame["kind"].to_numpy(dtype=str), return_inverse=True)
-    family = np.array([k.split(":")[0] for k in kinds])[code]
-    counter = np.isin(family, ["steps", "active_s"])
-    t = pd.DatetimeIndex(frame["t_utc"]).as_unit("ns").asi8
-    # a counter read at exactly local midnight closes the day before
-    wall = t - counter * _NS + (offsets_at(frame["t_utc"], offsets, fallback) * _NS).astype(np.int64)
-    table = pd.DataFrame({"day": np.floor_divide(wall, 86_400 * _NS), "t": t, "code": code,
-                          "family": family, "value": frame["value"].to_numpy(dtype="float64")})
-    table = table.sort_values(["t", "code"], kind="stable")
-    by_family = dict(tuple(table.groupby("family", sort=False)))
-    columns: dict[str, pd.Series] = {}
-    if "heart_rate" in by_family:
-        hr = by_family["heart_rate"].groupby("day")["value"]
-        columns["avg_heart_rate_bpm"], columns["max_heart_rate_bpm"] = hr.mean(), hr.max()
-    if "stress" in by_family:
-        columns["stress_avg"] = by_family["stress"].groupby("day")["value"].mean()
-    resting = [by_family[k].groupby("day")["value"].last() for k in ("resting_hr_day", "resting_hr_7d")
-               if k in by_family]
-    if resting:
-        columns["resting_hr_bpm"] = resting[0].combine_first(resting[-1])
-    for prefix, column, scale in (("steps", "steps", 1.0), ("active_s", "active_min", 1 / 60)):
-        if prefix in by_family:
-            per_type = by_family[prefix].groupby(["day", "code"])["value"].max()
-            columns[column] = per_type.groupby(level="day").sum() * scale
-    hrv = _hrv_by_date(by_family.get("hrv_night"), by_family.get("hrv_5min"))
-    if hrv is not None:
-        columns["hrv_rmssd_ms"] = hrv
-    days = pd.DataFrame(columns)
-    days.index = days.index.to_numpy().astype("datetime64[D]").astype(object)
-    return _wellness_frame(days)
-
-
-def _hrv_by_date(summary: pd.DataFrame | None, values: pd.DataFrame | None) -> pd.Series | None:
-    out = summary.groupby("day")["value"].last() if summary is not None else None
-    if values is not None:
-        t = values["t"].to_numpy()
-        night = np.concatenate([[0], np.cumsum(np.diff(t) > 3 * 3600 * _NS)])
-        per_night = values.groupby(night).agg(day=("day", "last"), value=("value", "mean"))
-        from_values = per_night.groupby("day")["value"].last()
-        out = from_values if out is None else out.combine_first(from_values)
-    return out
-
-
-def _wellness_frame(columns: pd.DataFrame) -> pd.DataFrame:
-    from analyzer.schema import conform
-
-    frame = columns.copy()
-    frame.index.name = "date"
-    frame = frame.reset_index() if len(frame) else pd.DataFrame({"date": []})
-    frame["source"] = SOURCE
-    return conform("wellness", frame).drop(columns="athlete_id")
+from analyzer.io.garmin_days import assemble_days  # noqa: E402  (re-exported: days live there)

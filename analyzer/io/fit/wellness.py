@@ -69,20 +69,22 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
     samples = daily_samples(fit)
     if len(samples):
         out["daily_samples"] = samples
+    stages = stage_intervals(fit)
+    if stages.empty:
+        return out
     levels = fit.messages("sleep_level")
     if levels.empty or "sleep_level" not in levels or "timestamp" not in levels:
-        return out
+        levels = pd.DataFrame({"timestamp": stages["start_utc"]})  # raw epochs only (vivomove)
     levels = levels[levels["timestamp"].notna()].reset_index(drop=True)
-    if levels.empty:
-        return out
     start, end = _sleep_span(fit, levels)
+    start, end = min(start, stages["start_utc"].min()), max(end, stages["end_utc"].max())
     offset = file_utc_offset_s(fit)
     if offset is None:
         fit.warnings.append(
             f"{fit.source}: no local time in this sleep file; its night is the UTC date of the wake-up"
         )
     night = _local_dates(pd.Series([end]), offset).iloc[0]
-    stages = stage_intervals(fit).assign(night=night, source=SOURCE)
+    stages = stages.assign(night=night, source=SOURCE)
     out["sleep_stages"] = stages
     if not stages["stage"].isin(["light", "deep", "rem", "asleep"]).any():
         return out
