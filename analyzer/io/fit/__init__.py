@@ -1,13 +1,55 @@
 """Our own vectorised FIT reader (numpy), with the profile taken from fitdecode.
 
-Public API: :func:`read_fit` (a :class:`FitFile` with ``messages(name)``,
-``warnings``, ``utc_offset_s`` and canonical ``tables``) and
-:func:`read_fit_bundle` (an :class:`analyzer.schema.ImportBundle`).
+Public API
+----------
+:func:`read_fit(source) <read_fit>`
+    ``source`` is a path, bytes or a binary file object. Returns a
+    :class:`FitFile` with ``messages(name)`` (a DataFrame per message type),
+    ``message_names()``, ``message_counts()``, ``warnings``, ``utc_offset_s``
+    and the canonical ``tables``.
+:func:`read_fit_bundle(data, source_name) <read_fit_bundle>`
+    The same as an :class:`analyzer.schema.ImportBundle` (format ``"fit"``).
+
+Design (modules in data-flow order)
+-----------------------------------
+``walk``
+    one pass over the record headers (lean table-driven loop; long runs of
+    same-size records found exactly with numpy), header and file CRC-16
+    (``crc``, numpy), chained segments, truncation and undefined local types
+    (stop, keep what came before, warn).
+``decode``/``values``
+    all messages of one definition layout at once: one gather of their bytes,
+    a numpy structured view, then per field invalid sentinels -> missing,
+    ``raw / scale - offset``, enum names, arrays as tuples, strings, bytes,
+    sub-fields, developer fields (named, typed and scaled from their
+    ``field_description``), mis-sized fields read as bytes as the SDK does.
+``frames``/``components``
+    rows of a message type in file order: components (``speed`` ->
+    ``enhanced_speed``, accumulated ``compressed_speed_distance`` ->
+    ``distance``, ``hr.event_timestamp_12``), compressed-timestamp headers
+    with rollover, and the DataFrame.
+``canonical``/``wellness``
+    the canonical tables of :mod:`analyzer.schema`.
+
+Conventions of ``messages(name)``
+---------------------------------
+* Column names are the profile's field names (``unknown_<n>`` when the
+  profile does not know a field); a sub-field (e.g. ``monitoring.steps`` of
+  ``cycles``) is its own column, filled where its reference field selects it,
+  while the main field keeps its generic value for every row.
+* ``date_time`` fields are tz-aware UTC. Values below 0x10000000 are seconds
+  since the device was switched on (FIT SDK), not dates: they are ``NaT``
+  there and kept as integers in ``<field>_relative_s``.
+  ``local_date_time`` fields are naive wall-clock datetimes.
+* ``hr.event_timestamp`` holds, per message, a tuple of float seconds since the
+  FIT epoch (1989-12-31 UTC) at full 1/1024 s resolution.
+* Fields missing in every message of a type (defined but never filled) are
+  left out, as the FIT SDK's decoder does.
 """
 
 from __future__ import annotations
 
-from .reader import FitFile, read_fit
 from .canonical import read_fit_bundle
+from .reader import FitFile, read_fit
 
 __all__ = ["FitFile", "read_fit", "read_fit_bundle"]

@@ -126,6 +126,13 @@ def _enum_objects(values: np.ndarray, raw: np.ndarray, valid: np.ndarray, enum: 
     out[:] = None
     if not valid.any():
         return out
+    if values.shape[0] <= 64:  # few rows: a Python loop beats numpy's set operations
+        cast = int if integral else float
+        out[:] = [
+            (enum[code] if code in enum else cast(value)) if ok else None
+            for code, value, ok in zip(raw.tolist(), values.tolist(), valid.tolist())
+        ]
+        return out
     raw_valid = raw[valid]
     vals_valid = values[valid]
     result = np.empty(raw_valid.shape[0], dtype=object)
