@@ -1,0 +1,162 @@
+"""A real month of Garmin daily files (vivomove HR, June 2021, CC BY 4.0): nights and days.
+
+The month holds 556 files in 28 day folders: no file covers 25 June or 28
+June, so 28 nights wake up in June (every other day of the month), one per
+local wake-up date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyzer.io.fit import read_fit
+from analyzer.io.fit.garmin_samples import daily_samples, stage_intervals
+from analyzer.io.garmin_daily import assemble_days, assemble_nights
+from analyzer.store.library import Library
+
+MONTH = "garmin_wellness_2021_06"
+NO_FILES = {dt.date(2021, 6, 25), dt.date(2021, 6, 28)}
+TZ = "Europe/Copenhagen"
+
+
+@pytest.fixture(scope="module")
+def month_files() -> list[Path]:
+    from tests.conftest import shared_samples_dir
+
+    root = shared_samples_dir()
+    if root is None or not (root / MONTH).is_dir():
+        pytest.skip("ANALYZER_SAMPLES_DIR with garmin_wellness_2021_06 is not available")
+    return sorted((root / MONTH).glob("*/*.fit"))
+
+
+@pytest.fixture(scope="module")
+def per_file(month_files):
+    """Stage intervals and day samples of every file, read once."""
+    out = []
+    for path in month_files:
+        fit = read_fit(path)
+        out.append((stage_intervals(fit), daily_samples(fit)))
+    return out
+
+
+def _assemble(parts):
+    stages = pd.concat([p[0] for p in parts], ignore_index=True)
+    samples = pd.concat([p[1] for p in parts], ignore_index=True)
+    return assemble_nights(stages, samples, TZ)[0], assemble_days(samples, TZ)
+
+
+def test_month_gives_one_night_per_wake_date_with_data(per_file):
+    nights, _ = _assemble(per_file)
+    june = {dt.date(2021, 6, d) for d in range(1, 31)}
+    assert set(nights["night"]) == june - NO_FILES  # 28 nights, none missing where files exist
+    assert nights["night"].is_unique  # none double-counted
+    # none split in two: consecutive nights are hours of waking day apart
+    gaps = (nights["start_utc"].iloc[1:].to_numpy() - nights["end_utc"].iloc[:-1].to_numpy())
+    assert (pd.to_timedelta(gaps) > pd.Timedelta(hours=3)).all()
+    # plausible: a night's minutes add up to its span, 3-15 h of sleep, onset before wake
+    assert (nights["asleep_min"] + nights["awake_min"] - nights["in_bed_min"]).abs().max() < 1e-9
+    assert nights["asleep_min"].between(180, 15 * 60).all()
+    assert nights["awakenings"].ge(0).all()
+    assert (nights["end_utc"] > nights["start_utc"]).all()
+    wake_local = nights["end_utc"].dt.tz_convert(TZ)
+    assert (wake_local.dt.date == nights["night"]).all()
+
+
+def test_month_resting_hr_for_each_day_that_has_it(per_file):
+    _, days = _assemble(per_file)
+    samples = pd.concat([p[1] for p in per_file], ignore_index=True)
+    resting = samples[samples["kind"].isin(["resting_hr_day", "resting_hr_7d"])]
+    dates_with = set(resting["t_utc"].dt.tz_convert(TZ).dt.date)
+    has = days.set_index("date")["resting_hr_bpm"].dropna()
+    assert set(has.index) == dates_with
+    assert has.between(35, 90).all()
+    assert days["stress_avg"].dropna().between(0, 100).all()
+    hr = days.dropna(subset=["avg_heart_rate_bpm"])
+    assert len(hr) >= 28 and (hr["max_heart_rate_bpm"] >= hr["avg_heart_rate_bpm"]).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_month_assembly_does_not_depend_on_file_order(per_file, seed):
+    shuffled = list(per_file)
+    random.Random(seed).shuffle(shuffled)
+    nights, days = _assemble(per_file)
+    nights2, days2 = _assemble(shuffled)
+    pd.testing.assert_frame_equal(nights, nights2)
+    pd.testing.assert_frame_equal(days, days2)
+
+
+# -- through the library (one transaction per file) ------------------------------------
+
+WEEK = ("07", "08", "09", "10", "11")
+
+
+@pytest.fixture(scope="module")
+def week_files(month_files):
+    return [p for p in month_files if p.parent.name in WEEK]
+
+
+def _library(tmp_path_factory, files, name):
+    lib = Library(tmp_path_factory.mktemp(name) / "lib.sqlite")
+    lib.create_athlete("kent", "Kent", timezone=TZ)
+    results = lib.import_paths("kent", files)
+    assert all(r.status == "imported" for r in results), [r.summary() for r in results if not r.ok]
+    return lib
+
+
+@pytest.fixture(scope="module")
+def week_library(tmp_path_factory, week_files):
+    return _library(tmp_path_factory, week_files, "sorted")
+
+
+def test_library_nights_and_days_equal_the_assembly_of_all_files(week_library, week_files):
+    parts = [(stage_intervals(read_fit(p)), daily_samples(read_fit(p))) for p in week_files]
+    nights, days = _assemble(parts)
+    stored = week_library.sleep("kent").drop(columns="athlete_id")
+    pd.testing.assert_frame_equal(stored, nights, check_dtype=False)
+    stored_days = week_library.wellness("kent").drop(columns="athlete_id")
+    pd.testing.assert_frame_equal(stored_days, days, check_dtype=False)
+    assert week_library.sleep("kent")["night"].is_unique
+
+
+@pytest.mark.slow
+def test_library_result_does_not_depend_on_import_order(tmp_path_factory, week_library, week_files):
+    shuffled = list(week_files)
+    random.Random(7).shuffle(shuffled)
+    other = _library(tmp_path_factory, shuffled, "shuffled")
+    pd.testing.assert_frame_equal(other.sleep("kent"), week_library.sleep("kent"))
+    pd.testing.assert_frame_equal(other.wellness("kent"), week_library.wellness("kent"))
+
+
+def test_reimport_and_overlapping_zip_change_nothing(week_library, week_files, tmp_path):
+    before = (week_library.sleep("kent"), week_library.wellness("kent"), week_library.content_version())
+    again = week_library.import_paths("kent", week_files[:20])
+    assert {r.status for r in again} == {"duplicate"}
+    # an overlapping export: part of the week again, zipped
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in week_files[10:30]:
+            zf.writestr(f"export/{path.parent.name}/{path.name}", path.read_bytes())
+    (tmp_path / "export.zip").write_bytes(archive.getvalue())
+    results = week_library.import_paths("kent", [tmp_path / "export.zip"])
+    assert {r.status for r in results} == {"duplicate"}
+    pd.testing.assert_frame_equal(week_library.sleep("kent"), before[0])
+    pd.testing.assert_frame_equal(week_library.wellness("kent"), before[1])
+
+
+def test_overlapping_files_with_different_bytes_merge_once(week_library, week_files, tmp_path):
+    """Re-exported files (other bytes, same samples) add nothing: every sample is stored once."""
+    before = (week_library.sleep("kent"), week_library.wellness("kent"))
+    for path in [p for p in week_files if p.parent.name == "09"][:8]:
+        data = bytearray(path.read_bytes())
+        data[-2:] = b"\x00\x00"  # a different file CRC: new bytes, same messages
+        result = week_library.import_file("kent", f"reexport/{path.name}", bytes(data))
+        assert result.status == "partial"  # the bad CRC is reported, the data kept
+    pd.testing.assert_frame_equal(week_library.sleep("kent"), before[0])
+    pd.testing.assert_frame_equal(week_library.wellness("kent"), before[1])
