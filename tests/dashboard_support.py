@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,3 +44,103 @@ def errors(at: AppTest) -> list[str]:
 def frames_with(at: AppTest, column: str) -> list[pd.DataFrame]:
     """The page's tables (st.dataframe values) that have ``column``."""
     return [df.value for df in at.dataframe if column in df.value.columns]
+
+
+def simulated_fit() -> tuple[str, bytes]:
+    """A FIT activity file of a simulated run in 2030 (never already in the demo library)."""
+    import datetime as dt
+
+    from analyzer.simulate.athletes import RUNNER
+    from analyzer.simulate.history import simulate_athlete
+    from analyzer.simulate.writers import activity_fit
+
+    history = simulate_athlete(RUNNER, dt.date(2030, 1, 1), 10, seed=7)
+    data, _ = activity_fit(history.sessions.iloc[0], RUNNER, 3600)
+    return "morning_run_2030-01-01.fit", data
+
+
+def demo_available() -> bool:
+    """True when ``sample_data/`` holds the demo squad and the demo builder exists."""
+    from dashboards.state import demo_builder
+
+    return (ROOT / "sample_data" / "athletes.csv").is_file() and demo_builder() is not None
+
+
+#: The demo squad trimmed for tests: these athletes, their last ``MINI_DEMO_DAYS`` days of files.
+MINI_DEMO_ATHLETES = ("runner-anna", "masters-bernd")
+MINI_DEMO_DAYS = 30
+
+
+def mini_sample_data(dest: Path, athletes=MINI_DEMO_ATHLETES, days: int = MINI_DEMO_DAYS) -> Path:
+    """A copy of ``sample_data/`` with a few athletes and only their last ``days`` days of files.
+
+    Building the whole demo library imports a few thousand files (minutes);
+    the dashboard tests need the same shapes of data, not all of it. File names
+    start with their local date (``2026-03-31_...``); the cramp and medication
+    logs are copied whole.
+    """
+    import datetime as dt
+
+    source = ROOT / "sample_data"
+    dest.mkdir(parents=True, exist_ok=True)
+    roster = (source / "athletes.csv").read_text(encoding="utf-8").splitlines()
+    kept = [roster[0]] + [line for line in roster[1:] if line.split(",", 1)[0] in athletes]
+    (dest / "athletes.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    for athlete in athletes:
+        files = [f for f in (source / athlete).rglob("*") if f.is_file()]
+        dated = {f: dt.date.fromisoformat(f.name[:10]) for f in files if f.name[:4].isdigit()}
+        last = max(dated.values())
+        for f in files:
+            if f.suffix == ".json" or (f in dated and (last - dated[f]).days >= days):
+                continue
+            target = dest / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+    return dest
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def mini_demo_library(folder: Path) -> Path:
+    """The trimmed demo library, built once per test process (every module shares it; read-only)."""
+    if "demo" not in _BUILT:
+        from analyzer.store.demo import build_demo_library
+
+        library = folder / "demo.sqlite"
+        build_demo_library(library, mini_sample_data(folder / "sample_data"))
+        _BUILT["demo"] = library
+    return _BUILT["demo"]
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The trimmed demo library (see :func:`mini_demo_library`); tests use copies (:func:`demo_user`)."""
+    if not demo_available():
+        pytest.skip("sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing")
+    return mini_demo_library(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_user(demo_file, tmp_path, monkeypatch) -> Path:
+    """A user on first start (no library of their own) whose demo library is a fresh copy."""
+    copy = tmp_path / "demo-library.sqlite"
+    shutil.copyfile(demo_file, copy)
+    monkeypatch.delenv("CRAMP_ANALYZER_LIBRARY", raising=False)
+    monkeypatch.setenv("CRAMP_ANALYZER_DEMO_LIBRARY", str(copy))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    return copy
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The plotly figures the page drew, as JSON (AppTest does not type plotly charts)."""
+    import json
+
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def assert_valid_figure(figure) -> None:
+    """Re-create the figure with plotly's full validation (builders skip it for speed)."""
+    import plotly.graph_objects as go
+
+    go.Figure(figure.to_dict())  # raises ValueError on any invalid property

@@ -92,3 +92,11 @@ def test_roster_and_side_by_side():
     fig = side_by_side({"a": _daily(), "b": _daily()}, {"a": "Ann"})
     assert {t.name for t in fig.data} == {"Ann", "b"}
     assert len({t.line.dash for t in fig.data}) == 2  # shape repeats colour
+
+
+def test_figures_pass_plotly_validation():
+    from dashboard_support import assert_valid_figure
+
+    assert_valid_figure(epoch_panels(_epochs(), "nocturnal"))
+    assert_valid_figure(lag_heatmap(_epochs(), "nocturnal"))
+    assert_valid_figure(side_by_side({"a": _daily()}))

@@ -106,3 +106,10 @@ def test_table_has_units_and_respects_the_range():
     table = timeline_table(_daily(), dt.date(2024, 3, 5), dt.date(2024, 3, 11))
     assert len(table) == 7
     assert "load [a.u.]" in table.columns and "resting HR [bpm]" in table.columns
+
+
+def test_the_figure_passes_plotly_validation():
+    from dashboard_support import assert_valid_figure
+
+    assert_valid_figure(daily_timeline(_daily(), _cramps(), start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1)))
+    assert_valid_figure(daily_timeline(_daily().iloc[0:0], None))

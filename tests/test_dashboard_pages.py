@@ -1,40 +1,100 @@
-"""AppTest: every page renders without exceptions, on a fresh machine and on a library."""
+"""AppTest: every page renders without exceptions and draws what it should.
+
+On the demo library (the first-start experience), on a user's own small
+library without device data, and on a machine where the demo library must
+first be built from the sample data.
+"""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from dashboard_support import app, errors, small_library
+from dashboard_support import MINI_DEMO_ATHLETES, ROOT, app, charts, demo_file, demo_user, errors, frames_with, small_library  # noqa: F401
 from dashboards.app_pages import PAGE_FILES
 
 
 @pytest.fixture
-def fresh_user(tmp_path, monkeypatch):
-    """A user with no library of their own and an empty data folder."""
-    monkeypatch.delenv("CRAMP_ANALYZER_LIBRARY", raising=False)
-    monkeypatch.delenv("CRAMP_ANALYZER_DEMO_LIBRARY", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    return tmp_path
-
-
-@pytest.fixture
 def own_library(tmp_path, monkeypatch):
-    """A user whose own library holds one athlete with logged cramps."""
+    """A user whose own library holds one athlete with logged cramps and no device data."""
     path = small_library(tmp_path / "own.sqlite")
     monkeypatch.setenv("CRAMP_ANALYZER_LIBRARY", str(path))
     return path
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_renders_on_first_start(fresh_user, page):
-    at = app(page)
-    assert not at.exception, errors(at)
-    assert at.title, f"{page} drew no title"
-
-
-@pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_renders_on_a_library(own_library, page):
+def test_every_page_renders_on_a_small_library(own_library, page):
     at = app(page)
     assert not at.exception, errors(at)
     assert at.title, f"{page} drew no title"
     assert at.sidebar.selectbox(key="athlete").value == "anna"
+
+
+@pytest.mark.slow
+def test_overview_on_the_demo_draws_the_timeline_and_says_how_to_add_data(demo_user):
+    at = app()
+    assert not at.exception, errors(at)
+    assert any("demo squad" in i.value and "Import" in i.value for i in at.info)
+    (timeline,) = charts(at)
+    names = {trace.get("name") for trace in timeline["data"]}
+    assert {"Daily load", "Fitness (CTL)", "Cramps"} <= names
+    assert frames_with(at, "load [a.u.]") and frames_with(at, "muscle")
+
+
+@pytest.mark.slow
+def test_cramps_on_the_demo_draws_findings_epochs_and_heat_map(demo_user):
+    at = app("cramps.py")
+    assert not at.exception, errors(at)
+    figures = charts(at)
+    kinds = [{trace["type"] for trace in fig["data"]} for fig in figures]
+    assert len(figures) >= 3
+    assert "heatmap" in set().union(*kinds)
+    assert frames_with(at, "estimate [ratio]") and frames_with(at, "muscle")
+
+
+@pytest.mark.slow
+def test_session_on_the_demo_draws_streams(demo_user):
+    at = app("session.py")
+    assert not at.exception, errors(at)
+    streams = charts(at)[0]
+    titles = [v["title"]["text"] for k, v in streams["layout"].items() if k.startswith("yaxis")]
+    assert any("heart rate" in t for t in titles)
+    assert frames_with(at, "elapsed_min")
+
+
+@pytest.mark.slow
+def test_team_on_the_demo_draws_roster_comparison_and_squad_findings(demo_user):
+    at = app("team.py")
+    assert not at.exception, errors(at)
+    (roster,) = frames_with(at, "cramps per 100 h")
+    assert len(roster) == len(MINI_DEMO_ATHLETES)
+    assert len(charts(at)) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["log.py", "import_files.py", "settings.py", "report.py"])
+def test_other_pages_render_on_the_demo(demo_user, page):
+    at = app(page)
+    assert not at.exception, errors(at)
+    assert at.title
+
+
+def test_first_start_builds_the_demo_library_from_sample_data(tmp_path, monkeypatch):
+    """No library at all: the app builds one from the sample data and opens on it."""
+    if not (ROOT / "sample_data" / "athletes.csv").is_file():
+        pytest.skip("sample_data/ holds no demo squad yet")
+    samples = tmp_path / "sample_data"
+    (samples / "runner-anna").mkdir(parents=True)
+    roster = (ROOT / "sample_data" / "athletes.csv").read_text(encoding="utf-8").splitlines()
+    (samples / "athletes.csv").write_text("\n".join(roster[:2]) + "\n", encoding="utf-8")
+    shutil.copy(ROOT / "sample_data" / "runner-anna" / "cramps.csv", samples / "runner-anna")
+    monkeypatch.setenv("CRAMP_ANALYZER_SAMPLE_DATA", str(samples))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CRAMP_ANALYZER_LIBRARY", raising=False)
+    monkeypatch.delenv("CRAMP_ANALYZER_DEMO_LIBRARY", raising=False)
+    at = app()
+    assert not at.exception, errors(at)
+    assert (tmp_path / "xdg" / "cramp-analyzer" / "demo" / "demo-library.sqlite").is_file()
+    assert at.sidebar.selectbox(key="athlete").value == "runner-anna"
+    assert any("demo squad" in i.value for i in at.info)

@@ -20,6 +20,10 @@ def _rows(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
     return epochs.loc[epochs["cramp_type"] == cramp_type]
 
 
+def _axis(kind: str, k: int) -> str:
+    return kind if k == 1 else f"{kind}{k}"
+
+
 def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> go.Figure:
     """One small panel per indicator: its average around the cramps against the null bands.
 
@@ -39,6 +43,7 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
     plotly.graph_objects.Figure
         Shaded: the pointwise 95% band of the circular-shift null; dashed: the
         family-wise band (look at every lag at once); dotted: the null mean.
+        Built from dicts in one go (see :mod:`analyzer.figures.stacked`).
     """
     rows = _rows(epochs, cramp_type)
     indicators = list(dict.fromkeys(rows["indicator"]))
@@ -49,42 +54,51 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
         return fig
     captions = [plain(rows.loc[rows["indicator"] == i, "caption"].iloc[0]) for i in indicators]
     n_rows = math.ceil(len(indicators) / columns)
-    fig = make_subplots(rows=n_rows, cols=columns, subplot_titles=captions, vertical_spacing=0.5 / n_rows,
-                        horizontal_spacing=0.08)
-    for k, indicator in enumerate(indicators):
-        r, c = k // columns + 1, k % columns + 1
-        _panel(fig, rows.loc[rows["indicator"] == indicator].sort_values("lag_days"), r, c, k == 0)
-        fig.update_yaxes(title_text=_unit(indicator), row=r, col=c)
-        fig.add_vline(x=0, line_width=1, line_color=SERIES_COLOURS["cramp_line"], row=r, col=c)
-    for c in range(1, columns + 1):
-        fig.update_xaxes(title_text="days from the cramp [d]", row=n_rows, col=c)
-    fig.update_layout(height=PANEL_HEIGHT_PX * n_rows + 80, margin=dict(l=60, r=20, t=50, b=40),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return fig
+    grid = make_subplots(rows=n_rows, cols=columns, subplot_titles=captions, vertical_spacing=0.5 / n_rows,
+                         horizontal_spacing=0.08)
+    layout = grid.layout.to_plotly_json()
+    data, shapes = [], []
+    for k, indicator in enumerate(indicators, start=1):
+        frame = rows.loc[rows["indicator"] == indicator].sort_values("lag_days")
+        xaxis, yaxis = _axis("x", k), _axis("y", k)
+        data += [{**trace, "xaxis": xaxis, "yaxis": yaxis} for trace in _panel(frame, legend=k == 1)]
+        layout.setdefault(_axis("yaxis", k), {})["title"] = dict(text=_unit(indicator))
+        shapes.append(dict(type="line", xref=xaxis, x0=0, x1=0, yref=f"{yaxis} domain", y0=0, y1=1,
+                           line=dict(width=1, color=SERIES_COLOURS["cramp_line"])))
+        if k > len(indicators) - columns:  # bottom panel of its column
+            layout.setdefault(_axis("xaxis", k), {})["title"] = dict(text="days from the cramp [d]")
+    layout.update(shapes=shapes, height=PANEL_HEIGHT_PX * n_rows + 80, margin=dict(l=60, r=20, t=50, b=40),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return go.Figure({"data": data, "layout": layout}, skip_invalid=True)
 
 
-def _panel(fig: go.Figure, frame: pd.DataFrame, row: int, col: int, legend: bool) -> None:
-    lag = frame["lag_days"]
-    fig.add_trace(go.Scatter(x=lag, y=frame["pointwise_high"], mode="lines", line=dict(width=0),
-                             showlegend=False, hoverinfo="skip"), row=row, col=col)
-    fig.add_trace(go.Scatter(x=lag, y=frame["pointwise_low"], mode="lines", line=dict(width=0),
-                             fill="tonexty", fillcolor=SERIES_COLOURS["band"], name="null band, pointwise 95%",
-                             showlegend=legend, legendgroup="pw", hoverinfo="skip"), row=row, col=col)
-    for column, name in (("familywise_high", "null band, family-wise 95%"), ("familywise_low", None)):
-        fig.add_trace(go.Scatter(x=lag, y=frame[column], mode="lines", name=name or "",
-                                 line=dict(color=SERIES_COLOURS["neutral"], dash="dash", width=1),
-                                 showlegend=legend and name is not None, legendgroup="fw", hoverinfo="skip"),
-                      row=row, col=col)
-    fig.add_trace(go.Scatter(x=lag, y=frame["null_mean"], mode="lines", name="null mean",
-                             line=dict(color=SERIES_COLOURS["neutral"], dash="dot", width=1),
-                             showlegend=legend, legendgroup="nm", hoverinfo="skip"), row=row, col=col)
-    fig.add_trace(go.Scatter(
-        x=lag, y=frame["mean"], mode="lines+markers", name="average around the cramps",
-        line=dict(color=OKABE_ITO["vermillion"], width=2), marker=dict(size=5),
-        showlegend=legend, legendgroup="obs",
-        customdata=np.column_stack([frame["n_events"].to_numpy(dtype=float)]),
-        hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>",
-    ), row=row, col=col)
+def _floats(series: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def _panel(frame: pd.DataFrame, legend: bool) -> list[dict]:
+    lag = [int(v) for v in frame["lag_days"]]
+    neutral = SERIES_COLOURS["neutral"]
+    return [
+        dict(type="scatter", x=lag, y=_floats(frame["pointwise_high"]), mode="lines", line=dict(width=0),
+             showlegend=False, hoverinfo="skip"),
+        dict(type="scatter", x=lag, y=_floats(frame["pointwise_low"]), mode="lines", line=dict(width=0),
+             fill="tonexty", fillcolor=SERIES_COLOURS["band"], name="null band, pointwise 95%",
+             showlegend=legend, legendgroup="pw", hoverinfo="skip"),
+        dict(type="scatter", x=lag, y=_floats(frame["familywise_high"]), mode="lines",
+             name="null band, family-wise 95%", line=dict(color=neutral, dash="dash", width=1),
+             showlegend=legend, legendgroup="fw", hoverinfo="skip"),
+        dict(type="scatter", x=lag, y=_floats(frame["familywise_low"]), mode="lines", showlegend=False,
+             line=dict(color=neutral, dash="dash", width=1), legendgroup="fw", hoverinfo="skip"),
+        dict(type="scatter", x=lag, y=_floats(frame["null_mean"]), mode="lines", name="null mean",
+             line=dict(color=neutral, dash="dot", width=1), showlegend=legend, legendgroup="nm",
+             hoverinfo="skip"),
+        dict(type="scatter", x=lag, y=_floats(frame["mean"]), mode="lines+markers",
+             name="average around the cramps", line=dict(color=OKABE_ITO["vermillion"], width=2),
+             marker=dict(size=5), showlegend=legend, legendgroup="obs",
+             customdata=[[float(n)] for n in frame["n_events"]],
+             hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>"),
+    ]
 
 
 _UNITS = {

@@ -78,10 +78,12 @@ def forest_plot(findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: s
         est = np.array([rows[i].estimate for i in idx], dtype=float)
         low = np.array([rows[i].ci_low for i in idx], dtype=float)
         high = np.array([rows[i].ci_high for i in idx], dtype=float)
+        with np.errstate(invalid="ignore"):  # rows without an estimate keep NaN bars (not drawn)
+            above, below = high - est, est - low
         fig.add_trace(go.Scatter(
             x=est, y=[labels[i] for i in idx], mode="markers", name=category,
             marker=dict(color=colour, symbol=symbol, size=11, line=dict(width=1.5, color=colour)),
-            error_x=dict(type="data", symmetric=False, array=high - est, arrayminus=est - low,
+            error_x=dict(type="data", symmetric=False, array=above, arrayminus=below,
                          color=colour, thickness=1.5, width=4),
             text=[_hover(rows[i], estimate_name) for i in idx],
             hovertemplate="%{text}<extra></extra>",

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from analyzer.figures.palette import SERIES_COLOURS, context_symbol, muscle_colour, plain
+from analyzer.figures.stacked import StackedPanels
 
 #: Baseline band of a series: (column of the baseline mean, column of its SD).
 DEFAULT_BANDS = {
@@ -36,7 +36,7 @@ CRAMP_STRIP_HEIGHT_PX = 90
 class _Panel:
     columns: tuple[str, ...]
     y_title: str
-    draw: Callable[[go.Figure, int, pd.Series, pd.DataFrame, dict], None]
+    draw: Callable[[StackedPanels, int, list, pd.DataFrame, dict], None]
 
 
 def _local_dates(days: pd.DataFrame) -> pd.Series:
@@ -47,71 +47,65 @@ def _has(days: pd.DataFrame, column: str) -> bool:
     return column in days.columns and days[column].notna().any()
 
 
-def _draw_load(fig, row, x, days, opts):
-    fig.add_trace(
-        go.Bar(x=x, y=days["load"], name="Daily load", marker_color=SERIES_COLOURS["load"],
-               hovertemplate="%{x|%a %d %b %Y}<br>load %{y:.0f} a.u.<extra></extra>"),
-        row=row, col=1,
-    )
+def _values(series: pd.Series) -> list:
+    """Plain floats with ``None`` for missing (gaps stay gaps)."""
+    return [None if pd.isna(v) else float(v) for v in series]
 
 
-def _line(fig, row, x, y, name, colour, unit, dash="solid", fmt=".1f"):
-    fig.add_trace(
-        go.Scatter(x=x, y=y, name=name, mode="lines", line=dict(color=colour, dash=dash, width=1.8),
-                   connectgaps=False,
-                   hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"),
-        row=row, col=1,
-    )
+def _draw_load(panels, row, x, days, opts):
+    panels.add(row, dict(type="bar", x=x, y=_values(days["load"]), name="Daily load",
+                         marker=dict(color=SERIES_COLOURS["load"]),
+                         hovertemplate="%{x|%a %d %b %Y}<br>load %{y:.0f} a.u.<extra></extra>"))
 
 
-def _band(fig, row, x, mean, sd, name):
-    upper, lower = mean + sd, mean - sd
-    fig.add_trace(go.Scatter(x=x, y=upper, mode="lines", line=dict(width=0), showlegend=False,
-                             hoverinfo="skip", connectgaps=False), row=row, col=1)
-    fig.add_trace(go.Scatter(x=x, y=lower, mode="lines", line=dict(width=0), fill="tonexty",
-                             fillcolor=SERIES_COLOURS["band"], name=name, hoverinfo="skip",
-                             connectgaps=False), row=row, col=1)
+def _line(panels, row, x, y, name, colour, unit, dash="solid", fmt=".1f"):
+    panels.add(row, dict(type="scatter", x=x, y=_values(y), name=name, mode="lines",
+                         line=dict(color=colour, dash=dash, width=1.8), connectgaps=False,
+                         hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"))
 
 
-def _draw_form(fig, row, x, days, opts):
+def _band(panels, row, x, mean, sd, name):
+    panels.add(row, dict(type="scatter", x=x, y=_values(mean + sd), mode="lines", line=dict(width=0),
+                         showlegend=False, hoverinfo="skip", connectgaps=False))
+    panels.add(row, dict(type="scatter", x=x, y=_values(mean - sd), mode="lines", line=dict(width=0),
+                         fill="tonexty", fillcolor=SERIES_COLOURS["band"], name=name, hoverinfo="skip",
+                         connectgaps=False))
+
+
+def _draw_form(panels, row, x, days, opts):
     for column, name, colour, dash in (
         ("ctl", "Fitness (CTL)", SERIES_COLOURS["ctl"], "solid"),
         ("atl", "Fatigue (ATL)", SERIES_COLOURS["atl"], "dash"),
         ("tsb", "Form (TSB)", SERIES_COLOURS["tsb"], "dot"),
     ):
         if _has(days, column):
-            _line(fig, row, x, days[column], name, colour, "a.u./day", dash, ".0f")
+            _line(panels, row, x, days[column], name, colour, "a.u./day", dash, ".0f")
 
 
-def _draw_acwr(fig, row, x, days, opts):
+def _draw_acwr(panels, row, x, days, opts):
     column = opts["acwr_column"]
     low, high = opts["acwr_band"]
-    fig.add_hrect(y0=low, y1=high, fillcolor=SERIES_COLOURS["band"], line_width=0, row=row, col=1)
-    _line(fig, row, x, days[column], ACWR_LABELS.get(column, column), SERIES_COLOURS["acwr"], "", fmt=".2f")
+    panels.band(row, low, high, SERIES_COLOURS["band"])
+    _line(panels, row, x, days[column], ACWR_LABELS.get(column, column), SERIES_COLOURS["acwr"], "", fmt=".2f")
 
 
-def _draw_sleep(fig, row, x, days, opts):
+def _draw_sleep(panels, row, x, days, opts):
     if _has(days, "sleep_asleep_min"):
-        fig.add_trace(
-            go.Bar(x=x, y=days["sleep_asleep_min"] / 60.0, name="Asleep", marker_color=SERIES_COLOURS["sleep"],
-                   hovertemplate="night ending %{x|%a %d %b %Y}<br>asleep %{y:.1f} h<extra></extra>"),
-            row=row, col=1,
-        )
+        panels.add(row, dict(type="bar", x=x, y=_values(days["sleep_asleep_min"] / 60.0), name="Asleep",
+                             marker=dict(color=SERIES_COLOURS["sleep"]),
+                             hovertemplate="night ending %{x|%a %d %b %Y}<br>asleep %{y:.1f} h<extra></extra>"))
     if _has(days, "sleep_debt_7n_h"):
-        _line(fig, row, x, days["sleep_debt_7n_h"], "Sleep debt, 7 nights", SERIES_COLOURS["sleep_debt"], "h")
+        _line(panels, row, x, days["sleep_debt_7n_h"], "Sleep debt, 7 nights", SERIES_COLOURS["sleep_debt"], "h")
 
 
 def _draw_baseline_series(column, name, colour, unit, fmt):
-    def draw(fig, row, x, days, opts):
+    def draw(panels, row, x, days, opts):
         mean_col, sd_col = opts["bands"].get(column, (None, None))
         if mean_col and sd_col and _has(days, mean_col) and _has(days, sd_col):
-            _band(fig, row, x, days[mean_col], days[sd_col], f"{name}: baseline ±1 SD")
-        fig.add_trace(
-            go.Scatter(x=x, y=days[column], name=name, mode="lines+markers",
-                       line=dict(color=colour, width=1.5), marker=dict(size=4), connectgaps=False,
-                       hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"),
-            row=row, col=1,
-        )
+            _band(panels, row, x, days[mean_col], days[sd_col], f"{name}: baseline ±1 SD")
+        panels.add(row, dict(type="scatter", x=x, y=_values(days[column]), name=name, mode="lines+markers",
+                             line=dict(color=colour, width=1.5), marker=dict(size=4), connectgaps=False,
+                             hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"))
     return draw
 
 
@@ -214,30 +208,27 @@ def _cramp_hover(cramps: pd.DataFrame) -> list[str]:
     return texts
 
 
-def _draw_cramps(fig: go.Figure, cramps: pd.DataFrame) -> None:
+def _draw_cramps(panels: StackedPanels, cramps: pd.DataFrame) -> None:
     if cramps.empty:
         return
     severity = pd.to_numeric(cramps["severity_0_10"], errors="coerce").fillna(5.0)
-    fig.add_trace(
-        go.Scatter(
-            x=cramps["start_local"],
-            y=cramps["context"].fillna("unknown"),
-            mode="markers",
-            name="Cramps",
-            marker=dict(
-                color=[muscle_colour(m) for m in cramps["muscle"]],
-                symbol=[context_symbol(c) for c in cramps["context"]],
-                size=8 + 1.6 * severity,
-                line=dict(width=1, color="#000000"),
-            ),
-            text=_cramp_hover(cramps),
-            hovertemplate="%{text}<extra></extra>",
+    panels.add(1, dict(
+        type="scatter",
+        x=list(cramps["start_local"]),
+        y=list(cramps["context"].fillna("unknown")),
+        mode="markers",
+        name="Cramps",
+        marker=dict(
+            color=[muscle_colour(m) for m in cramps["muscle"]],
+            symbol=[context_symbol(c) for c in cramps["context"]],
+            size=list(8 + 1.6 * severity),
+            line=dict(width=1, color="#000000"),
         ),
-        row=1, col=1,
-    )
+        text=_cramp_hover(cramps),
+        hovertemplate="%{text}<extra></extra>",
+    ))
     for when in cramps["start_local"]:  # one faint line through every panel
-        fig.add_shape(type="line", x0=when, x1=when, xref="x", yref="paper", y0=0, y1=1,
-                      line=dict(width=1, color=SERIES_COLOURS["cramp_line"]), layer="below")
+        panels.vline(when, SERIES_COLOURS["cramp_line"])
 
 
 def daily_timeline(
@@ -282,31 +273,27 @@ def daily_timeline(
     """
     days = between(daily, start, end)
     shown = cramps_between(cramps, timezone, start, end) if cramps is not None else pd.DataFrame()
-    panels = [p for p in _panels(acwr_column) if any(_has(days, c) for c in p.columns)]
-    n_rows = 1 + len(panels)
-    fig = make_subplots(
-        rows=n_rows, cols=1, shared_xaxes=True, vertical_spacing=0.015,
-        row_heights=[CRAMP_STRIP_HEIGHT_PX] + [PANEL_HEIGHT_PX] * len(panels),
-    )
+    drawn = [p for p in _panels(acwr_column) if any(_has(days, c) for c in p.columns)]
+    panels = StackedPanels([CRAMP_STRIP_HEIGHT_PX] + [PANEL_HEIGHT_PX] * len(drawn), gap=0.015)
     opts = {"acwr_column": acwr_column, "acwr_band": tuple(acwr_band), "bands": bands or DEFAULT_BANDS}
-    x = _local_dates(days) if not days.empty else pd.Series(dtype="datetime64[ns]")
-    for row, panel in enumerate(panels, start=2):
-        panel.draw(fig, row, x, days, opts)
-        fig.update_yaxes(title_text=panel.y_title, row=row, col=1)
-    _draw_cramps(fig, shown)
-    fig.update_yaxes(title_text="cramps<br>[context]", row=1, col=1, categoryorder="array",
-                     categoryarray=["rest", "night", "after_exercise", "exercise"])
-    fig.update_xaxes(title_text="local date", row=n_rows, col=1)
+    x = [d.strftime("%Y-%m-%d") for d in _local_dates(days)] if not days.empty else []
+    for row, panel in enumerate(drawn, start=2):
+        panel.draw(panels, row, x, days, opts)
+        panels.y_axis(row, title=dict(text=panel.y_title))
+    _draw_cramps(panels, shown)
+    panels.y_axis(1, title=dict(text="cramps<br>[context]"), type="category", categoryorder="array",
+                  categoryarray=["rest", "night", "after_exercise", "exercise"])
+    x_axis = {"type": "date", "title": dict(text="local date")}
     if start is not None and end is not None:
-        fig.update_xaxes(range=[pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)])
-    fig.update_layout(
-        height=CRAMP_STRIP_HEIGHT_PX + PANEL_HEIGHT_PX * len(panels) + 120,
+        x_axis["range"] = [str(start), str(pd.Timestamp(end) + pd.Timedelta(days=1))]
+    return panels.figure(
+        x_axis=x_axis,
+        height=CRAMP_STRIP_HEIGHT_PX + PANEL_HEIGHT_PX * len(drawn) + 120,
         margin=dict(l=70, r=20, t=30, b=40),
         hovermode="closest",
         barmode="overlay",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
     )
-    return fig
 
 
 #: Columns of the timeline's table, with their display names (units included).

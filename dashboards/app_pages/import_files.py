@@ -40,7 +40,9 @@ if roster is None and target.exists():
         roster = library.athletes()
 ids = [] if roster is None or roster.empty else roster["athlete_id"].tolist()
 default = ids.index(ctx.athlete_id) if ctx.athlete_id in ids else 0
-athlete_id = st.selectbox("Athlete", [*ids, NEW_ATHLETE], index=default, key="import_athlete")
+# One selector per target library, so that switching the target does not carry a stale choice over.
+target_key = "current" if ctx.ready and target == ctx.library.path else "own"
+athlete_id = st.selectbox("Athlete", [*ids, NEW_ATHLETE], index=default, key=f"import_athlete_{target_key}")
 new_name = timezone = None
 if athlete_id == NEW_ATHLETE:
     left, mid, right = st.columns(3)
@@ -49,7 +51,12 @@ if athlete_id == NEW_ATHLETE:
     timezone = right.text_input("Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz").strip()
 
 uploads = st.file_uploader("Files or export ZIPs", accept_multiple_files=True, key="upload")
-if st.button("Import", type="primary", disabled=not uploads or not athlete_id, key="do_import"):
+clicked = st.button("Import", type="primary", key="do_import")
+if clicked and not uploads:
+    st.warning("Choose some files first.")
+elif clicked and not athlete_id:
+    st.warning("Give the new athlete an id first.")
+elif clicked:
     bar = st.progress(0.0, text="Reading files…")
 
     def show(done: int, total: int, name: str) -> None:

@@ -1,0 +1,57 @@
+"""AppTest: files uploaded through the Import page's file uploader land in the library."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from dashboard_support import ROOT, app, demo_file, demo_user, errors, frames_with, simulated_fit  # noqa: F401
+
+
+pytestmark = pytest.mark.slow  # builds the (trimmed) demo library once per run
+
+
+def _results(at) -> dict[str, str]:
+    (table,) = frames_with(at, "rows stored")
+    return dict(zip(table["file"], table["status"]))
+
+
+def test_a_fit_file_goes_into_a_new_library_of_the_users_own(demo_user, tmp_path):
+    at = app("import_files.py")
+    assert not at.exception, errors(at)
+    assert at.radio(key="import_into_demo").value is False  # default: a library of your own
+    at.text_input(key="import_new_id").set_value("me")
+    at.text_input(key="import_new_tz").set_value("Europe/Berlin")
+    name, data = simulated_fit()
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    assert _results(at) == {name: "imported"}
+    own = tmp_path / "xdg" / "cramp-analyzer" / "library.sqlite"
+    assert own.is_file()
+    # From now on the app opens the user's own library, with the new athlete.
+    assert at.sidebar.selectbox(key="athlete").value == "me"
+    assert not any("demo squad" in i.value for i in at.info)
+
+
+def test_zip_uploads_are_opened_and_each_file_reported(demo_user):
+    at = app("import_files.py")
+    at.radio(key="import_into_demo").set_value(True).run()
+    name, data = simulated_fit()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"export/{name}", data)
+        zf.writestr("export/cramp_log.csv", (ROOT / "sample_data" / "templates" / "cramp_log_template.csv").read_bytes())
+        zf.writestr("export/notes.txt", b"not a tracker file")
+    at.file_uploader(key="upload").set_value(("export.zip", archive.getvalue(), "application/zip")).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    results = _results(at)
+    assert len(results) == 3
+    statuses = sorted(results.values())
+    assert statuses.count("failed") == 1 and "imported" in statuses
+    # The same archive again changes nothing.
+    at.button(key="do_import").click().run()
+    assert set(_results(at).values()) <= {"already there", "failed"}
