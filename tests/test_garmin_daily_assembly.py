@@ -146,7 +146,7 @@ def test_overnight_hrv_from_summary_else_five_minute_values():
     assert assemble_days(summary)["hrv_rmssd_ms"].iloc[0] == 47
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.text(alphabet="asld.", min_size=0, max_size=600), st.integers(0, 2**32 - 1))
 def test_nights_do_not_depend_on_sample_order(pattern, seed):
     stages = _epochs(pattern)

@@ -207,15 +207,17 @@ def _monitoring_samples(fit) -> pd.DataFrame:
         return pd.DataFrame()
     times = monitoring_times(fit, mon)
     parts = [_samples(times, _numeric(mon, "heart_rate"), "heart_rate")]
-    kind = mon["activity_type"] if "activity_type" in mon else pd.Series(None, index=mon.index, dtype=object)
-    kind = kind.map(lambda v: v if isinstance(v, str) else None)
-    steps = _numeric(mon, "steps")
-    from_cycles = 2.0 * _numeric(mon, "cycles")  # profile subfield: steps = cycles x 2 for walking/running
-    steps = steps.fillna(from_cycles.where(kind.isin(STEP_TYPES)))
-    typed = kind.notna()
-    parts.append(_samples(times[typed], steps[typed], "steps:" + kind[typed]))
-    active = typed & ~kind.isin(["sedentary", "sleep"])
-    parts.append(_samples(times[active], _numeric(mon, "active_time")[active], "active_s:" + kind[active]))
+    raw = mon["activity_type"].to_numpy(dtype=object) if "activity_type" in mon else np.full(len(mon), None)
+    typed = np.array([isinstance(v, str) for v in raw], dtype=bool)
+    kind = np.where(typed, raw, "").astype(str)
+    steps = _numeric(mon, "steps").to_numpy()
+    from_cycles = 2.0 * _numeric(mon, "cycles").to_numpy()  # profile subfield: steps = cycles x 2
+    steps = np.where(np.isnan(steps) & np.isin(kind, STEP_TYPES), from_cycles, steps)
+    active = typed & ~np.isin(kind, ["sedentary", "sleep"])
+    for mask, values, prefix in ((typed, steps, "steps:"), (active, _numeric(mon, "active_time").to_numpy(), "active_s:")):
+        if mask.any():
+            labels = pd.Series(np.char.add(prefix, kind[mask]).astype(object))
+            parts.append(_samples(times[mask], pd.Series(values[mask]), labels))
     return pd.concat(parts, ignore_index=True)
 
 
