@@ -129,3 +129,14 @@ def squad(path: str, version: object, params):
     with open_library(path) as library:
         inputs = {a: _analysis_inputs(library, a, dailies[a]) for a in roster["athlete_id"]}
         return analyze_squad(inputs)
+
+
+@st.cache_data(max_entries=_HEAVY, show_spinner="Writing the report…")
+def report_document(path: str, version: object, athlete_id: str, params) -> dict:
+    """``analyzer.findings.report.report_document`` for one athlete (JSON-ready dict)."""
+    from analyzer.findings.report import report_document as build
+
+    result = findings(path, version, athlete_id, params)
+    days = daily(path, version, athlete_id, params)
+    with open_library(path) as library:
+        return build(result, library.athlete(athlete_id), days, library.medications(athlete_id))

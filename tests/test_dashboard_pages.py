@@ -98,3 +98,12 @@ def test_first_start_builds_the_demo_library_from_sample_data(tmp_path, monkeypa
     assert (tmp_path / "xdg" / "cramp-analyzer" / "demo" / "demo-library.sqlite").is_file()
     assert at.sidebar.selectbox(key="athlete").value == "runner-anna"
     assert any("demo squad" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_report_on_the_demo_offers_html_and_markdown(demo_user):
+    at = app("report.py")
+    assert not at.exception, errors(at)
+    assert not [i for i in at.info if "not available yet" in i.value]
+    downloads = [e for e in at.get("download_button")]
+    assert len(downloads) >= 3

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import ui
+from dashboards import conventions, data, ui
 from dashboards.sources import api
 from dashboards.state import open_library
 
@@ -18,8 +18,23 @@ st.markdown(
 if not ui.require_athlete(ctx):
     st.stop()
 
-if api("analyzer.findings.report", "render_report") is None:
-    ui.not_available("The report", "the findings report renderer (cramp-analyzer report)")
+render = api("analyzer.findings.report", "render_report")
+params = conventions.current_params()
+if render is None or params is None:
+    ui.not_available("The report", "analyzer.findings.report.render_report")
+else:
+    document = data.report_document(ctx.path, ctx.version, ctx.athlete_id, params)
+    st.caption(f"{len(document['findings'])} findings, {sum(document['cramps'].values())} cramps.")
+    columns = st.columns(3)
+    for column, (fmt, label, mime) in zip(columns, (
+        ("html", "HTML", "text/html"),
+        ("md", "Markdown", "text/markdown"),
+        ("json", "JSON", "application/json"),
+    )):
+        column.download_button(f"Download the report ({label})", render(document, fmt),
+                               file_name=f"cramp-report-{ctx.athlete_id}.{fmt}", mime=mime, key=f"report_{fmt}")
+    with st.expander("Preview (Markdown)"):
+        st.code(render(document, "md"), language="markdown")
 
 st.header("The data")
 st.caption("A ZIP of the athlete's tables as CSV, with every original file imported.")
