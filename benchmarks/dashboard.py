@@ -17,8 +17,9 @@ Measured with Streamlit's AppTest (the script runs in-process, no browser):
 Optionally (``--browser``) the same cold start is timed in Chromium against a
 real ``streamlit run``: from ``page.goto`` to the Overview's chart being drawn.
 
-Run: ``python benchmarks/dashboard.py [--repeat 3] [--browser]``. The demo
-library is built once into a temporary folder (that time is printed too).
+Run: ``python benchmarks/dashboard.py [--repeat 3] [--browser] [--library DEMO.sqlite]``.
+The demo library is built once into a temporary folder (that time is printed
+too) unless ``--library`` names one already built.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold starts to time (median shown)")
     parser.add_argument("--browser", action="store_true", help="also time the cold start in Chromium")
+    parser.add_argument("--library", type=Path, help="an already built demo library to copy (skips the build)")
     args = parser.parse_args(argv)
 
     from analyzer.store.demo import build_demo_library
@@ -151,11 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         library = folder / "demo.sqlite"
         t = time.perf_counter()
-        build_demo_library(library, ROOT / "sample_data")
+        if args.library:
+            shutil.copyfile(args.library, library)
+        else:
+            build_demo_library(library, ROOT / "sample_data")
         build_s = time.perf_counter() - t
         runs = [cold_start(library, folder / f"home{i}") for i in range(args.repeat)]
         rows = [
-            ("demo library built (once, first start only)", build_s, None),
+            ("demo library " + ("copied" if args.library else "built (once, first start only)"), build_s, None),
             ("cold start: process total (python + imports + Overview)",
              statistics.median(r["process_s"] for r in runs), 3.0),
             ("cold start: first run of the Overview alone", statistics.median(r["first_run_s"] for r in runs), 3.0),
