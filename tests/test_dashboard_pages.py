@@ -107,3 +107,17 @@ def test_report_on_the_demo_offers_html_and_markdown(demo_user):
     assert not [i for i in at.info if "not available yet" in i.value]
     downloads = [e for e in at.get("download_button")]
     assert len(downloads) >= 3
+
+
+@pytest.mark.slow
+def test_a_convention_chosen_in_settings_changes_the_overview(demo_user):
+    at = app("settings.py")
+    at.selectbox(key="conv_acwr_variant").set_value("acwr_rolling_uncoupled")
+    at.selectbox(key="conv_pmc_alpha").set_value("inverse")
+    at.button(key="FormSubmitter:conventions-Apply").click().run()
+    assert not at.exception, errors(at)
+    assert any("Applied" in s.value for s in at.success)
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, errors(at)
+    names = {trace.get("name") for trace in charts(at)[0]["data"]}
+    assert "ACWR (rolling, uncoupled)" in names and "ACWR (EWMA)" not in names
