@@ -252,8 +252,8 @@ def _estimate_binary(windows: Windows, n_events: int, n_referents: int,
                      params: FindingsParams) -> dict:
     a, k, n = windows.per_event()
     exposed_events = int(a.sum())
-    fit = fit_clogit(windows.x, windows.event, windows.is_case)
     use_lr = params.binary_test == "auto" and n_events >= params.exact_below_events
+    fit = fit_clogit(windows.x, windows.event, windows.is_case) if use_lr else None
     if use_lr and not fit.separated:
         low, high = fit.wald_ci(params.confidence_level)
         return _result("ok", n_events, n_referents, estimate=float(fit.odds_ratio[0]),

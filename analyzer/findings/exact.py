@@ -110,8 +110,8 @@ def exact_binary_test(case_exposed, n_exposed, n_windows, level: float = 0.95) -
         return poisson_binomial_pmf(_case_probs(k, n, log_psi))[: t + 1].sum() - alpha / 2
 
     b = _LOG_PSI_BOUND
-    ci_low = 0.0 if t == 0 else float(np.exp(optimize.brentq(upper_tail, -b, b, xtol=1e-10)))
-    ci_high = np.inf if t == a.size else float(np.exp(optimize.brentq(lower_tail, -b, b, xtol=1e-10)))
+    ci_low = 0.0 if t == 0 else float(np.exp(optimize.brentq(upper_tail, -b, b, xtol=1e-7)))
+    ci_high = np.inf if t == a.size else float(np.exp(optimize.brentq(lower_tail, -b, b, xtol=1e-7)))
     return ExactResult(
         estimate=_conditional_mle(k, n, t),
         ci_low=ci_low,
