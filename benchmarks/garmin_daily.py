@@ -14,8 +14,9 @@ Run::
 
     ANALYZER_SAMPLES_DIR=../shared/samples python benchmarks/garmin_daily.py [--months 27]
 
-Prints files, files/s, total wall time, CPU time, peak memory (tracemalloc
-for Python objects, ru_maxrss for the process) and the nights/days found.
+Prints files, files/s, total wall time, CPU time, peak memory (ru_maxrss of
+the process; with ``--trace-memory`` also tracemalloc's peak of Python
+objects, which slows the import) and the nights/days found.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def write_year(month: Path, out: Path, months: int) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=12, help="repetitions of the month (12: ~6,700 files; 27: ~15,000)")
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="also measure peak Python memory with tracemalloc (slows the import 2-3x)")
     args = parser.parse_args(argv)
     root = os.environ.get("ANALYZER_SAMPLES_DIR")
     month = Path(root or "") / "garmin_wellness_2021_06"
@@ -103,11 +106,12 @@ def main(argv: list[str] | None = None) -> None:
         write_s = time.perf_counter() - t0
         lib = Library(Path(tmp) / "lib.sqlite")
         lib.create_athlete("kent", "Kent", timezone="Europe/Copenhagen")
-        tracemalloc.start()
+        if args.trace_memory:
+            tracemalloc.start()
         wall0, cpu0 = time.perf_counter(), time.process_time()
         results = lib.import_paths("kent", [files_dir])
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-        peak_py = tracemalloc.get_traced_memory()[1]
+        peak_py = tracemalloc.get_traced_memory()[1] if args.trace_memory else None
         tracemalloc.stop()
         nights, days = lib.sleep("kent"), lib.wellness("kent")
         statuses = {s: sum(r.status == s for r in results) for s in {r.status for r in results}}
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         ("import CPU time [s]", f"{cpu:.1f}"),
         ("files/s", f"{n_files / wall:.1f}"),
         ("projected 15,000 files [s]", f"{15000 * wall / n_files:.0f}"),
-        ("peak Python memory (tracemalloc) [MB]", f"{peak_py / 2**20:.1f}"),
+        ("peak Python memory (tracemalloc) [MB]", "not traced" if peak_py is None else f"{peak_py / 2**20:.1f}"),
         ("peak process RSS [MB]", f"{rss_mb:.0f}"),
         ("nights / days assembled", f"{len(nights)} / {len(days)}"),
     ]
