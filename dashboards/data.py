@@ -78,7 +78,7 @@ def sessions(path: str, version: object, athlete_id: str, params) -> pd.DataFram
     with open_library(path) as library:
         row = library.athlete(athlete_id)
         activities = library.activities(athlete_id)
-        streams = {a: library.samples(a) for a in activities["activity_id"]}
+        streams = library.samples_for_athlete(athlete_id)  # one read, not one per session
     return sessions_table(activities, streams, row, params)
 
 

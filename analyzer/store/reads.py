@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import pandas as pd
 
-from analyzer.schema import empty_table
+from analyzer.schema import conform, empty_table
 from analyzer.store.codec import query_frame, utc_to_ns
-from analyzer.store.streams import decode_stream, streams_to_frame
+from analyzer.store.streams import decode_stream, numeric_columns, streams_to_frame
 
 
 def _time_range(column: str, start, end) -> tuple[str, list]:
@@ -43,6 +44,45 @@ def samples(conn: sqlite3.Connection, activity_id: str) -> pd.DataFrame:
         return empty_table("samples")
     arrays = decode_stream("samples", *row)
     return streams_to_frame("samples", [({"activity_id": activity_id}, arrays)])
+
+
+def samples_for_athlete(conn: sqlite3.Connection, athlete_id: str, start=None, end=None) -> pd.DataFrame:
+    """The streams of every session of one athlete starting in ``[start, end)``, in one frame.
+
+    One query and one pass over the blobs, assembled column by column into a
+    single canonical ``samples`` table (rows by session start, then time), so
+    the cost of a whole season does not grow with a DataFrame per session.
+    The rows of each session equal those of :func:`samples`.
+
+    Parameters
+    ----------
+    athlete_id : str
+    start, end : tz-aware timestamp, optional
+        Bounds on the session's ``start_utc``, as in :func:`activities`.
+    """
+    clause, params = _time_range("a.start_utc", start, end)
+    where = "a.athlete_id = ?" + (f" AND {clause}" if clause else "")
+    rows = conn.execute(
+        "SELECT s.activity_id, s.n_rows, s.columns, s.payload FROM sample_streams s "
+        f"JOIN activities a ON a.activity_id = s.activity_id WHERE {where} "
+        "ORDER BY a.start_utc, a.activity_id",
+        [athlete_id, *params],
+    ).fetchall()
+    if not rows:
+        return empty_table("samples")
+    decoded = [decode_stream("samples", n, columns, payload) for _, n, columns, payload in rows]
+    counts = np.array([len(arrays["t_utc"]) for arrays in decoded], dtype=np.int64)
+    ids = np.array([activity_id for activity_id, *_ in rows], dtype=object)
+    t_ns = np.concatenate([arrays["t_utc"] for arrays in decoded]).astype(np.int64, copy=False)
+    data = {
+        "activity_id": np.repeat(ids, counts),
+        "t_utc": pd.DatetimeIndex(t_ns.view("M8[ns]")).tz_localize("UTC"),
+    }
+    for col in numeric_columns("samples"):
+        data[col] = np.concatenate(
+            [arrays.get(col, np.full(len(arrays["t_utc"]), np.nan)) for arrays in decoded]
+        )
+    return conform("samples", pd.DataFrame(data))
 
 
 def rr_intervals(
