@@ -51,7 +51,8 @@ def test_time_bounds_select_sessions_by_their_start(lib):
     start, end = pd.Timestamp("2026-03-02T00:00Z"), pd.Timestamp("2026-03-03T17:30Z")
     bulk = lib.samples_for_athlete("anna", start, end)
     pd.testing.assert_frame_equal(bulk, _per_session(lib, "anna", start, end))
-    assert bulk["activity_id"].nunique() == 1  # the 2 March session (the 3 March one starts at `end`)
+    # only the 2 March session: the 3 March one starts at `end`
+    assert bulk["activity_id"].nunique() == 1
     assert bulk["t_utc"].min() == pd.Timestamp("2026-03-02T06:15Z")
 
 

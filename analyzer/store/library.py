@@ -191,7 +191,7 @@ class Library(RosterMixin):
         return self._read(reads.samples, activity_id)
 
     def samples_for_athlete(self, athlete_id: str, start=None, end=None) -> pd.DataFrame:
-        """The streams of all sessions of one athlete in one frame; see :func:`reads.samples_for_athlete`."""
+        """All streams of one athlete in one frame; see :func:`reads.samples_for_athlete`."""
         return self._read(reads.samples_for_athlete, athlete_id, start, end)
 
     def laps(self, activity_id: str) -> pd.DataFrame:

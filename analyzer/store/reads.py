@@ -46,7 +46,9 @@ def samples(conn: sqlite3.Connection, activity_id: str) -> pd.DataFrame:
     return streams_to_frame("samples", [({"activity_id": activity_id}, arrays)])
 
 
-def samples_for_athlete(conn: sqlite3.Connection, athlete_id: str, start=None, end=None) -> pd.DataFrame:
+def samples_for_athlete(
+    conn: sqlite3.Connection, athlete_id: str, start=None, end=None
+) -> pd.DataFrame:
     """The streams of every session of one athlete starting in ``[start, end)``, in one frame.
 
     One query and one pass over the blobs, assembled column by column into a
@@ -59,6 +61,12 @@ def samples_for_athlete(conn: sqlite3.Connection, athlete_id: str, start=None, e
     athlete_id : str
     start, end : tz-aware timestamp, optional
         Bounds on the session's ``start_utc``, as in :func:`activities`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical ``samples`` table (empty, with its columns, when no session
+        in the range has a stream).
     """
     clause, params = _time_range("a.start_utc", start, end)
     where = "a.athlete_id = ?" + (f" AND {clause}" if clause else "")
