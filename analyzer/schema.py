@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 # Column kinds: "str", "float", "int", "utc", "date", "bool".
@@ -210,38 +211,67 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     Missing columns are added as all-missing, extra columns are dropped,
     and each column is cast to its canonical dtype.
 
+    Columns that already have their canonical dtype are not converted again
+    (readers that build canonical columns pay almost nothing here), and the
+    result is assembled in one DataFrame construction on a new ``RangeIndex``.
+
     Raises
     ------
     ValueError
         If a timestamp column is naive (canonical timestamps are tz-aware UTC).
     """
     columns = TABLES[name]
-    out = {}
     n = len(frame)
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        index = pd.RangeIndex(n)
+        frame = frame.set_axis(index)
+    out = {}
     for col, kind in columns.items():
         if col in frame.columns:
-            series = frame[col]
+            out[col] = _cast(frame[col], kind, col)
         else:
-            series = pd.Series([None] * n, index=frame.index, dtype="object")
-        out[col] = _cast(series, kind, col)
-    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+            out[col] = pd.Series(_missing(kind, n), index=index, copy=False)
+    return pd.DataFrame(out, index=index, copy=False)
+
+
+def _missing(kind: str, n: int):
+    """An all-missing column of ``kind`` (what ``_cast`` makes of an all-``None`` column)."""
+    if kind == "float":
+        return np.full(n, np.nan)
+    if kind == "utc":
+        return pd.array(np.full(n, np.datetime64("NaT", "ns")), dtype=_PANDAS_DTYPES["utc"])
+    if kind in ("int", "bool"):
+        return pd.array([None] * n, dtype=_PANDAS_DTYPES[kind])
+    values = np.empty(n, dtype=object)
+    values[:] = None
+    return values
 
 
 def _cast(series: pd.Series, kind: str, col: str) -> pd.Series:
+    """Cast one column to its canonical dtype; a column that already has it is returned as is."""
+    dtype = series.dtype
     if kind == "utc":
-        if not isinstance(series.dtype, pd.DatetimeTZDtype):
-            if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        if dtype == _PANDAS_DTYPES["utc"]:
+            return series
+        if not isinstance(dtype, pd.DatetimeTZDtype):
+            if pd.api.types.is_datetime64_any_dtype(dtype):
                 raise ValueError(f"column {col!r} holds naive timestamps; expected UTC")
             series = pd.to_datetime(series, utc=True)
         return series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-    if kind == "float":
-        return pd.to_numeric(series, errors="raise").astype("float64")
-    if kind == "int":
-        return pd.to_numeric(series, errors="raise").astype("Int64")
+    if kind in ("float", "int"):
+        target = _PANDAS_DTYPES[kind]
+        if dtype == target:
+            return series
+        return pd.to_numeric(series, errors="raise").astype(target)
     if kind == "bool":
         return series.astype("boolean")
     # str and date columns stay Python objects; missing becomes None.
-    return series.astype("object").where(series.notna(), None)
+    values = series.to_numpy(dtype=object, copy=True)
+    missing = pd.isna(values)
+    if missing.any():
+        values[missing] = None
+    return pd.Series(values, index=series.index, dtype="object", copy=False)
 
 
 @dataclass

@@ -45,6 +45,12 @@ Conventions of ``messages(name)``
   FIT epoch (1989-12-31 UTC) at full 1/1024 s resolution.
 * Fields missing in every message of a type (defined but never filled) are
   left out, as the FIT SDK's decoder does.
+* Enum names, strings, booleans, tuples and bytes are ``object`` columns of
+  Python values, ``None`` where missing (pandas 3 is not asked to infer its
+  ``str`` dtype: that conversion cost more than decoding a small file).
+* Performance: a file is walked once; a message type is decoded and its
+  DataFrame built only when ``messages(name)`` first asks for it (then
+  cached); ``utc_offset_s`` and ``tables`` are computed once per file.
 """
 
 from __future__ import annotations

@@ -23,12 +23,22 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 
 def _col(frame: pd.DataFrame, *names: str) -> pd.Series:
     """First of ``names`` present in ``frame`` as float (later names fill gaps); NaN if none."""
-    out = pd.Series(np.nan, index=frame.index, dtype="float64")
-    for name in reversed(names):
-        if name in frame.columns:
-            values = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-            out = values.where(values.notna(), out)
-    return out
+    out = None
+    for name in names:
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        if column.dtype != np.float64:
+            column = pd.to_numeric(column, errors="coerce").astype("float64")
+        values = column.to_numpy()
+        if out is None:
+            out = values.copy()
+        else:
+            gap = np.isnan(out)
+            out[gap] = values[gap]
+    if out is None:
+        out = np.full(len(frame), np.nan)
+    return pd.Series(out, index=frame.index, copy=False)
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -222,13 +232,14 @@ def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
 def canonical_tables(fit) -> dict[str, pd.DataFrame]:
     """All canonical tables the file yields (empty tables omitted)."""
     sha = fit.sha256
+    present = fit.message_counts()
     tables: dict[str, pd.DataFrame] = {}
-    activities = _sessions(fit, sha)
+    activities = _sessions(fit, sha) if "session" in present or "record" in present else pd.DataFrame()
     builders = {
         "activities": lambda: activities,
-        "samples": lambda: _samples(fit, activities),
-        "laps": lambda: _laps(fit, activities),
-        "rr_intervals": lambda: _rr_intervals(fit, activities),
+        "samples": lambda: _samples(fit, activities) if "record" in present else pd.DataFrame(),
+        "laps": lambda: _laps(fit, activities) if "lap" in present else pd.DataFrame(),
+        "rr_intervals": lambda: _rr_intervals(fit, activities) if "hrv" in present else pd.DataFrame(),
         "wellness": lambda: wellness_table(fit),
     }
     for name, build in builders.items():

@@ -159,8 +159,13 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
 
     Fields that are missing in every message (defined by the device but never
     filled, i.e. invalid everywhere) are left out, as the FIT SDK's decoder
-    does; ask for them with ``frame.get(name)``.
+    does; ask for them with ``frame.get(name)``. ``"obj"`` columns (enum
+    names, strings, tuples) stay ``object`` columns of Python values with
+    ``None`` for missing: pandas is not asked to infer a string dtype, which
+    costs more than the decoding of a small file.
     """
+    n = next(iter(columns.values())).values.shape[0] if columns else 0
+    index = pd.RangeIndex(n)
     data: dict[str, object] = {}
     order = sorted(columns, key=lambda name: (name != "timestamp",))
     for name in order:
@@ -174,6 +179,8 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
                 data[f"{name}_relative_s"] = rel
         elif column.kind == "ldt":
             data[name] = to_local(column.values)
+        elif column.kind == "obj":
+            data[name] = pd.Series(column.values, index=index, dtype=object, copy=False)
         else:
             data[name] = column.values
-    return pd.DataFrame(data, copy=False)
+    return pd.DataFrame(data, index=index, copy=False)

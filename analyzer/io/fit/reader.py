@@ -106,25 +106,29 @@ class FitFile:
                 recovered=f"{self._walk.positions.size} data messages were located",
             ) from exc
 
-    @property
+    @cached_property
     def utc_offset_s(self) -> float | None:
         """Local wall clock minus UTC, in seconds, as the device recorded it.
 
         Taken from the first ``activity`` message with both ``local_timestamp``
         and ``timestamp``, else ``monitoring_info``, else ``timestamp_correlation``
         (Garmin wellness/HRV files). ``None`` when the file has none of them.
+        Computed once per file.
         """
         for name in ("activity", "monitoring_info", "timestamp_correlation"):
+            if profile.message_number(name) not in self._records_by_global:
+                continue  # absent: no need to build its (empty) frame
             frame = self.messages(name)
             if frame.empty or "local_timestamp" not in frame or "timestamp" not in frame:
                 continue
             if frame["local_timestamp"].dtype.kind != "M" or frame["timestamp"].dtype.kind != "M":
                 continue
-            local = frame["local_timestamp"]
-            utc = frame["timestamp"].dt.tz_localize(None)
-            diff = (local - utc).dt.total_seconds().dropna()
-            if len(diff):
-                return float(diff.iloc[0])
+            local = frame["local_timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+            utc = frame["timestamp"].array.asi8
+            nat = np.iinfo(np.int64).min
+            both = np.flatnonzero((local != nat) & (utc != nat))
+            if both.size:
+                return (int(local[both[0]]) - int(utc[both[0]])) / 1e9
         return None
 
     @cached_property
