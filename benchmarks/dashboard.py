@@ -147,13 +147,19 @@ def browser_cold_start(library: Path, home: Path) -> dict:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             t = time.perf_counter()
             page.goto(url)
+            page.locator("[data-testid='stSidebar']").first.wait_for(timeout=120_000)
+            frame = time.perf_counter() - t
+            page.locator("[data-testid='stMetric']").first.wait_for(timeout=120_000)
+            computed = time.perf_counter() - t
             page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for(timeout=120_000)
             drawn = time.perf_counter() - t
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return {"server ready": ready, "goto -> Overview chart drawn": drawn}
+    return {"server ready": ready, "goto -> sidebar shown": frame,
+            "goto -> Overview numbers shown (indicators computed)": computed,
+            "goto -> Overview chart drawn": drawn}
 
 
 def main(argv: list[str] | None = None) -> int:
