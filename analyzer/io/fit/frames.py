@@ -149,8 +149,8 @@ def relative_seconds(seconds: np.ndarray):
 
 
 def _all_missing(column: Column) -> bool:
-    if column.kind == "obj":
-        return all(v is None for v in column.values.tolist())
+    if column.kind == "obj":  # element-wise ``is None`` in C (values: None, str, bool, numbers, tuples)
+        return not np.not_equal(column.values, None).any()
     return bool(np.isnan(column.values).all())
 
 
