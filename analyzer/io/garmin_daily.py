@@ -242,12 +242,25 @@ def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.Da
 
 def _attach_scores(nights: pd.DataFrame, samples: pd.DataFrame) -> None:
     """Vendor score and awakenings count of the night whose wake-up is nearest (within the window)."""
+    if nights.empty:
+        return
+    end = pd.DatetimeIndex(nights["end_utc"]).as_unit("ns").asi8
+    t_all = pd.DatetimeIndex(samples["t_utc"]).as_unit("ns").asi8
+    kind_all = samples["kind"].to_numpy(dtype=object)
+    value_all = samples["value"].to_numpy(dtype="float64")
     for kind, column in (("sleep_score", "score"), ("sleep_awakenings", "awakenings")):
-        found = samples[samples["kind"] == kind].sort_values(["t_utc", "value"])
-        for t, value in zip(found["t_utc"], found["value"]):
-            distance = (nights["end_utc"] - t).abs()
-            if len(distance) and distance.min().total_seconds() <= SCORE_WINDOW_S:
-                nights.loc[distance.idxmin(), column] = float(value)
+        mask = kind_all == kind
+        if not mask.any():
+            continue
+        t, value = t_all[mask], value_all[mask]
+        order = np.lexsort((value, t))  # time order; a later sample overrides an earlier one
+        distance = np.abs(end[None, :] - t[order, None])
+        nearest = distance.argmin(axis=1)
+        close = distance[np.arange(order.size), nearest] <= SCORE_WINDOW_S * _NS
+        out = nights[column].to_numpy(dtype="float64").copy()
+        for night, v in zip(nearest[close].tolist(), value[order][close].tolist()):
+            out[night] = v
+        nights[column] = out
 
 
 def _sleep_frame(rows: list[dict]) -> pd.DataFrame:

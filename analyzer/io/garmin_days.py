@@ -17,6 +17,9 @@ _DAY_NS = 86_400 * _NS
 #: 5-minute HRV values further apart than this belong to different nights [s].
 HRV_NIGHT_GAP_S = 3 * 3600
 COUNTERS = ("steps", "active_s")
+#: Sample families (kind before ``:``) that make a day's values; other kinds only date them.
+DAY_FAMILIES = frozenset({"heart_rate", "stress", "resting_hr_day", "resting_hr_7d", "hrv_night", "hrv_5min",
+                          *COUNTERS})
 WELLNESS_VALUES = ("resting_hr_bpm", "hrv_rmssd_ms", "stress_avg", "steps", "active_min",
                    "avg_heart_rate_bpm", "max_heart_rate_bpm")
 
@@ -75,6 +78,11 @@ def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
     if hrv:
         columns["hrv_rmssd_ms"] = _first_known(hrv)
     return _wellness_frame(columns)
+
+
+def has_day_values(kinds) -> bool:
+    """Whether any of the sample ``kinds`` is of :data:`DAY_FAMILIES` (else :func:`assemble_days` gives no row)."""
+    return any(str(k).split(":")[0] in DAY_FAMILIES for k in set(kinds))
 
 
 def _unique_samples(samples: pd.DataFrame):

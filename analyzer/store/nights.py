@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.io import garmin_daily
+from analyzer.io.garmin_days import has_day_values
 from analyzer.schema import ImportBundle, conform
 from analyzer.store.codec import frame_to_rows
 
@@ -52,6 +53,8 @@ CONTEXT_H = 36
 DAY_MARGIN_H = 14
 #: Nights replaced: those whose span comes this close to the file's span [h].
 TOUCH_H = 12
+#: The only sample kinds the nights (and the dating of a file's samples) use.
+CONTEXT_KINDS = ("utc_offset_s", "sleep_score", "sleep_awakenings")
 _NS = 1_000_000_000
 _H = 3600 * _NS
 
@@ -71,21 +74,51 @@ def assemble_after_write(conn: sqlite3.Connection, athlete_id: str, bundle: Impo
     has_stages = stages is not None and len(stages)
     if not has_samples and not has_stages:
         return
+    days_unchanged = has_samples and _days_unchanged(conn, athlete_id, samples)
     if has_samples:
         counts["daily_samples"] = _insert_samples(conn, athlete_id, samples, bundle.source_sha256)
+    if not has_stages and days_unchanged:
+        return  # e.g. an activity's UTC offset that the stored offsets already imply
     times = [f["t_utc"] for f in (samples,) if has_samples] + [
         f[c] for f in (stages,) if has_stages for c in ("start_utc", "end_utc")]
     span = pd.concat(times).dropna()
     if span.empty:
         return
     first, last = int(span.min().value), int(span.max().value)
-    offsets_context = _samples_between(conn, athlete_id, first - CONTEXT_H * _H, last + CONTEXT_H * _H)
+    offsets_context = _samples_between(conn, athlete_id, first - CONTEXT_H * _H, last + CONTEXT_H * _H,
+                                       CONTEXT_KINDS)
     if has_stages:
         bundle_nights = bundle.tables.get("sleep")
         extra = [] if bundle_nights is None else [str(n) for n in bundle_nights["night"].dropna()]
         _reassemble_nights(conn, athlete_id, first, last, offsets_context, timezone, extra)
-    if has_samples:
+    if has_samples and not days_unchanged:
         _reassemble_days(conn, athlete_id, samples, offsets_context, timezone)
+
+
+def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
+    """Whether storing ``samples`` leaves every assembled day as it is.
+
+    True when none of them is a day value (:func:`analyzer.io.garmin_days.has_day_values`)
+    and each ``utc_offset_s`` among them equals the stored offset in force at
+    its time: a time is made local with the latest offset sample at or before
+    it (:mod:`analyzer.io.garmin_daily`), so such a sample changes no local
+    date. Needs a stored offset at or before the time (the earliest-offset
+    rule and the fallback time zone would otherwise be affected). Call
+    before storing the samples.
+    """
+    if has_day_values(samples["kind"]):
+        return False
+    samples = samples[samples["kind"] == "utc_offset_s"]
+    t = pd.DatetimeIndex(samples["t_utc"]).as_unit("ns").asi8.tolist()
+    for t_ns, value in zip(t, samples["value"].astype("float64").tolist()):
+        row = conn.execute(
+            "SELECT value FROM daily_samples WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc <= ? "
+            "ORDER BY t_utc DESC LIMIT 1",
+            (athlete_id, t_ns),
+        ).fetchone()
+        if row is None or row[0] != value:
+            return False
+    return True
 
 
 def _insert_samples(conn, athlete_id: str, samples: pd.DataFrame, sha256: str) -> int:
@@ -102,13 +135,14 @@ def _insert_samples(conn, athlete_id: str, samples: pd.DataFrame, sha256: str) -
     return conn.total_changes - before
 
 
-def _samples_between(conn, athlete_id: str, lo: int, hi: int) -> pd.DataFrame:
-    """Stored samples in ``[lo, hi]`` plus the last UTC offset sample before ``lo``."""
+def _samples_between(conn, athlete_id: str, lo: int, hi: int, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Stored samples in ``[lo, hi]`` (of ``kinds`` only, when given) plus the last UTC offset sample before ``lo``."""
+    only = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
     rows = conn.execute(
-        "SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? AND t_utc BETWEEN ? AND ? "
+        f"SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? AND t_utc BETWEEN ? AND ?{only} "
         "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? "
         "AND kind = 'utc_offset_s' AND t_utc < ? ORDER BY t_utc DESC LIMIT 1)",
-        (athlete_id, lo, hi, athlete_id, lo),
+        (athlete_id, lo, hi, *kinds, athlete_id, lo),
     ).fetchall()
     return _frame(rows, ["t_utc", "kind", "value"])
 

@@ -23,6 +23,12 @@ DEFAULT_EPOCH_S = 60.0
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 #: Activity types whose ``monitoring.cycles`` are steps (FIT profile subfield ``steps``: cycles x 2).
 STEP_TYPES = ("walking", "running")
+#: Messages that carry sleep, monitoring, stress or HRV data. A file with none of them (an
+#: activity) gives the daily assembly at most its ``utc_offset_s`` sample.
+DAILY_MESSAGES = frozenset({
+    "monitoring", "monitoring_hr_data", "stress_level", "hrv_status_summary", "hrv_value",
+    "sleep_assessment", "sleep_level", SLEEP_DATA_INFO, SLEEP_DATA_RAW,
+})
 
 
 def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -39,6 +45,11 @@ def _sleep_stop(fit, default: pd.Timestamp) -> pd.Timestamp:
     stops = events.loc[events["event_type"] == "stop", "timestamp"].dropna()
     return stops.iloc[-1] if len(stops) and stops.iloc[-1] >= default else default
 
+
+
+def has_daily_messages(fit) -> bool:
+    """Whether the file holds any of :data:`DAILY_MESSAGES` (else only its UTC offset matters)."""
+    return not DAILY_MESSAGES.isdisjoint(fit.message_counts())
 
 
 def _fit_seconds_to_utc(seconds) -> pd.Series:
@@ -176,6 +187,8 @@ def daily_samples(fit) -> pd.DataFrame:
 
 
 def _daily_samples(fit) -> pd.DataFrame:
+    if not has_daily_messages(fit):
+        return _sample_table([_offset_samples(fit)])
     parts = [_monitoring_samples(fit)]
     hr = fit.messages("monitoring_hr_data")
     if not hr.empty and "timestamp" in hr:
@@ -193,6 +206,11 @@ def _daily_samples(fit) -> pd.DataFrame:
         parts.append(_samples(values["timestamp"], _numeric(values, "value"), "hrv_5min"))
     parts.append(_assessment_samples(fit))
     parts.append(_offset_samples(fit))
+    return _sample_table(parts)
+
+
+def _sample_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The non-empty ``parts`` in one samples table with its ``source``."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": [], "value": []})

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from analyzer.io.garmin_daily import assemble_days
+from analyzer.io.garmin_days import has_day_values
 
-from .garmin_samples import daily_samples, file_utc_offset_s, stage_intervals
+from .garmin_samples import daily_samples, file_utc_offset_s, has_daily_messages, stage_intervals
 
 #: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
 STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
@@ -69,6 +70,8 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
     samples = daily_samples(fit)
     if len(samples):
         out["daily_samples"] = samples
+    if not has_daily_messages(fit):  # an activity: its UTC offset sample only
+        return out
     stages = stage_intervals(fit)
     if stages.empty:
         return out
@@ -124,8 +127,10 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
 
 def wellness_table(fit) -> pd.DataFrame:
     """One row per local date of this file's samples (:func:`analyzer.io.garmin_daily.assemble_days`)."""
+    if not has_daily_messages(fit):  # an activity's UTC offset sample alone makes no day
+        return pd.DataFrame()
     samples = daily_samples(fit)
-    if samples.empty:
+    if not has_day_values(samples["kind"]):  # e.g. a sleep file: offset and score samples only
         return pd.DataFrame()
     offset = file_utc_offset_s(fit)
     return assemble_days(samples, fallback=offset)
