@@ -92,7 +92,7 @@ def athlete_features(lib: Library, athlete_id: str,
     params = params or IndicatorParams()
     athlete = lib.athlete(athlete_id)
     activities = lib.activities(athlete_id)
-    samples = {aid: lib.samples(aid) for aid in activities["activity_id"]}
+    samples = lib.samples_for_athlete(athlete_id)  # one read, not one per session
     sessions = sessions_table(activities, samples, athlete, params)
     daily = daily_table(sessions, lib.sleep(athlete_id), lib.wellness(athlete_id), athlete, params)
     return sessions, daily
