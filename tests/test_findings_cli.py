@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analyzer.cli import main
-from analyzer.schema import ImportBundle, conform
-from analyzer.store import Library
+from analyzer.schema import conform
+from conftest import library_from_tables
 
 PHYSIOLOGY = {"sex": "m", "hr_rest_bpm": 50.0, "hr_max_bpm": 185.0, "lthr_bpm": 165.0,
               "ftp_w": 250.0, "timezone": "Europe/Berlin", "sleep_need_h": 8.0}
@@ -61,17 +61,7 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def library_path(tmp_path):
-    tables = bundle_tables()
-
-    def reader(name, data, *, timezone=None, valid_rows_only=False):
-        return ImportBundle(name, "", "test", {k: v.copy() for k, v in tables.items()})
-
-    path = tmp_path / "library.sqlite"
-    with Library(path, reader=reader) as lib:
-        lib.create_athlete("max", **PHYSIOLOGY)
-        result = lib.import_file("max", "synthetic.bin", b"synthetic export")
-        assert result.status == "imported", result.message
-    return path
+    return library_from_tables(tmp_path / "library.sqlite", "max", PHYSIOLOGY, bundle_tables())
 
 
 def run_report(capsys, path, fmt) -> str:

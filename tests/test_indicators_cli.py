@@ -13,8 +13,9 @@ import pytest
 from analyzer.cli import main
 from analyzer.cli.features import athlete_features, parse_overrides
 from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
-from analyzer.schema import ImportBundle, conform
+from analyzer.schema import conform
 from analyzer.store import Library
+from conftest import library_from_tables
 
 PHYSIOLOGY = {"sex": "f", "hr_rest_bpm": 48.0, "hr_max_bpm": 186.0, "lthr_bpm": 164.0,
               "ftp_w": 230.0, "timezone": "Europe/Oslo", "sleep_need_h": 7.5}
@@ -51,17 +52,7 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def library_path(tmp_path):
-    tables = bundle_tables()
-
-    def reader(name, data, *, timezone=None, valid_rows_only=False):
-        return ImportBundle(name, "", "test", {k: v.copy() for k, v in tables.items()})
-
-    path = tmp_path / "library.sqlite"
-    with Library(path, reader=reader) as lib:
-        lib.create_athlete("kari", **PHYSIOLOGY)
-        result = lib.import_file("kari", "synthetic.bin", b"synthetic export")
-        assert result.status == "imported", result.message
-    return path
+    return library_from_tables(tmp_path / "library.sqlite", "kari", PHYSIOLOGY, bundle_tables())
 
 
 def run_cli(capsys, *args) -> str:
