@@ -29,6 +29,7 @@ import pandas as pd
 from fitdecode import profile as _profile
 
 from analyzer.io.fit.crc import crc16  # the reader's CRC-16/ARC, vectorised with numpy
+from analyzer.io.fit.profile import STRING_BASE_TYPE, base_type, numpy_code
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_S = 631065600
@@ -38,26 +39,6 @@ PROFILE_VERSION = 2117  # written as major*100 + minor, like Garmin devices
 _HEADER_SIZE = 14
 _DEFINITION = 0x40
 
-# numpy dtype and invalid ("no value") sentinel per FIT base type number.
-_BASE_NUMPY = {
-    0x00: ("u1", 0xFF),  # enum
-    0x01: ("i1", 0x7F),  # sint8
-    0x02: ("u1", 0xFF),  # uint8
-    0x83: ("<i2", 0x7FFF),  # sint16
-    0x84: ("<u2", 0xFFFF),  # uint16
-    0x85: ("<i4", 0x7FFFFFFF),  # sint32
-    0x86: ("<u4", 0xFFFFFFFF),  # uint32
-    0x88: ("<f4", np.nan),  # float32 (all ones is a NaN)
-    0x89: ("<f8", np.nan),  # float64
-    0x0A: ("u1", 0),  # uint8z
-    0x8B: ("<u2", 0),  # uint16z
-    0x8C: ("<u4", 0),  # uint32z
-    0x0D: ("u1", 0xFF),  # byte
-    0x8E: ("<i8", 0x7FFFFFFFFFFFFFFF),  # sint64
-    0x8F: ("<u8", 0xFFFFFFFFFFFFFFFF),  # uint64
-    0x90: ("<u8", 0),  # uint64z
-}
-_STRING = 0x07
 
 _MESSAGES_BY_NAME = {m.name: (num, m) for num, m in _profile.MESSAGE_TYPES.items()}
 
@@ -168,10 +149,10 @@ def _is_sequence(value: object) -> bool:
 
 
 def _encode_column(field: object, values: object, n_rows: int) -> np.ndarray:
-    base = field.base_type.identifier
-    if base == _STRING:
+    base = base_type(field.base_type.identifier)  # the reader's table: dtype and invalid sentinel
+    if base.identifier == STRING_BASE_TYPE:
         return _encode_strings(values, n_rows)
-    np_type, invalid = _BASE_NUMPY[base]
+    invalid = 0xFF if base.invalid is None else base.invalid  # byte fields: all ones is invalid
     type_name = getattr(field.type, "name", "")
     if type_name in ("date_time", "local_date_time"):
         raw = _encode_times(values, n_rows)
@@ -179,7 +160,7 @@ def _encode_column(field: object, values: object, n_rows: int) -> np.ndarray:
         raw = _encode_enum(field, values, n_rows)
     else:
         raw = _scaled(field, values, n_rows)
-    dtype = np.dtype(np_type)
+    dtype = numpy_code(base, "<")
     if dtype.kind == "f":
         return raw.astype(dtype)
     info = np.iinfo(dtype)
