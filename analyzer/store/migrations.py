@@ -15,6 +15,7 @@ import time
 
 from analyzer.errors import LibraryError
 from analyzer.schema import TABLES
+from analyzer.store.keptfiles import SCHEMA_V4
 from analyzer.store.nights import SCHEMA_V3
 from analyzer.store.sqlschema import ROW_TABLES, SCHEMA_V1, SCHEMA_V2, SQL_TYPES
 
@@ -23,6 +24,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, SCHEMA_V1),
     (2, SCHEMA_V2),
     (3, SCHEMA_V3),  # raw samples of Garmin daily files (analyzer.store.nights)
+    (4, SCHEMA_V4),  # chunked originals of large files (analyzer.store.keptfiles)
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 
