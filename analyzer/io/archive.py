@@ -1,4 +1,4 @@
-"""Open ZIP archives of a whole export in memory, safely.
+"""Open ZIP archives of a whole export, in memory or where they lie on disk, safely.
 
 An account export (Garmin, Apple Health, Strava, Oura, Fitbit) arrives as one
 ZIP whose members are the files the readers know. The archive comes from the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import posixpath
 import re
 import stat
@@ -57,6 +58,10 @@ class Limits:
     max_total_bytes: int = MAX_TOTAL_BYTES
     max_ratio: float = MAX_RATIO
     ratio_grace_bytes: int = RATIO_GRACE_BYTES
+
+
+#: The caps used when a caller gives none.
+DEFAULT_LIMITS = Limits()
 
 
 def is_archive(name: str, data: bytes) -> bool:
@@ -98,14 +103,6 @@ class _Budget:
                 recovered="nothing",
             )
 
-    def open_member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> _BoundedReader:
-        """Open one member for streaming; the caps are enforced on the bytes actually read."""
-        try:
-            stream = archive.open(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-            raise ImportFileError(self.source, f"member {label!r} cannot be opened: {exc}") from exc
-        return _BoundedReader(stream, self, label, max(info.compress_size, 1))
-
     def check(self, size: int, compressed: int, label: str) -> None:
         """Raise if a member of ``size`` bytes so far, or the archive, breaks a cap."""
         limits = self.limits
@@ -126,15 +123,55 @@ class _Budget:
             raise error
 
 
+class ArchiveMember:
+    """One file inside an archive, which can be opened (again) as a stream under the caps.
+
+    Valid while the iteration that yielded it has not finished. Reading the
+    member twice (hash first, then parse) counts its bytes once against the
+    archive's total.
+
+    Attributes
+    ----------
+    label : str
+        The member's harmless relative name (``inner.zip/path`` inside a nested archive).
+    size_bytes : int
+        The size the archive declares. The stream never yields more: :mod:`zipfile`
+        stops at the declared size and checks the CRC, so a member that lies
+        about its size fails instead of growing.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget) -> None:
+        self.label = label
+        self.size_bytes = info.file_size
+        self._archive = archive
+        self._info = info
+        self._budget = budget
+        self.counted_bytes = 0  # bytes already counted against the archive's total
+
+    def open(self) -> io.BufferedReader:
+        """Open the member for streaming; the caps are enforced on the bytes actually read."""
+        try:
+            stream = self._archive.open(self._info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+            raise ImportFileError(self._budget.source, f"member {self.label!r} cannot be opened: {exc}") from exc
+        return io.BufferedReader(_BoundedReader(stream, self._budget, self), _CHUNK)
+
+    def count(self, size: int) -> None:
+        """Note that ``size`` bytes of the member have been expanded; raise if a cap is broken."""
+        if size > self.counted_bytes:
+            self._budget.total_bytes += size - self.counted_bytes
+            self.counted_bytes = size
+        self._budget.check(size, max(self._info.compress_size, 1), self.label)
+
+
 class _BoundedReader(io.RawIOBase):
     """A read-only stream over one member that stops at the archive-bomb caps."""
 
-    def __init__(self, stream: io.BufferedIOBase, budget: _Budget, label: str, compressed: int) -> None:
+    def __init__(self, stream: io.BufferedIOBase, budget: _Budget, member: ArchiveMember) -> None:
         super().__init__()
         self._stream = stream
         self._budget = budget
-        self._label = label
-        self._compressed = compressed
+        self._member = member
         self._size = 0
 
     def readable(self) -> bool:
@@ -145,13 +182,12 @@ class _BoundedReader(io.RawIOBase):
             chunk = self._stream.read(min(len(buffer), _CHUNK))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
             raise ImportFileError(
-                self._budget.source, f"member {self._label!r} cannot be decompressed: {exc}"
+                self._budget.source, f"member {self._member.label!r} cannot be decompressed: {exc}"
             ) from exc
         n = len(chunk)
         buffer[:n] = chunk
         self._size += n
-        self._budget.total_bytes += n
-        self._budget.check(self._size, self._compressed, self._label)
+        self._member.count(self._size)
         return n
 
     def close(self) -> None:
@@ -159,9 +195,15 @@ class _BoundedReader(io.RawIOBase):
         super().close()
 
 
-def _open_zip(source: str, data: bytes) -> zipfile.ZipFile:
+ArchiveSource = bytes | str | os.PathLike
+
+
+def _open_zip(source: str, archive: ArchiveSource) -> zipfile.ZipFile:
+    """Open a ZIP held in memory or on disk (a file on disk is read where it lies, never whole)."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        if isinstance(archive, (bytes, bytearray, memoryview)):
+            return zipfile.ZipFile(io.BytesIO(archive))
+        return zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ImportFileError(source, f"the ZIP archive is damaged or truncated: {exc}") from exc
 
@@ -175,10 +217,10 @@ def _skipped(label: str) -> bool:
 
 
 def _members(
-    source: str, data: bytes, budget: _Budget, prefix: str, depth: int
-) -> Iterator[tuple[str, io.BufferedReader]]:
-    """Yield ``(label, stream)`` per member; a stream is valid until the next one is yielded."""
-    with _open_zip(source, data) as archive:
+    source: str, archive_data: ArchiveSource, budget: _Budget, prefix: str, depth: int
+) -> Iterator[ArchiveMember]:
+    """Yield every file member; nested archives are opened one level deep."""
+    with _open_zip(source, archive_data) as archive:
         for info in archive.infolist():
             if info.is_dir() or _is_link(info):
                 continue
@@ -189,18 +231,56 @@ def _members(
             budget.count_member(label)
             if info.flag_bits & 0x1:
                 raise ImportFileError(source, f"member {label!r} is encrypted; export it again without a password")
-            with io.BufferedReader(budget.open_member(archive, info, label), _CHUNK) as stream:
-                if stream.peek(4)[:4] not in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-                    yield label, stream
-                    continue
-                if depth >= 1:
+            member = ArchiveMember(archive, info, label, budget)
+            with member.open() as stream:
+                nested = stream.peek(4)[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC)
+                if nested and depth >= 1:
                     raise ImportFileError(
                         source,
                         f"member {label!r} is an archive inside a nested archive; "
                         "only one level of nesting is opened",
                     )
-                nested = stream.read()
-            yield from _members(source, nested, budget, f"{label}/", depth + 1)
+                content = stream.read() if nested else None
+            if content is None:
+                yield member
+            else:
+                yield from _members(source, content, budget, f"{label}/", depth + 1)
+
+
+def is_archive_path(path: str | os.PathLike) -> bool:
+    """Return whether the file at ``path`` is a ZIP archive (by its signature)."""
+    with open(path, "rb") as handle:
+        return is_archive(os.fspath(path), handle.read(4))
+
+
+def iter_archive_members(
+    name: str, archive: ArchiveSource, *, limits: Limits | None = None
+) -> Iterator[ArchiveMember]:
+    """Yield an :class:`ArchiveMember` for every file in a ZIP, without reading any.
+
+    Parameters
+    ----------
+    name : str
+        The archive's name, for messages.
+    archive : bytes or path
+        The archive's content, or the path of a ZIP on disk (opened in place:
+        a multi-gigabyte export is never read into memory).
+    limits : Limits, optional
+        Archive-bomb caps; :data:`DEFAULT_LIMITS` when omitted.
+
+    Raises
+    ------
+    ImportFileError
+        As :func:`iter_archive`; a member's stream raises when a cap is broken
+        while it is read.
+    """
+    if isinstance(archive, (bytes, bytearray, memoryview)):
+        if not is_archive(name, archive):
+            raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
+    elif not is_archive_path(archive):
+        raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
+    budget = _Budget(name, limits or DEFAULT_LIMITS)
+    yield from _members(name, archive, budget, "", 0)
 
 
 def iter_archive_streams(
@@ -212,10 +292,9 @@ def iter_archive_streams(
     Apple Health ``export.xml``): each stream enforces the caps as it is read
     and is closed when the next member is yielded.
     """
-    if not is_archive(name, data):
-        raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
-    budget = _Budget(name, limits or Limits())
-    yield from _members(name, data, budget, "", 0)
+    for member in iter_archive_members(name, data, limits=limits):
+        with member.open() as stream:
+            yield member.label, stream
 
 
 def iter_archive(name: str, data: bytes, *, limits: Limits | None = None) -> Iterator[tuple[str, bytes]]:
@@ -232,7 +311,7 @@ def iter_archive(name: str, data: bytes, *, limits: Limits | None = None) -> Ite
     data : bytes
         The archive's content.
     limits : Limits, optional
-        Archive-bomb caps; :class:`Limits` defaults when omitted.
+        Archive-bomb caps; :data:`DEFAULT_LIMITS` when omitted.
 
     Raises
     ------
@@ -252,7 +331,7 @@ def gunzip(name: str, data: bytes, *, limits: Limits | None = None) -> bytes:
     ImportFileError
         If the data is not valid gzip or expands beyond the caps.
     """
-    budget = _Budget(name, limits or Limits())
+    budget = _Budget(name, limits or DEFAULT_LIMITS)
     out = io.BytesIO()
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:

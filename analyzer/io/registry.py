@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 from io import BufferedReader
+from typing import BinaryIO
 from os import PathLike
 from pathlib import Path
 from collections.abc import Iterator
@@ -48,6 +49,7 @@ __all__ = [
     "read_archive",
     "read_bytes",
     "read_path",
+    "read_stream",
 ]
 
 #: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
@@ -199,12 +201,48 @@ def read_archive(
 
 def _read_member(label: str, stream: BufferedReader, *, timezone: str | None, valid_rows_only: bool) -> ImportBundle:
     """Read one archive member; an Apple Health export is streamed instead of read whole."""
-    probe = Probe(label, stream.peek(HEAD_BYTES)[:HEAD_BYTES])
+    return read_stream(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def read_stream(
+    name: str, stream: BinaryIO, *, timezone: str | None = None, valid_rows_only: bool = False
+) -> ImportBundle:
+    """Read one file from a binary stream; an Apple Health ``export.xml`` is streamed, never loaded whole.
+
+    Every other format is read into memory and handed to :func:`read_bytes`
+    (their readers work on bytes; such files are far smaller). The stream is
+    read once, from its current position to its end.
+
+    Parameters
+    ----------
+    name : str
+        The file's name, for messages only.
+    stream : binary file-like
+        A file opened ``"rb"``, an archive member, a kept file of the library.
+
+    Raises
+    ------
+    UnknownFormatError, ImportFileError
+        As :func:`read_bytes`.
+    """
+    if not hasattr(stream, "peek"):
+        stream = BufferedReader(stream, HEAD_BYTES)  # type: ignore[arg-type]
+    probe = Probe(name, _head(stream))
     if probe.kind == "xml" and probe.xml_root == "HealthData":
         from analyzer.io.vendors.apple_health import read_apple_health_stream
 
-        return read_apple_health_stream(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
-    return read_bytes(label, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
+        return read_apple_health_stream(name, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+    return read_bytes(name, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def _head(stream: BufferedReader) -> bytes:
+    """The first :data:`HEAD_BYTES` of a buffered stream, without consuming them.
+
+    ``peek`` returns what one read brought into the buffer, which may be less
+    than asked; a larger buffer is not needed because the probe only looks at
+    the first bytes of the text.
+    """
+    return stream.peek(HEAD_BYTES)[:HEAD_BYTES]
 
 
 def read_path(
@@ -215,12 +253,5 @@ def read_path(
     The file's base name is used in messages. ZIP archives go to :func:`read_archive`.
     """
     path = Path(path)
-    with path.open("rb") as handle:
-        probe = Probe(path.name, handle.read(HEAD_BYTES))
-        if probe.kind == "xml" and probe.xml_root == "HealthData":
-            from analyzer.io.vendors.apple_health import read_apple_health_stream
-
-            handle.seek(0)
-            return read_apple_health_stream(path.name, handle, timezone=timezone, valid_rows_only=valid_rows_only)
-        handle.seek(0)
-        return read_bytes(path.name, handle.read(), timezone=timezone, valid_rows_only=valid_rows_only)
+    with path.open("rb", buffering=1 << 20) as handle:
+        return read_stream(path.name, handle, timezone=timezone, valid_rows_only=valid_rows_only)

@@ -9,15 +9,13 @@ Layout of the archive::
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
-import zlib
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from analyzer.errors import LibraryError
 from analyzer.store import reads
+from analyzer.store.keptfiles import copy_kept, is_kept, kept_bytes  # noqa: F401 - kept_bytes re-exported
 
 _README = """Export of athlete {athlete_id} from a cramp-analyzer library.
 
@@ -25,15 +23,6 @@ tables/  one CSV per canonical table (see analyzer/schema.py): names carry units
          *_utc columns are ISO 8601 UTC, night/date columns are local dates.
 files/   every file imported for this athlete, byte for byte, under its SHA-256.
 """
-
-
-def kept_bytes(conn: sqlite3.Connection, sha256: str) -> bytes:
-    """Return the original bytes kept under ``sha256``."""
-    row = conn.execute("SELECT encoding, data FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-    if row is None:
-        raise LibraryError(f"no kept file with SHA-256 {sha256}")
-    encoding, blob = row
-    return zlib.decompress(blob) if encoding == "zlib" else bytes(blob)
 
 
 def athlete_tables(lib, athlete_id: str) -> dict[str, pd.DataFrame]:
@@ -73,12 +62,16 @@ def export_athlete(lib, athlete_id: str, destination: Path) -> Path:
         for name, frame in athlete_tables(lib, athlete_id).items():
             archive.writestr(f"{athlete_id}/tables/{name}.csv", frame.to_csv(index=False))
         rows = lib.connection.execute(
-            "SELECT DISTINCT i.sha256, i.original_name FROM imports i JOIN files f "
-            "ON f.sha256 = i.sha256 WHERE i.athlete_id = ? AND i.status IN ('imported', 'partial')",
+            "SELECT DISTINCT sha256, original_name FROM imports WHERE athlete_id = ? "
+            "AND status IN ('imported', 'partial')",
             (athlete_id,),
         ).fetchall()
         for sha256, original in rows:
+            if not is_kept(lib.connection, sha256):
+                continue
             safe = PurePosixPath(original.replace("\\", "/")).name or "file"
-            archive.writestr(f"{athlete_id}/files/{sha256}/{safe}", kept_bytes(lib.connection, sha256))
+            # Streamed a chunk at a time: a kept export.xml can pass a gigabyte.
+            with archive.open(f"{athlete_id}/files/{sha256}/{safe}", "w", force_zip64=True) as out:
+                copy_kept(lib.connection, sha256, out)
     partial.replace(destination)
     return destination

@@ -8,6 +8,11 @@ file wholly in the library or not at all. A file whose bytes are already in
 the library for the same athlete is reported as ``duplicate`` and changes
 nothing.
 
+Files over :data:`analyzer.store.keptfiles.LARGE_FILE_BYTES` (and large
+members of a ZIP) are never read into memory whole: :func:`import_paths`
+hands them to :func:`import_large_path`, which hashes them as a stream, reads
+them with :func:`analyzer.io.registry.read_stream` and keeps them in chunks.
+
 Statuses
 --------
 imported
@@ -27,12 +32,15 @@ import hashlib
 import json
 import sqlite3
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import ImportFileError, LibraryError
 from analyzer.schema import ImportBundle
+from analyzer.store import keptfiles
+from analyzer.store.keptfiles import is_bytes, sha256_of, size_of
 
 Reader = Callable[..., ImportBundle]
 Progress = Callable[[int, int, "ImportResult"], None]
@@ -91,9 +99,9 @@ def default_reader(
 
 
 def import_file(
-    lib, athlete_id: str, name: str, data: bytes, *, valid_rows_only: bool = False
+    lib, athlete_id: str, name: str, data, *, valid_rows_only: bool = False
 ) -> ImportResult:
-    """Import one file's bytes for ``athlete_id`` into the library ``lib``.
+    """Import one file for ``athlete_id`` into the library ``lib``.
 
     See the module docstring for the statuses. Raises :class:`LibraryError`
     only if the athlete does not exist; problems of the file itself become a
@@ -101,20 +109,24 @@ def import_file(
 
     Parameters
     ----------
+    data : bytes or source
+        The file's bytes, or for a large file a source of
+        :mod:`analyzer.store.keptfiles` (a :class:`~analyzer.store.keptfiles.PathSource`,
+        an :class:`~analyzer.io.archive.ArchiveMember`): it is then hashed and
+        read as a stream and kept in chunks, never held in memory whole.
     valid_rows_only : bool, default False
         ``False``: a file with any invalid value is refused whole. ``True``:
         its valid rows are imported and the skipped ones reported (status
         ``partial``).
     """
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256_of(data)  # a large member breaking an archive cap raises here, before anything
     athlete = lib.athlete(athlete_id)
     previous = _previous_owner(lib.connection, sha256)
     if previous is not None:
         return _already_there(lib, athlete_id, name, data, sha256, previous)
     try:
-        bundle = lib.reader(
-            name, data, timezone=athlete["timezone"], valid_rows_only=valid_rows_only
-        )
+        bundle = read_data(lib, name, data, timezone=athlete["timezone"],
+                           valid_rows_only=valid_rows_only)
         bundle.source_sha256 = sha256
     except ImportFileError as exc:
         return record_failure(lib, athlete_id, name, data, sha256, str(exc))
@@ -126,10 +138,28 @@ def import_file(
             previous = _previous_owner(conn, sha256)
             if previous is None:
                 return write_bundle(lib, conn, athlete_id, name, data, bundle)
-    except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError) as exc:
+    except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError, OSError,
+            ImportFileError) as exc:  # OSError/ImportFileError: a large source re-read to be kept
         message = f"{name}: could not be stored ({type(exc).__name__}: {exc})"
         return record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
     return _already_there(lib, athlete_id, name, data, sha256, previous)
+
+
+def read_data(lib, name: str, data, *, timezone: str | None, valid_rows_only: bool) -> ImportBundle:
+    """Run the library's reader on a file's bytes or on a large file's stream.
+
+    With the default reader a large file goes to
+    :func:`analyzer.io.registry.read_stream` (an Apple Health export is parsed
+    as it streams); a custom reader takes bytes, so the stream is read whole.
+    """
+    if is_bytes(data):
+        return lib.reader(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+    with data.open() as stream:
+        if lib.reader is default_reader:
+            from analyzer.io.registry import read_stream
+
+            return read_stream(name, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+        return lib.reader(name, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
 
 
 def _previous_owner(conn: sqlite3.Connection, sha256: str) -> str | None:
@@ -178,7 +208,7 @@ def _insert_import(conn, athlete_id, name, data, sha256, fmt, status, message, c
     conn.execute(
         "INSERT INTO imports (sha256, original_name, size_bytes, format, athlete_id, imported_at, "
         "status, message, counts_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sha256, name, len(data), fmt, athlete_id, time.time_ns(), status, message,
+        (sha256, name, size_of(data), fmt, athlete_id, time.time_ns(), status, message,
          json.dumps(counts)),
     )
 
@@ -228,6 +258,59 @@ def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
         yield name, data
 
 
+def is_large_path(path: Path) -> bool:
+    """True for a file over :data:`keptfiles.LARGE_FILE_BYTES`, or a ZIP with a member over it.
+
+    Such files go to :func:`import_large_path`. A file that cannot be read or
+    is a damaged ZIP is left to the ordinary path, which reports it.
+    """
+    from analyzer.io.archive import is_archive_path
+
+    limit = keptfiles.LARGE_FILE_BYTES
+    try:
+        if path.stat().st_size > limit:
+            return True
+        if not is_archive_path(path):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            return any(info.file_size > limit for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+
+
+def import_large_path(
+    lib, athlete_id: str, path: Path, *, valid_rows_only: bool = False
+) -> Iterator[ImportResult]:
+    """Import a large file, or each member of a ZIP holding a large one, streamed from disk.
+
+    Neither the file nor a large member is read into memory: each is hashed as
+    a stream, read with :func:`analyzer.io.registry.read_stream` and kept in
+    chunks (:mod:`analyzer.store.keptfiles`). The archive is opened where it
+    lies, with the traversal and archive-bomb guards of
+    :mod:`analyzer.io.archive` applied to every read; small members are read
+    into memory and imported as usual. Yields one result per file.
+    """
+    from analyzer.io.archive import is_archive_path, iter_archive_members
+
+    name, source = str(path), keptfiles.PathSource(path)
+    try:
+        if not is_archive_path(path):
+            yield import_file(lib, athlete_id, name, source, valid_rows_only=valid_rows_only)
+            return
+        for member in iter_archive_members(name, path):
+            label = f"{name}/{member.label}"
+            if member.size_bytes > keptfiles.LARGE_FILE_BYTES:
+                data = member
+            else:
+                with member.open() as stream:
+                    data = stream.read()
+            yield import_file(lib, athlete_id, label, data, valid_rows_only=valid_rows_only)
+    except ImportFileError as exc:  # a damaged archive or a bomb: members already read stay in
+        yield record_failure(lib, athlete_id, name, source, sha256_of(source), str(exc), "zip")
+    except OSError as exc:  # vanished or unreadable since the folder was listed
+        yield ImportResult(name, "failed", f"{path}: cannot be read ({exc.strerror})")
+
+
 def import_paths(
     lib,
     athlete_id: str,
@@ -256,6 +339,12 @@ def import_paths(
             progress(len(results), total, result)
 
     for path in sources:
+        if is_large_path(path):  # streamed from disk, never read whole (issue 5)
+            for i, result in enumerate(import_large_path(lib, athlete_id, path,
+                                                         valid_rows_only=valid_rows_only)):
+                total += 1 if i else 0
+                report(result)
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:  # vanished or unreadable since the folder was listed

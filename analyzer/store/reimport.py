@@ -20,7 +20,8 @@ import sqlite3
 from collections.abc import Callable
 
 from analyzer.errors import ImportFileError, LibraryError
-from analyzer.store.importer import ImportResult, record_failure, write_bundle
+from analyzer.store.importer import ImportResult, read_data, record_failure, write_bundle
+from analyzer.store.keptfiles import kept_source
 
 _ROWS_BY_SOURCE = ("sleep", "sleep_stages", "wellness", "cramps", "medications")
 
@@ -42,12 +43,13 @@ def forget_file(conn: sqlite3.Connection, athlete_id: str, sha256: str) -> None:
 def reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult:
     """Read the kept file ``sha256`` again and replace what it contributed.
 
+    A large kept file (:mod:`analyzer.store.keptfiles`) is read as a stream
+    from its chunks, never whole.
+
     Returns the new :class:`ImportResult` (its message starts with
     ``re-imported``), or a ``failed`` one if the current reader refuses the
     file, in which case the earlier import stays as it was.
     """
-    from analyzer.store.export import kept_bytes
-
     row = lib.connection.execute(
         "SELECT athlete_id, original_name FROM imports WHERE sha256 = ? "
         "AND status IN ('imported', 'partial') ORDER BY import_id DESC LIMIT 1",
@@ -56,10 +58,10 @@ def reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult
     if row is None:
         raise LibraryError(f"no imported file with SHA-256 {sha256} in {lib.path}")
     athlete_id, name = row
-    data = kept_bytes(lib.connection, sha256)
+    data = kept_source(lib.connection, sha256)  # a large file stays a stream
     timezone = lib.athlete(athlete_id)["timezone"]
     try:
-        bundle = lib.reader(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+        bundle = read_data(lib, name, data, timezone=timezone, valid_rows_only=valid_rows_only)
         bundle.source_sha256 = sha256
     except (ImportFileError, ValueError, TypeError, KeyError, IndexError) as exc:
         message = f"re-import failed, the earlier import stays: {exc}"

@@ -15,6 +15,7 @@ from analyzer.errors import LibraryError
 from analyzer.schema import TABLES, conform
 from analyzer.store import validation
 from analyzer.store.codec import query_frame
+from analyzer.store.keptfiles import forget_unused
 from analyzer.store.linking import relink_cramps
 from analyzer.store.writer import cramp_id, upsert_cramps, upsert_medications
 
@@ -119,7 +120,7 @@ class RosterMixin:
         self.athlete(athlete_id)
         with self.write() as conn:
             conn.execute("DELETE FROM athletes WHERE athlete_id = ?", (athlete_id,))
-            conn.execute("DELETE FROM files WHERE sha256 NOT IN (SELECT sha256 FROM imports)")
+            forget_unused(conn)  # kept originals, whole and chunked
 
     def export_athlete(self, athlete_id: str, destination: str | Path) -> Path:
         """Write a ZIP of the athlete's tables as CSV and their original files."""

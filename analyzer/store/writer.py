@@ -29,7 +29,7 @@ import zlib
 import pandas as pd
 
 from analyzer.schema import TABLES, ImportBundle, conform, empty_table
-from analyzer.store import sessions
+from analyzer.store import keptfiles, sessions
 from analyzer.store.codec import frame_to_rows
 from analyzer.store.streams import encode_stream
 
@@ -53,8 +53,18 @@ def cramp_id(athlete_id: str, start_ns: int, muscle: str | None, side: str | Non
     return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def keep_file(conn: sqlite3.Connection, sha256: str, data: bytes) -> None:
-    """Store the original bytes under their SHA-256 (once)."""
+def keep_file(conn: sqlite3.Connection, sha256: str, data) -> None:
+    """Store the original under its SHA-256 (once).
+
+    ``data`` is the file's bytes or, for a file too large to hold in memory, a
+    source of :mod:`analyzer.store.keptfiles`. Files over
+    :data:`keptfiles.LARGE_FILE_BYTES` are kept in chunks; the others as one blob.
+    """
+    if not keptfiles.is_bytes(data) or len(data) > keptfiles.LARGE_FILE_BYTES:
+        keptfiles.keep_chunks(conn, sha256, data)
+        return
+    if keptfiles.is_kept(conn, sha256):
+        return
     if len(data) >= _COMPRESS_FROM_BYTES:
         encoding, blob = "zlib", zlib.compress(data, 1)
     else:

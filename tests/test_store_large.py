@@ -1,0 +1,287 @@
+"""Large files through the library: streamed from disk or archive, kept in chunks (issue 5).
+
+The threshold (``keptfiles.LARGE_FILE_BYTES``) and the chunk size are made
+tiny here so that a small Apple Health export takes the large-file path and is
+kept in several chunks; the 1 GB case is measured by benchmarks/apple_health.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyzer.io import registry
+from analyzer.store import Library, importer, keptfiles
+
+ATHLETE = "anna"
+TABLE_READS = ("activities", "sleep", "sleep_stages", "wellness")
+
+
+def _stamp(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S +0200")
+
+
+def export_xml(days: int = 6) -> bytes:
+    """A small Apple Health export: heart rate every 10 min, resting HR, SDNN, a staged night, a run a day."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n',
+           ' <ExportDate value="2025-07-01 08:00:00 +0200"/>\n']
+    start = dt.datetime(2025, 6, 1)
+    for d in range(days):
+        day = start + dt.timedelta(days=d)
+        for minute in range(0, 24 * 60, 10):
+            t = _stamp(day + dt.timedelta(minutes=minute))
+            bpm = 60 + (minute * 7 + d * 13) % 90
+            out.append(f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
+                       f'startDate="{t}" endDate="{t}" value="{bpm}"/>\n')
+        t = _stamp(day + dt.timedelta(hours=7))
+        out.append(f' <Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" '
+                   f'unit="count/min" startDate="{t}" endDate="{t}" value="{50 + d}"/>\n')
+        out.append(f' <Record type="HKQuantityTypeIdentifierHeartRateVariabilitySDNN" sourceName="Watch" '
+                   f'unit="ms" startDate="{t}" endDate="{t}" value="{40 + d}.5"/>\n')
+        bed = day - dt.timedelta(hours=1)
+        for stage, minutes in (("AsleepCore", 90), ("AsleepDeep", 60), ("AsleepREM", 45), ("Awake", 10),
+                               ("AsleepCore", 120)):
+            end = bed + dt.timedelta(minutes=minutes)
+            out.append(f' <Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
+                       f'startDate="{_stamp(bed)}" endDate="{_stamp(end)}" '
+                       f'value="HKCategoryValueSleepAnalysis{stage}"/>\n')
+            bed = end
+        s, e = day + dt.timedelta(hours=18), day + dt.timedelta(hours=18, minutes=40)
+        out.append(f' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="40" '
+                   f'durationUnit="min" totalDistance="7.{d}" totalDistanceUnit="km" sourceName="Watch" '
+                   f'startDate="{_stamp(s)}" endDate="{_stamp(e)}"/>\n')
+    out.append("</HealthData>\n")
+    return "".join(out).encode()
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """Every file over 16 kB takes the large-file path and is kept in 3 kB chunks."""
+    monkeypatch.setattr(keptfiles, "LARGE_FILE_BYTES", 16384)
+    monkeypatch.setattr(keptfiles, "CHUNK_BYTES", 3000)
+
+
+@pytest.fixture
+def export_path(tmp_path) -> Path:
+    path = tmp_path / "in" / "export.xml"
+    path.parent.mkdir()
+    path.write_bytes(export_xml())
+    return path
+
+
+def new_library(path: Path) -> Library:
+    lib = Library(path)
+    lib.create_athlete(ATHLETE, timezone="Europe/Berlin")
+    return lib
+
+
+def tables(lib: Library) -> dict[str, pd.DataFrame]:
+    out = {name: getattr(lib, name)(ATHLETE) for name in TABLE_READS}
+    out["samples"] = lib.samples_for_athlete(ATHLETE)
+    return out
+
+
+def chunk_count(lib: Library, sha256: str | None = None) -> int:
+    query = "SELECT COUNT(*) FROM file_chunks" + (" WHERE sha256 = ?" if sha256 else "")
+    return lib.connection.execute(query, (sha256,) if sha256 else ()).fetchone()[0]
+
+
+def row_counts(lib: Library) -> dict[str, int]:
+    return {name: len(frame) for name, frame in tables(lib).items()}
+
+
+def no_bytes_reader(monkeypatch):
+    """Fail if a file over the threshold is handed to a reader as bytes instead of being streamed."""
+    real = registry.read_bytes
+
+    def refuse_large(name, data, **kwargs):
+        assert len(data) <= keptfiles.LARGE_FILE_BYTES, f"{name} was read into memory whole"
+        return real(name, data, **kwargs)
+
+    monkeypatch.setattr(registry, "read_bytes", refuse_large)
+
+
+def test_large_path_import_equals_bytes_import_row_for_row(tmp_path, export_path, monkeypatch):
+    with new_library(tmp_path / "bytes.sqlite") as lib:
+        [plain] = lib.import_paths(ATHLETE, [export_path])
+        expected = tables(lib)
+        assert chunk_count(lib) == 0
+    monkeypatch.setattr(keptfiles, "LARGE_FILE_BYTES", 16384)
+    monkeypatch.setattr(keptfiles, "CHUNK_BYTES", 3000)
+    no_bytes_reader(monkeypatch)
+    with new_library(tmp_path / "large.sqlite") as lib:
+        [large] = lib.import_paths(ATHLETE, [export_path])
+        got = tables(lib)
+        n_chunks = chunk_count(lib, large.sha256)
+    assert large.status == plain.status == "imported", large.message
+    assert (large.sha256, large.counts, large.format) == (plain.sha256, plain.counts, plain.format)
+    assert large.sha256 == hashlib.sha256(export_path.read_bytes()).hexdigest()
+    assert n_chunks == -(-export_path.stat().st_size // 3000)
+    assert all(len(frame) for frame in expected.values())
+    for name in expected:
+        pd.testing.assert_frame_equal(got[name], expected[name], obj=name)
+
+
+def test_zipped_export_streams_the_large_member_and_reads_small_ones(tmp_path, export_path, small_limits,
+                                                                    monkeypatch):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(export_path, "apple_health_export/export.xml")
+        zf.writestr("apple_health_export/cramps.csv",
+                    "start_local,muscle,side\n2025-06-03T02:30:00,calf,left\n")
+    assert archive.stat().st_size < keptfiles.LARGE_FILE_BYTES  # small on disk, large inside
+    assert importer.is_large_path(archive)
+    no_bytes_reader(monkeypatch)
+    with new_library(tmp_path / "zip.sqlite") as lib:
+        results = lib.import_paths(ATHLETE, [archive])
+        assert [(r.name, r.status) for r in results] == [
+            (f"{archive}/apple_health_export/export.xml", "imported"),
+            (f"{archive}/apple_health_export/cramps.csv", "imported"),
+        ]
+        assert results[0].sha256 == hashlib.sha256(export_path.read_bytes()).hexdigest()
+        assert chunk_count(lib, results[0].sha256) > 1
+        assert len(lib.cramps(ATHLETE)) == 1
+        zipped = tables(lib)
+        imports = lib.imports(ATHLETE)
+        assert imports["size_bytes"].iloc[0] == export_path.stat().st_size
+    with new_library(tmp_path / "plain.sqlite") as lib:
+        lib.import_paths(ATHLETE, [export_path])
+        for name, frame in tables(lib).items():
+            pd.testing.assert_frame_equal(zipped[name], frame, obj=name)
+
+
+def test_duplicates_found_by_sha256_across_plain_and_zipped(tmp_path, export_path, small_limits):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(export_path, "apple_health_export/export.xml")
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        first = lib.import_paths(ATHLETE, [export_path])
+        before = row_counts(lib), chunk_count(lib)
+        again = lib.import_paths(ATHLETE, [export_path, archive])
+        assert [r.status for r in first] == ["imported"]
+        assert [r.status for r in again] == ["duplicate", "duplicate"]
+        assert (row_counts(lib), chunk_count(lib)) == before
+        lib.create_athlete("bernd")
+        [other] = lib.import_paths("bernd", [export_path])
+        assert other.status == "failed" and "already imported for athlete 'anna'" in other.message
+        assert lib.activities("bernd").empty
+
+
+def test_kept_original_is_readable_exported_reimported_and_deleted(tmp_path, export_path, small_limits):
+    data = export_path.read_bytes()
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [export_path])
+        before = tables(lib)
+        assert lib.kept_file(result.sha256) == data
+        assert keptfiles.kept_size(lib.connection, result.sha256) == len(data)
+        zipped = lib.export_athlete(ATHLETE, tmp_path)
+        with zipfile.ZipFile(zipped) as zf:
+            assert zf.read(f"{ATHLETE}/files/{result.sha256}/export.xml") == data
+        again = lib.reimport(result.sha256)
+        assert again.status == "imported" and again.message.startswith("re-imported"), again.message
+        assert again.counts == result.counts
+        for name, frame in tables(lib).items():
+            pd.testing.assert_frame_equal(frame, before[name], obj=name)
+        assert chunk_count(lib, result.sha256) == -(-len(data) // 3000)
+        lib.delete_athlete(ATHLETE)
+        assert chunk_count(lib) == 0
+
+
+def test_kept_file_streams_without_reading_chunks_ahead(tmp_path, export_path, small_limits):
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [export_path])
+        with keptfiles.open_kept(lib.connection, result.sha256) as stream:
+            assert stream.read(10) == export_path.read_bytes()[:10]
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.999])
+def test_truncated_large_export_fails_and_leaves_nothing(tmp_path, export_path, small_limits, cut):
+    data = export_path.read_bytes()
+    export_path.write_bytes(data[: int(len(data) * cut)])
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [export_path])
+        assert result.status == "failed" and "malformed" in result.message
+        assert chunk_count(lib) == 0
+        assert sum(row_counts(lib).values()) == 0
+        history = lib.imports(ATHLETE)
+        assert list(history["status"]) == ["failed"]
+
+
+def test_file_changed_during_import_is_refused_and_leaves_nothing(tmp_path, export_path, small_limits,
+                                                                  monkeypatch):
+    real = registry.read_stream
+
+    def read_then_change(name, stream, **kwargs):
+        bundle = real(name, stream, **kwargs)
+        export_path.write_bytes(export_xml(days=7))  # the user re-exported meanwhile
+        return bundle
+
+    monkeypatch.setattr(registry, "read_stream", read_then_change)
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [export_path])
+        assert result.status == "failed" and "changed while it was being imported" in result.message
+        assert chunk_count(lib) == 0  # chunks written before the check were rolled back
+        assert sum(row_counts(lib).values()) == 0
+
+
+def test_bomb_member_is_refused_while_streaming(tmp_path, small_limits):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a_cramps.csv", "start_local,muscle\n2025-06-03T02:30:00,calf\n")
+        zf.writestr("b_export.xml", b"<HealthData>" + b" " * (8 * 1024**2))  # ~8000:1
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        results = lib.import_paths(ATHLETE, [archive])
+        assert [r.status for r in results] == ["imported", "failed"]
+        assert results[1].name == str(archive) and "archive bomb" in results[1].message
+        assert chunk_count(lib) == 0
+        assert len(lib.cramps(ATHLETE)) == 1  # the member read before the bomb stays
+
+
+def test_member_size_cap_applies_while_streaming(tmp_path, export_path, small_limits, monkeypatch):
+    from analyzer.io import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "DEFAULT_LIMITS", archive_module.Limits(max_member_bytes=10_000))
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(export_path, "export.xml")
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [archive])
+        assert result.status == "failed" and "expands beyond 10000 bytes" in result.message
+        assert chunk_count(lib) == 0 and sum(row_counts(lib).values()) == 0
+
+
+def test_traversal_member_name_is_only_a_label(tmp_path, export_path, small_limits):
+    archive = tmp_path / "in" / "evil.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(export_path, "../../outside/export.xml")
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        [result] = lib.import_paths(ATHLETE, [archive])
+    assert result.status == "imported" and result.name == f"{archive}/outside/export.xml"
+    assert not (tmp_path / "outside").exists() and not (tmp_path.parent / "outside").exists()
+
+
+def test_large_upload_bytes_are_kept_in_chunks(tmp_path, export_path, small_limits):
+    data = export_path.read_bytes()
+    with new_library(tmp_path / "lib.sqlite") as lib:
+        result = lib.import_file(ATHLETE, "export.xml", data)
+        assert result.status == "imported"
+        assert chunk_count(lib, result.sha256) > 1
+        assert lib.connection.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
+        assert lib.kept_file(result.sha256) == data
+        assert lib.import_paths(ATHLETE, [export_path])[0].status == "duplicate"
+
+
+def test_small_files_do_not_take_the_large_path(tmp_path, export_path):
+    assert not importer.is_large_path(export_path)
+    archive = tmp_path / "small.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(export_path, "export.xml")
+    assert not importer.is_large_path(archive)
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(b"PK\x03\x04 not really")
+    assert not importer.is_large_path(damaged)  # the ordinary path reports it
