@@ -4,26 +4,35 @@ Writes a synthetic export of about ``--size-mb`` megabytes (default 1024) to a
 temporary folder, in the shape of a real one (inline DTD; heart-rate records
 every few minutes with metadata children, resting HR, SDNN with beat lists,
 step counts from a second source, staged sleep every night, a workout most
-days with WorkoutStatistics), then streams it through
-:func:`analyzer.io.registry.read_path` and prints a table: file size, records,
-wall time, throughput, peak resident memory of the process
-(``resource.getrusage`` maxrss, compared with the baseline before the import)
-and, with ``--tracemalloc``, the peak of Python allocations (slower: tracemalloc
-instruments every allocation).
+days with WorkoutStatistics), then, each in a fresh process so that every
+peak is its own:
 
-Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--tracemalloc] [--keep]``.
+* streams it through :func:`analyzer.io.registry.read_path` (the reader alone);
+* with ``--library``, imports it through :meth:`analyzer.store.Library.import_paths`
+  into a new library (hash, read, write the rows, keep the original in
+  chunks), and the same export zipped as ``apple_health_export/export.xml``.
+
+It prints a table: wall and CPU time, throughput, peak resident memory
+(``VmHWM``, or ``ru_maxrss`` off Linux) next to the process's memory before
+the import, rows, library size, and with ``--tracemalloc`` the peak of Python
+allocations (slower: tracemalloc instruments every allocation).
+
+Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--library] [--tracemalloc] [--keep]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import json
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -112,45 +121,108 @@ def write_export(path: Path, size_mb: float, seed: int = 1) -> int:
     return days
 
 
-def _maxrss_mb() -> float:
-    # ru_maxrss is kilobytes on Linux, bytes on macOS.
-    scale = 1024**2 if sys.platform == "darwin" else 1024
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process [MB]: VmHWM on Linux, else ``ru_maxrss``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    scale = 1024**2 if sys.platform == "darwin" else 1024  # ru_maxrss: kB on Linux, bytes on macOS
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def measure(kind: str, path: Path, trace: bool = False) -> dict:
+    """Run one measurement in this process and return its figures.
+
+    ``kind`` is ``read`` (registry.read_path, the reader alone) or ``library``
+    (Library.import_paths into a new library next to ``path``: hashing,
+    reading, writing the rows and keeping the original in chunks).
+    """
+    baseline = _peak_rss_mb()
+    if trace:
+        tracemalloc.start()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    if kind == "read":
+        bundle = read_path(path)
+        rows = {name: len(table) for name, table in bundle.tables.items()}
+        status, extra = "read", {}
+    else:
+        from analyzer.store import Library
+
+        library_path = path.with_name(path.name + ".library.sqlite")
+        with Library(library_path) as lib:
+            lib.create_athlete("bench", timezone="Europe/Berlin")
+            results = lib.import_paths("bench", [path])
+        rows = {k: v for r in results for k, v in r.counts.items()}
+        status = ", ".join(f"{r.status}" for r in results)
+        extra = {"library_mb": sum(f.stat().st_size for f in path.parent.glob(library_path.name + "*")) / 1024**2}
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    traced = tracemalloc.get_traced_memory()[1] / 1024**2 if trace else float("nan")
+    return {"kind": kind, "file": path.name, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb(),
+            "baseline_rss_mb": baseline, "traced_mb": traced, "rows": rows, "status": status, **extra}
+
+
+def _in_child(kind: str, path: Path, trace: bool) -> dict:
+    """Measure in a fresh process, so that each peak RSS is its own."""
+    command = [sys.executable, __file__, "--measure", kind, "--file", str(path)] + (["--tracemalloc"] * trace)
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _zip(path: Path) -> Path:
+    """Zip the export the way the Health app does (``apple_health_export/export.xml``, deflate)."""
+    archive = path.with_name("export.zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.write(path, "apple_health_export/export.xml")
+    return archive
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=1024.0, help="size of the synthetic export (MB)")
     parser.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations")
-    parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--library", action="store_true",
+                        help="also import the file and its ZIP through Library.import_paths")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--measure", choices=["read", "library"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:  # child process of a run
+        print(json.dumps(measure(args.measure, args.file, args.tracemalloc)))
+        return
     folder = Path(tempfile.mkdtemp(prefix="apple_health_bench_"))
     path = folder / "export.xml"
     t0 = time.perf_counter()
     days = write_export(path, args.size_mb)
     t_write = time.perf_counter() - t0
     size_mb = path.stat().st_size / 1024**2
-    baseline = _maxrss_mb()
-    if args.tracemalloc:
-        tracemalloc.start()
-    t0 = time.perf_counter()
-    bundle = read_path(path)
-    elapsed = time.perf_counter() - t0
-    traced = tracemalloc.get_traced_memory()[1] / 1024**2 if args.tracemalloc else float("nan")
-    peak = _maxrss_mb()
-    rows = {name: len(table) for name, table in bundle.tables.items()}
-    print(f"| file | {size_mb:,.0f} MB, {days} days (written in {t_write:.0f} s) |")
-    print("|---|---|")
-    print(f"| rows | {', '.join(f'{k} {v:,}' for k, v in rows.items())} |")
-    print(f"| import time | {elapsed:.1f} s ({size_mb / elapsed:.1f} MB/s) |")
-    print(f"| peak RSS (getrusage) | {peak:.0f} MB (baseline before import {baseline:.0f} MB) |")
-    print(f"| peak Python allocations (tracemalloc) | {traced:.0f} MB |" if args.tracemalloc else
-          "| peak Python allocations (tracemalloc) | not measured (use --tracemalloc) |")
+    runs = [("registry.read_path(export.xml)", "read", path)]
+    if args.library:
+        zipped = _zip(path)
+        (folder / "xml").mkdir()
+        (folder / "zip").mkdir()
+        path = path.replace(folder / "xml" / path.name)
+        zipped = zipped.replace(folder / "zip" / zipped.name)
+        runs = [("registry.read_path(export.xml)", "read", path),
+                ("Library.import_paths(export.xml)", "library", path),
+                (f"Library.import_paths(export.zip, {zipped.stat().st_size / 1024**2:,.0f} MB)", "library", zipped)]
+    print(f"file: {size_mb:,.0f} MB, {days} days (written in {t_write:.0f} s)\n")
+    print("| what | wall | CPU | MB/s (wall) | peak RSS | RSS before | rows | library file |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, kind, target in runs:
+        r = _in_child(kind, target, args.tracemalloc)
+        rows = ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
+        library = f"{r['library_mb']:,.0f} MB" if "library_mb" in r else "-"
+        traced = f" (tracemalloc peak {r['traced_mb']:.0f} MB)" if args.tracemalloc else ""
+        print(f"| {label} | {r['wall_s']:.1f} s | {r['cpu_s']:.1f} s | {size_mb / r['wall_s']:.1f} | "
+              f"{r['peak_rss_mb']:.0f} MB{traced} | {r['baseline_rss_mb']:.0f} MB | {rows} ({r['status']}) | "
+              f"{library} |")
     if args.keep:
-        print(f"kept {path}")
+        print(f"kept {folder}")
     else:
-        os.remove(path)
-        folder.rmdir()
+        shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,14 @@ if athlete_id == NEW_ATHLETE:
     new_name = mid.text_input("Display name", key="import_new_name").strip() or None
     timezone = right.text_input("Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz").strip()
 
+upload_limit_mb = st.get_option("server.maxUploadSize")
 uploads = st.file_uploader("Files or export ZIPs", accept_multiple_files=True, key="upload")
+st.caption(
+    f"Each upload may be up to {upload_limit_mb:,} MB and is held in memory while it is imported. "
+    "A larger export (an Apple Health `export.zip` or `export.xml` often passes a gigabyte) is "
+    "imported from the command line instead, which streams it from disk with bounded memory: "
+    f"`cramp-analyzer import --library {target} --athlete {athlete_id or 'ID'} path/to/export.zip`"
+)
 clicked = st.button("Import", type="primary", key="do_import")
 if clicked and not uploads:
     st.warning("Choose some files first.")
