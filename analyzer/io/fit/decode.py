@@ -133,17 +133,75 @@ def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, 
     return np.ascontiguousarray(rows).view(dtype)[:, 0], names
 
 
-def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
-    """Return ``[(number, spec_or_None, RawField)]`` for the native fields, and warnings."""
-    mesg = profile.message_type(layout.global_num)
-    out = []
-    warnings = []
+@dataclass(frozen=True)
+class _FieldPlan:
+    """How one native field of a layout is decoded (part of a cached :class:`_LayoutPlan`)."""
+
+    position: int  # index among the decoded fields (orders components as the SDK does)
+    number: int
+    index: int  # index in ``Layout.fields`` (numeric view field ``f<index>``)
+    start: int  # byte offset in the record
+    size: int
+    base: profile.BaseType  # after the mis-sized -> byte rule
+    spec: object  # fitdecode Field, or None for a field the profile does not know
+    name: str  # column name
+    row: int  # row of the field in the numeric matrix, -1 when rendered on its own
+
+
+@dataclass(frozen=True)
+class _LayoutPlan:
+    """Everything about a layout that does not depend on its records, computed once.
+
+    The *plain numeric* fields (a scalar int or float, no enum, not ``bool``,
+    not a 64-bit integer kept exact) are decoded together as the rows of one
+    float64 matrix: one cast per field, then invalid sentinels, scale and
+    offset as three whole-matrix operations. Other fields (enums, strings,
+    bytes, arrays, ...) are rendered one by one by :func:`.values.render`.
+    """
+
+    fields: tuple[_FieldPlan, ...]
+    matrix_fields: tuple[str, ...]  # numeric view field of each matrix row
+    kinds: tuple[str, ...]  # column kind of each matrix row ("num", "dt", "ldt")
+    invalid: np.ndarray  # raw invalid sentinel per row (NaN for floats)
+    scale: np.ndarray | None  # per row (1 where none), None when no row is scaled
+    offset: np.ndarray | None  # per row (0 where none), None when no row has an offset
+    has_float: bool
+    warnings: tuple[str, ...]
+
+
+def _matrix_kind(spec, bt: profile.BaseType, size: int) -> str | None:
+    """Column kind if the field is plain numeric (see :class:`_LayoutPlan`), else ``None``.
+
+    Mirrors :func:`.values.render` for the fields it would return as
+    ``"num"``/``"dt"``/``"ldt"`` columns.
+    """
+    if bt.kind not in ("int", "float") or size != bt.size:
+        return None
+    scale = getattr(spec, "scale", None)
+    offset = getattr(spec, "offset", None)
+    if bt.kind == "int" and bt.size == 8:
+        return None  # exact Python ints (unscaled) or above float64's exact range
+    if spec is None:
+        return "num"
+    if spec.type.name == "bool" or profile.enum_of(spec):
+        return None
+    if not isinstance(scale, (int, float, type(None))) or not isinstance(offset, (int, float, type(None))):
+        return None
+    return {"date_time": "dt", "local_date_time": "ldt"}.get(spec.type.name, "num")
+
+
+@lru_cache(maxsize=4096)
+def _layout_plan(global_num: int, endian: str, fields: tuple) -> _LayoutPlan:
+    """Build (once per distinct layout) the decoding plan of its native fields."""
+    mesg = profile.message_type(global_num)
+    plans: list[_FieldPlan] = []
+    warnings: list[str] = []
+    matrix_fields, kinds, invalid, scale, offset = [], [], [], [], []
     seen = set()
-    offset = 0
-    records, numeric = _numeric_view(rows, layout)
-    for i, (number, size, bt_id) in enumerate(layout.fields):
-        start = offset
-        offset += size
+    start = 0
+    for i, (number, size, bt_id) in enumerate(fields):
+        field_start = start
+        start += size
         if size == 0 or number in seen:
             continue
         seen.add(number)
@@ -152,17 +210,55 @@ def _read_fields(rows: np.ndarray, layout: Layout) -> tuple[list, list[str]]:
             # As the FIT SDK and fitdecode do (fitdecode#13, COROS files):
             # a size that is not a multiple of the base type reads as bytes.
             warnings.append(
-                f"field {number} of message {profile.message_name(layout.global_num)} has "
+                f"field {number} of message {profile.message_name(global_num)} has "
                 f"size {size}, not a multiple of its type {bt.name}; read as bytes"
             )
             bt = profile.BYTE
         spec = mesg.fields.get(number) if mesg is not None else None
-        if records is not None and f"f{i}" in numeric:
-            raw = from_values(records[f"f{i}"], bt)
+        if spec is None:
+            name = f"unknown_{number}"
         else:
-            raw = read_raw(rows, start, size, bt, layout.endian)
-        out.append((number, spec, raw))
-    return out, warnings
+            name = spec.name
+            if spec.type.name in ("date_time", "local_date_time") and (bt.kind != "int" or size != bt.size):
+                name = f"{name}_raw"  # a date field declared with a non-integer type: keep, but not as a date
+        kind = _matrix_kind(spec, bt, size)
+        row = -1
+        if kind is not None:
+            row = len(matrix_fields)
+            matrix_fields.append(f"f{i}")
+            kinds.append(kind)
+            invalid.append(np.nan if bt.kind == "float" else float(bt.invalid))
+            scale.append(float(getattr(spec, "scale", None) or 1.0))
+            offset.append(float(getattr(spec, "offset", None) or 0.0))
+        plans.append(_FieldPlan(len(plans), number, i, field_start, size, bt, spec, name, row))
+    scales = np.asarray(scale, dtype=np.float64)
+    offsets = np.asarray(offset, dtype=np.float64)
+    return _LayoutPlan(
+        tuple(plans), tuple(matrix_fields), tuple(kinds), np.asarray(invalid, dtype=np.float64)[:, None],
+        scales[:, None] if np.any(scales != 1.0) else None,
+        offsets[:, None] if np.any(offsets != 0.0) else None,
+        any(np.isnan(invalid)), tuple(warnings),
+    )
+
+
+def _numeric_matrix(records: np.ndarray, plan: _LayoutPlan) -> np.ndarray:
+    """Decoded plain numeric fields as a (fields x records) float64 matrix.
+
+    ``raw / scale - offset`` (the SDK's order of operations), NaN where the
+    raw value is the field's invalid sentinel.
+    """
+    matrix = np.empty((len(plan.matrix_fields), records.shape[0]), dtype=np.float64)
+    for row, name in enumerate(plan.matrix_fields):
+        matrix[row] = records[name]
+    invalid = matrix == plan.invalid
+    if plan.has_float:
+        invalid |= np.isnan(matrix)
+    if plan.scale is not None:
+        np.divide(matrix, plan.scale, out=matrix)
+    if plan.offset is not None:
+        np.subtract(matrix, plan.offset, out=matrix)
+    matrix[invalid] = np.nan
+    return matrix
 
 
 def _component_raw(raw: RawField, component) -> tuple[np.ndarray, np.ndarray] | None:
@@ -183,7 +279,7 @@ def _component_raw(raw: RawField, component) -> tuple[np.ndarray, np.ndarray] | 
     return (value >> (shift - 8 * first)) & mask, raw.valid.copy()
 
 
-def _subfield_masks(spec, raws: dict[int, RawField], n: int) -> list[tuple[object, np.ndarray]]:
+def _subfield_masks(spec, raws: _RawFields, n: int) -> list[tuple[object, np.ndarray]]:
     """Rows where each sub-field of ``spec`` applies (first match wins, as in the SDK)."""
     remaining = np.ones(n, dtype=bool)
     out = []
@@ -228,6 +324,32 @@ def _put(frame: LayoutFrame, name: str, column: Column) -> None:
     existing.values[empty] = column.values[empty]
 
 
+class _RawFields:
+    """Raw values of a layout's native fields, built only when asked for (components, sub-fields)."""
+
+    def __init__(self, rows: np.ndarray, records: np.ndarray | None, plan: _LayoutPlan, endian: str) -> None:
+        self._rows = rows
+        self._records = records
+        self._endian = endian
+        self._by_number = {fp.number: fp for fp in plan.fields}
+        self._cache: dict[int, RawField] = {}
+
+    def get(self, number: int) -> RawField | None:
+        """Raw values of field ``number``, or ``None`` when the layout does not have it."""
+        raw = self._cache.get(number)
+        if raw is None:
+            fp = self._by_number.get(number)
+            if fp is None:
+                return None
+            raw = self._cache[number] = self._read(fp)
+        return raw
+
+    def _read(self, fp: _FieldPlan) -> RawField:
+        if self._records is not None and fp.base.kind in ("int", "float") and f"f{fp.index}" in self._records.dtype.names:
+            return from_values(self._records[f"f{fp.index}"], fp.base)
+        return read_raw(self._rows, fp.start, fp.size, fp.base, self._endian)
+
+
 def decode_layout(data: np.ndarray, positions: np.ndarray, records: np.ndarray, layout: Layout) -> LayoutFrame:
     """Decode every record of ``layout``.
 
@@ -243,29 +365,32 @@ def decode_layout(data: np.ndarray, positions: np.ndarray, records: np.ndarray, 
     """
     rows = gather_rows(data, positions, layout.size)
     n = positions.size
-    frame = LayoutFrame(records=records)
-    fields, frame.warnings = _read_fields(rows, layout)
-    frame.field_order = tuple(number for number, _, _ in fields)
-    raws = {number: raw for number, _, raw in fields}
-    for position, (number, spec, raw) in enumerate(fields):
+    plan = _layout_plan(layout.global_num, layout.endian, layout.fields)
+    frame = LayoutFrame(records=records, warnings=list(plan.warnings))
+    frame.field_order = tuple(fp.number for fp in plan.fields)
+    view, _ = _numeric_view(rows, layout)
+    matrix = _numeric_matrix(view, plan) if plan.matrix_fields and view is not None else None
+    raws = _RawFields(rows, view, plan, layout.endian)
+    for fp in plan.fields:
+        spec = fp.spec
+        if fp.row >= 0 and matrix is not None:
+            column = Column(plan.kinds[fp.row], matrix[fp.row])
+        else:
+            column = render(raws.get(fp.number), spec)
+        _put(frame, fp.name, column)
         if spec is None:
-            _put(frame, f"unknown_{number}", render(raw, None))
             continue
-        name = spec.name
-        if spec.type.name in ("date_time", "local_date_time") and (
-            raw.base.kind != "int" or raw.n_elements != 1
-        ):
-            name = f"{name}_raw"  # a date field declared with a non-integer type: keep, but not as a date
-        _put(frame, name, render(raw, spec))
         if not spec.subfields:
-            _add_components(frame, position, spec, raw, np.ones(n, dtype=bool))
+            if spec.components:
+                _add_components(frame, fp.position, spec, raws.get(fp.number), np.ones(n, dtype=bool))
             continue
+        raw = raws.get(fp.number)
         for sub, hit in _subfield_masks(spec, raws, n):
             if sub is None:
-                _add_components(frame, position, spec, raw, hit)
+                _add_components(frame, fp.position, spec, raw, hit)
             else:
                 _put(frame, sub.name, render(raw, sub, rows=hit))
-                _add_components(frame, position, sub, raw, hit)
+                _add_components(frame, fp.position, sub, raw, hit)
     _decode_dev_fields(frame, rows, layout)
     return frame
 
