@@ -285,3 +285,87 @@ def test_small_files_do_not_take_the_large_path(tmp_path, export_path):
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(b"PK\x03\x04 not really")
     assert not importer.is_large_path(damaged)  # the ordinary path reports it
+
+
+def test_cli_import_streams_a_large_export(tmp_path, export_path, small_limits, monkeypatch, capsys):
+    from analyzer.cli import main
+
+    no_bytes_reader(monkeypatch)
+    library = tmp_path / "lib.sqlite"
+    code = main(["import", "--library", str(library), "--athlete", ATHLETE, "--timezone", "Europe/Berlin",
+                 str(export_path)])
+    assert code == 0, capsys.readouterr()
+    assert capsys.readouterr().out.startswith("imported")
+    with Library(library) as lib:
+        assert chunk_count(lib) > 1 and len(lib.activities(ATHLETE)) == 6
+
+
+CHILD = """
+import sys
+from analyzer.store import Library, keptfiles
+keptfiles.LARGE_FILE_BYTES, keptfiles.CHUNK_BYTES = 16384, 3000
+keep_chunks = keptfiles.keep_chunks
+
+def announce_then_keep(*args):
+    print("writing", flush=True)  # inside the import's transaction
+    keep_chunks(*args)
+
+keptfiles.keep_chunks = announce_then_keep
+lib = Library(sys.argv[1])
+lib.ensure_athlete("anna", timezone="Europe/Berlin")
+print("ready", flush=True)
+results = lib.import_paths("anna", [sys.argv[2]])
+print("done", results[0].status, flush=True)
+"""
+
+
+def _whole_or_absent(library: Path, sha256: str, n_chunks: int) -> bool:
+    """Assert the library is sound and the export wholly in or out; return whether it is in."""
+    import sqlite3
+
+    conn = sqlite3.connect(library)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        imported = conn.execute("SELECT COUNT(*) FROM imports WHERE sha256 = ? AND status = 'imported'",
+                                (sha256,)).fetchone()[0]
+        chunks = conn.execute("SELECT COUNT(*) FROM file_chunks").fetchone()[0]
+        rows = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                   for t in ("activities", "sleep", "sleep_stages", "wellness"))
+    finally:
+        conn.close()
+    assert (imported, chunks, rows > 0) in ((1, n_chunks, True), (0, 0, False)), (imported, chunks, rows)
+    return bool(imported)
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_large_import_leaves_it_whole_or_absent(tmp_path):
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "export.xml"
+    path.write_bytes(export_xml(days=60))  # ~1.3 MB: about 450 chunks of 3 kB
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    n_chunks = -(-path.stat().st_size // 3000)
+    library, script = tmp_path / "lib.sqlite", tmp_path / "child.py"
+    script.write_text(CHILD)
+    rng, outcomes = random.Random(5), []
+    for _ in range(6):
+        child = subprocess.Popen([sys.executable, str(script), str(library), str(path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        assert child.stdout.readline().strip() == "writing"
+        time.sleep(0.0 if not outcomes else rng.uniform(0.0, 0.1))  # while writing, or just after
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        outcomes.append(_whole_or_absent(library, sha256, n_chunks))
+        if outcomes[-1]:
+            break
+    assert not all(outcomes)  # some kill fell inside the transaction (else the test proves little)
+    finisher = subprocess.run([sys.executable, str(script), str(library), str(path)],
+                              capture_output=True, text=True, timeout=120)
+    assert finisher.stdout.split()[-1] in ("imported", "duplicate"), finisher.stderr
+    assert _whole_or_absent(library, sha256, n_chunks)
