@@ -184,15 +184,16 @@ def _already_there(lib, athlete_id, name, data, sha256, owner) -> ImportResult:
 def write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> ImportResult:
     """Write a read bundle, its kept bytes and its history row (inside the caller's transaction)."""
     from analyzer.store.linking import relink_cramps
-    from analyzer.store.nights import assemble_after_write
+    from analyzer.store.nights import assemble_after_write, library_bundle
     from analyzer.store.writer import BundleWriter, keep_file
 
     timezone = lib.athlete(athlete_id)["timezone"]
+    bundle = library_bundle(bundle)  # a FIT file's one-file nights/days: assembled below instead
     writer = BundleWriter(conn, athlete_id, bundle, timezone)
     writer.write()
-    assemble_after_write(conn, athlete_id, bundle, timezone, writer.counts)  # Garmin nights/days
+    nights = assemble_after_write(conn, athlete_id, bundle, timezone, writer.counts)  # Garmin
     keep_file(conn, bundle.source_sha256, data)
-    if any(writer.counts.get(t) for t in ("activities", "cramps", "sleep")):
+    if nights or any(writer.counts.get(t) for t in ("activities", "cramps", "sleep")):
         relink_cramps(conn, athlete_id, timezone=timezone, window_s=lib.link_window_s)
     status = "partial" if bundle.warnings else "imported"
     message = "; ".join(list(bundle.warnings) + writer.notes)
@@ -328,8 +329,19 @@ def import_paths(
         counts the files found so far (it grows as archives are opened).
     valid_rows_only : bool, default False
         See :func:`import_file`.
+
+    Each file is still one transaction, but the nights and days of Garmin
+    daily files are assembled once for the whole batch, in one more
+    transaction at the end (:func:`analyzer.store.nights.deferred_assembly`).
     """
-    sources = list(iter_sources(paths))
+    from analyzer.store.nights import deferred_assembly
+
+    with deferred_assembly(lib, athlete_id):
+        return _import_sources(lib, athlete_id, list(iter_sources(paths)), progress, valid_rows_only)
+
+
+def _import_sources(lib, athlete_id, sources, progress, valid_rows_only) -> list[ImportResult]:
+    """The body of :func:`import_paths`: each source in order, one result per file."""
     results: list[ImportResult] = []
     total = len(sources)
 

@@ -5,7 +5,8 @@ Opening a file applies, in order and each in its own transaction, every
 migration newer than the file, so that a file written by any earlier release
 is upgraded to :data:`CURRENT_VERSION`; an empty file is built the same way,
 starting from version 0. A file newer than this code is refused rather than
-misread.
+misread. Opening also completes the Garmin nights and days that an import
+killed mid-way left pending (:func:`analyzer.store.nights.assemble_all_pending`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import time
 from analyzer.errors import LibraryError
 from analyzer.schema import TABLES
 from analyzer.store.keptfiles import SCHEMA_V4
-from analyzer.store.nights import SCHEMA_V3
-from analyzer.store.sqlschema import ROW_TABLES, SCHEMA_V1, SCHEMA_V2, SQL_TYPES
+from analyzer.store.nights import SCHEMA_V3, assemble_all_pending
+from analyzer.store.sqlschema import ROW_TABLES, SCHEMA_V1, SCHEMA_V2, SCHEMA_V5, SQL_TYPES
 
 # (version, DDL script). Append new versions; never edit a released one.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -25,6 +26,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, SCHEMA_V2),
     (3, SCHEMA_V3),  # raw samples of Garmin daily files (analyzer.store.nights)
     (4, SCHEMA_V4),  # chunked originals of large files (analyzer.store.keptfiles)
+    (5, SCHEMA_V5),  # Garmin nights/days still to assemble (analyzer.store.nights)
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 
@@ -109,6 +111,7 @@ def migrate(conn: sqlite3.Connection, target: int = CURRENT_VERSION) -> list[int
         applied.append(version)
     if target == CURRENT_VERSION:
         add_missing_columns(conn)
+        assemble_all_pending(conn)  # nights/days an interrupted bulk import left unassembled
     return applied
 
 

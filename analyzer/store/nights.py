@@ -1,27 +1,41 @@
-"""Garmin daily files in the library: raw samples kept once, nights and days re-assembled.
+"""Garmin daily files in the library: raw samples kept once, nights and days assembled.
 
 A Garmin device spreads a night over several SLEEP_DATA files and a day over
 several WELLNESS files, which overlap and arrive in any order, one by one, as
-a folder or in a ZIP. Inside the import transaction of each such file,
-:func:`assemble_after_write`
+a folder or in a ZIP. So the library never stores what one file says about a
+night or a day (the one-file ``sleep`` and ``wellness`` tables of a FIT file
+are not even built, :func:`library_bundle`); instead
 
-1. stores the file's raw ``daily_samples`` (a sample already stored from
-   another file, same athlete, kind and time, is kept once); its
-   ``sleep_stages`` were stored by the writer the same way (same start time
-   kept once);
-2. re-assembles, from *all* stored samples around the file's time span, the
-   nights and days that the file touches, with
-   :mod:`analyzer.io.garmin_daily`, and replaces the ``garmin_fit`` rows of
-   those nights (``sleep``) and dates (``wellness``); the stages of each
-   night get its ``night``.
+1. inside the import transaction of each such file,
+   :func:`assemble_after_write` stores the file's raw ``daily_samples`` (a
+   sample already stored from another file, same athlete, kind and time, is
+   kept once; its ``sleep_stages`` were stored by the writer the same way)
+   and records the time span the file touches in ``pending_assembly``;
+2. :func:`assemble_pending` re-assembles, from *all* stored samples around
+   the pending spans, the nights and days they touch, with
+   :mod:`analyzer.io.garmin_daily`, replaces the ``garmin_fit`` rows of those
+   nights (``sleep``) and dates (``wellness``), gives the stages of each night
+   its ``night``, and clears the pending rows, all in one transaction.
 
-So the stored nights and days are the same whatever the order of the files,
-and importing a file again, or an overlapping export, changes nothing.
+A single :func:`~analyzer.store.importer.import_file` does step 2 in its own
+transaction. A bulk import (:func:`~analyzer.store.importer.import_paths`)
+defers it (:func:`deferred_assembly`) and assembles the union of the pending
+spans once, at the end. A process killed in between leaves pending rows: the
+next import of that athlete, or the next opening of the library
+(:func:`assemble_all_pending`, run by :func:`analyzer.store.migrations.migrate`),
+completes them, so a library is never left silently half-assembled.
+
+The stored nights and days are the same whatever the order of the files, and
+importing a file again, or an overlapping export, changes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -46,53 +60,196 @@ CREATE TABLE daily_samples (
 ) WITHOUT ROWID;
 """
 
-#: Stored samples read around a file's span, so that a night or day that
-#: reaches beyond the file is assembled whole [h].
+#: Stored samples read around a span, so that a night or day that reaches beyond it is assembled whole [h].
 CONTEXT_H = 36
-#: Samples read around the local dates a file touches: the largest UTC offset [h].
+#: Samples read around the local dates a span touches: the largest UTC offset [h].
 DAY_MARGIN_H = 14
-#: Nights replaced: those whose span comes this close to the file's span [h].
+#: Nights replaced: those whose span comes this close to the pending span [h].
 TOUCH_H = 12
+#: Long pending spans (a bulk import of months) are assembled in pieces of this many days,
+#: which bounds the memory the assembly needs.
+CHUNK_DAYS = 31
 #: The only sample kinds the nights (and the dating of a file's samples) use.
 CONTEXT_KINDS = ("utc_offset_s", "sleep_score", "sleep_awakenings")
 _NS = 1_000_000_000
 _H = 3600 * _NS
+_DAY = 24 * _H
+
+_DEFERRED: ContextVar[bool] = ContextVar("garmin_assembly_deferred", default=False)
+
+
+def library_bundle(bundle: ImportBundle) -> ImportBundle:
+    """The bundle as the library stores it: a FIT file's one-file ``sleep``/``wellness`` left out unbuilt.
+
+    The library assembles every ``garmin_fit`` night and day from the stored
+    samples of all files (module docstring), so what one FIT file says on its
+    own is not needed; :class:`analyzer.io.fit.canonical.FitTables` builds
+    those tables only on demand, and they are dropped here without building.
+    """
+    from analyzer.io.fit.canonical import FitTables
+
+    if not isinstance(bundle.tables, FitTables):
+        return bundle
+    return dataclasses.replace(bundle, tables=bundle.tables.without_one_file_day_tables())
+
+
+@contextmanager
+def deferred_assembly(lib, athlete_id: str) -> Iterator[None]:
+    """Defer the assembly of nights and days to the end of a block of imports (in this thread).
+
+    Each file's transaction inside the block only records its pending span;
+    on leaving the block normally the athlete's pending spans are assembled
+    in one transaction (:func:`finish_assembly`). On an error the pending rows
+    stay, for the next import or opening of the library to complete.
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    finish_assembly(lib, athlete_id)
+
+
+def finish_assembly(lib, athlete_id: str) -> bool:
+    """Assemble the athlete's pending spans in one transaction of ``lib``; re-link cramps if nights changed."""
+    if not _has_pending(lib.connection, athlete_id):
+        return False
+    timezone = lib.athlete(athlete_id)["timezone"]
+    with lib.write() as conn:
+        changed = assemble_pending(conn, athlete_id, timezone)
+        if changed:
+            _relink(conn, athlete_id, timezone)
+    return changed
 
 
 def assemble_after_write(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle,
-                         timezone: str | None, counts: dict[str, int]) -> None:
-    """Store the bundle's raw samples and re-assemble the nights and days it touches.
+                         timezone: str | None, counts: dict[str, int]) -> bool:
+    """Store the bundle's raw samples, record its span and (unless deferred) assemble it.
 
     Runs inside the caller's import transaction, after
     :class:`~analyzer.store.writer.BundleWriter` wrote the bundle. Does
-    nothing for bundles without Garmin daily samples or stages.
+    nothing for bundles without Garmin daily samples or stages, except
+    completing spans an interrupted import left pending. Returns whether
+    stored nights were replaced (the caller re-links cramps).
+    """
+    record_pending(conn, athlete_id, bundle, counts)
+    if _DEFERRED.get():
+        return False
+    return assemble_pending(conn, athlete_id, timezone)
+
+
+def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle,
+                   counts: dict[str, int]) -> bool:
+    """Store the bundle's raw samples and record the span whose nights or days must be assembled.
+
+    Nights are pending when the bundle has Garmin stages; days when its
+    samples may change a day (:func:`_days_unchanged`). Returns whether a
+    span was recorded.
     """
     samples = bundle.tables.get("daily_samples")
     stages = bundle.tables.get("sleep_stages")
     stages = stages[stages["source"] == SOURCE] if stages is not None and "source" in stages else None
-    has_samples = samples is not None and len(samples)
-    has_stages = stages is not None and len(stages)
+    has_samples = samples is not None and len(samples) > 0
+    has_stages = stages is not None and len(stages) > 0
     if not has_samples and not has_stages:
-        return
-    days_unchanged = has_samples and _days_unchanged(conn, athlete_id, samples)
+        return False
+    days = has_samples and not _days_unchanged(conn, athlete_id, samples)
     if has_samples:
         counts["daily_samples"] = _insert_samples(conn, athlete_id, samples, bundle.source_sha256)
-    if not has_stages and days_unchanged:
-        return  # e.g. an activity's UTC offset that the stored offsets already imply
-    times = [f["t_utc"] for f in (samples,) if has_samples] + [
-        f[c] for f in (stages,) if has_stages for c in ("start_utc", "end_utc")]
-    span = pd.concat(times).dropna()
-    if span.empty:
-        return
-    first, last = int(span.min().value), int(span.max().value)
-    offsets_context = _samples_between(conn, athlete_id, first - CONTEXT_H * _H, last + CONTEXT_H * _H,
-                                       CONTEXT_KINDS)
+    if not has_stages and not days:
+        return False  # e.g. an activity's UTC offset that the stored offsets already imply
+    times = [_ns(samples["t_utc"])] if has_samples else []
     if has_stages:
-        bundle_nights = bundle.tables.get("sleep")
-        extra = [] if bundle_nights is None else [str(n) for n in bundle_nights["night"].dropna()]
-        _reassemble_nights(conn, athlete_id, first, last, offsets_context, timezone, extra)
-    if has_samples and not days_unchanged:
-        _reassemble_days(conn, athlete_id, samples, offsets_context, timezone)
+        times += [_ns(stages["start_utc"]), _ns(stages["end_utc"])]
+    span = np.concatenate(times)
+    span = span[span != np.iinfo(np.int64).min]
+    if span.size == 0:
+        return False
+    conn.execute(
+        "INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) VALUES (?, ?, ?, ?, ?)",
+        (athlete_id, int(span.min()), int(span.max()), int(has_stages), int(days)),
+    )
+    return True
+
+
+def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> bool:
+    """Assemble the nights and days of the athlete's pending spans, then clear them.
+
+    Overlapping or nearby spans are merged and each merged span is assembled
+    once (in pieces of :data:`CHUNK_DAYS`). Runs inside the caller's
+    transaction. Returns whether any stored night was replaced.
+    """
+    rows = conn.execute(
+        "SELECT first_utc, last_utc, nights, days FROM pending_assembly WHERE athlete_id = ?", (athlete_id,)
+    ).fetchall()
+    if not rows:
+        return False
+    spans = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    changed = False
+    for lo, hi in _pieces(spans[spans[:, 2] == 1, :2]):
+        changed |= _reassemble_nights(conn, athlete_id, lo, hi, timezone)
+    for lo, hi in _pieces(spans[spans[:, 3] == 1, :2]):
+        _reassemble_days(conn, athlete_id, lo, hi, timezone)
+    conn.execute("DELETE FROM pending_assembly WHERE athlete_id = ?", (athlete_id,))
+    return changed
+
+
+def assemble_all_pending(conn: sqlite3.Connection) -> list[str]:
+    """Complete the assembly an interrupted import left pending, for every athlete.
+
+    Takes its own ``BEGIN IMMEDIATE`` transaction (only when pending rows
+    exist; an autocommit connection is expected) and bumps the library's
+    ``content_version``. Returns the athletes assembled.
+    """
+    if conn.execute("SELECT 1 FROM pending_assembly LIMIT 1").fetchone() is None:
+        return []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        athletes = conn.execute(
+            "SELECT DISTINCT p.athlete_id, a.timezone FROM pending_assembly p "
+            "JOIN athletes a ON a.athlete_id = p.athlete_id"
+        ).fetchall()
+        for athlete_id, timezone in athletes:
+            if assemble_pending(conn, athlete_id, timezone):
+                _relink(conn, athlete_id, timezone)
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return [a for a, _ in athletes]
+
+
+def _has_pending(conn: sqlite3.Connection, athlete_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM pending_assembly WHERE athlete_id = ? LIMIT 1", (athlete_id,)).fetchone()
+    return row is not None
+
+
+def _relink(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> None:
+    from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'link_window_s'").fetchone()
+    window_s = DEFAULT_LINK_WINDOW_S if row is None else float(row[0])
+    relink_cramps(conn, athlete_id, timezone=timezone, window_s=window_s)
+
+
+def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
+    """Spans ``[first, last]`` merged where their context windows overlap, cut into :data:`CHUNK_DAYS` pieces."""
+    if spans.size == 0:
+        return []
+    spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    merged: list[list[int]] = []
+    for first, last in spans.tolist():
+        if merged and first <= merged[-1][1] + 2 * CONTEXT_H * _H:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    step = CHUNK_DAYS * _DAY
+    return [(lo, min(lo + step, hi)) for first, hi in merged for lo in range(first, hi + 1, step)]
+
+
+def _ns(times: pd.Series) -> np.ndarray:
+    return pd.DatetimeIndex(times).as_unit("ns").asi8
 
 
 def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
@@ -109,8 +266,7 @@ def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
     if has_day_values(samples["kind"]):
         return False
     samples = samples[samples["kind"] == "utc_offset_s"]
-    t = pd.DatetimeIndex(samples["t_utc"]).as_unit("ns").asi8.tolist()
-    for t_ns, value in zip(t, samples["value"].astype("float64").tolist()):
+    for t_ns, value in zip(_ns(samples["t_utc"]).tolist(), samples["value"].astype("float64").tolist()):
         row = conn.execute(
             "SELECT value FROM daily_samples WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc <= ? "
             "ORDER BY t_utc DESC LIMIT 1",
@@ -122,10 +278,11 @@ def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
 
 
 def _insert_samples(conn, athlete_id: str, samples: pd.DataFrame, sha256: str) -> int:
-    t = pd.DatetimeIndex(samples["t_utc"]).as_unit("ns").asi8.tolist()
-    source = samples["source"].fillna(SOURCE) if "source" in samples else [SOURCE] * len(t)
-    rows = list(zip([athlete_id] * len(t), t, samples["kind"].tolist(),
-                    samples["value"].astype("float64").tolist(), list(source), [sha256] * len(t)))
+    t = _ns(samples["t_utc"]).tolist()
+    source = samples["source"].fillna(SOURCE).tolist() if "source" in samples else [SOURCE] * len(t)
+    n = len(t)
+    rows = zip([athlete_id] * n, t, samples["kind"].tolist(), samples["value"].astype("float64").tolist(),
+               source, [sha256] * n)
     before = conn.total_changes
     conn.executemany(
         "INSERT OR IGNORE INTO daily_samples (athlete_id, t_utc, kind, value, source, source_sha256) "
@@ -136,45 +293,67 @@ def _insert_samples(conn, athlete_id: str, samples: pd.DataFrame, sha256: str) -
 
 
 def _samples_between(conn, athlete_id: str, lo: int, hi: int, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Stored samples in ``[lo, hi]`` (of ``kinds`` only, when given) plus the last UTC offset sample before ``lo``."""
+    """Stored samples in ``[lo, hi]`` (of ``kinds`` only, when given), with the UTC offsets around.
+
+    The last ``utc_offset_s`` sample before ``lo`` and the first after ``hi``
+    come along, so that every time in the window gets the offset it gets
+    from all samples (latest before it, else the earliest).
+    """
     only = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
     rows = conn.execute(
         f"SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? AND t_utc BETWEEN ? AND ?{only} "
         "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? "
-        "AND kind = 'utc_offset_s' AND t_utc < ? ORDER BY t_utc DESC LIMIT 1)",
-        (athlete_id, lo, hi, *kinds, athlete_id, lo),
+        "AND kind = 'utc_offset_s' AND t_utc < ? ORDER BY t_utc DESC LIMIT 1) "
+        "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? "
+        "AND kind = 'utc_offset_s' AND t_utc > ? ORDER BY t_utc LIMIT 1)",
+        (athlete_id, lo, hi, *kinds, athlete_id, lo, athlete_id, hi),
     ).fetchall()
-    return _frame(rows, ["t_utc", "kind", "value"])
+    t, kind, value = zip(*rows) if rows else ((), (), ())
+    return pd.DataFrame({
+        "t_utc": pd.to_datetime(np.asarray(t, dtype=np.int64), unit="ns", utc=True),
+        "kind": np.asarray(kind, dtype=object),
+        "value": np.asarray(value, dtype="float64"),
+    })
 
 
-def _frame(rows, columns) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in columns:
-        if col in ("t_utc", "start_utc", "end_utc"):
-            frame[col] = pd.to_datetime(frame[col].astype("int64"), unit="ns", utc=True)
-    return frame
-
-
-def _reassemble_nights(conn, athlete_id, first, last, samples, timezone, extra_nights) -> None:
-    lo, hi = first - CONTEXT_H * _H, last + CONTEXT_H * _H
+def _stages_between(conn, athlete_id: str, lo: int, hi: int) -> pd.DataFrame:
     rows = conn.execute(
         "SELECT start_utc, COALESCE(end_utc, start_utc), stage FROM sleep_stages "
         "WHERE athlete_id = ? AND source = ? AND start_utc BETWEEN ? AND ?",
         (athlete_id, SOURCE, lo, hi),
     ).fetchall()
-    stages = _frame(rows, ["start_utc", "end_utc", "stage"])
-    nights, night_stages = garmin_daily.assemble_nights(stages, samples, fallback=timezone)
-    start = nights["start_utc"].astype("int64").to_numpy() if len(nights) else np.zeros(0, np.int64)
-    end = nights["end_utc"].astype("int64").to_numpy() if len(nights) else np.zeros(0, np.int64)
-    touched = (end >= first - TOUCH_H * _H) & (start <= last + TOUCH_H * _H)
-    replace = {str(n) for n in nights["night"][touched]} | set(extra_nights)
+    start, end, stage = zip(*rows) if rows else ((), (), ())
+    return pd.DataFrame({
+        "start_utc": pd.to_datetime(np.asarray(start, dtype=np.int64), unit="ns", utc=True),
+        "end_utc": pd.to_datetime(np.asarray(end, dtype=np.int64), unit="ns", utc=True),
+        "stage": np.asarray(stage, dtype=object),
+    })
+
+
+def _reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) -> bool:
+    """Replace the stored nights that come within :data:`TOUCH_H` of ``[first, last]``."""
+    lo, hi = first - CONTEXT_H * _H, last + CONTEXT_H * _H
+    stages = _stages_between(conn, athlete_id, lo, hi)
+    context = _samples_between(conn, athlete_id, lo, hi, CONTEXT_KINDS)
+    nights, _ = garmin_daily.assemble_nights(stages, context, fallback=timezone)
+    touch_lo, touch_hi = first - TOUCH_H * _H, last + TOUCH_H * _H
+    start, end = _ns(nights["start_utc"]), _ns(nights["end_utc"])
+    touched = (end >= touch_lo) & (start <= touch_hi)
+    stored = conn.execute(
+        "SELECT night FROM sleep WHERE athlete_id = ? AND source = ? AND end_utc >= ? AND start_utc <= ?",
+        (athlete_id, SOURCE, touch_lo, touch_hi),
+    ).fetchall()
+    replace = {str(n) for n in nights["night"][touched]} | {n for (n,) in stored}
+    if not replace:
+        return False
     nights = nights[nights["night"].astype(str).isin(replace)]
     conn.executemany(
         "DELETE FROM sleep WHERE athlete_id = ? AND night = ? AND source = ?",
-        [(athlete_id, n, SOURCE) for n in replace],
+        [(athlete_id, n, SOURCE) for n in sorted(replace)],
     )
     _insert_rows(conn, "sleep", nights.assign(athlete_id=athlete_id))
     _date_stages(conn, athlete_id, nights)
+    return True
 
 
 def _date_stages(conn, athlete_id: str, nights: pd.DataFrame) -> None:
@@ -182,25 +361,22 @@ def _date_stages(conn, athlete_id: str, nights: pd.DataFrame) -> None:
     conn.executemany(
         "UPDATE sleep_stages SET night = ? WHERE athlete_id = ? AND source = ? "
         "AND start_utc >= ? AND start_utc < ?",
-        [(str(n), athlete_id, SOURCE, int(s.value), int(e.value))
-         for n, s, e in zip(nights["night"], nights["start_utc"], nights["end_utc"])],
+        [(str(n), athlete_id, SOURCE, s, e)
+         for n, s, e in zip(nights["night"], _ns(nights["start_utc"]).tolist(), _ns(nights["end_utc"]).tolist())],
     )
 
 
-def _reassemble_days(conn, athlete_id, samples: pd.DataFrame, context: pd.DataFrame, timezone) -> None:
-    offsets = context[context["kind"] == "utc_offset_s"]
-    dates = sorted({str(d) for d in garmin_daily.local_dates(samples["t_utc"], offsets, timezone)})
-    dates = [d for d in dates if d]
-    if not dates:
-        return
-    lo = int(pd.Timestamp(dates[0], tz="UTC").value) - DAY_MARGIN_H * _H
-    hi = int(pd.Timestamp(dates[-1], tz="UTC").value) + (24 + DAY_MARGIN_H) * _H
-    stored = _samples_between(conn, athlete_id, lo, hi)
+def _reassemble_days(conn, athlete_id: str, first: int, last: int, timezone) -> None:
+    """Replace the stored days of every local date a time in ``[first, last]`` can fall on."""
+    margin = DAY_MARGIN_H * _H
+    d0, d1 = (first - margin) // _DAY, (last + margin) // _DAY
+    stored = _samples_between(conn, athlete_id, d0 * _DAY - margin - 1, (d1 + 1) * _DAY + margin)
     days = garmin_daily.assemble_days(stored, fallback=timezone)
-    days = days[days["date"].astype(str).isin(dates)]
-    conn.executemany(
-        "DELETE FROM wellness WHERE athlete_id = ? AND date = ? AND source = ?",
-        [(athlete_id, d, SOURCE) for d in dates],
+    iso0, iso1 = (str(np.datetime64(d, "D")) for d in (d0, d1))
+    days = days[days["date"].astype(str).between(iso0, iso1)]
+    conn.execute(
+        "DELETE FROM wellness WHERE athlete_id = ? AND source = ? AND date BETWEEN ? AND ?",
+        (athlete_id, SOURCE, iso0, iso1),
     )
     _insert_rows(conn, "wellness", days.assign(athlete_id=athlete_id))
 

@@ -217,6 +217,21 @@ CREATE TABLE session_duplicates (
 CREATE INDEX session_duplicates_athlete ON session_duplicates (athlete_id);
 """
 
+# Version 5: spans of Garmin daily samples whose nights and days still have to be
+# assembled (analyzer.store.nights). A bulk import records one row per file and
+# assembles them all at the end; rows left by a killed import are completed on
+# the next opening of the library or the next import.
+SCHEMA_V5 = """
+CREATE TABLE pending_assembly (
+    athlete_id TEXT NOT NULL REFERENCES athletes (athlete_id) ON DELETE CASCADE,
+    first_utc INTEGER NOT NULL,
+    last_utc INTEGER NOT NULL,
+    nights INTEGER NOT NULL CHECK (nights IN (0, 1)),
+    days INTEGER NOT NULL CHECK (days IN (0, 1))
+);
+CREATE INDEX pending_assembly_athlete ON pending_assembly (athlete_id);
+"""
+
 # SQL type of each canonical column kind (analyzer.schema.TABLES).
 SQL_TYPES = {
     "str": "TEXT",

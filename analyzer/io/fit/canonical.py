@@ -10,13 +10,14 @@ tables are built in :mod:`.wellness`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator, MutableMapping
 
 import numpy as np
 import pandas as pd
 
 from analyzer.schema import ImportBundle, conform
 
-from .wellness import sleep_tables, wellness_table
+from .wellness import raw_day_tables, sleep_tables, wellness_table
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 
@@ -229,8 +230,86 @@ def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
     ).dropna(subset=["t_utc"])
 
 
-def canonical_tables(fit) -> dict[str, pd.DataFrame]:
-    """All canonical tables the file yields (empty tables omitted)."""
+#: Tables that describe only what one file says about its nights and days; built on demand.
+ONE_FILE_DAY_TABLES = ("wellness", "sleep")
+
+
+class FitTables(MutableMapping):
+    """The canonical tables of one FIT file; ``sleep`` and ``wellness`` are built on first use.
+
+    Behaves as the dict of non-empty tables it stands for: looking up,
+    iterating, counting or testing for a one-file day table
+    (:data:`ONE_FILE_DAY_TABLES`) builds it then (with the reader's error
+    handling and warnings). :meth:`without_one_file_day_tables` gives the
+    other tables without ever building those.
+    """
+
+    def __init__(self, fit, built: dict[str, pd.DataFrame], lazy: dict[str, Callable[[], pd.DataFrame]]):
+        self._fit = fit
+        self._built = built
+        self._lazy = dict(lazy)
+        self._warnings: list[list[str]] = []
+
+    def _build(self, name: str) -> None:
+        build = self._lazy.pop(name)
+        seen = len(self._fit.warnings)
+        with self._fit._decoding("the canonical tables"):
+            frame = build()
+        for target in self._warnings:
+            target.extend(w for w in self._fit.warnings[seen:] if w not in target)
+        if frame is not None and not frame.empty:
+            self._built[name] = frame
+
+    def _build_all(self) -> None:
+        for name in list(self._lazy):
+            self._build(name)
+
+    def report_warnings_to(self, warnings: list[str]) -> None:
+        """Append warnings of tables built later to ``warnings`` (a bundle's list) too."""
+        self._warnings.append(warnings)
+
+    def without_one_file_day_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables other than :data:`ONE_FILE_DAY_TABLES`, none of which is built for it."""
+        return {k: v for k, v in self._built.items() if k not in ONE_FILE_DAY_TABLES}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._lazy:
+            self._build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
+        self._lazy.pop(name, None)
+        self._built[name] = frame
+
+    def __delitem__(self, name: str) -> None:
+        if self._lazy.pop(name, None) is None:
+            del self._built[name]
+        else:
+            self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        self._build_all()
+        return iter(list(self._built))
+
+    def __len__(self) -> int:
+        self._build_all()
+        return len(self._built)
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._lazy:
+            self._build(name)
+        return name in self._built
+
+    def __repr__(self) -> str:
+        return f"FitTables(built={list(self._built)}, on demand={list(self._lazy)})"
+
+
+def canonical_tables(fit) -> FitTables:
+    """All canonical tables the file yields (empty tables omitted).
+
+    ``sleep`` and ``wellness`` (what this one file says about its nights and
+    days, :mod:`.wellness`) are built when first asked for; see :class:`FitTables`.
+    """
     sha = fit.sha256
     present = fit.message_counts()
     tables: dict[str, pd.DataFrame] = {}
@@ -240,16 +319,24 @@ def canonical_tables(fit) -> dict[str, pd.DataFrame]:
         "samples": lambda: _samples(fit, activities) if "record" in present else pd.DataFrame(),
         "laps": lambda: _laps(fit, activities) if "lap" in present else pd.DataFrame(),
         "rr_intervals": lambda: _rr_intervals(fit, activities) if "hrv" in present else pd.DataFrame(),
-        "wellness": lambda: wellness_table(fit),
     }
     for name, build in builders.items():
         frame = build()
         if not frame.empty:
             tables[name] = conform(name, frame)
-    for name, frame in sleep_tables(fit).items():
-        if not frame.empty:
+    for name in ("daily_samples", "sleep_stages"):
+        frame = raw_day_tables(fit).get(name)
+        if frame is not None and not frame.empty:
             tables[name] = conform(name, frame)
-    return tables
+    lazy = {
+        "wellness": lambda: _conformed("wellness", wellness_table(fit)),
+        "sleep": lambda: _conformed("sleep", sleep_tables(fit).get("sleep")),
+    }
+    return FitTables(fit, tables, lazy)
+
+
+def _conformed(name: str, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if frame is None or frame.empty else conform(name, frame)
 
 
 def read_fit_bundle(data: bytes, source_name: str) -> ImportBundle:
@@ -277,10 +364,13 @@ def read_fit_bundle(data: bytes, source_name: str) -> ImportBundle:
 
     fit = read_fit(data, name=source_name)
     tables = fit.tables
-    return ImportBundle(
+    bundle = ImportBundle(
         source_name=source_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         format="fit",
         tables=tables,
         warnings=list(fit.warnings),
     )
+    if isinstance(tables, FitTables):
+        tables.report_warnings_to(bundle.warnings)
+    return bundle

@@ -55,17 +55,21 @@ def _sleep_span(fit, levels: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-def sleep_tables(fit) -> dict[str, pd.DataFrame]:
-    """What one file gives for sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
+def raw_day_tables(fit) -> dict[str, pd.DataFrame]:
+    """The raw tables the library assembles across files: ``daily_samples`` and ``sleep_stages``.
 
-    ``sleep_stages`` are :func:`~.garmin_samples.stage_intervals` (dated by
-    this file's night); ``daily_samples`` are
-    :func:`~.garmin_samples.daily_samples` (the library assembles nights and
-    days from them across files). The one-row ``sleep`` table is this file's
-    night alone: from the sleep ``start`` event (else the first level) to the
-    ``stop`` event (else the last level), with the ``sleep_assessment``
-    awakenings and score; it is left out when the file scores no sleep.
+    ``daily_samples`` are :func:`~.garmin_samples.daily_samples`;
+    ``sleep_stages`` are :func:`~.garmin_samples.stage_intervals` dated by
+    this file's night (the local date of its last sleep time). Empty tables
+    are left out. Computed once per file (cached on it).
     """
+    cached = getattr(fit, "_garmin_raw_day_tables", None)
+    if cached is None:
+        cached = fit._garmin_raw_day_tables = _raw_day_tables(fit)
+    return cached
+
+
+def _raw_day_tables(fit) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     samples = daily_samples(fit)
     if len(samples):
@@ -75,22 +79,42 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
     stages = stage_intervals(fit)
     if stages.empty:
         return out
-    levels = fit.messages("sleep_level")
-    if levels.empty or "sleep_level" not in levels or "timestamp" not in levels:
-        levels = pd.DataFrame({"timestamp": stages["start_utc"]})  # raw epochs only (vivomove)
-    levels = levels[levels["timestamp"].notna()].reset_index(drop=True)
-    start, end = _sleep_span(fit, levels)
-    start, end = min(start, stages["start_utc"].min()), max(end, stages["end_utc"].max())
+    _, end = _file_sleep_span(fit, stages)
     offset = file_utc_offset_s(fit)
     if offset is None:
         fit.warnings.append(
             f"{fit.source}: no local time in this sleep file; its night is the UTC date of the wake-up"
         )
     night = _local_dates(pd.Series([end]), offset).iloc[0]
-    stages = stages.assign(night=night, source=SOURCE)
-    out["sleep_stages"] = stages
-    if not stages["stage"].isin(["light", "deep", "rem", "asleep"]).any():
+    out["sleep_stages"] = stages.assign(night=night, source=SOURCE)
+    return out
+
+
+def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The file's sleep window (:func:`_sleep_span` of its levels), widened to its stage intervals."""
+    levels = fit.messages("sleep_level")
+    if levels.empty or "sleep_level" not in levels or "timestamp" not in levels:
+        levels = pd.DataFrame({"timestamp": stages["start_utc"]})  # raw epochs only (vivomove)
+    levels = levels[levels["timestamp"].notna()].reset_index(drop=True)
+    start, end = _sleep_span(fit, levels)
+    return min(start, stages["start_utc"].min()), max(end, stages["end_utc"].max())
+
+
+def sleep_tables(fit) -> dict[str, pd.DataFrame]:
+    """What one file gives for sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
+
+    The first two are :func:`raw_day_tables`. The one-row ``sleep`` table is
+    this file's night alone: from the sleep ``start`` event (else the first
+    level) to the ``stop`` event (else the last level), with the
+    ``sleep_assessment`` awakenings and score; it is left out when the file
+    scores no sleep.
+    """
+    out = dict(raw_day_tables(fit))
+    stages = out.get("sleep_stages")
+    if stages is None or not stages["stage"].isin(["light", "deep", "rem", "asleep"]).any():
         return out
+    start, end = _file_sleep_span(fit, stages)
+    night = stages["night"].iloc[0]
     minutes = (stages["end_utc"] - stages["start_utc"]).dt.total_seconds() / 60.0
     per_stage = minutes.groupby(stages["stage"]).sum()
     asleep = float(sum(per_stage.get(s, 0.0) for s in ("light", "deep", "rem", "asleep")))
