@@ -85,18 +85,20 @@ def crc16(data: bytes | memoryview | np.ndarray) -> int:
     n = arr.size
     if n < 4 * _BLOCK:
         return crc16_py(arr.tobytes())
-    n_blocks = 1 << int(np.ceil(np.log2(-(-n // _BLOCK))))
+    n_blocks = -(-n // _BLOCK)
     # Leading zero bytes leave a zero-initialised CRC unchanged, so pad in front.
     padded = np.zeros(n_blocks * _BLOCK, dtype=np.uint8)
     padded[padded.size - n :] = arr
-    words = padded.view("<u2").reshape(n_blocks, _BLOCK // 2)
-    columns = np.ascontiguousarray(words.T)
+    columns = np.ascontiguousarray(padded.view("<u2").reshape(n_blocks, _BLOCK // 2).T)
     crc = np.zeros(n_blocks, dtype=np.uint16)
-    table = _WORD_TABLE
-    for row in columns:
-        crc = table[crc ^ row]
+    index = np.empty(n_blocks, dtype=np.uint16)
+    for row in columns:  # all blocks advance by two bytes per step
+        np.bitwise_xor(crc, row, out=index)
+        np.take(_WORD_TABLE, index, out=crc)
     tables = _SHIFT_BLOCK
     while crc.size > 1:
+        if crc.size % 2:  # a zero block in front changes nothing
+            crc = np.concatenate([np.zeros(1, dtype=np.uint16), crc])
         lo, hi = tables
         left, right = crc[0::2], crc[1::2]
         crc = lo[left & 0xFF] ^ hi[left >> 8] ^ right

@@ -279,17 +279,41 @@ def _component_raw(raw: RawField, component) -> tuple[np.ndarray, np.ndarray] | 
     return (value >> (shift - 8 * first)) & mask, raw.valid.copy()
 
 
+#: Up to this many rows, sub-fields whose reference values do not occur are skipped
+#: after a set look-up (``event.data`` has dozens of sub-fields, most never used).
+_SUBFIELD_SET_ROWS = 512
+
+
+def _reference_codes(raws: _RawFields, number: int, n: int, cache: dict) -> tuple:
+    """``(ints, valid, codes present or None)`` of a reference field, once per field."""
+    entry = cache.get(number)
+    if entry is None:
+        raw = raws.get(number)
+        ints = raw.ints if raw is not None else None
+        if ints is None:
+            entry = (None, None, frozenset())
+        else:
+            present = set(ints[raw.valid].tolist()) if n <= _SUBFIELD_SET_ROWS else None
+            entry = (ints, raw.valid, present)
+        cache[number] = entry
+    return entry
+
+
 def _subfield_masks(spec, raws: _RawFields, n: int) -> list[tuple[object, np.ndarray]]:
     """Rows where each sub-field of ``spec`` applies (first match wins, as in the SDK)."""
     remaining = np.ones(n, dtype=bool)
     out = []
+    cache: dict = {}
     for sub in spec.subfields or ():
-        hit = np.zeros(n, dtype=bool)
+        hit = None
         for ref in sub.ref_fields:
-            ref_raw = raws.get(ref.def_num)
-            if ref_raw is None or ref_raw.ints is None:
+            ints, valid, present = _reference_codes(raws, ref.def_num, n, cache)
+            if ints is None or (present is not None and ref.raw_value not in present):
                 continue
-            hit |= (ref_raw.ints == ref.raw_value) & ref_raw.valid
+            match = (ints == ref.raw_value) & valid
+            hit = match if hit is None else hit | match
+        if hit is None:
+            continue
         hit &= remaining
         remaining &= ~hit
         if hit.any():

@@ -133,17 +133,16 @@ def _enum_objects(values: np.ndarray, raw: np.ndarray, valid: np.ndarray, enum: 
             for code, value, ok in zip(raw.tolist(), values.tolist(), valid.tolist())
         ]
         return out
-    raw_valid = raw[valid]
-    vals_valid = values[valid]
-    result = np.empty(raw_valid.shape[0], dtype=object)
-    for code in np.unique(raw_valid).tolist():
-        hit = raw_valid == code
-        if code in enum:
-            result[hit] = enum[code]
-        else:
-            value = vals_valid[hit][0]
-            result[hit] = int(value) if integral else float(value)
-    out[valid] = result
+    all_valid = bool(valid.all())
+    raw_valid = raw if all_valid else raw[valid]
+    codes, first, inverse = np.unique(raw_valid, return_index=True, return_inverse=True)
+    names = np.empty(codes.shape[0], dtype=object)
+    first_values = (values if all_valid else values[valid])[first].tolist()
+    for j, (code, value) in enumerate(zip(codes.tolist(), first_values)):
+        names[j] = enum[code] if code in enum else (int(value) if integral else float(value))
+    if all_valid:
+        return names[inverse]
+    out[valid] = names[inverse]
     return out
 
 

@@ -175,7 +175,8 @@ def _parse_definition(buf: bytes, pos: int, end: int, segment: int) -> tuple[Def
 
 #: Same-size records in a row before the walker looks for a longer run with numpy.
 _RUN_STREAK = 8
-#: Records checked per numpy look-ahead.
+#: Records checked by the first numpy look-ahead of a run, and at most per look-ahead.
+_RUN_FIRST_CHUNK = 256
 _RUN_CHUNK = 4096
 
 
@@ -213,8 +214,10 @@ class _RecordWalker:
     def _run(self, step_np: np.ndarray, pos: int, size: int, end: int) -> int:
         """Number of consecutive records of ``size`` bytes starting at ``pos``."""
         count = 0
+        chunk = _RUN_FIRST_CHUNK  # grows: runs between events are often a few hundred records
         while True:
-            k = min((end - pos) // size, _RUN_CHUNK)
+            k = min((end - pos) // size, chunk)
+            chunk = min(4 * chunk, _RUN_CHUNK)
             if k <= 0:
                 return count
             heads = step_np[self.data[pos : pos + k * size : size]]
