@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,11 +51,18 @@ def test_bh_family_is_every_test_shown(daily):
     cramps = planted_cramps(daily, 30, "nocturnal", None, seed=4)
     f = analyze_athlete(daily, cramps, params=FAST).findings
     tested = f["p_value"].notna()
-    from analyzer.findings.multiple import bh_adjust
+    from analyzer.findings.multiple import bh_adjust, family_weights
 
+    primary = (f["hypothesis"] == "primary").to_numpy()
+    assert set(f.loc[primary, "exposure"]) == {"hard_day", "short_sleep"}
+    weights = family_weights(primary[tested], np.ones(tested.sum(), bool), FAST.primary_share)
     assert f.loc[tested, "p_adjusted"].to_numpy() == pytest.approx(
-        bh_adjust(f.loc[tested, "p_value"].to_numpy()))
+        bh_adjust(f.loc[tested, "p_value"].to_numpy(), weights))
     assert (f.loc[tested, "p_adjusted"] >= f.loc[tested, "p_value"] - 1e-12).all()
+    plain = analyze_athlete(daily, cramps, params=replace(FAST, primary_share=None)).findings
+    tested = plain["p_value"].notna()
+    assert plain.loc[tested, "p_adjusted"].to_numpy() == pytest.approx(
+        bh_adjust(plain.loc[tested, "p_value"].to_numpy()))
 
 
 def test_no_cramps_gives_a_statement_not_an_error(daily):

@@ -12,7 +12,7 @@ from scipy import optimize, special
 from analyzer.findings.clogit import fit_clogit
 from analyzer.findings.epochs import event_triggered_average
 from analyzer.findings.exact import exact_binary_test
-from analyzer.findings.multiple import bh_adjust
+from analyzer.findings.multiple import bh_adjust, family_weights
 from analyzer.findings.referents import stratum_of, time_stratified_referents
 
 
@@ -79,6 +79,50 @@ def test_bh_properties(p):
     assert np.all(q >= np.asarray(p) - 1e-12) and np.all(q <= 1)
     order = np.argsort(p, kind="stable")
     assert np.all(np.diff(q[order]) >= -1e-12)
+
+
+def test_weighted_bh_with_equal_weights_is_plain_bh_and_weights_move_the_thresholds():
+    p = np.array([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
+                  0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000])
+    assert bh_adjust(p, np.full(p.size, 3.0)) == pytest.approx(bh_adjust(p))
+    # One test of nine, weight 3.6 (80 % of the weight on two primaries): rejected at
+    # level q when p <= q * 3.6 / 9 (Genovese, Roeder & Wasserman 2006), i.e. 0.02 at 5 %.
+    primary = np.array([True, True] + [False] * 7)
+    w = family_weights(primary, np.ones(9, bool), 0.8)
+    assert w[:2] == pytest.approx([3.6, 3.6]) and w.sum() == pytest.approx(9)
+    lone = np.array([0.019, 0.9] + [0.5] * 7)
+    assert bh_adjust(lone, w)[0] == pytest.approx(0.019 * 9 / 3.6)
+    assert bh_adjust(lone)[0] == pytest.approx(min(1, 0.019 * 9))
+    # An exploratory test needs p <= q * w / m with w = 0.2 * 9 / 7.
+    explore = np.array([0.9, 0.9, 0.001] + [0.5] * 6)
+    assert bh_adjust(explore, w)[2] == pytest.approx(0.001 * 9 / (0.2 * 9 / 7))
+    # NaN (untested) rows stay out of the family; a group without tests means plain BH.
+    assert np.isnan(bh_adjust([0.01, np.nan, 0.04], [2.0, 1.0, 0.5])[1])
+    assert family_weights([True, False], [True, False], 0.8) == pytest.approx([1, 1])
+    with pytest.raises(ValueError):
+        bh_adjust([0.1, 0.2], [1.0, 0.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=1, max_size=30))
+def test_weighted_bh_properties(tests):
+    p = np.array([t[0] for t in tests])
+    primary = np.array([t[1] for t in tests])
+    q = bh_adjust(p, family_weights(primary, np.ones(p.size, bool), 0.8))
+    assert np.all(q >= p - 1e-12) and np.all(q <= 1)
+    for group in (primary, ~primary):  # within a weight group, order is kept
+        order = np.argsort(p[group], kind="stable")
+        assert np.all(np.diff(q[group][order]) >= -1e-12)
+
+
+def test_weighted_bh_under_no_effect_keeps_any_false_finding_at_5_percent():
+    """Independent uniform p-values, 3 primary of 12: P(any q < 0.05) <= 0.05 (Monte Carlo)."""
+    rng = np.random.default_rng(7)
+    primary = np.arange(12) < 3
+    w = family_weights(primary, np.ones(12, bool), 0.8)
+    p = rng.random((20_000, 12))
+    hits = np.mean([np.any(bh_adjust(row, w) < 0.05) for row in p])
+    assert hits < 0.05 + 3 * np.sqrt(0.05 * 0.95 / 20_000)
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,7 +5,8 @@ daily indicator table, cramp log and medication log: the case-crossover
 comparison of every exposure for exercise-associated and nocturnal cramps,
 rate ratios around medication changes, event-triggered averages, the
 in-session context of exercise cramps and cramp duration by relief method.
-All tests shown together form one Benjamini-Hochberg family.
+All tests shown together form one Benjamini-Hochberg family, weighted towards
+the pre-specified primary hypotheses (``exposures.PRIMARY_HYPOTHESES``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from analyzer.findings.casecrossover import (Design, Windows, build_design, day_
                                              exposure_windows, prepare_daily)
 from analyzer.findings.epochs import epochs_table
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
-from analyzer.findings.exposures import Exposure, binary_exposures, medication_exposures
+from analyzer.findings.exposures import (Exposure, binary_exposures, is_primary,
+                                         medication_exposures)
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.medications import medication_rate_ratios
-from analyzer.findings.multiple import bh_adjust
+from analyzer.findings.multiple import bh_adjust, family_weights
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.relief import relief_table
 from analyzer.findings.report_text import conventions, method_note
@@ -32,7 +34,7 @@ from analyzer.findings.sentences import finding_sentence, rate_sentence
 #: Columns of the findings table, in order.
 FINDINGS_COLUMNS = ["rank", "cramp_type", "exposure", "kind", "estimate", "ci_low", "ci_high",
                     "p_value", "p_adjusted", "n_events", "n_referents", "exposed_events",
-                    "descriptive_only", "status", "lag_days", "method", "sentence", "phrase",
+                    "descriptive_only", "hypothesis", "status", "lag_days", "method", "sentence", "phrase",
                     "per_sd_measure", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
                     "per_sd_p_value", "sd", "unit"]
 
@@ -189,14 +191,21 @@ def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
 def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     """Rank findings rows, add BH-adjusted p-values, labels and sentences.
 
-    All rows with a p-value form one Benjamini-Hochberg family. Ranking:
-    rows with an estimate first; inferential before descriptive-only; then by
-    adjusted p-value, raw p-value and number of events.
+    All rows with a p-value form one Benjamini-Hochberg family, weighted
+    (``params.primary_share``) towards the pre-specified primary hypotheses;
+    ``hypothesis`` says which rows are ``"primary"`` and which
+    ``"exploratory"``. Ranking: rows with an estimate first; inferential before
+    descriptive-only; then by adjusted p-value, raw p-value and number of events.
     """
     if not rows:
         return pd.DataFrame(columns=FINDINGS_COLUMNS)
     frame = pd.DataFrame(rows)
-    frame["p_adjusted"] = bh_adjust(frame["p_value"].to_numpy(dtype=float))
+    primary = np.array([is_primary(c, e) for c, e in zip(frame["cramp_type"], frame["exposure"])],
+                       dtype=bool)
+    p_values = frame["p_value"].to_numpy(dtype=float)
+    weights = family_weights(primary, ~np.isnan(p_values), params.primary_share)
+    frame["p_adjusted"] = bh_adjust(p_values, weights if params.primary_share is not None else None)
+    frame["hypothesis"] = np.where(primary, "primary", "exploratory")
     frame["descriptive_only"] = frame["n_events"].astype(int) < params.descriptive_below_events
     sentences = []
     for rec in frame.to_dict("records"):

@@ -12,7 +12,8 @@ cramp's index day (see :mod:`analyzer.findings.events`):
 
 Each exposure is tested as a binary exposure at the stated thresholds of
 :class:`FindingsParams` (these tests form the findings' one Benjamini-Hochberg
-family); its underlying measure is also estimated per standard deviation of
+family, in which the pre-specified primary hypotheses of
+:data:`PRIMARY_HYPOTHESES` carry most of the weight); its underlying measure is also estimated per standard deviation of
 the athlete's own days, in the direction the hypothesis names (shorter sleep,
 lower TSB, lower HRV), as a dose-response description beside it. The
 choice of exposures follows SCIENCE.md sections 2.2-2.4: relative intensity and
@@ -151,6 +152,31 @@ def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None
     if sleep_need_h is not None and np.isfinite(sleep_need_h):
         hours = max(hours, sleep_need_h - params.sleep_need_margin_h)
     return 60.0 * hours
+
+
+#: The pre-specified primary hypotheses per cramp type (exposure keys; a key
+#: ending in ``":"`` or ``" "`` is a prefix), chosen from the literature before
+#: any data were seen (SCIENCE.md sections 2.2-2.4 and 3.6): exercise-associated
+#: cramps with sessions more intense or longer than habit (Schwellnus, Drew &
+#: Collins, *BJSM* 2011;45:650-656) and in the heat (Maughan & Shirreffs,
+#: *Sports Med* 2019;49:115-124); nocturnal cramps after a hard day
+#: (exertion the day before), a short night (Grandner & Winkelman, *PLoS One*
+#: 2017;12:e0178465) and after starting a medication, tested both in the
+#: case-crossover and as a rate ratio (Garrison et al., *Arch Intern Med*
+#: 2012;172:120-126). Every other test is exploratory and carries less weight in
+#: the Benjamini-Hochberg family (``FindingsParams.primary_share``).
+PRIMARY_HYPOTHESES = {
+    "exercise": ("high_intensity", "long_session", "heat"),
+    "nocturnal": ("hard_day", "short_sleep", "medication_started:", "rate_ratio:starting "),
+}
+
+
+def is_primary(cramp_type: str, exposure_key: str) -> bool:
+    """Whether a test is one of the pre-specified primary hypotheses."""
+    for key in PRIMARY_HYPOTHESES.get(cramp_type, ()):
+        if exposure_key == key or (key.endswith((":", " ")) and exposure_key.startswith(key)):
+            return True
+    return False
 
 
 TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}

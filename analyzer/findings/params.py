@@ -47,6 +47,16 @@ class FindingsParams:
         exact conditional test and exact confidence limits.
     confidence_level : float
         Level of every confidence interval.
+    primary_share : float
+        Share of the Benjamini-Hochberg family's weight given to the
+        pre-specified primary hypotheses (``analyzer.findings.exposures.
+        PRIMARY_HYPOTHESES``); the exploratory tests share the rest. Weighted
+        BH (Genovese, Roeder & Wasserman 2006) with weights fixed in advance
+        keeps the chance of any false finding under no effect at most 5 %,
+        and spends most of it where the literature points (SCIENCE.md 3.6:
+        "pre-register a small set of hypotheses"). The conventional 4:1 split
+        of primary and secondary error budgets; ``None``: every test weighs
+        the same (plain BH).
     hard_day_load_ratio_min : float
         A hard day: the day's load at least this many times the mean load of
         the 28 days before it.
@@ -94,6 +104,7 @@ class FindingsParams:
     binary_test: str = "exact"
     exact_below_events: int = 10
     confidence_level: float = 0.95
+    primary_share: float | None = 0.8
     hard_day_load_ratio_min: float = 1.5
     intensity_rel_habit_min: float = 1.15
     duration_rel_habit_min: float = 1.5
@@ -122,6 +133,8 @@ class FindingsParams:
             raise ValueError(f"binary_test must be 'exact' or 'auto', not {self.binary_test!r}")
         if self.stratum_days < 2:
             raise ValueError("stratum_days must be at least 2")
+        if self.primary_share is not None and not 0 < self.primary_share < 1:
+            raise ValueError("primary_share must lie strictly between 0 and 1 (or be None)")
         if not 0.5 < self.confidence_level < 1:
             raise ValueError("confidence_level must lie between 0.5 and 1")
         if self.epoch_lag_min_days > self.epoch_lag_max_days:

@@ -20,7 +20,7 @@ from analyzer.findings.athlete import AthleteFindings
 #: Keys of each JSON findings row (the issue's keys first).
 FINDING_KEYS = ["exposure", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_events",
                 "n_referents", "descriptive_only", "sentence", "rank", "cramp_type", "kind",
-                "status", "method", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
+                "hypothesis", "status", "method", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
                 "per_sd_p_value"]
 
 DOCTOR_SENTENCE = ("This report shows associations in your own data, not causes or a diagnosis. "
@@ -130,7 +130,8 @@ def _fmt(value, digits: int = 2) -> str:
 FINDING_TABLE = [("rank", "#"), ("cramp_type", "cramps"), ("exposure", "exposure"),
                  ("estimate", "ratio"), ("ci_low", "95% CI low"), ("ci_high", "95% CI high"),
                  ("p_value", "p"), ("p_adjusted", "p (BH)"), ("n_events", "events"),
-                 ("n_referents", "control days"), ("descriptive_only", "descriptive only")]
+                 ("n_referents", "control days"), ("hypothesis", "hypothesis"),
+                 ("descriptive_only", "descriptive only")]
 
 
 def _sections(doc: dict) -> list[tuple[str, list]]:

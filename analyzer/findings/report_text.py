@@ -30,7 +30,13 @@ def method_note(params: FindingsParams) -> str:
         "family). Cramp rates before and after medication changes are compared with an "
         f"exact rate-ratio test over up to {params.rate_window_days} days on each side (bounded by "
         "the course of the medication). All p-values "
-        "shown together are adjusted with the Benjamini-Hochberg procedure; findings resting on "
+        "shown together are adjusted with the Benjamini-Hochberg procedure"
+        + ("" if params.primary_share is None else
+           f", weighted so that the few primary hypotheses named in advance (harder or longer "
+           f"sessions and heat for exercise cramps; a hard day, a short night or a new medication "
+           f"for nocturnal cramps) share {params.primary_share:.0%} of the error budget and the "
+           "exploratory comparisons the rest")
+        + "; findings resting on "
         f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
         "Event-triggered averages show each indicator from "
         f"{-params.epoch_lag_min_days} days before to {params.epoch_lag_max_days} days after "
@@ -52,7 +58,11 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
                     "likelihood-ratio test and Wald limits above"),
         "p_value_two_sided": "likelihood-ratio test; exact tests use the minimum-likelihood "
                              "convention of scipy.stats.binomtest",
-        "multiple_comparisons": "Benjamini-Hochberg across every test in the findings table",
+        "multiple_comparisons": (
+            "Benjamini-Hochberg across every test in the findings table"
+            + ("" if params.primary_share is None else
+               f", weighted (Genovese, Roeder & Wasserman 2006): primary hypotheses share "
+               f"{params.primary_share:g} of the weight, exploratory tests the rest")),
         "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
                             f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
         "hazard_windows": "exercise cramps: the session day (sleep: the night before); nocturnal "
