@@ -8,16 +8,18 @@ days with WorkoutStatistics), then, each in a fresh process so that every
 peak is its own:
 
 * streams it through :func:`analyzer.io.registry.read_path` (the reader alone);
-* with ``--library``, imports it through :meth:`analyzer.store.Library.import_paths`
-  into a new library (hash, read, write the rows, keep the original in
-  chunks), and the same export zipped as ``apple_health_export/export.xml``.
+* imports it through :meth:`analyzer.store.Library.import_paths` into a new
+  library (hash, read, write the rows, keep the original in chunks), and the
+  same export zipped as ``apple_health_export/export.xml``;
+* with ``--runs ...,bytes``, imports it with the file read whole into memory,
+  as every file was before large files were streamed (for comparison).
 
 It prints a table: wall and CPU time, throughput, peak resident memory
 (``VmHWM``, or ``ru_maxrss`` off Linux) next to the process's memory before
 the import, rows, library size, and with ``--tracemalloc`` the peak of Python
 allocations (slower: tracemalloc instruments every allocation).
 
-Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--library] [--tracemalloc] [--keep]``.
+Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--runs read,library,zip,bytes] [--tracemalloc] [--keep]``.
 """
 
 from __future__ import annotations
@@ -149,9 +151,12 @@ def measure(kind: str, path: Path, trace: bool = False) -> dict:
         rows = {name: len(table) for name, table in bundle.tables.items()}
         status, extra = "read", {}
     else:
-        from analyzer.store import Library
+        from analyzer.store import Library, keptfiles
 
-        library_path = path.with_name(path.name + ".library.sqlite")
+        if kind == "library-bytes":
+            keptfiles.LARGE_FILE_BYTES = 1 << 62  # nothing counts as large: the file is read whole
+
+        library_path = path.with_name(f"{path.name}.{kind}.sqlite")
         with Library(library_path) as lib:
             lib.create_athlete("bench", timezone="Europe/Berlin")
             results = lib.import_paths("bench", [path])
@@ -171,9 +176,10 @@ def _in_child(kind: str, path: Path, trace: bool) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _zip(path: Path) -> Path:
+def _zip(path: Path, folder: Path) -> Path:
     """Zip the export the way the Health app does (``apple_health_export/export.xml``, deflate)."""
-    archive = path.with_name("export.zip")
+    folder.mkdir()
+    archive = folder / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.write(path, "apple_health_export/export.xml")
     return archive
@@ -183,10 +189,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=1024.0, help="size of the synthetic export (MB)")
     parser.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations")
-    parser.add_argument("--library", action="store_true",
-                        help="also import the file and its ZIP through Library.import_paths")
+    parser.add_argument("--runs", default="read,library,zip",
+                        help="comma-separated: read (registry.read_path), library (Library.import_paths), "
+                             "zip (the same zipped), bytes (import_paths with the file read whole, "
+                             "the path every file took before large files were streamed)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--measure", choices=["read", "library"], help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=["read", "library", "library-bytes"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # child process of a run
@@ -198,16 +206,22 @@ def main() -> None:
     days = write_export(path, args.size_mb)
     t_write = time.perf_counter() - t0
     size_mb = path.stat().st_size / 1024**2
-    runs = [("registry.read_path(export.xml)", "read", path)]
-    if args.library:
-        zipped = _zip(path)
-        (folder / "xml").mkdir()
-        (folder / "zip").mkdir()
-        path = path.replace(folder / "xml" / path.name)
-        zipped = zipped.replace(folder / "zip" / zipped.name)
-        runs = [("registry.read_path(export.xml)", "read", path),
-                ("Library.import_paths(export.xml)", "library", path),
-                (f"Library.import_paths(export.zip, {zipped.stat().st_size / 1024**2:,.0f} MB)", "library", zipped)]
+    (folder / "xml").mkdir()
+    path = path.replace(folder / "xml" / path.name)  # each library is written next to its input
+    runs = []
+    for run in args.runs.split(","):
+        if run == "read":
+            runs.append(("registry.read_path(export.xml)", "read", path))
+        elif run == "library":
+            runs.append(("Library.import_paths(export.xml)", "library", path))
+        elif run == "zip":
+            zipped = _zip(path, folder / "zip")
+            runs.append((f"Library.import_paths(export.zip, {zipped.stat().st_size / 1024**2:,.0f} MB)",
+                         "library", zipped))
+        elif run == "bytes":
+            runs.append(("Library.import_paths(export.xml) read whole (as before issue 5)", "library-bytes", path))
+        else:
+            parser.error(f"unknown run {run!r}")
     print(f"file: {size_mb:,.0f} MB, {days} days (written in {t_write:.0f} s)\n")
     print("| what | wall | CPU | MB/s (wall) | peak RSS | RSS before | rows | library file |")
     print("|---|---|---|---|---|---|---|---|")
