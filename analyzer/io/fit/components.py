@@ -25,7 +25,7 @@ import numpy as np
 
 from . import profile
 from .frames import accumulate
-from .values import Column, _enum_objects, missing_column
+from .values import Column, _enum_objects, missing_column, row_tuples
 
 
 def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None:
@@ -98,13 +98,32 @@ def _apply_target(fit, number, layouts, frames, slots, rows, columns, target, ta
         column = _single(values[:, 0], valid[:, 0], target_field)
         _merge(columns, target_field.name, column)
         return
-    tuples = np.empty(n, dtype=object)
+    _merge_tuples(columns, target_field.name, _component_tuples(values, valid, present))
+
+
+def _component_tuples(values: np.ndarray, valid: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Per row, the tuple of its present components' values (``None`` if invalid or none present).
+
+    Rows sharing one pattern of present components (all rows of one layout)
+    are converted together.
+    """
+    tuples = np.empty(values.shape[0], dtype=object)
     tuples[:] = None
-    for i in np.flatnonzero(present.any(axis=1)).tolist():
-        row = values[i][present[i]]
-        ok = valid[i][present[i]]
-        tuples[i] = tuple(float(v) if good else None for v, good in zip(row.tolist(), ok.tolist()))
-    _merge_tuples(columns, target_field.name, tuples)
+    width = present.shape[1]
+    if width > 62:  # pragma: no cover - no profile message has this many components
+        groups = [(np.array([i]), present[i]) for i in range(present.shape[0])]
+    else:
+        codes = present.astype(np.int64) @ (np.int64(1) << np.arange(width, dtype=np.int64))
+        unique, inverse = np.unique(codes, return_inverse=True)
+        groups = []
+        for j, code in enumerate(unique.tolist()):
+            rows = np.flatnonzero(inverse == j) if unique.size > 1 else np.arange(codes.size)
+            groups.append((rows, (code >> np.arange(width)) & 1 == 1))
+    for rows, pattern in groups:
+        if not pattern.any():
+            continue
+        tuples[rows] = row_tuples(values[np.ix_(rows, pattern)].tolist(), valid[np.ix_(rows, pattern)])
+    return tuples
 
 
 def _single(values: np.ndarray, valid: np.ndarray, target_field) -> Column:
@@ -133,15 +152,15 @@ def _merge_tuples(columns: dict, name: str, tuples: np.ndarray) -> None:
     if existing is None:
         columns[name] = Column("obj", tuples)
         return
-    out = missing_column("obj", tuples.shape[0]).values
-    direct = existing.values.tolist()
-    for i, (own, comp) in enumerate(zip(direct, tuples.tolist())):
-        own_t = _as_tuple(own)
-        if comp is None:
-            out[i] = own_t if own_t else None
-        else:
-            out[i] = (own_t or ()) + comp
-    columns[name] = Column("obj", out)
+    own = [
+        value if type(value) is tuple else (None if value is None else _as_tuple(value))
+        for value in existing.values.tolist()
+    ]
+    joined = [
+        (mine or None) if comp is None else (mine or ()) + comp
+        for mine, comp in zip(own, tuples.tolist())
+    ]
+    columns[name] = Column("obj", np.fromiter(joined, dtype=object, count=len(joined)))
 
 
 def _as_tuple(value):

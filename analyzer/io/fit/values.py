@@ -106,19 +106,39 @@ def _strings(data: np.ndarray) -> np.ndarray:
     return out
 
 
-def _byte_tuples(raw: RawField) -> np.ndarray:
-    out = np.empty(raw.data.shape[0], dtype=object)
-    for i, (row, ok) in enumerate(zip(raw.data.tolist(), raw.valid.tolist())):
-        out[i] = tuple(row) if ok else None
+def row_tuples(rows: list[list], valid: np.ndarray) -> np.ndarray:
+    """One tuple per row of ``rows`` (lists of Python values), ``None`` for invalid elements.
+
+    Rows with every element valid become tuples in C (``map(tuple, ...)``);
+    only rows holding an invalid element are rebuilt element by element.
+    """
+    out = np.fromiter(map(tuple, rows), dtype=object, count=len(rows))
+    if valid.size and not valid.all():
+        valid_rows = valid.tolist()
+        for i in np.flatnonzero(~valid.all(axis=1)).tolist():
+            out[i] = tuple(v if ok else None for v, ok in zip(rows[i], valid_rows[i]))
     return out
+
+
+def _byte_tuples(raw: RawField) -> np.ndarray:
+    out = np.fromiter(map(tuple, raw.data.tolist()), dtype=object, count=raw.data.shape[0])
+    if not raw.valid.all():
+        out[~raw.valid] = None
+    return out
+
+
+#: Integral array values below this convert exactly through int64.
+_INT64_SAFE = 2.0**62
 
 
 def _array_tuples(values: np.ndarray, valid: np.ndarray, as_int: bool) -> np.ndarray:
-    out = np.empty(values.shape[0], dtype=object)
-    cast = int if as_int else float
-    for i, (row, ok) in enumerate(zip(values.tolist(), valid.tolist())):
-        out[i] = tuple(cast(v) if good else None for v, good in zip(row, ok))
-    return out
+    if as_int and values.size and np.abs(values).max() < _INT64_SAFE:
+        rows = values.astype(np.int64).tolist()
+    elif as_int:
+        rows = [[int(v) for v in row] for row in values.tolist()]
+    else:
+        rows = values.tolist()
+    return row_tuples(rows, valid)
 
 
 def _enum_objects(values: np.ndarray, raw: np.ndarray, valid: np.ndarray, enum: dict, integral: bool) -> np.ndarray:
