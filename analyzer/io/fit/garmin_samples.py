@@ -31,20 +31,47 @@ DAILY_MESSAGES = frozenset({
 })
 
 
-def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
+_NAT = np.iinfo(np.int64).min
+_NS = 1_000_000_000
+
+
+def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Column ``name`` as float64 (NaN where missing or not a number; all NaN when absent)."""
     if name not in frame.columns:
-        return pd.Series(np.nan, index=frame.index)
-    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        return np.full(len(frame), np.nan)
+    column = frame[name]
+    if column.dtype.kind not in "iuf":
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _sleep_stop(fit, default: pd.Timestamp) -> pd.Timestamp:
-    """The last sleep ``stop`` event if it is after ``default``, else ``default``."""
+def _times_ns(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A date_time column as int64 nanoseconds since the Unix epoch (``_NAT`` where missing or absent)."""
+    if name not in frame.columns:
+        return np.full(len(frame), _NAT, dtype=np.int64)
+    column = frame[name]
+    if column.dtype.kind != "M":
+        column = pd.to_datetime(column, utc=True, errors="coerce")
+    return np.asarray(column.array.as_unit("ns").asi8)
+
+
+def _fit_seconds_ns(seconds) -> np.ndarray:
+    """FIT seconds -> int64 ns since the Unix epoch (``_NAT`` when missing or device-relative)."""
+    return np.asarray(to_utc(np.asarray(seconds, dtype="float64")).asi8)
+
+
+def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
+
+
+def _sleep_stop_ns(fit, default: int) -> int:
+    """The last sleep ``stop`` event (file order) if it is at or after ``default``, else ``default`` [ns]."""
     events = fit.messages("event")
     if events.empty or not {"event_type", "timestamp"} <= set(events.columns):
         return default
-    stops = events.loc[events["event_type"] == "stop", "timestamp"].dropna()
-    return stops.iloc[-1] if len(stops) and stops.iloc[-1] >= default else default
-
+    stops = _times_ns(events, "timestamp")[(events["event_type"] == "stop").to_numpy(dtype=bool)]
+    stops = stops[stops != _NAT]
+    return int(stops[-1]) if stops.size and stops[-1] >= default else default
 
 
 def has_daily_messages(fit) -> bool:
@@ -52,28 +79,53 @@ def has_daily_messages(fit) -> bool:
     return not DAILY_MESSAGES.isdisjoint(fit.message_counts())
 
 
-def _fit_seconds_to_utc(seconds) -> pd.Series:
-    return pd.Series(to_utc(np.asarray(seconds, dtype="float64")))
-
-
 def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
-    """Start (UTC), UTC offset [s] and epoch length [s] from ``sleep_data_info`` (273)."""
+    """Start (UTC), UTC offset [s] and epoch length [s] from ``sleep_data_info`` (273).
+
+    Computed once per file (cached on it).
+    """
+    cached = getattr(fit, "_garmin_sleep_data_info", None)
+    if cached is None:
+        cached = fit._garmin_sleep_data_info = _sleep_data_info(fit)
+    return cached
+
+
+def _sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
+    if SLEEP_DATA_INFO not in fit.message_counts():
+        return None, None, DEFAULT_EPOCH_S
     info = fit.messages(SLEEP_DATA_INFO)
     if info.empty or "unknown_253" not in info:
         return None, None, DEFAULT_EPOCH_S
-    row = info.iloc[0]
-    utc_s = float(row["unknown_253"])
-    start = _fit_seconds_to_utc([utc_s]).iloc[0]
-    local_s = float(row["unknown_2"]) if "unknown_2" in info else np.nan
+    utc_s = float(_numeric(info, "unknown_253")[0])
+    start_ns = int(_fit_seconds_ns([utc_s])[0])
+    local_s = float(_numeric(info, "unknown_2")[0])
     offset = local_s - utc_s if np.isfinite(local_s) and abs(local_s - utc_s) <= 14 * 3600 else None
-    epoch = float(row["unknown_1"]) if "unknown_1" in info and float(row["unknown_1"]) > 0 else DEFAULT_EPOCH_S
-    return (None if pd.isna(start) else start), offset, epoch
+    epoch = float(_numeric(info, "unknown_1")[0])
+    epoch = epoch if epoch > 0 else DEFAULT_EPOCH_S  # NaN fails the test too
+    start = None if start_ns == _NAT else pd.Timestamp(start_ns, unit="ns", tz="UTC")
+    return start, offset, epoch
 
 
 def file_utc_offset_s(fit) -> float | None:
     """The file's UTC offset: :attr:`FitFile.utc_offset_s`, else ``sleep_data_info``."""
     offset = fit.utc_offset_s
     return offset if offset is not None else sleep_data_info(fit)[1]
+
+
+def level_times_ns(fit) -> np.ndarray:
+    """Times [ns] of the file's ``sleep_level`` messages that have one, in file order."""
+    if "sleep_level" not in fit.message_counts():
+        return np.zeros(0, np.int64)
+    levels = fit.messages("sleep_level")
+    if "timestamp" not in levels.columns:
+        return np.zeros(0, np.int64)
+    t = _times_ns(levels, "timestamp")
+    return t[t != _NAT]
+
+
+def sleep_stop_ns(fit, default: int) -> int:
+    """The last sleep ``stop`` event (file order) if it is at or after ``default``, else ``default`` [ns]."""
+    return _sleep_stop_ns(fit, default)
 
 
 def stage_intervals(fit) -> pd.DataFrame:
@@ -88,46 +140,66 @@ def stage_intervals(fit) -> pd.DataFrame:
     did not; those epochs are returned as ``asleep`` (unstaged sleep), timed
     by their place in the file after the last timestamped message.
     """
-    levels = fit.messages("sleep_level")
-    if not levels.empty and {"timestamp", "sleep_level"} <= set(levels.columns):
-        levels = levels[levels["timestamp"].notna()]
+    t, names = level_times_ns(fit), np.zeros(0, dtype=object)
+    level_ns = t
+    if "sleep_level" in fit.messages("sleep_level").columns and t.size:
+        levels = fit.messages("sleep_level")
+        names = levels["sleep_level"].to_numpy(dtype=object)[_times_ns(levels, "timestamp") != _NAT]
     else:
-        levels = pd.DataFrame({"timestamp": pd.Series(dtype="datetime64[ns, UTC]"), "sleep_level": []})
-    stage = levels["sleep_level"].map(lambda v: STAGES.get(v) if isinstance(v, str) else None)
+        t = np.zeros(0, np.int64)
+    stage = np.array([STAGES.get(v) if isinstance(v, str) else None for v in names.tolist()], dtype=object)
     start, _, epoch_s = sleep_data_info(fit)
-    epochs = _raw_epochs(fit, epoch_s)
-    staged = stage.isin(["light", "deep", "rem"]).any()
-    if start is not None and not staged:  # one message per epoch
-        end = levels["timestamp"] + pd.Timedelta(seconds=epoch_s)
+    epoch_ns = int(round(epoch_s * _NS))
+    if start is not None and not np.isin(stage, ("light", "deep", "rem")).any():  # one message per epoch
+        end = t + epoch_ns
     else:
-        end = levels["timestamp"].shift(-1)
-        if len(levels):
-            end.iloc[-1] = _sleep_stop(fit, levels["timestamp"].iloc[-1])
-    frame = pd.DataFrame({"start_utc": levels["timestamp"], "end_utc": end, "stage": stage})
-    frame = pd.concat([frame[frame["stage"].notna()], epochs], ignore_index=True)
-    return frame.sort_values("start_utc", kind="stable").reset_index(drop=True)
+        end = np.empty_like(t)
+        end[:-1] = t[1:]
+        if t.size:
+            end[-1] = _sleep_stop_ns(fit, int(t[-1]))
+    known = np.array([s is not None for s in stage.tolist()], dtype=bool)
+    raw_start = _raw_epochs_ns(fit, epoch_s, level_ns)
+    starts = np.concatenate([t[known], raw_start])
+    ends = np.concatenate([end[known], raw_start + epoch_ns])
+    stages = np.concatenate([stage[known], np.full(raw_start.size, "asleep", dtype=object)])
+    order = np.argsort(starts, kind="stable")
+    return pd.DataFrame({"start_utc": _utc(starts[order]), "end_utc": _utc(ends[order]), "stage": stages[order]})
 
 
-def _raw_epochs(fit, epoch_s: float) -> pd.DataFrame:
-    """Raw-movement epochs (274) as ``asleep`` intervals, timed from the last timestamp before each."""
-    n = fit.message_counts().get(SLEEP_DATA_RAW, 0)
-    if not n:
-        return pd.DataFrame({"start_utc": pd.Series(dtype="datetime64[ns, UTC]"),
-                             "end_utc": pd.Series(dtype="datetime64[ns, UTC]"), "stage": []})
-    anchors = fit.anchor_timestamps(SLEEP_DATA_RAW)
-    level_times = fit.messages("sleep_level")
-    occupied = set()
-    if not level_times.empty and "timestamp" in level_times:
-        occupied = set(((level_times["timestamp"].dropna().astype("int64") // 10**9)
-                        - FIT_EPOCH_S).tolist())
-    # k-th raw epoch after the same anchor: anchor + k epochs, one more if the anchor is itself an epoch
-    run = pd.Series(anchors).groupby(pd.Series(anchors).ne(pd.Series(anchors).shift()).cumsum()).cumcount()
-    shift = np.array([1 if a in occupied else 0 for a in anchors.tolist()])
-    seconds = anchors + (run.to_numpy() + shift) * epoch_s
-    start = _fit_seconds_to_utc(seconds)
-    frame = pd.DataFrame({"start_utc": start, "end_utc": start + pd.Timedelta(seconds=epoch_s),
-                          "stage": "asleep"})
-    return frame[frame["start_utc"].notna()]
+def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
+    """Start [ns] of each raw-movement epoch (274), timed from the last timestamp before it.
+
+    The k-th raw epoch after the same anchor starts k epochs after it, one
+    more if the anchor is itself an epoch (a ``sleep_level`` at that time).
+    """
+    if not fit.message_counts().get(SLEEP_DATA_RAW, 0):
+        return np.zeros(0, np.int64)
+    anchors = np.asarray(fit.anchor_timestamps(SLEEP_DATA_RAW), dtype="float64")
+    n = anchors.size
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = anchors[1:] != anchors[:-1]  # NaN != NaN: a missing anchor starts its own run
+    run = np.arange(n) - np.maximum.accumulate(np.where(new_run, np.arange(n), 0))
+    occupied = (level_ns // _NS - FIT_EPOCH_S).astype("float64")
+    seconds = anchors + (run + np.isin(anchors, occupied)) * epoch_s
+    start = _fit_seconds_ns(seconds)
+    return start[start != _NAT]
+
+
+def _monitoring_times_ns(fit, mon: pd.DataFrame) -> np.ndarray:
+    times = _times_ns(mon, "timestamp")
+    if "timestamp_16" not in mon:
+        return times
+    have = times != _NAT
+    own = np.where(have, times // _NS - FIT_EPOCH_S, 0).astype("float64")
+    last = np.maximum.accumulate(np.where(have, np.arange(len(mon)), -1))
+    anchors = np.where(last >= 0, own[np.maximum(last, 0)], np.nan)
+    anchors = np.where(np.isnan(anchors), fit.anchor_timestamps("monitoring"), anchors)
+    low = _numeric(mon, "timestamp_16")
+    ok = np.isfinite(low) & np.isfinite(anchors)
+    full = np.full(len(mon), np.nan)
+    a = anchors[ok].astype(np.int64)
+    full[ok] = a + ((low[ok].astype(np.int64) - (a & 0xFFFF)) & 0xFFFF)
+    return np.where(have, times, _fit_seconds_ns(full))
 
 
 def monitoring_times(fit, mon: pd.DataFrame) -> pd.Series:
@@ -140,28 +212,28 @@ def monitoring_times(fit, mon: pd.DataFrame) -> pd.Series:
     ``event`` messages stamped later than the monitoring that follows them,
     which would push those samples ~18 h ahead.
     """
-    times = mon["timestamp"] if "timestamp" in mon else pd.Series(pd.NaT, index=mon.index, dtype="datetime64[ns, UTC]")
-    if "timestamp_16" not in mon:
-        return times
-    own = pd.DatetimeIndex(times).as_unit("s").asi8.astype("float64") - FIT_EPOCH_S
-    own[times.isna().to_numpy()] = np.nan
-    anchors = pd.Series(own).ffill().to_numpy()
-    anchors = np.where(np.isnan(anchors), fit.anchor_timestamps("monitoring"), anchors)
-    low = pd.to_numeric(mon["timestamp_16"], errors="coerce").to_numpy(dtype="float64")
-    ok = np.isfinite(low) & np.isfinite(anchors)
-    full = np.full(len(mon), np.nan)
-    a = anchors[ok].astype(np.int64)
-    full[ok] = a + ((low[ok].astype(np.int64) - (a & 0xFFFF)) & 0xFFFF)
-    resolved = pd.Series(to_utc(full), index=mon.index)
-    return times.where(times.notna(), resolved)
+    return pd.Series(_utc(_monitoring_times_ns(fit, mon)), index=mon.index)
 
 
-def _samples(times: pd.Series, values: pd.Series, kind: str | pd.Series) -> pd.DataFrame:
-    t = pd.DatetimeIndex(times).as_unit("ns")
-    v = values.to_numpy(dtype="float64", na_value=np.nan)
-    k = np.full(len(v), kind, dtype=object) if isinstance(kind, str) else kind.to_numpy(dtype=object)
-    ok = ~t.isna() & ~np.isnan(v)
-    return pd.DataFrame({"t_utc": t[ok], "kind": k[ok], "value": v[ok]})
+class _Samples:
+    """Day-level samples gathered as arrays (time [ns], kind, value), made a table once."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, t_ns: np.ndarray, values: np.ndarray, kind) -> None:
+        """Add the samples with a time and a value; ``kind`` is one name or one per sample."""
+        ok = (t_ns != _NAT) & ~np.isnan(values)
+        if not ok.any():
+            return
+        kinds = np.full(int(ok.sum()), kind, dtype=object) if isinstance(kind, str) else kind[ok]
+        self.parts.append((t_ns[ok], kinds, values[ok]))
+
+    def table(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": [], "value": []})
+        t, kind, value = (np.concatenate(column) for column in zip(*self.parts))
+        return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
 
 
 def daily_samples(fit) -> pd.DataFrame:
@@ -177,7 +249,8 @@ def daily_samples(fit) -> pd.DataFrame:
     (``sleep_assessment``, at the time of the message), ``utc_offset_s`` (the
     file's UTC offset at its first timestamp).
 
-    Computed once per :class:`~analyzer.io.fit.FitFile` (the result is cached on it).
+    Built from numpy arrays, one DataFrame at the end. Computed once per
+    :class:`~analyzer.io.fit.FitFile` (the result is cached on it).
     """
     cached = getattr(fit, "_garmin_daily_samples", None)
     if cached is not None:
@@ -187,77 +260,72 @@ def daily_samples(fit) -> pd.DataFrame:
 
 
 def _daily_samples(fit) -> pd.DataFrame:
+    out = _Samples()
     if not has_daily_messages(fit):
-        return _sample_table([_offset_samples(fit)])
-    parts = [_monitoring_samples(fit)]
-    hr = fit.messages("monitoring_hr_data")
-    if not hr.empty and "timestamp" in hr:
-        parts.append(_samples(hr["timestamp"], _numeric(hr, "current_day_resting_heart_rate"), "resting_hr_day"))
-        parts.append(_samples(hr["timestamp"], _numeric(hr, "resting_heart_rate"), "resting_hr_7d"))
-    stress = fit.messages("stress_level")
-    if not stress.empty and "stress_level_time" in stress:
-        level = _numeric(stress, "stress_level_value")
-        parts.append(_samples(stress["stress_level_time"], level.where((level >= 0) & (level <= 100)), "stress"))
-    summary = fit.messages("hrv_status_summary")
-    if not summary.empty and "timestamp" in summary:
-        parts.append(_samples(summary["timestamp"], _numeric(summary, "last_night_average"), "hrv_night"))
-    values = fit.messages("hrv_value")
-    if not values.empty and "timestamp" in values:
-        parts.append(_samples(values["timestamp"], _numeric(values, "value"), "hrv_5min"))
-    parts.append(_assessment_samples(fit))
-    parts.append(_offset_samples(fit))
-    return _sample_table(parts)
+        _offset_samples(fit, out)
+        return out.table()
+    present = fit.message_counts()
+    if "monitoring" in present:
+        _monitoring_samples(fit, out)
+    if "monitoring_hr_data" in present:
+        hr = fit.messages("monitoring_hr_data")
+        if "timestamp" in hr:
+            t = _times_ns(hr, "timestamp")
+            out.add(t, _numeric(hr, "current_day_resting_heart_rate"), "resting_hr_day")
+            out.add(t, _numeric(hr, "resting_heart_rate"), "resting_hr_7d")
+    if "stress_level" in present:
+        stress = fit.messages("stress_level")
+        if "stress_level_time" in stress:
+            level = _numeric(stress, "stress_level_value")
+            level = np.where((level >= 0) & (level <= 100), level, np.nan)
+            out.add(_times_ns(stress, "stress_level_time"), level, "stress")
+    for name, field, kind in (("hrv_status_summary", "last_night_average", "hrv_night"),
+                              ("hrv_value", "value", "hrv_5min")):
+        if name in present:
+            frame = fit.messages(name)
+            if "timestamp" in frame:
+                out.add(_times_ns(frame, "timestamp"), _numeric(frame, field), kind)
+    if "sleep_assessment" in present:
+        _assessment_samples(fit, out)
+    _offset_samples(fit, out)
+    return out.table()
 
 
-def _sample_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The non-empty ``parts`` in one samples table with its ``source``."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": [], "value": []})
-    out = pd.concat(parts, ignore_index=True)
-    out["source"] = SOURCE
-    return out
-
-
-def _monitoring_samples(fit) -> pd.DataFrame:
+def _monitoring_samples(fit, out: _Samples) -> None:
     mon = fit.messages("monitoring")
     if mon.empty:
-        return pd.DataFrame()
-    times = monitoring_times(fit, mon)
-    parts = [_samples(times, _numeric(mon, "heart_rate"), "heart_rate")]
+        return
+    times = _monitoring_times_ns(fit, mon)
+    out.add(times, _numeric(mon, "heart_rate"), "heart_rate")
     raw = mon["activity_type"].to_numpy(dtype=object) if "activity_type" in mon else np.full(len(mon), None)
-    typed = np.array([isinstance(v, str) for v in raw], dtype=bool)
+    typed = np.array([isinstance(v, str) for v in raw.tolist()], dtype=bool)
     kind = np.where(typed, raw, "").astype(str)
-    steps = _numeric(mon, "steps").to_numpy()
-    from_cycles = 2.0 * _numeric(mon, "cycles").to_numpy()  # profile subfield: steps = cycles x 2
+    steps = _numeric(mon, "steps")
+    from_cycles = 2.0 * _numeric(mon, "cycles")  # profile subfield: steps = cycles x 2
     steps = np.where(np.isnan(steps) & np.isin(kind, STEP_TYPES), from_cycles, steps)
     active = typed & ~np.isin(kind, ["sedentary", "sleep"])
-    for mask, values, prefix in ((typed, steps, "steps:"), (active, _numeric(mon, "active_time").to_numpy(), "active_s:")):
+    for mask, values, prefix in ((typed, steps, "steps:"), (active, _numeric(mon, "active_time"), "active_s:")):
         if mask.any():
-            labels = pd.Series(np.char.add(prefix, kind[mask]).astype(object))
-            parts.append(_samples(times[mask], pd.Series(values[mask]), labels))
-    return pd.concat(parts, ignore_index=True)
+            out.add(times[mask], values[mask], np.char.add(prefix, kind[mask]).astype(object))
 
 
-def _assessment_samples(fit) -> pd.DataFrame:
+def _assessment_samples(fit, out: _Samples) -> None:
     assessment = fit.messages("sleep_assessment")
     if assessment.empty:
-        return pd.DataFrame()
+        return
     if "timestamp" in assessment:
-        times = assessment["timestamp"]
+        t = _times_ns(assessment, "timestamp")
     else:
-        times = _fit_seconds_to_utc(fit.anchor_timestamps("sleep_assessment"))
-    return pd.concat([
-        _samples(times, _numeric(assessment, "overall_sleep_score"), "sleep_score"),
-        _samples(times, _numeric(assessment, "awakenings_count"), "sleep_awakenings"),
-    ], ignore_index=True)
+        t = _fit_seconds_ns(fit.anchor_timestamps("sleep_assessment"))
+    out.add(t, _numeric(assessment, "overall_sleep_score"), "sleep_score")
+    out.add(t, _numeric(assessment, "awakenings_count"), "sleep_awakenings")
 
 
-def _offset_samples(fit) -> pd.DataFrame:
+def _offset_samples(fit, out: _Samples) -> None:
     offset = file_utc_offset_s(fit)
     if offset is None:
-        return pd.DataFrame()
-    stamps = pd.Series(to_utc(fit.full_timestamps())).dropna()
-    if stamps.empty:
-        return pd.DataFrame()
-    return pd.DataFrame({"t_utc": [stamps.min()], "kind": "utc_offset_s", "value": float(offset)})
+        return
+    stamps = _fit_seconds_ns(fit.full_timestamps())
+    stamps = stamps[stamps != _NAT]
+    if stamps.size:
+        out.add(np.array([stamps.min()]), np.array([float(offset)]), "utc_offset_s")

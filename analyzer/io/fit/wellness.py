@@ -23,7 +23,14 @@ import pandas as pd
 from analyzer.io.garmin_daily import assemble_days
 from analyzer.io.garmin_days import has_day_values
 
-from .garmin_samples import daily_samples, file_utc_offset_s, has_daily_messages, stage_intervals
+from .garmin_samples import (
+    daily_samples,
+    file_utc_offset_s,
+    has_daily_messages,
+    level_times_ns,
+    sleep_stop_ns,
+    stage_intervals,
+)
 
 #: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
 STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
@@ -79,15 +86,24 @@ def _raw_day_tables(fit) -> dict[str, pd.DataFrame]:
     stages = stage_intervals(fit)
     if stages.empty:
         return out
-    _, end = _file_sleep_span(fit, stages)
     offset = file_utc_offset_s(fit)
     if offset is None:
         fit.warnings.append(
             f"{fit.source}: no local time in this sleep file; its night is the UTC date of the wake-up"
         )
-    night = _local_dates(pd.Series([end]), offset).iloc[0]
+    wall_ns = _file_wake_ns(fit, stages) + int(round((offset or 0.0) * 1e9))
+    night = np.datetime64(wall_ns, "ns").astype("datetime64[D]").item()
     out["sleep_stages"] = stages.assign(night=night, source=SOURCE)
     return out
+
+
+def _file_wake_ns(fit, stages: pd.DataFrame) -> int:
+    """End of the file's sleep window [ns]: as :func:`_file_sleep_span`, without DataFrames."""
+    starts = stages["start_utc"].array.as_unit("ns").asi8
+    levels = level_times_ns(fit) if "sleep_level" in fit.messages("sleep_level").columns else starts
+    end = int(levels[-1]) if levels.size else int(starts.max())
+    end = sleep_stop_ns(fit, end)
+    return max(end, int(stages["end_utc"].array.as_unit("ns").asi8.max()))
 
 
 def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
