@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -88,6 +89,8 @@ def gather_rows(data: np.ndarray, positions: np.ndarray, size: int) -> np.ndarra
     n = positions.size
     if size == 0 or n == 0:
         return np.zeros((n, size), dtype=np.uint8)
+    if n <= 16:  # a few records (file_id, session, ...): index their bytes directly
+        return data[positions[:, None] + np.arange(1, size + 1)]
     stride = size + 1
     breaks = np.flatnonzero(np.diff(positions) != stride) + 1
     last_end = int(positions[-1]) + 1 + stride
@@ -133,8 +136,7 @@ def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, 
     return np.ascontiguousarray(rows).view(dtype)[:, 0], names
 
 
-@dataclass(frozen=True)
-class _FieldPlan:
+class _FieldPlan(NamedTuple):
     """How one native field of a layout is decoded (part of a cached :class:`_LayoutPlan`)."""
 
     position: int  # index among the decoded fields (orders components as the SDK does)
@@ -237,7 +239,7 @@ def _layout_plan(global_num: int, endian: str, fields: tuple) -> _LayoutPlan:
         tuple(plans), tuple(matrix_fields), tuple(kinds), np.asarray(invalid, dtype=np.float64)[:, None],
         scales[:, None] if np.any(scales != 1.0) else None,
         offsets[:, None] if np.any(offsets != 0.0) else None,
-        any(np.isnan(invalid)), tuple(warnings),
+        any(value != value for value in invalid), tuple(warnings),
     )
 
 

@@ -198,7 +198,11 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
     get a ``view`` (a new Index object on the same immutable data), so that
     renaming one frame's columns never touches another's.
     """
-    return pd.Index(list(names))
+    return pd.Index(list(names), dtype=_LABEL_DTYPE)
+
+
+#: The dtype pandas gives an Index of strings (``str`` in pandas 3): named, it skips the inference.
+_LABEL_DTYPE = pd.Index(["timestamp"]).dtype
 
 
 #: Above this many values a frame keeps one block per column rather than stacking them.

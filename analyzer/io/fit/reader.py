@@ -363,6 +363,21 @@ def _read_source(source) -> tuple[bytes, str]:
     raise TypeError(f"read_fit() needs a path, bytes or a binary file object, not {type(source).__name__}")
 
 
+def clear_layout_caches() -> None:
+    """Forget the per-layout decoding plans, dtypes and column labels cached across files.
+
+    They are built once per distinct definition layout (a device writes the
+    same few layouts in every file) and reused by every later file; clearing
+    them makes the next file decode as if it were the first of its device
+    (``benchmarks/fit_decode.py`` times both).
+    """
+    from . import decode, frames
+
+    decode._layout_plan.cache_clear()
+    decode._numeric_dtype.cache_clear()
+    frames._column_index.cache_clear()
+
+
 def read_fit(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None = None, check_crc: bool = True) -> FitFile:
     """Read a FIT file.
 
