@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.io import registry
 from analyzer.store import Library, importer, keptfiles
@@ -369,3 +371,31 @@ def test_sigkill_during_a_large_import_leaves_it_whole_or_absent(tmp_path):
                               capture_output=True, text=True, timeout=120)
     assert finisher.stdout.split()[-1] in ("imported", "duplicate"), finisher.stderr
     assert _whole_or_absent(library, sha256, n_chunks)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=20_000), chunk=st.integers(1, 5_000), reads=st.lists(st.integers(1, 7_000),
+                                                                                   min_size=1, max_size=8))
+def test_chunks_round_trip_whatever_the_chunk_and_read_sizes(data, chunk, reads):
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE files (sha256 TEXT PRIMARY KEY, size_bytes, encoding, data)")
+    conn.execute(keptfiles.SCHEMA_V4)
+    sha256 = hashlib.sha256(data).hexdigest()
+    old = keptfiles.CHUNK_BYTES
+    keptfiles.CHUNK_BYTES = chunk  # not monkeypatch: hypothesis reuses the function-scoped fixture
+    try:
+        keptfiles.keep_chunks(conn, sha256, data)
+    finally:
+        keptfiles.CHUNK_BYTES = old
+    if not data:  # nothing to keep: an empty file is never large
+        assert keptfiles.kept_size(conn, sha256) is None
+        return
+    assert keptfiles.kept_size(conn, sha256) == len(data)
+    with keptfiles.open_kept(conn, sha256) as stream:
+        parts = [stream.read(n) for n in reads]
+        parts.append(stream.read())
+    assert b"".join(parts) == data
+    with pytest.raises(ValueError, match="changed while it was being imported"):
+        keptfiles.keep_chunks(conn, "0" * 64, data)
