@@ -8,15 +8,20 @@ profile, plus field 253 and the local timestamp of Garmin's undocumented
 that ``timestamp_16`` values and compressed-header offsets stay valid as
 they are; the file CRC is recomputed. The whole folder is then imported with
 :meth:`analyzer.store.library.Library.import_paths`, as the ``import`` command
-does, and nights and days are assembled inside each file's transaction.
+does: each file is stored in its own transaction, the files are read ahead in
+worker processes (:mod:`analyzer.store.readahead`) and nights and days are
+assembled once at the end (:mod:`analyzer.store.nights`). ``--inline`` reads
+in the main process instead, for comparison; ``--peer`` also times fitdecode
+decoding the real month's files (messages only, no tables) in the same run.
 
 Run::
 
     ANALYZER_SAMPLES_DIR=../shared/samples python benchmarks/garmin_daily.py [--months 27]
 
-Prints files, files/s, total wall time, CPU time, peak memory (ru_maxrss of
-the process; with ``--trace-memory`` also tracemalloc's peak of Python
-objects, which slows the import) and the nights/days found.
+Prints files, files/s, total wall time, CPU time of the main process and of
+the workers, peak memory (ru_maxrss of the process; with ``--trace-memory``
+also tracemalloc's peak of Python objects, which slows the import) and the
+nights/days found.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from analyzer.io.fit import profile
 from analyzer.io.fit.crc import crc16
 from analyzer.io.fit.walk import walk
+from analyzer.store import readahead
 from analyzer.store.library import Library
 
 SHIFT_S = 40 * 65536  # ~30.3 days: keeps the low 16 bits (timestamp_16) and 5 bits (compressed headers)
@@ -94,7 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--months", type=int, default=12, help="repetitions of the month (12: ~6,700 files; 27: ~15,000)")
     parser.add_argument("--trace-memory", action="store_true",
                         help="also measure peak Python memory with tracemalloc (slows the import 2-3x)")
+    parser.add_argument("--inline", action="store_true", help="read every file in the main process (no workers)")
+    parser.add_argument("--peer", action="store_true", help="also time fitdecode on the real month's files")
     args = parser.parse_args(argv)
+    if args.inline:
+        readahead.MIN_FILES = 10**9
     root = os.environ.get("ANALYZER_SAMPLES_DIR")
     month = Path(root or "") / "garmin_wellness_2021_06"
     if not root or not month.is_dir():
@@ -108,9 +118,10 @@ def main(argv: list[str] | None = None) -> None:
         lib.create_athlete("kent", "Kent", timezone="Europe/Copenhagen")
         if args.trace_memory:
             tracemalloc.start()
-        wall0, cpu0 = time.perf_counter(), time.process_time()
+        wall0, cpu0, children0 = time.perf_counter(), time.process_time(), _children_cpu()
         results = lib.import_paths("kent", [files_dir])
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        workers_cpu = _children_cpu() - children0
         peak_py = tracemalloc.get_traced_memory()[1] if args.trace_memory else None
         tracemalloc.stop()
         nights, days = lib.sleep("kent"), lib.wellness("kent")
@@ -123,16 +134,40 @@ def main(argv: list[str] | None = None) -> None:
         ("statuses", ", ".join(f"{k}={v}" for k, v in sorted(statuses.items()))),
         ("writing the shifted files [s]", f"{write_s:.1f}"),
         ("import wall time [s]", f"{wall:.1f}"),
-        ("import CPU time [s]", f"{cpu:.1f}"),
+        ("reading", "inline" if args.inline else f"{readahead.WORKERS} worker processes"),
+        ("import CPU time, main process [s]", f"{cpu:.1f}"),
+        ("import CPU time, workers [s]", f"{workers_cpu:.1f}"),
+        ("CPU per file, all processes [ms]", f"{1000 * (cpu + workers_cpu) / n_files:.1f}"),
         ("files/s", f"{n_files / wall:.1f}"),
         ("projected 15,000 files [s]", f"{15000 * wall / n_files:.0f}"),
         ("peak Python memory (tracemalloc) [MB]", "not traced" if peak_py is None else f"{peak_py / 2**20:.1f}"),
         ("peak process RSS [MB]", f"{rss_mb:.0f}"),
         ("nights / days assembled", f"{len(nights)} / {len(days)}"),
     ]
+    if args.peer:
+        rows += _peer_rows(month)
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peer_rows(month: Path) -> list[tuple[str, str]]:
+    """fitdecode decoding every message of the real month's files, for scale."""
+    import fitdecode
+
+    files = sorted(month.glob("*/*.fit"))
+    cpu0 = time.process_time()
+    for path in files:
+        with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.DISABLED) as fit:
+            for _frame in fit:
+                pass
+    per_file = 1000 * (time.process_time() - cpu0) / len(files)
+    return [("peer: fitdecode, decode only [CPU ms/file]", f"{per_file:.1f}")]
 
 
 if __name__ == "__main__":

@@ -333,15 +333,24 @@ def import_paths(
     Each file is still one transaction, but the nights and days of Garmin
     daily files are assembled once for the whole batch, in one more
     transaction at the end (:func:`analyzer.store.nights.deferred_assembly`).
+    Large batches of plain files are read ahead in worker processes
+    (:func:`analyzer.store.readahead.read_ahead`); results, statuses and
+    progress calls are the same, in the same order.
     """
     from analyzer.store.nights import deferred_assembly
+    from analyzer.store.readahead import read_ahead
 
-    with deferred_assembly(lib, athlete_id):
-        return _import_sources(lib, athlete_id, list(iter_sources(paths)), progress, valid_rows_only)
+    sources = list(iter_sources(paths))
+    batch = read_ahead(lib, athlete_id, sources, valid_rows_only)
+    with deferred_assembly(lib, athlete_id), batch as reading:
+        return _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading)
 
 
-def _import_sources(lib, athlete_id, sources, progress, valid_rows_only) -> list[ImportResult]:
-    """The body of :func:`import_paths`: each source in order, one result per file."""
+def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading) -> list[ImportResult]:
+    """The body of :func:`import_paths`: each source in order, one result per file.
+
+    ``reading`` is ``lib`` or the same library reading plain files ahead.
+    """
     results: list[ImportResult] = []
     total = len(sources)
 
@@ -365,7 +374,7 @@ def _import_sources(lib, athlete_id, sources, progress, valid_rows_only) -> list
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
-                report(import_file(lib, athlete_id, name, content, valid_rows_only=valid_rows_only))
+                report(import_file(reading, athlete_id, name, content, valid_rows_only=valid_rows_only))
         except ImportFileError as exc:  # a damaged archive: its readable members are in
             sha256 = hashlib.sha256(data).hexdigest()
             total += 1

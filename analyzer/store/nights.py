@@ -153,12 +153,17 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
     has_stages = stages is not None and len(stages) > 0
     if not has_samples and not has_stages:
         return False
-    days = has_samples and not _days_unchanged(conn, athlete_id, samples)
+    times = []
+    days = False
     if has_samples:
-        counts["daily_samples"] = _insert_samples(conn, athlete_id, samples, bundle.source_sha256)
+        t, kind = _ns(samples["t_utc"]), samples["kind"].to_numpy(dtype=object)
+        value = samples["value"].to_numpy(dtype="float64", na_value=np.nan)
+        source = samples["source"].fillna(SOURCE).to_numpy(dtype=object) if "source" in samples else None
+        days = not _days_unchanged(conn, athlete_id, t, kind, value)
+        counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source, bundle.source_sha256)
+        times.append(t)
     if not has_stages and not days:
         return False  # e.g. an activity's UTC offset that the stored offsets already imply
-    times = [_ns(samples["t_utc"])] if has_samples else []
     if has_stages:
         times += [_ns(stages["start_utc"]), _ns(stages["end_utc"])]
     span = np.concatenate(times)
@@ -252,8 +257,8 @@ def _ns(times: pd.Series) -> np.ndarray:
     return pd.DatetimeIndex(times).as_unit("ns").asi8
 
 
-def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
-    """Whether storing ``samples`` leaves every assembled day as it is.
+def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, value: np.ndarray) -> bool:
+    """Whether storing these samples (times [ns], kinds, values) leaves every assembled day as it is.
 
     True when none of them is a day value (:func:`analyzer.io.garmin_days.has_day_values`)
     and each ``utc_offset_s`` among them equals the stored offset in force at
@@ -263,26 +268,25 @@ def _days_unchanged(conn, athlete_id: str, samples: pd.DataFrame) -> bool:
     rule and the fallback time zone would otherwise be affected). Call
     before storing the samples.
     """
-    if has_day_values(samples["kind"]):
+    if has_day_values(set(kind.tolist())):
         return False
-    samples = samples[samples["kind"] == "utc_offset_s"]
-    for t_ns, value in zip(_ns(samples["t_utc"]).tolist(), samples["value"].astype("float64").tolist()):
+    offsets = kind == "utc_offset_s"
+    for t_ns, offset in zip(t[offsets].tolist(), value[offsets].tolist()):
         row = conn.execute(
             "SELECT value FROM daily_samples WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc <= ? "
             "ORDER BY t_utc DESC LIMIT 1",
             (athlete_id, t_ns),
         ).fetchone()
-        if row is None or row[0] != value:
+        if row is None or row[0] != offset:
             return False
     return True
 
 
-def _insert_samples(conn, athlete_id: str, samples: pd.DataFrame, sha256: str) -> int:
-    t = _ns(samples["t_utc"]).tolist()
-    source = samples["source"].fillna(SOURCE).tolist() if "source" in samples else [SOURCE] * len(t)
-    n = len(t)
-    rows = zip([athlete_id] * n, t, samples["kind"].tolist(), samples["value"].astype("float64").tolist(),
-               source, [sha256] * n)
+def _insert_samples(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, value: np.ndarray,
+                    source: np.ndarray | None, sha256: str) -> int:
+    n = t.size
+    sources = source.tolist() if source is not None else [SOURCE] * n
+    rows = zip([athlete_id] * n, t.tolist(), kind.tolist(), value.tolist(), sources, [sha256] * n)
     before = conn.total_changes
     conn.executemany(
         "INSERT OR IGNORE INTO daily_samples (athlete_id, t_utc, kind, value, source, source_sha256) "
