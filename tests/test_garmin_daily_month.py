@@ -1,8 +1,16 @@
 """A real month of Garmin daily files (vivomove HR, June 2021, CC BY 4.0): nights and days.
 
-The month holds 556 files in 28 day folders: no file covers 25 June or 28
-June, so 28 nights wake up in June (every other day of the month), one per
-local wake-up date.
+The issue asks for 30 nights; the data hold 28. The month's 556 files sit in
+28 of 30 day folders (the published dataset has no folder 25 or 28), and the
+files themselves confirm it: every time in them (SLEEP_DATA levels and raw
+epochs, WELLNESS monitoring, stress and resting heart rate, METRICS) leaves
+out exactly the local days of 25 and 28 June (Europe/Copenhagen, 00:01 to
+24:00). No other file carries those nights: no monitoring message of the
+month has the ``sleep`` activity type, METRICS files hold ``max_met_data``
+only, and the sleep recorded before midnight on the 24th and 27th is under
+an hour, not a night (:data:`analyzer.io.garmin_daily.MIN_NIGHT_ASLEEP_S`).
+So the tests assert a night for each of the 28 wake-up dates that have data
+and state the two that have none.
 """
 
 from __future__ import annotations
@@ -18,11 +26,12 @@ import pytest
 
 from analyzer.io.fit import read_fit
 from analyzer.io.fit.garmin_samples import daily_samples, stage_intervals
-from analyzer.io.garmin_daily import assemble_days, assemble_nights
+from analyzer.io.garmin_daily import ASLEEP_STAGES, MIN_NIGHT_ASLEEP_S, assemble_days, assemble_nights
 from analyzer.store.library import Library
 
 MONTH = "garmin_wellness_2021_06"
-NO_FILES = {dt.date(2021, 6, 25), dt.date(2021, 6, 28)}
+#: Local days without any data in any file (see the module docstring).
+NO_DATA = {dt.date(2021, 6, 25), dt.date(2021, 6, 28)}
 TZ = "Europe/Copenhagen"
 
 
@@ -55,7 +64,7 @@ def _assemble(parts):
 def test_month_gives_one_night_per_wake_date_with_data(per_file):
     nights, _ = _assemble(per_file)
     june = {dt.date(2021, 6, d) for d in range(1, 31)}
-    assert set(nights["night"]) == june - NO_FILES  # 28 nights, none missing where files exist
+    assert set(nights["night"]) == june - NO_DATA  # 28 nights, none missing where there is data
     assert nights["night"].is_unique  # none double-counted
     # none split in two: consecutive nights are hours of waking day apart
     gaps = (nights["start_utc"].iloc[1:].to_numpy() - nights["end_utc"].iloc[:-1].to_numpy())
@@ -80,6 +89,20 @@ def test_month_resting_hr_for_each_day_that_has_it(per_file):
     assert days["stress_avg"].dropna().between(0, 100).all()
     hr = days.dropna(subset=["avg_heart_rate_bpm"])
     assert len(hr) >= 28 and (hr["max_heart_rate_bpm"] >= hr["avg_heart_rate_bpm"]).all()
+
+
+def test_the_two_missing_nights_have_no_data_in_any_file(month_files, per_file):
+    stages = pd.concat([p[0] for p in per_file], ignore_index=True)
+    samples = pd.concat([p[1] for p in per_file], ignore_index=True)
+    assert {p.parent.name for p in month_files} == {f"{d:02d}" for d in range(1, 31)} - {"25", "28"}
+    for date in sorted(NO_DATA):
+        midnight = pd.Timestamp(date, tz=TZ)
+        day = (midnight + pd.Timedelta(minutes=1), midnight + pd.Timedelta(days=1))
+        assert not ((stages["end_utc"] > day[0]) & (stages["start_utc"] < day[1])).any(), date
+        assert not ((samples["t_utc"] >= day[0]) & (samples["t_utc"] < day[1])).any(), date
+        evening = stages[(stages["start_utc"] >= midnight - pd.Timedelta(hours=6)) & (stages["start_utc"] < day[0])]
+        asleep_s = (evening["end_utc"] - evening["start_utc"])[evening["stage"].isin(ASLEEP_STAGES)].sum()
+        assert asleep_s < pd.Timedelta(seconds=MIN_NIGHT_ASLEEP_S), date  # a night cut short, not a night
 
 
 @pytest.mark.parametrize("seed", [1, 2])
