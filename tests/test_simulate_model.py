@@ -154,17 +154,35 @@ def test_diuretic_raises_the_rate_and_stopping_lowers_it(pooled):
 def test_null_cyclist_shows_no_pattern(pooled):
     histories = pooled[CYCLIST.athlete_id]
     s, n = _sessions(histories), _nights(histories)
-    for exposed, event in ((n["hard_day_before"], n["cramp"]), (n["short_night"], n["cramp"])):
+    for exposed, event in ((n["hard_day_before"], n["cramp"]), (n["short_night"], n["cramp"]),
+                           (s["above_habit_intensity"], s["cramp"]), (s["above_habit_duration"], s["cramp"])):
         log_or, se = _log_or(exposed.to_numpy(), event.to_numpy())
         assert abs(log_or) < 3 * se
-    # Cramps fall in time as a homogeneous Poisson process: by context in proportion to time spent.
+    # Every cramp is one the findings engine compares (in a session or at night), at a
+    # constant probability per session and per night.
     cramps = pd.concat([h.cramps for h in histories])
+    assert set(cramps["context"]) <= {"exercise", "after_exercise", "night"}
+    assert np.allclose(s["p_cramp"], CYCLIST.cramps.p_session)
+    assert np.allclose(n["p_cramp"], CYCLIST.cramps.p_night)
+    by_type = cramps["component"].value_counts() / len(histories)
+    assert by_type["exercise_model"] >= 10 and by_type["nocturnal_model"] >= 10
+    assert model.planted_effects(CYCLIST)[0]["exposure"].startswith("none")
+
+
+def test_random_cramps_are_a_homogeneous_poisson_process_in_time():
+    spec = dataclasses.replace(CYCLIST, cramps=model.CrampModel(random_per_day=0.11))
+    histories = [simulate_athlete(spec, START, DAYS, seed) for seed in range(10)]
+    s = _sessions(histories)
+    cramps = pd.concat([h.cramps for h in histories])
+    # By context in proportion to the time spent in it.
     hours_in_sessions = s["duration_s"].sum() / 3600.0
     total_hours = DAYS * 24.0 * len(histories)
     share = np.mean(cramps["context"] == "exercise")
     expected = hours_in_sessions / total_hours
     assert abs(share - expected) < 3 * np.sqrt(expected * (1 - expected) / len(cramps))
     assert cramps["p_cramp"].isna().all()
+    count = 0.11 * DAYS * len(histories)
+    assert abs(len(cramps) - count) < 3 * np.sqrt(count) + 2
 
 
 def test_nights_are_consistent():
@@ -218,9 +236,21 @@ def test_habit_window_forgets_sessions_older_than_90_days():
 
 
 def test_hard_days_by_hand():
-    # Day 5: 129 < 1.3 x 100. Day 8: 140 >= 1.3 x mean(100, 100, 100, 129) = 139.4.
-    trimp = np.array([100, 0, 100, 0, 100, 129, 0, 0, 140])
-    assert np.flatnonzero(model.hard_days(trimp)).tolist() == [8]
+    # 28 days alternating 100 / 0 (mean daily TRIMP 50: rest days count), then day 28:
+    # 74 < 1.5 x 50 = 75; day 29: rest; day 30: 74 >= 1.5 x mean(days 2..29) = 1.5 x 1374 / 28.
+    trimp = np.array([100.0, 0.0] * 14 + [74.0, 0.0, 74.0])
+    assert 1.5 * trimp[2:30].mean() == pytest.approx(73.6071, abs=1e-4)
+    assert np.flatnonzero(model.hard_days(trimp)).tolist() == [30]
+    assert not model.hard_days(np.array([100.0, 500.0, 0.0])).any()  # no 28-day baseline yet
+
+
+def test_hard_day_rule_is_the_indicators_and_the_findings_engines():
+    from analyzer.findings.params import FindingsParams
+    from analyzer.indicators.params import IndicatorParams
+
+    assert model.HARD_DAY_RATIO == IndicatorParams().hard_day_factor
+    assert model.HARD_DAY_RATIO == FindingsParams().hard_day_load_ratio_min
+    assert model.HARD_DAY_WINDOW_DAYS == IndicatorParams().hard_day_baseline_d
 
 
 def test_banister_trimp_oracle():

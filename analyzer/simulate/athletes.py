@@ -61,9 +61,9 @@ MASTERS = AthleteSpec(
                          notes="20 mg, long-standing"),
     ),
     device="fenix7",
-    description=("Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.3 x the mean of "
-                 "the previous 28 days' training days), 4 after a short night (asleep < need - 1 h), "
-                 "and 4 while taking hydrochlorothiazide."),
+    description=("Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.5 x the mean daily "
+                 "TRIMP of the previous 28 days, rest days counting 0), 4 after a short night (asleep "
+                 "< need - 1 h), and 4 while taking hydrochlorothiazide."),
 )
 
 CYCLIST = AthleteSpec(
@@ -76,14 +76,15 @@ CYCLIST = AthleteSpec(
                           session_mix={"easy": 0.5, "recovery": 0.1, "long": 0.15, "tempo": 0.1,
                                        "intervals": 0.1, "race": 0.05}),
     climate=Climate(mean_c=11.0, amplitude_c=7.0, warmest_doy=NORTH),
-    cramps=CrampModel(random_per_day=0.11),
+    cramps=CrampModel(p_session=0.09, p_night=0.07),
     medications=(
         MedicationCourse("magnesium citrate", "supplement", start_day=80, end_day=150,
                          notes="300 mg at night"),
     ),
     device="edge1040",
-    description=("Null control: cramps are a Poisson process in time, 0.11 per day, unrelated to "
-                 "training, sleep, heat or the magnesium course. The analysis must find nothing."),
+    description=("Null control: exercise-associated cramps in 9 % of sessions and nocturnal cramps in 7 % "
+                 "of nights, whatever the training, sleep, heat or the magnesium course. The analysis "
+                 "compares both kinds and must find nothing."),
 )
 
 TRIATHLETE = AthleteSpec(

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analyzer.indicators.streaks import hard_day_flags
+
 #: Days of training history that define an athlete's "habit".
 HABIT_WINDOW_DAYS = 90
 #: Fewer earlier sessions than this in the habit window: habit unknown, not exposed.
@@ -36,9 +38,12 @@ HABIT_MIN_SESSIONS = 8
 INTENSITY_MARGIN_HRR = 0.12
 #: ... or "well above habitual duration" when it lasts this many times the habit mean.
 DURATION_RATIO = 1.5
-#: A day is "hard" when its TRIMP is at least this multiple of the mean TRIMP of
-#: the training days in the previous :data:`HARD_DAY_WINDOW_DAYS`.
-HARD_DAY_RATIO = 1.3
+#: A day is "hard" when its TRIMP is at least this multiple of the mean daily
+#: TRIMP (rest days count as 0) of the previous :data:`HARD_DAY_WINDOW_DAYS` days:
+#: the project's one definition (``analyzer.indicators.streaks.hard_day_flags``,
+#: ``IndicatorParams.hard_day_factor``, ``FindingsParams.hard_day_load_ratio_min``),
+#: so the findings engine tests the pattern that was planted.
+HARD_DAY_RATIO = 1.5
 HARD_DAY_WINDOW_DAYS = 28
 #: A night is "short" when the athlete sleeps this many hours less than they need.
 SHORT_NIGHT_DEFICIT_H = 1.0
@@ -124,9 +129,13 @@ class CrampModel:
             + ln(or_short_night) * short_night(d)
             + sum of ln(medication odds ratio) over courses taken on d - 1
 
-    Random cramps (the null control): a homogeneous Poisson process in
+    With every odds ratio at 1 (the null control) both components still draw
+    cramps, at a constant probability per session and per night, so the
+    findings engine has exercise and nocturnal cramps to compare and must find
+    nothing. Random cramps (optional): a homogeneous Poisson process in
     time with ``random_per_day`` events per day, independent of everything;
-    each event's context is whatever the athlete was doing at that moment.
+    each event's context is whatever the athlete was doing at that moment
+    (mostly at rest, which the findings engine does not compare).
     """
 
     p_session: float = 0.0
@@ -220,21 +229,16 @@ def habit_exposures(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 def hard_days(daily_trimp: np.ndarray) -> np.ndarray:
-    """Flag hard days: TRIMP >= 1.3 x the mean of the training days of the previous 28 days.
+    """Flag hard days: TRIMP >= 1.5 x the mean daily TRIMP of the previous 28 days.
 
-    ``daily_trimp`` holds one value per day (0 on rest days). Days before any
-    training day in the window are not hard.
+    ``daily_trimp`` holds one value per day (0 on rest days, which count in
+    the mean). The rule is the indicators' own
+    (:func:`analyzer.indicators.streaks.hard_day_flags`), applied to the
+    planned TRIMP; the first 28 days, whose baseline is not yet known, are not hard.
     """
-    trimp = np.asarray(daily_trimp, dtype=float)
-    trained = (trimp > 0).astype(float)
-    cum_load = np.concatenate([[0.0], np.cumsum(trimp)])
-    cum_days = np.concatenate([[0.0], np.cumsum(trained)])
-    idx = np.arange(len(trimp))
-    lo = np.maximum(idx - HARD_DAY_WINDOW_DAYS, 0)
-    n_days = cum_days[idx] - cum_days[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_load = (cum_load[idx] - cum_load[lo]) / n_days
-    return (n_days > 0) & (trimp >= HARD_DAY_RATIO * mean_load) & (trimp > 0)
+    flags = hard_day_flags(np.asarray(daily_trimp, dtype=float), HARD_DAY_RATIO,
+                           HARD_DAY_WINDOW_DAYS)
+    return (flags == 1.0).to_numpy()
 
 
 def medication_log_odds(courses: tuple[MedicationCourse, ...], days: np.ndarray) -> np.ndarray:
@@ -264,6 +268,10 @@ def planted_effects(spec: AthleteSpec) -> list[dict]:
         if course.nocturnal_odds_ratio != 1.0:
             out.append({"exposure": f"taking {course.name}", "unit": "night",
                         "odds_ratio": course.nocturnal_odds_ratio, "baseline_probability": m.p_night})
+    if not out and (m.p_session > 0 or m.p_night > 0):
+        out.append({"exposure": "none (constant probability per session and per night)",
+                    "unit": "session, night", "probability_per_session": m.p_session,
+                    "probability_per_night": m.p_night})
     if m.random_per_day > 0:
         out.append({"exposure": "none (homogeneous Poisson process)", "unit": "day",
                     "rate_per_day": m.random_per_day})

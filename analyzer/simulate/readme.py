@@ -60,8 +60,10 @@ Nocturnal calf cramps, per night ending on date d (Grandner & Winkelman 2017; Ga
     logit P(cramp in night d) = logit(p_night) + ln(OR_hard_day) * hard_day(d - 1)
                                 + ln(OR_short_night) * short_night(d) + sum ln(OR_medication) over courses taken on d - 1
 
-Random cramps (null control): a Poisson process in time, `random_per_day` events per day, independent of
-everything; the context (exercise, after_exercise, night, rest) is whatever the athlete was doing then.
+Null control: every odds ratio is 1, so exercise-associated cramps fall in a constant share of sessions and
+nocturnal cramps in a constant share of nights, unrelated to anything the findings engine compares. (Optional
+random cramps, a Poisson process in time with `random_per_day` events per day, are mostly at rest, where the
+engine compares nothing; the demo squad does not use them.)
 
 Exposure definitions (all from *planned* session values, which the 1 Hz streams realise):
 
@@ -70,8 +72,9 @@ Exposure definitions (all from *planned* session values, which the 1 Hz streams 
 - `above_habit_duration`: the session lasts at least {dur_ratio} x the mean duration of those sessions;
 - `hot`: the air temperature during a run or ride is at or above the athlete's heat threshold (the record
   `temperature` stream carries it; pool swims never count);
-- `hard_day`: the day's Banister TRIMP is at least {hard_ratio} x the mean TRIMP of the training days of the previous
-  {hard_window} days;
+- `hard_day`: the day's Banister TRIMP is at least {hard_ratio} x the mean daily TRIMP (rest days count as 0) of the
+  previous {hard_window} days, the indicators' and the findings engine's rule (which apply it to the imported
+  daily load: TSS with power, else hrTSS or TRIMP, so a few borderline days differ);
 - `short_night`: asleep less than the athlete's sleep need minus {short} h.
 
 Heart rate follows the target intensity with a 40 s first-order lag plus cardiac drift of 0.011 bpm per minute
@@ -121,8 +124,12 @@ def _athlete_section(h: AthleteHistory) -> str:
         if "odds_ratio" in effect:
             lines.append(f"- planted: `{effect['exposure']}` per {effect['unit']}, odds ratio "
                          f"{effect['odds_ratio']:g} (baseline probability {effect['baseline_probability']:g})")
-        else:
+        elif "rate_per_day" in effect:
             lines.append(f"- planted: nothing; cramps at random, {effect['rate_per_day']:g} per day")
+        else:
+            lines.append(f"- planted: nothing; a cramp in {effect['probability_per_session']:.0%} of "
+                         f"sessions and {effect['probability_per_night']:.0%} of nights, whatever the "
+                         "exposures")
     for course in spec.medications:
         start = h.start + dt.timedelta(days=course.start_day)
         end = "still taking it" if course.end_day is None else f"to {h.start + dt.timedelta(days=course.end_day)}"

@@ -118,6 +118,9 @@ def truth(history: AthleteHistory) -> dict:
             "duration_ratio": model.DURATION_RATIO,
             "hard_day_ratio": model.HARD_DAY_RATIO,
             "hard_day_window_days": model.HARD_DAY_WINDOW_DAYS,
+            "hard_day_rule": ("TRIMP >= hard_day_ratio x the mean daily TRIMP (rest days 0) of the "
+                              "previous hard_day_window_days days; the findings engine's hard_day "
+                              "applies the same rule to the imported daily load"),
             "short_night_deficit_h": model.SHORT_NIGHT_DEFICIT_H,
             "trimp": "Banister; men 0.64*exp(1.92x), women 0.86*exp(1.67x); planned segments",
         },
