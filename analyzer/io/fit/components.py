@@ -46,6 +46,9 @@ def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None
 
 def _slot_matrix(items, n: int):
     """Arrange component values as (rows x component slot) matrices."""
+    if len(items) == 1 and isinstance(items[0][1], slice):  # one component of one layout
+        comp = items[0][2]
+        return comp.raw.reshape(n, 1), comp.valid.reshape(n, 1), np.ones((n, 1), dtype=bool), [comp.spec]
     per_frame: dict[int, list] = {}
     for frame, slot, comp in items:
         per_frame.setdefault(id(frame), []).append((slot, comp))

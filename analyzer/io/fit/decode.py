@@ -2,9 +2,15 @@
 
 Definitions with the same global message, byte order and field list share a
 *layout*; the bytes of all records of a layout are gathered into one
-``(n_records, record_size)`` uint8 matrix (one fancy-index over a sliding
-window of the file, no Python loop per record) and each field is read from
-it as a strided numpy view.
+``(n_records, record_size)`` uint8 matrix (one fancy-index over a view of
+the file as overlapping record-sized items, no Python loop per record). The
+*plain numeric* fields (scalars, no enum) are then decoded together through
+a structured view as the rows of one float64 matrix (invalid sentinels,
+scale and offset as whole-matrix operations); the other fields one by one.
+Everything about a layout that does not depend on its records (names,
+kinds, sentinels, scales) is computed once per distinct layout and cached
+(:func:`_layout_plan`), since a device writes the same few layouts in
+every file.
 
 What this module returns per layout is still *per definition*: decoded field
 columns, sub-field columns, and the raw values of components. Everything
@@ -20,7 +26,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from . import profile
 from .values import Column, RawField, from_values, read_raw, render
@@ -78,34 +83,20 @@ class LayoutFrame:
 
 
 def gather_rows(data: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
-    """Return the payload bytes of the records at ``positions`` as an (n, width) uint8 matrix.
+    """Return the payload bytes of the records at ``positions`` as an (n, size) uint8 matrix.
 
-    Column ``j < size`` is payload byte ``j``; ``width`` is ``size`` or
-    ``size + 1`` (then the last column is the next record's header, unused).
-    Records that follow each other without a gap (a 1 Hz stream) are read as
-    a reshaped view of the file, runs of them joined with one copy; scattered
-    records are gathered with one fancy index over a sliding window.
+    The file is viewed as overlapping ``size``-byte items, one starting at
+    every byte (a zero-copy strided view), and the records are taken from it
+    with one fancy index: numpy copies each record as one fixed-size item,
+    without a Python loop over records or runs of records.
     """
     n = positions.size
     if size == 0 or n == 0:
         return np.zeros((n, size), dtype=np.uint8)
-    if n <= 16:  # a few records (file_id, session, ...): index their bytes directly
-        return data[positions[:, None] + np.arange(1, size + 1)]
-    stride = size + 1
-    breaks = np.flatnonzero(np.diff(positions) != stride) + 1
-    last_end = int(positions[-1]) + 1 + stride
-    if breaks.size * 64 < n and last_end <= data.size:
-        starts = np.concatenate([[0], breaks])
-        stops = np.concatenate([breaks, [n]])
-        runs = [
-            data[positions[a] + 1 : positions[a] + 1 + (b - a) * stride].reshape(b - a, stride)
-            for a, b in zip(starts.tolist(), stops.tolist())
-        ]
-        return runs[0] if len(runs) == 1 else np.concatenate(runs)
-    if n * size <= 1 << 16:  # few bytes: index them directly (cheaper than a window view)
-        return data[positions[:, None] + np.arange(1, size + 1)]
-    window = sliding_window_view(data, size)
-    return window[positions + 1]
+    items = np.ndarray(
+        (data.size - size,), dtype=np.dtype((np.void, size)), buffer=data, offset=1, strides=(1,)
+    )
+    return items[positions].view(np.uint8).reshape(n, size)
 
 
 @lru_cache(maxsize=4096)

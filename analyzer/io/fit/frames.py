@@ -33,7 +33,7 @@ from .decode import LayoutFrame
 from .values import Column, as_objects, missing_column
 
 
-def merge_layouts(frames: list[LayoutFrame], n: int, slots: list[np.ndarray]) -> dict[str, Column]:
+def merge_layouts(frames: list[LayoutFrame], n: int, slots: list[np.ndarray | slice]) -> dict[str, Column]:
     """Place each layout's columns at its rows (``slots``) of an ``n``-row message table."""
     kinds: dict[str, set[str]] = {}
     for frame in frames:

@@ -273,7 +273,10 @@ class FitFile:
             return pd.DataFrame()
         rows = self._records_by_global[number]
         frames = [self._frame(i) for i in layout_ids]
-        slots = [np.searchsorted(rows, frame.records) for frame in frames]
+        if len(frames) == 1:
+            slots = [slice(None)]  # one layout: its records are the message's rows
+        else:
+            slots = [np.searchsorted(rows, frame.records) for frame in frames]
         columns = merge_layouts(frames, rows.size, slots)
         apply_components(self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns)
         self._apply_compressed_timestamps(rows, columns)
