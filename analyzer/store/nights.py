@@ -254,6 +254,9 @@ def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _ns(times: pd.Series) -> np.ndarray:
+    """A tz-aware datetime column as int64 nanoseconds (NaT as the int64 minimum)."""
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        return np.asarray(times.array.as_unit("ns").asi8)
     return pd.DatetimeIndex(times).as_unit("ns").asi8
 
 
