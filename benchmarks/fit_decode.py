@@ -129,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'fitparse s':>10s} {'ours rec/s':>11s} {'fitdecode rec/s':>15s} {'x fitdecode':>11s} "
         f"{'cold x':>7s} {'wall x':>7s} {'x fitparse':>10s} {'peak mem':>9s}"
     )
-    print(f"median CPU time of {repeat} runs after a warm-up; 'cold' = ours with the per-layout caches")
-    print("cleared before each run; 'wall x' = wall-clock ratio to fitdecode; peak memory = ours, x file size")
+    print(f"median CPU time of {repeat} runs after a warm-up; 'cold' = ours with the per-layout")
+    print("caches cleared before each run; 'wall x' = wall-clock ratio to fitdecode;")
+    print("peak memory = ours, x file size")
     print(header)
     print("-" * len(header))
     for path in files:

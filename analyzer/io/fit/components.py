@@ -25,7 +25,7 @@ import numpy as np
 
 from . import profile
 from .frames import accumulate
-from .values import Column, _enum_objects, missing_column, row_tuples
+from .values import Column, _enum_objects, row_tuples
 
 
 def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None:

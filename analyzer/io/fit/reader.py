@@ -374,10 +374,10 @@ def clear_layout_caches() -> None:
     them makes the next file decode as if it were the first of its device
     (``benchmarks/fit_decode.py`` times both).
     """
-    from . import decode, frames
+    from . import frames, plan
 
-    decode._layout_plan.cache_clear()
-    decode._numeric_dtype.cache_clear()
+    plan.layout_plan.cache_clear()
+    plan.numeric_dtype.cache_clear()
     frames._column_index.cache_clear()
 
 

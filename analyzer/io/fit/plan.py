@@ -1,0 +1,170 @@
+"""The decoding plan of a definition layout, built once per distinct layout.
+
+Everything about a layout that does not depend on its records -- column
+names, which fields are *plain numeric*, their invalid sentinels, scales and
+offsets, the structured dtype that reads them -- is computed here once and
+cached (a device writes the same few layouts in every file, so later files
+reuse it). :func:`numeric_matrix` then decodes the plain numeric fields of
+all records of a layout as the rows of one float64 matrix: one cast per
+field, then the invalid sentinels, scale and offset as whole-matrix
+operations (FIT SDK: ``value = raw / scale - offset``; an invalid raw value
+is missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from . import profile
+
+
+@lru_cache(maxsize=4096)
+def numeric_dtype(fields: tuple, endian: str, width: int) -> tuple[np.dtype | None, frozenset]:
+    """Structured dtype with one numpy field ``f<i>`` per numeric native field (cached per layout)."""
+    names, formats, offsets = [], [], []
+    offset = 0
+    for i, (_, size, bt_id) in enumerate(fields):
+        bt = profile.base_type(bt_id)
+        if size and bt.kind in ("int", "float") and size % bt.size == 0:
+            names.append(f"f{i}")
+            k = size // bt.size
+            code = profile.numpy_code(bt, endian)
+            formats.append(code if k == 1 else (code, (k,)))
+            offsets.append(offset)
+        offset += size
+    if not names:
+        return None, frozenset()
+    dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": width})
+    return dtype, frozenset(names)
+
+
+class FieldPlan(NamedTuple):
+    """How one native field of a layout is decoded (part of a cached :class:`LayoutPlan`)."""
+
+    position: int  # index among the decoded fields (orders components as the SDK does)
+    number: int
+    index: int  # index in ``Layout.fields`` (numeric view field ``f<index>``)
+    start: int  # byte offset in the record
+    size: int
+    base: profile.BaseType  # after the mis-sized -> byte rule
+    spec: object  # fitdecode Field, or None for a field the profile does not know
+    name: str  # column name
+    row: int  # row of the field in the numeric matrix, -1 when rendered on its own
+
+
+@dataclass(frozen=True)
+class LayoutPlan:
+    """Everything about a layout that does not depend on its records, computed once.
+
+    The *plain numeric* fields (a scalar int or float, no enum, not ``bool``,
+    not a 64-bit integer kept exact) are decoded together as the rows of one
+    float64 matrix: one cast per field, then invalid sentinels, scale and
+    offset as three whole-matrix operations. Other fields (enums, strings,
+    bytes, arrays, ...) are rendered one by one by :func:`.values.render`.
+    """
+
+    fields: tuple[FieldPlan, ...]
+    matrix_fields: tuple[str, ...]  # numeric view field of each matrix row
+    kinds: tuple[str, ...]  # column kind of each matrix row ("num", "dt", "ldt")
+    invalid: np.ndarray  # raw invalid sentinel per row (NaN for floats)
+    scale: np.ndarray | None  # per row (1 where none), None when no row is scaled
+    offset: np.ndarray | None  # per row (0 where none), None when no row has an offset
+    has_float: bool
+    warnings: tuple[str, ...]
+
+
+def _matrix_kind(spec, bt: profile.BaseType, size: int) -> str | None:
+    """Column kind if the field is plain numeric (see :class:`LayoutPlan`), else ``None``.
+
+    Mirrors :func:`.values.render` for the fields it would return as
+    ``"num"``/``"dt"``/``"ldt"`` columns.
+    """
+    if bt.kind not in ("int", "float") or size != bt.size:
+        return None
+    scale = getattr(spec, "scale", None)
+    offset = getattr(spec, "offset", None)
+    if bt.kind == "int" and bt.size == 8:
+        return None  # exact Python ints (unscaled) or above float64's exact range
+    if spec is None:
+        return "num"
+    if spec.type.name == "bool" or profile.enum_of(spec):
+        return None
+    if not all(isinstance(value, (int, float, type(None))) for value in (scale, offset)):
+        return None
+    return {"date_time": "dt", "local_date_time": "ldt"}.get(spec.type.name, "num")
+
+
+@lru_cache(maxsize=4096)
+def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
+    """Build (once per distinct layout) the decoding plan of its native fields."""
+    mesg = profile.message_type(global_num)
+    plans: list[FieldPlan] = []
+    warnings: list[str] = []
+    matrix_fields, kinds, invalid, scale, offset = [], [], [], [], []
+    seen = set()
+    start = 0
+    for i, (number, size, bt_id) in enumerate(fields):
+        field_start = start
+        start += size
+        if size == 0 or number in seen:
+            continue
+        seen.add(number)
+        bt = profile.base_type(bt_id)
+        if size % bt.size:
+            # As the FIT SDK and fitdecode do (fitdecode#13, COROS files):
+            # a size that is not a multiple of the base type reads as bytes.
+            warnings.append(
+                f"field {number} of message {profile.message_name(global_num)} has "
+                f"size {size}, not a multiple of its type {bt.name}; read as bytes"
+            )
+            bt = profile.BYTE
+        spec = mesg.fields.get(number) if mesg is not None else None
+        if spec is None:
+            name = f"unknown_{number}"
+        else:
+            name = spec.name
+            if spec.type.name in ("date_time", "local_date_time") and (bt.kind != "int" or size != bt.size):
+                # a date field declared with a non-integer type: keep, but not as a date
+                name = f"{name}_raw"
+        kind = _matrix_kind(spec, bt, size)
+        row = -1
+        if kind is not None:
+            row = len(matrix_fields)
+            matrix_fields.append(f"f{i}")
+            kinds.append(kind)
+            invalid.append(np.nan if bt.kind == "float" else float(bt.invalid))
+            scale.append(float(getattr(spec, "scale", None) or 1.0))
+            offset.append(float(getattr(spec, "offset", None) or 0.0))
+        plans.append(FieldPlan(len(plans), number, i, field_start, size, bt, spec, name, row))
+    scales = np.asarray(scale, dtype=np.float64)
+    offsets = np.asarray(offset, dtype=np.float64)
+    return LayoutPlan(
+        tuple(plans), tuple(matrix_fields), tuple(kinds), np.asarray(invalid, dtype=np.float64)[:, None],
+        scales[:, None] if np.any(scales != 1.0) else None,
+        offsets[:, None] if np.any(offsets != 0.0) else None,
+        any(value != value for value in invalid), tuple(warnings),
+    )
+
+
+def numeric_matrix(records: np.ndarray, plan: LayoutPlan) -> np.ndarray:
+    """Decoded plain numeric fields as a (fields x records) float64 matrix.
+
+    ``raw / scale - offset`` (the SDK's order of operations), NaN where the
+    raw value is the field's invalid sentinel.
+    """
+    matrix = np.empty((len(plan.matrix_fields), records.shape[0]), dtype=np.float64)
+    for row, name in enumerate(plan.matrix_fields):
+        matrix[row] = records[name]
+    invalid = matrix == plan.invalid
+    if plan.has_float:
+        invalid |= np.isnan(matrix)
+    if plan.scale is not None:
+        np.divide(matrix, plan.scale, out=matrix)
+    if plan.offset is not None:
+        np.subtract(matrix, plan.offset, out=matrix)
+    matrix[invalid] = np.nan
+    return matrix
