@@ -195,10 +195,15 @@ class _RecordWalker:
         self.data = np.frombuffer(buf, dtype=np.uint8)
         self.chunks: list[np.ndarray] = []
         self.pending = array("q")
-        self.count = 0
+        self._flushed = 0  # records in ``chunks``
         self.definitions: list[Definition] = []
         self.epoch_starts: list[int] = []
         self.epoch_maps: list[list[int]] = []
+
+    @property
+    def count(self) -> int:
+        """Records found so far."""
+        return self._flushed + len(self.pending)
 
     def positions(self) -> np.ndarray:
         self._flush()
@@ -209,6 +214,7 @@ class _RecordWalker:
     def _flush(self) -> None:
         if self.pending:
             self.chunks.append(np.frombuffer(self.pending, dtype=np.int64).copy())
+            self._flushed += len(self.pending)
             self.pending = array("q")
 
     def _run(self, step_np: np.ndarray, pos: int, size: int, end: int) -> int:
@@ -250,7 +256,7 @@ class _RecordWalker:
                         if run:
                             self._flush()
                             self.chunks.append(np.arange(pos, pos + run * size, size, dtype=np.int64))
-                            self.count += run
+                            self._flushed += run
                             pos += run * size
                             append = self.pending.append
                         threshold = _RUN_STREAK if run > 4 * _RUN_STREAK else 2 * threshold
@@ -259,7 +265,6 @@ class _RecordWalker:
                 else:
                     last, streak = size, 0
                 append(pos)
-                self.count += 1
                 pos += size
             if pos >= end:
                 break
@@ -286,7 +291,7 @@ class _RecordWalker:
         self._flush()
         last = self.chunks[-1]
         self.chunks[-1] = last[:-1]
-        self.count -= 1
+        self._flushed -= 1
 
     def _new_epoch(self, local_map: list[int]) -> None:
         self.epoch_starts.append(self.count)
