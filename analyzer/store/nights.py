@@ -148,9 +148,13 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
     """
     samples = bundle.tables.get("daily_samples")
     stages = bundle.tables.get("sleep_stages")
-    stages = stages[stages["source"] == SOURCE] if stages is not None and "source" in stages else None
+    stage_times: list[np.ndarray] = []
+    if stages is not None and len(stages) and "source" in stages:
+        garmin = stages["source"].to_numpy(dtype=object) == SOURCE
+        if garmin.any():
+            stage_times = [_ns(stages["start_utc"])[garmin], _ns(stages["end_utc"])[garmin]]
     has_samples = samples is not None and len(samples) > 0
-    has_stages = stages is not None and len(stages) > 0
+    has_stages = bool(stage_times)
     if not has_samples and not has_stages:
         return False
     times = []
@@ -158,15 +162,16 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
     if has_samples:
         t, kind = _ns(samples["t_utc"]), samples["kind"].to_numpy(dtype=object)
         value = samples["value"].to_numpy(dtype="float64", na_value=np.nan)
-        source = samples["source"].fillna(SOURCE).to_numpy(dtype=object) if "source" in samples else None
+        source = None
+        if "source" in samples:
+            source = samples["source"].to_numpy(dtype=object, na_value=None)
+            source = np.where(source == None, SOURCE, source)  # noqa: E711 - element-wise
         days = not _days_unchanged(conn, athlete_id, t, kind, value)
         counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source, bundle.source_sha256)
         times.append(t)
     if not has_stages and not days:
         return False  # e.g. an activity's UTC offset that the stored offsets already imply
-    if has_stages:
-        times += [_ns(stages["start_utc"]), _ns(stages["end_utc"])]
-    span = np.concatenate(times)
+    span = np.concatenate(times + stage_times)
     span = span[span != np.iinfo(np.int64).min]
     if span.size == 0:
         return False
