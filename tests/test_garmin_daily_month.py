@@ -26,7 +26,12 @@ import pytest
 
 from analyzer.io.fit import read_fit
 from analyzer.io.fit.garmin_samples import daily_samples, stage_intervals
-from analyzer.io.garmin_daily import ASLEEP_STAGES, MIN_NIGHT_ASLEEP_S, assemble_days, assemble_nights
+from analyzer.io.garmin_daily import (
+    ASLEEP_STAGES,
+    MIN_NIGHT_ASLEEP_S,
+    assemble_days,
+    assemble_nights,
+)
 from analyzer.store.library import Library
 
 MONTH = "garmin_wellness_2021_06"
@@ -100,9 +105,11 @@ def test_the_two_missing_nights_have_no_data_in_any_file(month_files, per_file):
         day = (midnight + pd.Timedelta(minutes=1), midnight + pd.Timedelta(days=1))
         assert not ((stages["end_utc"] > day[0]) & (stages["start_utc"] < day[1])).any(), date
         assert not ((samples["t_utc"] >= day[0]) & (samples["t_utc"] < day[1])).any(), date
-        evening = stages[(stages["start_utc"] >= midnight - pd.Timedelta(hours=6)) & (stages["start_utc"] < day[0])]
-        asleep_s = (evening["end_utc"] - evening["start_utc"])[evening["stage"].isin(ASLEEP_STAGES)].sum()
-        assert asleep_s < pd.Timedelta(seconds=MIN_NIGHT_ASLEEP_S), date  # a night cut short, not a night
+        start = stages["start_utc"]
+        evening = stages[(start >= midnight - pd.Timedelta(hours=6)) & (start < day[0])]
+        asleep = evening["stage"].isin(ASLEEP_STAGES)
+        asleep_s = (evening["end_utc"] - evening["start_utc"])[asleep].sum()
+        assert asleep_s < pd.Timedelta(seconds=MIN_NIGHT_ASLEEP_S), date  # cut short, not a night
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -1,4 +1,4 @@
-"""A large import read ahead by worker processes gives what reading inline gives, in the same order."""
+"""A large import read ahead by worker processes gives what reading inline gives, in order."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
     again = tmp_path / "zz_again_WELLNESS.fit"
     again.write_bytes(files[1].read_bytes())
     batch = [*files, broken, again]
-    lib, results = _import(tmp_path / "workers.sqlite", batch, lambda d, t, r: seen.append((d, t, r.name)))
+    lib, results = _import(tmp_path / "workers.sqlite", batch,
+                           lambda d, t, r: seen.append((d, t, r.name)))
     assert len(readers) == 1 and readers[0].read_by_workers >= len(files) - 2
 
     monkeypatch.setattr(readahead, "MIN_FILES", 10**9)

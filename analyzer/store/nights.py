@@ -60,7 +60,7 @@ CREATE TABLE daily_samples (
 ) WITHOUT ROWID;
 """
 
-#: Stored samples read around a span, so that a night or day that reaches beyond it is assembled whole [h].
+#: Stored samples read around a span, so that a night or day reaching beyond it is whole [h].
 CONTEXT_H = 36
 #: Samples read around the local dates a span touches: the largest UTC offset [h].
 DAY_MARGIN_H = 14
@@ -79,7 +79,7 @@ _DEFERRED: ContextVar[bool] = ContextVar("garmin_assembly_deferred", default=Fal
 
 
 def library_bundle(bundle: ImportBundle) -> ImportBundle:
-    """The bundle as the library stores it: a FIT file's one-file ``sleep``/``wellness`` left out unbuilt.
+    """The bundle as the library stores it: a FIT file's one-file nights and days left out.
 
     The library assembles every ``garmin_fit`` night and day from the stored
     samples of all files (module docstring), so what one FIT file says on its
@@ -111,7 +111,7 @@ def deferred_assembly(lib, athlete_id: str) -> Iterator[None]:
 
 
 def finish_assembly(lib, athlete_id: str) -> bool:
-    """Assemble the athlete's pending spans in one transaction of ``lib``; re-link cramps if nights changed."""
+    """Assemble the athlete's pending spans in one transaction; re-link cramps if nights changed."""
     if not _has_pending(lib.connection, athlete_id):
         return False
     timezone = lib.athlete(athlete_id)["timezone"]
@@ -167,7 +167,8 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
             source = samples["source"].to_numpy(dtype=object, na_value=None)
             source = np.where(source == None, SOURCE, source)  # noqa: E711 - element-wise
         days = not _days_unchanged(conn, athlete_id, t, kind, value)
-        counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source, bundle.source_sha256)
+        counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source,
+                                                  bundle.source_sha256)
         times.append(t)
     if not has_stages and not days:
         return False  # e.g. an activity's UTC offset that the stored offsets already imply
@@ -176,7 +177,8 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
     if span.size == 0:
         return False
     conn.execute(
-        "INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) "
+        "VALUES (?, ?, ?, ?, ?)",
         (athlete_id, int(span.min()), int(span.max()), int(has_stages), int(days)),
     )
     return True
@@ -190,7 +192,8 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     transaction. Returns whether any stored night was replaced.
     """
     rows = conn.execute(
-        "SELECT first_utc, last_utc, nights, days FROM pending_assembly WHERE athlete_id = ?", (athlete_id,)
+        "SELECT first_utc, last_utc, nights, days FROM pending_assembly WHERE athlete_id = ?",
+        (athlete_id,),
     ).fetchall()
     if not rows:
         return False
@@ -231,7 +234,9 @@ def assemble_all_pending(conn: sqlite3.Connection) -> list[str]:
 
 
 def _has_pending(conn: sqlite3.Connection, athlete_id: str) -> bool:
-    row = conn.execute("SELECT 1 FROM pending_assembly WHERE athlete_id = ? LIMIT 1", (athlete_id,)).fetchone()
+    row = conn.execute(
+        "SELECT 1 FROM pending_assembly WHERE athlete_id = ? LIMIT 1", (athlete_id,)
+    ).fetchone()
     return row is not None
 
 
@@ -244,7 +249,10 @@ def _relink(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> 
 
 
 def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
-    """Spans ``[first, last]`` merged where their context windows overlap, cut into :data:`CHUNK_DAYS` pieces."""
+    """Spans ``[first, last]`` [ns] merged where their contexts overlap, then cut in pieces.
+
+    Pieces are at most :data:`CHUNK_DAYS` long; returns their ``(first, last)``.
+    """
     if spans.size == 0:
         return []
     spans = spans[np.argsort(spans[:, 0], kind="stable")]
@@ -265,8 +273,9 @@ def _ns(times: pd.Series) -> np.ndarray:
     return pd.DatetimeIndex(times).as_unit("ns").asi8
 
 
-def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, value: np.ndarray) -> bool:
-    """Whether storing these samples (times [ns], kinds, values) leaves every assembled day as it is.
+def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray,
+                    value: np.ndarray) -> bool:
+    """Whether storing these samples (times [ns], kinds, values) leaves every day as it is.
 
     True when none of them is a day value (:func:`analyzer.io.garmin_days.has_day_values`)
     and each ``utc_offset_s`` among them equals the stored offset in force at
@@ -281,8 +290,8 @@ def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, valu
     offsets = kind == "utc_offset_s"
     for t_ns, offset in zip(t[offsets].tolist(), value[offsets].tolist()):
         row = conn.execute(
-            "SELECT value FROM daily_samples WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc <= ? "
-            "ORDER BY t_utc DESC LIMIT 1",
+            "SELECT value FROM daily_samples WHERE athlete_id = ? AND kind = 'utc_offset_s' "
+            "AND t_utc <= ? ORDER BY t_utc DESC LIMIT 1",
             (athlete_id, t_ns),
         ).fetchone()
         if row is None or row[0] != offset:
@@ -297,14 +306,15 @@ def _insert_samples(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, valu
     rows = zip([athlete_id] * n, t.tolist(), kind.tolist(), value.tolist(), sources, [sha256] * n)
     before = conn.total_changes
     conn.executemany(
-        "INSERT OR IGNORE INTO daily_samples (athlete_id, t_utc, kind, value, source, source_sha256) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO daily_samples "
+        "(athlete_id, t_utc, kind, value, source, source_sha256) VALUES (?, ?, ?, ?, ?, ?)",
         rows,
     )
     return conn.total_changes - before
 
 
-def _samples_between(conn, athlete_id: str, lo: int, hi: int, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+def _samples_between(conn, athlete_id: str, lo: int, hi: int,
+                     kinds: tuple[str, ...] = ()) -> pd.DataFrame:
     """Stored samples in ``[lo, hi]`` (of ``kinds`` only, when given), with the UTC offsets around.
 
     The last ``utc_offset_s`` sample before ``lo`` and the first after ``hi``
@@ -313,11 +323,12 @@ def _samples_between(conn, athlete_id: str, lo: int, hi: int, kinds: tuple[str, 
     """
     only = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
     rows = conn.execute(
-        f"SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? AND t_utc BETWEEN ? AND ?{only} "
-        "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? "
-        "AND kind = 'utc_offset_s' AND t_utc < ? ORDER BY t_utc DESC LIMIT 1) "
-        "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples WHERE athlete_id = ? "
-        "AND kind = 'utc_offset_s' AND t_utc > ? ORDER BY t_utc LIMIT 1)",
+        "SELECT t_utc, kind, value FROM daily_samples "
+        f"WHERE athlete_id = ? AND t_utc BETWEEN ? AND ?{only} "
+        "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples "
+        "WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc < ? ORDER BY t_utc DESC LIMIT 1) "
+        "UNION ALL SELECT * FROM (SELECT t_utc, kind, value FROM daily_samples "
+        "WHERE athlete_id = ? AND kind = 'utc_offset_s' AND t_utc > ? ORDER BY t_utc LIMIT 1)",
         (athlete_id, lo, hi, *kinds, athlete_id, lo, athlete_id, hi),
     ).fetchall()
     t, kind, value = zip(*rows) if rows else ((), (), ())
@@ -352,7 +363,8 @@ def _reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) -
     start, end = _ns(nights["start_utc"]), _ns(nights["end_utc"])
     touched = (end >= touch_lo) & (start <= touch_hi)
     stored = conn.execute(
-        "SELECT night FROM sleep WHERE athlete_id = ? AND source = ? AND end_utc >= ? AND start_utc <= ?",
+        "SELECT night FROM sleep WHERE athlete_id = ? AND source = ? "
+        "AND end_utc >= ? AND start_utc <= ?",
         (athlete_id, SOURCE, touch_lo, touch_hi),
     ).fetchall()
     replace = {str(n) for n in nights["night"][touched]} | {n for (n,) in stored}
@@ -370,11 +382,11 @@ def _reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) -
 
 def _date_stages(conn, athlete_id: str, nights: pd.DataFrame) -> None:
     """Give the stored stages inside each night its ``night``."""
+    start, end = _ns(nights["start_utc"]).tolist(), _ns(nights["end_utc"]).tolist()
     conn.executemany(
         "UPDATE sleep_stages SET night = ? WHERE athlete_id = ? AND source = ? "
         "AND start_utc >= ? AND start_utc < ?",
-        [(str(n), athlete_id, SOURCE, s, e)
-         for n, s, e in zip(nights["night"], _ns(nights["start_utc"]).tolist(), _ns(nights["end_utc"]).tolist())],
+        [(str(n), athlete_id, SOURCE, s, e) for n, s, e in zip(nights["night"], start, end)],
     )
 
 

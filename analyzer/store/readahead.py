@@ -47,7 +47,8 @@ def read_in_worker(name: str, data: bytes, timezone: str | None, valid_rows_only
     from analyzer.store.nights import library_bundle
 
     try:
-        return library_bundle(default_reader(name, data, timezone=timezone, valid_rows_only=valid_rows_only))
+        bundle = default_reader(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+        return library_bundle(bundle)
     except Exception:  # noqa: BLE001 - read again in the main process, which reports it properly
         return None
 
@@ -102,7 +103,8 @@ class ReadAhead:
 
     def _already_imported(self, sha256: str) -> bool:
         row = self._lib.connection.execute(
-            "SELECT 1 FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial') LIMIT 1", (sha256,)
+            "SELECT 1 FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial') LIMIT 1",
+            (sha256,),
         ).fetchone()
         return row is not None
 
@@ -121,10 +123,12 @@ class ReadAhead:
         self._submit_through(i + self._ahead)
         return entry
 
-    def __call__(self, name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False):
+    def __call__(self, name: str, data: bytes, *, timezone: str | None = None,
+                 valid_rows_only: bool = False):
         """Return the bundle a worker read for these bytes, else read them here."""
         entry = self._take(name)
-        if entry is not None and timezone == self._timezone and valid_rows_only == self._valid_rows_only:
+        same_options = timezone == self._timezone and valid_rows_only == self._valid_rows_only
+        if entry is not None and same_options:
             sha256, future = entry
             try:
                 bundle = future.result()
@@ -148,8 +152,9 @@ class _ReadingLibrary:
 
 
 @contextmanager
-def read_ahead(lib, athlete_id: str, sources: list[Path], valid_rows_only: bool) -> Iterator[object]:
-    """Yield the library to import ``sources`` with: read ahead by workers when that pays, else ``lib``.
+def read_ahead(lib, athlete_id: str, sources: list[Path],
+               valid_rows_only: bool) -> Iterator[object]:
+    """Yield the library to import ``sources`` with: read ahead by workers if it pays, else ``lib``.
 
     Plain small files are read by worker processes; archives, large files
     and batches under :data:`MIN_FILES` files are read inline as before.

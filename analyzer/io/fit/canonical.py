@@ -244,7 +244,8 @@ class FitTables(MutableMapping):
     other tables without ever building those.
     """
 
-    def __init__(self, fit, built: dict[str, pd.DataFrame], lazy: dict[str, Callable[[], pd.DataFrame]]):
+    def __init__(self, fit, built: dict[str, pd.DataFrame],
+                 lazy: dict[str, Callable[[], pd.DataFrame]]):
         self._fit = fit
         self._built = built
         self._lazy = dict(lazy)

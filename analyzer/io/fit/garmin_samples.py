@@ -46,7 +46,7 @@ def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _times_ns(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A date_time column as int64 nanoseconds since the Unix epoch (``_NAT`` where missing or absent)."""
+    """A date_time column as int64 ns since the Unix epoch (``_NAT`` where missing or absent)."""
     if name not in frame.columns:
         return np.full(len(frame), _NAT, dtype=np.int64)
     column = frame[name]
@@ -65,7 +65,7 @@ def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
 
 
 def _sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if it is at or after ``default``, else ``default`` [ns]."""
+    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default`` [ns]."""
     events = fit.messages("event")
     if events.empty or not {"event_type", "timestamp"} <= set(events.columns):
         return default
@@ -124,7 +124,7 @@ def level_times_ns(fit) -> np.ndarray:
 
 
 def sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if it is at or after ``default``, else ``default`` [ns]."""
+    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default`` [ns]."""
     return _sleep_stop_ns(fit, default)
 
 
@@ -147,10 +147,12 @@ def stage_intervals(fit) -> pd.DataFrame:
         names = levels["sleep_level"].to_numpy(dtype=object)[_times_ns(levels, "timestamp") != _NAT]
     else:
         t = np.zeros(0, np.int64)
-    stage = np.array([STAGES.get(v) if isinstance(v, str) else None for v in names.tolist()], dtype=object)
+    stage = np.array([STAGES.get(v) if isinstance(v, str) else None for v in names.tolist()],
+                     dtype=object)
     start, _, epoch_s = sleep_data_info(fit)
     epoch_ns = int(round(epoch_s * _NS))
-    if start is not None and not np.isin(stage, ("light", "deep", "rem")).any():  # one message per epoch
+    staged = np.isin(stage, ("light", "deep", "rem")).any()
+    if start is not None and not staged:  # one message per epoch
         end = t + epoch_ns
     else:
         end = np.empty_like(t)
@@ -163,7 +165,8 @@ def stage_intervals(fit) -> pd.DataFrame:
     ends = np.concatenate([end[known], raw_start + epoch_ns])
     stages = np.concatenate([stage[known], np.full(raw_start.size, "asleep", dtype=object)])
     order = np.argsort(starts, kind="stable")
-    return pd.DataFrame({"start_utc": _utc(starts[order]), "end_utc": _utc(ends[order]), "stage": stages[order]})
+    return pd.DataFrame({"start_utc": _utc(starts[order]), "end_utc": _utc(ends[order]),
+                         "stage": stages[order]})
 
 
 def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
@@ -231,7 +234,8 @@ class _Samples:
 
     def table(self) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": [], "value": []})
+            empty_times = pd.Series(dtype="datetime64[ns, UTC]")
+            return pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
         t, kind, value = (np.concatenate(column) for column in zip(*self.parts))
         return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
 
@@ -297,14 +301,16 @@ def _monitoring_samples(fit, out: _Samples) -> None:
         return
     times = _monitoring_times_ns(fit, mon)
     out.add(times, _numeric(mon, "heart_rate"), "heart_rate")
-    raw = mon["activity_type"].to_numpy(dtype=object) if "activity_type" in mon else np.full(len(mon), None)
+    raw = (mon["activity_type"].to_numpy(dtype=object) if "activity_type" in mon
+           else np.full(len(mon), None))
     typed = np.array([isinstance(v, str) for v in raw.tolist()], dtype=bool)
     kind = np.where(typed, raw, "").astype(str)
     steps = _numeric(mon, "steps")
     from_cycles = 2.0 * _numeric(mon, "cycles")  # profile subfield: steps = cycles x 2
     steps = np.where(np.isnan(steps) & np.isin(kind, STEP_TYPES), from_cycles, steps)
     active = typed & ~np.isin(kind, ["sedentary", "sleep"])
-    for mask, values, prefix in ((typed, steps, "steps:"), (active, _numeric(mon, "active_time"), "active_s:")):
+    active_s = _numeric(mon, "active_time")
+    for mask, values, prefix in ((typed, steps, "steps:"), (active, active_s, "active_s:")):
         if mask.any():
             out.add(times[mask], values[mask], np.char.add(prefix, kind[mask]).astype(object))
 

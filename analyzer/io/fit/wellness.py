@@ -107,7 +107,7 @@ def _file_wake_ns(fit, stages: pd.DataFrame) -> int:
 
 
 def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The file's sleep window (:func:`_sleep_span` of its levels), widened to its stage intervals."""
+    """The file's sleep window (:func:`_sleep_span` of its levels), widened to its stages."""
     levels = fit.messages("sleep_level")
     if levels.empty or "sleep_level" not in levels or "timestamp" not in levels:
         levels = pd.DataFrame({"timestamp": stages["start_utc"]})  # raw epochs only (vivomove)
@@ -117,7 +117,7 @@ def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timest
 
 
 def sleep_tables(fit) -> dict[str, pd.DataFrame]:
-    """What one file gives for sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
+    """One file's sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
 
     The first two are :func:`raw_day_tables`. The one-row ``sleep`` table is
     this file's night alone: from the sleep ``start`` event (else the first
