@@ -44,7 +44,8 @@ SCENARIOS = [
     ("no effect: 40 nocturnal cramps", [("nocturnal", 40)], None),
     ("no effect: 12 nocturnal cramps", [("nocturnal", 12)], None),
     ("OR 3, 40 nocturnal cramps, short sleep", [("nocturnal", 40)], ("nocturnal", "short_sleep")),
-    ("OR 3, 40 exercise cramps, high intensity", [("exercise", 40)], ("exercise", "high_intensity")),
+    ("OR 3, 40 exercise cramps, high intensity", [("exercise", 40)],
+     ("exercise", "high_intensity")),
     ("OR 3, 40 nocturnal + 40 exercise, short sleep",
      [("nocturnal", 40), ("exercise", 40)], ("nocturnal", "short_sleep")),
     ("OR 3, 40 exercise cramps, lowered HRV (exploratory)", [("exercise", 40)],
@@ -88,8 +89,8 @@ def simulate(sims: int, null_sims: int, n_days: int, odds_ratio: float) -> pd.Da
     rows = []
     for s_index, (name, draws, planted) in enumerate(SCENARIOS):
         n_sims = sims if planted else null_sims
-        any_other, any_other_plain, found, found_plain, raw_found, found_top = [], [], [], [], [], []
-        estimates, prev, n_tests, role = [], [], [], ""
+        any_other, any_other_plain, found, found_plain = [], [], [], []
+        raw_found, found_top, estimates, prev, n_tests, role = [], [], [], [], [], ""
         wall, cpu = time.perf_counter(), time.process_time()
         for sim in range(n_sims):
             f = _simulated_findings(s_index, sim, draws, planted, odds_ratio, n_days, params)
@@ -135,7 +136,8 @@ def main() -> None:
     parser.add_argument("--sims", type=int, default=500,
                         help="simulated athletes per planted scenario")
     parser.add_argument("--null-sims", type=int, default=1000,
-                        help="simulated athletes per no-effect scenario (Monte-Carlo SE about 0.7%%)")
+                        help="simulated athletes per no-effect scenario "
+                             "(Monte-Carlo SE about 0.7%%)")
     parser.add_argument("--days", type=int, default=730, help="days per simulated athlete")
     parser.add_argument("--odds-ratio", type=float, default=3.0)
     args = parser.parse_args()

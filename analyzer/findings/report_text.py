@@ -32,10 +32,10 @@ def method_note(params: FindingsParams) -> str:
         "the course of the medication). All p-values "
         "shown together are adjusted with the Benjamini-Hochberg procedure"
         + ("" if params.primary_share is None else
-           f", weighted so that the few primary hypotheses named in advance (harder or longer "
-           f"sessions and heat for exercise cramps; a hard day, a short night or a new medication "
-           f"for nocturnal cramps) share {params.primary_share:.0%} of the error budget and the "
-           "exploratory comparisons the rest")
+           ", weighted so that the few primary hypotheses named in advance (sessions more intense "
+           "or longer than usual and heat for exercise cramps; a hard day, a short night or a new "
+           f"medication for nocturnal cramps) share {params.primary_share:.0%} of the error "
+           "budget and the exploratory comparisons the rest")
         + "; findings resting on "
         f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
         "Event-triggered averages show each indicator from "
@@ -61,7 +61,7 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
         "multiple_comparisons": (
             "Benjamini-Hochberg across every test in the findings table"
             + ("" if params.primary_share is None else
-               f", weighted (Genovese, Roeder & Wasserman 2006): primary hypotheses share "
+               ", weighted (Genovese, Roeder & Wasserman 2006): primary hypotheses share "
                f"{params.primary_share:g} of the weight, exploratory tests the rest")),
         "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
                             f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
