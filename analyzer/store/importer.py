@@ -1,4 +1,4 @@
-"""Importing files into the library: one file, one transaction.
+"""Importing files into the library: each file wholly in or not at all.
 
 :func:`import_file` reads a file with a reader (by default
 :func:`analyzer.io.registry.read_bytes`) *before* taking the write lock, then
@@ -7,6 +7,17 @@ writes all its rows, its original bytes and its ``imports`` row in one
 file wholly in the library or not at all. A file whose bytes are already in
 the library for the same athlete is reported as ``duplicate`` and changes
 nothing.
+
+:func:`import_paths` does the same for many files, but when the files are
+read ahead by worker processes (:mod:`analyzer.store.readahead`) it commits
+them in groups (:meth:`analyzer.store.library.Library.write_group`: up to
+:data:`GROUP_FILES` files or :data:`GROUP_S` seconds per transaction, each
+file inside its own savepoint), which saves a disk sync per file. A file
+whose write fails is rolled back alone and gets its ``failed`` history row;
+a process killed mid-group loses that group's files (each wholly: they are
+simply not imported yet), never part of a file. Files the main process reads
+itself (inline batches, archives, large files) are committed one by one, so
+the write lock is never held while the main process reads a file.
 
 Files over :data:`analyzer.store.keptfiles.LARGE_FILE_BYTES` (and large
 members of a ZIP) are never read into memory whole: :func:`import_paths`
@@ -44,6 +55,11 @@ from analyzer.store.keptfiles import is_bytes, sha256_of, size_of
 
 Reader = Callable[..., ImportBundle]
 Progress = Callable[[int, int, "ImportResult"], None]
+
+#: Most files committed in one transaction by a bulk import read ahead by workers.
+GROUP_FILES = 200
+#: Longest a bulk import's transaction stays open before it is committed [s].
+GROUP_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -330,12 +346,14 @@ def import_paths(
     valid_rows_only : bool, default False
         See :func:`import_file`.
 
-    Each file is still one transaction, but the nights and days of Garmin
-    daily files are assembled once for the whole batch, in one more
-    transaction at the end (:func:`analyzer.store.nights.deferred_assembly`).
-    Large batches of plain files are read ahead in worker processes
-    (:func:`analyzer.store.readahead.read_ahead`); results, statuses and
-    progress calls are the same, in the same order.
+    Each file is wholly in or out. Large batches of plain files are read
+    ahead in worker processes (:func:`analyzer.store.readahead.read_ahead`)
+    and then committed in groups (module docstring); otherwise each file is
+    one transaction. Results, statuses and progress calls are the same either
+    way, in the same order; a progress call may come before its file's group
+    is committed. The nights and days of Garmin daily files are assembled
+    once for the whole batch, in one more transaction at the end
+    (:func:`analyzer.store.nights.deferred_assembly`).
     """
     from analyzer.store.nights import deferred_assembly
     from analyzer.store.readahead import read_ahead
@@ -343,24 +361,37 @@ def import_paths(
     sources = list(iter_sources(paths))
     batch = read_ahead(lib, athlete_id, sources, valid_rows_only)
     with deferred_assembly(lib, athlete_id), batch as reading:
-        return _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading)
+        grouped = reading is not lib
+        with lib.write_group(GROUP_FILES if grouped else 1, GROUP_S) as group:
+            if grouped:  # a file a worker could not read is read here: commit the group first
+                reading.reader.before_inline_read = group.commit
+            return _import_sources(lib, athlete_id, sources, progress, valid_rows_only,
+                                   reading, group)
 
 
-def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading) -> list[ImportResult]:
+def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading,
+                    group) -> list[ImportResult]:
     """The body of :func:`import_paths`: each source in order, one result per file.
 
-    ``reading`` is ``lib`` or the same library reading plain files ahead.
+    ``reading`` is ``lib`` or the same library reading plain files ahead;
+    ``group`` is the :class:`~analyzer.store.library.WriteGroup` the writes go to.
     """
     results: list[ImportResult] = []
     total = len(sources)
 
-    def report(result: ImportResult) -> None:
+    def report(result: ImportResult, *, read_here: bool = True) -> None:
+        if read_here:
+            group.commit()  # the next file is read by this process: no lock held meanwhile
+        else:
+            group.item_done()
         results.append(result)
         if progress is not None:
             progress(len(results), total, result)
 
+    read_ahead_has = getattr(reading.reader, "has", None)
     for path in sources:
         if is_large_path(path):  # streamed from disk, never read whole (issue 5)
+            group.commit()
             for i, result in enumerate(import_large_path(lib, athlete_id, path,
                                                          valid_rows_only=valid_rows_only)):
                 total += 1 if i else 0
@@ -369,12 +400,18 @@ def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading
         try:
             data = path.read_bytes()
         except OSError as exc:  # vanished or unreadable since the folder was listed
-            report(ImportResult(str(path), "failed", f"{path}: cannot be read ({exc.strerror})"))
+            report(ImportResult(str(path), "failed", f"{path}: cannot be read ({exc.strerror})"),
+                   read_here=False)
             continue
+        ahead = read_ahead_has is not None and read_ahead_has(str(path))
+        if not ahead:
+            group.commit()
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
-                report(import_file(reading, athlete_id, name, content, valid_rows_only=valid_rows_only))
+                result = import_file(reading, athlete_id, name, content,
+                                     valid_rows_only=valid_rows_only)
+                report(result, read_here=not ahead)
         except ImportFileError as exc:  # a damaged archive: its readable members are in
             sha256 = hashlib.sha256(data).hexdigest()
             total += 1

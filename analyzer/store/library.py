@@ -9,13 +9,17 @@ The file uses SQLite's write-ahead log (readers never block the writer),
 foreign keys (deleting an athlete cascades to every row), ``synchronous=FULL``
 (a committed import survives a power cut) and a busy timeout, so a second
 process waits for the write lock instead of failing. Every write is one
-``BEGIN IMMEDIATE`` transaction and bumps :meth:`Library.content_version`.
+``BEGIN IMMEDIATE`` transaction and bumps :meth:`Library.content_version`,
+except inside a :meth:`Library.write_group` (a bulk import): there each write
+is a ``SAVEPOINT`` of one shared transaction, rolled back alone on an error and
+committed with the group (group commit: one disk sync per group, not per write).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +61,7 @@ class Library(RosterMixin):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.reader = reader or importer.default_reader
         self._lock = threading.RLock()
+        self._group: WriteGroup | None = None
         try:
             self.connection = sqlite3.connect(
                 self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
@@ -83,7 +88,17 @@ class Library(RosterMixin):
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE ... COMMIT``), rolled back on any error."""
+        """One write transaction (``BEGIN IMMEDIATE ... COMMIT``), rolled back on any error.
+
+        Inside :meth:`write_group` (in the thread that opened it) the write is a
+        savepoint of the group's transaction instead: rolled back alone on an
+        error, committed when the group commits.
+        """
+        group = self._group
+        if group is not None and group.owner == threading.get_ident():
+            with group.savepoint() as conn:
+                yield conn
+            return
         with self._lock:
             conn = self.connection
             conn.execute("BEGIN IMMEDIATE")
@@ -98,6 +113,27 @@ class Library(RosterMixin):
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def write_group(self, max_items: int = 200, max_s: float = 1.0) -> Iterator[WriteGroup]:
+        """Commit the writes of this thread in groups (group commit); see :class:`WriteGroup`.
+
+        On leaving the block, also on an error, the writes completed so far
+        are committed (each is whole: a failed one was rolled back to its
+        savepoint). A nested call joins the open group.
+        """
+        if self._group is not None and self._group.owner == threading.get_ident():
+            yield self._group
+            return
+        group = WriteGroup(self, max_items, max_s)
+        self._group = group
+        try:
+            yield group
+        finally:
+            try:
+                group.commit()
+            finally:
+                self._group = None
 
     def _read(self, query, *args):
         """Run a read function of :mod:`reads` on the connection (one thread at a time)."""
@@ -244,3 +280,96 @@ class Library(RosterMixin):
             finally:
                 self.connection.execute("COMMIT")
         return daily_table(*tables, timezone)
+
+
+class WriteGroup:
+    """Writes of one thread committed together: one ``BEGIN IMMEDIATE`` transaction per group.
+
+    Made by :meth:`Library.write_group`. Each :meth:`Library.write` inside is a
+    ``SAVEPOINT``: an error rolls back that write alone, the earlier ones stay.
+    The transaction is begun at the first write and committed by
+    :meth:`commit`, by :meth:`item_done` once the group holds ``max_items``
+    items or has been open ``max_s`` seconds, and when the group is left. The
+    write lock (and the library's thread lock) is held only while the
+    transaction is open.
+
+    A process killed inside a group loses the group's uncommitted writes
+    (atomicity of each write holds; durability is per group).
+    """
+
+    def __init__(self, lib: Library, max_items: int, max_s: float) -> None:
+        self._lib = lib
+        self.owner = threading.get_ident()
+        self.max_items = max(1, int(max_items))
+        self.max_s = float(max_s)
+        self._open = False
+        self._items = 0
+        self._started = 0.0
+        self._changes_before = 0
+        #: Transactions committed so far.
+        self.commits = 0
+
+    @property
+    def is_open(self) -> bool:
+        """True while the group's transaction holds uncommitted writes."""
+        return self._open
+
+    @contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """One write of the group, rolled back to its savepoint on any error."""
+        conn = self._lib.connection
+        if not self._open:
+            self._begin()
+        conn.execute("SAVEPOINT group_write")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO group_write")
+                conn.execute("RELEASE group_write")
+            else:  # SQLite rolled the whole transaction back (e.g. disk full)
+                self._close()
+            raise
+        conn.execute("RELEASE group_write")
+
+    def item_done(self) -> None:
+        """Count one finished item (a file); commit if the group is full or old enough."""
+        self._items += 1
+        if self._open and (self._items >= self.max_items
+                           or time.monotonic() - self._started >= self.max_s):
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the writes so far (if any) and release the write lock."""
+        if not self._open:
+            self._items = 0
+            return
+        conn = self._lib.connection
+        try:
+            if conn.total_changes != self._changes_before:
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
+            conn.execute("COMMIT")
+            self.commits += 1
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._close()
+
+    def _begin(self) -> None:
+        self._lib._lock.acquire()
+        try:
+            self._lib.connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lib._lock.release()
+            raise
+        self._open = True
+        self._items = 0
+        self._started = time.monotonic()
+        self._changes_before = self._lib.connection.total_changes
+
+    def _close(self) -> None:
+        self._open = False
+        self._items = 0
+        self._lib._lock.release()

@@ -4,9 +4,9 @@ Reading a file (:func:`analyzer.io.registry.read_bytes`) is pure: bytes in,
 :class:`~analyzer.schema.ImportBundle` out. For a batch of many small files
 (a year of Garmin daily files is ~15,000) :func:`read_ahead` reads them in a
 :class:`concurrent.futures.ProcessPoolExecutor` a few files ahead of the
-writer, while the main process stores each file in its own transaction, in
-input order, with the same results, statuses and progress callbacks as
-reading inline. Only the library's default reader is used in workers (a
+writer, while the main process stores the files in input order (in groups
+of files per transaction, :mod:`analyzer.store.importer`), with the same
+results, statuses and progress callbacks as reading inline. Only the library's default reader is used in workers (a
 custom reader may not be importable there), only for plain files (archives
 and large files are read by the main process as before), and only for batches
 of at least :data:`MIN_FILES` files.
@@ -16,8 +16,9 @@ re-run the caller's ``__main__``), so this is done only from a process that
 runs a single thread: forking a threaded process (a Streamlit server) is
 unsafe, and there the files are read inline. A forked worker leaves the
 inherited SQLite connection alone (it only reads bytes and exits with
-``os._exit``). A file whose worker fails for any reason is read again in the
-main process, which reports its error as usual.
+``os._exit``), and ends when the importing process is gone (killed). A file
+whose worker fails for any reason is read again in the main process, which
+reports its error as usual.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,23 @@ WORKERS = 2
 AHEAD_PER_WORKER = 8
 #: Files larger than this are left to the main process (few, and not worth shipping to a worker).
 MAX_FILE_BYTES = 4 * 1024 * 1024
+#: How often a worker checks that the importing process still runs [s].
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the importing process is gone (killed).
+
+    A forked worker holds both ends of the pool's pipes, so it would never
+    see the parent vanish; a daemon thread checks the parent's id instead.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="readahead-parent-watch", daemon=True).start()
 
 
 def read_in_worker(name: str, data: bytes, timezone: str | None, valid_rows_only: bool):
@@ -80,6 +99,9 @@ class ReadAhead:
         self._pending: dict[int, tuple[str, Future]] = {}
         #: Files whose bundle came from a worker (the others were read inline).
         self.read_by_workers = 0
+        #: Called before a file is read in this process after all (its worker failed): the
+        #: importer commits its open group there, so no write lock is held while reading.
+        self.before_inline_read: Callable[[], None] | None = None
 
     def _submit_through(self, last: int) -> None:
         """Submit the files up to index ``last`` (those not submitted yet)."""
@@ -107,6 +129,11 @@ class ReadAhead:
             (sha256,),
         ).fetchone()
         return row is not None
+
+    def has(self, name: str) -> bool:
+        """Whether the file ``name`` is among those read ahead (submitted or yet to be)."""
+        i = self._index.get(name)
+        return i is not None and (i >= self._next or i in self._pending)
 
     def start(self) -> None:
         """Submit the first files."""
@@ -137,6 +164,8 @@ class ReadAhead:
             if bundle is not None and sha256 == hashlib.sha256(data).hexdigest():
                 self.read_by_workers += 1
                 return bundle
+        if self.before_inline_read is not None:
+            self.before_inline_read()
         return self._fallback(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
 
 
@@ -169,7 +198,8 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
         yield lib
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as executor:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context,
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as executor:
         reader = ReadAhead(lib, athlete_id, plain, valid_rows_only, executor)
         reader.start()
         try:
