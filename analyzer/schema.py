@@ -214,12 +214,17 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     Columns that already have their canonical dtype are not converted again
     (readers that build canonical columns pay almost nothing here), and the
     result is assembled in one DataFrame construction on a new ``RangeIndex``.
+    A frame that already is the canonical table (columns in order, canonical
+    dtypes, ``RangeIndex``, ``None`` for missing text) comes back as a shallow
+    copy, without any conversion (:func:`_is_canonical`).
 
     Raises
     ------
     ValueError
         If a timestamp column is naive (canonical timestamps are tz-aware UTC).
     """
+    if _is_canonical(name, frame):
+        return frame.copy(deep=False)
     columns = TABLES[name]
     n = len(frame)
     index = frame.index
@@ -233,6 +238,46 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col] = pd.Series(_missing(kind, n), index=index, copy=False)
     return pd.DataFrame(out, index=index, copy=False)
+
+
+#: The dtype pandas gives an Index of strings (``str`` in pandas 3): that of ``conform``'s columns.
+_LABEL_DTYPE = pd.Index(["t_utc"]).dtype
+
+
+def _canonical_dtypes(name: str) -> list:
+    dtypes = _CANONICAL_DTYPES.get(name)
+    if dtypes is None:
+        dtypes = [pd.api.types.pandas_dtype(_PANDAS_DTYPES[kind]) for kind in TABLES[name].values()]
+        _CANONICAL_DTYPES[name] = dtypes
+    return dtypes
+
+
+_CANONICAL_DTYPES: dict[str, list] = {}
+
+
+def _is_canonical(name: str, frame: pd.DataFrame) -> bool:
+    """Whether ``conform(name, frame)`` would only rebuild ``frame`` as it is.
+
+    True when the columns are the table's, in order (string labels), each
+    column has its canonical dtype, the index is a ``RangeIndex`` from 0, and
+    the text and date columns hold ``None`` (not NaN) where missing. About
+    20-40 us, against ~15 us per column for the conversion.
+    """
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        return False
+    labels = frame.columns
+    if labels.dtype != _LABEL_DTYPE or labels.tolist() != list(TABLES[name]):
+        return False
+    if frame.dtypes.tolist() != _canonical_dtypes(name):
+        return False
+    for col, kind in TABLES[name].items():
+        if kind in ("str", "date"):
+            values = frame[col].to_numpy()
+            missing = pd.isna(values)
+            if missing.any() and any(v is not None for v in values[missing].tolist()):
+                return False
+    return True
 
 
 def _missing(kind: str, n: int):

@@ -314,21 +314,22 @@ def canonical_tables(fit) -> FitTables:
     sha = fit.sha256
     present = fit.message_counts()
     tables: dict[str, pd.DataFrame] = {}
-    activities = _sessions(fit, sha) if "session" in present or "record" in present else pd.DataFrame()
-    builders = {
-        "activities": lambda: activities,
-        "samples": lambda: _samples(fit, activities) if "record" in present else pd.DataFrame(),
-        "laps": lambda: _laps(fit, activities) if "lap" in present else pd.DataFrame(),
-        "rr_intervals": lambda: _rr_intervals(fit, activities) if "hrv" in present else pd.DataFrame(),
-    }
-    for name, build in builders.items():
-        frame = build()
-        if not frame.empty:
-            tables[name] = conform(name, frame)
-    for name in ("daily_samples", "sleep_stages"):
-        frame = raw_day_tables(fit).get(name)
-        if frame is not None and not frame.empty:
-            tables[name] = conform(name, frame)
+    wanted = {"activities": "session" in present or "record" in present,
+              "samples": "record" in present, "laps": "lap" in present,
+              "rr_intervals": "hrv" in present}
+    if any(wanted.values()):  # not for daily files: even an empty DataFrame costs ~50 us
+        activities = _sessions(fit, sha) if wanted["activities"] else pd.DataFrame()
+        builders = {
+            "activities": lambda: activities,
+            "samples": lambda: _samples(fit, activities),
+            "laps": lambda: _laps(fit, activities),
+            "rr_intervals": lambda: _rr_intervals(fit, activities),
+        }
+        for name, build in builders.items():
+            frame = build() if wanted[name] else None
+            if frame is not None and not frame.empty:
+                tables[name] = conform(name, frame)
+    tables.update(raw_day_tables(fit))  # built canonical (table_frames.canonical_frame), non-empty
     lazy = {
         "wellness": lambda: _conformed("wellness", wellness_table(fit)),
         "sleep": lambda: _conformed("sleep", sleep_tables(fit).get("sleep")),

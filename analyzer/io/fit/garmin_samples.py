@@ -6,14 +6,23 @@ and assembles nights and days from all of them with
 Gadgetbridge's Garmin FIT code generator: ``sleep_data_info`` (global 273:
 field 253 the UTC start, field 2 the same instant on the local clock, field 1
 the epoch length in seconds) and one raw-movement epoch of sleep data (274).
+
+Performance: a year of these files is ~15,000, so everything here works on
+the decoded numpy columns of the few messages it needs
+(:meth:`FitFile.arrays <analyzer.io.fit.reader.FitFile.arrays>`), never on a
+DataFrame per message; the samples and stage intervals are kept as arrays
+(cached on the file) and made a table once, by whoever asks for it.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
-from .frames import to_utc
+from .frames import _stamps, _utc_ok
+from .reader import MessageArrays
 
 STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
 SOURCE = "garmin_fit"
@@ -35,29 +44,38 @@ _NAT = np.iinfo(np.int64).min
 _NS = 1_000_000_000
 
 
-def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
+def _numeric(columns: MessageArrays, name: str) -> np.ndarray:
     """Column ``name`` as float64 (NaN where missing or not a number; all NaN when absent)."""
-    if name not in frame.columns:
-        return np.full(len(frame), np.nan)
-    column = frame[name]
-    if column.dtype.kind not in "iuf":
-        column = pd.to_numeric(column, errors="coerce")
-    return column.to_numpy(dtype="float64", na_value=np.nan)
+    values = columns.get(name)
+    if values is None:
+        return np.full(columns.n, np.nan)
+    if values.dtype.kind == "f":
+        return values
+    if values.dtype.kind in "iuM":
+        return values.view(np.int64).astype("float64") if values.dtype.kind == "M" else \
+            values.astype("float64")
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _times_ns(frame: pd.DataFrame, name: str) -> np.ndarray:
+def _times_ns(columns: MessageArrays, name: str) -> np.ndarray:
     """A date_time column as int64 ns since the Unix epoch (``_NAT`` where missing or absent)."""
-    if name not in frame.columns:
-        return np.full(len(frame), _NAT, dtype=np.int64)
-    column = frame[name]
-    if column.dtype.kind != "M":
-        column = pd.to_datetime(column, utc=True, errors="coerce")
-    return np.asarray(column.array.as_unit("ns").asi8)
+    values = columns.get(name)
+    if values is None:
+        return np.full(columns.n, _NAT, dtype=np.int64)
+    if values.dtype.kind == "M":
+        return values.view(np.int64)
+    series = pd.Series(values, dtype=object if values.dtype == object else None)
+    return np.asarray(pd.to_datetime(series, utc=True, errors="coerce").array.as_unit("ns").asi8)
 
 
 def _fit_seconds_ns(seconds) -> np.ndarray:
-    """FIT seconds -> int64 ns since the Unix epoch (``_NAT`` when missing or device-relative)."""
-    return np.asarray(to_utc(np.asarray(seconds, dtype="float64")).asi8)
+    """FIT seconds -> int64 ns since the Unix epoch (``_NAT`` when missing or device-relative).
+
+    The nanoseconds of :func:`.frames.to_utc`, without building its DatetimeIndex.
+    """
+    seconds = np.asarray(seconds, dtype="float64")
+    return _stamps(seconds, _utc_ok(seconds)).view(np.int64)
 
 
 def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
@@ -65,11 +83,11 @@ def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
 
 
 def _sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default`` [ns]."""
-    events = fit.messages("event")
-    if events.empty or not {"event_type", "timestamp"} <= set(events.columns):
+    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default``."""
+    events = fit.arrays("event")
+    if "event_type" not in events or "timestamp" not in events:
         return default
-    stops = _times_ns(events, "timestamp")[(events["event_type"] == "stop").to_numpy(dtype=bool)]
+    stops = _times_ns(events, "timestamp")[events["event_type"] == "stop"]
     stops = stops[stops != _NAT]
     return int(stops[-1]) if stops.size and stops[-1] >= default else default
 
@@ -91,10 +109,8 @@ def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
 
 
 def _sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
-    if SLEEP_DATA_INFO not in fit.message_counts():
-        return None, None, DEFAULT_EPOCH_S
-    info = fit.messages(SLEEP_DATA_INFO)
-    if info.empty or "unknown_253" not in info:
+    info = fit.arrays(SLEEP_DATA_INFO)
+    if "unknown_253" not in info:
         return None, None, DEFAULT_EPOCH_S
     utc_s = float(_numeric(info, "unknown_253")[0])
     start_ns = int(_fit_seconds_ns([utc_s])[0])
@@ -112,12 +128,15 @@ def file_utc_offset_s(fit) -> float | None:
     return offset if offset is not None else sleep_data_info(fit)[1]
 
 
+def has_sleep_levels(fit) -> bool:
+    """Whether the file's ``sleep_level`` messages carry the ``sleep_level`` field."""
+    return "sleep_level" in fit.arrays("sleep_level")
+
+
 def level_times_ns(fit) -> np.ndarray:
     """Times [ns] of the file's ``sleep_level`` messages that have one, in file order."""
-    if "sleep_level" not in fit.message_counts():
-        return np.zeros(0, np.int64)
-    levels = fit.messages("sleep_level")
-    if "timestamp" not in levels.columns:
+    levels = fit.arrays("sleep_level")
+    if "timestamp" not in levels:
         return np.zeros(0, np.int64)
     t = _times_ns(levels, "timestamp")
     return t[t != _NAT]
@@ -140,15 +159,30 @@ def stage_intervals(fit) -> pd.DataFrame:
     did not; those epochs are returned as ``asleep`` (unstaged sleep), timed
     by their place in the file after the last timestamped message.
     """
+    starts, ends, stages = stage_arrays(fit)
+    return pd.DataFrame({"start_utc": _utc(starts), "end_utc": _utc(ends), "stage": stages})
+
+
+def stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`stage_intervals` as arrays: start and end [int64 ns], stage (object), by start.
+
+    Computed once per file (cached on it).
+    """
+    cached = getattr(fit, "_garmin_stage_arrays", None)
+    if cached is None:
+        cached = fit._garmin_stage_arrays = _stage_arrays(fit)
+    return cached
+
+
+def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t, names = level_times_ns(fit), np.zeros(0, dtype=object)
     level_ns = t
-    if "sleep_level" in fit.messages("sleep_level").columns and t.size:
-        levels = fit.messages("sleep_level")
-        names = levels["sleep_level"].to_numpy(dtype=object)[_times_ns(levels, "timestamp") != _NAT]
+    if has_sleep_levels(fit) and t.size:
+        levels = fit.arrays("sleep_level")
+        names = levels["sleep_level"][_times_ns(levels, "timestamp") != _NAT]
     else:
         t = np.zeros(0, np.int64)
-    stage = np.array([STAGES.get(v) if isinstance(v, str) else None for v in names.tolist()],
-                     dtype=object)
+    stage = _stage_names(names)
     start, _, epoch_s = sleep_data_info(fit)
     epoch_ns = int(round(epoch_s * _NS))
     staged = np.isin(stage, ("light", "deep", "rem")).any()
@@ -159,14 +193,20 @@ def stage_intervals(fit) -> pd.DataFrame:
         end[:-1] = t[1:]
         if t.size:
             end[-1] = _sleep_stop_ns(fit, int(t[-1]))
-    known = np.array([s is not None for s in stage.tolist()], dtype=bool)
+    known = np.not_equal(stage, None)
     raw_start = _raw_epochs_ns(fit, epoch_s, level_ns)
     starts = np.concatenate([t[known], raw_start])
     ends = np.concatenate([end[known], raw_start + epoch_ns])
     stages = np.concatenate([stage[known], np.full(raw_start.size, "asleep", dtype=object)])
     order = np.argsort(starts, kind="stable")
-    return pd.DataFrame({"start_utc": _utc(starts[order]), "end_utc": _utc(ends[order]),
-                         "stage": stages[order]})
+    return starts[order], ends[order], stages[order]
+
+
+def _stage_names(names: np.ndarray) -> np.ndarray:
+    """FIT ``sleep_level`` values -> canonical stage names (object; None for other values)."""
+    codes, distinct = pd.factorize(names)  # None (missing) gets code -1
+    lookup = [STAGES.get(v) if isinstance(v, str) else None for v in distinct.tolist()]
+    return np.array([*lookup, None], dtype=object)[codes]  # code -1: the None at the end
 
 
 def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
@@ -188,25 +228,25 @@ def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
     return start[start != _NAT]
 
 
-def _monitoring_times_ns(fit, mon: pd.DataFrame) -> np.ndarray:
+def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:
     times = _times_ns(mon, "timestamp")
     if "timestamp_16" not in mon:
         return times
     have = times != _NAT
     own = np.where(have, times // _NS - FIT_EPOCH_S, 0).astype("float64")
-    last = np.maximum.accumulate(np.where(have, np.arange(len(mon)), -1))
+    last = np.maximum.accumulate(np.where(have, np.arange(mon.n), -1))
     anchors = np.where(last >= 0, own[np.maximum(last, 0)], np.nan)
     anchors = np.where(np.isnan(anchors), fit.anchor_timestamps("monitoring"), anchors)
     low = _numeric(mon, "timestamp_16")
     ok = np.isfinite(low) & np.isfinite(anchors)
-    full = np.full(len(mon), np.nan)
+    full = np.full(mon.n, np.nan)
     a = anchors[ok].astype(np.int64)
     full[ok] = a + ((low[ok].astype(np.int64) - (a & 0xFFFF)) & 0xFFFF)
     return np.where(have, times, _fit_seconds_ns(full))
 
 
-def monitoring_times(fit, mon: pd.DataFrame) -> pd.Series:
-    """``monitoring`` times with ``timestamp_16`` resolved.
+def monitoring_times(fit) -> pd.Series:
+    """The times of the file's ``monitoring`` messages, with ``timestamp_16`` resolved.
 
     ``timestamp_16`` holds the low 16 bits of the time; the full time is the
     last full ``monitoring`` timestamp before the message plus the (mod
@@ -215,11 +255,11 @@ def monitoring_times(fit, mon: pd.DataFrame) -> pd.Series:
     ``event`` messages stamped later than the monitoring that follows them,
     which would push those samples ~18 h ahead.
     """
-    return pd.Series(_utc(_monitoring_times_ns(fit, mon)), index=mon.index)
+    return pd.Series(_utc(_monitoring_times_ns(fit, fit.arrays("monitoring"))))
 
 
 class _Samples:
-    """Day-level samples gathered as arrays (time [ns], kind, value), made a table once."""
+    """Day-level samples gathered as arrays (time [ns], kind, value)."""
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -232,16 +272,15 @@ class _Samples:
         kinds = np.full(int(ok.sum()), kind, dtype=object) if isinstance(kind, str) else kind[ok]
         self.parts.append((t_ns[ok], kinds, values[ok]))
 
-    def table(self) -> pd.DataFrame:
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.parts:
-            empty_times = pd.Series(dtype="datetime64[ns, UTC]")
-            return pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
+            return np.zeros(0, np.int64), np.zeros(0, dtype=object), np.zeros(0)
         t, kind, value = (np.concatenate(column) for column in zip(*self.parts))
-        return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
+        return t, kind, value
 
 
 def daily_samples(fit) -> pd.DataFrame:
-    """The day-level samples of one file: ``t_utc``, ``kind``, ``value``.
+    """The day-level samples of one file: ``t_utc``, ``kind``, ``value``, ``source``.
 
     Kinds: ``heart_rate`` (monitoring), ``stress`` (0-100 only; negative
     values are Garmin's "no reading" codes), ``resting_hr_day``
@@ -253,32 +292,51 @@ def daily_samples(fit) -> pd.DataFrame:
     (``sleep_assessment``, at the time of the message), ``utc_offset_s`` (the
     file's UTC offset at its first timestamp).
 
-    Built from numpy arrays, one DataFrame at the end. Computed once per
-    :class:`~analyzer.io.fit.FitFile` (the result is cached on it).
+    The table of :func:`daily_sample_arrays`; computed once per
+    :class:`~analyzer.io.fit.FitFile` (the result is cached on it). The
+    library takes the canonical table (:func:`analyzer.io.fit.wellness.raw_day_tables`)
+    straight from the arrays instead.
     """
     cached = getattr(fit, "_garmin_daily_samples", None)
     if cached is not None:
         return cached
-    fit._garmin_daily_samples = out = _daily_samples(fit)
+    t, kind, value = daily_sample_arrays(fit)
+    if not t.size:
+        empty_times = pd.Series(dtype="datetime64[ns, UTC]")
+        out = pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
+    else:
+        out = pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
+    fit._garmin_daily_samples = out
     return out
 
 
-def _daily_samples(fit) -> pd.DataFrame:
+def daily_sample_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`daily_samples` as arrays: time [int64 ns], kind (object), value (float64).
+
+    Computed once per file (cached on it).
+    """
+    cached = getattr(fit, "_garmin_daily_arrays", None)
+    if cached is None:
+        cached = fit._garmin_daily_arrays = _daily_arrays(fit)
+    return cached
+
+
+def _daily_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = _Samples()
     if not has_daily_messages(fit):
         _offset_samples(fit, out)
-        return out.table()
+        return out.arrays()
     present = fit.message_counts()
     if "monitoring" in present:
         _monitoring_samples(fit, out)
     if "monitoring_hr_data" in present:
-        hr = fit.messages("monitoring_hr_data")
+        hr = fit.arrays("monitoring_hr_data")
         if "timestamp" in hr:
             t = _times_ns(hr, "timestamp")
             out.add(t, _numeric(hr, "current_day_resting_heart_rate"), "resting_hr_day")
             out.add(t, _numeric(hr, "resting_heart_rate"), "resting_hr_7d")
     if "stress_level" in present:
-        stress = fit.messages("stress_level")
+        stress = fit.arrays("stress_level")
         if "stress_level_time" in stress:
             level = _numeric(stress, "stress_level_value")
             level = np.where((level >= 0) & (level <= 100), level, np.nan)
@@ -286,38 +344,56 @@ def _daily_samples(fit) -> pd.DataFrame:
     for name, field, kind in (("hrv_status_summary", "last_night_average", "hrv_night"),
                               ("hrv_value", "value", "hrv_5min")):
         if name in present:
-            frame = fit.messages(name)
-            if "timestamp" in frame:
-                out.add(_times_ns(frame, "timestamp"), _numeric(frame, field), kind)
+            columns = fit.arrays(name)
+            if "timestamp" in columns:
+                out.add(_times_ns(columns, "timestamp"), _numeric(columns, field), kind)
     if "sleep_assessment" in present:
         _assessment_samples(fit, out)
     _offset_samples(fit, out)
-    return out.table()
+    return out.arrays()
+
+
+@lru_cache(maxsize=256)
+def _activity_kinds(activity_type: object) -> tuple[str | None, str | None]:
+    """``steps:<type>`` and ``active_s:<type>`` kinds of a ``monitoring.activity_type`` value.
+
+    Both None for a missing or unnamed type; the second None for ``sedentary``
+    and ``sleep`` (no active time). One string object per kind, shared by all
+    its samples.
+    """
+    if not isinstance(activity_type, str):
+        return None, None
+    active = None if activity_type in ("sedentary", "sleep") else "active_s:" + activity_type
+    return "steps:" + activity_type, active
 
 
 def _monitoring_samples(fit, out: _Samples) -> None:
-    mon = fit.messages("monitoring")
-    if mon.empty:
+    mon = fit.arrays("monitoring")
+    if not mon:
         return
     times = _monitoring_times_ns(fit, mon)
     out.add(times, _numeric(mon, "heart_rate"), "heart_rate")
-    raw = (mon["activity_type"].to_numpy(dtype=object) if "activity_type" in mon
-           else np.full(len(mon), None))
-    typed = np.array([isinstance(v, str) for v in raw.tolist()], dtype=bool)
-    kind = np.where(typed, raw, "").astype(str)
+    raw = mon.get("activity_type")
+    if raw is None:
+        return  # no typed sample: no steps or active time
+    codes, distinct = pd.factorize(raw)  # None (missing) gets code -1, the last entry below
+    kinds = [_activity_kinds(v) for v in distinct.tolist()] + [(None, None)]
+    step_kind = np.array([k[0] for k in kinds], dtype=object)[codes]
+    active_kind = np.array([k[1] for k in kinds], dtype=object)[codes]
+    takes_cycles = np.array([v in STEP_TYPES for v in distinct.tolist()] + [False])[codes]
     steps = _numeric(mon, "steps")
     from_cycles = 2.0 * _numeric(mon, "cycles")  # profile subfield: steps = cycles x 2
-    steps = np.where(np.isnan(steps) & np.isin(kind, STEP_TYPES), from_cycles, steps)
-    active = typed & ~np.isin(kind, ["sedentary", "sleep"])
+    steps = np.where(np.isnan(steps) & takes_cycles, from_cycles, steps)
     active_s = _numeric(mon, "active_time")
-    for mask, values, prefix in ((typed, steps, "steps:"), (active, active_s, "active_s:")):
+    for kind, values in ((step_kind, steps), (active_kind, active_s)):
+        mask = np.not_equal(kind, None)
         if mask.any():
-            out.add(times[mask], values[mask], np.char.add(prefix, kind[mask]).astype(object))
+            out.add(times[mask], values[mask], kind[mask])
 
 
 def _assessment_samples(fit, out: _Samples) -> None:
-    assessment = fit.messages("sleep_assessment")
-    if assessment.empty:
+    assessment = fit.arrays("sleep_assessment")
+    if not assessment:
         return
     if "timestamp" in assessment:
         t = _times_ns(assessment, "timestamp")

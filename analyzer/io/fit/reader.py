@@ -17,8 +17,11 @@ from analyzer.errors import FitError, FitRecordError
 
 from . import profile
 from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
-from .frames import compressed_timestamps, merge_layouts, to_dataframe
+from .frames import (
+    _all_missing, _stamps, _utc_ok, compressed_timestamps, merge_layouts, to_dataframe, to_local,
+)
 from .components import apply_components
+from .values import Column
 from .walk import walk
 
 #: Largest file read_fit accepts (a year of 1 Hz records is ~30 MB).
@@ -52,6 +55,8 @@ class FitFile:
         self.warnings: list[str] = [f"{source}: {w}" for w in self._walk.warnings]
         self._frames: dict[int, LayoutFrame] = {}
         self._messages: dict[str, pd.DataFrame] = {}
+        self._columns: dict[str, dict[str, Column] | None] = {}
+        self._arrays: dict[str, MessageArrays] = {}
         self._timestamps: np.ndarray | None = None
         with self._decoding("the definitions"):
             self._build_layouts()
@@ -89,6 +94,42 @@ class FitFile:
                 self._messages[name] = self._build_messages(name)
         return self._messages[name]
 
+    def arrays(self, name: str) -> MessageArrays:
+        """The columns of :meth:`messages` ``(name)`` as numpy arrays, without a DataFrame.
+
+        For code that only computes with a few columns (the Garmin daily
+        files): the same decoded values, in file order, with the same columns
+        left out (fields missing in every message). Numbers are float64
+        (NaN where missing); ``date_time`` fields are ``datetime64[ns]`` in
+        UTC and ``local_date_time`` fields ``datetime64[ns]`` on the wall
+        clock (NaT where missing or device-relative; the ``_relative_s``
+        companions of :meth:`messages` are not given); enum names, strings,
+        tuples and bytes are ``object`` arrays with ``None`` where missing.
+        An absent message type gives an empty mapping with ``n == 0``.
+
+        The arrays are read-only views, shared with later calls (and with the
+        message DataFrame): decoding happens once per message type, whichever
+        of the two asks first.
+        """
+        cached = self._arrays.get(name)
+        if cached is None:
+            columns = self._message_columns(name)
+            number = profile.message_number(name)
+            rows = self._records_by_global.get(number) if number is not None else None
+            n = 0 if rows is None else int(rows.size)
+            cached = self._arrays[name] = MessageArrays(_column_arrays(columns or {}), n)
+        return cached
+
+    def _message_columns(self, name: str) -> dict[str, Column] | None:
+        """Decoded columns of message type ``name`` (components and header times applied), cached.
+
+        ``None`` when the file has no message of that type.
+        """
+        if name not in self._columns:
+            with self._decoding(f"{name} messages"):
+                self._columns[name] = self._decode_columns(name)
+        return self._columns[name]
+
     @contextmanager
     def _decoding(self, what: str):
         """Turn an unexpected failure on malformed content into a :class:`FitRecordError`.
@@ -117,14 +158,12 @@ class FitFile:
         """
         for name in ("activity", "monitoring_info", "timestamp_correlation"):
             if profile.message_number(name) not in self._records_by_global:
-                continue  # absent: no need to build its (empty) frame
-            frame = self.messages(name)
-            if frame.empty or "local_timestamp" not in frame or "timestamp" not in frame:
+                continue  # absent: nothing to decode
+            columns = self.arrays(name)
+            local, utc = columns.get("local_timestamp"), columns.get("timestamp")
+            if local is None or utc is None or local.dtype.kind != "M" or utc.dtype.kind != "M":
                 continue
-            if frame["local_timestamp"].dtype.kind != "M" or frame["timestamp"].dtype.kind != "M":
-                continue
-            local = frame["local_timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-            utc = frame["timestamp"].array.asi8
+            local, utc = local.view(np.int64), utc.view(np.int64)
             nat = np.iinfo(np.int64).min
             both = np.flatnonzero((local != nat) & (utc != nat))
             if both.size:
@@ -267,10 +306,14 @@ class FitFile:
         return out[rows]
 
     def _build_messages(self, name: str) -> pd.DataFrame:
+        columns = self._message_columns(name)
+        return pd.DataFrame() if columns is None else to_dataframe(columns)
+
+    def _decode_columns(self, name: str) -> dict[str, Column] | None:
         number = profile.message_number(name)
         layout_ids = self._layouts_by_global.get(number, []) if number is not None else []
         if not layout_ids:
-            return pd.DataFrame()
+            return None
         rows = self._records_by_global[number]
         frames = [self._frame(i) for i in layout_ids]
         if len(frames) == 1:
@@ -280,7 +323,7 @@ class FitFile:
         columns = merge_layouts(frames, rows.size, slots)
         apply_components(self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns)
         self._apply_compressed_timestamps(rows, columns)
-        return to_dataframe(columns)
+        return columns
 
     def _apply_compressed_timestamps(self, rows: np.ndarray, columns: dict) -> None:
         walk_ = self._walk
@@ -289,14 +332,45 @@ class FitFile:
         times = compressed_timestamps(
             self.full_timestamps(), walk_.compressed, walk_.time_offsets, walk_.record_segments
         )[rows]
-        from .values import Column
-
         column = columns.get("timestamp")
         if column is None or column.kind != "dt":
             columns["timestamp"] = Column("dt", times)
         else:
             missing = np.isnan(column.values)
             column.values[missing] = times[missing]
+
+
+class MessageArrays(dict):
+    """The columns of one message type as numpy arrays (:meth:`FitFile.arrays`).
+
+    A ``dict`` of field name -> array, plus ``n``, the number of messages
+    (every array has ``n`` rows; ``n`` also counts the messages when no
+    field has a value).
+    """
+
+    __slots__ = ("n",)
+
+    def __init__(self, columns: dict[str, np.ndarray], n: int) -> None:
+        super().__init__(columns)
+        self.n = n
+
+
+def _column_arrays(columns: dict[str, Column]) -> dict[str, np.ndarray]:
+    """Read-only arrays of decoded columns, ``timestamp`` first (as ``to_dataframe``)."""
+    out: dict[str, np.ndarray] = {}
+    for name in sorted(columns, key=lambda name: (name != "timestamp",)):
+        column = columns[name]
+        if _all_missing(column):
+            continue
+        if column.kind == "dt":  # what to_dataframe makes of it, without the pandas wrapper
+            values = _stamps(column.values, _utc_ok(column.values))
+        elif column.kind == "ldt":
+            values = to_local(column.values)
+        else:
+            values = column.values.view()
+        values.flags.writeable = False
+        out[name] = values
+    return out
 
 
 def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:

@@ -24,13 +24,16 @@ from analyzer.io.garmin_daily import assemble_days
 from analyzer.io.garmin_days import has_day_values
 
 from .garmin_samples import (
+    daily_sample_arrays,
     daily_samples,
     file_utc_offset_s,
     has_daily_messages,
+    has_sleep_levels,
     level_times_ns,
     sleep_stop_ns,
-    stage_intervals,
+    stage_arrays,
 )
+from .table_frames import canonical_frame
 
 #: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
 STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
@@ -63,12 +66,14 @@ def _sleep_span(fit, levels: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def raw_day_tables(fit) -> dict[str, pd.DataFrame]:
-    """The raw tables the library assembles across files: ``daily_samples`` and ``sleep_stages``.
+    """The canonical tables the library assembles across files: daily samples and sleep stages.
 
     ``daily_samples`` are :func:`~.garmin_samples.daily_samples`;
     ``sleep_stages`` are :func:`~.garmin_samples.stage_intervals` dated by
-    this file's night (the local date of its last sleep time). Empty tables
-    are left out. Computed once per file (cached on it).
+    this file's night (the local date of its last sleep time). Both are
+    built once, in their canonical form (:func:`.table_frames.canonical_frame`),
+    from the arrays of :mod:`.garmin_samples`. Empty tables are left out.
+    Computed once per file (cached on it).
     """
     cached = getattr(fit, "_garmin_raw_day_tables", None)
     if cached is None:
@@ -78,32 +83,34 @@ def raw_day_tables(fit) -> dict[str, pd.DataFrame]:
 
 def _raw_day_tables(fit) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
-    samples = daily_samples(fit)
-    if len(samples):
-        out["daily_samples"] = samples
+    t, kind, value = daily_sample_arrays(fit)
+    if t.size:
+        samples = {"t_utc": t, "kind": kind, "value": value, "source": SOURCE}
+        out["daily_samples"] = canonical_frame("daily_samples", samples, t.size)
     if not has_daily_messages(fit):  # an activity: its UTC offset sample only
         return out
-    stages = stage_intervals(fit)
-    if stages.empty:
+    starts, ends, stages = stage_arrays(fit)
+    if not starts.size:
         return out
     offset = file_utc_offset_s(fit)
     if offset is None:
         fit.warnings.append(
             f"{fit.source}: no local time in this sleep file; its night is the UTC date of the wake-up"
         )
-    wall_ns = _file_wake_ns(fit, stages) + int(round((offset or 0.0) * 1e9))
+    wall_ns = _file_wake_ns(fit, starts, ends) + int(round((offset or 0.0) * 1e9))
     night = np.datetime64(wall_ns, "ns").astype("datetime64[D]").item()
-    out["sleep_stages"] = stages.assign(night=night, source=SOURCE)
+    columns = {"night": night, "start_utc": starts, "end_utc": ends, "stage": stages,
+               "source": SOURCE}
+    out["sleep_stages"] = canonical_frame("sleep_stages", columns, starts.size)
     return out
 
 
-def _file_wake_ns(fit, stages: pd.DataFrame) -> int:
+def _file_wake_ns(fit, starts: np.ndarray, ends: np.ndarray) -> int:
     """End of the file's sleep window [ns]: as :func:`_file_sleep_span`, without DataFrames."""
-    starts = stages["start_utc"].array.as_unit("ns").asi8
-    levels = level_times_ns(fit) if "sleep_level" in fit.messages("sleep_level").columns else starts
+    levels = level_times_ns(fit) if has_sleep_levels(fit) else starts
     end = int(levels[-1]) if levels.size else int(starts.max())
     end = sleep_stop_ns(fit, end)
-    return max(end, int(stages["end_utc"].array.as_unit("ns").asi8.max()))
+    return max(end, int(ends.max()))
 
 
 def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -119,7 +126,7 @@ def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timest
 def sleep_tables(fit) -> dict[str, pd.DataFrame]:
     """One file's sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
 
-    The first two are :func:`raw_day_tables`. The one-row ``sleep`` table is
+    The first two are :func:`raw_day_tables` (canonical tables). The one-row ``sleep`` table is
     this file's night alone: from the sleep ``start`` event (else the first
     level) to the ``stop`` event (else the last level), with the
     ``sleep_assessment`` awakenings and score; it is left out when the file
