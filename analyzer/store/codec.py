@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,20 +42,60 @@ def date_to_iso(value) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _column_values(series: pd.Series, kind: str) -> list:
-    """Return the SQLite values of one conformed column."""
+_NAT = np.iinfo(np.int64).min
+
+
+def _column_values(series: pd.Series, kind: str, fill=None) -> list:
+    """Return the SQLite values of one conformed column, as a list.
+
+    Missing values become ``fill`` (default ``None``, SQL ``NULL``). Whole-column
+    conversions in numpy/pandas; only date or text columns of unusual content
+    (ISO text, timestamps, non-text values) fall back to per-value conversion.
+    """
     if kind == "utc":
-        values = series.array.asi8
-        mask = series.isna().to_numpy()
-        return [None if m else int(v) for v, m in zip(values, mask)]
-    if kind == "date":
-        return [date_to_iso(v) for v in series]
-    if kind in ("float",):
-        arr = series.to_numpy(dtype="float64", na_value=np.nan)
-        return [None if np.isnan(v) else float(v) for v in arr]
+        values = np.asarray(series.array.asi8)
+        return _filled(values, values == _NAT, fill)
+    if kind == "float":
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        return _filled(values, np.isnan(values), fill)
     if kind in ("int", "bool"):
-        return [None if pd.isna(v) else int(v) for v in series]
-    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series]
+        mask = series.isna().to_numpy()
+        return _filled(series.to_numpy(dtype="int64", na_value=0), mask, fill)
+    values = series.to_numpy(dtype=object)
+    mask = pd.isna(values)
+    if mask.all():
+        return [fill] * len(values)
+    present = values[~mask]
+    if kind == "date":
+        if pd.api.types.infer_dtype(present, skipna=False) == "date":  # datetime.date objects
+            values = _spread(np.datetime_as_string(present.astype("datetime64[D]"), unit="D"), mask)
+        else:
+            values = _objects([date_to_iso(v) for v in values])
+    elif pd.api.types.infer_dtype(present, skipna=False) != "string":
+        values = _objects([None if m else str(v) for v, m in zip(values, mask)])
+    return _filled(values, mask, fill)
+
+
+def _objects(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _spread(present: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """An object array with ``present`` where ``mask`` is False (the rest left empty)."""
+    out = np.empty(mask.size, dtype=object)
+    out[~mask] = present
+    return out
+
+
+def _filled(values: np.ndarray, mask: np.ndarray, fill) -> list:
+    """``values`` as Python scalars, with ``fill`` where ``mask`` is True."""
+    if not mask.any():
+        return values.tolist()
+    out = values.astype(object)  # Python scalars, converted in C
+    out[mask] = fill
+    return out.tolist()
 
 
 def frame_to_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
@@ -70,9 +110,34 @@ def frame_to_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> li
     columns : sequence of str
         Canonical columns to emit, in order.
     """
+    return list(zip(*frame_columns(table, frame, columns)))
+
+
+def frame_columns(
+    table: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    constants: Mapping[str, object] | None = None,
+    fills: Mapping[str, object] | None = None,
+) -> list[list]:
+    """Return the SQLite values of the canonical ``columns`` of ``frame``, one list per column.
+
+    Made for ``executemany(sql, zip(*columns))``: no per-row Python work.
+
+    Parameters
+    ----------
+    constants : mapping, optional
+        Columns given one value for every row instead of the frame's (e.g.
+        ``{"athlete_id": ...}``); the frame need not hold them.
+    fills : mapping, optional
+        Values for the missing entries of some columns (e.g. ``{"source": "fit"}``).
+    """
     kinds = TABLES[table]
-    values = [_column_values(frame[col], kinds[col]) for col in columns]
-    return list(zip(*values)) if values else []
+    constants = constants or {}
+    fills = fills or {}
+    n = len(frame)
+    return [[constants[col]] * n if col in constants
+            else _column_values(frame[col], kinds[col], fills.get(col)) for col in columns]
 
 
 def rows_to_frame(table: str, rows: Sequence[Sequence], columns: Sequence[str]) -> pd.DataFrame:
@@ -86,9 +151,6 @@ def rows_to_frame(table: str, rows: Sequence[Sequence], columns: Sequence[str]) 
     values = list(zip(*rows)) if rows else [()] * len(columns)
     data = {col: _column_from_sql(vals, kinds[col]) for col, vals in zip(columns, values)}
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-
-
-_NAT = np.iinfo(np.int64).min
 
 
 def _column_from_sql(values: Sequence, kind: str) -> pd.Series:

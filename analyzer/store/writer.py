@@ -30,7 +30,7 @@ import pandas as pd
 
 from analyzer.schema import TABLES, ImportBundle, conform, empty_table
 from analyzer.store import keptfiles, sessions
-from analyzer.store.codec import frame_to_rows
+from analyzer.store.codec import frame_columns, frame_to_rows
 from analyzer.store.streams import encode_stream
 
 # Kept files smaller than this are stored as they are; larger ones zlib-compressed.
@@ -75,18 +75,20 @@ def keep_file(conn: sqlite3.Connection, sha256: str, data) -> None:
     )
 
 
-def _insert(conn, table: str, frame: pd.DataFrame, columns: list[str], verb="INSERT", extra=None):
-    """Insert the canonical ``columns`` of ``frame`` (plus constant ``extra`` columns)."""
+def _insert(conn, table: str, frame: pd.DataFrame, columns: list[str], verb="INSERT", extra=None,
+            constants=None, fills=None):
+    """Insert the canonical ``columns`` of ``frame`` (plus constant ``extra`` columns).
+
+    ``constants`` and ``fills``: see :func:`analyzer.store.codec.frame_columns`.
+    """
     extra = extra or {}
     names = columns + list(extra)
-    rows = frame_to_rows(table, frame, columns)
-    if extra:
-        tail = tuple(extra.values())
-        rows = [row + tail for row in rows]
+    n = len(frame)
+    values = frame_columns(table, frame, columns, constants, fills) + [[v] * n for v in extra.values()]
     quoted = ", ".join(f'"{c}"' for c in names)
     marks = ", ".join("?" * len(names))
-    conn.executemany(f"{verb} INTO {table} ({quoted}) VALUES ({marks})", rows)
-    return len(rows)
+    conn.executemany(f"{verb} INTO {table} ({quoted}) VALUES ({marks})", zip(*values))
+    return n
 
 
 def upsert(
@@ -96,15 +98,19 @@ def upsert(
     key: list[str],
     sha256: str | None,
     update: list[str] | None = None,
+    constants=None,
+    fills=None,
 ) -> int:
     """Insert conformed rows; on a ``key`` clash update the ``update`` columns.
 
     An updated column keeps its old value where the new row has none
-    (``COALESCE``). ``update`` defaults to every non-key column.
+    (``COALESCE``). ``update`` defaults to every non-key column. ``constants``
+    and ``fills``: see :func:`analyzer.store.codec.frame_columns`.
     """
     columns = list(TABLES[table])
     names = columns + ["source_sha256"]
-    rows = [row + (sha256,) for row in frame_to_rows(table, frame, columns)]
+    n = len(frame)
+    rows = zip(*frame_columns(table, frame, columns, constants, fills), [sha256] * n)
     update = [c for c in names if c not in key] if update is None else update + ["source_sha256"]
     assignments = ", ".join(f'"{c}" = COALESCE(excluded."{c}", "{c}")' for c in update)
     quoted = ", ".join(f'"{c}"' for c in names)
@@ -114,7 +120,7 @@ def upsert(
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments}",
         rows,
     )
-    return len(rows)
+    return n
 
 
 class BundleWriter:
@@ -135,16 +141,20 @@ class BundleWriter:
         self.counts: dict[str, int] = {}
         self.notes: list[str] = []
         self._conformed: dict[str, pd.DataFrame] = {}
+        #: Written instead of the frames' athlete_id column (which readers leave empty).
+        self._athlete = {"athlete_id": athlete_id}
 
     def table(self, name: str) -> pd.DataFrame | None:
-        """The bundle's table ``name``, conformed, with this athlete filled in; None if empty."""
+        """The bundle's table ``name``, conformed; None if empty.
+
+        Its ``athlete_id`` column is left as the reader made it: the writes
+        give every row this writer's athlete (``constants``).
+        """
         if name not in self._conformed:
             raw = self.bundle.tables.get(name)
             if raw is None or raw.empty:
                 return None
             frame = raw.copy(deep=False) if is_canonical(name, raw) else conform(name, raw)
-            if "athlete_id" in frame.columns:
-                frame["athlete_id"] = self.athlete_id
             self._conformed[name] = frame
         return self._conformed[name]
 
@@ -183,6 +193,7 @@ class BundleWriter:
 
     def _keep_activity(self, row: pd.DataFrame, n_samples: int, columns: list[str]) -> bool:
         values = dict(zip(columns, frame_to_rows("activities", row, columns)[0]))
+        values["athlete_id"] = self.athlete_id
         activity_id, start_ns = values["activity_id"], values["start_utc"]
         if start_ns is None:
             raise ValueError(f"activity {activity_id} has no start time")
@@ -197,7 +208,8 @@ class BundleWriter:
                 self.conn, self.athlete_id, activity_id, self.sha256, match.activity_id, start_ns
             )
             return False
-        _insert(self.conn, "activities", row, columns, extra={"n_samples": n_samples})
+        _insert(self.conn, "activities", row, columns, extra={"n_samples": n_samples},
+                constants=self._athlete)
         if match is not None:
             old = self.conn.execute(
                 "SELECT * FROM activities WHERE activity_id = ?", (match.activity_id,)
@@ -259,6 +271,7 @@ class BundleWriter:
         self.counts["rr_intervals"] = len(rr)
 
     def _day_tables(self) -> None:
+        fills = {"source": self.bundle.format}
         for name, key in (("sleep", ["athlete_id", "night", "source"]),
                           ("wellness", ["athlete_id", "date", "source"])):
             frame = self.table(name)
@@ -266,17 +279,16 @@ class BundleWriter:
                 continue
             if name == "sleep":
                 frame = self._nights_from_wake_time(frame)
-            frame = frame[frame[key[1]].notna()]
-            frame["source"] = frame["source"].fillna(self.bundle.format)
-            self.counts[name] = upsert(self.conn, name, frame, key, self.sha256)
+            frame = _rows_with(frame, key[1])
+            self.counts[name] = upsert(self.conn, name, frame, key, self.sha256,
+                                       constants=self._athlete, fills=fills)
         stages = self.table("sleep_stages")
         if stages is None:
             return
-        stages = stages[stages["start_utc"].notna()]
-        stages["source"] = stages["source"].fillna(self.bundle.format)
         self.counts["sleep_stages"] = _insert(
-            self.conn, "sleep_stages", stages, list(TABLES["sleep_stages"]), "INSERT OR IGNORE",
-            extra={"source_sha256": self.sha256},
+            self.conn, "sleep_stages", _rows_with(stages, "start_utc"),
+            list(TABLES["sleep_stages"]), "INSERT OR IGNORE",
+            extra={"source_sha256": self.sha256}, constants=self._athlete, fills=fills,
         )
 
     def _nights_from_wake_time(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -299,6 +311,7 @@ class BundleWriter:
             cramp_id(self.athlete_id, ts.value, muscle, side)
             for ts, muscle, side in zip(frame["start_utc"], frame["muscle"], frame["side"])
         ]
+        frame["athlete_id"] = self.athlete_id
         self.counts["cramps"] = upsert_cramps(self.conn, frame, self.sha256)
 
     def _medications(self) -> None:
@@ -306,7 +319,14 @@ class BundleWriter:
         if frame is None:
             return
         frame = frame[frame["name"].notna()]
+        frame["athlete_id"] = self.athlete_id
         self.counts["medications"] = upsert_medications(self.conn, frame, self.sha256)
+
+
+def _rows_with(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of ``frame`` where ``column`` is not missing (``frame`` itself if all are)."""
+    present = frame[column].notna().to_numpy()
+    return frame if present.all() else frame[present]
 
 
 def upsert_cramps(conn: sqlite3.Connection, frame: pd.DataFrame, sha256: str | None) -> int:
