@@ -71,25 +71,36 @@ def canonical_frame(name: str, columns: dict[str, object], n: int) -> pd.DataFra
         Equal to ``conform(name, frame)`` of the same columns, with a
         ``RangeIndex``; ``conform`` returns it unchanged (its fast path).
     """
-    spec = TABLES[name]
-    names = list(spec)
-    normal = {col: _normalised(columns.get(col), kind, n) for col, kind in spec.items()}
     if _from_blocks is None:  # pragma: no cover - pandas 2.x
-        series = {col: pd.Series(v, dtype=getattr(v, "dtype", None), copy=False)
-                  for col, v in normal.items()}
+        series = {col: _normalised(columns.get(col), kind, n) for col, kind in TABLES[name].items()}
         return conform(name, pd.DataFrame(series, index=pd.RangeIndex(n)))
+    floats, objects, others = _block_layout(name)
     blocks: list[tuple[object, np.ndarray]] = []
-    for block_kinds, dtype in ((("float",), np.float64), (("str", "date"), object)):
-        at = [i for i, kind in enumerate(spec.values()) if kind in block_kinds]
-        if at:
-            block = np.empty((len(at), n), dtype=dtype)
-            for row, i in enumerate(at):
-                block[row] = normal[names[i]]
-            blocks.append((block, np.asarray(at)))
-    for i, (col, kind) in enumerate(spec.items()):
-        if kind not in ("float", "str", "date"):
-            blocks.append((normal[col], np.array([i])))
+    for (names, at), dtype, missing in ((floats, np.float64, np.nan), (objects, object, None)):
+        if names:
+            block = np.empty((len(names), n), dtype=dtype)  # an object block starts all None
+            for row, col in enumerate(names):
+                values = columns.get(col)
+                if values is not None or missing is not None:
+                    block[row] = missing if values is None else values  # a scalar is repeated
+            blocks.append((block, at))
+    for col, kind, at in others:
+        blocks.append((_normalised(columns.get(col), kind, n), at))
     return _from_blocks(blocks, pd.RangeIndex(n), _labels(name).view())
+
+
+@lru_cache(maxsize=None)
+def _block_layout(name: str):
+    """Columns of table ``name`` by block: floats and text/dates (names, positions), the others."""
+    spec = list(TABLES[name].items())
+
+    def group(kinds):
+        picked = [(col, i) for i, (col, kind) in enumerate(spec) if kind in kinds]
+        return tuple(col for col, _ in picked), np.array([i for _, i in picked], dtype=np.intp)
+
+    others = tuple((col, kind, np.array([i])) for i, (col, kind) in enumerate(spec)
+                   if kind not in ("float", "str", "date"))
+    return group(("float",)), group(("str", "date")), others
 
 
 def _normalised(values, kind: str, n: int):
