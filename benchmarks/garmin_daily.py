@@ -8,11 +8,13 @@ profile, plus field 253 and the local timestamp of Garmin's undocumented
 that ``timestamp_16`` values and compressed-header offsets stay valid as
 they are; the file CRC is recomputed. The whole folder is then imported with
 :meth:`analyzer.store.library.Library.import_paths`, as the ``import`` command
-does: each file is stored in its own transaction, the files are read ahead in
-worker processes (:mod:`analyzer.store.readahead`) and nights and days are
+does: the files are read ahead in worker processes
+(:mod:`analyzer.store.readahead`), written in groups of up to 200 files per
+transaction (:mod:`analyzer.store.importer`) and their nights and days are
 assembled once at the end (:mod:`analyzer.store.nights`). ``--inline`` reads
-in the main process instead, for comparison; ``--peer`` also times fitdecode
-decoding the real month's files (messages only, no tables) in the same run.
+in the main process instead (one transaction per file), for comparison;
+``--peer`` also times fitdecode decoding the real month's files (messages
+only, no tables) in the same run.
 
 Run::
 

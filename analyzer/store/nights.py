@@ -136,14 +136,14 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
     samples may change a day (:func:`_days_unchanged`). Returns whether a
     span was recorded.
     """
-    samples = bundle.tables.get("daily_samples")
-    stages = bundle.tables.get("sleep_stages")
+    samples = _columns(bundle.tables.get("daily_samples"))
+    stages = _columns(bundle.tables.get("sleep_stages"))
     stage_times: list[np.ndarray] = []
-    if stages is not None and len(stages) and "source" in stages:
+    if "source" in stages:
         garmin = stages["source"].to_numpy(dtype=object) == SOURCE
         if garmin.any():
             stage_times = [ns(stages["start_utc"])[garmin], ns(stages["end_utc"])[garmin]]
-    has_samples = samples is not None and len(samples) > 0
+    has_samples = bool(samples)
     has_stages = bool(stage_times)
     if not has_samples and not has_stages:
         return False
@@ -155,7 +155,8 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
         source = None
         if "source" in samples:
             source = samples["source"].to_numpy(dtype=object, na_value=None)
-            source = np.where(source == None, SOURCE, source)  # noqa: E711 - element-wise
+            if (source == None).any():  # noqa: E711 - element-wise
+                source = np.where(source == None, SOURCE, source)  # noqa: E711
         days = not _days_unchanged(conn, athlete_id, t, kind, value)
         counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source,
                                                   bundle.source_sha256)
@@ -172,6 +173,17 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
         (athlete_id, int(span.min()), int(span.max()), int(has_stages), int(days)),
     )
     return True
+
+
+def _columns(frame) -> dict:
+    """A non-empty frame's columns by name ({} for none or an empty frame).
+
+    Taken in one pass: a label look-up per column costs more than the
+    columns' numpy work for the small frames of daily files.
+    """
+    if frame is None or len(frame) == 0:
+        return {}
+    return dict(frame.items())
 
 
 def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> bool:
