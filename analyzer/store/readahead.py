@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -60,14 +61,20 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="readahead-parent-watch", daemon=True).start()
 
 
-def read_in_worker(name: str, data: bytes, timezone: str | None, valid_rows_only: bool):
-    """Read one file with the default reader, as the library stores it; None if anything fails."""
+def read_in_worker(name: str, data: bytes, timezone: str | None,
+                   valid_rows_only: bool) -> bytes | None:
+    """Read one file with the default reader, as the library stores it; None if anything fails.
+
+    Returns the bundle pickled: the main process unpickles it in its own
+    thread when it writes the file, instead of the pool's result thread
+    doing it meanwhile and contending with the writer for the GIL.
+    """
     from analyzer.store.importer import default_reader
     from analyzer.store.nights import library_bundle
 
     try:
         bundle = default_reader(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
-        return library_bundle(bundle)
+        return pickle.dumps(library_bundle(bundle), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - read again in the main process, which reports it properly
         return None
 
@@ -96,7 +103,7 @@ class ReadAhead:
         self._index = {str(path): i for i, path in enumerate(paths)}
         self._next = 0
         self._ahead = AHEAD_PER_WORKER * WORKERS
-        self._pending: dict[int, tuple[str, Future]] = {}
+        self._pending: dict[int, tuple[bytes, Future]] = {}
         #: Files whose bundle came from a worker (the others were read inline).
         self.read_by_workers = 0
         #: Called before a file is read in this process after all (its worker failed): the
@@ -121,7 +128,7 @@ class ReadAhead:
             except RuntimeError:  # a broken pool (BrokenProcessPool): the rest is read inline
                 self._next = len(self._paths)
                 return
-            self._pending[i] = (sha256, future)
+            self._pending[i] = (data, future)
 
     def _already_imported(self, sha256: str) -> bool:
         row = self._lib.connection.execute(
@@ -139,7 +146,7 @@ class ReadAhead:
         """Submit the first files."""
         self._submit_through(self._ahead - 1)
 
-    def _take(self, name: str) -> tuple[str, Future] | None:
+    def _take(self, name: str) -> tuple[bytes, Future] | None:
         """The entry of ``name``; entries before it (files the writer did not read) are dropped."""
         i = self._index.get(name)
         if i is None:
@@ -156,12 +163,13 @@ class ReadAhead:
         entry = self._take(name)
         same_options = timezone == self._timezone and valid_rows_only == self._valid_rows_only
         if entry is not None and same_options:
-            sha256, future = entry
+            submitted, future = entry
             try:
-                bundle = future.result()
+                pickled = future.result()
+                bundle = None if pickled is None else pickle.loads(pickled)
             except Exception:  # noqa: BLE001 - a broken worker: read here instead
                 bundle = None
-            if bundle is not None and sha256 == hashlib.sha256(data).hexdigest():
+            if bundle is not None and submitted == data:  # the bytes the worker read
                 self.read_by_workers += 1
                 return bundle
         if self.before_inline_read is not None:

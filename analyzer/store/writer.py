@@ -38,13 +38,14 @@ _COMPRESS_FROM_BYTES = 512
 
 
 @functools.cache
-def _canonical_dtypes(table: str) -> dict:
-    return dict(empty_table(table).dtypes)
+def _canonical_dtypes(table: str) -> list:
+    return empty_table(table).dtypes.tolist()
 
 
 def is_canonical(table: str, frame: pd.DataFrame) -> bool:
     """True if ``frame`` already has exactly the canonical columns and dtypes (conform would copy)."""
-    return dict(frame.dtypes) == _canonical_dtypes(table) and list(frame.columns) == list(TABLES[table])
+    return (frame.columns.tolist() == list(TABLES[table])
+            and frame.dtypes.tolist() == _canonical_dtypes(table))
 
 
 def cramp_id(athlete_id: str, start_ns: int, muscle: str | None, side: str | None) -> str:
