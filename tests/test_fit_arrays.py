@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.io.fit import read_fit
-from analyzer.io.fit.garmin_samples import daily_samples, stage_intervals
+from analyzer.io.fit.garmin_samples import daily_samples
+from analyzer.io.fit.garmin_stages import stage_intervals
 from analyzer.io.fit.table_frames import canonical_frame
 from analyzer.io.fit.wellness import raw_day_tables
 from analyzer.schema import TABLES, _is_canonical, conform

@@ -25,7 +25,8 @@ import pandas as pd
 import pytest
 
 from analyzer.io.fit import read_fit
-from analyzer.io.fit.garmin_samples import daily_samples, stage_intervals
+from analyzer.io.fit.garmin_samples import daily_samples
+from analyzer.io.fit.garmin_stages import stage_intervals
 from analyzer.io.garmin_daily import (
     ASLEEP_STAGES,
     MIN_NIGHT_ASLEEP_S,

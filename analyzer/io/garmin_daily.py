@@ -3,8 +3,8 @@
 Garmin devices spread one night over several ``*_SLEEP_DATA.fit`` files and
 one day over several ``*_WELLNESS.fit`` files, which overlap and arrive in any
 order. These pure functions take the raw samples of *any number* of files
-(see :func:`analyzer.io.fit.wellness.stage_intervals` and
-:func:`~analyzer.io.fit.wellness.daily_samples`), merge repeated samples once
+(see :func:`analyzer.io.fit.garmin_stages.stage_intervals` and
+:func:`analyzer.io.fit.garmin_samples.daily_samples`), merge repeated samples once
 and return canonical ``sleep`` and ``wellness`` rows, so that the result does
 not depend on how the samples were split into files or in which order they
 came.

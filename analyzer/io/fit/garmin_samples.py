@@ -10,8 +10,9 @@ the epoch length in seconds) and one raw-movement epoch of sleep data (274).
 Performance: a year of these files is ~15,000, so everything here works on
 the decoded numpy columns of the few messages it needs
 (:meth:`FitFile.arrays <analyzer.io.fit.reader.FitFile.arrays>`), never on a
-DataFrame per message; the samples and stage intervals are kept as arrays
-(cached on the file) and made a table once, by whoever asks for it.
+DataFrame per message; the samples (and, in :mod:`.garmin_stages`, the sleep
+stage intervals) are kept as arrays (cached on the file) and made a table
+once, by whoever asks for it.
 """
 
 from __future__ import annotations
@@ -82,16 +83,6 @@ def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
 
-def _sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default``."""
-    events = fit.arrays("event")
-    if "event_type" not in events or "timestamp" not in events:
-        return default
-    stops = _times_ns(events, "timestamp")[events["event_type"] == "stop"]
-    stops = stops[stops != _NAT]
-    return int(stops[-1]) if stops.size and stops[-1] >= default else default
-
-
 def has_daily_messages(fit) -> bool:
     """Whether the file holds any of :data:`DAILY_MESSAGES` (else only its UTC offset matters)."""
     return not DAILY_MESSAGES.isdisjoint(fit.message_counts())
@@ -126,106 +117,6 @@ def file_utc_offset_s(fit) -> float | None:
     """The file's UTC offset: :attr:`FitFile.utc_offset_s`, else ``sleep_data_info``."""
     offset = fit.utc_offset_s
     return offset if offset is not None else sleep_data_info(fit)[1]
-
-
-def has_sleep_levels(fit) -> bool:
-    """Whether the file's ``sleep_level`` messages carry the ``sleep_level`` field."""
-    return "sleep_level" in fit.arrays("sleep_level")
-
-
-def level_times_ns(fit) -> np.ndarray:
-    """Times [ns] of the file's ``sleep_level`` messages that have one, in file order."""
-    levels = fit.arrays("sleep_level")
-    if "timestamp" not in levels:
-        return np.zeros(0, np.int64)
-    t = _times_ns(levels, "timestamp")
-    return t[t != _NAT]
-
-
-def sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default`` [ns]."""
-    return _sleep_stop_ns(fit, default)
-
-
-def stage_intervals(fit) -> pd.DataFrame:
-    """Sleep stage intervals (``start_utc``, ``end_utc``, ``stage``) of one file.
-
-    Devices that stage sleep (``light``/``deep``/``rem``) write a
-    ``sleep_level`` at each change: a level lasts until the next one, the last
-    until the sleep ``stop`` event. Older devices (vivomove HR) write one
-    message per epoch of ``sleep_data_info`` length (60 s) all day long: a
-    ``sleep_level`` (``awake``/``unmeasurable``) for an epoch the device
-    scored awake, a raw movement record (274, no timestamp) for an epoch it
-    did not; those epochs are returned as ``asleep`` (unstaged sleep), timed
-    by their place in the file after the last timestamped message.
-    """
-    starts, ends, stages = stage_arrays(fit)
-    return pd.DataFrame({"start_utc": _utc(starts), "end_utc": _utc(ends), "stage": stages})
-
-
-def stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`stage_intervals` as arrays: start and end [int64 ns], stage (object), by start.
-
-    Computed once per file (cached on it).
-    """
-    cached = getattr(fit, "_garmin_stage_arrays", None)
-    if cached is None:
-        cached = fit._garmin_stage_arrays = _stage_arrays(fit)
-    return cached
-
-
-def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    t, names = level_times_ns(fit), np.zeros(0, dtype=object)
-    level_ns = t
-    if has_sleep_levels(fit) and t.size:
-        levels = fit.arrays("sleep_level")
-        names = levels["sleep_level"][_times_ns(levels, "timestamp") != _NAT]
-    else:
-        t = np.zeros(0, np.int64)
-    stage = _stage_names(names)
-    start, _, epoch_s = sleep_data_info(fit)
-    epoch_ns = int(round(epoch_s * _NS))
-    staged = np.isin(stage, ("light", "deep", "rem")).any()
-    if start is not None and not staged:  # one message per epoch
-        end = t + epoch_ns
-    else:
-        end = np.empty_like(t)
-        end[:-1] = t[1:]
-        if t.size:
-            end[-1] = _sleep_stop_ns(fit, int(t[-1]))
-    known = np.not_equal(stage, None)
-    raw_start = _raw_epochs_ns(fit, epoch_s, level_ns)
-    starts = np.concatenate([t[known], raw_start])
-    ends = np.concatenate([end[known], raw_start + epoch_ns])
-    stages = np.concatenate([stage[known], np.full(raw_start.size, "asleep", dtype=object)])
-    order = np.argsort(starts, kind="stable")
-    return starts[order], ends[order], stages[order]
-
-
-def _stage_names(names: np.ndarray) -> np.ndarray:
-    """FIT ``sleep_level`` values -> canonical stage names (object; None for other values)."""
-    codes, distinct = pd.factorize(names)  # None (missing) gets code -1
-    lookup = [STAGES.get(v) if isinstance(v, str) else None for v in distinct.tolist()]
-    return np.array([*lookup, None], dtype=object)[codes]  # code -1: the None at the end
-
-
-def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
-    """Start [ns] of each raw-movement epoch (274), timed from the last timestamp before it.
-
-    The k-th raw epoch after the same anchor starts k epochs after it, one
-    more if the anchor is itself an epoch (a ``sleep_level`` at that time).
-    """
-    if not fit.message_counts().get(SLEEP_DATA_RAW, 0):
-        return np.zeros(0, np.int64)
-    anchors = np.asarray(fit.anchor_timestamps(SLEEP_DATA_RAW), dtype="float64")
-    n = anchors.size
-    new_run = np.ones(n, dtype=bool)
-    new_run[1:] = anchors[1:] != anchors[:-1]  # NaN != NaN: a missing anchor starts its own run
-    run = np.arange(n) - np.maximum.accumulate(np.where(new_run, np.arange(n), 0))
-    occupied = (level_ns // _NS - FIT_EPOCH_S).astype("float64")
-    seconds = anchors + (run + np.isin(anchors, occupied)) * epoch_s
-    start = _fit_seconds_ns(seconds)
-    return start[start != _NAT]
 
 
 def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:

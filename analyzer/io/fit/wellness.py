@@ -8,8 +8,9 @@ same instant on the local clock, field 1 the epoch length in seconds) that
 ``*_SLEEP_DATA.fit`` files carry. With none of them a night is the UTC date of
 the wake-up, and a warning says so.
 
-One file rarely holds a whole night or day: :mod:`.garmin_samples` gives the
-raw samples (``daily_samples`` and ``sleep_stages`` tables of the bundle) that
+One file rarely holds a whole night or day: :mod:`.garmin_samples` and
+:mod:`.garmin_stages` give the raw samples (``daily_samples`` and ``sleep_stages``
+tables of the bundle) that
 the library merges across files and assembles with
 :mod:`analyzer.io.garmin_daily`. :func:`sleep_tables` and
 :func:`wellness_table` are what this one file says on its own.
@@ -28,21 +29,13 @@ from .garmin_samples import (
     daily_samples,
     file_utc_offset_s,
     has_daily_messages,
-    has_sleep_levels,
-    level_times_ns,
-    sleep_stop_ns,
-    stage_arrays,
 )
+from .garmin_stages import has_sleep_levels, level_times_ns, sleep_stop_ns, stage_arrays
 from .table_frames import canonical_frame
 
 #: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
 STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
 SOURCE = "garmin_fit"
-
-
-def _local_dates(times: pd.Series, offset_s: float | None) -> pd.Series:
-    shifted = times.dt.tz_convert("UTC").dt.tz_localize(None) + pd.to_timedelta(offset_s or 0.0, unit="s")
-    return shifted.dt.date
 
 
 def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -69,10 +62,10 @@ def raw_day_tables(fit) -> dict[str, pd.DataFrame]:
     """The canonical tables the library assembles across files: daily samples and sleep stages.
 
     ``daily_samples`` are :func:`~.garmin_samples.daily_samples`;
-    ``sleep_stages`` are :func:`~.garmin_samples.stage_intervals` dated by
+    ``sleep_stages`` are :func:`~.garmin_stages.stage_intervals` dated by
     this file's night (the local date of its last sleep time). Both are
     built once, in their canonical form (:func:`.table_frames.canonical_frame`),
-    from the arrays of :mod:`.garmin_samples`. Empty tables are left out.
+    from the arrays of :mod:`.garmin_samples` and :mod:`.garmin_stages`. Empty tables are left out.
     Computed once per file (cached on it).
     """
     cached = getattr(fit, "_garmin_raw_day_tables", None)
