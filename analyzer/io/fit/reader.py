@@ -35,7 +35,8 @@ class FitFile:
 
     Built by :func:`read_fit`. The file is walked once on construction;
     each message type is decoded (all its messages at once) the first time
-    :meth:`messages` asks for it, then cached.
+    :meth:`messages` (a DataFrame) or :meth:`arrays` (the same columns as
+    numpy arrays, for code that needs no DataFrame) asks for it, then cached.
 
     Attributes
     ----------
