@@ -9,6 +9,7 @@ import pytest
 
 from analyzer.store import importer
 from analyzer.store.library import Library
+from analyzer.store.readahead import read_in_worker
 from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 
@@ -105,3 +106,46 @@ def test_an_error_leaving_the_group_still_commits_the_finished_files(lib):
     assert _count(lib, "SELECT COUNT(*) FROM imports") == 1
     assert lib.athlete("anna")["display_name"] == "anna"
     assert not lib.connection.in_transaction
+
+
+def _worker_fails_on_sleep_files(name, data, timezone, valid_rows_only):
+    """A read-ahead worker that gives up on SLEEP_DATA files (they are read by the writer)."""
+    if "SLEEP_DATA" in name:
+        return None
+    return read_in_worker(name, data, timezone, valid_rows_only)
+
+
+def test_files_read_by_the_writer_are_read_with_no_group_open(samples_dir, tmp_path, monkeypatch):
+    from analyzer.store import readahead
+
+    if not readahead._can_fork():
+        pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
+    files = sorted((samples_dir / "garmin_wellness_2021_06" / "12").glob("*.fit"))
+    if len(files) < 10:
+        pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
+    monkeypatch.setattr(readahead, "MIN_FILES", 10)
+    monkeypatch.setattr(readahead, "read_in_worker", _worker_fails_on_sleep_files)
+    readers, inline_reads = [], []
+    original = readahead.ReadAhead.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        fallback = self._fallback
+
+        def read_here(name, data, **options):
+            inline_reads.append((name, lib.connection.in_transaction))
+            return fallback(name, data, **options)
+
+        self._fallback = read_here
+        readers.append(self)
+
+    monkeypatch.setattr(readahead.ReadAhead, "__init__", spy)
+    lib = Library(tmp_path / "lib.sqlite")
+    lib.create_athlete("kent", timezone="Europe/Copenhagen")
+    results = lib.import_paths("kent", files)
+    assert [r.status for r in results] == ["imported"] * len(files)
+    sleep_files = [str(p) for p in files if "SLEEP_DATA" in p.name]
+    assert sleep_files and [name for name, _ in inline_reads] == sleep_files
+    assert not any(open_ for _, open_ in inline_reads)  # the group was committed first
+    assert readers[0].read_by_workers == len(files) - len(sleep_files)
+    lib.close()

@@ -380,15 +380,17 @@ def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading
     total = len(sources)
 
     def report(result: ImportResult, *, read_here: bool = True) -> None:
-        if read_here:
-            group.commit()  # the next file is read by this process: no lock held meanwhile
+        if read_here:  # read by this process: committed alone, no lock held while reading the next
+            group.commit()
         else:
             group.item_done()
         results.append(result)
         if progress is not None:
             progress(len(results), total, result)
 
-    read_ahead_has = getattr(reading.reader, "has", None)
+    from analyzer.store.readahead import ReadAhead
+
+    read_ahead_has = reading.reader.has if isinstance(reading.reader, ReadAhead) else None
     for path in sources:
         if is_large_path(path):  # streamed from disk, never read whole (issue 5)
             group.commit()
