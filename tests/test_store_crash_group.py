@@ -75,7 +75,7 @@ def _state(path: Path) -> tuple[dict[str, dict], int]:
 
 
 def test_a_kill_mid_group_leaves_whole_groups_and_the_assembly_completes(files, tmp_path):
-    if not readahead._can_fork():
+    if not readahead.can_fork():
         pytest.skip("groups are committed only when worker processes read ahead (forked)")
     path = tmp_path / "killed.sqlite"
     script = tmp_path / "child.py"

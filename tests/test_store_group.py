@@ -118,7 +118,7 @@ def _worker_fails_on_sleep_files(name, data, timezone, valid_rows_only):
 def test_files_read_by_the_writer_are_read_with_no_group_open(samples_dir, tmp_path, monkeypatch):
     from analyzer.store import readahead
 
-    if not readahead._can_fork():
+    if not readahead.can_fork():
         pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
     files = sorted((samples_dir / "garmin_wellness_2021_06" / "12").glob("*.fit"))
     if len(files) < 10:

@@ -42,7 +42,7 @@ import numpy as np
 from analyzer.io import garmin_daily
 from analyzer.io.garmin_days import has_day_values
 from analyzer.schema import ImportBundle
-from analyzer.store.rebuild import CONTEXT_H, ns, reassemble_days, reassemble_nights
+from analyzer.store.rebuild import CONTEXT_H, assembled_pieces, ns, store_days, store_nights
 
 SOURCE = garmin_daily.SOURCE
 
@@ -105,8 +105,10 @@ def finish_assembly(lib, athlete_id: str) -> bool:
     if not _has_pending(lib.connection, athlete_id):
         return False
     timezone = lib.athlete(athlete_id)["timezone"]
+    # Worker processes read the committed library: only when no group holds uncommitted samples.
+    path = None if lib.in_write_group else lib.path
     with lib.write() as conn:
-        changed = assemble_pending(conn, athlete_id, timezone)
+        changed = assemble_pending(conn, athlete_id, timezone, path)
         if changed:
             _relink(conn, athlete_id, timezone)
     return changed
@@ -186,12 +188,16 @@ def _columns(frame) -> dict:
     return dict(frame.items())
 
 
-def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> bool:
+def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None,
+                     library_path=None) -> bool:
     """Assemble the nights and days of the athlete's pending spans, then clear them.
 
     Overlapping or nearby spans are merged and each merged span is assembled
     once (in pieces of :data:`CHUNK_DAYS`). Runs inside the caller's
-    transaction. Returns whether any stored night was replaced.
+    transaction. Given the library's file (``library_path``), many pieces are
+    assembled in worker processes (:func:`analyzer.store.rebuild.assembled_pieces`);
+    the caller must then not have written samples or stages in its
+    transaction yet. Returns whether any stored night was replaced.
     """
     rows = conn.execute(
         "SELECT first_utc, last_utc, nights, days FROM pending_assembly WHERE athlete_id = ?",
@@ -200,11 +206,15 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     if not rows:
         return False
     spans = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    jobs = [("nights", lo, hi) for lo, hi in _pieces(spans[spans[:, 2] == 1, :2])]
+    jobs += [("days", lo, hi) for lo, hi in _pieces(spans[spans[:, 3] == 1, :2])]
     changed = False
-    for lo, hi in _pieces(spans[spans[:, 2] == 1, :2]):
-        changed |= reassemble_nights(conn, athlete_id, lo, hi, timezone)
-    for lo, hi in _pieces(spans[spans[:, 3] == 1, :2]):
-        reassemble_days(conn, athlete_id, lo, hi, timezone)
+    pieces = assembled_pieces(conn, library_path, athlete_id, timezone, jobs)
+    for (kind, lo, hi), frame in zip(jobs, pieces):
+        if kind == "nights":
+            changed |= store_nights(conn, athlete_id, lo, hi, frame)
+        else:
+            store_days(conn, athlete_id, lo, hi, frame)
     conn.execute("DELETE FROM pending_assembly WHERE athlete_id = ?", (athlete_id,))
     return changed
 

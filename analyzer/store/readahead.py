@@ -46,7 +46,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 PARENT_CHECK_S = 1.0
 
 
-def _exit_with_parent(parent_pid: int) -> None:
+def exit_with_parent(parent_pid: int) -> None:
     """Worker initializer: end this worker when the importing process is gone (killed).
 
     A forked worker holds both ends of the pool's pipes, so it would never
@@ -200,14 +200,14 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
     from analyzer.store.importer import default_reader
 
     plain = []
-    if _can_fork() and lib.reader is default_reader and len(sources) >= MIN_FILES:
+    if can_fork() and lib.reader is default_reader and len(sources) >= MIN_FILES:
         plain = [p for p in sources if not is_archive_path(p) and _small(p)]
     if len(plain) < MIN_FILES:
         yield lib
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context,
-                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as executor:
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as executor:
         reader = ReadAhead(lib, athlete_id, plain, valid_rows_only, executor)
         reader.start()
         try:
@@ -216,7 +216,7 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Fork workers only on a multi-core POSIX machine, from a process running one thread."""
     return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
             and threading.active_count() == 1)
@@ -227,3 +227,6 @@ def _small(path: Path) -> bool:
         return path.stat().st_size <= MAX_FILE_BYTES
     except OSError:
         return False
+
+
+_can_fork = can_fork  # the name the tests use

@@ -5,10 +5,22 @@ and samples around a span (enough context that a night or day reaching
 beyond it is assembled whole), assemble them with
 :mod:`analyzer.io.garmin_daily` and replace the ``garmin_fit`` rows of the
 nights and dates the span touches. They run inside the caller's transaction;
-:mod:`analyzer.store.nights` decides which spans, and when.
+:mod:`analyzer.store.nights` decides which spans, and when. Each is the
+reading and assembling part (:func:`assembled_nights`, :func:`assembled_days`)
+followed by the storing part (:func:`store_nights`, :func:`store_days`), so
+that the many pieces of a bulk import can be assembled by worker processes
+(:func:`assembled_pieces`) while this process stores them.
 """
 
 from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +38,10 @@ DAY_MARGIN_H = 14
 TOUCH_H = 12
 #: The only sample kinds the nights use.
 CONTEXT_KINDS = ("utc_offset_s", "sleep_score", "sleep_awakenings")
+#: Fewest pieces worth assembling in worker processes (a year of daily files makes ~28).
+MIN_PARALLEL_PIECES = 4
+#: Worker processes assembling pieces.
+WORKERS = 2
 _NS = 1_000_000_000
 _H = 3600 * _NS
 _DAY = 24 * _H
@@ -80,10 +96,24 @@ def _stages_between(conn, athlete_id: str, lo: int, hi: int) -> pd.DataFrame:
 
 def reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) -> bool:
     """Replace the stored nights that come within :data:`TOUCH_H` of ``[first, last]``."""
+    nights = assembled_nights(conn, athlete_id, first, last, timezone)
+    return store_nights(conn, athlete_id, first, last, nights)
+
+
+def assembled_nights(conn, athlete_id: str, first: int, last: int, timezone) -> pd.DataFrame:
+    """The nights assembled from the stored stages and samples around ``[first, last]`` (reads only)."""
     lo, hi = first - CONTEXT_H * _H, last + CONTEXT_H * _H
     stages = _stages_between(conn, athlete_id, lo, hi)
     context = _samples_between(conn, athlete_id, lo, hi, CONTEXT_KINDS)
     nights, _ = garmin_daily.assemble_nights(stages, context, fallback=timezone)
+    return nights
+
+
+def store_nights(conn, athlete_id: str, first: int, last: int, nights: pd.DataFrame) -> bool:
+    """Replace the stored nights near ``[first, last]`` by those of :func:`assembled_nights`.
+
+    Returns whether any stored night was replaced or added.
+    """
     touch_lo, touch_hi = first - TOUCH_H * _H, last + TOUCH_H * _H
     start, end = ns(nights["start_utc"]), ns(nights["end_utc"])
     touched = (end >= touch_lo) & (start <= touch_hi)
@@ -117,11 +147,26 @@ def _date_stages(conn, athlete_id: str, nights: pd.DataFrame) -> None:
 
 def reassemble_days(conn, athlete_id: str, first: int, last: int, timezone) -> None:
     """Replace the stored days of every local date a time in ``[first, last]`` can fall on."""
+    store_days(conn, athlete_id, first, last, assembled_days(conn, athlete_id, first, last, timezone))
+
+
+def _day_range(first: int, last: int) -> tuple[int, int]:
+    """The days since the epoch (UTC) whose local dates a time in ``[first, last]`` can fall on."""
     margin = DAY_MARGIN_H * _H
-    d0, d1 = (first - margin) // _DAY, (last + margin) // _DAY
+    return (first - margin) // _DAY, (last + margin) // _DAY
+
+
+def assembled_days(conn, athlete_id: str, first: int, last: int, timezone) -> pd.DataFrame:
+    """The days assembled from the stored samples around ``[first, last]`` (reads only)."""
+    margin = DAY_MARGIN_H * _H
+    d0, d1 = _day_range(first, last)
     stored = _samples_between(conn, athlete_id, d0 * _DAY - margin - 1, (d1 + 1) * _DAY + margin)
-    days = garmin_daily.assemble_days(stored, fallback=timezone)
-    iso0, iso1 = (str(np.datetime64(d, "D")) for d in (d0, d1))
+    return garmin_daily.assemble_days(stored, fallback=timezone)
+
+
+def store_days(conn, athlete_id: str, first: int, last: int, days: pd.DataFrame) -> None:
+    """Replace the stored days of the dates ``[first, last]`` touches by those of :func:`assembled_days`."""
+    iso0, iso1 = (str(np.datetime64(d, "D")) for d in _day_range(first, last))
     days = days[days["date"].astype(str).between(iso0, iso1)]
     conn.execute(
         "DELETE FROM wellness WHERE athlete_id = ? AND source = ? AND date BETWEEN ? AND ?",
@@ -138,3 +183,49 @@ def _insert_rows(conn, table: str, frame: pd.DataFrame) -> None:
         f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})",
         frame_to_rows(table, frame, columns),
     )
+
+
+_ASSEMBLE = {"nights": assembled_nights, "days": assembled_days}
+
+
+def assembled_pieces(conn, library_path: str | Path | None, athlete_id: str, timezone,
+                     jobs: Sequence[tuple[str, int, int]]) -> Iterator[pd.DataFrame]:
+    """Yield :func:`assembled_nights` or :func:`assembled_days` of each job ``(kind, first, last)``, in order.
+
+    With :data:`MIN_PARALLEL_PIECES` jobs or more, the library's file given
+    and a process that may fork (:func:`analyzer.store.readahead.can_fork`),
+    the pieces are assembled by forked worker processes, each reading the
+    library through its own read-only connection while the caller stores
+    the pieces already done. The caller must hold the write transaction
+    (nothing else can commit meanwhile) and not have changed the stored
+    samples or stages in it: the workers see the last committed state. A
+    piece whose worker fails is assembled here.
+    """
+    from analyzer.store.readahead import can_fork, exit_with_parent
+
+    if library_path is None or len(jobs) < MIN_PARALLEL_PIECES or not can_fork():
+        for kind, first, last in jobs:
+            yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(_assemble_in_worker, str(library_path), athlete_id, timezone, job)
+                   for job in jobs]
+        for (kind, first, last), future in zip(jobs, futures):
+            try:
+                yield pickle.loads(future.result())
+            except Exception:  # noqa: BLE001 - a failed worker: assemble the piece here
+                yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
+
+
+def _assemble_in_worker(library_path: str, athlete_id: str, timezone,
+                        job: tuple[str, int, int]) -> bytes:
+    """Assemble one piece in a worker process, from a read-only connection; the frame pickled."""
+    kind, first, last = job
+    conn = sqlite3.connect(f"{Path(library_path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        frame = _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
+    finally:
+        conn.close()
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
