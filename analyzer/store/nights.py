@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 
 import numpy as np
@@ -209,12 +209,13 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     jobs = [("nights", lo, hi) for lo, hi in _pieces(spans[spans[:, 2] == 1, :2])]
     jobs += [("days", lo, hi) for lo, hi in _pieces(spans[spans[:, 3] == 1, :2])]
     changed = False
-    pieces = assembled_pieces(conn, library_path, athlete_id, timezone, jobs)
-    for (kind, lo, hi), frame in zip(jobs, pieces):
-        if kind == "nights":
-            changed |= store_nights(conn, athlete_id, lo, hi, frame)
-        else:
-            store_days(conn, athlete_id, lo, hi, frame)
+    # closing: on an error too, the workers end before the caller's transaction does
+    with closing(assembled_pieces(conn, library_path, athlete_id, timezone, jobs)) as pieces:
+        for (kind, lo, hi), frame in zip(jobs, pieces):
+            if kind == "nights":
+                changed |= store_nights(conn, athlete_id, lo, hi, frame)
+            else:
+                store_days(conn, athlete_id, lo, hi, frame)
     conn.execute("DELETE FROM pending_assembly WHERE athlete_id = ?", (athlete_id,))
     return changed
 

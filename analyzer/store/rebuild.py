@@ -200,6 +200,13 @@ def assembled_pieces(conn, library_path: str | Path | None, athlete_id: str, tim
     (nothing else can commit meanwhile) and not have changed the stored
     samples or stages in it: the workers see the last committed state. A
     piece whose worker fails is assembled here.
+
+    The workers never use the caller's connection (SQLite forbids using a
+    connection across ``fork``). Their own connection inherits SQLite's
+    per-process lock bookkeeping from the caller, so a lock the caller holds
+    (the shared lock and WAL read mark of its open transaction) is not taken
+    again at the OS level; the caller's locks cover the workers' reads, as the
+    caller keeps its transaction open until every worker has finished.
     """
     from analyzer.store.readahead import can_fork, exit_with_parent
 
