@@ -21,8 +21,9 @@ the write lock is never held while the main process reads a file.
 
 Files over :data:`analyzer.store.keptfiles.LARGE_FILE_BYTES` (and large
 members of a ZIP) are never read into memory whole: :func:`import_paths`
-hands them to :func:`import_large_path`, which hashes them as a stream, reads
-them with :func:`analyzer.io.registry.read_stream` and keeps them in chunks.
+hands them to :func:`~analyzer.store.largeimport.import_large_path`, which
+hashes them as a stream, reads them with
+:func:`analyzer.io.registry.read_stream` and keeps them in chunks.
 
 Statuses
 --------
@@ -43,7 +44,6 @@ import hashlib
 import json
 import sqlite3
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +52,7 @@ from analyzer.errors import ImportFileError, LibraryError
 from analyzer.schema import ImportBundle
 from analyzer.store import keptfiles
 from analyzer.store.keptfiles import is_bytes, sha256_of, size_of
+from analyzer.store.largeimport import import_large_path, is_large_path
 
 Reader = Callable[..., ImportBundle]
 Progress = Callable[[int, int, "ImportResult"], None]
@@ -273,59 +274,6 @@ def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
             yield f"{name}/{member}", content
     else:
         yield name, data
-
-
-def is_large_path(path: Path) -> bool:
-    """True for a file over :data:`keptfiles.LARGE_FILE_BYTES`, or a ZIP with a member over it.
-
-    Such files go to :func:`import_large_path`. A file that cannot be read or
-    is a damaged ZIP is left to the ordinary path, which reports it.
-    """
-    from analyzer.io.archive import is_archive_path
-
-    limit = keptfiles.LARGE_FILE_BYTES
-    try:
-        if path.stat().st_size > limit:
-            return True
-        if not is_archive_path(path):
-            return False
-        with zipfile.ZipFile(path) as archive:
-            return any(info.file_size > limit for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        return False
-
-
-def import_large_path(
-    lib, athlete_id: str, path: Path, *, valid_rows_only: bool = False
-) -> Iterator[ImportResult]:
-    """Import a large file, or each member of a ZIP holding a large one, streamed from disk.
-
-    Neither the file nor a large member is read into memory: each is hashed as
-    a stream, read with :func:`analyzer.io.registry.read_stream` and kept in
-    chunks (:mod:`analyzer.store.keptfiles`). The archive is opened where it
-    lies, with the traversal and archive-bomb guards of
-    :mod:`analyzer.io.archive` applied to every read; small members are read
-    into memory and imported as usual. Yields one result per file.
-    """
-    from analyzer.io.archive import is_archive_path, iter_archive_members
-
-    name, source = str(path), keptfiles.PathSource(path)
-    try:
-        if not is_archive_path(path):
-            yield import_file(lib, athlete_id, name, source, valid_rows_only=valid_rows_only)
-            return
-        for member in iter_archive_members(name, path):
-            label = f"{name}/{member.label}"
-            if member.size_bytes > keptfiles.LARGE_FILE_BYTES:
-                data = member
-            else:
-                with member.open() as stream:
-                    data = stream.read()
-            yield import_file(lib, athlete_id, label, data, valid_rows_only=valid_rows_only)
-    except ImportFileError as exc:  # a damaged archive or a bomb: members already read stay in
-        yield record_failure(lib, athlete_id, name, source, sha256_of(source), str(exc), "zip")
-    except OSError as exc:  # vanished or unreadable since the folder was listed
-        yield ImportResult(name, "failed", f"{path}: cannot be read ({exc.strerror})")
 
 
 def import_paths(
