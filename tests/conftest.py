@@ -48,3 +48,19 @@ def library_from_tables(path: Path, athlete_id: str, physiology: dict, tables: d
         result = lib.import_file(athlete_id, "synthetic.bin", b"synthetic export")
         assert result.status == "imported", result.message
     return path
+
+
+@pytest.fixture
+def lib(tmp_path):
+    """A fresh library whose reader is the store tests' JSON session reader, with athlete ``anna``.
+
+    Test modules that need another reader or roster define their own ``lib``,
+    which takes precedence over this one.
+    """
+    from analyzer.store import Library
+    from test_store_fixtures import json_reader
+
+    library = Library(tmp_path / "lib.sqlite", reader=json_reader)
+    library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")
+    yield library
+    library.close()

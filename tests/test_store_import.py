@@ -10,16 +10,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import LibraryError
-from analyzer.store import Library
 from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
-
-
-@pytest.fixture
-def lib(tmp_path):
-    library = Library(tmp_path / "lib.sqlite", reader=json_reader)
-    library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")
-    yield library
-    library.close()
 
 
 def _count(lib, sql, *params):

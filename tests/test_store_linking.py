@@ -7,17 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analyzer.store import Library
 from analyzer.store.linking import night_of
-from test_store_fixtures import cramp_file, encode, json_reader, session_file
-
-
-@pytest.fixture
-def lib(tmp_path):
-    library = Library(tmp_path / "lib.sqlite", reader=json_reader)
-    library.create_athlete("anna", timezone="Europe/Berlin")
-    yield library
-    library.close()
+from test_store_fixtures import cramp_file, encode, session_file
 
 
 def _links(lib):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from analyzer.errors import CsvImportError, LibraryError
-from analyzer.store import Library
 from test_store_fixtures import cramp_file, json_reader, session_file, sha
 
 
@@ -19,14 +18,6 @@ def better_reader(name, data, *, timezone=None, valid_rows_only=False):
 
 def broken_reader(name, data, *, timezone=None, valid_rows_only=False):
     raise CsvImportError(name, "this reader version cannot read it")
-
-
-@pytest.fixture
-def lib(tmp_path):
-    library = Library(tmp_path / "lib.sqlite", reader=json_reader)
-    library.create_athlete("anna", timezone="Europe/Berlin")
-    yield library
-    library.close()
 
 
 def test_reimport_replaces_what_the_file_contributed(lib):
