@@ -31,7 +31,10 @@ def test_import_prints_results_and_creates_the_athlete(tmp_path, capsys, test_fo
     assert "created athlete 'anna'" in err
     lines = out.splitlines()
     assert lines[0].startswith("imported") and "run.json" in lines[0] and "samples=30" in lines[0]
-    assert lines[-1] == "1 imported, 0 partial, 0 duplicate, 0 failed"
+    assert lines[-2] == "1 imported, 0 partial, 0 duplicate, 0 failed"
+    assert lines[-1] == (
+        "athlete 'anna' in the library: sessions 1, nights 0, cramps 0, 2026-03-01 to 2026-03-01"
+    )
     with Library(library) as lib:
         assert lib.athlete("anna")["timezone"] == "Europe/Berlin"
         assert lib.athlete("anna")["display_name"] == "Anna K."
@@ -51,7 +54,7 @@ def test_any_failed_file_makes_the_exit_code_non_zero(tmp_path, capsys, test_for
     out = capsys.readouterr().out
     assert code == 1
     assert "failed" in out and "column 'muscle' is missing" in out
-    assert out.splitlines()[-1] == "1 imported, 0 partial, 0 duplicate, 1 failed"
+    assert out.splitlines()[-2] == "1 imported, 0 partial, 0 duplicate, 1 failed"
 
 
 def test_missing_path_is_an_error_message(tmp_path, capsys, test_format):
@@ -163,3 +166,16 @@ def test_demo_progress_counts_over_the_squad(tmp_path, test_format):
     seen = []
     build_demo_library(tmp_path / "demo.sqlite", squad, lambda done, total, result: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_import_ends_with_what_the_athlete_now_has(samples_dir, tmp_path, capsys):
+    # Garmin daily files: the nights are assembled after the files, so the per-file lines
+    # do not count them; the closing line does.
+    month = samples_dir / "garmin_wellness_2021_06"
+    days = [str(month / day) for day in ("01", "02", "03")]
+    code = main(["import", "--library", str(tmp_path / "lib.sqlite"), "--athlete", "kent",
+                 "--timezone", "Europe/Copenhagen", *days])
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "athlete 'kent' in the library: sessions 0, nights 3, cramps 0, 2021-06-01 to 2021-06-03"
+    )

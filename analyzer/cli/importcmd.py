@@ -124,4 +124,17 @@ def run(args: argparse.Namespace) -> int:
             args.athlete, args.paths, progress, valid_rows_only=args.valid_rows_only
         )
         progress.finish()
-    return print_results(results)
+        code = print_results(results)
+        print(athlete_totals(lib, args.athlete))
+    return code
+
+
+def athlete_totals(lib: Library, athlete_id: str) -> str:
+    """One line of what the library now holds for the athlete (nights are assembled after the files)."""
+    roster = lib.roster()
+    row = roster[roster["athlete_id"] == athlete_id].iloc[0]
+    span = "" if row["first_date"] is None else f", {row['first_date']} to {row['last_date']}"
+    return (
+        f"athlete {athlete_id!r} in the library: sessions {row['n_activities']}, "
+        f"nights {row['n_nights']}, cramps {row['n_cramps']}{span}"
+    )
