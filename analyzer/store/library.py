@@ -135,11 +135,6 @@ class Library(RosterMixin):
             finally:
                 self._group = None
 
-    @property
-    def in_write_group(self) -> bool:
-        """True while this thread's writes go to an open :meth:`write_group`."""
-        return self._group is not None and self._group.owner == threading.get_ident()
-
     def _read(self, query, *args):
         """Run a read function of :mod:`reads` on the connection (one thread at a time)."""
         with self._lock:

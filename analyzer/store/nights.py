@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import numpy as np
@@ -105,10 +105,8 @@ def finish_assembly(lib, athlete_id: str) -> bool:
     if not _has_pending(lib.connection, athlete_id):
         return False
     timezone = lib.athlete(athlete_id)["timezone"]
-    # Worker processes read the committed library: only when no group holds uncommitted samples.
-    path = None if lib.in_write_group else lib.path
     with lib.write() as conn:
-        changed = assemble_pending(conn, athlete_id, timezone, path)
+        changed = assemble_pending(conn, athlete_id, timezone)
         if changed:
             _relink(conn, athlete_id, timezone)
     return changed
@@ -188,16 +186,12 @@ def _columns(frame) -> dict:
     return dict(frame.items())
 
 
-def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None,
-                     library_path=None) -> bool:
+def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> bool:
     """Assemble the nights and days of the athlete's pending spans, then clear them.
 
     Overlapping or nearby spans are merged and each merged span is assembled
     once (in pieces of :data:`CHUNK_DAYS`). Runs inside the caller's
-    transaction. Given the library's file (``library_path``), many pieces are
-    assembled in worker processes (:func:`analyzer.store.rebuild.assembled_pieces`);
-    the caller must then not have written samples or stages in its
-    transaction yet. Returns whether any stored night was replaced.
+    transaction. Returns whether any stored night was replaced.
     """
     rows = conn.execute(
         "SELECT first_utc, last_utc, nights, days FROM pending_assembly WHERE athlete_id = ?",
@@ -209,13 +203,11 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     jobs = [("nights", lo, hi) for lo, hi in _pieces(spans[spans[:, 2] == 1, :2])]
     jobs += [("days", lo, hi) for lo, hi in _pieces(spans[spans[:, 3] == 1, :2])]
     changed = False
-    # closing: on an error too, the workers end before the caller's transaction does
-    with closing(assembled_pieces(conn, library_path, athlete_id, timezone, jobs)) as pieces:
-        for (kind, lo, hi), frame in zip(jobs, pieces):
-            if kind == "nights":
-                changed |= store_nights(conn, athlete_id, lo, hi, frame)
-            else:
-                store_days(conn, athlete_id, lo, hi, frame)
+    for (kind, lo, hi), frame in zip(jobs, assembled_pieces(conn, athlete_id, timezone, jobs)):
+        if kind == "nights":
+            changed |= store_nights(conn, athlete_id, lo, hi, frame)
+        else:
+            store_days(conn, athlete_id, lo, hi, frame)
     conn.execute("DELETE FROM pending_assembly WHERE athlete_id = ?", (athlete_id,))
     return changed
 

@@ -7,20 +7,14 @@ beyond it is assembled whole), assemble them with
 nights and dates the span touches. They run inside the caller's transaction;
 :mod:`analyzer.store.nights` decides which spans, and when. Each is the
 reading and assembling part (:func:`assembled_nights`, :func:`assembled_days`)
-followed by the storing part (:func:`store_nights`, :func:`store_days`), so
-that the many pieces of a bulk import can be assembled by worker processes
-(:func:`assembled_pieces`) while this process stores them.
+followed by the storing part (:func:`store_nights`, :func:`store_days`);
+:func:`assembled_pieces` yields the pieces of a bulk import one after another.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
 import sqlite3
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,10 +32,6 @@ DAY_MARGIN_H = 14
 TOUCH_H = 12
 #: The only sample kinds the nights use.
 CONTEXT_KINDS = ("utc_offset_s", "sleep_score", "sleep_awakenings")
-#: Fewest pieces worth assembling in worker processes (a year of daily files makes ~28).
-MIN_PARALLEL_PIECES = 4
-#: Worker processes assembling pieces.
-WORKERS = 2
 _NS = 1_000_000_000
 _H = 3600 * _NS
 _DAY = 24 * _H
@@ -188,51 +178,17 @@ def _insert_rows(conn, table: str, frame: pd.DataFrame) -> None:
 _ASSEMBLE = {"nights": assembled_nights, "days": assembled_days}
 
 
-def assembled_pieces(conn, library_path: str | Path | None, athlete_id: str, timezone,
+def assembled_pieces(conn, athlete_id: str, timezone,
                      jobs: Sequence[tuple[str, int, int]]) -> Iterator[pd.DataFrame]:
     """Yield :func:`assembled_nights` or :func:`assembled_days` of each job ``(kind, first, last)``, in order.
 
-    With :data:`MIN_PARALLEL_PIECES` jobs or more, the library's file given
-    and a process that may fork (:func:`analyzer.store.readahead.can_fork`),
-    the pieces are assembled by forked worker processes, each reading the
-    library through its own read-only connection while the caller stores
-    the pieces already done. The caller must hold the write transaction
-    (nothing else can commit meanwhile) and not have changed the stored
-    samples or stages in it: the workers see the last committed state. A
-    piece whose worker fails is assembled here.
-
-    The workers never use the caller's connection (SQLite forbids using a
-    connection across ``fork``). Their own connection inherits SQLite's
-    per-process lock bookkeeping from the caller, so a lock the caller holds
-    (the shared lock and WAL read mark of its open transaction) is not taken
-    again at the OS level; the caller's locks cover the workers' reads, as the
-    caller keeps its transaction open until every worker has finished.
+    The pieces are assembled in this process, through the caller's connection.
+    (Assembling them in forked worker processes saved about 1 s of a 50 s
+    year of daily files, and a forked process opening the library while this
+    one holds a transaction relies on SQLite lock bookkeeping inherited across
+    ``fork``, which SQLite advises against.)
     """
-    from analyzer.store.readahead import can_fork, exit_with_parent
-
-    if library_path is None or len(jobs) < MIN_PARALLEL_PIECES or not can_fork():
-        for kind, first, last in jobs:
-            yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(_assemble_in_worker, str(library_path), athlete_id, timezone, job)
-                   for job in jobs]
-        for (kind, first, last), future in zip(jobs, futures):
-            try:
-                yield pickle.loads(future.result())
-            except Exception:  # noqa: BLE001 - a failed worker: assemble the piece here
-                yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
+    for kind, first, last in jobs:
+        yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
 
 
-def _assemble_in_worker(library_path: str, athlete_id: str, timezone,
-                        job: tuple[str, int, int]) -> bytes:
-    """Assemble one piece in a worker process, from a read-only connection; the frame pickled."""
-    kind, first, last = job
-    conn = sqlite3.connect(f"{Path(library_path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        frame = _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
-    finally:
-        conn.close()
-    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
