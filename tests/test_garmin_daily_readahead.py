@@ -1,11 +1,11 @@
-"""A large import read ahead by worker processes gives what reading inline gives, in order."""
+"""Bulk imports of Garmin daily files: read-ahead by workers and assembly in pieces agree with the plain path."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analyzer.store import readahead
+from analyzer.store import nights, readahead
 from analyzer.store.library import Library
 
 MONTH = "garmin_wellness_2021_06"
@@ -61,3 +61,19 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
     assert len(lib.wellness("kent")) > 0
     lib.close()
     inline.close()
+
+
+def test_nights_and_days_assembled_in_pieces_of_two_days_equal_one_piece(samples_dir, tmp_path,
+                                                                        monkeypatch):
+    files = sorted((samples_dir / MONTH).glob("0[1-6]/*.fit"))
+    if not files:
+        pytest.skip(f"{MONTH} is not in the shared samples")
+    monkeypatch.setattr(nights, "CHUNK_DAYS", 2)  # several pieces of nights and of days
+    pieces, _ = _import(tmp_path / "pieces.sqlite", files)
+    monkeypatch.setattr(nights, "CHUNK_DAYS", 10_000)
+    whole, _ = _import(tmp_path / "whole.sqlite", files)
+    for read in (Library.sleep, Library.wellness, Library.sleep_stages):
+        pd.testing.assert_frame_equal(read(pieces, "kent"), read(whole, "kent"))
+    assert len(pieces.sleep("kent")) >= 4 and len(pieces.wellness("kent")) >= 5
+    pieces.close()
+    whole.close()
