@@ -67,7 +67,7 @@ class Library(RosterMixin):
                 self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
             )
             self.connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            self.connection.execute("PRAGMA journal_mode = WAL")
+            _use_wal(self.connection, busy_timeout_s)
             self.connection.execute("PRAGMA synchronous = FULL")
             self.connection.execute("PRAGMA foreign_keys = ON")
             migrate(self.connection)
@@ -373,3 +373,23 @@ class WriteGroup:
         self._open = False
         self._items = 0
         self._lib._lock.release()
+
+
+def _use_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Put the file in WAL mode, waiting up to ``timeout_s`` for other processes.
+
+    Switching the journal mode needs the file to itself and SQLite does not
+    wait for it (the busy timeout does not apply), so two processes opening
+    a new library at once would see ``database is locked``. Once a file is in
+    WAL mode it stays so, and later opens find it there without switching.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
