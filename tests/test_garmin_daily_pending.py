@@ -10,16 +10,14 @@ same 15 files gives.
 
 from __future__ import annotations
 
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analyzer.store.library import Library
+from test_store_fixtures import import_and_kill
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
@@ -57,21 +55,7 @@ def _pending(path: Path) -> int:
 
 def test_a_killed_bulk_import_is_assembled_on_the_next_opening(files, tmp_path):
     path = tmp_path / "killed.sqlite"
-    script = tmp_path / "child.py"
-    script.write_text(CHILD.format(tz=TZ, kill_after=KILL_AFTER))
-    child = subprocess.Popen([sys.executable, str(script), str(path), *map(str, files)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in child.stdout:
-            assert line.split()[1] == "imported", line
-            if int(line.split()[0]) == KILL_AFTER:
-                break
-        else:
-            pytest.fail(f"the import process ended early: {child.stderr.read()}")
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.wait(timeout=60)
-    assert child.returncode == -signal.SIGKILL
+    import_and_kill(tmp_path, CHILD.format(tz=TZ, kill_after=KILL_AFTER), path, files, KILL_AFTER)
     assert _pending(path) > 0  # the files are in, their nights and days are not assembled yet
 
     reference = Library(tmp_path / "reference.sqlite")

@@ -11,10 +11,7 @@ the committed files, giving what importing just those 18 files gives.
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +19,7 @@ import pytest
 
 from analyzer.store import readahead
 from analyzer.store.library import Library
-from test_store_fixtures import sha
+from test_store_fixtures import import_and_kill, sha
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
@@ -78,21 +75,7 @@ def test_a_kill_mid_group_leaves_whole_groups_and_the_assembly_completes(files, 
     if not readahead.can_fork():
         pytest.skip("groups are committed only when worker processes read ahead (forked)")
     path = tmp_path / "killed.sqlite"
-    script = tmp_path / "child.py"
-    script.write_text(CHILD.format(group=GROUP, tz=TZ, kill_at=KILL_AT))
-    child = subprocess.Popen([sys.executable, str(script), str(path), *map(str, files)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in child.stdout:
-            assert line.split()[1] == "imported", line
-            if int(line.split()[0]) == KILL_AT:
-                break
-        else:
-            pytest.fail(f"the import process ended early: {child.stderr.read()}")
-        child.send_signal(signal.SIGKILL)
-    finally:
-        child.wait(timeout=60)
-    assert child.returncode == -signal.SIGKILL
+    import_and_kill(tmp_path, CHILD.format(group=GROUP, tz=TZ, kill_at=KILL_AT), path, files, KILL_AT)
 
     stored, pending = _state(path)
     committed = (KILL_AT // GROUP) * GROUP

@@ -14,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import signal
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analyzer.errors import CsvImportError
 from analyzer.schema import TABLES, ImportBundle, conform
@@ -84,3 +88,27 @@ def cramp_file(*cramps: dict, tag: str = "") -> bytes:
 def sha(data: bytes) -> str:
     """SHA-256 hex of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+def import_and_kill(tmp_path, child_source: str, library, files, kill_at: int) -> None:
+    """Run ``child_source`` as an import process and SIGKILL it once file ``kill_at`` is reported.
+
+    The child gets the library path and the files as arguments and prints
+    ``"<done> <status>"`` per file from its progress callback, where it sleeps
+    at ``kill_at`` so that the kill lands at a known point.
+    """
+    script = tmp_path / "child.py"
+    script.write_text(child_source)
+    child = subprocess.Popen([sys.executable, str(script), str(library), *map(str, files)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in child.stdout:
+            assert line.split()[1] == "imported", line
+            if int(line.split()[0]) == kill_at:
+                break
+        else:
+            pytest.fail(f"the import process ended early: {child.stderr.read()}")
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
