@@ -88,15 +88,21 @@ def has_daily_messages(fit) -> bool:
     return not DAILY_MESSAGES.isdisjoint(fit.message_counts())
 
 
+def once_per_file(fit, attribute: str, compute):
+    """Return ``compute(fit)``, cached on the file object under ``attribute`` (computed once per file)."""
+    value = getattr(fit, attribute, None)
+    if value is None:
+        value = compute(fit)
+        setattr(fit, attribute, value)
+    return value
+
+
 def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     """Start (UTC), UTC offset [s] and epoch length [s] from ``sleep_data_info`` (273).
 
     Computed once per file (cached on it).
     """
-    cached = getattr(fit, "_garmin_sleep_data_info", None)
-    if cached is None:
-        cached = fit._garmin_sleep_data_info = _sleep_data_info(fit)
-    return cached
+    return once_per_file(fit, "_garmin_sleep_data_info", _sleep_data_info)
 
 
 def _sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
@@ -188,17 +194,15 @@ def daily_samples(fit) -> pd.DataFrame:
     library takes the canonical table (:func:`analyzer.io.fit.wellness.raw_day_tables`)
     straight from the arrays instead.
     """
-    cached = getattr(fit, "_garmin_daily_samples", None)
-    if cached is not None:
-        return cached
+    return once_per_file(fit, "_garmin_daily_samples", _daily_samples_frame)
+
+
+def _daily_samples_frame(fit) -> pd.DataFrame:
     t, kind, value = daily_sample_arrays(fit)
     if not t.size:
         empty_times = pd.Series(dtype="datetime64[ns, UTC]")
-        out = pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
-    else:
-        out = pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
-    fit._garmin_daily_samples = out
-    return out
+        return pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
+    return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
 
 
 def daily_sample_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,10 +210,7 @@ def daily_sample_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Computed once per file (cached on it).
     """
-    cached = getattr(fit, "_garmin_daily_arrays", None)
-    if cached is None:
-        cached = fit._garmin_daily_arrays = _daily_arrays(fit)
-    return cached
+    return once_per_file(fit, "_garmin_daily_arrays", _daily_arrays)
 
 
 def _daily_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,6 +22,7 @@ from .garmin_samples import (
     _fit_seconds_ns,
     _times_ns,
     _utc,
+    once_per_file,
     sleep_data_info,
 )
 
@@ -77,10 +78,7 @@ def stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Computed once per file (cached on it).
     """
-    cached = getattr(fit, "_garmin_stage_arrays", None)
-    if cached is None:
-        cached = fit._garmin_stage_arrays = _stage_arrays(fit)
-    return cached
+    return once_per_file(fit, "_garmin_stage_arrays", _stage_arrays)
 
 
 def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
