@@ -27,7 +27,7 @@ def _import(path, files, progress=None):
 
 
 def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_path, monkeypatch):
-    if not readahead._can_fork():
+    if not readahead.can_fork():
         pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
     readers = []
     monkeypatch.setattr(readahead, "MIN_FILES", 10)

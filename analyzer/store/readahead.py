@@ -227,6 +227,3 @@ def _small(path: Path) -> bool:
         return path.stat().st_size <= MAX_FILE_BYTES
     except OSError:
         return False
-
-
-_can_fork = can_fork  # the name the tests use
