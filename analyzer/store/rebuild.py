@@ -21,7 +21,7 @@ import pandas as pd
 
 from analyzer.io import garmin_daily
 from analyzer.schema import conform
-from analyzer.store.codec import frame_to_rows
+from analyzer.store.writer import insert_frame
 
 SOURCE = garmin_daily.SOURCE
 #: Stored samples read around a span, so that a night or day reaching beyond it is whole [h].
@@ -167,12 +167,7 @@ def store_days(conn, athlete_id: str, first: int, last: int, days: pd.DataFrame)
 
 def _insert_rows(conn, table: str, frame: pd.DataFrame) -> None:
     frame = conform(table, frame)
-    columns = list(frame.columns)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    conn.executemany(
-        f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})",
-        frame_to_rows(table, frame, columns),
-    )
+    insert_frame(conn, table, frame, list(frame.columns))
 
 
 _ASSEMBLE = {"nights": assembled_nights, "days": assembled_days}

@@ -76,8 +76,8 @@ def keep_file(conn: sqlite3.Connection, sha256: str, data) -> None:
     )
 
 
-def _insert(conn, table: str, frame: pd.DataFrame, columns: list[str], verb="INSERT", extra=None,
-            constants=None, fills=None):
+def insert_frame(conn, table: str, frame: pd.DataFrame, columns: list[str], verb="INSERT",
+                 extra=None, constants=None, fills=None):
     """Insert the canonical ``columns`` of ``frame`` (plus constant ``extra`` columns).
 
     ``constants`` and ``fills``: see :func:`analyzer.store.codec.frame_columns`.
@@ -209,7 +209,7 @@ class BundleWriter:
                 self.conn, self.athlete_id, activity_id, self.sha256, match.activity_id, start_ns
             )
             return False
-        _insert(self.conn, "activities", row, columns, extra={"n_samples": n_samples},
+        insert_frame(self.conn, "activities", row, columns, extra={"n_samples": n_samples},
                 constants=self._athlete)
         if match is not None:
             old = self.conn.execute(
@@ -246,7 +246,7 @@ class BundleWriter:
         laps = self.table("laps")
         if laps is not None:
             laps = laps[laps["activity_id"].isin(kept)]
-            self.counts["laps"] = _insert(
+            self.counts["laps"] = insert_frame(
                 self.conn, "laps", laps, list(TABLES["laps"]), "INSERT OR IGNORE"
             )
         self._rr_intervals(kept)
@@ -286,7 +286,7 @@ class BundleWriter:
         stages = self.table("sleep_stages")
         if stages is None:
             return
-        self.counts["sleep_stages"] = _insert(
+        self.counts["sleep_stages"] = insert_frame(
             self.conn, "sleep_stages", _rows_with(stages, "start_utc"),
             list(TABLES["sleep_stages"]), "INSERT OR IGNORE",
             extra={"source_sha256": self.sha256}, constants=self._athlete, fills=fills,
