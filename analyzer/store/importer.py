@@ -138,7 +138,7 @@ def import_file(
     """
     sha256 = sha256_of(data)  # a large member breaking an archive cap raises here, before anything
     athlete = lib.athlete(athlete_id)
-    previous = _previous_owner(lib.connection, sha256)
+    previous = previous_owner(lib.connection, sha256)
     if previous is not None:
         return _already_there(lib, athlete_id, name, data, sha256, previous)
     try:
@@ -152,7 +152,7 @@ def import_file(
         return record_failure(lib, athlete_id, name, data, sha256, message)
     try:
         with lib.write() as conn:
-            previous = _previous_owner(conn, sha256)
+            previous = previous_owner(conn, sha256)
             if previous is None:
                 return write_bundle(lib, conn, athlete_id, name, data, bundle)
     except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError, OSError,
@@ -179,7 +179,8 @@ def read_data(lib, name: str, data, *, timezone: str | None, valid_rows_only: bo
         return lib.reader(name, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
 
 
-def _previous_owner(conn: sqlite3.Connection, sha256: str) -> str | None:
+def previous_owner(conn: sqlite3.Connection, sha256: str) -> str | None:
+    """The athlete who already imported these bytes (``imported`` or ``partial``), or None."""
     row = conn.execute(
         "SELECT athlete_id FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial') "
         "LIMIT 1",

@@ -34,6 +34,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from analyzer.store.importer import previous_owner
+
 #: Smallest batch (plain files) read in worker processes.
 MIN_FILES = 200
 #: Worker processes (the machines this runs on have 2 cores or more).
@@ -120,7 +122,7 @@ class ReadAhead:
             except OSError:
                 continue  # the writer reports it when it reads the file itself
             sha256 = hashlib.sha256(data).hexdigest()
-            if self._already_imported(sha256):
+            if previous_owner(self._lib.connection, sha256) is not None:
                 continue  # a duplicate is never read
             try:
                 future = self._executor.submit(read_in_worker, str(path), data, self._timezone,
@@ -129,13 +131,6 @@ class ReadAhead:
                 self._next = len(self._paths)
                 return
             self._pending[i] = (data, future)
-
-    def _already_imported(self, sha256: str) -> bool:
-        row = self._lib.connection.execute(
-            "SELECT 1 FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial') LIMIT 1",
-            (sha256,),
-        ).fetchone()
-        return row is not None
 
     def has(self, name: str) -> bool:
         """Whether the file ``name`` is among those read ahead (submitted or yet to be)."""
@@ -197,7 +192,7 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
     and batches under :data:`MIN_FILES` files are read inline as before.
     """
     from analyzer.io.archive import is_archive_path
-    from analyzer.store.importer import default_reader
+    from analyzer.store.importer import default_reader  # looked up now: tests replace it
 
     plain = []
     if can_fork() and lib.reader is default_reader and len(sources) >= MIN_FILES:
