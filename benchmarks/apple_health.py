@@ -55,17 +55,29 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  <Me HKCharacteristicTypeIdentifierDateOfBirth="1990-01-01" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexMale"/>
 """
 _DEVICE = "&lt;&lt;HKDevice: 0x283a1c2d0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2&gt;"
-_STAGES = ("AsleepCore", "AsleepDeep", "AsleepCore", "AsleepREM", "Awake", "AsleepCore", "AsleepREM")
+_STAGES = (
+    "AsleepCore",
+    "AsleepDeep",
+    "AsleepCore",
+    "AsleepREM",
+    "Awake",
+    "AsleepCore",
+    "AsleepREM",
+)
 
 
 def _stamp(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M:%S +0100")
 
 
-def _record(kind: str, unit: str, value: str, start: dt.datetime, end: dt.datetime, extra: str = "") -> str:
+def _record(
+    kind: str, unit: str, value: str, start: dt.datetime, end: dt.datetime, extra: str = ""
+) -> str:
     s, e = _stamp(start), _stamp(end)
-    head = (f' <Record type="{kind}" sourceName="Apple Watch" sourceVersion="10.1" device="{_DEVICE}" '
-            f'unit="{unit}" creationDate="{e}" startDate="{s}" endDate="{e}" value="{value}"')
+    head = (
+        f' <Record type="{kind}" sourceName="Apple Watch" sourceVersion="10.1" device="{_DEVICE}" '
+        f'unit="{unit}" creationDate="{e}" startDate="{s}" endDate="{e}" value="{value}"'
+    )
     return f"{head}>\n{extra} </Record>\n" if extra else f"{head}/>\n"
 
 
@@ -75,25 +87,63 @@ def _day(day: dt.datetime, rng: np.random.Generator) -> str:
     for minute in range(0, 24 * 60, 2):
         t = day + dt.timedelta(minutes=minute, seconds=int(rng.integers(0, 60)))
         context = '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n'
-        out.append(_record("HKQuantityTypeIdentifierHeartRate", "count/min", str(int(np.clip(rng.normal(70, 12), 40, 190))), t, t,
-                           context))
+        out.append(
+            _record(
+                "HKQuantityTypeIdentifierHeartRate",
+                "count/min",
+                str(int(np.clip(rng.normal(70, 12), 40, 190))),
+                t,
+                t,
+                context,
+            )
+        )
     for hour in range(7, 22):
         t = day + dt.timedelta(hours=hour)
-        out.append(_record("HKQuantityTypeIdentifierStepCount", "count", str(int(rng.integers(50, 900))), t,
-                           t + dt.timedelta(minutes=10)).replace("Apple Watch", "iPhone"))
-    out.append(_record("HKQuantityTypeIdentifierRestingHeartRate", "count/min", str(int(rng.normal(52, 3))),
-                       day, day + dt.timedelta(hours=23)))
-    beats = "".join(f'   <InstantaneousBeatsPerMinute bpm="{int(rng.normal(60, 4))}" time="6:50:{i:02d}.{i:02d} AM"/>\n'
-                    for i in range(40))
+        out.append(
+            _record(
+                "HKQuantityTypeIdentifierStepCount",
+                "count",
+                str(int(rng.integers(50, 900))),
+                t,
+                t + dt.timedelta(minutes=10),
+            ).replace("Apple Watch", "iPhone")
+        )
+    out.append(
+        _record(
+            "HKQuantityTypeIdentifierRestingHeartRate",
+            "count/min",
+            str(int(rng.normal(52, 3))),
+            day,
+            day + dt.timedelta(hours=23),
+        )
+    )
+    beats = "".join(
+        f'   <InstantaneousBeatsPerMinute bpm="{int(rng.normal(60, 4))}" time="6:50:{i:02d}.{i:02d} AM"/>\n'
+        for i in range(40)
+    )
     t = day + dt.timedelta(hours=6, minutes=50)
-    out.append(_record("HKQuantityTypeIdentifierHeartRateVariabilitySDNN", "ms", f"{rng.normal(50, 8):.3f}", t,
-                       t + dt.timedelta(minutes=1),
-                       f"  <HeartRateVariabilityMetadataList>\n{beats}  </HeartRateVariabilityMetadataList>\n"))
+    out.append(
+        _record(
+            "HKQuantityTypeIdentifierHeartRateVariabilitySDNN",
+            "ms",
+            f"{rng.normal(50, 8):.3f}",
+            t,
+            t + dt.timedelta(minutes=1),
+            f"  <HeartRateVariabilityMetadataList>\n{beats}  </HeartRateVariabilityMetadataList>\n",
+        )
+    )
     t = day - dt.timedelta(hours=1, minutes=15)
     for stage in _STAGES:
         end = t + dt.timedelta(minutes=int(rng.integers(20, 90)))
-        out.append(_record("HKCategoryTypeIdentifierSleepAnalysis", "", f"HKCategoryValueSleepAnalysis{stage}", t,
-                           end).replace(' unit=""', ""))
+        out.append(
+            _record(
+                "HKCategoryTypeIdentifierSleepAnalysis",
+                "",
+                f"HKCategoryValueSleepAnalysis{stage}",
+                t,
+                end,
+            ).replace(' unit=""', "")
+        )
         t = end
     if rng.random() < 0.7:
         s = day + dt.timedelta(hours=18)
@@ -103,7 +153,8 @@ def _day(day: dt.datetime, rng: np.random.Generator) -> str:
             f'totalDistance="8.1" totalDistanceUnit="km" totalEnergyBurned="520" totalEnergyBurnedUnit="kcal" '
             f'sourceName="Apple Watch" startDate="{_stamp(s)}" endDate="{_stamp(e)}">\n'
             f'  <WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" startDate="{_stamp(s)}" '
-            f'endDate="{_stamp(e)}" average="148" minimum="95" maximum="176" unit="count/min"/>\n </Workout>\n')
+            f'endDate="{_stamp(e)}" average="148" minimum="95" maximum="176" unit="count/min"/>\n </Workout>\n'
+        )
     return "".join(out)
 
 
@@ -162,16 +213,31 @@ def measure(kind: str, path: Path, trace: bool = False) -> dict:
             results = lib.import_paths("bench", [path])
         rows = {k: v for r in results for k, v in r.counts.items()}
         status = ", ".join(f"{r.status}" for r in results)
-        extra = {"library_mb": sum(f.stat().st_size for f in path.parent.glob(library_path.name + "*")) / 1024**2}
+        extra = {
+            "library_mb": sum(f.stat().st_size for f in path.parent.glob(library_path.name + "*"))
+            / 1024**2
+        }
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     traced = tracemalloc.get_traced_memory()[1] / 1024**2 if trace else float("nan")
-    return {"kind": kind, "file": path.name, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb(),
-            "baseline_rss_mb": baseline, "traced_mb": traced, "rows": rows, "status": status, **extra}
+    return {
+        "kind": kind,
+        "file": path.name,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "peak_rss_mb": _peak_rss_mb(),
+        "baseline_rss_mb": baseline,
+        "traced_mb": traced,
+        "rows": rows,
+        "status": status,
+        **extra,
+    }
 
 
 def _in_child(kind: str, path: Path, trace: bool) -> dict:
     """Measure in a fresh process, so that each peak RSS is its own."""
-    command = [sys.executable, __file__, "--measure", kind, "--file", str(path)] + (["--tracemalloc"] * trace)
+    command = [sys.executable, __file__, "--measure", kind, "--file", str(path)] + (
+        ["--tracemalloc"] * trace
+    )
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -187,14 +253,23 @@ def _zip(path: Path, folder: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=1024.0, help="size of the synthetic export (MB)")
-    parser.add_argument("--tracemalloc", action="store_true", help="also measure peak Python allocations")
-    parser.add_argument("--runs", default="read,library,zip",
-                        help="comma-separated: read (registry.read_path), library (Library.import_paths), "
-                             "zip (the same zipped), bytes (import_paths with the file read whole, "
-                             "the path every file took before large files were streamed)")
+    parser.add_argument(
+        "--size-mb", type=float, default=1024.0, help="size of the synthetic export (MB)"
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also measure peak Python allocations"
+    )
+    parser.add_argument(
+        "--runs",
+        default="read,library,zip",
+        help="comma-separated: read (registry.read_path), library (Library.import_paths), "
+        "zip (the same zipped), bytes (import_paths with the file read whole, "
+        "the path every file took before large files were streamed)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--measure", choices=["read", "library", "library-bytes"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure", choices=["read", "library", "library-bytes"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # child process of a run
@@ -216,10 +291,21 @@ def main() -> None:
             runs.append(("Library.import_paths(export.xml)", "library", path))
         elif run == "zip":
             zipped = _zip(path, folder / "zip")
-            runs.append((f"Library.import_paths(export.zip, {zipped.stat().st_size / 1024**2:,.0f} MB)",
-                         "library", zipped))
+            runs.append(
+                (
+                    f"Library.import_paths(export.zip, {zipped.stat().st_size / 1024**2:,.0f} MB)",
+                    "library",
+                    zipped,
+                )
+            )
         elif run == "bytes":
-            runs.append(("Library.import_paths(export.xml) read whole (as before issue 5)", "library-bytes", path))
+            runs.append(
+                (
+                    "Library.import_paths(export.xml) read whole (as before issue 5)",
+                    "library-bytes",
+                    path,
+                )
+            )
         else:
             parser.error(f"unknown run {run!r}")
     print(f"file: {size_mb:,.0f} MB, {days} days (written in {t_write:.0f} s)\n")
@@ -230,9 +316,11 @@ def main() -> None:
         rows = ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
         library = f"{r['library_mb']:,.0f} MB" if "library_mb" in r else "-"
         traced = f" (tracemalloc peak {r['traced_mb']:.0f} MB)" if args.tracemalloc else ""
-        print(f"| {label} | {r['wall_s']:.1f} s | {r['cpu_s']:.1f} s | {size_mb / r['wall_s']:.1f} | "
-              f"{r['peak_rss_mb']:.0f} MB{traced} | {r['baseline_rss_mb']:.0f} MB | {rows} ({r['status']}) | "
-              f"{library} |")
+        print(
+            f"| {label} | {r['wall_s']:.1f} s | {r['cpu_s']:.1f} s | {size_mb / r['wall_s']:.1f} | "
+            f"{r['peak_rss_mb']:.0f} MB{traced} | {r['baseline_rss_mb']:.0f} MB | {rows} ({r['status']}) | "
+            f"{library} |"
+        )
     if args.keep:
         print(f"kept {folder}")
     else:

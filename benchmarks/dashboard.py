@@ -67,8 +67,14 @@ def _env(library: Path, home: Path) -> dict:
 def cold_start(library: Path, home: Path) -> dict:
     """One fresh process: interpreter + imports + first run of the Overview, then a warm rerun."""
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _COLD, str(APP)], env=_env(library, home), cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD, str(APP)],
+        env=_env(library, home),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     total = time.perf_counter() - started
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process_s"] = total
@@ -127,9 +133,22 @@ def browser_cold_start(library: Path, home: Path) -> dict:
         port = s.getsockname()[1]
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
-        env=_env(library, home), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+        ],
+        env=_env(library, home),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -141,9 +160,16 @@ def browser_cold_start(library: Path, home: Path) -> dict:
                 time.sleep(0.1)
         ready = time.perf_counter() - started
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             t = time.perf_counter()
             page.goto(url)
@@ -157,16 +183,23 @@ def browser_cold_start(library: Path, home: Path) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return {"server ready": ready, "goto -> sidebar shown": frame,
-            "goto -> Overview numbers shown (indicators computed)": computed,
-            "goto -> Overview chart drawn": drawn}
+    return {
+        "server ready": ready,
+        "goto -> sidebar shown": frame,
+        "goto -> Overview numbers shown (indicators computed)": computed,
+        "goto -> Overview chart drawn": drawn,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold starts to time (median shown)")
-    parser.add_argument("--browser", action="store_true", help="also time the cold start in Chromium")
-    parser.add_argument("--library", type=Path, help="an already built demo library to copy (skips the build)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time the cold start in Chromium"
+    )
+    parser.add_argument(
+        "--library", type=Path, help="an already built demo library to copy (skips the build)"
+    )
     args = parser.parse_args(argv)
 
     from analyzer.store.demo import build_demo_library
@@ -182,17 +215,32 @@ def main(argv: list[str] | None = None) -> int:
         build_s = time.perf_counter() - t
         runs = [cold_start(library, folder / f"home{i}") for i in range(args.repeat)]
         rows = [
-            ("demo library " + ("copied" if args.library else "built (once, first start only)"), build_s, None),
-            ("cold start: process total (python + imports + Overview)",
-             statistics.median(r["process_s"] for r in runs), 3.0),
-            ("cold start: first run of the Overview alone", statistics.median(r["first_run_s"] for r in runs), 3.0),
+            (
+                "demo library " + ("copied" if args.library else "built (once, first start only)"),
+                build_s,
+                None,
+            ),
+            (
+                "cold start: process total (python + imports + Overview)",
+                statistics.median(r["process_s"] for r in runs),
+                3.0,
+            ),
+            (
+                "cold start: first run of the Overview alone",
+                statistics.median(r["first_run_s"] for r in runs),
+                3.0,
+            ),
             ("warm rerun of the Overview", statistics.median(r["warm_rerun_s"] for r in runs), 0.3),
         ]
-        rows += [(name, seconds, None if "first visit" in name else 0.3)
-                 for name, seconds in widget_changes(library, folder / "home-w").items()]
+        rows += [
+            (name, seconds, None if "first visit" in name else 0.3)
+            for name, seconds in widget_changes(library, folder / "home-w").items()
+        ]
         if args.browser:
-            rows += [(f"browser: {name}", seconds, 3.0 if "drawn" in name else None)
-                     for name, seconds in browser_cold_start(library, folder / "home-b").items()]
+            rows += [
+                (f"browser: {name}", seconds, 3.0 if "drawn" in name else None)
+                for name, seconds in browser_cold_start(library, folder / "home-b").items()
+            ]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

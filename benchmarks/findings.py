@@ -32,28 +32,49 @@ N_DAYS = 3 * 365
 def session_samples(activity_id: str, start: pd.Timestamp, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     t = start + pd.to_timedelta(np.arange(3600), unit="s")
-    return pd.DataFrame({
-        "activity_id": activity_id, "t_utc": t,
-        "heart_rate_bpm": 140 + np.cumsum(rng.normal(0, 0.05, t.size)),
-        "power_w": 200 + rng.normal(0, 15, t.size), "speed_mps": np.nan,
-        "temperature_c": 24 + rng.normal(0, 0.5, t.size), "distance_m": np.arange(t.size) * 8.0,
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": activity_id,
+            "t_utc": t,
+            "heart_rate_bpm": 140 + np.cumsum(rng.normal(0, 0.05, t.size)),
+            "power_w": 200 + rng.normal(0, 15, t.size),
+            "speed_mps": np.nan,
+            "temperature_c": 24 + rng.normal(0, 0.5, t.size),
+            "distance_m": np.arange(t.size) * 8.0,
+        }
+    )
 
 
 def athlete_inputs(seed: int) -> dict:
     daily = synthetic_daily(N_DAYS, seed=seed)
-    night = planted_cramps(daily, 30, "nocturnal", "short_sleep", 3.0, seed=seed + 1, sleep_need_h=8)
+    night = planted_cramps(
+        daily, 30, "nocturnal", "short_sleep", 3.0, seed=seed + 1, sleep_need_h=8
+    )
     exercise = planted_cramps(daily, 30, "exercise", "high_intensity", 3.0, seed=seed + 2)
     exercise["activity_id"] = [f"{seed}-a{i}" for i in range(len(exercise))]
-    samples = {aid: session_samples(aid, start - pd.Timedelta(minutes=40), seed + i)
-               for i, (aid, start) in enumerate(zip(exercise["activity_id"], exercise["start_utc"]))}
+    samples = {
+        aid: session_samples(aid, start - pd.Timedelta(minutes=40), seed + i)
+        for i, (aid, start) in enumerate(zip(exercise["activity_id"], exercise["start_utc"]))
+    }
     cramps = pd.concat([night, exercise], ignore_index=True)
     cramps["cramp_id"] = [f"c{i}" for i in range(len(cramps))]
     start = pd.Timestamp(str(daily["date"].iloc[700]))
-    medications = pd.DataFrame({"name": ["hydrochlorothiazide"], "kind": ["medication"],
-                                "start_date": [start.date()], "end_date": [None]})
-    return {"daily": daily, "cramps": cramps, "medications": medications,
-            "samples_for": samples.get, "timezone": "Europe/Berlin", "sleep_need_h": 8.0}
+    medications = pd.DataFrame(
+        {
+            "name": ["hydrochlorothiazide"],
+            "kind": ["medication"],
+            "start_date": [start.date()],
+            "end_date": [None],
+        }
+    )
+    return {
+        "daily": daily,
+        "cramps": cramps,
+        "medications": medications,
+        "samples_for": samples.get,
+        "timezone": "Europe/Berlin",
+        "sleep_need_h": 8.0,
+    }
 
 
 def main() -> None:
@@ -75,12 +96,21 @@ def main() -> None:
     squad = analyze_squad(squad_inputs, params=params)
     squad_wall, squad_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rows = [
-        ("one athlete, 3 years (median of %d)" % args.repeats, statistics.median(wall),
-         statistics.median(cpu), 1.0,
-         f"{len(res.findings)} findings, {len(res.epochs)} epoch rows, "
-         f"{len(res.in_session)} in-session rows"),
-        (f"{args.athletes} athletes, 3 years each (analyse + pool)", squad_wall, squad_cpu, 30.0,
-         f"{len(squad.findings)} pooled findings"),
+        (
+            "one athlete, 3 years (median of %d)" % args.repeats,
+            statistics.median(wall),
+            statistics.median(cpu),
+            1.0,
+            f"{len(res.findings)} findings, {len(res.epochs)} epoch rows, "
+            f"{len(res.in_session)} in-session rows",
+        ),
+        (
+            f"{args.athletes} athletes, 3 years each (analyse + pool)",
+            squad_wall,
+            squad_cpu,
+            30.0,
+            f"{len(squad.findings)} pooled findings",
+        ),
     ]
     table = pd.DataFrame(rows, columns=["case", "wall_s", "cpu_s", "target_s", "output"])
     table["within_target"] = table["wall_s"] < table["target_s"]

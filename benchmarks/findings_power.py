@@ -44,12 +44,21 @@ SCENARIOS = [
     ("no effect: 40 nocturnal cramps", [("nocturnal", 40)], None),
     ("no effect: 12 nocturnal cramps", [("nocturnal", 12)], None),
     ("OR 3, 40 nocturnal cramps, short sleep", [("nocturnal", 40)], ("nocturnal", "short_sleep")),
-    ("OR 3, 40 exercise cramps, high intensity", [("exercise", 40)],
-     ("exercise", "high_intensity")),
-    ("OR 3, 40 nocturnal + 40 exercise, short sleep",
-     [("nocturnal", 40), ("exercise", 40)], ("nocturnal", "short_sleep")),
-    ("OR 3, 40 exercise cramps, lowered HRV (exploratory)", [("exercise", 40)],
-     ("exercise", "lowered_hrv")),
+    (
+        "OR 3, 40 exercise cramps, high intensity",
+        [("exercise", 40)],
+        ("exercise", "high_intensity"),
+    ),
+    (
+        "OR 3, 40 nocturnal + 40 exercise, short sleep",
+        [("nocturnal", 40), ("exercise", 40)],
+        ("nocturnal", "short_sleep"),
+    ),
+    (
+        "OR 3, 40 exercise cramps, lowered HRV (exploratory)",
+        [("exercise", 40)],
+        ("exercise", "lowered_hrv"),
+    ),
 ]
 
 
@@ -61,22 +70,31 @@ def prevalence(daily: pd.DataFrame, cramp_type: str, key: str, params: FindingsP
     return float(np.nanmean(x))
 
 
-def _simulated_findings(s_index: int, sim: int, draws, planted, odds_ratio: float, n_days: int,
-                        params: FindingsParams) -> pd.DataFrame:
+def _simulated_findings(
+    s_index: int, sim: int, draws, planted, odds_ratio: float, n_days: int, params: FindingsParams
+) -> pd.DataFrame:
     """Findings of one simulated athlete (seeded by scenario and simulation index)."""
     seed = 1_000_000 * (s_index + 1) + sim
     daily = synthetic_daily(n_days, seed=seed)
     logs = []
     for k, (cramp_type, n) in enumerate(draws):
         exposure = planted[1] if planted and planted[0] == cramp_type else None
-        logs.append(planted_cramps(daily, n, cramp_type, exposure,
-                                   odds_ratio if exposure else 1.0, seed=seed + 7919 * (k + 1),
-                                   params=params, sleep_need_h=SLEEP_NEED_H))
+        logs.append(
+            planted_cramps(
+                daily,
+                n,
+                cramp_type,
+                exposure,
+                odds_ratio if exposure else 1.0,
+                seed=seed + 7919 * (k + 1),
+                params=params,
+                sleep_need_h=SLEEP_NEED_H,
+            )
+        )
     cramps = pd.concat(logs, ignore_index=True)
     f = analyze_athlete(daily, cramps, params=params, sleep_need_h=SLEEP_NEED_H).findings
     f["p_plain_bh"] = bh_adjust(f["p_value"].to_numpy(dtype=float))
-    f.attrs["prevalence"] = (prevalence(daily, planted[0], planted[1], params) if planted
-                             else np.nan)
+    f.attrs["prevalence"] = prevalence(daily, planted[0], planted[1], params) if planted else np.nan
     return f
 
 
@@ -110,40 +128,47 @@ def simulate(sims: int, null_sims: int, n_days: int, odds_ratio: float) -> pd.Da
             any_other.append(bool((f.loc[~mine, "p_adjusted"] < 0.05).any()))
             any_other_plain.append(bool((f.loc[~mine, "p_plain_bh"] < 0.05).any()))
         headline = np.mean(found) if planted else np.mean(any_other)
-        rows.append({
-            "scenario": name,
-            "sims": n_sims,
-            "planted is": role or "-",
-            "tests": np.median(n_tests),
-            "any other p_adj<0.05": np.mean(any_other),
-            "any other, plain BH": np.mean(any_other_plain),
-            "planted found": np.mean(found) if found else np.nan,
-            "found, plain BH": np.mean(found_plain) if found_plain else np.nan,
-            "planted p<0.05 raw": np.mean(raw_found) if raw_found else np.nan,
-            "found and ranked first": np.mean(found_top) if found_top else np.nan,
-            "mc_se": _share_se(headline, n_sims),
-            "median OR": np.median(estimates) if estimates else np.nan,
-            "prevalence": np.mean(prev) if prev else np.nan,
-            "ms/athlete wall": 1000 * (time.perf_counter() - wall) / n_sims,
-            "ms/athlete CPU": 1000 * (time.process_time() - cpu) / n_sims,
-        })
+        rows.append(
+            {
+                "scenario": name,
+                "sims": n_sims,
+                "planted is": role or "-",
+                "tests": np.median(n_tests),
+                "any other p_adj<0.05": np.mean(any_other),
+                "any other, plain BH": np.mean(any_other_plain),
+                "planted found": np.mean(found) if found else np.nan,
+                "found, plain BH": np.mean(found_plain) if found_plain else np.nan,
+                "planted p<0.05 raw": np.mean(raw_found) if raw_found else np.nan,
+                "found and ranked first": np.mean(found_top) if found_top else np.nan,
+                "mc_se": _share_se(headline, n_sims),
+                "median OR": np.median(estimates) if estimates else np.nan,
+                "prevalence": np.mean(prev) if prev else np.nan,
+                "ms/athlete wall": 1000 * (time.perf_counter() - wall) / n_sims,
+                "ms/athlete CPU": 1000 * (time.process_time() - cpu) / n_sims,
+            }
+        )
         print(f"done: {name}", flush=True)
     return pd.DataFrame(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sims", type=int, default=500,
-                        help="simulated athletes per planted scenario")
-    parser.add_argument("--null-sims", type=int, default=1000,
-                        help="simulated athletes per no-effect scenario "
-                             "(Monte-Carlo SE about 0.7%%)")
+    parser.add_argument(
+        "--sims", type=int, default=500, help="simulated athletes per planted scenario"
+    )
+    parser.add_argument(
+        "--null-sims",
+        type=int,
+        default=1000,
+        help="simulated athletes per no-effect scenario (Monte-Carlo SE about 0.7%%)",
+    )
     parser.add_argument("--days", type=int, default=730, help="days per simulated athlete")
     parser.add_argument("--odds-ratio", type=float, default=3.0)
     args = parser.parse_args()
     table = simulate(args.sims, args.null_sims, args.days, args.odds_ratio)
-    with pd.option_context("display.width", 250, "display.max_columns", 20,
-                           "display.float_format", "{:.3f}".format):
+    with pd.option_context(
+        "display.width", 250, "display.max_columns", 20, "display.float_format", "{:.3f}".format
+    ):
         print(table.to_string(index=False))
 
 

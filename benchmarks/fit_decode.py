@@ -98,7 +98,10 @@ def time_file(path: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
                 clear_layout_caches()
             start_cpu, start_wall = time.process_time(), time.perf_counter()
             counts[name] = decode(path)
-            elapsed_cpu, elapsed_wall = time.process_time() - start_cpu, time.perf_counter() - start_wall
+            elapsed_cpu, elapsed_wall = (
+                time.process_time() - start_cpu,
+                time.perf_counter() - start_wall,
+            )
             if run:  # run 0 is the warm-up
                 cpu[name].append(elapsed_cpu)
                 wall[name].append(elapsed_wall)

@@ -44,15 +44,20 @@ from analyzer.io.fit.walk import walk
 from analyzer.store import readahead
 from analyzer.store.library import Library
 
-SHIFT_S = 40 * 65536  # ~30.3 days: keeps the low 16 bits (timestamp_16) and 5 bits (compressed headers)
+SHIFT_S = (
+    40 * 65536
+)  # ~30.3 days: keeps the low 16 bits (timestamp_16) and 5 bits (compressed headers)
 EXTRA_DATE_FIELDS = {273: {2}, 241: {0}}  # Garmin's undocumented local timestamps
 
 
 def _date_fields() -> dict[int, set[int]]:
     out: dict[int, set[int]] = {}
     for num, mesg in profile.MESSAGE_TYPES.items():
-        out[num] = {f.def_num for f in mesg.fields.values()
-                    if getattr(f.type, "name", "") in ("date_time", "local_date_time")}
+        out[num] = {
+            f.def_num
+            for f in mesg.fields.values()
+            if getattr(f.type, "name", "") in ("date_time", "local_date_time")
+        }
     for num, fields in EXTRA_DATE_FIELDS.items():
         out.setdefault(num, set()).update(fields)
     return out
@@ -92,25 +97,41 @@ def write_year(month: Path, out: Path, months: int) -> int:
         folder = out / f"m{m:02d}"
         folder.mkdir(parents=True)
         for path in files:
-            (folder / f"{path.parent.name}_{path.name}").write_bytes(shift_fit(path.read_bytes(), m * SHIFT_S, date_fields))
+            (folder / f"{path.parent.name}_{path.name}").write_bytes(
+                shift_fit(path.read_bytes(), m * SHIFT_S, date_fields)
+            )
             n += 1
     return n
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--months", type=int, default=12, help="repetitions of the month (12: ~6,700 files; 27: ~15,000)")
-    parser.add_argument("--trace-memory", action="store_true",
-                        help="also measure peak Python memory with tracemalloc (slows the import 2-3x)")
-    parser.add_argument("--inline", action="store_true", help="read every file in the main process (no workers)")
-    parser.add_argument("--peer", action="store_true", help="also time fitdecode on the real month's files")
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=12,
+        help="repetitions of the month (12: ~6,700 files; 27: ~15,000)",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="also measure peak Python memory with tracemalloc (slows the import 2-3x)",
+    )
+    parser.add_argument(
+        "--inline", action="store_true", help="read every file in the main process (no workers)"
+    )
+    parser.add_argument(
+        "--peer", action="store_true", help="also time fitdecode on the real month's files"
+    )
     args = parser.parse_args(argv)
     if args.inline:
         readahead.MIN_FILES = 10**9
     root = os.environ.get("ANALYZER_SAMPLES_DIR")
     month = Path(root or "") / "garmin_wellness_2021_06"
     if not root or not month.is_dir():
-        sys.exit("set ANALYZER_SAMPLES_DIR to the shared samples (garmin_wellness_2021_06 is needed)")
+        sys.exit(
+            "set ANALYZER_SAMPLES_DIR to the shared samples (garmin_wellness_2021_06 is needed)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         files_dir = Path(tmp) / "year"
         t0 = time.perf_counter()
@@ -142,7 +163,10 @@ def main(argv: list[str] | None = None) -> None:
         ("CPU per file, all processes [ms]", f"{1000 * (cpu + workers_cpu) / n_files:.1f}"),
         ("files/s", f"{n_files / wall:.1f}"),
         ("projected 15,000 files [s]", f"{15000 * wall / n_files:.0f}"),
-        ("peak Python memory (tracemalloc) [MB]", "not traced" if peak_py is None else f"{peak_py / 2**20:.1f}"),
+        (
+            "peak Python memory (tracemalloc) [MB]",
+            "not traced" if peak_py is None else f"{peak_py / 2**20:.1f}",
+        ),
         ("peak process RSS [MB]", f"{rss_mb:.0f}"),
         ("nights / days assembled", f"{len(nights)} / {len(days)}"),
     ]

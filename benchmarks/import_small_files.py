@@ -63,7 +63,9 @@ def time_reads(files: list[Path], repeat: int) -> list[float]:
     return best
 
 
-def time_imports(lib: Library, athlete_id: str, files: list[Path]) -> tuple[list[float], list[float]]:
+def time_imports(
+    lib: Library, athlete_id: str, files: list[Path]
+) -> tuple[list[float], list[float]]:
     """CPU and wall seconds of ``Library.import_file`` per file (files in the given order)."""
     cpu, wall = [], []
     for path in files:
@@ -81,7 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--athlete", default="runner-anna", help="athlete folder in sample_data/")
     parser.add_argument("--files", type=int, default=40, help="files per kind")
-    parser.add_argument("--repeat", type=int, default=3, help="timed read runs per file (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed read runs per file (best kept)"
+    )
     args = parser.parse_args(argv)
     sample_dir = sample_data_dir()
     roster = {row["athlete_id"]: row for row in read_roster(sample_dir)}
@@ -91,8 +95,10 @@ def main(argv: list[str] | None = None) -> None:
         if key in physiology:
             physiology[key] = float(physiology[key])
     print(f"athlete {args.athlete}, {args.files} files per kind, read best of {args.repeat}")
-    print(f"{'kind':<11} {'files':>5} {'KB avg':>7} {'read ms':>8} {'import ms':>10} "
-          f"{'import mean':>12} {'store ms':>9} {'import wall':>12}")
+    print(
+        f"{'kind':<11} {'files':>5} {'KB avg':>7} {'read ms':>8} {'import ms':>10} "
+        f"{'import mean':>12} {'store ms':>9} {'import wall':>12}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "bench.sqlite")
         lib.create_athlete(args.athlete, athlete.get("display_name"), **physiology)
@@ -104,8 +110,10 @@ def main(argv: list[str] | None = None) -> None:
             read_ms = 1000 * statistics.median(time_reads(files, args.repeat))
             cpu, wall = time_imports(lib, args.athlete, files)
             imp_med, imp_mean = 1000 * statistics.median(cpu), 1000 * statistics.mean(cpu)
-            print(f"{kind:<11} {len(files):>5} {kb:>7.1f} {read_ms:>8.2f} {imp_med:>10.2f} "
-                  f"{imp_mean:>12.2f} {imp_med - read_ms:>9.2f} {1000 * statistics.median(wall):>12.2f}")
+            print(
+                f"{kind:<11} {len(files):>5} {kb:>7.1f} {read_ms:>8.2f} {imp_med:>10.2f} "
+                f"{imp_mean:>12.2f} {imp_med - read_ms:>9.2f} {1000 * statistics.median(wall):>12.2f}"
+            )
         lib.close()
 
 

@@ -89,9 +89,15 @@ def table_bundles(history, with_samples: bool):
             tables["samples"] = rec.assign(activity_id=tables["activities"]["activity_id"].iloc[0])
         yield f"{spec.athlete_id}-{s['session_id']}.session", tables
     for _, n in history.nights.iterrows():
-        yield f"{spec.athlete_id}-{n['night']}.sleep", {"sleep": pd.DataFrame([n]).assign(source="sim")}
+        yield (
+            f"{spec.athlete_id}-{n['night']}.sleep",
+            {"sleep": pd.DataFrame([n]).assign(source="sim")},
+        )
     for _, w in history.wellness.iterrows():
-        yield f"{spec.athlete_id}-{w['date']}.wellness", {"wellness": pd.DataFrame([w]).assign(source="sim")}
+        yield (
+            f"{spec.athlete_id}-{w['date']}.wellness",
+            {"wellness": pd.DataFrame([w]).assign(source="sim")},
+        )
     yield f"{spec.athlete_id}.cramps", {"cramps": history.cramps}
     yield f"{spec.athlete_id}.medications", {"medications": history.medications}
 
@@ -110,15 +116,17 @@ def activity_rows(history, sessions: pd.DataFrame) -> pd.DataFrame:
     """Canonical activity rows of simulated sessions (average HR from their mean %HRR)."""
     phys = history.spec.physiology
     hrr = sessions["mean_hrr"].astype(float)
-    return pd.DataFrame({
-        "activity_id": [f"{history.spec.athlete_id}-{i}" for i in sessions["session_id"]],
-        "sport": sessions["sport"],
-        "start_utc": pd.to_datetime(sessions["start_utc"], utc=True),
-        "duration_s": sessions["duration_s"].astype(float),
-        "moving_s": sessions["duration_s"].astype(float),
-        "avg_heart_rate_bpm": phys.hr_rest_bpm + hrr * (phys.hr_max_bpm - phys.hr_rest_bpm),
-        "avg_temperature_c": sessions["air_temp_c"].astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": [f"{history.spec.athlete_id}-{i}" for i in sessions["session_id"]],
+            "sport": sessions["sport"],
+            "start_utc": pd.to_datetime(sessions["start_utc"], utc=True),
+            "duration_s": sessions["duration_s"].astype(float),
+            "moving_s": sessions["duration_s"].astype(float),
+            "avg_heart_rate_bpm": phys.hr_rest_bpm + hrr * (phys.hr_max_bpm - phys.hr_rest_bpm),
+            "avg_temperature_c": sessions["air_temp_c"].astype(float),
+        }
+    )
 
 
 class BundleReader:
@@ -141,8 +149,13 @@ def import_tables(lib: Library, reader: BundleReader, history, with_samples: boo
     """
     spec = history.spec
     phys = spec.physiology
-    lib.ensure_athlete(spec.athlete_id, spec.display_name, timezone=spec.timezone,
-                       hr_rest_bpm=phys.hr_rest_bpm, hr_max_bpm=phys.hr_max_bpm)
+    lib.ensure_athlete(
+        spec.athlete_id,
+        spec.display_name,
+        timezone=spec.timezone,
+        hr_rest_bpm=phys.hr_rest_bpm,
+        hr_max_bpm=phys.hr_max_bpm,
+    )
     count = 0
     bundles = table_bundles(history, True) if with_samples else whole_history_bundles(history)
     for name, tables in bundles:
@@ -178,14 +191,29 @@ def child_import(library: Path, source: str, days: int, files: Path) -> dict:
         seconds = time.perf_counter() - prepare_started
         prepare = prepare_started - started
         failed = []
-    return {"files": n_files, "seconds": seconds, "prepare_s": prepare, "failed": failed[:5],
-            "n_failed": len(failed)}
+    return {
+        "files": n_files,
+        "seconds": seconds,
+        "prepare_s": prepare,
+        "failed": failed[:5],
+        "n_failed": len(failed),
+    }
 
 
 def run_child(library: Path, source: str, days: int, files: Path) -> tuple[dict, float]:
     """Run :func:`child_import` in a new process; return its result and its peak RSS [MiB]."""
-    command = [sys.executable, __file__, "--child", str(library), "--source", source,
-               "--days", str(days), "--files", str(files)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        str(library),
+        "--source",
+        source,
+        "--days",
+        str(days),
+        "--files",
+        str(files),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return json.loads(done.stdout.strip().splitlines()[-1]), peak_kib / 1024
@@ -246,8 +274,11 @@ def import_rows(library: Path, args: argparse.Namespace) -> tuple[list[tuple[str
     result, peak_mib = run_child(library, args.source, args.days, args.files)
     return [
         ("import: files", str(result["files"]), f"{result['n_failed']} failed"),
-        ("import: wall time", f"{result['seconds']:.1f} s",
-         f"+{result['prepare_s']:.1f} s simulating" if result["prepare_s"] else ""),
+        (
+            "import: wall time",
+            f"{result['seconds']:.1f} s",
+            f"+{result['prepare_s']:.1f} s simulating" if result["prepare_s"] else "",
+        ),
         ("import: files per second", f"{result['files'] / result['seconds']:.1f}", ""),
         ("import: library size", f"{size_mib(library):.1f} MiB", ""),
         ("import: peak memory (child max RSS)", f"{peak_mib:.0f} MiB", ""),
@@ -257,12 +288,17 @@ def import_rows(library: Path, args: argparse.Namespace) -> tuple[list[tuple[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=1095)
-    parser.add_argument("--squad", type=int, default=50, help="athletes in the large library (0 skips)")
+    parser.add_argument(
+        "--squad", type=int, default=50, help="athletes in the large library (0 skips)"
+    )
     parser.add_argument("--source", choices=("fit", "tables"), default="fit")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--files", type=Path, default=OUT / "files")
-    parser.add_argument("--reads-only", action="store_true",
-                        help="reuse the libraries of an earlier run and time the reads only")
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="reuse the libraries of an earlier run and time the reads only",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -273,8 +309,13 @@ def main() -> None:
     rows = []
     if args.source == "fit":
         counts, gen_s = write_files(args.days, args.files)
-        rows.append(("files written by the simulator", json.dumps(counts),
-                     f"{gen_s:.1f} s" if gen_s else "cached"))
+        rows.append(
+            (
+                "files written by the simulator",
+                json.dumps(counts),
+                f"{gen_s:.1f} s" if gen_s else "cached",
+            )
+        )
     library = OUT / f"one-athlete-{args.source}.sqlite"
     if args.reads_only and library.exists():
         rows.append(("import", "skipped", f"--reads-only: reusing {library.name}"))
@@ -284,25 +325,42 @@ def main() -> None:
         rows += imported
     athlete_id = simulated_specs(1)[0].athlete_id
     first, median, n_days = time_daily(library, athlete_id, args.repeat)
-    rows += [("daily table, 1 athlete: first call after open", f"{first:.1f} ms", f"{n_days} days"),
-             (f"daily table, 1 athlete: median of {args.repeat}", f"{median:.1f} ms", "target < 100 ms")]
+    rows += [
+        ("daily table, 1 athlete: first call after open", f"{first:.1f} ms", f"{n_days} days"),
+        (f"daily table, 1 athlete: median of {args.repeat}", f"{median:.1f} ms", "target < 100 ms"),
+    ]
     if args.squad:
         squad = OUT / f"squad-{args.squad}.sqlite"
         if not squad.exists():
             build_s = build_squad(squad, args.squad, args.days)
-            rows.append((f"{args.squad}-athlete library: build from tables", f"{build_s:.0f} s",
-                         "no streams"))
+            rows.append(
+                (
+                    f"{args.squad}-athlete library: build from tables",
+                    f"{build_s:.0f} s",
+                    "no streams",
+                )
+            )
         rows.append((f"{args.squad}-athlete library: size", f"{size_mib(squad):.1f} MiB", ""))
         first, median, n_days = time_daily(squad, athlete_id, args.repeat)
-        rows += [(f"daily table in {args.squad}-athlete library: first call", f"{first:.1f} ms",
-                  f"{n_days} days"),
-                 (f"daily table in {args.squad}-athlete library: median", f"{median:.1f} ms",
-                  "target < 100 ms")]
+        rows += [
+            (
+                f"daily table in {args.squad}-athlete library: first call",
+                f"{first:.1f} ms",
+                f"{n_days} days",
+            ),
+            (
+                f"daily table in {args.squad}-athlete library: median",
+                f"{median:.1f} ms",
+                "target < 100 ms",
+            ),
+        ]
     if result["failed"]:
         rows.append(("first failures", "; ".join(result["failed"]), ""))
     width = max(len(r[0]) for r in rows)
-    print(f"\nlibrary benchmark ({args.days} days, source {args.source}, "
-          f"{os.cpu_count()} CPUs, python {sys.version.split()[0]})")
+    print(
+        f"\nlibrary benchmark ({args.days} days, source {args.source}, "
+        f"{os.cpu_count()} CPUs, python {sys.version.split()[0]})"
+    )
     for name, value, note in rows:
         print(f"  {name:<{width}}  {value:>14}  {note}")
 

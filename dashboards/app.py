@@ -21,7 +21,9 @@ from dashboards.app_pages import pages  # noqa: E402
 from dashboards.sidebar import build_context  # noqa: E402
 from dashboards.ui import set_context  # noqa: E402
 
-st.set_page_config(page_title="Cramp pattern analyser", page_icon=":material/monitor_heart:", layout="wide")
+st.set_page_config(
+    page_title="Cramp pattern analyser", page_icon=":material/monitor_heart:", layout="wide"
+)
 page = st.navigation(pages())
 set_context(build_context())
 page.run()

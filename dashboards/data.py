@@ -95,7 +95,6 @@ def daily(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
     return daily_table(per_session, nights, days, row, params)
 
 
-
 def _analysis_inputs(library, athlete_id: str, daily_table: pd.DataFrame) -> dict:
     """The arguments of ``analyze_athlete`` for one athlete, read from an open library."""
     row = library.athlete(athlete_id)

@@ -25,10 +25,17 @@ def readers_available() -> bool:
 
 def _row(name: str, status: str, counts: dict | None, message: str) -> dict:
     stored = ", ".join(f"{table} {n}" for table, n in (counts or {}).items() if n)
-    return {"file": name, "status": STATUS_LABELS.get(status, status), "rows stored": stored, "message": message}
+    return {
+        "file": name,
+        "status": STATUS_LABELS.get(status, status),
+        "rows stored": stored,
+        "message": message,
+    }
 
 
-def expand_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[dict]]:
+def expand_uploads(
+    uploads: Iterable[tuple[str, bytes]],
+) -> tuple[list[tuple[str, bytes]], list[dict]]:
     """Open archives among the uploads; return the files to import and rows for unreadable archives."""
     from analyzer.store.importer import expand_archive
 

@@ -32,12 +32,16 @@ def local_to_utc(day: dt.date, time: dt.time, timezone: str) -> pd.Timestamp:
     """
     localize = api("analyzer.io.localtime", "localize")
     naive = pd.Series([pd.Timestamp(dt.datetime.combine(day, time))])
-    if localize is None:  # the vendor-export helpers have not landed: refuse both cases the same way
+    if (
+        localize is None
+    ):  # the vendor-export helpers have not landed: refuse both cases the same way
         aware = naive.dt.tz_localize(timezone, ambiguous="raise", nonexistent="raise")
         return aware.dt.tz_convert("UTC").iloc[0]
     utc, in_gap, in_overlap = localize(naive, timezone)
     if in_gap[0]:
-        raise ValueError(f"{day} {time:%H:%M} does not exist in {timezone}: clocks jumped forward then")
+        raise ValueError(
+            f"{day} {time:%H:%M} does not exist in {timezone}: clocks jumped forward then"
+        )
     if in_overlap[0]:
         raise ValueError(
             f"{day} {time:%H:%M} happened twice in {timezone} (clocks went back): pick a time "
@@ -58,11 +62,16 @@ def cramp_form(path: str, athlete_id: str, timezone: str) -> str | None:
         time = right.time_input("Time (local)", value=dt.time(7, 0), step=300, key="cramp_time")
         muscle = left.selectbox("Muscle", MUSCLES, key="cramp_muscle")
         side = right.selectbox("Side", ["–", *SIDES], key="cramp_side")
-        context = left.selectbox("When", CONTEXTS, format_func=CONTEXT_LABELS.get, key="cramp_context")
+        context = left.selectbox(
+            "When", CONTEXTS, format_func=CONTEXT_LABELS.get, key="cramp_context"
+        )
         relief = right.selectbox("What relieved it", ["–", *RELIEFS], key="cramp_relief")
-        severity = left.slider("Severity [0 = barely, 10 = worst imaginable]", 0, 10, 5, key="cramp_severity")
-        duration = right.number_input("Duration [s]", min_value=0, max_value=86400, value=60, step=10,
-                                      key="cramp_duration_s")
+        severity = left.slider(
+            "Severity [0 = barely, 10 = worst imaginable]", 0, 10, 5, key="cramp_severity"
+        )
+        duration = right.number_input(
+            "Duration [s]", min_value=0, max_value=86400, value=60, step=10, key="cramp_duration_s"
+        )
         notes = st.text_area("Notes", key="cramp_notes", max_chars=2000)
         submitted = st.form_submit_button("Save cramp", type="primary")
     if not submitted:
@@ -71,8 +80,14 @@ def cramp_form(path: str, athlete_id: str, timezone: str) -> str | None:
         start_utc = local_to_utc(day, time, timezone)
         with open_library(path) as library:
             return library.add_cramp(
-                athlete_id, start_utc, muscle, side=_optional(side), severity_0_10=float(severity),
-                duration_s=float(duration), context=context, relief=_optional(relief),
+                athlete_id,
+                start_utc,
+                muscle,
+                side=_optional(side),
+                severity_0_10=float(severity),
+                duration_s=float(duration),
+                context=context,
+                relief=_optional(relief),
                 notes=notes.strip() or None,
             )
     except (AnalyzerError, ValueError) as exc:
@@ -95,8 +110,14 @@ def medication_form(path: str, athlete_id: str) -> bool:
         return False
     try:
         with open_library(path) as library:
-            library.add_medication(athlete_id, name, kind=kind, start_date=start,
-                                   end_date=None if ongoing else end, notes=notes.strip() or None)
+            library.add_medication(
+                athlete_id,
+                name,
+                kind=kind,
+                start_date=start,
+                end_date=None if ongoing else end,
+                notes=notes.strip() or None,
+            )
     except AnalyzerError as exc:
         ui.error(exc)
         return False

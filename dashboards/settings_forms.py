@@ -25,7 +25,9 @@ SEXES = {"f": "female", "m": "male", "unspecified": "not stated (male TRIMP cons
 
 def _value(row: pd.Series, name: str) -> float | None:
     value = row.get(name)
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return (
+        None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    )
 
 
 def physiology_form(ctx: ui.AppContext) -> None:
@@ -34,13 +36,23 @@ def physiology_form(ctx: ui.AppContext) -> None:
     with st.form(key=f"physiology_{ctx.athlete_id}"):
         st.text_input("Display name", value=row.get("display_name") or "", key="phys_display_name")
         sex = row.get("sex") if row.get("sex") in SEXES else "unspecified"
-        st.selectbox("Sex (chooses the TRIMP constants)", list(SEXES), index=list(SEXES).index(sex),
-                     format_func=SEXES.get, key="phys_sex")
+        st.selectbox(
+            "Sex (chooses the TRIMP constants)",
+            list(SEXES),
+            index=list(SEXES).index(sex),
+            format_func=SEXES.get,
+            key="phys_sex",
+        )
         values = {}
         for name, (label, step) in PHYSIOLOGY_FIELDS.items():
-            values[name] = st.number_input(label, value=_value(row, name), step=step, key=f"phys_{name}")
-        st.text_input("Time zone (IANA name, e.g. Europe/Berlin)", value=row.get("timezone") or "",
-                      key="phys_timezone")
+            values[name] = st.number_input(
+                label, value=_value(row, name), step=step, key=f"phys_{name}"
+            )
+        st.text_input(
+            "Time zone (IANA name, e.g. Europe/Berlin)",
+            value=row.get("timezone") or "",
+            key="phys_timezone",
+        )
         submitted = st.form_submit_button("Save physiology")
     if submitted:
         _save_physiology(ctx, values)
@@ -58,7 +70,10 @@ def _save_physiology(ctx: ui.AppContext, values: dict) -> None:
         with open_library(ctx.path) as library:
             library.set_physiology(ctx.athlete_id, **changes)
             name = st.session_state["phys_display_name"].strip()
-            if name and name != ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id, "display_name"]:
+            if (
+                name
+                and name != ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id, "display_name"]
+            ):
                 library.rename_athlete(ctx.athlete_id, display_name=name)
     except AnalyzerError as exc:
         ui.error(exc)
@@ -70,7 +85,9 @@ def _widget(name: str, value, help_text: str):
     allowed = conventions.choices(name)
     key = f"conv_{name}"
     if allowed:
-        return st.selectbox(name, list(allowed), index=list(allowed).index(value), help=help_text, key=key)
+        return st.selectbox(
+            name, list(allowed), index=list(allowed).index(value), help=help_text, key=key
+        )
     if isinstance(value, bool):
         return st.checkbox(name, value=value, help=help_text, key=key)
     if isinstance(value, int):
@@ -88,9 +105,13 @@ def conventions_form(params) -> None:
             if name in names
         }
         variants = list(conventions.ACWR_VARIANTS)
-        acwr = st.selectbox("ACWR variant drawn on the Overview", variants,
-                            index=variants.index(conventions.acwr_variant()),
-                            format_func=conventions.ACWR_VARIANTS.get, key="conv_acwr_variant")
+        acwr = st.selectbox(
+            "ACWR variant drawn on the Overview",
+            variants,
+            index=variants.index(conventions.acwr_variant()),
+            format_func=conventions.ACWR_VARIANTS.get,
+            key="conv_acwr_variant",
+        )
         apply, reset = st.columns(2)
         applied = apply.form_submit_button("Apply")
         reset_clicked = reset.form_submit_button("Back to the defaults")

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analyzer.errors import AnalyzerError
 from dashboards import data
 from dashboards.state import choose_library, ensure_demo_library, library_class
-from analyzer.errors import AnalyzerError
 from dashboards.ui import AppContext, literal
 
 DEFAULT_SPAN_DAYS = 182
@@ -38,7 +38,9 @@ def _demo_ready(choice) -> bool:
     bar = st.progress(0.0, text="First start: building the demo squad's library from sample_data/…")
 
     def show(done: int, total: int, result) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"First start: reading demo file {done} of {total}")
+        bar.progress(
+            min(done / max(total, 1), 1.0), text=f"First start: reading demo file {done} of {total}"
+        )
 
     try:
         built = ensure_demo_library(choice.path, show)
@@ -47,7 +49,9 @@ def _demo_ready(choice) -> bool:
         built = False
     bar.empty()
     if not built:
-        st.sidebar.caption("The demo library is not available yet (builder or sample data missing).")
+        st.sidebar.caption(
+            "The demo library is not available yet (builder or sample data missing)."
+        )
     return built
 
 
@@ -62,7 +66,9 @@ def _athlete_selector(roster: pd.DataFrame) -> str | None:
         return None
     ids = roster["athlete_id"].tolist()
     names = dict(zip(roster["athlete_id"], roster["display_name"].fillna(roster["athlete_id"])))
-    return st.sidebar.selectbox("Athlete", ids, format_func=lambda i: str(names.get(i) or i), key="athlete")
+    return st.sidebar.selectbox(
+        "Athlete", ids, format_func=lambda i: str(names.get(i) or i), key="athlete"
+    )
 
 
 def _date_range_selector(path: str, version: object, athlete_id: str | None):

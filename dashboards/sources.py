@@ -18,4 +18,3 @@ def api(module: str, name: str) -> Any | None:
     except ImportError:
         return None
     return getattr(loaded, name, None)
-

@@ -26,7 +26,9 @@ def samples_dir() -> Path:
     """The shared real sample files; skips the test when they are not available."""
     path = shared_samples_dir()
     if path is None:
-        pytest.skip("ANALYZER_SAMPLES_DIR is not set: the shared real sample files are not available")
+        pytest.skip(
+            "ANALYZER_SAMPLES_DIR is not set: the shared real sample files are not available"
+        )
     return path
 
 
@@ -57,8 +59,9 @@ def lib(tmp_path):
     Test modules that need another reader or roster define their own ``lib``,
     which takes precedence over this one.
     """
-    from analyzer.store import Library
     from test_store_fixtures import json_reader
+
+    from analyzer.store import Library
 
     library = Library(tmp_path / "lib.sqlite", reader=json_reader)
     library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")

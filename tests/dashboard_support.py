@@ -19,12 +19,31 @@ def small_library(path: Path) -> Path:
     from analyzer.store import Library
 
     with Library(path) as library:
-        library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin", hr_rest_bpm=50, hr_max_bpm=190)
-        library.add_cramp("anna", pd.Timestamp("2024-03-10 01:30", tz="UTC"), "calf", side="left",
-                          severity_0_10=6, duration_s=90, context="night", relief="stretching")
-        library.add_cramp("anna", pd.Timestamp("2024-03-20 15:00", tz="UTC"), "hamstring", side="right",
-                          severity_0_10=8, duration_s=30, context="exercise")
-        library.add_medication("anna", "hydrochlorothiazide", kind="medication", start_date="2024-03-01")
+        library.create_athlete(
+            "anna", "Anna K.", timezone="Europe/Berlin", hr_rest_bpm=50, hr_max_bpm=190
+        )
+        library.add_cramp(
+            "anna",
+            pd.Timestamp("2024-03-10 01:30", tz="UTC"),
+            "calf",
+            side="left",
+            severity_0_10=6,
+            duration_s=90,
+            context="night",
+            relief="stretching",
+        )
+        library.add_cramp(
+            "anna",
+            pd.Timestamp("2024-03-20 15:00", tz="UTC"),
+            "hamstring",
+            side="right",
+            severity_0_10=8,
+            duration_s=30,
+            context="exercise",
+        )
+        library.add_medication(
+            "anna", "hydrochlorothiazide", kind="medication", start_date="2024-03-01"
+        )
     return path
 
 
@@ -117,7 +136,9 @@ def mini_demo_library(folder: Path) -> Path:
 def demo_file(tmp_path_factory) -> Path:
     """The trimmed demo library (see :func:`mini_demo_library`); tests use copies (:func:`demo_user`)."""
     if not demo_available():
-        pytest.skip("sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing")
+        pytest.skip(
+            "sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing"
+        )
     return mini_demo_library(tmp_path_factory.mktemp("demo"))
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import SAMPLE_DATA
+from test_store_fixtures import cramp_file, encode, json_reader, session_file
 
 from analyzer.cli import main
 from analyzer.errors import LibraryError
 from analyzer.paths import LIBRARY_ENV
 from analyzer.store import Library, build_demo_library
-from conftest import SAMPLE_DATA
-from test_store_fixtures import cramp_file, encode, json_reader, session_file
 
 
 @pytest.fixture
@@ -24,8 +24,20 @@ def test_import_prints_results_and_creates_the_athlete(tmp_path, capsys, test_fo
     run = tmp_path / "run.json"
     run.write_bytes(session_file("2026-03-01T08:00:00Z", 1800, 30))
     library = tmp_path / "lib.sqlite"
-    code = main(["import", "--library", str(library), "--athlete", "anna",
-                 "--timezone", "Europe/Berlin", "--name", "Anna K.", str(run)])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(library),
+            "--athlete",
+            "anna",
+            "--timezone",
+            "Europe/Berlin",
+            "--name",
+            "Anna K.",
+            str(run),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0
     assert "created athlete 'anna'" in err
@@ -49,8 +61,17 @@ def test_any_failed_file_makes_the_exit_code_non_zero(tmp_path, capsys, test_for
     good.write_bytes(session_file("2026-03-01T08:00:00Z", 1800))
     bad = tmp_path / "bad.json"
     bad.write_bytes(encode({"fail": "column 'muscle' is missing"}))
-    code = main(["import", "--library", str(tmp_path / "lib.sqlite"), "--athlete", "anna",
-                 str(good), str(bad)])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(tmp_path / "lib.sqlite"),
+            "--athlete",
+            "anna",
+            str(good),
+            str(bad),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "failed" in out and "column 'muscle' is missing" in out
@@ -58,8 +79,16 @@ def test_any_failed_file_makes_the_exit_code_non_zero(tmp_path, capsys, test_for
 
 
 def test_missing_path_is_an_error_message(tmp_path, capsys, test_format):
-    code = main(["import", "--library", str(tmp_path / "lib.sqlite"), "--athlete", "anna",
-                 str(tmp_path / "nowhere.fit")])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(tmp_path / "lib.sqlite"),
+            "--athlete",
+            "anna",
+            str(tmp_path / "nowhere.fit"),
+        ]
+    )
     assert code == 2
     assert "nowhere.fit: no such file or folder" in capsys.readouterr().err
 
@@ -99,9 +128,19 @@ def test_real_cramp_and_medication_templates(tmp_path, capsys):
     """The real registry and log readers, end to end."""
     templates = SAMPLE_DATA / "templates"
     library = tmp_path / "lib.sqlite"
-    code = main(["import", "--library", str(library), "--athlete", "anna", "--timezone",
-                 "Europe/Berlin", str(templates / "cramp_log_template.csv"),
-                 str(templates / "medication_log_template.csv")])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(library),
+            "--athlete",
+            "anna",
+            "--timezone",
+            "Europe/Berlin",
+            str(templates / "cramp_log_template.csv"),
+            str(templates / "medication_log_template.csv"),
+        ]
+    )
     assert code == 0, capsys.readouterr()
     with Library(library) as lib:
         cramps = lib.cramps("anna")
@@ -120,10 +159,12 @@ def _small_squad(root):
     (root / "runner").mkdir(exist_ok=True)
     (root / "runner" / "run1.json").write_bytes(session_file("2026-03-01T08:00:00Z", 3600, 20))
     (root / "runner" / "cramps.json").write_bytes(
-        cramp_file({"start_utc": "2026-03-01T08:40:00Z", "muscle": "calf", "context": "exercise"}))
+        cramp_file({"start_utc": "2026-03-01T08:40:00Z", "muscle": "calf", "context": "exercise"})
+    )
     (root / "masters").mkdir(exist_ok=True)
     (root / "masters" / "cramps.json").write_bytes(
-        cramp_file({"start_utc": "2026-03-02T07:30:00Z", "muscle": "calf", "context": "night"}))
+        cramp_file({"start_utc": "2026-03-02T07:30:00Z", "muscle": "calf", "context": "night"})
+    )
 
 
 def test_demo_builds_the_squad(tmp_path, capsys, test_format):
@@ -164,7 +205,9 @@ def test_demo_progress_counts_over_the_squad(tmp_path, test_format):
     squad.mkdir()
     _small_squad(squad)
     seen = []
-    build_demo_library(tmp_path / "demo.sqlite", squad, lambda done, total, result: seen.append((done, total)))
+    build_demo_library(
+        tmp_path / "demo.sqlite", squad, lambda done, total, result: seen.append((done, total))
+    )
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
@@ -173,8 +216,18 @@ def test_import_ends_with_what_the_athlete_now_has(samples_dir, tmp_path, capsys
     # do not count them; the closing line does.
     month = samples_dir / "garmin_wellness_2021_06"
     days = [str(month / day) for day in ("01", "02", "03")]
-    code = main(["import", "--library", str(tmp_path / "lib.sqlite"), "--athlete", "kent",
-                 "--timezone", "Europe/Copenhagen", *days])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(tmp_path / "lib.sqlite"),
+            "--athlete",
+            "kent",
+            "--timezone",
+            "Europe/Copenhagen",
+            *days,
+        ]
+    )
     assert code == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
         "athlete 'kent' in the library: sessions 0, nights 3, cramps 0, 2021-06-01 to 2021-06-03"

@@ -10,30 +10,43 @@ from analyzer.figures.session import pace_min_per_km, session_streams, streams_t
 
 
 def _findings() -> pd.DataFrame:
-    return pd.DataFrame({
-        "exposure": ["load spike", "short sleep", "<b>heat</b>", "never varies"],
-        "estimate": [2.4, 1.1, 0.7, np.nan],
-        "ci_low": [1.1, 0.6, 0.2, np.nan],
-        "ci_high": [5.2, 2.0, 2.5, np.nan],
-        "p_value": [0.01, 0.7, 0.5, np.nan],
-        "p_adjusted": [0.03, 0.9, 0.8, np.nan],
-        "n_events": [14, 14, 6, 0],
-        "n_referents": [300, 300, 120, 0],
-        "descriptive_only": [False, False, True, True],
-        "sentence": ["a", "b", "c", "d"],
-    })
+    return pd.DataFrame(
+        {
+            "exposure": ["load spike", "short sleep", "<b>heat</b>", "never varies"],
+            "estimate": [2.4, 1.1, 0.7, np.nan],
+            "ci_low": [1.1, 0.6, 0.2, np.nan],
+            "ci_high": [5.2, 2.0, 2.5, np.nan],
+            "p_value": [0.01, 0.7, 0.5, np.nan],
+            "p_adjusted": [0.03, 0.9, 0.8, np.nan],
+            "n_events": [14, 14, 6, 0],
+            "n_referents": [300, 300, 120, 0],
+            "descriptive_only": [False, False, True, True],
+            "sentence": ["a", "b", "c", "d"],
+        }
+    )
 
 
 def test_forest_plot_colours_and_shapes_by_adjusted_p_and_descriptive_flag():
     fig = forest_plot(_findings())
     by_name = {t.name: t for t in fig.data}
-    assert set(by_name) == {"p adjusted < 0.05", "p adjusted ≥ 0.05", "descriptive only (few events)"}
+    assert set(by_name) == {
+        "p adjusted < 0.05",
+        "p adjusted ≥ 0.05",
+        "descriptive only (few events)",
+    }
     significant = by_name["p adjusted < 0.05"]
     assert list(significant.y) == ["load spike"]
-    assert significant.error_x.array[0] == 5.2 - 2.4 and significant.error_x.arrayminus[0] == 2.4 - 1.1
+    assert (
+        significant.error_x.array[0] == 5.2 - 2.4 and significant.error_x.arrayminus[0] == 2.4 - 1.1
+    )
     assert by_name["descriptive only (few events)"].marker.symbol == "circle-open"
     assert fig.layout.xaxis.type == "log" and "[" in fig.layout.xaxis.title.text
-    assert [a.text for a in fig.layout.annotations] == ["14 events", "14 events", "6 events", "0 events"]
+    assert [a.text for a in fig.layout.annotations] == [
+        "14 events",
+        "14 events",
+        "6 events",
+        "0 events",
+    ]
 
 
 def test_forest_plot_escapes_exposure_names_and_handles_no_rows():
@@ -52,25 +65,37 @@ def test_findings_table_keeps_the_numbers():
 
 def _samples(n: int = 1800) -> pd.DataFrame:
     t = pd.date_range("2024-05-01 08:00", periods=n, freq="1s", tz="UTC")
-    return pd.DataFrame({
-        "activity_id": "a1",
-        "t_utc": t,
-        "heart_rate_bpm": np.linspace(100, 170, n),
-        "power_w": np.nan,
-        "speed_mps": np.r_[np.zeros(10), np.full(n - 10, 3.0)],
-        "cadence_rpm": np.full(n, 85.0),
-        "temperature_c": np.full(n, 24.0),
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": "a1",
+            "t_utc": t,
+            "heart_rate_bpm": np.linspace(100, 170, n),
+            "power_w": np.nan,
+            "speed_mps": np.r_[np.zeros(10), np.full(n - 10, 3.0)],
+            "cadence_rpm": np.full(n, 85.0),
+            "temperature_c": np.full(n, 24.0),
+        }
+    )
 
 
 def test_session_streams_use_pace_without_power_and_mark_the_cramp():
-    cramp = pd.DataFrame({
-        "start_utc": [pd.Timestamp("2024-05-01 08:20", tz="UTC")],
-        "muscle": ["calf"], "side": ["left"], "severity_0_10": [7.0], "context": ["exercise"],
-    })
+    cramp = pd.DataFrame(
+        {
+            "start_utc": [pd.Timestamp("2024-05-01 08:20", tz="UTC")],
+            "muscle": ["calf"],
+            "side": ["left"],
+            "severity_0_10": [7.0],
+            "context": ["exercise"],
+        }
+    )
     fig = session_streams(_samples(), cramp)
     titles = [fig.layout[f"yaxis{i or ''}"].title.text for i in (0, 2, 3, 4)]
-    assert titles == ["heart rate<br>[bpm]", "pace<br>[min/km]", "cadence<br>[rpm]", "temperature<br>[°C]"]
+    assert titles == [
+        "heart rate<br>[bpm]",
+        "pace<br>[min/km]",
+        "cadence<br>[rpm]",
+        "temperature<br>[°C]",
+    ]
     assert fig.layout.yaxis2.autorange == "reversed"
     (line,) = fig.layout.shapes
     assert line.x0 == 20.0

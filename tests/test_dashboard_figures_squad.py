@@ -7,7 +7,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analyzer.figures.epochs import deviation_from_null, epoch_panels, epochs_display_table, lag_heatmap
+from analyzer.figures.epochs import (
+    deviation_from_null,
+    epoch_panels,
+    epochs_display_table,
+    lag_heatmap,
+)
 from analyzer.figures.insession import context_bars, context_table
 from analyzer.figures.team import recent_flags, roster_table, side_by_side, weekly_summary
 
@@ -15,14 +20,29 @@ from analyzer.figures.team import recent_flags, roster_table, side_by_side, week
 def _epochs() -> pd.DataFrame:
     lags = np.arange(-3, 2)
     frames = []
-    for indicator, caption, bump in (("load", "daily training load", 40.0), ("sleep_asleep_min", "sleep [min]", 0.0)):
+    for indicator, caption, bump in (
+        ("load", "daily training load", 40.0),
+        ("sleep_asleep_min", "sleep [min]", 0.0),
+    ):
         mean = np.full(lags.size, 100.0)
         mean[lags == -1] += bump
-        frames.append(pd.DataFrame({
-            "indicator": indicator, "caption": caption, "cramp_type": "nocturnal", "lag_days": lags,
-            "mean": mean, "n_events": 12, "null_mean": 100.0, "pointwise_low": 90.0, "pointwise_high": 110.0,
-            "familywise_low": 80.0, "familywise_high": 120.0,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator": indicator,
+                    "caption": caption,
+                    "cramp_type": "nocturnal",
+                    "lag_days": lags,
+                    "mean": mean,
+                    "n_events": 12,
+                    "null_mean": 100.0,
+                    "pointwise_low": 90.0,
+                    "pointwise_high": 110.0,
+                    "familywise_low": 80.0,
+                    "familywise_high": 120.0,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -53,9 +73,17 @@ def test_heatmap_is_centred_on_zero():
 
 
 def test_context_bars_compare_the_last_ten_minutes():
-    row = pd.Series({"heart_rate_before_bpm": 140.0, "heart_rate_last10_bpm": 165.0, "power_before_w": np.nan,
-                     "power_last10_w": np.nan, "speed_before_mps": 3.0, "speed_last10_mps": 3.4,
-                     "minutes_into_session": 75.0})
+    row = pd.Series(
+        {
+            "heart_rate_before_bpm": 140.0,
+            "heart_rate_last10_bpm": 165.0,
+            "power_before_w": np.nan,
+            "power_last10_w": np.nan,
+            "speed_before_mps": 3.0,
+            "speed_last10_mps": 3.4,
+            "minutes_into_session": 75.0,
+        }
+    )
     fig = context_bars(row)
     assert [a.text for a in fig.layout.annotations] == ["heart rate [bpm]", "speed [m/s]"]
     assert list(fig.data[0].y) == [140.0, 165.0]
@@ -64,11 +92,17 @@ def test_context_bars_compare_the_last_ten_minutes():
 
 def _daily(days: int = 70, sleep_min: float = 420.0) -> pd.DataFrame:
     dates = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(days)]
-    return pd.DataFrame({
-        "date": dates, "load": 50.0, "ctl": 40.0, "acwr_ewma": np.r_[np.full(days - 3, 1.0), [1.6, 1.7, 1.2]],
-        "sleep_asleep_min": sleep_min, "sleep_debt_7n_h": 3.0,
-        "coverage": ["activity+sleep"] * (days - 7) + ["none"] * 7,
-    })
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "load": 50.0,
+            "ctl": 40.0,
+            "acwr_ewma": np.r_[np.full(days - 3, 1.0), [1.6, 1.7, 1.2]],
+            "sleep_asleep_min": sleep_min,
+            "sleep_debt_7n_h": 3.0,
+            "coverage": ["activity+sleep"] * (days - 7) + ["none"] * 7,
+        }
+    )
 
 
 def test_recent_flags_count_the_last_28_days_only():
@@ -82,8 +116,15 @@ def test_recent_flags_count_the_last_28_days_only():
 
 def test_roster_and_side_by_side():
     athletes = pd.DataFrame({"athlete_id": ["a", "b"], "display_name": ["Ann", None]})
-    summary = pd.DataFrame({"athlete_id": ["a"], "cramps": [4], "training_h": [80.0],
-                            "cramps_per_100h": [5.0], "top_finding": ["x"]})
+    summary = pd.DataFrame(
+        {
+            "athlete_id": ["a"],
+            "cramps": [4],
+            "training_h": [80.0],
+            "cramps_per_100h": [5.0],
+            "top_finding": ["x"],
+        }
+    )
     table = roster_table(athletes, {"a": _daily(), "b": _daily()}, summary)
     assert list(table["athlete"]) == ["Ann", "b"]
     assert table.loc[0, "cramps per 100 h"] == 5.0 and pd.isna(table.loc[1, "cramps per 100 h"])

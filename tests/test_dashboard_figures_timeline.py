@@ -15,34 +15,40 @@ def _daily(n_days: int = 60) -> pd.DataFrame:
     dates = [dt.date(2024, 3, 1) + dt.timedelta(days=i) for i in range(n_days)]
     rng = np.random.default_rng(1)
     load = rng.uniform(0, 120, n_days)
-    return pd.DataFrame({
-        "date": dates,
-        "load": load,
-        "ctl": pd.Series(load).ewm(alpha=1 / 42).mean(),
-        "atl": pd.Series(load).ewm(alpha=1 / 7).mean(),
-        "tsb": rng.normal(0, 10, n_days),
-        "acwr_ewma": rng.uniform(0.6, 1.6, n_days),
-        "sleep_asleep_min": rng.uniform(300, 500, n_days),
-        "sleep_debt_7n_h": rng.uniform(0, 6, n_days),
-        "resting_hr_bpm": rng.normal(50, 2, n_days),
-        "resting_hr_baseline_bpm": np.full(n_days, 50.0),
-        "resting_hr_baseline_sd_bpm": np.full(n_days, 2.0),
-        "hrv_lnrmssd": np.full(n_days, np.nan),  # no HRV device: panel left out
-    })
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "load": load,
+            "ctl": pd.Series(load).ewm(alpha=1 / 42).mean(),
+            "atl": pd.Series(load).ewm(alpha=1 / 7).mean(),
+            "tsb": rng.normal(0, 10, n_days),
+            "acwr_ewma": rng.uniform(0.6, 1.6, n_days),
+            "sleep_asleep_min": rng.uniform(300, 500, n_days),
+            "sleep_debt_7n_h": rng.uniform(0, 6, n_days),
+            "resting_hr_bpm": rng.normal(50, 2, n_days),
+            "resting_hr_baseline_bpm": np.full(n_days, 50.0),
+            "resting_hr_baseline_sd_bpm": np.full(n_days, 2.0),
+            "hrv_lnrmssd": np.full(n_days, np.nan),  # no HRV device: panel left out
+        }
+    )
 
 
 def _cramps() -> pd.DataFrame:
-    return pd.DataFrame({
-        "cramp_id": ["a", "b", "c"],
-        "start_utc": pd.to_datetime(["2024-03-10 01:30", "2024-03-20 15:00", "2024-06-01 12:00"], utc=True),
-        "muscle": ["calf", "hamstring", "calf"],
-        "side": ["left", "right", "both"],
-        "severity_0_10": [3.0, 9.0, 5.0],
-        "duration_s": [60.0, None, 30.0],
-        "context": ["night", "exercise", "rest"],
-        "relief": ["stretching", None, "none"],
-        "notes": ["<a href='javascript:alert(1)'>x</a>", None, ""],
-    })
+    return pd.DataFrame(
+        {
+            "cramp_id": ["a", "b", "c"],
+            "start_utc": pd.to_datetime(
+                ["2024-03-10 01:30", "2024-03-20 15:00", "2024-06-01 12:00"], utc=True
+            ),
+            "muscle": ["calf", "hamstring", "calf"],
+            "side": ["left", "right", "both"],
+            "severity_0_10": [3.0, 9.0, 5.0],
+            "duration_s": [60.0, None, 30.0],
+            "context": ["night", "exercise", "rest"],
+            "relief": ["stretching", None, "none"],
+            "notes": ["<a href='javascript:alert(1)'>x</a>", None, ""],
+        }
+    )
 
 
 def _traces(fig, name):
@@ -52,8 +58,17 @@ def _traces(fig, name):
 def test_panels_with_data_are_drawn_and_empty_ones_left_out():
     fig = daily_timeline(_daily(), _cramps(), timezone="Europe/Berlin")
     names = {t.name for t in fig.data}
-    assert {"Daily load", "Fitness (CTL)", "Fatigue (ATL)", "Form (TSB)", "ACWR (EWMA)", "Asleep",
-            "Sleep debt, 7 nights", "Resting HR", "Cramps"} <= names
+    assert {
+        "Daily load",
+        "Fitness (CTL)",
+        "Fatigue (ATL)",
+        "Form (TSB)",
+        "ACWR (EWMA)",
+        "Asleep",
+        "Sleep debt, 7 nights",
+        "Resting HR",
+        "Cramps",
+    } <= names
     assert "lnRMSSD" not in names
     assert any(t.name and "baseline" in t.name for t in fig.data)
 
@@ -62,13 +77,22 @@ def test_every_axis_has_a_unit():
     fig = daily_timeline(_daily(), _cramps())
     titles = [fig.layout[k].title.text for k in fig.layout if k.startswith("yaxis")]
     assert titles and all(t and "[" in t and "]" in t for t in titles)
-    bottom_x = [fig.layout[k].title.text for k in fig.layout if k.startswith("xaxis") and fig.layout[k].title.text]
+    bottom_x = [
+        fig.layout[k].title.text
+        for k in fig.layout
+        if k.startswith("xaxis") and fig.layout[k].title.text
+    ]
     assert bottom_x == ["local date"]
 
 
 def test_cramps_are_coded_by_muscle_context_and_severity_in_local_time():
-    fig = daily_timeline(_daily(), _cramps(), timezone="Europe/Berlin",
-                         start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 29))
+    fig = daily_timeline(
+        _daily(),
+        _cramps(),
+        timezone="Europe/Berlin",
+        start=dt.date(2024, 3, 1),
+        end=dt.date(2024, 4, 29),
+    )
     (cramps,) = _traces(fig, "Cramps")
     assert len(cramps.x) == 2  # the June cramp is outside the range
     assert pd.Timestamp(cramps.x[0]) == pd.Timestamp("2024-03-10 02:30")  # UTC+1 in March
@@ -91,7 +115,9 @@ def test_colours_come_from_okabe_ito():
     fig = daily_timeline(_daily(), _cramps())
     palette = set(OKABE_ITO.values())
     for trace in fig.data:
-        colour = getattr(getattr(trace, "line", None), "color", None) or getattr(trace.marker, "color", None)
+        colour = getattr(getattr(trace, "line", None), "color", None) or getattr(
+            trace.marker, "color", None
+        )
         if isinstance(colour, str) and colour.startswith("#"):
             assert colour in palette
 
@@ -111,5 +137,7 @@ def test_table_has_units_and_respects_the_range():
 def test_the_figure_passes_plotly_validation():
     from dashboard_support import assert_valid_figure
 
-    assert_valid_figure(daily_timeline(_daily(), _cramps(), start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1)))
+    assert_valid_figure(
+        daily_timeline(_daily(), _cramps(), start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1))
+    )
     assert_valid_figure(daily_timeline(_daily().iloc[0:0], None))

@@ -6,9 +6,7 @@ import io
 import zipfile
 
 import pytest
-
 from dashboard_support import ROOT, app, demo_file, demo_user, errors, frames_with, simulated_fit  # noqa: F401
-
 
 pytestmark = pytest.mark.slow  # builds the (trimmed) demo library once per run
 
@@ -43,9 +41,14 @@ def test_zip_uploads_are_opened_and_each_file_reported(demo_user):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(f"export/{name}", data)
-        zf.writestr("export/cramp_log.csv", (ROOT / "sample_data" / "templates" / "cramp_log_template.csv").read_bytes())
+        zf.writestr(
+            "export/cramp_log.csv",
+            (ROOT / "sample_data" / "templates" / "cramp_log_template.csv").read_bytes(),
+        )
         zf.writestr("export/notes.txt", b"not a tracker file")
-    at.file_uploader(key="upload").set_value(("export.zip", archive.getvalue(), "application/zip")).run()
+    at.file_uploader(key="upload").set_value(
+        ("export.zip", archive.getvalue(), "application/zip")
+    ).run()
     at.button(key="do_import").click().run()
     assert not at.exception, errors(at)
     results = _results(at)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from dashboard_support import app, errors, frames_with, small_library
 
 

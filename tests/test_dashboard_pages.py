@@ -10,8 +10,18 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from dashboard_support import (
+    MINI_DEMO_ATHLETES,
+    ROOT,
+    app,
+    charts,
+    demo_file,
+    demo_user,
+    errors,
+    frames_with,
+    small_library,
+)  # noqa: F401
 
-from dashboard_support import MINI_DEMO_ATHLETES, ROOT, app, charts, demo_file, demo_user, errors, frames_with, small_library  # noqa: F401
 from dashboards.app_pages import PAGE_FILES
 
 

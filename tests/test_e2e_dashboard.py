@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from dashboard_support import ROOT, demo_available, mini_demo_library, simulated_fit
+
 from dashboards.app_pages import PAGE_TABLE
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,7 +29,9 @@ PAGE_TIMEOUT_MS = 90_000
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"
+    ),
 ]
 
 
@@ -61,15 +63,27 @@ def server(tmp_path_factory):
     env = {**os.environ, "XDG_DATA_HOME": str(home / "xdg")}
     env.pop("CRAMP_ANALYZER_LIBRARY", None)
     if not demo_available():
-        pytest.skip("sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing")
+        pytest.skip(
+            "sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing"
+        )
     demo = home / "demo-library.sqlite"
     shutil.copyfile(mini_demo_library(tmp_path_factory.mktemp("demo")), demo)
     env["CRAMP_ANALYZER_DEMO_LIBRARY"] = str(demo)
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
-               "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-               "--browser.gatherUsageStats=false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboards" / "app.py"),
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--browser.gatherUsageStats=false",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -88,8 +102,13 @@ def browser():
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield chromium
         chromium.close()

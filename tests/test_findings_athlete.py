@@ -39,7 +39,9 @@ def test_planted_exercise_intensity_is_the_top_finding(daily):
     row = top
     assert row["estimate"] > 2 and row["ci_low"] > 1 and row["p_adjusted"] < 0.05
     assert row["n_events"] == 40 and not row["descriptive_only"]
-    assert "Exercise-associated cramps were" in row["sentence"] and "40 cramp days" in row["sentence"]
+    assert (
+        "Exercise-associated cramps were" in row["sentence"] and "40 cramp days" in row["sentence"]
+    )
     assert row["per_sd_measure"] == "intensity_rel_habit_per_sd" and row["per_sd_estimate"] > 1
     assert "(1 SD): " in row["sentence"]
     assert set(f["kind"]) == {"binary"}
@@ -57,12 +59,14 @@ def test_bh_family_is_every_test_shown(daily):
     assert set(f.loc[primary, "exposure"]) == {"hard_day", "short_sleep"}
     weights = family_weights(primary[tested], np.ones(tested.sum(), bool), FAST.primary_share)
     assert f.loc[tested, "p_adjusted"].to_numpy() == pytest.approx(
-        bh_adjust(f.loc[tested, "p_value"].to_numpy(), weights))
+        bh_adjust(f.loc[tested, "p_value"].to_numpy(), weights)
+    )
     assert (f.loc[tested, "p_adjusted"] >= f.loc[tested, "p_value"] - 1e-12).all()
     plain = analyze_athlete(daily, cramps, params=replace(FAST, primary_share=None)).findings
     tested = plain["p_value"].notna()
     assert plain.loc[tested, "p_adjusted"].to_numpy() == pytest.approx(
-        bh_adjust(plain.loc[tested, "p_value"].to_numpy()))
+        bh_adjust(plain.loc[tested, "p_value"].to_numpy())
+    )
 
 
 def test_no_cramps_gives_a_statement_not_an_error(daily):
@@ -89,16 +93,18 @@ def test_cramps_on_days_without_device_data(daily):
     cols = [c for c in gap.columns if c != "date"]
     gap.loc[300:340, cols] = np.nan
     dates = pd.to_datetime(gap["date"].iloc[305:335:3].astype(str))
-    cramps = pd.DataFrame({"start_utc": (dates + pd.Timedelta(hours=3)).dt.tz_localize("UTC"),
-                           "context": "night"})
+    cramps = pd.DataFrame(
+        {"start_utc": (dates + pd.Timedelta(hours=3)).dt.tz_localize("UTC"), "context": "night"}
+    )
     res = analyze_athlete(gap, cramps, params=FAST)
     f = res.findings
     assert set(f["status"]) <= {"no_events", "never_varies", "ok", "not_estimable"}
     assert (f["status"] == "no_events").any()
     assert f["p_value"].isna().all() or f.loc[f["p_value"].notna(), "n_events"].max() <= 10
     assert_clean_sentences(f)
-    outside = pd.DataFrame({"start_utc": [pd.Timestamp("2030-01-01 03:00", tz="UTC")],
-                            "context": ["night"]})
+    outside = pd.DataFrame(
+        {"start_utc": [pd.Timestamp("2030-01-01 03:00", tz="UTC")], "context": ["night"]}
+    )
     res = analyze_athlete(daily, outside, params=FAST)
     assert any("outside the recorded data" in note for note in res.notes)
 
@@ -115,12 +121,17 @@ def test_exposure_that_never_varies(daily):
 
 
 def test_missing_columns_and_empty_daily():
-    cramps = pd.DataFrame({"start_utc": [pd.Timestamp("2024-03-01 03:00", tz="UTC")],
-                           "context": ["night"]})
+    cramps = pd.DataFrame(
+        {"start_utc": [pd.Timestamp("2024-03-01 03:00", tz="UTC")], "context": ["night"]}
+    )
     res = analyze_athlete(pd.DataFrame(), cramps, params=FAST)
     assert res.findings.empty
-    sparse = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=90).date,
-                           "load": np.r_[np.zeros(30), np.full(60, 50.0)]})
+    sparse = pd.DataFrame(
+        {
+            "date": pd.date_range("2024-01-01", periods=90).date,
+            "load": np.r_[np.zeros(30), np.full(60, 50.0)],
+        }
+    )
     res = analyze_athlete(sparse, cramps, params=FAST)
     assert_clean_sentences(res.findings)
 
@@ -128,11 +139,19 @@ def test_missing_columns_and_empty_daily():
 def test_nocturnal_index_day_and_timezone():
     from analyzer.findings.events import cramp_index_days
 
-    cramps = pd.DataFrame({
-        "start_utc": pd.to_datetime(["2024-03-14T01:30:00Z", "2024-03-13T22:30:00Z",
-                                     "2024-03-14T15:00:00Z", "2024-03-14T12:00:00Z"]),
-        "context": ["night", "night", "exercise", "rest"],
-    })
+    cramps = pd.DataFrame(
+        {
+            "start_utc": pd.to_datetime(
+                [
+                    "2024-03-14T01:30:00Z",
+                    "2024-03-13T22:30:00Z",
+                    "2024-03-14T15:00:00Z",
+                    "2024-03-14T12:00:00Z",
+                ]
+            ),
+            "context": ["night", "night", "exercise", "rest"],
+        }
+    )
     out = cramp_index_days(cramps, "Europe/Berlin")
     days = [str(d)[:10] for d in out["index_day"]]
     # 02:30 local -> that morning; 23:30 local -> next morning; exercise -> same date.
@@ -158,8 +177,14 @@ def test_medication_rate_ratio_and_doctor_note(daily):
     after = days.iloc[400:490:4]  # 23 in the 90 days after
     when = pd.concat([before, after]) + pd.Timedelta(hours=3)
     cramps = pd.DataFrame({"start_utc": when.dt.tz_localize("UTC").to_numpy(), "context": "night"})
-    meds = pd.DataFrame({"name": ["hydrochlorothiazide"], "kind": ["medication"],
-                         "start_date": [start.date()], "end_date": [None]})
+    meds = pd.DataFrame(
+        {
+            "name": ["hydrochlorothiazide"],
+            "kind": ["medication"],
+            "start_date": [start.date()],
+            "end_date": [None],
+        }
+    )
     res = analyze_athlete(daily, cramps, meds, params=FAST)
     rr = res.rate_ratios.iloc[0]
     assert (rr["n_before"], rr["n_after"]) == (6, 23)
@@ -177,12 +202,22 @@ def test_rate_windows_end_with_the_course(daily):
 
     days = pd.to_datetime(daily["date"].astype(str))
     when = pd.concat([days.iloc[350:400:10], days.iloc[400:430:3], days.iloc[430:520:30]])
-    cramps = pd.DataFrame({"start_utc": (when + pd.Timedelta(hours=3)).dt.tz_localize("UTC").to_numpy(),
-                           "context": "night"})
-    meds = pd.DataFrame({"name": ["drug"], "start_date": [days.iloc[400].date()],
-                         "end_date": [days.iloc[430].date()]})
-    rates = medication_rate_ratios(prepare_daily(daily), cramp_index_days(cramps, "UTC"), meds,
-                                   FindingsParams()).set_index("change")
+    cramps = pd.DataFrame(
+        {
+            "start_utc": (when + pd.Timedelta(hours=3)).dt.tz_localize("UTC").to_numpy(),
+            "context": "night",
+        }
+    )
+    meds = pd.DataFrame(
+        {
+            "name": ["drug"],
+            "start_date": [days.iloc[400].date()],
+            "end_date": [days.iloc[430].date()],
+        }
+    )
+    rates = medication_rate_ratios(
+        prepare_daily(daily), cramp_index_days(cramps, "UTC"), meds, FindingsParams()
+    ).set_index("change")
     start, stop = rates.loc["starting drug"], rates.loc["stopping drug"]
     assert (start["n_before"], start["days_before"]) == (5, 90)
     assert (start["n_after"], start["days_after"]) == (10, 30)  # on the drug only
@@ -196,11 +231,14 @@ def test_rate_windows_end_with_the_course(daily):
 def test_binary_test_conventions(daily):
     cramps = planted_cramps(daily, 40, "exercise", "high_intensity", 5.0, seed=4)
     exact = analyze_athlete(daily, cramps, params=FAST).findings.set_index("exposure")
-    auto = analyze_athlete(daily, cramps, params=FindingsParams(n_permutations=100, binary_test="auto")
-                           ).findings.set_index("exposure")
+    auto = analyze_athlete(
+        daily, cramps, params=FindingsParams(n_permutations=100, binary_test="auto")
+    ).findings.set_index("exposure")
     assert exact.loc["high_intensity", "method"].startswith("exact conditional test")
     assert "likelihood-ratio" in auto.loc["high_intensity", "method"]
     # Same conditional maximum-likelihood estimate either way.
-    assert exact.loc["high_intensity", "estimate"] == pytest.approx(auto.loc["high_intensity", "estimate"], rel=1e-6)
+    assert exact.loc["high_intensity", "estimate"] == pytest.approx(
+        auto.loc["high_intensity", "estimate"], rel=1e-6
+    )
     with pytest.raises(ValueError):
         FindingsParams(binary_test="wald")

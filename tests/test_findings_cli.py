@@ -8,13 +8,20 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import library_from_tables
 
 from analyzer.cli import main
 from analyzer.schema import conform
-from conftest import library_from_tables
 
-PHYSIOLOGY = {"sex": "m", "hr_rest_bpm": 50.0, "hr_max_bpm": 185.0, "lthr_bpm": 165.0,
-              "ftp_w": 250.0, "timezone": "Europe/Berlin", "sleep_need_h": 8.0}
+PHYSIOLOGY = {
+    "sex": "m",
+    "hr_rest_bpm": 50.0,
+    "hr_max_bpm": 185.0,
+    "lthr_bpm": 165.0,
+    "ftp_w": 250.0,
+    "timezone": "Europe/Berlin",
+    "sleep_need_h": 8.0,
+}
 START = pd.Timestamp("2024-01-01 16:00", tz="UTC")
 N_DAYS = 120
 
@@ -22,41 +29,94 @@ N_DAYS = 120
 def bundle_tables() -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(3)
     days = [d for d in range(N_DAYS) if d % 7 not in (2, 5)]
-    activities = conform("activities", pd.DataFrame({
-        "activity_id": [f"act-{d}" for d in days], "sport": "running",
-        "start_utc": [START + pd.Timedelta(days=d) for d in days],
-        "duration_s": rng.uniform(1800, 5400, len(days)), "moving_s": 3000.0,
-        "avg_heart_rate_bpm": rng.uniform(125, 165, len(days)), "rpe": 5.0,
-    }))
+    activities = conform(
+        "activities",
+        pd.DataFrame(
+            {
+                "activity_id": [f"act-{d}" for d in days],
+                "sport": "running",
+                "start_utc": [START + pd.Timedelta(days=d) for d in days],
+                "duration_s": rng.uniform(1800, 5400, len(days)),
+                "moving_s": 3000.0,
+                "avg_heart_rate_bpm": rng.uniform(125, 165, len(days)),
+                "rpe": 5.0,
+            }
+        ),
+    )
     t = START + pd.Timedelta(days=days[-1]) + pd.to_timedelta(np.arange(3600), unit="s")
-    samples = conform("samples", pd.DataFrame({
-        "activity_id": f"act-{days[-1]}", "t_utc": t, "heart_rate_bpm": 150.0, "speed_mps": 3.2,
-    }))
+    samples = conform(
+        "samples",
+        pd.DataFrame(
+            {
+                "activity_id": f"act-{days[-1]}",
+                "t_utc": t,
+                "heart_rate_bpm": 150.0,
+                "speed_mps": 3.2,
+            }
+        ),
+    )
     nights = [dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in range(N_DAYS)]
-    sleep = conform("sleep", pd.DataFrame({
-        "night": nights,
-        "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=1) for n in nights],
-        "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=6) for n in nights],
-        "asleep_min": rng.uniform(330, 500, len(nights)), "in_bed_min": 520.0, "source": "test",
-    }))
-    wellness = conform("wellness", pd.DataFrame({
-        "date": nights, "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
-        "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)), "source": "test",
-    }))
+    sleep = conform(
+        "sleep",
+        pd.DataFrame(
+            {
+                "night": nights,
+                "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=1) for n in nights],
+                "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=6) for n in nights],
+                "asleep_min": rng.uniform(330, 500, len(nights)),
+                "in_bed_min": 520.0,
+                "source": "test",
+            }
+        ),
+    )
+    wellness = conform(
+        "wellness",
+        pd.DataFrame(
+            {
+                "date": nights,
+                "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
+                "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)),
+                "source": "test",
+            }
+        ),
+    )
     night_days = np.sort(rng.choice(np.arange(30, N_DAYS), 14, replace=False))
-    cramps = conform("cramps", pd.DataFrame({
-        "cramp_id": [f"c{i}" for i in range(15)],
-        "start_utc": [START.normalize() + pd.Timedelta(days=int(d), hours=2) for d in night_days]
-        + [t[0] + pd.Timedelta(minutes=50)],
-        "muscle": "calf", "severity_0_10": 6.0, "duration_s": rng.uniform(20, 200, 15),
-        "context": ["night"] * 14 + ["exercise"], "relief": "stretching",
-    }))
-    medications = conform("medications", pd.DataFrame({
-        "name": ["hydrochlorothiazide"], "kind": ["medication"],
-        "start_date": [dt.date(2024, 3, 1)], "end_date": [None],
-    }))
-    return {"activities": activities, "samples": samples, "sleep": sleep, "wellness": wellness,
-            "cramps": cramps, "medications": medications}
+    cramps = conform(
+        "cramps",
+        pd.DataFrame(
+            {
+                "cramp_id": [f"c{i}" for i in range(15)],
+                "start_utc": [
+                    START.normalize() + pd.Timedelta(days=int(d), hours=2) for d in night_days
+                ]
+                + [t[0] + pd.Timedelta(minutes=50)],
+                "muscle": "calf",
+                "severity_0_10": 6.0,
+                "duration_s": rng.uniform(20, 200, 15),
+                "context": ["night"] * 14 + ["exercise"],
+                "relief": "stretching",
+            }
+        ),
+    )
+    medications = conform(
+        "medications",
+        pd.DataFrame(
+            {
+                "name": ["hydrochlorothiazide"],
+                "kind": ["medication"],
+                "start_date": [dt.date(2024, 3, 1)],
+                "end_date": [None],
+            }
+        ),
+    )
+    return {
+        "activities": activities,
+        "samples": samples,
+        "sleep": sleep,
+        "wellness": wellness,
+        "cramps": cramps,
+        "medications": medications,
+    }
 
 
 @pytest.fixture
@@ -73,8 +133,18 @@ def run_report(capsys, path, fmt) -> str:
 
 def test_report_json_has_findings_with_the_issue_keys(library_path, capsys):
     doc = json.loads(run_report(capsys, library_path, "json"))
-    keys = {"exposure", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_events",
-            "n_referents", "descriptive_only", "sentence"}
+    keys = {
+        "exposure",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "p_adjusted",
+        "n_events",
+        "n_referents",
+        "descriptive_only",
+        "sentence",
+    }
     assert doc["findings"] and all(keys <= set(row) for row in doc["findings"])
     assert doc["cramps"] == {"nocturnal": 14, "exercise": 1}
     assert doc["coverage"]["days"] >= N_DAYS - 1 and doc["coverage"]["nights_with_sleep"] > 100
@@ -86,7 +156,9 @@ def test_report_json_has_findings_with_the_issue_keys(library_path, capsys):
         assert "nan" not in row["sentence"].lower().split()
     tested = [r for r in doc["findings"] if r["p_value"] is not None]
     assert all(r["p_adjusted"] >= r["p_value"] - 1e-12 for r in tested)
-    nocturnal = [r for r in doc["findings"] if r["cramp_type"] == "nocturnal" and r["kind"] == "binary"]
+    nocturnal = [
+        r for r in doc["findings"] if r["cramp_type"] == "nocturnal" and r["kind"] == "binary"
+    ]
     assert nocturnal and all(r["n_events"] <= 14 for r in nocturnal)
     exercise = [r for r in doc["findings"] if r["cramp_type"] == "exercise"]
     assert all(r["descriptive_only"] for r in exercise)
@@ -96,13 +168,32 @@ def test_report_json_has_findings_with_the_issue_keys(library_path, capsys):
 
 def test_report_markdown_and_html(library_path, capsys, tmp_path):
     md = run_report(capsys, library_path, "md")
-    for heading in ("## Method and parameters", "## Data coverage", "## Findings (ranked)",
-                    "## Medication timeline", "hydrochlorothiazide"):
+    for heading in (
+        "## Method and parameters",
+        "## Data coverage",
+        "## Findings (ranked)",
+        "## Medication timeline",
+        "hydrochlorothiazide",
+    ):
         assert heading in md
     assert "discuss it with your" in md
     out = tmp_path / "report.html"
-    assert main(["report", "--library", str(library_path), "--athlete", "max", "--format", "html",
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--library",
+                str(library_path),
+                "--athlete",
+                "max",
+                "--format",
+                "html",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
     assert "<h2>Findings (ranked)</h2>" in page

@@ -19,9 +19,17 @@ def session_samples(minutes=60, hr_late=150.0, power=200.0, temperature=28.0):
     t = START + pd.to_timedelta(np.arange(minutes * 60), unit="s")
     hr = np.full(t.size, 140.0)
     hr[-600:] = hr_late
-    return pd.DataFrame({"activity_id": "a1", "t_utc": t, "heart_rate_bpm": hr,
-                         "power_w": power, "speed_mps": 3.0, "temperature_c": temperature,
-                         "distance_m": np.arange(t.size) * 3.0})
+    return pd.DataFrame(
+        {
+            "activity_id": "a1",
+            "t_utc": t,
+            "heart_rate_bpm": hr,
+            "power_w": power,
+            "speed_mps": 3.0,
+            "temperature_c": temperature,
+            "distance_m": np.arange(t.size) * 3.0,
+        }
+    )
 
 
 def test_decoupling_oracle():
@@ -48,11 +56,17 @@ def test_session_context_of_a_cramp_at_the_end():
 
 
 def test_in_session_table_handles_missing_samples():
-    cramps = pd.DataFrame({"cramp_id": ["c1", "c2", "c3"], "cramp_type": ["exercise"] * 2 + ["nocturnal"],
-                           "start_utc": [START + pd.Timedelta(minutes=30)] * 3,
-                           "activity_id": ["a1", "gone", None]})
-    table = in_session_table(cramps, lambda aid: session_samples() if aid == "a1" else
-                             pd.DataFrame(columns=["t_utc"]))
+    cramps = pd.DataFrame(
+        {
+            "cramp_id": ["c1", "c2", "c3"],
+            "cramp_type": ["exercise"] * 2 + ["nocturnal"],
+            "start_utc": [START + pd.Timedelta(minutes=30)] * 3,
+            "activity_id": ["a1", "gone", None],
+        }
+    )
+    table = in_session_table(
+        cramps, lambda aid: session_samples() if aid == "a1" else pd.DataFrame(columns=["t_utc"])
+    )
     assert table["cramp_id"].tolist() == ["c1", "c2"]
     assert table.loc[0, "minutes_into_session"] == pytest.approx(30.0)
     assert table.loc[1, "sentence"] == "No samples were recorded for the linked session."
@@ -60,8 +74,13 @@ def test_in_session_table_handles_missing_samples():
 
 
 def test_relief_table_median_and_iqr():
-    cramps = pd.DataFrame({"relief": ["stretching"] * 4 + ["massage", None],
-                           "duration_s": [30, 60, 90, 120, 45, 10], "severity_0_10": 5.0})
+    cramps = pd.DataFrame(
+        {
+            "relief": ["stretching"] * 4 + ["massage", None],
+            "duration_s": [30, 60, 90, 120, 45, 10],
+            "severity_0_10": 5.0,
+        }
+    )
     table = relief_table(cramps).set_index("relief")
     assert table.loc["stretching", "median_duration_s"] == 75
     assert table.loc["stretching", "q25_duration_s"] == 52.5
@@ -85,12 +104,17 @@ def test_squad_pools_events_across_athletes():
     for i in range(3):
         daily = synthetic_daily(400, seed=30 + i)
         athletes[f"athlete{i}"] = {
-            "daily": daily, "timezone": "Europe/Berlin",
-            "cramps": planted_cramps(daily, 15, "exercise", "high_intensity", 5.0, seed=40 + i,
-                                     timezone="Europe/Berlin")}
+            "daily": daily,
+            "timezone": "Europe/Berlin",
+            "cramps": planted_cramps(
+                daily, 15, "exercise", "high_intensity", 5.0, seed=40 + i, timezone="Europe/Berlin"
+            ),
+        }
     athletes["null"] = {"daily": synthetic_daily(400, seed=99), "cramps": None}
     squad = analyze_squad(athletes, params=FAST)
-    pooled = squad.findings.set_index(["cramp_type", "exposure"]).loc[("exercise", "high_intensity")]
+    pooled = squad.findings.set_index(["cramp_type", "exposure"]).loc[
+        ("exercise", "high_intensity")
+    ]
     assert pooled["n_events"] == 45 and pooled["n_athletes"] == 3
     assert pooled["estimate"] > 2 and pooled["p_adjusted"] < 0.05
     assert pooled["mh_estimate"] == pytest.approx(pooled["estimate"], rel=0.3)

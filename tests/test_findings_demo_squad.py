@@ -16,16 +16,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SAMPLE_DATA
 
 from analyzer.cli.report import build_report
 from analyzer.store import Library, build_demo_library
 from analyzer.store.demo import read_roster
-from conftest import SAMPLE_DATA
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (SAMPLE_DATA / "truth").is_dir(),
-                       reason="the demo squad's truth files are not in sample_data/"),
+    pytest.mark.skipif(
+        not (SAMPLE_DATA / "truth").is_dir(),
+        reason="the demo squad's truth files are not in sample_data/",
+    ),
 ]
 
 ALPHA = 0.05
@@ -40,8 +42,10 @@ PLANTED_TO_FINDINGS = {
     "hot_session": {"heat"},
     "hard_day_before": {"hard_day"},
     "short_night": {"short_sleep"},
-    "taking hydrochlorothiazide": {"medication_started:hydrochlorothiazide",
-                                   "rate_ratio:starting hydrochlorothiazide"},
+    "taking hydrochlorothiazide": {
+        "medication_started:hydrochlorothiazide",
+        "rate_ratio:starting hydrochlorothiazide",
+    },
 }
 
 #: The null-control athlete: exercise and nocturnal cramps at a constant probability
@@ -85,7 +89,8 @@ def test_the_top_finding_is_a_planted_pattern(reports, athlete_id):
     expected = set().union(*(PLANTED_TO_FINDINGS[name] for name in _planted(athlete_id)))
     assert top["exposure"] in expected, (
         f"{athlete_id}: top finding is {top['exposure']} (OR {top['estimate']}, "
-        f"p_adj {top['p_adjusted']}), planted {sorted(expected)}")
+        f"p_adj {top['p_adjusted']}), planted {sorted(expected)}"
+    )
     assert top["p_adjusted"] is not None and top["p_adjusted"] < ALPHA, top
     assert top["estimate"] > 1 and not top["descriptive_only"], top
 
@@ -94,9 +99,13 @@ def test_the_null_control_has_no_significant_finding(reports):
     findings = reports[NULL_ATHLETE]["findings"]
     assert findings, "the null control's cramps were compared with something"
     # A real null check: both kinds of cramps are compared with enough events to test.
-    tested = {f["cramp_type"] for f in findings
-              if f["p_value"] is not None and not f["descriptive_only"]}
+    tested = {
+        f["cramp_type"] for f in findings if f["p_value"] is not None and not f["descriptive_only"]
+    }
     assert tested == {"exercise", "nocturnal"}, tested
-    significant = [(f["exposure"], f["estimate"], f["p_adjusted"]) for f in findings
-                   if f["p_adjusted"] is not None and f["p_adjusted"] < ALPHA]
+    significant = [
+        (f["exposure"], f["estimate"], f["p_adjusted"])
+        for f in findings
+        if f["p_adjusted"] is not None and f["p_adjusted"] < ALPHA
+    ]
     assert not significant, significant

@@ -13,8 +13,20 @@ from analyzer.findings.rates import rate_ratio
 from analyzer.findings.referents import time_stratified_referents
 
 # (case exposed a, exposed windows k, referents M) per event: SCIENCE.md section 3.1.
-STRATA_1M = [(1, 2, 4), (1, 1, 4), (0, 1, 4), (1, 3, 4), (0, 2, 4), (1, 1, 3), (1, 2, 3),
-             (0, 1, 3), (1, 4, 4), (0, 0, 4), (1, 2, 4), (0, 3, 4)]
+STRATA_1M = [
+    (1, 2, 4),
+    (1, 1, 4),
+    (0, 1, 4),
+    (1, 3, 4),
+    (0, 2, 4),
+    (1, 1, 3),
+    (1, 2, 3),
+    (0, 1, 3),
+    (1, 4, 4),
+    (0, 0, 4),
+    (1, 2, 4),
+    (0, 3, 4),
+]
 
 
 def matched_windows(strata):
@@ -74,10 +86,13 @@ def test_mantel_haenszel_oracle():
 
 
 def test_referent_dates_oracle():
-    refs = time_stratified_referents(["2020-01-15", "2020-02-29", "2020-03-02"],
-                                     scheme="month", same_weekday=True)
-    got = {str(g.loc[g.is_case, "day"].iloc[0])[:10]:
-           [str(d)[:10] for d in g.loc[~g.is_case, "day"]] for _, g in refs.groupby("event")}
+    refs = time_stratified_referents(
+        ["2020-01-15", "2020-02-29", "2020-03-02"], scheme="month", same_weekday=True
+    )
+    got = {
+        str(g.loc[g.is_case, "day"].iloc[0])[:10]: [str(d)[:10] for d in g.loc[~g.is_case, "day"]]
+        for _, g in refs.groupby("event")
+    }
     assert got == {
         "2020-01-15": ["2020-01-01", "2020-01-08", "2020-01-22", "2020-01-29"],
         "2020-02-29": ["2020-02-01", "2020-02-08", "2020-02-15", "2020-02-22"],
@@ -94,10 +109,40 @@ def test_rate_ratio_oracle():
 
 
 def test_bh_oracle():
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
-         0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
-    expected = [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.063857, 0.063857, 0.0645, 0.0765,
-                0.486, 0.581182, 0.714875, 0.753231, 0.813214, 1.0]
+    p = [
+        0.0001,
+        0.0004,
+        0.0019,
+        0.0095,
+        0.0201,
+        0.0278,
+        0.0298,
+        0.0344,
+        0.0459,
+        0.3240,
+        0.4262,
+        0.5719,
+        0.6528,
+        0.7590,
+        1.0000,
+    ]
+    expected = [
+        0.0015,
+        0.003,
+        0.0095,
+        0.035625,
+        0.0603,
+        0.063857,
+        0.063857,
+        0.0645,
+        0.0765,
+        0.486,
+        0.581182,
+        0.714875,
+        0.753231,
+        0.813214,
+        1.0,
+    ]
     adjusted = bh_adjust(p)
     assert adjusted == pytest.approx(expected, abs=1e-6)
     assert int((adjusted <= 0.05).sum()) == 4

@@ -33,8 +33,12 @@ def test_clogit_matches_direct_maximisation_with_two_covariates():
     x = rng.normal(size=(strata.size, 2))
     x[case, 0] += 0.8  # cases more exposed on the first covariate
     fit = fit_clogit(x, strata, case)
-    direct = optimize.minimize(lambda b: -brute_force_loglik(b, x, strata, case), np.zeros(2),
-                               method="BFGS", options={"gtol": 1e-10})
+    direct = optimize.minimize(
+        lambda b: -brute_force_loglik(b, x, strata, case),
+        np.zeros(2),
+        method="BFGS",
+        options={"gtol": 1e-10},
+    )
     assert fit.coef == pytest.approx(direct.x, abs=1e-5)
     assert fit.loglik == pytest.approx(-direct.fun, abs=1e-8)
     # Standard errors from the numerical Hessian of the log-likelihood.
@@ -44,8 +48,12 @@ def test_clogit_matches_direct_maximisation_with_two_covariates():
         for j in range(2):
             e_i, e_j = np.eye(2)[i] * h, np.eye(2)[j] * h
             f = lambda b: brute_force_loglik(b, x, strata, case)  # noqa: E731
-            hess[i, j] = (f(fit.coef + e_i + e_j) - f(fit.coef + e_i - e_j)
-                          - f(fit.coef - e_i + e_j) + f(fit.coef - e_i - e_j)) / (4 * h * h)
+            hess[i, j] = (
+                f(fit.coef + e_i + e_j)
+                - f(fit.coef + e_i - e_j)
+                - f(fit.coef - e_i + e_j)
+                + f(fit.coef - e_i - e_j)
+            ) / (4 * h * h)
     assert fit.se == pytest.approx(np.sqrt(np.diag(np.linalg.inv(-hess))), rel=1e-3)
 
 
@@ -82,8 +90,25 @@ def test_bh_properties(p):
 
 
 def test_weighted_bh_with_equal_weights_is_plain_bh_and_weights_move_the_thresholds():
-    p = np.array([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-                  0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000])
+    p = np.array(
+        [
+            0.0001,
+            0.0004,
+            0.0019,
+            0.0095,
+            0.0201,
+            0.0278,
+            0.0298,
+            0.0344,
+            0.0459,
+            0.3240,
+            0.4262,
+            0.5719,
+            0.6528,
+            0.7590,
+            1.0000,
+        ]
+    )
     assert bh_adjust(p, np.full(p.size, 3.0)) == pytest.approx(bh_adjust(p))
     # One test of nine, weight 3.6 (80 % of the weight on two primaries): rejected at
     # level q when p <= q * 3.6 / 9 (Genovese, Roeder & Wasserman 2006), i.e. 0.02 at 5 %.
@@ -126,13 +151,22 @@ def test_weighted_bh_under_no_effect_keeps_any_false_finding_at_5_percent():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 700), min_size=1, max_size=25), st.integers(0, 3),
-       st.sampled_from(["block", "month"]), st.booleans())
+@given(
+    st.lists(st.integers(0, 700), min_size=1, max_size=25),
+    st.integers(0, 3),
+    st.sampled_from(["block", "month"]),
+    st.booleans(),
+)
 def test_referents_share_the_stratum_and_skip_other_events(offsets, washout, scheme, weekday):
     base = np.datetime64("2023-01-01")
     events = base + np.array(offsets)
-    refs = time_stratified_referents(events, np.arange(base, base + 730), scheme=scheme,
-                                     same_weekday=weekday, washout_days=washout)
+    refs = time_stratified_referents(
+        events,
+        np.arange(base, base + 730),
+        scheme=scheme,
+        same_weekday=weekday,
+        washout_days=washout,
+    )
     uniq = np.unique(events)
     assert refs["is_case"].sum() == uniq.size
     for _, group in refs.groupby("event"):
@@ -185,6 +219,7 @@ def test_epoch_handles_missing_values_and_edges():
 
 
 def test_epochs_pandas_free_input():
-    res = event_triggered_average(pd.Series(np.ones(30)), np.array([10, 20]), [-1, 0, 1],
-                                  n_permutations=20)
+    res = event_triggered_average(
+        pd.Series(np.ones(30)), np.array([10, 20]), [-1, 0, 1], n_permutations=20
+    )
     assert res["mean"].tolist() == [1.0, 1.0, 1.0]

@@ -80,8 +80,12 @@ def test_fit_arrays_of_absent_message_are_empty():
 
 #: Daily files of other devices in the shared samples: sleep assessment, HRV status, the SDK's
 #: monitoring example (compressed timestamps), monitoring with stress and respiration.
-OTHER_DAILY = ("sleep_garmin_1.fit", "hrv_status_garmin_1.fit", "monitoring_sdk_example.fit",
-               "monitoring_wellness_stress_rr.fit")
+OTHER_DAILY = (
+    "sleep_garmin_1.fit",
+    "hrv_status_garmin_1.fit",
+    "monitoring_sdk_example.fit",
+    "monitoring_wellness_stress_rr.fit",
+)
 
 
 def test_fit_arrays_garmin_daily_files(samples_dir):
@@ -125,8 +129,9 @@ def _plain(name: str, columns: dict, n: int) -> pd.DataFrame:
     data = {}
     for col, values in columns.items():
         if TABLES[name][col] == "utc":
-            values = pd.DatetimeIndex(np.asarray(values, dtype=np.int64).view("datetime64[ns]"),
-                                      tz="UTC")
+            values = pd.DatetimeIndex(
+                np.asarray(values, dtype=np.int64).view("datetime64[ns]"), tz="UTC"
+            )
         data[col] = values
     return conform(name, pd.DataFrame(data, index=pd.RangeIndex(n)))
 
@@ -147,14 +152,17 @@ def test_fit_canonical_frame_equals_conformed_dataframe(data):
         if data.draw(st.booleans()):
             continue  # left out: all missing
         if kind == "str":
-            columns[col] = np.array(data.draw(st.lists(_texts, min_size=n, max_size=n)),
-                                    dtype=object)
+            columns[col] = np.array(
+                data.draw(st.lists(_texts, min_size=n, max_size=n)), dtype=object
+            )
         elif kind == "float":
-            columns[col] = np.array(data.draw(st.lists(_floats, min_size=n, max_size=n)),
-                                    dtype=np.float64)
+            columns[col] = np.array(
+                data.draw(st.lists(_floats, min_size=n, max_size=n)), dtype=np.float64
+            )
         elif kind == "utc":
-            columns[col] = np.array(data.draw(st.lists(_times, min_size=n, max_size=n)),
-                                    dtype=np.int64)
+            columns[col] = np.array(
+                data.draw(st.lists(_times, min_size=n, max_size=n)), dtype=np.int64
+            )
         elif kind == "int":
             columns[col] = np.arange(n)
         elif kind == "date":
@@ -166,15 +174,21 @@ def test_fit_canonical_frame_equals_conformed_dataframe(data):
 
 
 def test_fit_canonical_frame_repeats_scalars():
-    frame = canonical_frame("daily_samples", {"t_utc": np.array([0, 10**9]), "kind": "x",
-                                              "value": 1.0, "source": "garmin_fit"}, 2)
+    frame = canonical_frame(
+        "daily_samples",
+        {"t_utc": np.array([0, 10**9]), "kind": "x", "value": 1.0, "source": "garmin_fit"},
+        2,
+    )
     assert frame["kind"].tolist() == ["x", "x"] and frame["value"].tolist() == [1.0, 1.0]
     assert frame["athlete_id"].tolist() == [None, None]
 
 
 def test_conform_fast_path_returns_a_new_equal_frame():
-    frame = canonical_frame("daily_samples", {"t_utc": np.array([0, 10**9]), "kind": "x",
-                                              "value": np.array([1.0, 2.0])}, 2)
+    frame = canonical_frame(
+        "daily_samples",
+        {"t_utc": np.array([0, 10**9]), "kind": "x", "value": np.array([1.0, 2.0])},
+        2,
+    )
     out = conform("daily_samples", frame)
     assert out is not frame
     pd.testing.assert_frame_equal(out, frame)
@@ -184,8 +198,11 @@ def test_conform_fast_path_returns_a_new_equal_frame():
 
 @pytest.mark.parametrize("change", ["nan_text", "index", "order", "dtype", "labels"])
 def test_conform_slow_path_when_not_canonical(change):
-    frame = canonical_frame("daily_samples", {"t_utc": np.array([0, 10**9]), "kind": "x",
-                                              "value": np.array([1.0, 2.0])}, 2)
+    frame = canonical_frame(
+        "daily_samples",
+        {"t_utc": np.array([0, 10**9]), "kind": "x", "value": np.array([1.0, 2.0])},
+        2,
+    )
     if change == "nan_text":
         frame["kind"] = pd.Series(["x", np.nan], dtype=object)
     elif change == "index":

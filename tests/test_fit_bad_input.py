@@ -37,9 +37,13 @@ def fit_file(records: bytes, *, header_size: int = 14, crc: bool = True) -> byte
     return body + (struct.pack("<H", compute_crc(body)) if crc else b"")
 
 
-def definition(local: int, global_num: int, fields: list[tuple[int, int, int]], big: bool = False) -> bytes:
+def definition(
+    local: int, global_num: int, fields: list[tuple[int, int, int]], big: bool = False
+) -> bytes:
     endian = ">" if big else "<"
-    out = struct.pack("<BBB", 0x40 | local, 0, 1 if big else 0) + struct.pack(f"{endian}HB", global_num, len(fields))
+    out = struct.pack("<BBB", 0x40 | local, 0, 1 if big else 0) + struct.pack(
+        f"{endian}HB", global_num, len(fields)
+    )
     return out + b"".join(struct.pack("BBB", *f) for f in fields)
 
 
@@ -93,7 +97,11 @@ def test_fit_undefined_local_message_stops_with_what_came_before():
 
 @pytest.mark.parametrize(
     "data, problem",
-    [(b"", "too short"), (b"hello world, not a FIT file", "signature"), (b"\x0e" + b"\x00" * 13, "signature")],
+    [
+        (b"", "too short"),
+        (b"hello world, not a FIT file", "signature"),
+        (b"\x0e" + b"\x00" * 13, "signature"),
+    ],
 )
 def test_fit_not_a_fit_file_raises_fit_header_error(data, problem):
     with pytest.raises(FitHeaderError) as info:
@@ -146,7 +154,11 @@ def test_fit_compressed_timestamps_roll_over():
 
 
 def test_fit_device_relative_timestamps_stay_integers():
-    records = definition(0, RECORD, [TIMESTAMP, HEART_RATE]) + bytes([0]) + struct.pack("<IB", 17218114, 90)
+    records = (
+        definition(0, RECORD, [TIMESTAMP, HEART_RATE])
+        + bytes([0])
+        + struct.pack("<IB", 17218114, 90)
+    )
     frame = read_fit(fit_file(records)).messages("record")
     assert frame["timestamp"].isna().all()
     assert frame["timestamp_relative_s"].tolist() == [17218114]
@@ -165,10 +177,25 @@ def test_fit_mis_sized_field_reads_as_bytes_like_the_sdk():
 
 def test_fit_developer_field_named_and_scaled_from_field_description():
     dev_id = definition(0, 207, [(3, 1, 0x02)]) + bytes([0, 0])  # developer_data_index 0
-    desc_fields = [(0, 1, 0x02), (1, 1, 0x02), (2, 1, 0x02), (3, 8, 0x07), (6, 1, 0x02), (7, 1, 0x01), (8, 4, 0x07)]
+    desc_fields = [
+        (0, 1, 0x02),
+        (1, 1, 0x02),
+        (2, 1, 0x02),
+        (3, 8, 0x07),
+        (6, 1, 0x02),
+        (7, 1, 0x01),
+        (8, 4, 0x07),
+    ]
     desc = definition(1, 206, desc_fields)
-    desc += bytes([1]) + struct.pack("<BBB8sBb4s", 0, 5, 0x84, b"Core T\x00\x00", 100, 0, b"C\x00\x00\x00")
-    rec_def = bytes([0x60 | 2, 0, 0]) + struct.pack("<HB", RECORD, 1) + bytes([253, 4, 0x86]) + bytes([1, 5, 2, 0])
+    desc += bytes([1]) + struct.pack(
+        "<BBB8sBb4s", 0, 5, 0x84, b"Core T\x00\x00", 100, 0, b"C\x00\x00\x00"
+    )
+    rec_def = (
+        bytes([0x60 | 2, 0, 0])
+        + struct.pack("<HB", RECORD, 1)
+        + bytes([253, 4, 0x86])
+        + bytes([1, 5, 2, 0])
+    )
     data = bytes([2]) + struct.pack("<IH", T0, 3712)
     frame = read_fit(fit_file(dev_id + desc + rec_def + data)).messages("record")
     assert frame["Core T"].tolist() == [37.12]

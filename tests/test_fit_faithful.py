@@ -22,9 +22,16 @@ from analyzer.io.fit import read_fit
 
 DATA = Path(__file__).parent / "data"
 COMPARED = (
-    "record", "session", "lap", "hrv", "hr", "monitoring", "sleep_level", "sleep_assessment",
+    "record",
+    "session",
+    "lap",
+    "hrv",
+    "hr",
+    "monitoring",
+    "sleep_level",
+    "sleep_assessment",
 )
-FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.timezone.utc)
+FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)
 
 
 def _fitdecode_messages(path: Path) -> dict[str, list[dict[str, list]]]:
@@ -36,7 +43,8 @@ def _fitdecode_messages(path: Path) -> dict[str, list[dict[str, list]]]:
         warnings.simplefilter("ignore")
         try:
             with fitdecode.FitReader(
-                str(path), check_crc=fitdecode.CrcCheck.DISABLED,
+                str(path),
+                check_crc=fitdecode.CrcCheck.DISABLED,
                 error_handling=fitdecode.ErrorHandling.WARN,
             ) as reader:
                 for frame in reader:
@@ -108,7 +116,9 @@ def _same(ours, theirs) -> bool:
     if isinstance(theirs, str) or isinstance(ours, str):
         return ours == theirs
     if isinstance(theirs, (int, float)) and isinstance(ours, (int, float, np.integer, np.floating)):
-        return math.isclose(float(ours), float(theirs), rel_tol=1e-9, abs_tol=0.0) or float(ours) == float(theirs)
+        return math.isclose(float(ours), float(theirs), rel_tol=1e-9, abs_tol=0.0) or float(
+            ours
+        ) == float(theirs)
     return ours == theirs
 
 
@@ -143,9 +153,7 @@ def _fitparse_message_names() -> set[str]:
 FITPARSE_SKIPPED_FIELDS = {("hr", "event_timestamp")}
 
 
-def compare(
-    path: Path, oracle: dict[str, list[dict[str, list]]], oracle_name: str
-) -> list[str]:
+def compare(path: Path, oracle: dict[str, list[dict[str, list]]], oracle_name: str) -> list[str]:
     """Differences between our reader and an oracle's messages (empty when faithful)."""
     fit = read_fit(path)
     problems: list[str] = []
@@ -181,7 +189,10 @@ def _compare_field(ours: _Columns, field: str, i: int, values: list) -> str | No
             return None
         return f"missing column (oracle value {values!r})"
     mine = ours.value(field, i)
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values) and f"{field}_relative_s" in ours:
+    if (
+        all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        and f"{field}_relative_s" in ours
+    ):
         # device-relative date_time (< 0x10000000): the oracle keeps the integer
         mine = ours.value(f"{field}_relative_s", i)
         mine = None if mine is pd.NA else int(mine)

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.io.fit import read_fit
-from analyzer.io.fit import frames
+from analyzer.io.fit import frames, read_fit
 from analyzer.io.fit.reader import clear_layout_caches
 from analyzer.io.fit.values import Column, row_tuples
 

@@ -82,7 +82,9 @@ def test_fit_bundle_sleep_file(samples_dir):
     total = sleep["deep_min"] + sleep["light_min"] + sleep["rem_min"] + sleep["awake_min"]
     # the window opens with the sleep "start" event, 3 minutes before the first level
     assert total == pytest.approx(sleep["in_bed_min"] - 3.0)
-    assert sleep["asleep_min"] == pytest.approx(sleep["deep_min"] + sleep["light_min"] + sleep["rem_min"])
+    assert sleep["asleep_min"] == pytest.approx(
+        sleep["deep_min"] + sleep["light_min"] + sleep["rem_min"]
+    )
 
 
 def test_fit_bundle_wellness_files(samples_dir):

@@ -24,16 +24,30 @@ T0 = pd.Timestamp("2021-06-01T21:00:00Z")
 
 def _epochs(stages: str, start=T0, epoch_s=60) -> pd.DataFrame:
     """One interval per character: a=awake, s=asleep (unstaged), l/d/r staged, .=no data."""
-    names = {"a": "awake", "s": "asleep", "l": "light", "d": "deep", "r": "rem", "u": "unmeasurable"}
+    names = {
+        "a": "awake",
+        "s": "asleep",
+        "l": "light",
+        "d": "deep",
+        "r": "rem",
+        "u": "unmeasurable",
+    }
     rows = [
-        (start + pd.Timedelta(seconds=i * epoch_s), start + pd.Timedelta(seconds=(i + 1) * epoch_s), names[c])
-        for i, c in enumerate(stages) if c != "."
+        (
+            start + pd.Timedelta(seconds=i * epoch_s),
+            start + pd.Timedelta(seconds=(i + 1) * epoch_s),
+            names[c],
+        )
+        for i, c in enumerate(stages)
+        if c != "."
     ]
     return pd.DataFrame(rows, columns=["start_utc", "end_utc", "stage"])
 
 
 def _offset(value_s: float, at=T0) -> pd.DataFrame:
-    return pd.DataFrame({"t_utc": [at - pd.Timedelta(days=1)], "kind": ["utc_offset_s"], "value": [value_s]})
+    return pd.DataFrame(
+        {"t_utc": [at - pd.Timedelta(days=1)], "kind": ["utc_offset_s"], "value": [value_s]}
+    )
 
 
 def test_a_night_is_keyed_by_the_local_wake_date_and_its_minutes_add_up():
@@ -45,7 +59,12 @@ def test_a_night_is_keyed_by_the_local_wake_date_and_its_minutes_add_up():
     assert night["night"] == dt.date(2021, 6, 2)
     assert night["start_utc"] == T0
     assert night["in_bed_min"] == 360
-    assert (night["light_min"], night["deep_min"], night["rem_min"], night["awake_min"]) == (165, 120, 60, 15)
+    assert (night["light_min"], night["deep_min"], night["rem_min"], night["awake_min"]) == (
+        165,
+        120,
+        60,
+        15,
+    )
     assert night["asleep_min"] + night["awake_min"] == night["in_bed_min"]
     assert night["awakenings"] == 2
     assert set(night_stages["night"]) == {dt.date(2021, 6, 2)}
@@ -90,18 +109,36 @@ def test_still_minutes_among_frequent_awake_minutes_are_not_sleep():
 
 def test_vendor_score_attaches_to_the_night_nearest_its_time():
     stages = _epochs("l" * 300)
-    samples = pd.concat([_offset(0), pd.DataFrame({
-        "t_utc": [T0 + pd.Timedelta(minutes=301)], "kind": ["sleep_score"], "value": [81.0]})])
+    samples = pd.concat(
+        [
+            _offset(0),
+            pd.DataFrame(
+                {
+                    "t_utc": [T0 + pd.Timedelta(minutes=301)],
+                    "kind": ["sleep_score"],
+                    "value": [81.0],
+                }
+            ),
+        ]
+    )
     assert assemble_nights(stages, samples)[0]["score"].iloc[0] == 81.0
 
 
 def test_offset_rule_latest_before_else_earliest_else_fallback():
     times = pd.Series(pd.to_datetime(["2021-03-27T23:30Z", "2021-03-28T12:00Z"], utc=True))
-    offsets = pd.DataFrame({"t_utc": pd.to_datetime(["2021-03-28T06:00Z"], utc=True),
-                            "kind": ["utc_offset_s"], "value": [7200.0]})
+    offsets = pd.DataFrame(
+        {
+            "t_utc": pd.to_datetime(["2021-03-28T06:00Z"], utc=True),
+            "kind": ["utc_offset_s"],
+            "value": [7200.0],
+        }
+    )
     assert list(local_dates(times, offsets)) == [dt.date(2021, 3, 28), dt.date(2021, 3, 28)]
     empty = offsets.iloc[0:0]
-    assert list(local_dates(times, empty, "Europe/Berlin")) == [dt.date(2021, 3, 28), dt.date(2021, 3, 28)]
+    assert list(local_dates(times, empty, "Europe/Berlin")) == [
+        dt.date(2021, 3, 28),
+        dt.date(2021, 3, 28),
+    ]
     assert list(local_dates(times, empty)) == [dt.date(2021, 3, 27), dt.date(2021, 3, 28)]
 
 
@@ -112,34 +149,42 @@ def _samples(rows):
 
 
 def test_days_from_counters_resting_hr_stress_and_heart_rate():
-    samples = _samples([
-        ("2021-06-01T00:00Z", "utc_offset_s", 0.0),
-        ("2021-06-01T08:00Z", "steps:walking", 100.0),
-        ("2021-06-01T12:00Z", "steps:walking", 900.0),
-        ("2021-06-01T12:00Z", "steps:running", 50.0),
-        ("2021-06-02T00:00Z", "steps:walking", 1000.0),  # read at midnight: closes June 1
-        ("2021-06-02T08:00Z", "steps:walking", 30.0),
-        ("2021-06-01T09:00Z", "active_s:walking", 600.0),
-        ("2021-06-01T09:00Z", "stress", 20.0),
-        ("2021-06-01T10:00Z", "stress", 40.0),
-        ("2021-06-01T09:00Z", "heart_rate", 60.0),
-        ("2021-06-01T10:00Z", "heart_rate", 120.0),
-        ("2021-06-01T23:00Z", "resting_hr_7d", 55.0),
-        ("2021-06-01T23:00Z", "resting_hr_day", 52.0),
-        ("2021-06-02T23:00Z", "resting_hr_7d", 56.0),
-    ])
+    samples = _samples(
+        [
+            ("2021-06-01T00:00Z", "utc_offset_s", 0.0),
+            ("2021-06-01T08:00Z", "steps:walking", 100.0),
+            ("2021-06-01T12:00Z", "steps:walking", 900.0),
+            ("2021-06-01T12:00Z", "steps:running", 50.0),
+            ("2021-06-02T00:00Z", "steps:walking", 1000.0),  # read at midnight: closes June 1
+            ("2021-06-02T08:00Z", "steps:walking", 30.0),
+            ("2021-06-01T09:00Z", "active_s:walking", 600.0),
+            ("2021-06-01T09:00Z", "stress", 20.0),
+            ("2021-06-01T10:00Z", "stress", 40.0),
+            ("2021-06-01T09:00Z", "heart_rate", 60.0),
+            ("2021-06-01T10:00Z", "heart_rate", 120.0),
+            ("2021-06-01T23:00Z", "resting_hr_7d", 55.0),
+            ("2021-06-01T23:00Z", "resting_hr_day", 52.0),
+            ("2021-06-02T23:00Z", "resting_hr_7d", 56.0),
+        ]
+    )
     days = assemble_days(samples).set_index("date")
     june1, june2 = days.loc[dt.date(2021, 6, 1)], days.loc[dt.date(2021, 6, 2)]
     assert june1["steps"] == 1050 and june2["steps"] == 30
     assert june1["active_min"] == 10
-    assert june1["stress_avg"] == 30 and june1["avg_heart_rate_bpm"] == 90 and june1["max_heart_rate_bpm"] == 120
+    assert (
+        june1["stress_avg"] == 30
+        and june1["avg_heart_rate_bpm"] == 90
+        and june1["max_heart_rate_bpm"] == 120
+    )
     assert june1["resting_hr_bpm"] == 52  # the day's own value before the 7-day average
     assert june2["resting_hr_bpm"] == 56
     assert np.isnan(june2["stress_avg"])
 
 
 def test_overnight_hrv_from_summary_else_five_minute_values():
-    five_min = [(f"2021-06-01T{h:02d}:00Z", "hrv_5min", v) for h, v in ((1, 40.0), (2, 60.0), (3, 50.0))]
+    five_min = [
+        (f"2021-06-01T{h:02d}:00Z", "hrv_5min", v) for h, v in ((1, 40.0), (2, 60.0), (3, 50.0))
+    ]
     days = assemble_days(_samples(five_min)).set_index("date")
     assert days.loc[dt.date(2021, 6, 1), "hrv_rmssd_ms"] == 50
     summary = _samples(five_min + [("2021-06-01T06:00Z", "hrv_night", 47.0)])
@@ -154,4 +199,6 @@ def test_nights_do_not_depend_on_sample_order(pattern, seed):
     first, _ = assemble_nights(stages, _offset(3600))
     second, _ = assemble_nights(shuffled, _offset(3600))
     pd.testing.assert_frame_equal(first, second)
-    assert (first["asleep_min"] + first["awake_min"] - first["in_bed_min"]).abs().max() < 1e-9 or first.empty
+    assert (
+        first["asleep_min"] + first["awake_min"] - first["in_bed_min"]
+    ).abs().max() < 1e-9 or first.empty

@@ -35,7 +35,9 @@ def test_staged_night_with_vendor_scores(library):
 
 def test_days_get_resting_hr_hrv_stress_and_steps(library):
     days = library.wellness("ann").set_index("date")
-    assert days.loc[dt.date(2023, 9, 27), "hrv_rmssd_ms"] == 92.0  # hrv_status_summary.last_night_average
+    assert (
+        days.loc[dt.date(2023, 9, 27), "hrv_rmssd_ms"] == 92.0
+    )  # hrv_status_summary.last_night_average
     assert days["resting_hr_bpm"].dropna().tolist() == [35.0, 35.0]
     assert days["stress_avg"].dropna().between(0, 100).all()
     assert days.loc[dt.date(2023, 9, 26), "steps"] > 0

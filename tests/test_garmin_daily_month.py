@@ -73,7 +73,7 @@ def test_month_gives_one_night_per_wake_date_with_data(per_file):
     assert set(nights["night"]) == june - NO_DATA  # 28 nights, none missing where there is data
     assert nights["night"].is_unique  # none double-counted
     # none split in two: consecutive nights are hours of waking day apart
-    gaps = (nights["start_utc"].iloc[1:].to_numpy() - nights["end_utc"].iloc[:-1].to_numpy())
+    gaps = nights["start_utc"].iloc[1:].to_numpy() - nights["end_utc"].iloc[:-1].to_numpy()
     assert (pd.to_timedelta(gaps) > pd.Timedelta(hours=3)).all()
     # plausible: a night's minutes add up to its span, 3-15 h of sleep, onset before wake
     assert (nights["asleep_min"] + nights["awake_min"] - nights["in_bed_min"]).abs().max() < 1e-9
@@ -166,7 +166,11 @@ def test_library_result_does_not_depend_on_import_order(tmp_path_factory, week_l
 
 
 def test_reimport_and_overlapping_zip_change_nothing(week_library, week_files, tmp_path):
-    before = (week_library.sleep("kent"), week_library.wellness("kent"), week_library.content_version())
+    before = (
+        week_library.sleep("kent"),
+        week_library.wellness("kent"),
+        week_library.content_version(),
+    )
     again = week_library.import_paths("kent", week_files[:20])
     assert {r.status for r in again} == {"duplicate"}
     # an overlapping export: part of the week again, zipped

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_store_fixtures import import_and_kill
 
 from analyzer.store.library import Library
-from test_store_fixtures import import_and_kill
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
@@ -77,8 +77,10 @@ def test_a_single_file_import_completes_pending_spans(files, tmp_path):
     with lib.write() as conn:  # as if a killed import had stored the files but not assembled them
         conn.execute("DELETE FROM wellness")
         conn.execute("DELETE FROM sleep")
-        conn.execute("INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) "
-                     "SELECT 'kent', MIN(t_utc), MAX(t_utc), 1, 1 FROM daily_samples")
+        conn.execute(
+            "INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) "
+            "SELECT 'kent', MIN(t_utc), MAX(t_utc), 1, 1 FROM daily_samples"
+        )
     assert lib.wellness("kent").empty
     result = lib.import_file("kent", files[10].name, files[10].read_bytes())
     assert result.status == "imported"

@@ -46,14 +46,16 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
     again = tmp_path / "zz_again_WELLNESS.fit"
     again.write_bytes(files[1].read_bytes())
     batch = [*files, broken, again]
-    lib, results = _import(tmp_path / "workers.sqlite", batch,
-                           lambda d, t, r: seen.append((d, t, r.name)))
+    lib, results = _import(
+        tmp_path / "workers.sqlite", batch, lambda d, t, r: seen.append((d, t, r.name))
+    )
     assert len(readers) == 1 and readers[0].read_by_workers >= len(files) - 2
 
     monkeypatch.setattr(readahead, "MIN_FILES", 10**9)
     inline, inline_results = _import(tmp_path / "inline.sqlite", batch)
     assert [(r.name, r.status, r.message, r.counts) for r in results] == [
-        (r.name, r.status, r.message, r.counts) for r in inline_results]
+        (r.name, r.status, r.message, r.counts) for r in inline_results
+    ]
     assert results[-2].status == "failed" and results[-1].status == "duplicate"
     assert seen == [(i + 1, len(batch), str(p)) for i, p in enumerate(batch)]
     for read in (Library.sleep, Library.wellness, Library.sleep_stages):
@@ -63,8 +65,9 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
     inline.close()
 
 
-def test_nights_and_days_assembled_in_pieces_of_two_days_equal_one_piece(samples_dir, tmp_path,
-                                                                        monkeypatch):
+def test_nights_and_days_assembled_in_pieces_of_two_days_equal_one_piece(
+    samples_dir, tmp_path, monkeypatch
+):
     files = sorted((samples_dir / MONTH).glob("0[1-6]/*.fit"))
     if not files:
         pytest.skip(f"{MONTH} is not in the shared samples")

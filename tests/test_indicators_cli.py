@@ -9,16 +9,23 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import library_from_tables
 
 from analyzer.cli import main
 from analyzer.cli.features import athlete_features, parse_overrides
 from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
 from analyzer.schema import conform
 from analyzer.store import Library
-from conftest import library_from_tables
 
-PHYSIOLOGY = {"sex": "f", "hr_rest_bpm": 48.0, "hr_max_bpm": 186.0, "lthr_bpm": 164.0,
-              "ftp_w": 230.0, "timezone": "Europe/Oslo", "sleep_need_h": 7.5}
+PHYSIOLOGY = {
+    "sex": "f",
+    "hr_rest_bpm": 48.0,
+    "hr_max_bpm": 186.0,
+    "lthr_bpm": 164.0,
+    "ftp_w": 230.0,
+    "timezone": "Europe/Oslo",
+    "sleep_need_h": 7.5,
+}
 START = pd.Timestamp("2024-01-08 07:00", tz="UTC")
 N_DAYS = 40
 
@@ -27,26 +34,57 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
     """Forty days of sessions (one with a 1 Hz stream), nights and wellness with gaps."""
     rng = np.random.default_rng(7)
     days = [d for d in range(N_DAYS) if d % 7 != 3]
-    activities = conform("activities", pd.DataFrame({
-        "activity_id": [f"act-{d}" for d in days], "sport": "cycling",
-        "start_utc": [START + pd.Timedelta(days=d) for d in days],
-        "duration_s": 3600.0, "moving_s": 3500.0,
-        "avg_heart_rate_bpm": rng.uniform(120, 160, len(days)), "rpe": 5.0,
-    }))
+    activities = conform(
+        "activities",
+        pd.DataFrame(
+            {
+                "activity_id": [f"act-{d}" for d in days],
+                "sport": "cycling",
+                "start_utc": [START + pd.Timedelta(days=d) for d in days],
+                "duration_s": 3600.0,
+                "moving_s": 3500.0,
+                "avg_heart_rate_bpm": rng.uniform(120, 160, len(days)),
+                "rpe": 5.0,
+            }
+        ),
+    )
     t = START + pd.to_timedelta(np.arange(3600), unit="s")
-    samples = conform("samples", pd.DataFrame({
-        "activity_id": "act-0", "t_utc": t, "heart_rate_bpm": 140.0, "power_w": 200.0,
-    }))
+    samples = conform(
+        "samples",
+        pd.DataFrame(
+            {
+                "activity_id": "act-0",
+                "t_utc": t,
+                "heart_rate_bpm": 140.0,
+                "power_w": 200.0,
+            }
+        ),
+    )
     nights = [dt.date(2024, 1, 8) + dt.timedelta(days=d) for d in range(N_DAYS) if d != 20]
-    sleep = conform("sleep", pd.DataFrame({
-        "night": nights, "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=2) for n in nights],
-        "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=5) for n in nights],
-        "asleep_min": rng.uniform(360, 480, len(nights)), "in_bed_min": 500.0, "source": "test",
-    }))
-    wellness = conform("wellness", pd.DataFrame({
-        "date": nights, "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
-        "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)), "source": "test",
-    }))
+    sleep = conform(
+        "sleep",
+        pd.DataFrame(
+            {
+                "night": nights,
+                "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=2) for n in nights],
+                "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=5) for n in nights],
+                "asleep_min": rng.uniform(360, 480, len(nights)),
+                "in_bed_min": 500.0,
+                "source": "test",
+            }
+        ),
+    )
+    wellness = conform(
+        "wellness",
+        pd.DataFrame(
+            {
+                "date": nights,
+                "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
+                "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)),
+                "source": "test",
+            }
+        ),
+    )
     return {"activities": activities, "samples": samples, "sleep": sleep, "wellness": wellness}
 
 
@@ -75,8 +113,19 @@ def test_features_csv_is_the_daily_table(library_path, capsys):
 
 
 def test_features_json_records_conventions(library_path, capsys):
-    out = run_cli(capsys, "--library", str(library_path), "--athlete", "kari", "--format", "json",
-                  "--set", "pmc_alpha=inverse", "--set", "monotony_ddof=0")
+    out = run_cli(
+        capsys,
+        "--library",
+        str(library_path),
+        "--athlete",
+        "kari",
+        "--format",
+        "json",
+        "--set",
+        "pmc_alpha=inverse",
+        "--set",
+        "monotony_ddof=0",
+    )
     document = json.loads(out)
     assert document["athlete_id"] == "kari"
     assert document["indicator_params"]["pmc_alpha"] == "inverse"
@@ -98,10 +147,18 @@ def test_library_round_trip_matches_the_pure_functions(library_path):
     first = stored_sessions.iloc[0]
     assert first["load_source"] == "tss"  # the streamed session has power and the athlete an FTP
     assert first["np_w"] == pytest.approx(200.0)
-    for column in ("load", "ctl", "tsb", "acwr_rolling_coupled", "sleep_debt_7n_h", "resting_hr_z",
-                   "hrv_lnrmssd_z"):
-        np.testing.assert_allclose(daily[column], expected[column], rtol=1e-9, equal_nan=True,
-                                   err_msg=column)
+    for column in (
+        "load",
+        "ctl",
+        "tsb",
+        "acwr_rolling_coupled",
+        "sleep_debt_7n_h",
+        "resting_hr_z",
+        "hrv_lnrmssd_z",
+    ):
+        np.testing.assert_allclose(
+            daily[column], expected[column], rtol=1e-9, equal_nan=True, err_msg=column
+        )
 
 
 def test_unknown_athlete_and_bad_override(library_path, capsys):

@@ -11,37 +11,68 @@ import pytest
 from analyzer.indicators import DAILY_COLUMNS, IndicatorParams, daily_table
 from analyzer.schema import conform
 
-ATHLETE = {"athlete_id": "ann", "sex": "f", "hr_rest_bpm": 50.0, "hr_max_bpm": 190.0,
-           "lthr_bpm": 165.0, "ftp_w": 250.0, "timezone": "Europe/Berlin", "sleep_need_h": 8.0}
+ATHLETE = {
+    "athlete_id": "ann",
+    "sex": "f",
+    "hr_rest_bpm": 50.0,
+    "hr_max_bpm": 190.0,
+    "lthr_bpm": 165.0,
+    "ftp_w": 250.0,
+    "timezone": "Europe/Berlin",
+    "sleep_need_h": 8.0,
+}
 DAY0 = dt.date(2024, 3, 4)
 
 
 def sessions_on(loads, start=DAY0, duration_s=3600.0, sport="running"):
     """A minimal session table: one session per non-NaN load, at 08:00 UTC of consecutive days."""
     rows = [
-        {"activity_id": f"s{i}", "sport": sport,
-         "start_utc": pd.Timestamp(start + dt.timedelta(days=i), tz="UTC") + pd.Timedelta(hours=8),
-         "duration_s": duration_s, "load": load, "load_source": "tss", "avg_temperature_c": 20.0}
-        for i, load in enumerate(loads) if load is not None and not np.isnan(load)
+        {
+            "activity_id": f"s{i}",
+            "sport": sport,
+            "start_utc": pd.Timestamp(start + dt.timedelta(days=i), tz="UTC")
+            + pd.Timedelta(hours=8),
+            "duration_s": duration_s,
+            "load": load,
+            "load_source": "tss",
+            "avg_temperature_c": 20.0,
+        }
+        for i, load in enumerate(loads)
+        if load is not None and not np.isnan(load)
     ]
     return pd.DataFrame(rows)
 
 
 def sleep_on(hours, start=DAY0):
     nights = [start + dt.timedelta(days=i) for i in range(len(hours))]
-    return conform("sleep", pd.DataFrame({
-        "athlete_id": "ann", "night": nights, "asleep_min": np.asarray(hours, float) * 60,
-        "in_bed_min": np.asarray(hours, float) * 60 + 30, "source": "watch",
-    }))
+    return conform(
+        "sleep",
+        pd.DataFrame(
+            {
+                "athlete_id": "ann",
+                "night": nights,
+                "asleep_min": np.asarray(hours, float) * 60,
+                "in_bed_min": np.asarray(hours, float) * 60 + 30,
+                "source": "watch",
+            }
+        ),
+    )
 
 
 def wellness_on(resting_hr=None, rmssd=None, start=DAY0, n=None):
     n = n or len(resting_hr if resting_hr is not None else rmssd)
-    return conform("wellness", pd.DataFrame({
-        "athlete_id": "ann", "date": [start + dt.timedelta(days=i) for i in range(n)],
-        "resting_hr_bpm": resting_hr if resting_hr is not None else np.nan,
-        "hrv_rmssd_ms": rmssd if rmssd is not None else np.nan, "source": "watch",
-    }))
+    return conform(
+        "wellness",
+        pd.DataFrame(
+            {
+                "athlete_id": "ann",
+                "date": [start + dt.timedelta(days=i) for i in range(n)],
+                "resting_hr_bpm": resting_hr if resting_hr is not None else np.nan,
+                "hrv_rmssd_ms": rmssd if rmssd is not None else np.nan,
+                "source": "watch",
+            }
+        ),
+    )
 
 
 def test_columns_and_params_are_recorded():
@@ -58,8 +89,17 @@ def test_empty_inputs_give_an_empty_table():
 
 
 def test_local_date_of_a_late_session():
-    late = pd.DataFrame([{"activity_id": "x", "sport": "running", "duration_s": 1800.0, "load": 40.0,
-                          "start_utc": pd.Timestamp("2024-03-04 23:30", tz="UTC")}])
+    late = pd.DataFrame(
+        [
+            {
+                "activity_id": "x",
+                "sport": "running",
+                "duration_s": 1800.0,
+                "load": 40.0,
+                "start_utc": pd.Timestamp("2024-03-04 23:30", tz="UTC"),
+            }
+        ]
+    )
     table = daily_table(late, None, None, ATHLETE)  # Berlin is UTC+1 in March
     assert table["date"].tolist() == [dt.date(2024, 3, 5)]
     late["utc_offset_s"] = -4 * 3600.0  # the device says it was evening in New York
@@ -73,18 +113,24 @@ def test_missing_is_not_zero():
     assert table["coverage"].tolist() == ["activity+sleep", "sleep", "none", "activity"]
     assert table["load"].tolist()[:2] == [100.0, 0.0]  # day 1: device worn, no training = rest
     assert np.isnan(table["load"].iloc[2])  # day 2: no data at all = missing
-    assert table["duration_s"].tolist()[:2] == [3600.0, 0.0] and np.isnan(table["duration_s"].iloc[2])
+    assert table["duration_s"].tolist()[:2] == [3600.0, 0.0] and np.isnan(
+        table["duration_s"].iloc[2]
+    )
     assert table["session_count"].tolist() == [1, 0, 0, 1]
     assert table["days_since_rest"].iloc[1] == 0 and np.isnan(table["days_since_rest"].iloc[2])
     assert table["days_since_rest"].iloc[3] == 2
-    span = daily_table(sessions, None, None, ATHLETE, IndicatorParams(rest_day_rule="activity_span"))
+    span = daily_table(
+        sessions, None, None, ATHLETE, IndicatorParams(rest_day_rule="activity_span")
+    )
     assert span["load"].tolist() == [100.0, 0.0, 0.0, 80.0]
 
 
 def test_missing_days_in_the_models():
     sessions = sessions_on([100.0, np.nan, 100.0])
     zero = daily_table(sessions, None, None, ATHLETE)
-    hold = daily_table(sessions, None, None, ATHLETE, IndicatorParams(model_missing_load_as_zero=False))
+    hold = daily_table(
+        sessions, None, None, ATHLETE, IndicatorParams(model_missing_load_as_zero=False)
+    )
     assert zero["atl"].iloc[1] < zero["atl"].iloc[0]  # decays through the gap
     assert hold["atl"].iloc[1] == hold["atl"].iloc[0]  # holds over the gap
 
@@ -95,17 +141,24 @@ def test_acwr_oracle_through_the_daily_table():
     assert last["acwr_rolling_coupled"] == pytest.approx(1.428571, abs=1e-4)
     assert last["acwr_rolling_uncoupled"] == pytest.approx(1.666667, abs=1e-4)
     assert last["acwr_ewma"] == pytest.approx(1.249746, abs=1e-4)
-    zero_seed = daily_table(sessions_on([30.0] * 21 + [50.0] * 7), None, None, ATHLETE,
-                            IndicatorParams(ewma_seed="zero"))
+    zero_seed = daily_table(
+        sessions_on([30.0] * 21 + [50.0] * 7),
+        None,
+        None,
+        ATHLETE,
+        IndicatorParams(ewma_seed="zero"),
+    )
     assert zero_seed["acwr_ewma"].iloc[-1] == pytest.approx(1.399388, abs=1e-4)
     assert table["acwr_ewma"].iloc[:-1].isna().all()  # 28-day warm-up
 
 
 @pytest.mark.parametrize(
     ("alpha", "tsb", "ctl", "atl", "tsb_value"),
-    [("exponential", "next_day", 63.2121, 99.7521, -36.5401),
-     ("inverse", "next_day", 63.6544, 99.8457, -36.1913),
-     ("inverse", "same_day", 63.6544, 99.8457, 63.6544 - 99.8457)],
+    [
+        ("exponential", "next_day", 63.2121, 99.7521, -36.5401),
+        ("inverse", "next_day", 63.6544, 99.8457, -36.1913),
+        ("inverse", "same_day", 63.6544, 99.8457, 63.6544 - 99.8457),
+    ],
 )
 def test_pmc_conventions_through_the_daily_table(alpha, tsb, ctl, atl, tsb_value):
     params = IndicatorParams(pmc_alpha=alpha, tsb_convention=tsb)
@@ -157,7 +210,9 @@ def test_resting_hr_baseline_excludes_today_and_warms_up():
 
 
 def test_hrv_baseline_and_swc_flag():
-    rmssd = np.r_[np.full(20, 60.0) * np.exp(np.random.default_rng(2).normal(0, 0.05, 20)), [40.0] * 8]
+    rmssd = np.r_[
+        np.full(20, 60.0) * np.exp(np.random.default_rng(2).normal(0, 0.05, 20)), [40.0] * 8
+    ]
     table = daily_table(None, None, wellness_on(rmssd=rmssd), ATHLETE)
     assert table["hrv_lnrmssd"].iloc[0] == pytest.approx(np.log(rmssd[0]))
     assert table["hrv_lnrmssd_z"].iloc[20] < -3
@@ -172,9 +227,18 @@ def test_zero_resting_hr_means_not_measured():
 
 
 def test_day_aggregates_of_several_sessions():
-    sessions = pd.concat([sessions_on([40.0]), sessions_on([60.0], duration_s=1800.0)
-                          .assign(activity_id="b", avg_temperature_c=30.0, load_source="trimp",
-                                  intensity_rel_habit=1.3, duration_rel_habit=0.5)])
+    sessions = pd.concat(
+        [
+            sessions_on([40.0]),
+            sessions_on([60.0], duration_s=1800.0).assign(
+                activity_id="b",
+                avg_temperature_c=30.0,
+                load_source="trimp",
+                intensity_rel_habit=1.3,
+                duration_rel_habit=0.5,
+            ),
+        ]
+    )
     sessions["intensity_rel_habit"] = sessions["intensity_rel_habit"].fillna(1.1)
     sessions["duration_rel_habit"] = sessions["duration_rel_habit"].fillna(0.9)
     row = daily_table(sessions, None, None, ATHLETE).iloc[0]
@@ -191,10 +255,17 @@ def test_hard_days_in_a_row():
     assert table["consecutive_hard_days"].iloc[28:].tolist() == [1.0, 2.0, 0.0, 1.0]
 
 
-@pytest.mark.parametrize("changes", [
-    {"pmc_alpha": "sideways"}, {"acwr_acute_d": 28, "acwr_chronic_d": 7}, {"ctl_tau_d": 0},
-    {"monotony_ddof": 2}, {"hr_zone_bounds_pct_max": (50, 60)}, {"load_priority": ("watts",)},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"pmc_alpha": "sideways"},
+        {"acwr_acute_d": 28, "acwr_chronic_d": 7},
+        {"ctl_tau_d": 0},
+        {"monotony_ddof": 2},
+        {"hr_zone_bounds_pct_max": (50, 60)},
+        {"load_priority": ("watts",)},
+    ],
+)
 def test_params_refuse_impossible_conventions(changes):
     with pytest.raises(ValueError):
         IndicatorParams(**changes)
@@ -202,7 +273,12 @@ def test_params_refuse_impossible_conventions(changes):
 
 def test_params_record_as_plain_values():
     recorded = IndicatorParams(monotony_ddof=0).as_dict()
-    assert recorded["monotony_ddof"] == 0 and recorded["load_priority"] == ["tss", "hrtss", "trimp", "srpe"]
+    assert recorded["monotony_ddof"] == 0 and recorded["load_priority"] == [
+        "tss",
+        "hrtss",
+        "trimp",
+        "srpe",
+    ]
 
 
 def test_missing_load_source_is_none_with_or_without_sessions():

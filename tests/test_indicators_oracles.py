@@ -13,6 +13,7 @@ TOL = 1e-4
 
 # 1.1 Banister TRIMP ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("minutes", "hr", "rest", "hr_max", "sex", "variant", "x", "expected"),
     [
@@ -27,7 +28,9 @@ TOL = 1e-4
 )
 def test_banister_trimp_table(minutes, hr, rest, hr_max, sex, variant, x, expected):
     assert trimp.hr_reserve_fraction(hr, rest, hr_max) == pytest.approx(x, abs=1e-6)
-    assert trimp.banister_trimp(minutes, hr, rest, hr_max, sex, variant) == pytest.approx(expected, abs=TOL)
+    assert trimp.banister_trimp(minutes, hr, rest, hr_max, sex, variant) == pytest.approx(
+        expected, abs=TOL
+    )
 
 
 def test_banister_trimp_per_sample_exceeds_average_form_for_intervals():
@@ -65,6 +68,7 @@ def test_hrtss_reproduces_goldencheetah_trimp_100():
 
 # 1.2-1.4 zone TRIMPs and sRPE ----------------------------------------------------------------
 
+
 def test_edwards_trimp():
     assert trimp.edwards_trimp([10, 20, 15, 10, 5]) == pytest.approx(160, abs=TOL)
 
@@ -97,7 +101,9 @@ WEEK = [420, 0, 300, 480, 0, 600, 240]
 
 @pytest.mark.parametrize(("ddof", "mono", "strain"), [(0, 1.3633, 2781.08), (1, 1.2621, 2574.78)])
 def test_monotony_and_strain(ddof, mono, strain):
-    assert monotony.monotony(WEEK, ddof) == pytest.approx(291.4286 / [213.7708, 230.8989][ddof], abs=TOL)
+    assert monotony.monotony(WEEK, ddof) == pytest.approx(
+        291.4286 / [213.7708, 230.8989][ddof], abs=TOL
+    )
     assert monotony.monotony(WEEK, ddof) == pytest.approx(mono, abs=5e-5)
     assert monotony.strain(WEEK, ddof) == pytest.approx(strain, abs=5e-3)
     rolling = monotony.rolling_monotony_strain(WEEK, 7, ddof)
@@ -112,6 +118,7 @@ def test_monotony_undefined_for_identical_loads():
 
 
 # 1.6 Banister fitness-fatigue model -------------------------------------------------------------
+
 
 def test_banister_model_single_impulse():
     load = np.zeros(30)
@@ -140,6 +147,7 @@ def test_banister_model_zero_crossing_and_peak():
 
 
 # 1.7 CTL / ATL / TSB ------------------------------------------------------------------------------
+
 
 def test_alpha_values():
     assert pmc.smoothing_alpha(42, "exponential") == pytest.approx(0.023528, abs=1e-6)
@@ -178,24 +186,32 @@ def test_pmc_constant_load_42_days(alpha, ctl, atl, tsb):
 
 # 1.8 NP, IF, TSS ----------------------------------------------------------------------------------
 
+
 def test_normalized_power_constant_hour():
     constant = np.full(3600, 200.0)
-    assert power.normalized_power(constant, warmup="zero_padded") == pytest.approx(199.6730, abs=TOL)
+    assert power.normalized_power(constant, warmup="zero_padded") == pytest.approx(
+        199.6730, abs=TOL
+    )
     assert power.normalized_power(constant, warmup="full_window") == pytest.approx(200.0, abs=TOL)
 
 
 def test_normalized_power_intervals():
     intervals = np.tile(np.r_[np.full(60, 300.0), np.full(60, 100.0)], 30)
     assert intervals.mean() == 200
-    assert power.normalized_power(intervals, warmup="zero_padded") == pytest.approx(238.8444, abs=TOL)
-    assert power.normalized_power(intervals, warmup="full_window") == pytest.approx(239.0995, abs=TOL)
+    assert power.normalized_power(intervals, warmup="zero_padded") == pytest.approx(
+        238.8444, abs=TOL
+    )
+    assert power.normalized_power(intervals, warmup="full_window") == pytest.approx(
+        239.0995, abs=TOL
+    )
 
 
 def test_normalized_power_window_follows_recording_interval():
     one_hz = np.tile(np.r_[np.full(60, 300.0), np.full(60, 100.0)], 30)
     half_hz = one_hz[::2]
     assert power.normalized_power(half_hz, sample_interval_s=2.0) == pytest.approx(
-        power.normalized_power(one_hz), rel=1e-3)
+        power.normalized_power(one_hz), rel=1e-3
+    )
 
 
 def test_tss_and_if():
@@ -229,6 +245,7 @@ def test_acwr_ewma_seeding(seed, acute, chronic, ratio):
 
 
 # 1.10-1.12 decoupling, drift, HRR ---------------------------------------------------------------------
+
 
 def test_decoupling_oracles():
     assert stream.decoupling_pct(200, 140, 200, 147) == pytest.approx(4.7619, abs=TOL)
@@ -264,6 +281,7 @@ def test_heart_rate_recovery():
 
 # 1.13 RMSSD and the baseline example ---------------------------------------------------------------------
 
+
 def test_rmssd():
     rr = [800, 810, 790, 805, 820, 800, 795]
     assert recovery.rmssd_ms(rr) == pytest.approx(15.138252, abs=TOL)
@@ -289,13 +307,16 @@ def test_hrv_baseline_example():
 
 # 1.14 sleep debt ----------------------------------------------------------------------------------------
 
+
 def test_sleep_debt():
     nights = [6.5, 7, 8, 5.5, 7.5, 9, 6]
     assert sleep.sleep_debt_h(nights, 8.0) == pytest.approx(7.5, abs=TOL)
     assert sleep.sleep_debt_h(nights, 8.0, net=True) == pytest.approx(6.5, abs=TOL)
     series = pd.Series(nights)
     assert sleep.rolling_sleep_debt_h(series, 8.0, 7).iloc[-1] == pytest.approx(7.5, abs=TOL)
-    assert sleep.rolling_sleep_debt_h(series, 8.0, 7, net=True).iloc[-1] == pytest.approx(6.5, abs=TOL)
+    assert sleep.rolling_sleep_debt_h(series, 8.0, 7, net=True).iloc[-1] == pytest.approx(
+        6.5, abs=TOL
+    )
 
 
 def test_heart_rate_recovery_needs_the_effort_to_end_without_an_output_stream():

@@ -13,18 +13,30 @@ from analyzer.indicators import IndicatorParams, daily_table, sessions_table
 from analyzer.indicators.pmc import performance_manager
 from analyzer.schema import conform
 
-ATHLETE = {"athlete_id": "bo", "sex": "m", "hr_rest_bpm": 48.0, "hr_max_bpm": 188.0,
-           "lthr_bpm": 162.0, "ftp_w": 280.0, "timezone": "America/Denver", "sleep_need_h": None}
+ATHLETE = {
+    "athlete_id": "bo",
+    "sex": "m",
+    "hr_rest_bpm": 48.0,
+    "hr_max_bpm": 188.0,
+    "lthr_bpm": 162.0,
+    "ftp_w": 280.0,
+    "timezone": "America/Denver",
+    "sleep_need_h": None,
+}
 DAY0 = dt.date(2023, 1, 2)
 SETTINGS = settings(max_examples=15, deadline=None)
 
 
 @SETTINGS
-@given(load=st.floats(0, 1000), alpha=st.sampled_from(["exponential", "inverse"]),
-       tau=st.sampled_from([7.0, 28.0, 42.0]))
+@given(
+    load=st.floats(0, 1000),
+    alpha=st.sampled_from(["exponential", "inverse"]),
+    tau=st.sampled_from([7.0, 28.0, 42.0]),
+)
 def test_ctl_of_a_constant_load_converges_to_it(load, alpha, tau):
-    out = performance_manager(np.full(int(40 * tau), load), ctl_tau_d=tau, atl_tau_d=tau / 6,
-                              alpha_convention=alpha)
+    out = performance_manager(
+        np.full(int(40 * tau), load), ctl_tau_d=tau, atl_tau_d=tau / 6, alpha_convention=alpha
+    )
     assert abs(out["ctl"].iloc[-1] - load) <= 1e-9 * max(load, 1.0) + 1e-9
     assert abs(out["atl"].iloc[-1] - load) <= 1e-9 * max(load, 1.0) + 1e-9
     assert np.all(np.diff(out["ctl"].to_numpy()) >= -1e-9)  # rises monotonically from 0
@@ -40,40 +52,70 @@ def athlete_data(draw):
     n = session_days.size
     hours = rng.uniform(0, 24, n)  # any hour: some sessions cross the local midnight
     start = pd.Timestamp(DAY0, tz="UTC") + pd.to_timedelta(session_days * 24 + hours, unit="h")
-    activities = conform("activities", pd.DataFrame({
-        "activity_id": [f"a{i}" for i in range(n)], "athlete_id": "bo",
-        "sport": rng.choice(["running", "cycling", "swimming"], n), "start_utc": start,
-        "duration_s": rng.uniform(600, 10800, n), "moving_s": np.nan,
-        "avg_heart_rate_bpm": np.where(rng.random(n) < 0.8, rng.uniform(90, 185, n), np.nan),
-        "avg_power_w": np.where(rng.random(n) < 0.3, rng.uniform(100, 350, n), np.nan),
-        "avg_speed_mps": rng.uniform(1, 12, n), "avg_temperature_c": rng.uniform(-5, 35, n),
-        "rpe": np.where(rng.random(n) < 0.5, rng.integers(1, 10, n), np.nan),
-        "utc_offset_s": np.where(rng.random(n) < 0.5, -6 * 3600.0, np.nan),
-    }))
+    activities = conform(
+        "activities",
+        pd.DataFrame(
+            {
+                "activity_id": [f"a{i}" for i in range(n)],
+                "athlete_id": "bo",
+                "sport": rng.choice(["running", "cycling", "swimming"], n),
+                "start_utc": start,
+                "duration_s": rng.uniform(600, 10800, n),
+                "moving_s": np.nan,
+                "avg_heart_rate_bpm": np.where(
+                    rng.random(n) < 0.8, rng.uniform(90, 185, n), np.nan
+                ),
+                "avg_power_w": np.where(rng.random(n) < 0.3, rng.uniform(100, 350, n), np.nan),
+                "avg_speed_mps": rng.uniform(1, 12, n),
+                "avg_temperature_c": rng.uniform(-5, 35, n),
+                "rpe": np.where(rng.random(n) < 0.5, rng.integers(1, 10, n), np.nan),
+                "utc_offset_s": np.where(rng.random(n) < 0.5, -6 * 3600.0, np.nan),
+            }
+        ),
+    )
     nights = days[rng.random(n_days) < 0.8]
     asleep = rng.uniform(240, 600, nights.size)
-    sleep = conform("sleep", pd.DataFrame({
-        "athlete_id": "bo", "night": [DAY0 + dt.timedelta(days=int(d)) for d in nights],
-        "asleep_min": asleep, "in_bed_min": asleep + rng.uniform(0, 90, nights.size),
-        "source": rng.choice(["watch", "ring"], nights.size),
-    }))
+    sleep = conform(
+        "sleep",
+        pd.DataFrame(
+            {
+                "athlete_id": "bo",
+                "night": [DAY0 + dt.timedelta(days=int(d)) for d in nights],
+                "asleep_min": asleep,
+                "in_bed_min": asleep + rng.uniform(0, 90, nights.size),
+                "source": rng.choice(["watch", "ring"], nights.size),
+            }
+        ),
+    )
     second = sleep.sample(frac=0.3, random_state=int(rng.integers(1000)))  # a second device
-    sleep = pd.concat([sleep, second.assign(source="ring2", asleep_min=second["asleep_min"] - 20)],
-                      ignore_index=True)
+    sleep = pd.concat(
+        [sleep, second.assign(source="ring2", asleep_min=second["asleep_min"] - 20)],
+        ignore_index=True,
+    )
     well_days = days[rng.random(n_days) < 0.7]
-    wellness = conform("wellness", pd.DataFrame({
-        "athlete_id": "bo", "date": [DAY0 + dt.timedelta(days=int(d)) for d in well_days],
-        "resting_hr_bpm": rng.uniform(40, 70, well_days.size),
-        "hrv_rmssd_ms": np.where(rng.random(well_days.size) < 0.8,
-                                 rng.uniform(20, 120, well_days.size), np.nan),
-        "source": "watch",
-    }))
+    wellness = conform(
+        "wellness",
+        pd.DataFrame(
+            {
+                "athlete_id": "bo",
+                "date": [DAY0 + dt.timedelta(days=int(d)) for d in well_days],
+                "resting_hr_bpm": rng.uniform(40, 70, well_days.size),
+                "hrv_rmssd_ms": np.where(
+                    rng.random(well_days.size) < 0.8, rng.uniform(20, 120, well_days.size), np.nan
+                ),
+                "source": "watch",
+            }
+        ),
+    )
     params = IndicatorParams(
         pmc_alpha=draw(st.sampled_from(["exponential", "inverse"])),
         ewma_seed=draw(st.sampled_from(["first_load", "zero"])),
         rest_day_rule=draw(st.sampled_from(["device_data", "activity_span"])),
         model_missing_load_as_zero=draw(st.booleans()),
-        acwr_warmup_d=7, acwr_chronic_d=14, hard_day_baseline_d=7, baseline_min_valid_d=5,
+        acwr_warmup_d=7,
+        acwr_chronic_d=14,
+        hard_day_baseline_d=7,
+        baseline_min_valid_d=5,
     )
     return activities, sleep, wellness, params
 
@@ -88,8 +130,9 @@ def features(activities, sleep, wellness, params):
 def test_indicators_do_not_depend_on_row_order(data, seed):
     activities, sleep, wellness, params = data
     expected = features(activities, sleep, wellness, params)
-    shuffled = features(*(t.sample(frac=1, random_state=seed) for t in (activities, sleep, wellness)),
-                        params)
+    shuffled = features(
+        *(t.sample(frac=1, random_state=seed) for t in (activities, sleep, wellness)), params
+    )
     pd.testing.assert_frame_equal(shuffled, expected)
 
 
@@ -101,8 +144,13 @@ def test_no_look_ahead(data, cut):
     last = DAY0 + dt.timedelta(days=cut)
     sessions = sessions_table(activities, None, ATHLETE, params)
     kept = sessions[[d <= last for d in sessions["local_date"]]]
-    truncated = daily_table(kept, sleep[[d <= last for d in sleep["night"]]],
-                            wellness[[d <= last for d in wellness["date"]]], ATHLETE, params)
+    truncated = daily_table(
+        kept,
+        sleep[[d <= last for d in sleep["night"]]],
+        wellness[[d <= last for d in wellness["date"]]],
+        ATHLETE,
+        params,
+    )
     early = full[[d <= last for d in full["date"]]].reset_index(drop=True)
     common = min(len(early), len(truncated))
     pd.testing.assert_frame_equal(truncated.iloc[:common], early.iloc[:common])
@@ -117,5 +165,6 @@ def test_habit_ignores_later_sessions(data):
     half = activities.sort_values("start_utc").iloc[: len(activities) // 2]
     early = sessions_table(half, None, ATHLETE, params).set_index("activity_id")
     columns = ["intensity_rel_habit", "duration_rel_habit", "load", "trimp_au"]
-    pd.testing.assert_frame_equal(early[columns], full.loc[early.index, columns],
-                                  check_index_type=len(early) > 0)
+    pd.testing.assert_frame_equal(
+        early[columns], full.loc[early.index, columns], check_index_type=len(early) > 0
+    )

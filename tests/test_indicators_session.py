@@ -6,27 +6,51 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.indicators import IndicatorParams, session_metrics, sessions_table
-from analyzer.indicators import trimp
+from analyzer.indicators import IndicatorParams, session_metrics, sessions_table, trimp
 from analyzer.indicators.habit import relative_to_habit
 from analyzer.schema import conform
 
 START = pd.Timestamp("2024-05-01 06:00", tz="UTC")
-ATHLETE = {"athlete_id": "ann", "sex": "f", "hr_rest_bpm": 50.0, "hr_max_bpm": 190.0,
-           "lthr_bpm": 165.0, "ftp_w": 250.0, "timezone": "Europe/Berlin", "sleep_need_h": 8.0}
+ATHLETE = {
+    "athlete_id": "ann",
+    "sex": "f",
+    "hr_rest_bpm": 50.0,
+    "hr_max_bpm": 190.0,
+    "lthr_bpm": 165.0,
+    "ftp_w": 250.0,
+    "timezone": "Europe/Berlin",
+    "sleep_need_h": 8.0,
+}
 
 
 def stream(seconds=3600, hr=150.0, watts=200.0, speed=8.0, temperature=21.0, activity_id="a1"):
     t = START + pd.to_timedelta(np.arange(seconds), unit="s")
-    return conform("samples", pd.DataFrame({
-        "activity_id": activity_id, "t_utc": t, "heart_rate_bpm": hr, "power_w": watts,
-        "speed_mps": speed, "temperature_c": temperature,
-    }))
+    return conform(
+        "samples",
+        pd.DataFrame(
+            {
+                "activity_id": activity_id,
+                "t_utc": t,
+                "heart_rate_bpm": hr,
+                "power_w": watts,
+                "speed_mps": speed,
+                "temperature_c": temperature,
+            }
+        ),
+    )
 
 
 def activity(**overrides):
-    row = {"activity_id": "a1", "athlete_id": "ann", "sport": "cycling", "start_utc": START,
-           "duration_s": 3600.0, "moving_s": 3600.0, "utc_offset_s": np.nan, "rpe": 6.0}
+    row = {
+        "activity_id": "a1",
+        "athlete_id": "ann",
+        "sport": "cycling",
+        "start_utc": START,
+        "duration_s": 3600.0,
+        "moving_s": 3600.0,
+        "utc_offset_s": np.nan,
+        "rpe": 6.0,
+    }
     row.update(overrides)
     return row
 
@@ -52,7 +76,9 @@ def test_load_falls_back_in_the_documented_order():
     no_ftp = {**ATHLETE, "ftp_w": None}
     out = session_metrics(activity(), stream(), no_ftp)
     assert out["load_source"] == "hrtss"
-    assert out["load"] == pytest.approx(100 * out["trimp_au"] / trimp.banister_trimp(60, 165, 50, 190, "f"))
+    assert out["load"] == pytest.approx(
+        100 * out["trimp_au"] / trimp.banister_trimp(60, 165, 50, 190, "f")
+    )
     out = session_metrics(activity(), stream(), {**no_ftp, "lthr_bpm": None})
     assert out["load_source"] == "trimp" and out["load"] == pytest.approx(out["trimp_au"])
     out = session_metrics(activity(), stream(hr=np.nan), {**no_ftp, "lthr_bpm": None})
@@ -72,7 +98,9 @@ def test_summary_only_session_uses_average_hr_form():
 def test_goldencheetah_female_constants_are_selectable():
     params = IndicatorParams(trimp_constants="goldencheetah", trimp_form="average")
     out = session_metrics(activity(), stream(), ATHLETE, params)
-    assert out["trimp_au"] == pytest.approx(trimp.banister_trimp(60, 150, 50, 190, "f", "goldencheetah"))
+    assert out["trimp_au"] == pytest.approx(
+        trimp.banister_trimp(60, 150, 50, 190, "f", "goldencheetah")
+    )
 
 
 def test_pause_in_stream_is_not_counted_as_exercise():
@@ -110,7 +138,9 @@ def test_heart_rate_recovery_after_the_effort():
     t = np.arange(1500.0)
     hr = np.where(t <= 1200, 120 + 52 * t / 1200, 172 - 31 * (t - 1200) / 60).clip(min=100)
     watts = np.where(t <= 1200, 250.0, 0.0)
-    out = session_metrics(activity(), stream(seconds=1500, hr=hr, watts=watts, speed=np.nan), ATHLETE)
+    out = session_metrics(
+        activity(), stream(seconds=1500, hr=hr, watts=watts, speed=np.nan), ATHLETE
+    )
     assert out["hrr60_bpm"] == pytest.approx(31.0, abs=1e-6)
     assert out["hrr120_bpm"] == pytest.approx(62.0, abs=1e-6)
 
@@ -124,8 +154,11 @@ def test_device_offset_sets_the_local_date():
 
 
 def test_relative_to_habit_uses_only_earlier_sessions_in_the_window():
-    starts = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-20", "2024-02-01",
-                                       "2024-06-01"], utc=True))
+    starts = pd.Series(
+        pd.to_datetime(
+            ["2024-01-01", "2024-01-10", "2024-01-20", "2024-02-01", "2024-06-01"], utc=True
+        )
+    )
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])
     ratio = relative_to_habit(starts, values, window_d=90, min_sessions=3)
     assert ratio.iloc[:3].isna().all()
@@ -138,10 +171,23 @@ def test_relative_to_habit_uses_only_earlier_sessions_in_the_window():
 def test_sessions_table_habit_by_sport_and_row_order():
     rows = []
     for i in range(6):
-        rows.append(activity(activity_id=f"r{i}", sport="running", start_utc=START + pd.Timedelta(days=i),
-                             avg_heart_rate_bpm=140.0 + (10 if i == 5 else 0), moving_s=3600 + 600 * (i == 5)))
-        rows.append(activity(activity_id=f"c{i}", sport="cycling",
-                             start_utc=START + pd.Timedelta(days=i, hours=5), avg_heart_rate_bpm=120.0))
+        rows.append(
+            activity(
+                activity_id=f"r{i}",
+                sport="running",
+                start_utc=START + pd.Timedelta(days=i),
+                avg_heart_rate_bpm=140.0 + (10 if i == 5 else 0),
+                moving_s=3600 + 600 * (i == 5),
+            )
+        )
+        rows.append(
+            activity(
+                activity_id=f"c{i}",
+                sport="cycling",
+                start_utc=START + pd.Timedelta(days=i, hours=5),
+                avg_heart_rate_bpm=120.0,
+            )
+        )
     activities = conform("activities", pd.DataFrame(rows))
     table = sessions_table(activities, None, ATHLETE)
     last_run = table.set_index("activity_id").loc["r5"]
@@ -165,11 +211,24 @@ def test_sessions_table_accepts_one_samples_frame_or_a_mapping():
 
 
 def test_sessions_with_and_without_streams_in_one_table():
-    activities = conform("activities", pd.DataFrame([
-        activity(activity_id="early", start_utc=START - pd.Timedelta(days=1), avg_heart_rate_bpm=150.0),
-        activity(),
-        activity(activity_id="late", start_utc=START + pd.Timedelta(days=1), avg_heart_rate_bpm=150.0),
-    ]))
+    activities = conform(
+        "activities",
+        pd.DataFrame(
+            [
+                activity(
+                    activity_id="early",
+                    start_utc=START - pd.Timedelta(days=1),
+                    avg_heart_rate_bpm=150.0,
+                ),
+                activity(),
+                activity(
+                    activity_id="late",
+                    start_utc=START + pd.Timedelta(days=1),
+                    avg_heart_rate_bpm=150.0,
+                ),
+            ]
+        ),
+    )
     table = sessions_table(activities, stream(), ATHLETE).set_index("activity_id")
     assert table.loc["a1", "load_source"] == "tss" and table.loc["a1", "np_w"] == pytest.approx(200)
     for summary_only in ("early", "late"):

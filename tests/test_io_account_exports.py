@@ -7,12 +7,12 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import ImportFileError
 from analyzer.io.registry import detect_format, read_bytes
-from conftest import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 
@@ -44,7 +44,12 @@ def test_garmin_sleep_json_gmt_times_and_scores():
     first = sleep.iloc[0]
     assert first["night"] == dt.date(2024, 3, 31)
     assert first["start_utc"] == pd.Timestamp("2024-03-30 22:10", tz="UTC")
-    assert (first["deep_min"], first["light_min"], first["rem_min"], first["awake_min"]) == (80, 240, 90, 25)
+    assert (first["deep_min"], first["light_min"], first["rem_min"], first["awake_min"]) == (
+        80,
+        240,
+        90,
+        25,
+    )
     assert first["asleep_min"] == 410 and first["in_bed_min"] == 435
     assert list(sleep["score"]) == [81.0, 70.0]  # plain number and {"value": n}
 
@@ -82,26 +87,39 @@ def test_fitbit_needs_time_zone_and_reports_dst_gap():
     with pytest.raises(ImportFileError, match="time zone"):
         read_bytes("sleep.json", load("fitbit_sleep.json"))
     text = load("fitbit_exercise.json").decode().replace("03/31/24 09:30:00", "03/31/24 02:30:00")
-    with pytest.raises(ImportFileError, match=r"row 2, column 'startTime': '03/31/24 02:30:00'.*daylight"):
+    with pytest.raises(
+        ImportFileError, match=r"row 2, column 'startTime': '03/31/24 02:30:00'.*daylight"
+    ):
         read_bytes("exercise.json", text.encode(), timezone="Europe/Berlin")
 
 
 def test_fitbit_exercise_units():
-    acts = read_bytes("exercise-0.json", load("fitbit_exercise.json"), timezone="Europe/Berlin").tables["activities"]
+    acts = read_bytes(
+        "exercise-0.json", load("fitbit_exercise.json"), timezone="Europe/Berlin"
+    ).tables["activities"]
     run = acts.iloc[0]
-    assert run["sport"] == "running" and run["start_utc"] == pd.Timestamp("2024-03-30 17:00", tz="UTC")
-    assert run["duration_s"] == 2700 and run["moving_s"] == 2640 and run["distance_m"] == pytest.approx(8200)
+    assert run["sport"] == "running" and run["start_utc"] == pd.Timestamp(
+        "2024-03-30 17:00", tz="UTC"
+    )
+    assert (
+        run["duration_s"] == 2700
+        and run["moving_s"] == 2640
+        and run["distance_m"] == pytest.approx(8200)
+    )
     assert acts.iloc[1]["utc_offset_s"] == 7200  # CEST after the change
 
 
 def test_fitbit_heart_rate_resting_and_hrv_to_wellness():
     hr = read_bytes("hr.json", load("fitbit_heart_rate.json")).tables["wellness"].set_index("date")
-    assert hr.loc[dt.date(2024, 3, 30), "avg_heart_rate_bpm"] == 110 and hr.loc[dt.date(2024, 3, 30),
-                                                                                  "max_heart_rate_bpm"] == 162
+    assert (
+        hr.loc[dt.date(2024, 3, 30), "avg_heart_rate_bpm"] == 110
+        and hr.loc[dt.date(2024, 3, 30), "max_heart_rate_bpm"] == 162
+    )
     resting = read_bytes("r.json", load("fitbit_resting_heart_rate.json")).tables["wellness"]
     assert list(resting["resting_hr_bpm"]) == [54.3]  # value 0 is "no data", not a row
-    hrv = read_bytes("h.csv", load("fitbit_Daily Heart Rate Variability Summary - 2024-03-(30).csv")).tables[
-        "wellness"]
+    hrv = read_bytes(
+        "h.csv", load("fitbit_Daily Heart Rate Variability Summary - 2024-03-(30).csv")
+    ).tables["wellness"]
     assert list(hrv["hrv_rmssd_ms"]) == [41.2, 38.5]
 
 
@@ -109,10 +127,15 @@ def test_fitbit_heart_rate_900_refused_then_skipped():
     records = json.loads(load("fitbit_heart_rate.json"))
     records[1]["value"]["bpm"] = 900
     data = json.dumps(records).encode()
-    with pytest.raises(ImportFileError, match=r"row 2, column 'value.bpm': '900' \(expected heart_rate_bpm"):
+    with pytest.raises(
+        ImportFileError, match=r"row 2, column 'value.bpm': '900' \(expected heart_rate_bpm"
+    ):
         read_bytes("hr.json", data)
     bundle = read_bytes("hr.json", data, valid_rows_only=True)
-    assert bundle.tables["wellness"].set_index("date").loc[dt.date(2024, 3, 30), "max_heart_rate_bpm"] == 58
+    assert (
+        bundle.tables["wellness"].set_index("date").loc[dt.date(2024, 3, 30), "max_heart_rate_bpm"]
+        == 58
+    )
     assert "skipped 1 of 3 rows" in bundle.warnings[0]
 
 
@@ -130,7 +153,11 @@ def test_oura_sleep_semicolon_json_cells_and_phases():
 
 
 def test_oura_time_without_offset_is_a_problem():
-    text = load("oura_sleepmodel.csv").decode().replace("2024-03-31T07:10:00.000+02:00", "2024-03-31T07:10:00")
+    text = (
+        load("oura_sleepmodel.csv")
+        .decode()
+        .replace("2024-03-31T07:10:00.000+02:00", "2024-03-31T07:10:00")
+    )
     with pytest.raises(ImportFileError, match=r"row 1, column 'bedtime_end'.*UTC offset"):
         read_bytes("sleepmodel.csv", text.encode())
 
@@ -141,19 +168,46 @@ def test_oura_daily_activity():
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
-keys = st.sampled_from(["calendarDate", "sleepStartTimestampGMT", "sleepEndTimestampGMT", "deepSleepSeconds",
-                        "totalSteps", "restingHeartRate", "logId", "dateOfSleep", "startTime", "endTime",
-                        "activityName", "dateTime", "value", "levels", "mainSleep", "duration"])
+keys = st.sampled_from(
+    [
+        "calendarDate",
+        "sleepStartTimestampGMT",
+        "sleepEndTimestampGMT",
+        "deepSleepSeconds",
+        "totalSteps",
+        "restingHeartRate",
+        "logId",
+        "dateOfSleep",
+        "startTime",
+        "endTime",
+        "activityName",
+        "dateTime",
+        "value",
+        "levels",
+        "mainSleep",
+        "duration",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.dictionaries(keys, json_values, max_size=8), max_size=5))
-@example([{"sleepStartTimestampGMT": None, "logId": None, "dateOfSleep": None, "startTime": None},
-          {"endTime": None, "sleepEndTimestampGMT": None, "deepSleepSeconds": None, "levels": True}])
+@example(
+    [
+        {"sleepStartTimestampGMT": None, "logId": None, "dateOfSleep": None, "startTime": None},
+        {"endTime": None, "sleepEndTimestampGMT": None, "deepSleepSeconds": None, "levels": True},
+    ]
+)
 @example([{"calendarDate": "2024-01-01", "totalSteps": 1, "allDayStress": [1, 2]}])
 def test_fuzzed_json_exports_read_or_raise_import_errors(records):
     data = json.dumps(records).encode()

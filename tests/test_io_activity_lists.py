@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 
 from analyzer.errors import CsvImportError
 from analyzer.io.registry import detect_format, read_bytes
-from conftest import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 
@@ -69,14 +69,19 @@ def test_real_whoop_workouts(samples_dir):
 
 
 def test_garmin_decimal_comma_thousands_dots_and_missing_tokens():
-    acts = read_bytes("de.csv", fixture("garmin_connect_decimal_comma.csv"), timezone="Europe/Berlin").tables[
-        "activities"]
+    acts = read_bytes(
+        "de.csv", fixture("garmin_connect_decimal_comma.csv"), timezone="Europe/Berlin"
+    ).tables["activities"]
     run, swim, ride = (acts.iloc[i] for i in range(3))
     assert run["distance_m"] == pytest.approx(10520.0)
-    assert run["start_utc"] == pd.Timestamp("2024-03-30 17:05", tz="UTC")  # CET, the night before the change
+    assert run["start_utc"] == pd.Timestamp(
+        "2024-03-30 17:05", tz="UTC"
+    )  # CET, the night before the change
     assert run["utc_offset_s"] == 3600
     assert pd.isna(run["avg_power_w"])  # "--"
-    assert swim["sport"] == "swimming" and swim["distance_m"] == pytest.approx(1500.0)  # metres for swims
+    assert swim["sport"] == "swimming" and swim["distance_m"] == pytest.approx(
+        1500.0
+    )  # metres for swims
     assert pd.isna(swim["avg_heart_rate_bpm"])  # "0" = no sensor
     assert ride["energy_kcal"] == 1020.0 and ride["avg_cadence_rpm"] == 88.0
     assert ride["avg_speed_mps"] == pytest.approx(45300.0 / 5400.0)
@@ -89,7 +94,10 @@ def test_garmin_bad_rows_named_and_valid_rows_only():
     message = str(info.value)
     assert "list.csv" in message
     assert "row 1, column 'Date': '2024-03-31 02:30:00'" in message and "daylight-saving" in message
-    assert "row 1, column 'Avg HR': '900' (expected avg_heart_rate_bpm between 20 and 260 bpm)" in message
+    assert (
+        "row 1, column 'Avg HR': '900' (expected avg_heart_rate_bpm between 20 and 260 bpm)"
+        in message
+    )
     assert "row 2, column 'Elapsed Time': '-00:30:00'" in message
     bundle = read_bytes("list.csv", data, timezone="Europe/Berlin", valid_rows_only=True)
     assert len(bundle.tables["activities"]) == 1
@@ -119,10 +127,14 @@ def test_whoop_zone_column_in_iana_and_gmt_forms():
 
 
 def test_strava_fixture_with_duplicate_columns_and_bad_heart_rate():
-    header = "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Max Heart Rate," \
-             "Elapsed Time,Moving Time,Distance,Average Speed,Max Heart Rate,Average Heart Rate"
-    rows = ['1,"Mar 31, 2024, 1:30:00 AM",Night,Run,1800,5.1,170,1800.0,1750.0,5100.0,2.9,,150',
-            '2,"Apr 1, 2024, 6:00:00 PM",Ride,Ride,3600,30.0,900,3600.0,3500.0,30000.0,8.5,,140']
+    header = (
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Max Heart Rate,"
+        "Elapsed Time,Moving Time,Distance,Average Speed,Max Heart Rate,Average Heart Rate"
+    )
+    rows = [
+        '1,"Mar 31, 2024, 1:30:00 AM",Night,Run,1800,5.1,170,1800.0,1750.0,5100.0,2.9,,150',
+        '2,"Apr 1, 2024, 6:00:00 PM",Ride,Ride,3600,30.0,900,3600.0,3500.0,30000.0,8.5,,140',
+    ]
     data = "\n".join([header, *rows]).encode()
     with pytest.raises(CsvImportError, match=r"row 2, column 'Max Heart Rate': '900'"):
         read_bytes("strava.csv", data)

@@ -8,11 +8,11 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 
 from analyzer.errors import ImportFileError
 from analyzer.io.registry import detect_format, read_archive, read_bytes, read_path
 from analyzer.io.vendors.apple_health import read_apple_health_stream
-from conftest import TEST_DATA
 
 EXPORT = TEST_DATA / "exports" / "apple_health_export.xml"
 
@@ -53,7 +53,10 @@ def test_workouts_units_and_heart_rate_stream(bundle):
     acts = bundle.tables["activities"]
     run, strength = acts.iloc[0], acts.iloc[1]
     assert run["sport"] == "running" and run["distance_m"] == 6200.0 and run["duration_s"] == 1800.0
-    assert run["start_utc"] == pd.Timestamp("2024-03-30 17:00", tz="UTC") and run["utc_offset_s"] == 3600
+    assert (
+        run["start_utc"] == pd.Timestamp("2024-03-30 17:00", tz="UTC")
+        and run["utc_offset_s"] == 3600
+    )
     assert run["avg_heart_rate_bpm"] == 135.0  # from the two samples inside the workout
     assert strength["sub_sport"] == "strength_training" and strength["duration_s"] == 2700.0
     assert strength["energy_kcal"] == pytest.approx(800 / 4.184)
@@ -73,10 +76,17 @@ def test_impossible_heart_rate_refused_or_skipped():
     text = EXPORT.read_text().replace('value="150"/>', 'value="900"/>', 1)
     with pytest.raises(ImportFileError) as info:
         read_bytes("export.xml", text.encode())
-    assert "export.xml" in str(info.value) and "'900'" in str(info.value) and "between 20 and 260" in str(info.value)
+    assert (
+        "export.xml" in str(info.value)
+        and "'900'" in str(info.value)
+        and "between 20 and 260" in str(info.value)
+    )
     bundle = read_bytes("export.xml", text.encode(), valid_rows_only=True)
     assert "skipped 1" in bundle.warnings[0]
-    assert bundle.tables["wellness"].set_index("date").loc[dt.date(2024, 3, 30), "max_heart_rate_bpm"] == 120
+    assert (
+        bundle.tables["wellness"].set_index("date").loc[dt.date(2024, 3, 30), "max_heart_rate_bpm"]
+        == 120
+    )
 
 
 def test_malformed_xml_names_the_file_and_offset():
@@ -102,9 +112,11 @@ def _write_heart_rate_export(path, n_records: int) -> int:
         handle.write('<?xml version="1.0"?>\n<HealthData locale="en_GB">\n')
         for i in range(n_records):
             t = (start + pd.Timedelta(seconds=90 * i)).strftime("%Y-%m-%d %H:%M:%S +0100")
-            handle.write(f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-                         f'startDate="{t}" endDate="{t}" value="{60 + i % 40}">\n'
-                         '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n')
+            handle.write(
+                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
+                f'startDate="{t}" endDate="{t}" value="{60 + i % 40}">\n'
+                '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n'
+            )
         handle.write("</HealthData>\n")
     return path.stat().st_size
 

@@ -6,10 +6,10 @@ import struct
 import zipfile
 
 import pytest
+from test_io_archive import make_zip
 
 from analyzer.errors import ImportFileError
 from analyzer.io.archive import Limits, is_archive_path, iter_archive, iter_archive_members
-from test_io_archive import make_zip
 
 
 def _read_all(name, source, **kwargs) -> dict[str, bytes]:
@@ -22,7 +22,9 @@ def _read_all(name, source, **kwargs) -> dict[str, bytes]:
 
 def test_members_from_a_path_equal_members_from_bytes(tmp_path):
     inner = make_zip({"a.fit": b"\x0e" * 40, "b.json": b"[1]"})
-    data = make_zip({"UploadedFiles_0.zip": inner, "x/../y.csv": b"a,b\n1,2\n", "__MACOSX/._y.csv": b"junk"})
+    data = make_zip(
+        {"UploadedFiles_0.zip": inner, "x/../y.csv": b"a,b\n1,2\n", "__MACOSX/._y.csv": b"junk"}
+    )
     path = tmp_path / "export.zip"
     path.write_bytes(data)
     expected = dict(iter_archive("export.zip", data))
@@ -47,7 +49,10 @@ def test_bomb_refused_on_every_read_of_a_streamed_member(tmp_path):
     path.write_bytes(make_zip({"export.xml": b"0" * (4 * 1024**2)}))
     for member in iter_archive_members("bomb.zip", path):
         for _ in range(2):
-            with member.open() as stream, pytest.raises(ImportFileError, match="archive bomb") as info:
+            with (
+                member.open() as stream,
+                pytest.raises(ImportFileError, match="archive bomb") as info,
+            ):
                 while stream.read(1024**2):
                     pass
             assert info.value.archive_limit
@@ -84,7 +89,7 @@ def test_symlink_members_are_skipped(tmp_path):
     path = tmp_path / "links.zip"
     with zipfile.ZipFile(path, "w") as archive:
         link = zipfile.ZipInfo("passwd")
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         archive.writestr(link, "/etc/passwd")
         archive.writestr("ok.csv", "a\n1\n")
     assert [m.label for m in iter_archive_members("links.zip", path)] == ["ok.csv"]

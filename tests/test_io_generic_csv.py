@@ -6,19 +6,23 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import ImportFileError, UnknownFormatError
 from analyzer.io.registry import detect_format, read_bytes
 from analyzer.io.vendors.generic_csv import ColumnMapping, read_generic_csv, split_unit
-from conftest import TEST_DATA
 
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("Distance (km)", ("distance", "km")), ("HRV [ms]", ("hrv", "ms")), ("duration_min", ("duration", "min")),
-     ("Resting HR", ("resting hr", None))],
+    [
+        ("Distance (km)", ("distance", "km")),
+        ("HRV [ms]", ("hrv", "ms")),
+        ("duration_min", ("duration", "min")),
+        ("Resting HR", ("resting hr", None)),
+    ],
 )
 def test_split_unit(header, expected):
     assert split_unit(header) == expected
@@ -35,14 +39,18 @@ def test_european_spreadsheet_wellness():
 
 
 def test_sessions_with_units_clock_durations_and_local_times():
-    data = (b"Start time,Sport,Duration (min),Distance (mi),Avg HR,Calories (kJ)\n"
-            b"2024-03-30 18:00,Run,45,5,150,2092\n2024-03-31 09:00,Ride,01:30:00,25,135,\n")
+    data = (
+        b"Start time,Sport,Duration (min),Distance (mi),Avg HR,Calories (kJ)\n"
+        b"2024-03-30 18:00,Run,45,5,150,2092\n2024-03-31 09:00,Ride,01:30:00,25,135,\n"
+    )
     acts = read_bytes("log.csv", data, timezone="Europe/Berlin").tables["activities"]
     assert list(acts["duration_s"]) == [2700.0, 5400.0]
     assert acts.loc[0, "distance_m"] == pytest.approx(5 * 1609.344)
     assert acts.loc[0, "energy_kcal"] == pytest.approx(500.0)
-    assert list(acts["start_utc"]) == [pd.Timestamp("2024-03-30 17:00", tz="UTC"),
-                                       pd.Timestamp("2024-03-31 07:00", tz="UTC")]  # CET, then CEST
+    assert list(acts["start_utc"]) == [
+        pd.Timestamp("2024-03-30 17:00", tz="UTC"),
+        pd.Timestamp("2024-03-31 07:00", tz="UTC"),
+    ]  # CET, then CEST
     assert list(acts["sport"]) == ["running", "cycling"]
 
 
@@ -71,8 +79,12 @@ def test_explicit_mapping_for_unrecognised_headers():
     assert detect_format("x.csv", data) is None
     with pytest.raises(UnknownFormatError):
         read_bytes("x.csv", data)
-    mapping = ColumnMapping("sleep", {"Tag": "date", "Schlaf": "asleep_min"}, units={"Schlaf": "h"},
-                            date_format="%Y-%m-%d")
+    mapping = ColumnMapping(
+        "sleep",
+        {"Tag": "date", "Schlaf": "asleep_min"},
+        units={"Schlaf": "h"},
+        date_format="%Y-%m-%d",
+    )
     sleep = read_generic_csv("x.csv", data, mapping=mapping).tables["sleep"]
     assert sleep.loc[0, "night"] == dt.date(2024, 3, 31) and sleep.loc[0, "asleep_min"] == 450.0
 
@@ -88,7 +100,9 @@ def test_wrong_unit_and_impossible_values_are_named():
 
 def test_misgrouped_thousands_are_not_silently_merged():
     with pytest.raises(ImportFileError, match=r"row 1, column 'Distance \(km\)': '8,2'"):
-        read_bytes("x.csv", b"start,Distance (km)\n2024-01-01T10:00Z,\"8,2\"\n2024-01-02T10:00Z,40.5\n")
+        read_bytes(
+            "x.csv", b'start,Distance (km)\n2024-01-01T10:00Z,"8,2"\n2024-01-02T10:00Z,40.5\n'
+        )
 
 
 def test_ragged_row_is_refused_with_its_row():
@@ -97,29 +111,41 @@ def test_ragged_row_is_refused_with_its_row():
 
 
 HEADERS = {
-    "garmin_connect": (TEST_DATA / "exports" / "garmin_connect_decimal_comma.csv").read_text().splitlines()[0],
+    "garmin_connect": (TEST_DATA / "exports" / "garmin_connect_decimal_comma.csv")
+    .read_text()
+    .splitlines()[0],
     "whoop": (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_text().splitlines()[0],
     "oura": (TEST_DATA / "exports" / "oura_sleepmodel.csv").read_text().splitlines()[0],
     "generic": "Date;Resting HR (bpm);HRV [ms];Steps",
     "cramps": "start_local,muscle,side,severity_0_10,duration_s,context,relief,notes",
 }
-cells = st.one_of(st.text(alphabet="0123456789-:.,/ TZ+", max_size=20), st.text(max_size=8),
-                  st.sampled_from(["", "--", "NaN", "2024-03-31 02:30:00", "1,000", "5,81", "900", "-1"]))
+cells = st.one_of(
+    st.text(alphabet="0123456789-:.,/ TZ+", max_size=20),
+    st.text(max_size=8),
+    st.sampled_from(["", "--", "NaN", "2024-03-31 02:30:00", "1,000", "5,81", "900", "-1"]),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from(sorted(HEADERS)), st.lists(st.lists(cells, max_size=30), max_size=4),
-       st.booleans())
+@given(
+    st.sampled_from(sorted(HEADERS)),
+    st.lists(st.lists(cells, max_size=30), max_size=4),
+    st.booleans(),
+)
 @example("garmin_connect", [["", "-1"]], False)
 def test_fuzzed_csv_exports_read_or_raise_import_errors(kind, rows, valid_rows_only):
     header = HEADERS[kind]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     width = header.count(delimiter) + 1
-    lines = [header] + [delimiter.join(c.replace(delimiter, " ").replace('"', "") for c in row[:width])
-                        for row in rows]
+    lines = [header] + [
+        delimiter.join(c.replace(delimiter, " ").replace('"', "") for c in row[:width])
+        for row in rows
+    ]
     data = "\n".join(lines).encode()
     try:
-        bundle = read_bytes("fuzz.csv", data, timezone="Europe/Berlin", valid_rows_only=valid_rows_only)
+        bundle = read_bytes(
+            "fuzz.csv", data, timezone="Europe/Berlin", valid_rows_only=valid_rows_only
+        )
     except ImportFileError:
         return
     for table in bundle.tables.values():

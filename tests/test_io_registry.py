@@ -79,7 +79,9 @@ def test_every_real_sample_is_recognised_by_content(samples_dir):
     }
     for path, fmt in expected.items():
         assert detect_format("upload", (samples_dir / "exports" / path).read_bytes()) == fmt, path
-    for fit in sorted((samples_dir / "fit").glob("*.fit")):  # corrupt ones too: their first header is sound
+    for fit in sorted(
+        (samples_dir / "fit").glob("*.fit")
+    ):  # corrupt ones too: their first header is sound
         assert detect_format("upload", fit.read_bytes()) == "fit", fit.name
 
 
@@ -89,7 +91,9 @@ def test_strava_style_archive_with_gzipped_fit(samples_dir):
     fit = (samples_dir / "fit" / "activity_hr_fenix2_run.fit").read_bytes()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("activities.csv", (samples_dir / "exports" / "strava" / "activities.csv").read_bytes())
+        archive.writestr(
+            "activities.csv", (samples_dir / "exports" / "strava" / "activities.csv").read_bytes()
+        )
         archive.writestr("activities/8474917700.fit.gz", gzip.compress(fit))
         archive.writestr("activities/123.gpx", "<?xml version='1.0'?><gpx/>")
     results = dict(read_archive("export_123.zip", buffer.getvalue()))

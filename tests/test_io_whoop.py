@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 
 from analyzer.errors import CsvImportError
 from analyzer.io.registry import detect_format, read_bytes
-from conftest import TEST_DATA
 
 
 def real(samples_dir, name: str) -> bytes:
@@ -24,7 +24,9 @@ def test_real_sleeps_main_sleeps_only(samples_dir):
     assert len(sleep) == 17 and "3 nap(s) not imported" in bundle.warnings[0]
     first = sleep.iloc[0]
     assert first["night"] == dt.date(2024, 6, 24)
-    assert first["start_utc"] == pd.Timestamp("2024-06-24 00:24:26", tz="UTC")  # 20:24:26 at UTC-04:00
+    assert first["start_utc"] == pd.Timestamp(
+        "2024-06-24 00:24:26", tz="UTC"
+    )  # 20:24:26 at UTC-04:00
     assert first["end_utc"] == pd.Timestamp("2024-06-24 09:44:09", tz="UTC")
     assert (first["asleep_min"], first["deep_min"], first["rem_min"]) == (504.0, 77.0, 139.0)
     assert first["efficiency_pct"] == 90.0 and first["source"] == "whoop"
@@ -50,7 +52,9 @@ def test_real_journal_is_recognised_and_reported(samples_dir):
 
 
 def test_sleep_across_fall_back_night_counts_real_hours():
-    sleep = read_bytes("s.csv", (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_bytes()).tables["sleep"]
+    sleep = read_bytes(
+        "s.csv", (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_bytes()
+    ).tables["sleep"]
     night = sleep.iloc[0]
     assert night["night"] == dt.date(2024, 11, 3)
     # 23:10 EDT to 06:40 EST is 8 h 30 min, not the 7 h 30 min of the wall clock.
@@ -68,6 +72,12 @@ def test_time_repeated_by_fall_back_is_reported():
 
 
 def test_unknown_zone_text_is_a_row_problem():
-    text = (TEST_DATA / "exports" / "whoop_sleeps_dst.csv").read_text().replace("America/New_York", "Narnia", 1)
-    with pytest.raises(CsvImportError, match=r"row 1, column 'Sleep onset'.*a time zone for this row"):
+    text = (
+        (TEST_DATA / "exports" / "whoop_sleeps_dst.csv")
+        .read_text()
+        .replace("America/New_York", "Narnia", 1)
+    )
+    with pytest.raises(
+        CsvImportError, match=r"row 1, column 'Sleep onset'.*a time zone for this row"
+    ):
         read_bytes("s.csv", text.encode())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import ROOT
+
 from analyzer.cli import build_parser, main
 from analyzer.cli.dashboard import streamlit_command
-
-from conftest import ROOT
 
 
 def _readme_commands() -> list[str]:

@@ -85,7 +85,10 @@ def _assert_records_equal(records: pd.DataFrame, rec: pd.DataFrame, sport: str) 
     assert list(pd.to_datetime(records["timestamp"], utc=True)) == list(rec["t_utc"])
     for ours, field in REC_COLUMNS.items():
         if field not in records:
-            assert rec[ours].isna().all() or (field, sport) in {("power", "running"), ("power", "swimming")}
+            assert rec[ours].isna().all() or (field, sport) in {
+                ("power", "running"),
+                ("power", "swimming"),
+            }
             continue
         np.testing.assert_allclose(records[field].astype(float), rec[ours], rtol=1e-9, atol=1e-9)
 
@@ -138,14 +141,20 @@ def test_stream_physiology(triathlete):
     hot = session_streams(hot_session, TRIATHLETE.physiology)
     late, early = slice(3000, 3600), slice(600, 1200)
     drift_hot = hot["heart_rate_bpm"].iloc[late].mean() - hot["heart_rate_bpm"].iloc[early].mean()
-    drift_cool = cool["heart_rate_bpm"].iloc[late].mean() - cool["heart_rate_bpm"].iloc[early].mean()
+    drift_cool = (
+        cool["heart_rate_bpm"].iloc[late].mean() - cool["heart_rate_bpm"].iloc[early].mean()
+    )
     assert drift_hot > drift_cool + 4
     # First-order lag: 40 s after a step up, about 1 - e^-1 of the step is done.
     step = session.copy()
     step["segments"] = [(600.0, 0.4), (600.0, 0.8)]
     step["duration_s"] = 1200.0
     step["air_temp_c"] = 12.0
-    hr = session_streams(step, TRIATHLETE.physiology)["heart_rate_bpm"].rolling(9, center=True).mean()
+    hr = (
+        session_streams(step, TRIATHLETE.physiology)["heart_rate_bpm"]
+        .rolling(9, center=True)
+        .mean()
+    )
     low, high = hr.iloc[560:590].mean(), hr.iloc[1100:1190].mean()
     assert 0.5 < (hr.iloc[640] - low) / (high - low) < 0.75
     pd.testing.assert_frame_equal(cool, session_streams(session.copy(), TRIATHLETE.physiology))
@@ -166,7 +175,9 @@ def test_sleep_file_round_trips(masters):
     assert messages["file_id"]["type"].iloc[0] == 49
     # fitparse's 2019 profile does not name sleep_level (275): raw values, same count.
     raw = [m["unknown_0"] for m in fitparse_messages(sleep_fit(night, MASTERS), "unknown_275")]
-    assert raw == [{"awake": 1, "light": 2, "deep": 3, "rem": 4}[s] for s in [*stages["stage"], "awake"]]
+    assert raw == [
+        {"awake": 1, "light": 2, "deep": 3, "rem": 4}[s] for s in [*stages["stage"], "awake"]
+    ]
 
 
 def test_sleep_minutes_rebuilt_from_levels_match(masters):
@@ -219,12 +230,16 @@ def test_our_reader_dates_nights_and_mornings_across_a_dst_change():
         day = runner.wellness.iloc[i]
         sleep = fit.read_fit(sleep_fit(night, RUNNER)).tables["sleep"].iloc[0]
         assert sleep["night"] == night["night"]
-        assert sleep["asleep_min"] == night["asleep_min"] and sleep["awake_min"] == night["awake_min"]
+        assert (
+            sleep["asleep_min"] == night["asleep_min"] and sleep["awake_min"] == night["awake_min"]
+        )
         assert sleep["start_utc"] == night["start_utc"] and sleep["end_utc"] == night["end_utc"]
         morning = fit.read_fit(wellness_fit(day, night, RUNNER)).tables["wellness"].iloc[0]
         assert morning["date"] == day["date"] and morning["resting_hr_bpm"] == day["resting_hr_bpm"]
         hrv = fit.read_fit(hrv_status_fit(day, night, 60.0, RUNNER)).tables["wellness"].iloc[0]
-        assert hrv["date"] == day["date"] and hrv["hrv_rmssd_ms"] == pytest.approx(day["hrv_rmssd_ms"])
+        assert hrv["date"] == day["date"] and hrv["hrv_rmssd_ms"] == pytest.approx(
+            day["hrv_rmssd_ms"]
+        )
 
 
 def test_cramp_log_has_the_template_columns_and_local_offsets(masters):
@@ -237,7 +252,9 @@ def test_cramp_log_has_the_template_columns_and_local_offsets(masters):
 
 
 def test_cramp_log_reads_back_with_the_log_reader(masters, tmp_path):
-    logs = pytest.importorskip("analyzer.io.logs", reason="the cramp log reader is not available yet")
+    logs = pytest.importorskip(
+        "analyzer.io.logs", reason="the cramp log reader is not available yet"
+    )
     data = cramp_log(masters).to_csv(index=False).encode()
     cramps = logs.read_cramp_log("cramps.csv", data).tables["cramps"]
     assert list(cramps["start_utc"]) == list(masters.cramps["start_utc"])

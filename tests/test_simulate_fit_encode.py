@@ -52,8 +52,15 @@ def test_records_round_trip_with_scale_offset_and_missing_values():
     times = T0 + pd.to_timedelta([0, 4, 8], unit="s")
     w = FitWriter()
     w.add("file_id", type="activity", manufacturer="development", time_created=T0)
-    w.add("record", timestamp=times, heart_rate=[120.0, np.nan, 150.0], enhanced_altitude=[-12.4, 0.0, 812.6],
-          temperature=[-5.0, 0.0, 31.0], enhanced_speed=[3.123, 0.0, 12.5], distance=[0.0, 12.49, 25.0])
+    w.add(
+        "record",
+        timestamp=times,
+        heart_rate=[120.0, np.nan, 150.0],
+        enhanced_altitude=[-12.4, 0.0, 812.6],
+        temperature=[-5.0, 0.0, 31.0],
+        enhanced_speed=[3.123, 0.0, 12.5],
+        distance=[0.0, 12.49, 25.0],
+    )
     messages = decode(w.to_bytes())
     records = [m for name, m in messages if name == "record"]
     assert [r["timestamp"] for r in records] == list(times.to_pydatetime())
@@ -69,7 +76,10 @@ def test_enums_strings_and_unnamed_file_types():
     w.add("file_id", type=49, manufacturer="development", product_name="simulator")
     w.add("sleep_level", timestamp=[T0, T0 + pd.Timedelta(minutes=5)], sleep_level=["light", "rem"])
     messages = decode(w.to_bytes())
-    assert messages[0] == ("file_id", {"type": 49, "manufacturer": "development", "product_name": "simulator"})
+    assert messages[0] == (
+        "file_id",
+        {"type": 49, "manufacturer": "development", "product_name": "simulator"},
+    )
     assert [m["sleep_level"] for _, m in messages[1:]] == ["light", "rem"]
 
 
@@ -123,7 +133,9 @@ def test_bad_input_is_refused():
 )
 def test_any_heart_rate_series_round_trips(hr, offset_s):
     # FIT date_time values below 0x10000000 (1998) are device-relative, not dates.
-    times = pd.Timestamp("2000-01-01", tz="UTC") + pd.to_timedelta(offset_s + np.arange(len(hr)), unit="s")
+    times = pd.Timestamp("2000-01-01", tz="UTC") + pd.to_timedelta(
+        offset_s + np.arange(len(hr)), unit="s"
+    )
     values = np.array([np.nan if v is None else v for v in hr], dtype=float)
     w = FitWriter()
     w.add("file_id", type="activity", manufacturer="development")

@@ -16,7 +16,14 @@ import pandas as pd
 import pytest
 
 from analyzer.simulate import model
-from analyzer.simulate.athletes import CYCLIST, DEMO_SQUAD, MASTERS, RUNNER, TRIATHLETE, benchmark_squad
+from analyzer.simulate.athletes import (
+    CYCLIST,
+    DEMO_SQUAD,
+    MASTERS,
+    RUNNER,
+    TRIATHLETE,
+    benchmark_squad,
+)
 from analyzer.simulate.history import simulate_athlete
 from analyzer.simulate.sleep import stage_table
 
@@ -28,7 +35,10 @@ SEEDS = range(20)
 @pytest.fixture(scope="module")
 def pooled() -> dict[str, list]:
     """Histories of each demo athlete over 20 seeds (sessions and days only, no streams)."""
-    return {spec.athlete_id: [simulate_athlete(spec, START, DAYS, seed) for seed in SEEDS] for spec in DEMO_SQUAD}
+    return {
+        spec.athlete_id: [simulate_athlete(spec, START, DAYS, seed) for seed in SEEDS]
+        for spec in DEMO_SQUAD
+    }
 
 
 def _log_or(exposed: np.ndarray, event: np.ndarray) -> tuple[float, float]:
@@ -125,9 +135,11 @@ def test_masters_nocturnal_odds_ratios(pooled):
     strata_h = short * 2 + on_drug
     strata_s = hard * 2 + on_drug
     strata_d = hard * 2 + short
-    for exposed, strata, target in ((hard, strata_h, MASTERS.cramps.or_hard_day),
-                                    (short, strata_s, MASTERS.cramps.or_short_night),
-                                    (on_drug, strata_d, MASTERS.medications[0].nocturnal_odds_ratio)):
+    for exposed, strata, target in (
+        (hard, strata_h, MASTERS.cramps.or_hard_day),
+        (short, strata_s, MASTERS.cramps.or_short_night),
+        (on_drug, strata_d, MASTERS.medications[0].nocturnal_odds_ratio),
+    ):
         _, se = _log_or(exposed, cramp)
         assert abs(_mantel_haenszel_log_or(exposed, cramp, strata) - np.log(target)) < 3 * se
     # Every nocturnal cramp is a calf or foot cramp at night, inside the sleep.
@@ -154,8 +166,12 @@ def test_diuretic_raises_the_rate_and_stopping_lowers_it(pooled):
 def test_null_cyclist_shows_no_pattern(pooled):
     histories = pooled[CYCLIST.athlete_id]
     s, n = _sessions(histories), _nights(histories)
-    for exposed, event in ((n["hard_day_before"], n["cramp"]), (n["short_night"], n["cramp"]),
-                           (s["above_habit_intensity"], s["cramp"]), (s["above_habit_duration"], s["cramp"])):
+    for exposed, event in (
+        (n["hard_day_before"], n["cramp"]),
+        (n["short_night"], n["cramp"]),
+        (s["above_habit_intensity"], s["cramp"]),
+        (s["above_habit_duration"], s["cramp"]),
+    ):
         log_or, se = _log_or(exposed.to_numpy(), event.to_numpy())
         assert abs(log_or) < 3 * se
     # Every cramp is one the findings engine compares (in a session or at night), at a
@@ -196,7 +212,9 @@ def test_nights_are_consistent():
     for _, night in n.iterrows():
         stages = stage_table(night)
         assert (stages["start_utc"] < stages["end_utc"]).all()
-        assert (stages["end_utc"].iloc[:-1].to_numpy() == stages["start_utc"].iloc[1:].to_numpy()).all()
+        assert (
+            stages["end_utc"].iloc[:-1].to_numpy() == stages["start_utc"].iloc[1:].to_numpy()
+        ).all()
         assert stages["start_utc"].iloc[0] == night["start_utc"]
         assert stages["end_utc"].iloc[-1] == night["end_utc"]
 
@@ -256,11 +274,15 @@ def test_hard_day_rule_is_the_indicators_and_the_findings_engines():
 def test_banister_trimp_oracle():
     # SCIENCE.md 1.1: 30 min at 130 + 30 min at 175 bpm (rest 60, max 190, men): per-minute sum 121.9003.
     x = (np.array([130.0, 175.0]) - 60) / 130
-    assert model.banister_trimp(np.array([30.0, 30.0]), x, "m").sum() == pytest.approx(121.9003, abs=1e-4)
+    assert model.banister_trimp(np.array([30.0, 30.0]), x, "m").sum() == pytest.approx(
+        121.9003, abs=1e-4
+    )
 
 
 def test_medication_log_odds():
-    course = model.MedicationCourse("hctz", "medication", start_day=5, end_day=7, nocturnal_odds_ratio=3.0)
+    course = model.MedicationCourse(
+        "hctz", "medication", start_day=5, end_day=7, nocturnal_odds_ratio=3.0
+    )
     out = model.medication_log_odds((course,), np.arange(10))
     assert out.tolist() == pytest.approx([0] * 5 + [np.log(3)] * 3 + [0] * 2)
 

@@ -12,13 +12,12 @@ import fitdecode
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SAMPLE_DATA
 from scipy.stats import fisher_exact, norm
 
 from analyzer.io.fit.crc import crc16
 from analyzer.simulate.squad import ATHLETE_COLUMNS, TRUTH_DIR, write_squad
 from analyzer.simulate.writers import CRAMP_LOG_COLUMNS, MEDICATION_LOG_COLUMNS
-
-from conftest import SAMPLE_DATA
 
 GENERATED = ("README.md", "athletes.csv")  # plus the athlete folders and truth/
 
@@ -31,7 +30,9 @@ def roster() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def truths(roster) -> dict[str, dict]:
     return {
-        athlete_id: json.loads((SAMPLE_DATA / TRUTH_DIR / f"{athlete_id}.json").read_text(encoding="utf-8"))
+        athlete_id: json.loads(
+            (SAMPLE_DATA / TRUTH_DIR / f"{athlete_id}.json").read_text(encoding="utf-8")
+        )
         for athlete_id in roster["athlete_id"]
     }
 
@@ -48,7 +49,9 @@ def test_roster(roster):
     assert len(zones) >= 2
     january, july = pd.Timestamp("2026-01-15"), pd.Timestamp("2026-07-15")
     assert any(january.tz_localize(z).utcoffset() != july.tz_localize(z).utcoffset() for z in zones)
-    assert (roster["hr_max_bpm"] > roster["lthr_bpm"]).all() and (roster["lthr_bpm"] > roster["hr_rest_bpm"]).all()
+    assert (roster["hr_max_bpm"] > roster["lthr_bpm"]).all() and (
+        roster["lthr_bpm"] > roster["hr_rest_bpm"]
+    ).all()
 
 
 def test_squad_is_small_enough_to_commit():
@@ -61,20 +64,28 @@ def test_each_athlete_has_six_months_of_every_file_kind(roster, truths):
         folder = SAMPLE_DATA / athlete_id
         truth = truths[athlete_id]
         assert truth["days"] >= 183
-        activities = sorted(p.relative_to(folder).as_posix() for p in (folder / "activities").glob("*.fit"))
+        activities = sorted(
+            p.relative_to(folder).as_posix() for p in (folder / "activities").glob("*.fit")
+        )
         assert activities == sorted(s["file"] for s in truth["sessions"])
         nights = [n["night"] for n in truth["nights"]]
         assert len(nights) == truth["days"]
-        assert sorted(p.name for p in (folder / "sleep").iterdir()) == [f"{n}_SLEEP_DATA.fit" for n in nights]
+        assert sorted(p.name for p in (folder / "sleep").iterdir()) == [
+            f"{n}_SLEEP_DATA.fit" for n in nights
+        ]
         wellness = sorted(p.name for p in (folder / "wellness").iterdir())
-        assert wellness == sorted([f"{n}_WELLNESS.fit" for n in nights] + [f"{n}_HRV_STATUS.fit" for n in nights])
+        assert wellness == sorted(
+            [f"{n}_WELLNESS.fit" for n in nights] + [f"{n}_HRV_STATUS.fit" for n in nights]
+        )
 
 
 def test_logs_have_the_template_columns_and_match_the_truth(roster, truths):
     for athlete_id in roster["athlete_id"]:
         cramps = pd.read_csv(SAMPLE_DATA / athlete_id / "cramps.csv", keep_default_na=False)
         assert list(cramps.columns) == CRAMP_LOG_COLUMNS
-        assert list(cramps["start_local"]) == [c["start_local"] for c in truths[athlete_id]["cramps"]]
+        assert list(cramps["start_local"]) == [
+            c["start_local"] for c in truths[athlete_id]["cramps"]
+        ]
         assert 15 <= len(cramps) <= 40  # enough events for the findings engine
         meds = pd.read_csv(SAMPLE_DATA / athlete_id / "medications.csv", keep_default_na=False)
         assert list(meds.columns) == MEDICATION_LOG_COLUMNS
@@ -83,8 +94,10 @@ def test_logs_have_the_template_columns_and_match_the_truth(roster, truths):
 def _table(truth: dict, unit: str, exposure: str) -> list[list[int]]:
     rows = pd.DataFrame(truth[unit])
     exposed, event = rows[exposure].astype(bool), rows["cramp"].astype(bool)
-    return [[int((exposed & event).sum()), int((exposed & ~event).sum())],
-            [int((~exposed & event).sum()), int((~exposed & ~event).sum())]]
+    return [
+        [int((exposed & event).sum()), int((exposed & ~event).sum())],
+        [int((~exposed & event).sum()), int((~exposed & ~event).sum())],
+    ]
 
 
 def _cmh_greater(truth: dict, unit: str, exposure: str, others: list[str]) -> tuple[float, float]:
@@ -127,7 +140,9 @@ def test_planted_patterns_show_in_the_committed_data(truths):
     }
     for athlete_id, exposures in planted.items():
         for unit, exposure in exposures:
-            odds_ratio, p = fisher_exact(_table(truths[athlete_id], unit, exposure), alternative="greater")
+            odds_ratio, p = fisher_exact(
+                _table(truths[athlete_id], unit, exposure), alternative="greater"
+            )
             assert p < 0.05 and odds_ratio > 2, (athlete_id, exposure, odds_ratio, p)
     night = ["hard_day_before", "short_night", "medication_log_or"]
     for exposure in night[:2]:
@@ -135,8 +150,12 @@ def test_planted_patterns_show_in_the_committed_data(truths):
         odds_ratio, p = _cmh_greater(truths["masters-bernd"], "nights", exposure, others)
         assert p < 0.05 and odds_ratio > 2, ("masters-bernd", exposure, odds_ratio, p)
     null = truths["cyclist-chen"]
-    for unit, exposure in [("sessions", "above_habit_intensity"), ("sessions", "above_habit_duration"),
-                           ("nights", "hard_day_before"), ("nights", "short_night")]:
+    for unit, exposure in [
+        ("sessions", "above_habit_intensity"),
+        ("sessions", "above_habit_duration"),
+        ("nights", "hard_day_before"),
+        ("nights", "short_night"),
+    ]:
         _, p = fisher_exact(_table(null, unit, exposure))
         assert p > 0.05, exposure
 
@@ -146,9 +165,14 @@ def test_diuretic_course_is_in_the_masters_medication_log(truths):
     hctz = meds[meds["name"] == "hydrochlorothiazide"].iloc[0]
     nights = pd.DataFrame(truths["masters-bernd"]["nights"])
     on = nights["medication_log_or"] > 0
-    first, last = pd.to_datetime(nights.loc[on, "night"]).min(), pd.to_datetime(nights.loc[on, "night"]).max()
+    first, last = (
+        pd.to_datetime(nights.loc[on, "night"]).min(),
+        pd.to_datetime(nights.loc[on, "night"]).max(),
+    )
     # Exposure is the drug taken the day before the night's wake-up date.
-    assert first.date().isoformat() > hctz["start_date"] and last.date().isoformat() > hctz["end_date"]
+    assert (
+        first.date().isoformat() > hctz["start_date"] and last.date().isoformat() > hctz["end_date"]
+    )
     rate_on = nights.loc[on, "cramp"].mean()
     rate_off = nights.loc[~on, "cramp"].mean()
     assert rate_on > 1.5 * rate_off
@@ -195,7 +219,9 @@ def test_every_fit_file_decodes_with_fitdecode_without_warnings():
     for path in fit_files():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            with fitdecode.FitReader(io.BytesIO(path.read_bytes()), check_crc=fitdecode.CrcCheck.RAISE) as reader:
+            with fitdecode.FitReader(
+                io.BytesIO(path.read_bytes()), check_crc=fitdecode.CrcCheck.RAISE
+            ) as reader:
                 names = {f.name for f in reader if isinstance(f, fitdecode.FitDataMessage)}
         assert "file_id" in names, path
 
@@ -212,8 +238,10 @@ def test_committed_squad_is_what_the_code_builds(tmp_path):
     }
     assert sorted(built) == sorted(committed)
     differing = [
-        rel for rel, path in built.items()
-        if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(committed[rel].read_bytes()).digest()
+        rel
+        for rel, path in built.items()
+        if hashlib.sha256(path.read_bytes()).digest()
+        != hashlib.sha256(committed[rel].read_bytes()).digest()
     ]
     assert differing == []
     assert all(name in built for name in GENERATED)

@@ -8,10 +8,10 @@ import zipfile
 
 import pandas as pd
 import pytest
+from test_store_fixtures import cramp_file, session_file, sha
 
 from analyzer.errors import LibraryError
 from analyzer.store import Library
-from test_store_fixtures import cramp_file, session_file, sha
 
 
 @pytest.fixture
@@ -24,8 +24,17 @@ def lib(tmp_path):
 
 
 def test_create_with_physiology_and_read_back(lib):
-    lib.create_athlete("anna-k", "Anna K.", sex="f", timezone="Europe/Berlin",
-                       hr_rest_bpm=48, hr_max_bpm=188, lthr_bpm=170, ftp_w=240, sleep_need_h=8)
+    lib.create_athlete(
+        "anna-k",
+        "Anna K.",
+        sex="f",
+        timezone="Europe/Berlin",
+        hr_rest_bpm=48,
+        hr_max_bpm=188,
+        lthr_bpm=170,
+        ftp_w=240,
+        sleep_need_h=8,
+    )
     athlete = lib.athlete("anna-k")
     assert athlete["display_name"] == "Anna K."
     assert athlete["hr_max_bpm"] == 188.0 and athlete["sex"] == "f"
@@ -78,7 +87,9 @@ def test_delete_removes_every_row_and_kept_file(lib):
     anna_file = session_file("2026-03-01T08:00:00Z", 600, 30)
     ben_file = session_file("2026-03-01T09:00:00Z", 600, 30, tag="ben")
     lib.import_file("anna", "a.fit", anna_file)
-    lib.import_file("anna", "c.csv", cramp_file({"start_utc": "2026-03-01T08:05:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "c.csv", cramp_file({"start_utc": "2026-03-01T08:05:00Z", "muscle": "calf"})
+    )
     lib.add_medication("anna", "furosemide", "medication", "2026-01-01")
     lib.import_file("ben", "b.fit", ben_file)
     lib.delete_athlete("anna")
@@ -109,13 +120,24 @@ def test_export_holds_tables_and_original_files(lib, tmp_path):
 def test_add_cramp_validates_and_links(lib):
     lib.create_athlete("anna", timezone="Europe/Berlin")
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 10))
-    cramp_id = lib.add_cramp("anna", pd.Timestamp("2026-03-01T09:20:00Z"), "calf", "left",
-                             severity_0_10=7, duration_s=90, context="after_exercise")
+    cramp_id = lib.add_cramp(
+        "anna",
+        pd.Timestamp("2026-03-01T09:20:00Z"),
+        "calf",
+        "left",
+        severity_0_10=7,
+        duration_s=90,
+        context="after_exercise",
+    )
     cramps = lib.cramps("anna")
     assert list(cramps["cramp_id"]) == [cramp_id]
     assert cramps["activity_id"].notna().all()
-    for bad in ({"muscle": "elbow"}, {"muscle": "calf", "severity_0_10": 14},
-                {"muscle": "calf", "duration_s": -5}, {"muscle": "calf", "context": "sleeping"}):
+    for bad in (
+        {"muscle": "elbow"},
+        {"muscle": "calf", "severity_0_10": 14},
+        {"muscle": "calf", "duration_s": -5},
+        {"muscle": "calf", "context": "sleeping"},
+    ):
         with pytest.raises(LibraryError):
             lib.add_cramp("anna", pd.Timestamp("2026-03-02T09:00:00Z"), **bad)
     with pytest.raises(LibraryError, match="time zone"):
@@ -126,7 +148,9 @@ def test_add_cramp_validates_and_links(lib):
 def test_add_medication_and_update_its_end(lib):
     lib.create_athlete("anna")
     lib.add_medication("anna", "hydrochlorothiazide", "medication", "2026-02-01")
-    lib.add_medication("anna", "hydrochlorothiazide", end_date=dt.date(2026, 4, 1), start_date="2026-02-01")
+    lib.add_medication(
+        "anna", "hydrochlorothiazide", end_date=dt.date(2026, 4, 1), start_date="2026-02-01"
+    )
     meds = lib.medications("anna")
     assert len(meds) == 1
     assert meds["end_date"].iloc[0] == dt.date(2026, 4, 1)
@@ -153,8 +177,13 @@ def test_roster_counts(lib):
     lib.create_athlete("anna")
     lib.create_athlete("ben")
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 600))
-    lib.import_file("anna", "c.csv", cramp_file({"start_utc": "2026-03-04T08:05:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "c.csv", cramp_file({"start_utc": "2026-03-04T08:05:00Z", "muscle": "calf"})
+    )
     roster = lib.roster().set_index("athlete_id")
     assert roster.loc["anna", ["n_activities", "n_cramps"]].tolist() == [1, 1]
-    assert (roster.loc["anna", "first_date"], roster.loc["anna", "last_date"]) == ("2026-03-01", "2026-03-04")
+    assert (roster.loc["anna", "first_date"], roster.loc["anna", "last_date"]) == (
+        "2026-03-01",
+        "2026-03-04",
+    )
     assert roster.loc["ben", "n_activities"] == 0

@@ -34,16 +34,23 @@ def _one_value(value, kind):
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(st.tuples(dates, stamps, stamps, texts, texts), max_size=30),
-       fill=st.sampled_from([None, "fit"]))
+@given(
+    rows=st.lists(st.tuples(dates, stamps, stamps, texts, texts), max_size=30),
+    fill=st.sampled_from([None, "fit"]),
+)
 def test_sleep_stage_columns_equal_the_per_value_rule(rows, fill):
-    frame = conform("sleep_stages", pd.DataFrame({
-        "night": [r[0] for r in rows],
-        "start_utc": pd.to_datetime([r[1] for r in rows], unit="ns", utc=True),
-        "end_utc": pd.to_datetime([r[2] for r in rows], unit="ns", utc=True),
-        "stage": pd.Series([r[3] for r in rows], dtype=object),
-        "source": pd.Series([r[4] for r in rows], dtype=object),
-    }))
+    frame = conform(
+        "sleep_stages",
+        pd.DataFrame(
+            {
+                "night": [r[0] for r in rows],
+                "start_utc": pd.to_datetime([r[1] for r in rows], unit="ns", utc=True),
+                "end_utc": pd.to_datetime([r[2] for r in rows], unit="ns", utc=True),
+                "stage": pd.Series([r[3] for r in rows], dtype=object),
+                "source": pd.Series([r[4] for r in rows], dtype=object),
+            }
+        ),
+    )
     columns = ["athlete_id", "night", "start_utc", "end_utc", "stage", "source"]
     got = frame_columns("sleep_stages", frame, columns, {"athlete_id": "anna"}, {"source": fill})
     assert got[0] == ["anna"] * len(rows)
@@ -57,14 +64,24 @@ def test_sleep_stage_columns_equal_the_per_value_rule(rows, fill):
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(st.tuples(dates, floats, st.one_of(st.none(), st.integers(0, 2**40))),
-                     max_size=30))
+@given(
+    rows=st.lists(
+        st.tuples(dates, floats, st.one_of(st.none(), st.integers(0, 2**40))), max_size=30
+    )
+)
 def test_wellness_and_lap_columns_equal_the_per_value_rule(rows):
-    wellness = conform("wellness", pd.DataFrame({
-        "date": [r[0] for r in rows],
-        "resting_hr_bpm": [np.nan if r[1] is None else r[1] for r in rows],
-    }))
-    laps = conform("laps", pd.DataFrame({"lap_index": pd.array([r[2] for r in rows], dtype="Int64")}))
+    wellness = conform(
+        "wellness",
+        pd.DataFrame(
+            {
+                "date": [r[0] for r in rows],
+                "resting_hr_bpm": [np.nan if r[1] is None else r[1] for r in rows],
+            }
+        ),
+    )
+    laps = conform(
+        "laps", pd.DataFrame({"lap_index": pd.array([r[2] for r in rows], dtype="Int64")})
+    )
     for table, frame in (("wellness", wellness), ("laps", laps)):
         columns = list(frame.columns)
         for col, values in zip(columns, frame_columns(table, frame, columns)):
@@ -74,8 +91,9 @@ def test_wellness_and_lap_columns_equal_the_per_value_rule(rows):
 
 
 def test_dates_given_as_text_or_timestamps_take_the_per_value_rule():
-    frame = pd.DataFrame({"night": pd.Series(["2026-01-02T05:00", None, dt.datetime(2026, 1, 3, 4)],
-                                             dtype=object)})
+    frame = pd.DataFrame(
+        {"night": pd.Series(["2026-01-02T05:00", None, dt.datetime(2026, 1, 3, 4)], dtype=object)}
+    )
     assert frame_columns("sleep", frame, ["night"]) == [["2026-01-02", None, "2026-01-03"]]
     text = pd.DataFrame({"stage": pd.Series([3, "deep", None], dtype=object)})
     assert frame_to_rows("sleep_stages", text, ["stage"]) == [("3",), ("deep",), (None,)]

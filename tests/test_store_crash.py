@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_store_fixtures import cramp_file, session_file, sha
 
 TESTS = Path(__file__).resolve().parent
@@ -50,9 +49,11 @@ def _write_files(folder: Path, first: int, count: int) -> dict[str, dict]:
     for i in range(first, first + count):
         day = f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}"
         data = session_file(f"{day}T07:00:00Z", 3600, N_SAMPLES, tag=str(i))
-        log = cramp_file({"start_utc": f"{day}T07:30:00Z", "muscle": "calf", "side": "left"},
-                         {"start_utc": f"{day}T02:00:00Z", "muscle": "calf", "context": "night"},
-                         tag=str(i))
+        log = cramp_file(
+            {"start_utc": f"{day}T07:30:00Z", "muscle": "calf", "side": "left"},
+            {"start_utc": f"{day}T02:00:00Z", "muscle": "calf", "context": "night"},
+            tag=str(i),
+        )
         for kind, content in (("session", data), ("cramps", log)):
             (folder / f"{i:03d}-{kind}.json").write_bytes(content)
             expected[sha(content)] = {"kind": kind}
@@ -81,7 +82,9 @@ def _check_whole_or_absent(library: Path, expected: dict[str, dict]) -> int:
             imports = conn.execute(
                 "SELECT COUNT(*) FROM imports WHERE sha256 = ? AND status = 'imported'", (digest,)
             ).fetchone()[0]
-            kept = conn.execute("SELECT COUNT(*) FROM files WHERE sha256 = ?", (digest,)).fetchone()[0]
+            kept = conn.execute(
+                "SELECT COUNT(*) FROM files WHERE sha256 = ?", (digest,)
+            ).fetchone()[0]
             if info["kind"] == "session":
                 rows = conn.execute(
                     "SELECT COUNT(*), COALESCE(SUM(s.n_rows), 0) FROM activities a "

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_store_fixtures import import_and_kill, sha
 
 from analyzer.store import readahead
 from analyzer.store.library import Library
-from test_store_fixtures import import_and_kill, sha
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
@@ -63,7 +63,8 @@ def _state(path: Path) -> tuple[dict[str, dict], int]:
         for table in ("daily_samples", "sleep_stages", "files"):
             column = "sha256" if table == "files" else "source_sha256"
             for digest, n in conn.execute(
-                    f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}").fetchall():
+                f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}"
+            ).fetchall():
                 out.setdefault(digest, {"counts": None})[table] = n
         pending = conn.execute("SELECT COUNT(*) FROM pending_assembly").fetchone()[0]
         return out, pending
@@ -75,7 +76,9 @@ def test_a_kill_mid_group_leaves_whole_groups_and_the_assembly_completes(files, 
     if not readahead.can_fork():
         pytest.skip("groups are committed only when worker processes read ahead (forked)")
     path = tmp_path / "killed.sqlite"
-    import_and_kill(tmp_path, CHILD.format(group=GROUP, tz=TZ, kill_at=KILL_AT), path, files, KILL_AT)
+    import_and_kill(
+        tmp_path, CHILD.format(group=GROUP, tz=TZ, kill_at=KILL_AT), path, files, KILL_AT
+    )
 
     stored, pending = _state(path)
     committed = (KILL_AT // GROUP) * GROUP

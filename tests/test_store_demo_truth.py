@@ -13,15 +13,17 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import SAMPLE_DATA
 
 from analyzer.store import Library
 from analyzer.store.demo import read_roster
-from conftest import SAMPLE_DATA
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (SAMPLE_DATA / "truth").is_dir(),
-                       reason="the demo squad's truth files are not in sample_data/"),
+    pytest.mark.skipif(
+        not (SAMPLE_DATA / "truth").is_dir(),
+        reason="the demo squad's truth files are not in sample_data/",
+    ),
 ]
 
 
@@ -39,8 +41,9 @@ def _library(tmp_path, athlete_id: str) -> Library:
 def _by_start(cramps: pd.DataFrame, truth: dict) -> pd.DataFrame:
     expected = pd.DataFrame(truth["cramps"])
     expected["start_utc"] = pd.to_datetime(expected["start_utc"], utc=True)
-    merged = cramps.merge(expected[["start_utc", "session_id", "night"]], on="start_utc",
-                          suffixes=("", "_truth"))
+    merged = cramps.merge(
+        expected[["start_utc", "session_id", "night"]], on="start_utc", suffixes=("", "_truth")
+    )
     assert len(merged) == len(expected) == len(cramps)
     return merged
 
@@ -56,8 +59,11 @@ def test_exercise_cramps_link_to_the_session_they_were_drawn_in(tmp_path):
     with _library(tmp_path, athlete_id) as lib:
         results = lib.import_paths(athlete_id, files)
         assert all(r.ok for r in results), [r.summary() for r in results if not r.ok]
-        sha_of_file = {str(folder / f): hashlib.sha256((folder / f).read_bytes()).hexdigest()
-                       for f in sessions.values() if (folder / f) in files}
+        sha_of_file = {
+            str(folder / f): hashlib.sha256((folder / f).read_bytes()).hexdigest()
+            for f in sessions.values()
+            if (folder / f) in files
+        }
         activities = lib.activities(athlete_id).set_index("activity_id")
         merged = _by_start(lib.cramps(athlete_id), truth)
     drawn_in_session = merged[merged["session_id"].notna()]

@@ -64,17 +64,28 @@ def session_file(
     **summary,
 ) -> bytes:
     """A test file holding one session (and ``n_samples`` 1 Hz samples)."""
-    activity_id = "a-" + hashlib.sha256(f"{start}{duration_s}{n_samples}{tag}{fmt}".encode()).hexdigest()[:12]
+    activity_id = (
+        "a-" + hashlib.sha256(f"{start}{duration_s}{n_samples}{tag}{fmt}".encode()).hexdigest()[:12]
+    )
     t0 = pd.Timestamp(start)
-    row = {"activity_id": activity_id, "start_utc": t0.isoformat(), "duration_s": duration_s,
-           "sport": "running", **summary}
+    row = {
+        "activity_id": activity_id,
+        "start_utc": t0.isoformat(),
+        "duration_s": duration_s,
+        "sport": "running",
+        **summary,
+    }
     tables = {"activities": [row]}
     if n_samples:
         times = t0 + pd.to_timedelta(np.arange(n_samples), unit="s")
         hr = 100 + (np.arange(n_samples) % 60)
         tables["samples"] = [
-            {"activity_id": activity_id, "t_utc": t.isoformat(), "heart_rate_bpm": float(h),
-             "power_w": float(2 * h) if i % 7 else None}
+            {
+                "activity_id": activity_id,
+                "t_utc": t.isoformat(),
+                "heart_rate_bpm": float(h),
+                "power_w": float(2 * h) if i % 7 else None,
+            }
             for i, (t, h) in enumerate(zip(times, hr))
         ]
     return encode({"format": fmt, "tables": tables})
@@ -99,8 +110,12 @@ def import_and_kill(tmp_path, child_source: str, library, files, kill_at: int) -
     """
     script = tmp_path / "child.py"
     script.write_text(child_source)
-    child = subprocess.Popen([sys.executable, str(script), str(library), *map(str, files)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(library), *map(str, files)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for line in child.stdout:
             assert line.split()[1] == "imported", line

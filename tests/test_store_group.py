@@ -6,11 +6,11 @@ import sqlite3
 import threading
 
 import pytest
+from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 from analyzer.store import importer
 from analyzer.store.library import Library
 from analyzer.store.readahead import read_in_worker
-from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 
 def _bad_at_write_reader(name, data, **options):
@@ -37,9 +37,15 @@ def _count(lib, sql, *args) -> int:
 
 def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(lib):
     good = session_file("2025-03-01T07:00:00Z", 3600, 10, tag="good")
-    bad = encode({"format": "cramp_log_csv", "tables": {
-        "cramps": [{"start_utc": "2025-03-02T02:00:00Z", "muscle": "calf"}],
-        "medications": [{"name": "magnesium", "start_date": "2025-03-01"}]}})
+    bad = encode(
+        {
+            "format": "cramp_log_csv",
+            "tables": {
+                "cramps": [{"start_utc": "2025-03-02T02:00:00Z", "muscle": "calf"}],
+                "medications": [{"name": "magnesium", "start_date": "2025-03-01"}],
+            },
+        }
+    )
     log = cramp_file({"start_utc": "2025-03-03T02:00:00Z", "muscle": "calf"})
     version = lib.content_version()
     with lib.write_group(max_items=10, max_s=600) as group:
@@ -77,8 +83,10 @@ def test_the_same_bytes_twice_in_one_group_are_a_duplicate(lib):
 
 
 def test_a_full_group_commits_and_the_lock_is_free_between_groups(lib):
-    logs = [cramp_file({"start_utc": f"2025-03-{d:02d}T02:00:00Z", "muscle": "calf"})
-            for d in range(1, 6)]
+    logs = [
+        cramp_file({"start_utc": f"2025-03-{d:02d}T02:00:00Z", "muscle": "calf"})
+        for d in range(1, 6)
+    ]
     with lib.write_group(max_items=2, max_s=600) as group:
         for i, data in enumerate(logs):
             importer.import_file(lib, "anna", f"{i}.json", data)
@@ -86,8 +94,9 @@ def test_a_full_group_commits_and_the_lock_is_free_between_groups(lib):
             if i == 1:  # the group was full and committed: another thread may write now
                 assert not group.is_open
                 done = threading.Event()
-                thread = threading.Thread(target=lambda: (lib.rename_athlete("anna", "Anna"),
-                                                          done.set()))
+                thread = threading.Thread(
+                    target=lambda: (lib.rename_athlete("anna", "Anna"), done.set())
+                )
                 thread.start()
                 thread.join(timeout=30)
                 assert done.is_set()

@@ -8,9 +8,9 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 from analyzer.errors import LibraryError
-from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 
 def _count(lib, sql, *params):
@@ -58,15 +58,23 @@ def test_failed_file_leaves_only_its_history_row(lib):
     assert list(history["status"]) == ["failed"]
     assert _count(lib, "SELECT COUNT(*) FROM files") == 0
     # A failed file may be tried again (a later reader may read it).
-    assert lib.import_file("anna", "bad.csv", encode({"fail": "column 'muscle' is missing"})).status == "failed"
+    assert (
+        lib.import_file("anna", "bad.csv", encode({"fail": "column 'muscle' is missing"})).status
+        == "failed"
+    )
 
 
 def test_file_that_breaks_while_writing_is_rolled_back(lib):
     # The second session has no start time: the writer refuses it after the first one was written.
-    doc = {"tables": {"activities": [
-        {"activity_id": "ok-1", "start_utc": "2026-03-01T08:00:00Z", "duration_s": 60},
-        {"activity_id": "bad-2", "start_utc": None, "duration_s": 60},
-    ], "cramps": [{"start_utc": "2026-03-01T08:00:30Z", "muscle": "calf"}]}}
+    doc = {
+        "tables": {
+            "activities": [
+                {"activity_id": "ok-1", "start_utc": "2026-03-01T08:00:00Z", "duration_s": 60},
+                {"activity_id": "bad-2", "start_utc": None, "duration_s": 60},
+            ],
+            "cramps": [{"start_utc": "2026-03-01T08:00:30Z", "muscle": "calf"}],
+        }
+    }
     result = lib.import_file("anna", "half.json", encode(doc))
     assert result.status == "failed"
     assert lib.activities("anna").empty
@@ -75,8 +83,10 @@ def test_file_that_breaks_while_writing_is_rolled_back(lib):
 
 
 def test_warnings_make_a_partial_import(lib):
-    doc = {"tables": {"cramps": [{"start_utc": "2026-03-01T08:00:00Z", "muscle": "calf"}]},
-           "warnings": ["row 3: severity 14 is outside 0-10; row skipped"]}
+    doc = {
+        "tables": {"cramps": [{"start_utc": "2026-03-01T08:00:00Z", "muscle": "calf"}]},
+        "warnings": ["row 3: severity 14 is outside 0-10; row skipped"],
+    }
     result = lib.import_file("anna", "log.csv", encode(doc))
     assert result.status == "partial"
     assert "severity 14" in result.message
@@ -127,8 +137,10 @@ def test_fit_file_then_csv_row_keeps_the_fit_session(lib):
 
 @pytest.mark.parametrize(
     ("start", "duration_s"),
-    [("2026-03-01T08:02:01Z", 3600),  # start 121 s apart
-     ("2026-03-01T08:00:00Z", 3200)],  # duration 11 % shorter
+    [
+        ("2026-03-01T08:02:01Z", 3600),  # start 121 s apart
+        ("2026-03-01T08:00:00Z", 3200),
+    ],  # duration 11 % shorter
 )
 def test_sessions_outside_the_rule_are_both_kept(lib, start, duration_s):
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 50))
@@ -144,9 +156,13 @@ def test_zip_and_folder_import_with_progress(lib, tmp_path):
     archive = tmp_path / "more.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("a/two.json", session_file("2026-03-02T08:00:00Z", 600, 10))
-        zf.writestr("three.json", cramp_file({"start_utc": "2026-03-02T08:05:00Z", "muscle": "calf"}))
+        zf.writestr(
+            "three.json", cramp_file({"start_utc": "2026-03-02T08:05:00Z", "muscle": "calf"})
+        )
     seen = []
-    results = lib.import_paths("anna", [folder, archive], progress=lambda d, t, r: seen.append((d, t)))
+    results = lib.import_paths(
+        "anna", [folder, archive], progress=lambda d, t, r: seen.append((d, t))
+    )
     assert [r.status for r in results] == ["imported"] * 3
     assert results[1].name.endswith("more.zip/a/two.json")
     assert seen == [(1, 2), (2, 2), (3, 3)]
@@ -162,10 +178,22 @@ def test_damaged_zip_is_reported_failed(lib, tmp_path):
 
 
 def test_day_tables_merge_overlapping_exports(lib):
-    first = encode({"tables": {"wellness": [{"date": "2026-03-01", "resting_hr_bpm": 48, "source": "garmin"}],
-                               "sleep": [{"night": "2026-03-01", "asleep_min": 420, "source": "garmin"}]}})
-    second = encode({"tables": {"wellness": [{"date": "2026-03-01", "steps": 9000, "source": "garmin"}],
-                                "sleep": [{"night": "2026-03-01", "asleep_min": 415, "source": "garmin"}]}})
+    first = encode(
+        {
+            "tables": {
+                "wellness": [{"date": "2026-03-01", "resting_hr_bpm": 48, "source": "garmin"}],
+                "sleep": [{"night": "2026-03-01", "asleep_min": 420, "source": "garmin"}],
+            }
+        }
+    )
+    second = encode(
+        {
+            "tables": {
+                "wellness": [{"date": "2026-03-01", "steps": 9000, "source": "garmin"}],
+                "sleep": [{"night": "2026-03-01", "asleep_min": 415, "source": "garmin"}],
+            }
+        }
+    )
     lib.import_file("anna", "w1.json", first)
     lib.import_file("anna", "w2.json", second)
     wellness = lib.wellness("anna")
@@ -176,7 +204,12 @@ def test_day_tables_merge_overlapping_exports(lib):
 
 def test_cramp_logs_overlapping_store_each_cramp_once(lib):
     c1 = {"start_utc": "2026-03-01T08:00:00Z", "muscle": "calf", "side": "left"}
-    c2 = {"start_utc": "2026-03-05T03:00:00Z", "muscle": "calf", "side": "right", "context": "night"}
+    c2 = {
+        "start_utc": "2026-03-05T03:00:00Z",
+        "muscle": "calf",
+        "side": "right",
+        "context": "night",
+    }
     lib.import_file("anna", "log-march.csv", cramp_file(c1))
     lib.import_file("anna", "log-all.csv", cramp_file({**c1, "severity_0_10": 6}, c2))
     cramps = lib.cramps("anna")
@@ -187,8 +220,11 @@ def test_cramp_logs_overlapping_store_each_cramp_once(lib):
 def test_daily_table_counts_rest_days_and_keeps_missing_sleep(lib):
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 10))
     lib.import_file("anna", "b.fit", session_file("2026-03-03T22:30:00Z", 1800, 10))  # 23:30 Berlin
-    lib.import_file("anna", "s.json", encode({"tables": {"sleep": [
-        {"night": "2026-03-02", "asleep_min": 400, "source": "x"}]}}))
+    lib.import_file(
+        "anna",
+        "s.json",
+        encode({"tables": {"sleep": [{"night": "2026-03-02", "asleep_min": 400, "source": "x"}]}}),
+    )
     daily = lib.daily("anna")
     assert [str(d) for d in daily.index] == ["2026-03-01", "2026-03-02", "2026-03-03"]
     assert daily["n_sessions"].tolist() == [1, 0, 1]
@@ -199,13 +235,29 @@ def test_daily_table_counts_rest_days_and_keeps_missing_sleep(lib):
 
 
 def test_daily_table_picks_the_fullest_night_and_first_wellness_value(lib):
-    lib.import_file("anna", "s.json", encode({"tables": {
-        "sleep": [{"night": "2026-03-02", "asleep_min": 400, "source": "a"},
-                  {"night": "2026-03-02", "asleep_min": 380, "deep_min": 60, "source": "b"}],
-        "wellness": [{"date": "2026-03-02", "resting_hr_bpm": 50, "source": "a"},
-                     {"date": "2026-03-02", "resting_hr_bpm": 52, "steps": 8000, "source": "b"}]}}))
-    lib.import_file("anna", "c.json", cramp_file(
-        {"start_utc": "2026-03-01T23:30:00Z", "muscle": "calf", "context": "night"}))
+    lib.import_file(
+        "anna",
+        "s.json",
+        encode(
+            {
+                "tables": {
+                    "sleep": [
+                        {"night": "2026-03-02", "asleep_min": 400, "source": "a"},
+                        {"night": "2026-03-02", "asleep_min": 380, "deep_min": 60, "source": "b"},
+                    ],
+                    "wellness": [
+                        {"date": "2026-03-02", "resting_hr_bpm": 50, "source": "a"},
+                        {"date": "2026-03-02", "resting_hr_bpm": 52, "steps": 8000, "source": "b"},
+                    ],
+                }
+            }
+        ),
+    )
+    lib.import_file(
+        "anna",
+        "c.json",
+        cramp_file({"start_utc": "2026-03-01T23:30:00Z", "muscle": "calf", "context": "night"}),
+    )
     daily = lib.daily("anna")
     row = daily.loc[dt.date(2026, 3, 2)]
     assert (row["sleep_asleep_min"], row["sleep_deep_min"]) == (380.0, 60.0)
@@ -215,7 +267,11 @@ def test_daily_table_picks_the_fullest_night_and_first_wellness_value(lib):
 
 
 def test_undated_night_gets_its_local_wake_date(lib):
-    sleep = {"start_utc": "2026-03-01T21:30:00Z", "end_utc": "2026-03-01T23:30:00Z", "asleep_min": 110}
+    sleep = {
+        "start_utc": "2026-03-01T21:30:00Z",
+        "end_utc": "2026-03-01T23:30:00Z",
+        "asleep_min": 110,
+    }
     lib.import_file("anna", "nap.json", encode({"tables": {"sleep": [sleep]}}))
     # Wakes at 00:30 Berlin time: the night of 2 March.
     assert lib.sleep("anna")["night"].tolist() == [dt.date(2026, 3, 2)]
@@ -235,18 +291,36 @@ def test_every_read_is_a_canonical_table(lib):
     from analyzer.schema import conform
 
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 20))
-    lib.import_file("anna", "c.json", cramp_file({"start_utc": "2026-03-01T08:05:00Z", "muscle": "calf"}))
-    lib.import_file("anna", "d.json", encode({"tables": {
-        "sleep": [{"night": "2026-03-02", "asleep_min": 400}],
-        "wellness": [{"date": "2026-03-02", "steps": 1000}],
-        "medications": [{"name": "magnesium", "kind": "supplement", "start_date": "2026-01-01"}]}}))
+    lib.import_file(
+        "anna", "c.json", cramp_file({"start_utc": "2026-03-01T08:05:00Z", "muscle": "calf"})
+    )
+    lib.import_file(
+        "anna",
+        "d.json",
+        encode(
+            {
+                "tables": {
+                    "sleep": [{"night": "2026-03-02", "asleep_min": 400}],
+                    "wellness": [{"date": "2026-03-02", "steps": 1000}],
+                    "medications": [
+                        {"name": "magnesium", "kind": "supplement", "start_date": "2026-01-01"}
+                    ],
+                }
+            }
+        ),
+    )
     activity_id = lib.activities("anna")["activity_id"].iloc[0]
     reads = {
-        "athletes": lib.athletes(), "activities": lib.activities("anna"),
-        "samples": lib.samples(activity_id), "laps": lib.laps(activity_id),
-        "rr_intervals": lib.rr_intervals("anna"), "sleep": lib.sleep("anna"),
-        "sleep_stages": lib.sleep_stages("anna"), "wellness": lib.wellness("anna"),
-        "cramps": lib.cramps("anna"), "medications": lib.medications("anna"),
+        "athletes": lib.athletes(),
+        "activities": lib.activities("anna"),
+        "samples": lib.samples(activity_id),
+        "laps": lib.laps(activity_id),
+        "rr_intervals": lib.rr_intervals("anna"),
+        "sleep": lib.sleep("anna"),
+        "sleep_stages": lib.sleep_stages("anna"),
+        "wellness": lib.wellness("anna"),
+        "cramps": lib.cramps("anna"),
+        "medications": lib.medications("anna"),
         "imports": lib.imports(),
     }
     for name, frame in reads.items():

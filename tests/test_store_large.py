@@ -30,33 +30,50 @@ def _stamp(t: dt.datetime) -> str:
 
 def export_xml(days: int = 6) -> bytes:
     """A small Apple Health export: heart rate every 10 min, resting HR, SDNN, a staged night, a run a day."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n',
-           ' <ExportDate value="2025-07-01 08:00:00 +0200"/>\n']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n',
+        ' <ExportDate value="2025-07-01 08:00:00 +0200"/>\n',
+    ]
     start = dt.datetime(2025, 6, 1)
     for d in range(days):
         day = start + dt.timedelta(days=d)
         for minute in range(0, 24 * 60, 10):
             t = _stamp(day + dt.timedelta(minutes=minute))
             bpm = 60 + (minute * 7 + d * 13) % 90
-            out.append(f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-                       f'startDate="{t}" endDate="{t}" value="{bpm}"/>\n')
+            out.append(
+                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
+                f'startDate="{t}" endDate="{t}" value="{bpm}"/>\n'
+            )
         t = _stamp(day + dt.timedelta(hours=7))
-        out.append(f' <Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" '
-                   f'unit="count/min" startDate="{t}" endDate="{t}" value="{50 + d}"/>\n')
-        out.append(f' <Record type="HKQuantityTypeIdentifierHeartRateVariabilitySDNN" sourceName="Watch" '
-                   f'unit="ms" startDate="{t}" endDate="{t}" value="{40 + d}.5"/>\n')
+        out.append(
+            f' <Record type="HKQuantityTypeIdentifierRestingHeartRate" sourceName="Watch" '
+            f'unit="count/min" startDate="{t}" endDate="{t}" value="{50 + d}"/>\n'
+        )
+        out.append(
+            f' <Record type="HKQuantityTypeIdentifierHeartRateVariabilitySDNN" sourceName="Watch" '
+            f'unit="ms" startDate="{t}" endDate="{t}" value="{40 + d}.5"/>\n'
+        )
         bed = day - dt.timedelta(hours=1)
-        for stage, minutes in (("AsleepCore", 90), ("AsleepDeep", 60), ("AsleepREM", 45), ("Awake", 10),
-                               ("AsleepCore", 120)):
+        for stage, minutes in (
+            ("AsleepCore", 90),
+            ("AsleepDeep", 60),
+            ("AsleepREM", 45),
+            ("Awake", 10),
+            ("AsleepCore", 120),
+        ):
             end = bed + dt.timedelta(minutes=minutes)
-            out.append(f' <Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
-                       f'startDate="{_stamp(bed)}" endDate="{_stamp(end)}" '
-                       f'value="HKCategoryValueSleepAnalysis{stage}"/>\n')
+            out.append(
+                f' <Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
+                f'startDate="{_stamp(bed)}" endDate="{_stamp(end)}" '
+                f'value="HKCategoryValueSleepAnalysis{stage}"/>\n'
+            )
             bed = end
         s, e = day + dt.timedelta(hours=18), day + dt.timedelta(hours=18, minutes=40)
-        out.append(f' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="40" '
-                   f'durationUnit="min" totalDistance="7.{d}" totalDistanceUnit="km" sourceName="Watch" '
-                   f'startDate="{_stamp(s)}" endDate="{_stamp(e)}"/>\n')
+        out.append(
+            f' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="40" '
+            f'durationUnit="min" totalDistance="7.{d}" totalDistanceUnit="km" sourceName="Watch" '
+            f'startDate="{_stamp(s)}" endDate="{_stamp(e)}"/>\n'
+        )
     out.append("</HealthData>\n")
     return "".join(out).encode()
 
@@ -129,13 +146,16 @@ def test_large_path_import_equals_bytes_import_row_for_row(tmp_path, export_path
         pd.testing.assert_frame_equal(got[name], expected[name], obj=name)
 
 
-def test_zipped_export_streams_the_large_member_and_reads_small_ones(tmp_path, export_path, small_limits,
-                                                                    monkeypatch):
+def test_zipped_export_streams_the_large_member_and_reads_small_ones(
+    tmp_path, export_path, small_limits, monkeypatch
+):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(export_path, "apple_health_export/export.xml")
-        zf.writestr("apple_health_export/cramps.csv",
-                    "start_local,muscle,side\n2025-06-03T02:30:00,calf,left\n")
+        zf.writestr(
+            "apple_health_export/cramps.csv",
+            "start_local,muscle,side\n2025-06-03T02:30:00,calf,left\n",
+        )
     assert archive.stat().st_size < keptfiles.LARGE_FILE_BYTES  # small on disk, large inside
     assert importer.is_large_path(archive)
     no_bytes_reader(monkeypatch)
@@ -174,7 +194,9 @@ def test_duplicates_found_by_sha256_across_plain_and_zipped(tmp_path, export_pat
         assert lib.activities("bernd").empty
 
 
-def test_kept_original_is_readable_exported_reimported_and_deleted(tmp_path, export_path, small_limits):
+def test_kept_original_is_readable_exported_reimported_and_deleted(
+    tmp_path, export_path, small_limits
+):
     data = export_path.read_bytes()
     with new_library(tmp_path / "lib.sqlite") as lib:
         [result] = lib.import_paths(ATHLETE, [export_path])
@@ -214,8 +236,9 @@ def test_truncated_large_export_fails_and_leaves_nothing(tmp_path, export_path, 
         assert list(history["status"]) == ["failed"]
 
 
-def test_file_changed_during_import_is_refused_and_leaves_nothing(tmp_path, export_path, small_limits,
-                                                                  monkeypatch):
+def test_file_changed_during_import_is_refused_and_leaves_nothing(
+    tmp_path, export_path, small_limits, monkeypatch
+):
     real = registry.read_stream
 
     def read_then_change(name, stream, **kwargs):
@@ -247,7 +270,9 @@ def test_bomb_member_is_refused_while_streaming(tmp_path, small_limits):
 def test_member_size_cap_applies_while_streaming(tmp_path, export_path, small_limits, monkeypatch):
     from analyzer.io import archive as archive_module
 
-    monkeypatch.setattr(archive_module, "DEFAULT_LIMITS", archive_module.Limits(max_member_bytes=10_000))
+    monkeypatch.setattr(
+        archive_module, "DEFAULT_LIMITS", archive_module.Limits(max_member_bytes=10_000)
+    )
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(export_path, "export.xml")
@@ -289,13 +314,25 @@ def test_small_files_do_not_take_the_large_path(tmp_path, export_path):
     assert not importer.is_large_path(damaged)  # the ordinary path reports it
 
 
-def test_cli_import_streams_a_large_export(tmp_path, export_path, small_limits, monkeypatch, capsys):
+def test_cli_import_streams_a_large_export(
+    tmp_path, export_path, small_limits, monkeypatch, capsys
+):
     from analyzer.cli import main
 
     no_bytes_reader(monkeypatch)
     library = tmp_path / "lib.sqlite"
-    code = main(["import", "--library", str(library), "--athlete", ATHLETE, "--timezone", "Europe/Berlin",
-                 str(export_path)])
+    code = main(
+        [
+            "import",
+            "--library",
+            str(library),
+            "--athlete",
+            ATHLETE,
+            "--timezone",
+            "Europe/Berlin",
+            str(export_path),
+        ]
+    )
     assert code == 0, capsys.readouterr()
     assert capsys.readouterr().out.startswith("imported")
     with Library(library) as lib:
@@ -328,14 +365,21 @@ def _whole_or_absent(library: Path, sha256: str, n_chunks: int) -> bool:
     conn = sqlite3.connect(library)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        imported = conn.execute("SELECT COUNT(*) FROM imports WHERE sha256 = ? AND status = 'imported'",
-                                (sha256,)).fetchone()[0]
+        imported = conn.execute(
+            "SELECT COUNT(*) FROM imports WHERE sha256 = ? AND status = 'imported'", (sha256,)
+        ).fetchone()[0]
         chunks = conn.execute("SELECT COUNT(*) FROM file_chunks").fetchone()[0]
-        rows = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                   for t in ("activities", "sleep", "sleep_stages", "wellness"))
+        rows = sum(
+            conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("activities", "sleep", "sleep_stages", "wellness")
+        )
     finally:
         conn.close()
-    assert (imported, chunks, rows > 0) in ((1, n_chunks, True), (0, 0, False)), (imported, chunks, rows)
+    assert (imported, chunks, rows > 0) in ((1, n_chunks, True), (0, 0, False)), (
+        imported,
+        chunks,
+        rows,
+    )
     return bool(imported)
 
 
@@ -356,8 +400,12 @@ def test_sigkill_during_a_large_import_leaves_it_whole_or_absent(tmp_path):
     script.write_text(CHILD)
     rng, outcomes = random.Random(5), []
     for _ in range(6):
-        child = subprocess.Popen([sys.executable, str(script), str(library), str(path)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, str(script), str(library), str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert child.stdout.readline().strip() == "ready"
         assert child.stdout.readline().strip() == "writing"
         time.sleep(0.0 if not outcomes else rng.uniform(0.0, 0.1))  # while writing, or just after
@@ -367,15 +415,22 @@ def test_sigkill_during_a_large_import_leaves_it_whole_or_absent(tmp_path):
         if outcomes[-1]:
             break
     assert not all(outcomes)  # some kill fell inside the transaction (else the test proves little)
-    finisher = subprocess.run([sys.executable, str(script), str(library), str(path)],
-                              capture_output=True, text=True, timeout=120)
+    finisher = subprocess.run(
+        [sys.executable, str(script), str(library), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finisher.stdout.split()[-1] in ("imported", "duplicate"), finisher.stderr
     assert _whole_or_absent(library, sha256, n_chunks)
 
 
 @settings(max_examples=40, deadline=None)
-@given(data=st.binary(max_size=20_000), chunk=st.integers(1, 5_000), reads=st.lists(st.integers(1, 7_000),
-                                                                                   min_size=1, max_size=8))
+@given(
+    data=st.binary(max_size=20_000),
+    chunk=st.integers(1, 5_000),
+    reads=st.lists(st.integers(1, 7_000), min_size=1, max_size=8),
+)
 def test_chunks_round_trip_whatever_the_chunk_and_read_sizes(data, chunk, reads):
     import sqlite3
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from analyzer.store import Library, keptfiles
 from dashboard_support import app, errors, frames_with
 from test_store_large import ATHLETE, chunk_count, export_xml
+
+from analyzer.store import Library, keptfiles
 
 
 @pytest.fixture

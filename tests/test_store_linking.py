@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from test_store_fixtures import cramp_file, encode, session_file
 
 from analyzer.store.linking import night_of
-from test_store_fixtures import cramp_file, encode, session_file
 
 
 def _links(lib):
@@ -31,15 +31,23 @@ def test_cramp_inside_and_after_a_session(lib):
 
 
 def test_cramps_logged_first_are_linked_when_the_session_arrives(lib):
-    lib.import_file("anna", "log.csv", cramp_file({"start_utc": "2026-03-01T08:30:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "log.csv", cramp_file({"start_utc": "2026-03-01T08:30:00Z", "muscle": "calf"})
+    )
     assert lib.cramps("anna")["activity_id"].isna().all()
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 10))
-    assert lib.cramps("anna")["activity_id"].iloc[0] == lib.activities("anna")["activity_id"].iloc[0]
+    assert (
+        lib.cramps("anna")["activity_id"].iloc[0] == lib.activities("anna")["activity_id"].iloc[0]
+    )
 
 
 def test_link_moves_to_the_kept_session_when_a_richer_duplicate_arrives(lib):
-    lib.import_file("anna", "list.csv", session_file("2026-03-01T08:00:00Z", 3600, fmt="strava_csv"))
-    lib.import_file("anna", "log.csv", cramp_file({"start_utc": "2026-03-01T08:30:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "list.csv", session_file("2026-03-01T08:00:00Z", 3600, fmt="strava_csv")
+    )
+    lib.import_file(
+        "anna", "log.csv", cramp_file({"start_utc": "2026-03-01T08:30:00Z", "muscle": "calf"})
+    )
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:30Z", 3590, 20))
     kept = lib.activities("anna")
     assert len(kept) == 1
@@ -48,7 +56,9 @@ def test_link_moves_to_the_kept_session_when_a_richer_duplicate_arrives(lib):
 
 def test_window_is_configurable(lib):
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 10))
-    lib.import_file("anna", "log.csv", cramp_file({"start_utc": "2026-03-01T09:30:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "log.csv", cramp_file({"start_utc": "2026-03-01T09:30:00Z", "muscle": "calf"})
+    )
     assert lib.cramps("anna")["activity_id"].notna().all()
     lib.set_link_window(15 * 60)
     assert lib.link_window_s == 900.0
@@ -58,7 +68,9 @@ def test_window_is_configurable(lib):
 def test_later_overlapping_session_wins(lib):
     lib.import_file("anna", "a.fit", session_file("2026-03-01T08:00:00Z", 3600, 10))
     lib.import_file("anna", "b.fit", session_file("2026-03-01T09:20:00Z", 600, 10, tag="b"))
-    lib.import_file("anna", "log.csv", cramp_file({"start_utc": "2026-03-01T09:25:00Z", "muscle": "calf"}))
+    lib.import_file(
+        "anna", "log.csv", cramp_file({"start_utc": "2026-03-01T09:25:00Z", "muscle": "calf"})
+    )
     sessions = lib.activities("anna")
     assert lib.cramps("anna")["activity_id"].iloc[0] == sessions["activity_id"].iloc[1]
 
@@ -67,7 +79,11 @@ def test_later_overlapping_session_wins(lib):
     ("utc", "zone", "night"),
     [
         ("2026-03-02T01:30:00Z", "Europe/Berlin", "2026-03-02"),  # 02:30 local
-        ("2026-03-01T22:30:00Z", "Europe/Berlin", "2026-03-02"),  # 23:30 local: the night ending next day
+        (
+            "2026-03-01T22:30:00Z",
+            "Europe/Berlin",
+            "2026-03-02",
+        ),  # 23:30 local: the night ending next day
         ("2026-03-02T04:00:00Z", "America/Los_Angeles", "2026-03-02"),  # 20:00 local on 1 March
         ("2026-03-29T01:30:00Z", "Europe/Berlin", "2026-03-29"),  # 03:30 CEST, the DST night
     ],
@@ -77,11 +93,19 @@ def test_night_without_sleep_record(utc, zone, night):
 
 
 def test_nocturnal_cramp_takes_the_night_of_its_sleep_record(lib):
-    sleep = {"night": "2026-03-02", "start_utc": "2026-03-01T21:00:00Z",
-             "end_utc": "2026-03-02T05:00:00Z", "asleep_min": 450, "source": "x"}
+    sleep = {
+        "night": "2026-03-02",
+        "start_utc": "2026-03-01T21:00:00Z",
+        "end_utc": "2026-03-02T05:00:00Z",
+        "asleep_min": 450,
+        "source": "x",
+    }
     lib.import_file("anna", "sleep.json", encode({"tables": {"sleep": [sleep]}}))
-    lib.import_file("anna", "log.csv", cramp_file(
-        {"start_utc": "2026-03-01T21:30:00Z", "muscle": "calf", "context": "night"}))
+    lib.import_file(
+        "anna",
+        "log.csv",
+        cramp_file({"start_utc": "2026-03-01T21:30:00Z", "muscle": "calf", "context": "night"}),
+    )
     cramps = lib.cramps("anna")
     # 22:30 local, before midnight: the sleep record says which night.
     assert cramps["night"].iloc[0] == dt.date(2026, 3, 2)
@@ -89,8 +113,11 @@ def test_nocturnal_cramp_takes_the_night_of_its_sleep_record(lib):
 
 
 def test_changing_the_time_zone_relinks_nights(lib):
-    lib.import_file("anna", "log.csv", cramp_file(
-        {"start_utc": "2026-03-02T10:30:00Z", "muscle": "calf", "context": "night"}))
+    lib.import_file(
+        "anna",
+        "log.csv",
+        cramp_file({"start_utc": "2026-03-02T10:30:00Z", "muscle": "calf", "context": "night"}),
+    )
     assert lib.cramps("anna")["night"].iloc[0] == dt.date(2026, 3, 2)  # 11:30 Berlin
     lib.set_physiology("anna", timezone="Asia/Tokyo")  # 19:30 Tokyo
     assert lib.cramps("anna")["night"].iloc[0] == dt.date(2026, 3, 3)

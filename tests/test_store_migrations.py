@@ -36,7 +36,15 @@ def test_empty_file_is_built_to_the_current_version(tmp_path):
         assert lib.integrity_check() == "ok"
         for table in ("athletes", "activities", "cramps", "imports", "files", "sample_streams"):
             assert table in _tables(lib.connection)
-        for table in ("athletes", "activities", "laps", "sleep", "wellness", "cramps", "medications"):
+        for table in (
+            "athletes",
+            "activities",
+            "laps",
+            "sleep",
+            "wellness",
+            "cramps",
+            "medications",
+        ):
             assert set(schema.TABLES[table]) <= _columns(lib.connection, table)
 
 
@@ -45,7 +53,9 @@ def test_version_1_file_with_data_is_upgraded(tmp_path):
     conn = sqlite3.connect(path, isolation_level=None)
     assert migrate(conn, target=1) == [1]
     assert "night" not in _columns(conn, "cramps")
-    conn.execute("INSERT INTO athletes (athlete_id, display_name, timezone) VALUES ('old', 'Old', 'UTC')")
+    conn.execute(
+        "INSERT INTO athletes (athlete_id, display_name, timezone) VALUES ('old', 'Old', 'UTC')"
+    )
     conn.execute(
         "INSERT INTO cramps (cramp_id, athlete_id, start_utc, muscle, context) "
         "VALUES ('c1', 'old', 1767230000000000000, 'calf', 'night')"
@@ -76,7 +86,9 @@ def test_newer_file_is_refused(tmp_path):
     path = tmp_path / "future.sqlite"
     Library(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", (CURRENT_VERSION + 1,))
+    conn.execute(
+        "INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", (CURRENT_VERSION + 1,)
+    )
     conn.close()
     with pytest.raises(LibraryError, match="newer"):
         Library(path)

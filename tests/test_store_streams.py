@@ -27,38 +27,55 @@ floats = st.floats(allow_nan=True, allow_infinity=False, width=64)
 )
 def test_sample_stream_round_trip(n, data, step_ns, t0):
     times = t0 + step_ns * np.sort(data.draw(arrays(np.int64, n, elements=st.integers(0, 10**6))))
-    frame = conform("samples", pd.DataFrame({
-        "activity_id": ["x"] * n,
-        "t_utc": pd.to_datetime(times, unit="ns", utc=True),
-        "heart_rate_bpm": data.draw(arrays(np.float64, n, elements=floats)),
-        "power_w": np.full(n, np.nan),
-        "altitude_m": data.draw(arrays(np.float64, n, elements=floats)),
-    }))
+    frame = conform(
+        "samples",
+        pd.DataFrame(
+            {
+                "activity_id": ["x"] * n,
+                "t_utc": pd.to_datetime(times, unit="ns", utc=True),
+                "heart_rate_bpm": data.draw(arrays(np.float64, n, elements=floats)),
+                "power_w": np.full(n, np.nan),
+                "altitude_m": data.draw(arrays(np.float64, n, elements=floats)),
+            }
+        ),
+    )
     n_rows, columns, payload = encode_stream("samples", frame)
     assert "power_w" not in columns  # all-missing columns are not stored
-    back = streams_to_frame("samples", [({"activity_id": "x"}, decode_stream("samples", n_rows, columns, payload))])
+    back = streams_to_frame(
+        "samples", [({"activity_id": "x"}, decode_stream("samples", n_rows, columns, payload))]
+    )
     pd.testing.assert_frame_equal(back, frame)
 
 
 def test_corrupt_blob_is_detected():
-    frame = conform("samples", pd.DataFrame({
-        "activity_id": ["x"] * 3,
-        "t_utc": pd.date_range("2026-01-01", periods=3, freq="s", tz="UTC"),
-        "heart_rate_bpm": [100.0, 101.0, 102.0],
-    }))
+    frame = conform(
+        "samples",
+        pd.DataFrame(
+            {
+                "activity_id": ["x"] * 3,
+                "t_utc": pd.date_range("2026-01-01", periods=3, freq="s", tz="UTC"),
+                "heart_rate_bpm": [100.0, 101.0, 102.0],
+            }
+        ),
+    )
     n, columns, payload = encode_stream("samples", frame)
     with pytest.raises(ValueError, match="expected"):
         decode_stream("samples", n + 1, columns, payload)
 
 
 def test_rows_round_trip_with_missing_values():
-    frame = conform("sleep", pd.DataFrame({
-        "athlete_id": ["a", "a"],
-        "night": [dt.date(2026, 3, 1), None],
-        "start_utc": [pd.Timestamp("2026-02-28T22:00Z"), pd.NaT],
-        "asleep_min": [420.0, np.nan],
-        "source": ["garmin", None],
-    }))
+    frame = conform(
+        "sleep",
+        pd.DataFrame(
+            {
+                "athlete_id": ["a", "a"],
+                "night": [dt.date(2026, 3, 1), None],
+                "start_utc": [pd.Timestamp("2026-02-28T22:00Z"), pd.NaT],
+                "asleep_min": [420.0, np.nan],
+                "source": ["garmin", None],
+            }
+        ),
+    )
     columns = list(frame.columns)
     rows = frame_to_rows("sleep", frame, columns)
     assert rows[1][columns.index("asleep_min")] is None

@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_library_option(parser)
     parser.add_argument(
-        "--sample-data", default=None, help=f"folder of the demo squad (default: {sample_data_dir()})"
+        "--sample-data",
+        default=None,
+        help=f"folder of the demo squad (default: {sample_data_dir()})",
     )
     parser.set_defaults(func=run)
 
@@ -38,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     tally = Counter(result.status for result in results)
     print(f"demo library {path}: " + ", ".join(f"{n} {s}" for s, n in sorted(tally.items())))
     for row in roster.itertuples(index=False):
-        print(f"  {row.athlete_id}: {row.n_activities} activities, {row.n_nights} nights, "
-              f"{row.n_cramps} cramps")
+        print(
+            f"  {row.athlete_id}: {row.n_activities} activities, {row.n_nights} nights, "
+            f"{row.n_cramps} cramps"
+        )
     return 1 if tally["failed"] else 0

@@ -29,9 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--athlete", required=True, help="athlete id")
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="change an indicator convention, e.g. --set pmc_alpha=inverse --set monotony_ddof=0 "
-             "(names: the fields of analyzer.indicators.IndicatorParams)",
+        "(names: the fields of analyzer.indicators.IndicatorParams)",
     )
     parser.set_defaults(func=run)
 
@@ -51,7 +55,9 @@ def parse_overrides(pairs: list[str]) -> IndicatorParams:
         name, sep, text = pair.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in fields:
-            raise ValueError(f"--set {pair!r}: expected NAME=VALUE with NAME one of {', '.join(fields)}")
+            raise ValueError(
+                f"--set {pair!r}: expected NAME=VALUE with NAME one of {', '.join(fields)}"
+            )
         changes[name] = _typed(text.strip(), fields[name], name)
     return IndicatorParams(**changes)
 
@@ -63,7 +69,11 @@ def _typed(text: str, default, name: str):
         return text.lower() in ("true", "1", "yes")
     if isinstance(default, tuple):
         items = [item.strip() for item in text.split(",") if item.strip()]
-        return tuple(float(i) for i in items) if default and isinstance(default[0], float) else tuple(items)
+        return (
+            tuple(float(i) for i in items)
+            if default and isinstance(default[0], float)
+            else tuple(items)
+        )
     try:
         if isinstance(default, int):
             return int(text)
@@ -74,8 +84,9 @@ def _typed(text: str, default, name: str):
     return text
 
 
-def athlete_features(lib: Library, athlete_id: str,
-                     params: IndicatorParams | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def athlete_features(
+    lib: Library, athlete_id: str, params: IndicatorParams | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Session table and daily table of one athlete of a library.
 
     Parameters

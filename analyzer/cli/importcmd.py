@@ -27,8 +27,7 @@ def add_library_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--library",
         default=None,
-        help="library file (default: $CRAMP_ANALYZER_LIBRARY, else "
-        f"{default_library_path()})",
+        help=f"library file (default: $CRAMP_ANALYZER_LIBRARY, else {default_library_path()})",
     )
 
 

@@ -24,12 +24,14 @@ from analyzer.store import Library
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "report", help="write an athlete's findings report (method, coverage, findings, medications)"
+        "report",
+        help="write an athlete's findings report (method, coverage, findings, medications)",
     )
     add_library_option(parser)
     parser.add_argument("--athlete", required=True, help="athlete id")
-    parser.add_argument("--format", choices=("md", "json", "html"), default="md",
-                        help="output format (default: md)")
+    parser.add_argument(
+        "--format", choices=("md", "json", "html"), default="md", help="output format (default: md)"
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of standard output")
     parser.set_defaults(func=run)
 
@@ -41,8 +43,12 @@ def build_report(lib: Library, athlete_id: str, params: FindingsParams | None = 
     medications = lib.medications(athlete_id)
     sleep_need = athlete.get("sleep_need_h")
     result = analyze_athlete(
-        daily, lib.cramps(athlete_id), medications, samples_for=lib.samples,
-        timezone=athlete.get("timezone") or "UTC", params=params,
+        daily,
+        lib.cramps(athlete_id),
+        medications,
+        samples_for=lib.samples,
+        timezone=athlete.get("timezone") or "UTC",
+        params=params,
         sleep_need_h=float(sleep_need) if sleep_need is not None else None,
     )
     return report_document(result, athlete, daily, medications)

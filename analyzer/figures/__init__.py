@@ -7,8 +7,8 @@ colour blindness), and any text that came from a user's files or logs is
 escaped before it reaches plotly's hover labels.
 """
 
-from analyzer.figures.palette import CONTEXT_SYMBOLS, OKABE_ITO, muscle_colour
 from analyzer.figures.findings import findings_table, forest_plot
+from analyzer.figures.palette import CONTEXT_SYMBOLS, OKABE_ITO, muscle_colour
 from analyzer.figures.session import session_streams, streams_table
 from analyzer.figures.timeline import cramp_table, daily_timeline, timeline_table, with_baseline_sd
 

@@ -49,26 +49,58 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
     indicators = list(dict.fromkeys(rows["indicator"]))
     if not indicators:
         fig = go.Figure()
-        fig.update_layout(height=160, annotations=[dict(text="No cramps of this type to average around",
-                                                        showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)])
+        fig.update_layout(
+            height=160,
+            annotations=[
+                dict(
+                    text="No cramps of this type to average around",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                )
+            ],
+        )
         return fig
     captions = [plain(rows.loc[rows["indicator"] == i, "caption"].iloc[0]) for i in indicators]
     n_rows = math.ceil(len(indicators) / columns)
-    grid = make_subplots(rows=n_rows, cols=columns, subplot_titles=captions, vertical_spacing=0.5 / n_rows,
-                         horizontal_spacing=0.08)
+    grid = make_subplots(
+        rows=n_rows,
+        cols=columns,
+        subplot_titles=captions,
+        vertical_spacing=0.5 / n_rows,
+        horizontal_spacing=0.08,
+    )
     layout = grid.layout.to_plotly_json()
     data, shapes = [], []
     for k, indicator in enumerate(indicators, start=1):
         frame = rows.loc[rows["indicator"] == indicator].sort_values("lag_days")
         xaxis, yaxis = _axis("x", k), _axis("y", k)
-        data += [{**trace, "xaxis": xaxis, "yaxis": yaxis} for trace in _panel(frame, legend=k == 1)]
+        data += [
+            {**trace, "xaxis": xaxis, "yaxis": yaxis} for trace in _panel(frame, legend=k == 1)
+        ]
         layout.setdefault(_axis("yaxis", k), {})["title"] = dict(text=_unit(indicator))
-        shapes.append(dict(type="line", xref=xaxis, x0=0, x1=0, yref=f"{yaxis} domain", y0=0, y1=1,
-                           line=dict(width=1, color=SERIES_COLOURS["cramp_line"])))
+        shapes.append(
+            dict(
+                type="line",
+                xref=xaxis,
+                x0=0,
+                x1=0,
+                yref=f"{yaxis} domain",
+                y0=0,
+                y1=1,
+                line=dict(width=1, color=SERIES_COLOURS["cramp_line"]),
+            )
+        )
         if k > len(indicators) - columns:  # bottom panel of its column
             layout.setdefault(_axis("xaxis", k), {})["title"] = dict(text="days from the cramp [d]")
-    layout.update(shapes=shapes, height=PANEL_HEIGHT_PX * n_rows + 80, margin=dict(l=60, r=20, t=50, b=40),
-                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    layout.update(
+        shapes=shapes,
+        height=PANEL_HEIGHT_PX * n_rows + 80,
+        margin=dict(l=60, r=20, t=50, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    )
     return go.Figure({"data": data, "layout": layout}, skip_invalid=True)
 
 
@@ -80,31 +112,87 @@ def _panel(frame: pd.DataFrame, legend: bool) -> list[dict]:
     lag = [int(v) for v in frame["lag_days"]]
     neutral = SERIES_COLOURS["neutral"]
     return [
-        dict(type="scatter", x=lag, y=_floats(frame["pointwise_high"]), mode="lines", line=dict(width=0),
-             showlegend=False, hoverinfo="skip"),
-        dict(type="scatter", x=lag, y=_floats(frame["pointwise_low"]), mode="lines", line=dict(width=0),
-             fill="tonexty", fillcolor=SERIES_COLOURS["band"], name="null band, pointwise 95%",
-             showlegend=legend, legendgroup="pw", hoverinfo="skip"),
-        dict(type="scatter", x=lag, y=_floats(frame["familywise_high"]), mode="lines",
-             name="null band, family-wise 95%", line=dict(color=neutral, dash="dash", width=1),
-             showlegend=legend, legendgroup="fw", hoverinfo="skip"),
-        dict(type="scatter", x=lag, y=_floats(frame["familywise_low"]), mode="lines", showlegend=False,
-             line=dict(color=neutral, dash="dash", width=1), legendgroup="fw", hoverinfo="skip"),
-        dict(type="scatter", x=lag, y=_floats(frame["null_mean"]), mode="lines", name="null mean",
-             line=dict(color=neutral, dash="dot", width=1), showlegend=legend, legendgroup="nm",
-             hoverinfo="skip"),
-        dict(type="scatter", x=lag, y=_floats(frame["mean"]), mode="lines+markers",
-             name="average around the cramps", line=dict(color=OKABE_ITO["vermillion"], width=2),
-             marker=dict(size=5), showlegend=legend, legendgroup="obs",
-             customdata=[[float(n)] for n in frame["n_events"]],
-             hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>"),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["pointwise_high"]),
+            mode="lines",
+            line=dict(width=0),
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["pointwise_low"]),
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=SERIES_COLOURS["band"],
+            name="null band, pointwise 95%",
+            showlegend=legend,
+            legendgroup="pw",
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["familywise_high"]),
+            mode="lines",
+            name="null band, family-wise 95%",
+            line=dict(color=neutral, dash="dash", width=1),
+            showlegend=legend,
+            legendgroup="fw",
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["familywise_low"]),
+            mode="lines",
+            showlegend=False,
+            line=dict(color=neutral, dash="dash", width=1),
+            legendgroup="fw",
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["null_mean"]),
+            mode="lines",
+            name="null mean",
+            line=dict(color=neutral, dash="dot", width=1),
+            showlegend=legend,
+            legendgroup="nm",
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=lag,
+            y=_floats(frame["mean"]),
+            mode="lines+markers",
+            name="average around the cramps",
+            line=dict(color=OKABE_ITO["vermillion"], width=2),
+            marker=dict(size=5),
+            showlegend=legend,
+            legendgroup="obs",
+            customdata=[[float(n)] for n in frame["n_events"]],
+            hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>",
+        ),
     ]
 
 
 _UNITS = {
-    "load": "[a.u.]", "tsb": "[a.u./day]", "acwr_ewma": "[ratio]", "monotony": "[ratio]",
-    "intensity_rel_habit": "[ratio]", "sleep_asleep_min": "[min]", "sleep_debt_7n_h": "[h]",
-    "resting_hr_z": "[z]", "hrv_lnrmssd_z": "[z]", "avg_temperature_c": "[°C]",
+    "load": "[a.u.]",
+    "tsb": "[a.u./day]",
+    "acwr_ewma": "[ratio]",
+    "monotony": "[ratio]",
+    "intensity_rel_habit": "[ratio]",
+    "sleep_asleep_min": "[min]",
+    "sleep_debt_7n_h": "[h]",
+    "resting_hr_z": "[z]",
+    "hrv_lnrmssd_z": "[z]",
+    "avg_temperature_c": "[°C]",
 }
 
 
@@ -130,8 +218,9 @@ def deviation_from_null(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
     deviation = (rows["mean"] - rows["null_mean"]) / half_width.where(half_width > 0)
     frame = rows.assign(deviation=deviation)
     order = list(dict.fromkeys(frame["caption"]))
-    matrix = frame.pivot_table(index="caption", columns="lag_days", values="deviation", aggfunc="first",
-                               dropna=False)
+    matrix = frame.pivot_table(
+        index="caption", columns="lag_days", values="deviation", aggfunc="first", dropna=False
+    )
     return matrix.reindex(order)
 
 
@@ -140,17 +229,39 @@ def lag_heatmap(epochs: pd.DataFrame, cramp_type: str) -> go.Figure:
     matrix = deviation_from_null(epochs, cramp_type)
     fig = go.Figure()
     if matrix.empty:
-        fig.update_layout(height=160, annotations=[dict(text="No cramps of this type", showarrow=False,
-                                                        xref="paper", yref="paper", x=0.5, y=0.5)])
+        fig.update_layout(
+            height=160,
+            annotations=[
+                dict(
+                    text="No cramps of this type",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                )
+            ],
+        )
         return fig
-    limit = float(np.nanmax(np.abs(matrix.to_numpy(dtype=float)))) if np.isfinite(matrix.to_numpy(dtype=float)).any() else 1.0
+    limit = (
+        float(np.nanmax(np.abs(matrix.to_numpy(dtype=float))))
+        if np.isfinite(matrix.to_numpy(dtype=float)).any()
+        else 1.0
+    )
     limit = max(limit, 1.5)
-    fig.add_trace(go.Heatmap(
-        z=matrix.to_numpy(dtype=float), x=list(matrix.columns), y=[plain(c) for c in matrix.index],
-        colorscale=DIVERGING, zmid=0, zmin=-limit, zmax=limit,
-        colorbar=dict(title=dict(text="deviation from null<br>[family-wise band half-widths]")),
-        hovertemplate="%{y}<br>day %{x}: %{z:.2f} band half-widths<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=matrix.to_numpy(dtype=float),
+            x=list(matrix.columns),
+            y=[plain(c) for c in matrix.index],
+            colorscale=DIVERGING,
+            zmid=0,
+            zmin=-limit,
+            zmax=limit,
+            colorbar=dict(title=dict(text="deviation from null<br>[family-wise band half-widths]")),
+            hovertemplate="%{y}<br>day %{x}: %{z:.2f} band half-widths<extra></extra>",
+        )
+    )
     fig.add_vline(x=0, line_width=1, line_color=SERIES_COLOURS["neutral"])
     fig.update_xaxes(title_text="days from the cramp [d]", dtick=1)
     fig.update_yaxes(title_text="indicator", autorange="reversed")
@@ -161,7 +272,24 @@ def lag_heatmap(epochs: pd.DataFrame, cramp_type: str) -> go.Figure:
 def epochs_display_table(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
     """The numbers behind :func:`epoch_panels` for one cramp type."""
     rows = _rows(epochs, cramp_type)
-    keep = [c for c in ("caption", "lag_days", "mean", "n_events", "null_mean", "pointwise_low",
-                        "pointwise_high", "familywise_low", "familywise_high", "outside_familywise")
-            if c in rows.columns]
-    return rows[keep].rename(columns={"caption": "indicator", "lag_days": "day from cramp [d]"}).reset_index(drop=True)
+    keep = [
+        c
+        for c in (
+            "caption",
+            "lag_days",
+            "mean",
+            "n_events",
+            "null_mean",
+            "pointwise_low",
+            "pointwise_high",
+            "familywise_low",
+            "familywise_high",
+            "outside_familywise",
+        )
+        if c in rows.columns
+    ]
+    return (
+        rows[keep]
+        .rename(columns={"caption": "indicator", "lag_days": "day from cramp [d]"})
+        .reset_index(drop=True)
+    )

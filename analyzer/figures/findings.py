@@ -43,7 +43,9 @@ def _style(category: str) -> tuple[str, str]:
     return DESCRIPTIVE, "circle-open"
 
 
-def forest_plot(findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: str = "odds ratio") -> go.Figure:
+def forest_plot(
+    findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: str = "odds ratio"
+) -> go.Figure:
     """Estimate and confidence interval of each exposure on a log axis, ranked as given.
 
     Parameters
@@ -66,8 +68,19 @@ def forest_plot(findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: s
     """
     fig = go.Figure()
     if findings.empty:
-        fig.update_layout(height=160, annotations=[dict(text="No findings to show", showarrow=False,
-                                                        xref="paper", yref="paper", x=0.5, y=0.5)])
+        fig.update_layout(
+            height=160,
+            annotations=[
+                dict(
+                    text="No findings to show",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                )
+            ],
+        )
         return fig
     rows = list(findings.itertuples(index=False))
     labels = [_label(r) for r in rows]
@@ -80,21 +93,46 @@ def forest_plot(findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: s
         high = np.array([rows[i].ci_high for i in idx], dtype=float)
         with np.errstate(invalid="ignore"):  # rows without an estimate keep NaN bars (not drawn)
             above, below = high - est, est - low
-        fig.add_trace(go.Scatter(
-            x=est, y=[labels[i] for i in idx], mode="markers", name=category,
-            marker=dict(color=colour, symbol=symbol, size=11, line=dict(width=1.5, color=colour)),
-            error_x=dict(type="data", symmetric=False, array=above, arrayminus=below,
-                         color=colour, thickness=1.5, width=4),
-            text=[_hover(rows[i], estimate_name) for i in idx],
-            hovertemplate="%{text}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=est,
+                y=[labels[i] for i in idx],
+                mode="markers",
+                name=category,
+                marker=dict(
+                    color=colour, symbol=symbol, size=11, line=dict(width=1.5, color=colour)
+                ),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=above,
+                    arrayminus=below,
+                    color=colour,
+                    thickness=1.5,
+                    width=4,
+                ),
+                text=[_hover(rows[i], estimate_name) for i in idx],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     fig.add_vline(x=1.0, line_dash="dash", line_color=SERIES_COLOURS["neutral"])
-    fig.update_xaxes(type="log", title_text=f"{estimate_name} [ratio, log scale; 1 = no association]")
-    fig.update_yaxes(title_text="exposure", categoryorder="array", categoryarray=labels[::-1],
-                     autorange=True)
+    fig.update_xaxes(
+        type="log", title_text=f"{estimate_name} [ratio, log scale; 1 = no association]"
+    )
+    fig.update_yaxes(
+        title_text="exposure", categoryorder="array", categoryarray=labels[::-1], autorange=True
+    )
     annotations = [
-        dict(x=1.0, y=labels[i], xref="paper", yref="y", xanchor="left", showarrow=False,
-             text=f"{_int(r.n_events)} events", font=dict(size=11))
+        dict(
+            x=1.0,
+            y=labels[i],
+            xref="paper",
+            yref="y",
+            xanchor="left",
+            showarrow=False,
+            text=f"{_int(r.n_events)} events",
+            font=dict(size=11),
+        )
         for i, r in enumerate(rows)
     ]
     fig.update_layout(

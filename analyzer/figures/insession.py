@@ -33,16 +33,32 @@ def context_bars(context: pd.Series) -> go.Figure:
     shown = [m for m in MEASURES if _finite(context.get(m[0])) and _finite(context.get(m[1]))]
     fig = make_subplots(rows=1, cols=max(1, len(shown)), subplot_titles=[m[2] for m in shown])
     for k, (before, last10, title) in enumerate(shown, start=1):
-        fig.add_trace(go.Bar(
-            x=["session before", "last 10 min"], y=[float(context[before]), float(context[last10])],
-            marker_color=[OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]],
-            marker_pattern_shape=["", "/"], showlegend=False,
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
-        ), row=1, col=k)
+        fig.add_trace(
+            go.Bar(
+                x=["session before", "last 10 min"],
+                y=[float(context[before]), float(context[last10])],
+                marker_color=[OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]],
+                marker_pattern_shape=["", "/"],
+                showlegend=False,
+                hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            ),
+            row=1,
+            col=k,
+        )
         fig.update_yaxes(title_text=title, row=1, col=k)
     if not shown:
-        fig.update_layout(annotations=[dict(text="No HR, power or speed around this cramp", showarrow=False,
-                                            xref="paper", yref="paper", x=0.5, y=0.5)])
+        fig.update_layout(
+            annotations=[
+                dict(
+                    text="No HR, power or speed around this cramp",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                )
+            ]
+        )
     fig.update_layout(height=280, margin=dict(l=60, r=20, t=40, b=30))
     return fig
 
@@ -67,5 +83,9 @@ CONTEXT_COLUMNS = {
 
 def context_table(context: pd.Series) -> pd.DataFrame:
     """One cramp's in-session context as a two-column table (measure, value)."""
-    rows = [(label, context.get(column)) for column, label in CONTEXT_COLUMNS.items() if column in context.index]
+    rows = [
+        (label, context.get(column))
+        for column, label in CONTEXT_COLUMNS.items()
+        if column in context.index
+    ]
     return pd.DataFrame(rows, columns=["measure", "value"])

@@ -73,24 +73,46 @@ def session_streams(
     panels = stream_panels(frame)
     fig = make_subplots(rows=max(1, len(panels)), cols=1, shared_xaxes=True, vertical_spacing=0.03)
     if frame.empty or not panels:
-        fig.update_layout(height=200, annotations=[dict(text="This session has no streams", showarrow=False,
-                                                        xref="paper", yref="paper", x=0.5, y=0.5)])
+        fig.update_layout(
+            height=200,
+            annotations=[
+                dict(
+                    text="This session has no streams",
+                    showarrow=False,
+                    xref="paper",
+                    yref="paper",
+                    x=0.5,
+                    y=0.5,
+                )
+            ],
+        )
         return fig
     start = start_utc if start_utc is not None else frame["t_utc"].iloc[0]
     minutes = _elapsed_min(frame["t_utc"], start)
     for row, (column, title, colour, unit) in enumerate(panels, start=1):
-        fig.add_trace(go.Scattergl(
-            x=minutes, y=frame[column], mode="lines", name=title.split("<br>")[0],
-            line=dict(color=colour, width=1.2),
-            hovertemplate=f"%{{x:.1f}} min<br>%{{y:.1f}} {unit}<extra></extra>",
-        ), row=row, col=1)
+        fig.add_trace(
+            go.Scattergl(
+                x=minutes,
+                y=frame[column],
+                mode="lines",
+                name=title.split("<br>")[0],
+                line=dict(color=colour, width=1.2),
+                hovertemplate=f"%{{x:.1f}} min<br>%{{y:.1f}} {unit}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
         fig.update_yaxes(title_text=title, row=row, col=1)
         if column == "pace_min_per_km":
             fig.update_yaxes(autorange="reversed", row=row, col=1)
     _mark_cramps(fig, cramps, start)
     fig.update_xaxes(title_text="time into the session [min]", row=len(panels), col=1)
-    fig.update_layout(height=PANEL_HEIGHT_PX * len(panels) + 80, margin=dict(l=70, r=20, t=30, b=40),
-                      showlegend=False, hovermode="x unified")
+    fig.update_layout(
+        height=PANEL_HEIGHT_PX * len(panels) + 80,
+        margin=dict(l=70, r=20, t=30, b=40),
+        showlegend=False,
+        hovermode="x unified",
+    )
     return fig
 
 
@@ -99,10 +121,23 @@ def _mark_cramps(fig: go.Figure, cramps: pd.DataFrame | None, start: pd.Timestam
         return
     for row in cramps.itertuples(index=False):
         at_min = (row.start_utc - start).total_seconds() / 60.0
-        fig.add_shape(type="line", x0=at_min, x1=at_min, xref="x", yref="paper", y0=0, y1=1,
-                      line=dict(width=2, color=muscle_colour(row.muscle), dash="dash"))
+        fig.add_shape(
+            type="line",
+            x0=at_min,
+            x1=at_min,
+            xref="x",
+            yref="paper",
+            y0=0,
+            y1=1,
+            line=dict(width=2, color=muscle_colour(row.muscle), dash="dash"),
+        )
         fig.add_annotation(
-            x=at_min, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+            x=at_min,
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
             text=f"cramp: {plain(row.muscle)} {plain(row.side)}, severity {plain(row.severity_0_10)}/10",
             font=dict(color=SERIES_COLOURS["neutral"], size=11),
         )
@@ -115,8 +150,19 @@ def streams_table(samples: pd.DataFrame, *, every_s: int = 10) -> pd.DataFrame:
     frame = samples.sort_values("t_utc")
     elapsed_s = (frame["t_utc"] - frame["t_utc"].iloc[0]).dt.total_seconds()
     keep = (np.floor(elapsed_s / every_s).diff().fillna(1) != 0).to_numpy()
-    columns = [c for c in ("heart_rate_bpm", "power_w", "speed_mps", "cadence_rpm", "temperature_c",
-                           "altitude_m", "distance_m") if _has(frame, c)]
+    columns = [
+        c
+        for c in (
+            "heart_rate_bpm",
+            "power_w",
+            "speed_mps",
+            "cadence_rpm",
+            "temperature_c",
+            "altitude_m",
+            "distance_m",
+        )
+        if _has(frame, c)
+    ]
     out = frame.loc[keep, columns].copy()
     out.insert(0, "elapsed_min", (elapsed_s[keep] / 60.0).round(2))
     return out.reset_index(drop=True)

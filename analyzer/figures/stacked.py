@@ -57,13 +57,36 @@ class StackedPanels:
 
     def band(self, row: int, y0: float, y1: float, colour: str) -> None:
         """A horizontal band across panel ``row`` between ``y0`` and ``y1``."""
-        self.shapes.append(dict(type="rect", xref="x domain", x0=0, x1=1, yref=self.yref(row), y0=y0, y1=y1,
-                                fillcolor=colour, line=dict(width=0), layer="below"))
+        self.shapes.append(
+            dict(
+                type="rect",
+                xref="x domain",
+                x0=0,
+                x1=1,
+                yref=self.yref(row),
+                y0=y0,
+                y1=y1,
+                fillcolor=colour,
+                line=dict(width=0),
+                layer="below",
+            )
+        )
 
     def vline(self, x, colour: str, width: float = 1.0, dash: str = "solid") -> None:
         """A vertical line at ``x`` through every panel."""
-        self.shapes.append(dict(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
-                                line=dict(color=colour, width=width, dash=dash), layer="below"))
+        self.shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                x0=x,
+                x1=x,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(color=colour, width=width, dash=dash),
+                layer="below",
+            )
+        )
 
     def figure(self, *, x_axis: dict, **layout) -> go.Figure:
         """The finished figure; ``x_axis`` settings apply to the shared x axis at the bottom."""

@@ -22,7 +22,10 @@ DEFAULT_BANDS = {
     "resting_hr_bpm": ("resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm"),
     "hrv_lnrmssd": ("hrv_lnrmssd_baseline", "hrv_lnrmssd_baseline_sd"),
 }
-_BASELINE_SOURCES = {"resting_hr_bpm": "resting_hr_baseline_sd_bpm", "hrv_lnrmssd": "hrv_lnrmssd_baseline_sd"}
+_BASELINE_SOURCES = {
+    "resting_hr_bpm": "resting_hr_baseline_sd_bpm",
+    "hrv_lnrmssd": "hrv_lnrmssd_baseline_sd",
+}
 ACWR_LABELS = {
     "acwr_ewma": "ACWR (EWMA)",
     "acwr_rolling_uncoupled": "ACWR (rolling, uncoupled)",
@@ -53,23 +56,64 @@ def _values(series: pd.Series) -> list:
 
 
 def _draw_load(panels, row, x, days, opts):
-    panels.add(row, dict(type="bar", x=x, y=_values(days["load"]), name="Daily load",
-                         marker=dict(color=SERIES_COLOURS["load"]),
-                         hovertemplate="%{x|%a %d %b %Y}<br>load %{y:.0f} a.u.<extra></extra>"))
+    panels.add(
+        row,
+        dict(
+            type="bar",
+            x=x,
+            y=_values(days["load"]),
+            name="Daily load",
+            marker=dict(color=SERIES_COLOURS["load"]),
+            hovertemplate="%{x|%a %d %b %Y}<br>load %{y:.0f} a.u.<extra></extra>",
+        ),
+    )
 
 
 def _line(panels, row, x, y, name, colour, unit, dash="solid", fmt=".1f"):
-    panels.add(row, dict(type="scatter", x=x, y=_values(y), name=name, mode="lines",
-                         line=dict(color=colour, dash=dash, width=1.8), connectgaps=False,
-                         hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"))
+    panels.add(
+        row,
+        dict(
+            type="scatter",
+            x=x,
+            y=_values(y),
+            name=name,
+            mode="lines",
+            line=dict(color=colour, dash=dash, width=1.8),
+            connectgaps=False,
+            hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>",
+        ),
+    )
 
 
 def _band(panels, row, x, mean, sd, name):
-    panels.add(row, dict(type="scatter", x=x, y=_values(mean + sd), mode="lines", line=dict(width=0),
-                         showlegend=False, hoverinfo="skip", connectgaps=False))
-    panels.add(row, dict(type="scatter", x=x, y=_values(mean - sd), mode="lines", line=dict(width=0),
-                         fill="tonexty", fillcolor=SERIES_COLOURS["band"], name=name, hoverinfo="skip",
-                         connectgaps=False))
+    panels.add(
+        row,
+        dict(
+            type="scatter",
+            x=x,
+            y=_values(mean + sd),
+            mode="lines",
+            line=dict(width=0),
+            showlegend=False,
+            hoverinfo="skip",
+            connectgaps=False,
+        ),
+    )
+    panels.add(
+        row,
+        dict(
+            type="scatter",
+            x=x,
+            y=_values(mean - sd),
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=SERIES_COLOURS["band"],
+            name=name,
+            hoverinfo="skip",
+            connectgaps=False,
+        ),
+    )
 
 
 def _draw_form(panels, row, x, days, opts):
@@ -86,16 +130,41 @@ def _draw_acwr(panels, row, x, days, opts):
     column = opts["acwr_column"]
     low, high = opts["acwr_band"]
     panels.band(row, low, high, SERIES_COLOURS["band"])
-    _line(panels, row, x, days[column], ACWR_LABELS.get(column, column), SERIES_COLOURS["acwr"], "", fmt=".2f")
+    _line(
+        panels,
+        row,
+        x,
+        days[column],
+        ACWR_LABELS.get(column, column),
+        SERIES_COLOURS["acwr"],
+        "",
+        fmt=".2f",
+    )
 
 
 def _draw_sleep(panels, row, x, days, opts):
     if _has(days, "sleep_asleep_min"):
-        panels.add(row, dict(type="bar", x=x, y=_values(days["sleep_asleep_min"] / 60.0), name="Asleep",
-                             marker=dict(color=SERIES_COLOURS["sleep"]),
-                             hovertemplate="night ending %{x|%a %d %b %Y}<br>asleep %{y:.1f} h<extra></extra>"))
+        panels.add(
+            row,
+            dict(
+                type="bar",
+                x=x,
+                y=_values(days["sleep_asleep_min"] / 60.0),
+                name="Asleep",
+                marker=dict(color=SERIES_COLOURS["sleep"]),
+                hovertemplate="night ending %{x|%a %d %b %Y}<br>asleep %{y:.1f} h<extra></extra>",
+            ),
+        )
     if _has(days, "sleep_debt_7n_h"):
-        _line(panels, row, x, days["sleep_debt_7n_h"], "Sleep debt, 7 nights", SERIES_COLOURS["sleep_debt"], "h")
+        _line(
+            panels,
+            row,
+            x,
+            days["sleep_debt_7n_h"],
+            "Sleep debt, 7 nights",
+            SERIES_COLOURS["sleep_debt"],
+            "h",
+        )
 
 
 def _draw_baseline_series(column, name, colour, unit, fmt):
@@ -103,9 +172,21 @@ def _draw_baseline_series(column, name, colour, unit, fmt):
         mean_col, sd_col = opts["bands"].get(column, (None, None))
         if mean_col and sd_col and _has(days, mean_col) and _has(days, sd_col):
             _band(panels, row, x, days[mean_col], days[sd_col], f"{name}: baseline ±1 SD")
-        panels.add(row, dict(type="scatter", x=x, y=_values(days[column]), name=name, mode="lines+markers",
-                             line=dict(color=colour, width=1.5), marker=dict(size=4), connectgaps=False,
-                             hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>"))
+        panels.add(
+            row,
+            dict(
+                type="scatter",
+                x=x,
+                y=_values(days[column]),
+                name=name,
+                mode="lines+markers",
+                line=dict(color=colour, width=1.5),
+                marker=dict(size=4),
+                connectgaps=False,
+                hovertemplate=f"%{{x|%a %d %b %Y}}<br>{name} %{{y:{fmt}}} {unit}<extra></extra>",
+            ),
+        )
+
     return draw
 
 
@@ -115,14 +196,24 @@ def _panels(acwr_column: str) -> list[_Panel]:
         _Panel(("ctl", "atl", "tsb"), "CTL, ATL, TSB<br>[a.u./day]", _draw_form),
         _Panel((acwr_column,), "ACWR<br>[ratio]", _draw_acwr),
         _Panel(("sleep_asleep_min", "sleep_debt_7n_h"), "sleep, debt<br>[h]", _draw_sleep),
-        _Panel(("resting_hr_bpm",), "resting HR<br>[bpm]",
-               _draw_baseline_series("resting_hr_bpm", "Resting HR", SERIES_COLOURS["resting_hr"], "bpm", ".0f")),
-        _Panel(("hrv_lnrmssd",), "HRV lnRMSSD<br>[ln ms]",
-               _draw_baseline_series("hrv_lnrmssd", "lnRMSSD", SERIES_COLOURS["hrv"], "ln ms", ".2f")),
+        _Panel(
+            ("resting_hr_bpm",),
+            "resting HR<br>[bpm]",
+            _draw_baseline_series(
+                "resting_hr_bpm", "Resting HR", SERIES_COLOURS["resting_hr"], "bpm", ".0f"
+            ),
+        ),
+        _Panel(
+            ("hrv_lnrmssd",),
+            "HRV lnRMSSD<br>[ln ms]",
+            _draw_baseline_series("hrv_lnrmssd", "lnRMSSD", SERIES_COLOURS["hrv"], "ln ms", ".2f"),
+        ),
     ]
 
 
-def with_baseline_sd(daily: pd.DataFrame, window_d: int = 28, min_valid_d: int = 14) -> pd.DataFrame:
+def with_baseline_sd(
+    daily: pd.DataFrame, window_d: int = 28, min_valid_d: int = 14
+) -> pd.DataFrame:
     """Add the SD of the personal baselines that :func:`daily_timeline` draws as bands.
 
     The daily table carries each baseline's mean and the z-score; the band needs
@@ -160,7 +251,9 @@ def local_cramp_times(cramps: pd.DataFrame, timezone: str) -> pd.Series:
 def cramps_between(cramps: pd.DataFrame, timezone: str, start, end) -> pd.DataFrame:
     """Cramps whose local date lies in ``[start, end]``, with a ``start_local`` column added."""
     if cramps is None or cramps.empty:
-        return pd.DataFrame(columns=[*(cramps.columns if cramps is not None else []), "start_local"])
+        return pd.DataFrame(
+            columns=[*(cramps.columns if cramps is not None else []), "start_local"]
+        )
     out = cramps.assign(start_local=local_cramp_times(cramps, timezone))
     dates = out["start_local"].dt.date
     keep = pd.Series(True, index=out.index)
@@ -212,21 +305,24 @@ def _draw_cramps(panels: StackedPanels, cramps: pd.DataFrame) -> None:
     if cramps.empty:
         return
     severity = pd.to_numeric(cramps["severity_0_10"], errors="coerce").fillna(5.0)
-    panels.add(1, dict(
-        type="scatter",
-        x=list(cramps["start_local"]),
-        y=list(cramps["context"].fillna("unknown")),
-        mode="markers",
-        name="Cramps",
-        marker=dict(
-            color=[muscle_colour(m) for m in cramps["muscle"]],
-            symbol=[context_symbol(c) for c in cramps["context"]],
-            size=list(8 + 1.6 * severity),
-            line=dict(width=1, color="#000000"),
+    panels.add(
+        1,
+        dict(
+            type="scatter",
+            x=list(cramps["start_local"]),
+            y=list(cramps["context"].fillna("unknown")),
+            mode="markers",
+            name="Cramps",
+            marker=dict(
+                color=[muscle_colour(m) for m in cramps["muscle"]],
+                symbol=[context_symbol(c) for c in cramps["context"]],
+                size=list(8 + 1.6 * severity),
+                line=dict(width=1, color="#000000"),
+            ),
+            text=_cramp_hover(cramps),
+            hovertemplate="%{text}<extra></extra>",
         ),
-        text=_cramp_hover(cramps),
-        hovertemplate="%{text}<extra></extra>",
-    ))
+    )
     for when in cramps["start_local"]:  # one faint line through every panel
         panels.vline(when, SERIES_COLOURS["cramp_line"])
 
@@ -275,14 +371,23 @@ def daily_timeline(
     shown = cramps_between(cramps, timezone, start, end) if cramps is not None else pd.DataFrame()
     drawn = [p for p in _panels(acwr_column) if any(_has(days, c) for c in p.columns)]
     panels = StackedPanels([CRAMP_STRIP_HEIGHT_PX] + [PANEL_HEIGHT_PX] * len(drawn), gap=0.015)
-    opts = {"acwr_column": acwr_column, "acwr_band": tuple(acwr_band), "bands": bands or DEFAULT_BANDS}
+    opts = {
+        "acwr_column": acwr_column,
+        "acwr_band": tuple(acwr_band),
+        "bands": bands or DEFAULT_BANDS,
+    }
     x = [d.strftime("%Y-%m-%d") for d in _local_dates(days)] if not days.empty else []
     for row, panel in enumerate(drawn, start=2):
         panel.draw(panels, row, x, days, opts)
         panels.y_axis(row, title=dict(text=panel.y_title))
     _draw_cramps(panels, shown)
-    panels.y_axis(1, title=dict(text="cramps<br>[context]"), type="category", categoryorder="array",
-                  categoryarray=["rest", "night", "after_exercise", "exercise"])
+    panels.y_axis(
+        1,
+        title=dict(text="cramps<br>[context]"),
+        type="category",
+        categoryorder="array",
+        categoryarray=["rest", "night", "after_exercise", "exercise"],
+    )
     x_axis = {"type": "date", "title": dict(text="local date")}
     if start is not None and end is not None:
         x_axis["range"] = [str(start), str(pd.Timestamp(end) + pd.Timedelta(days=1))]

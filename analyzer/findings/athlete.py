@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analyzer.findings.casecrossover import (Design, Windows, build_design, day_axis, estimate,
-                                             exposure_windows, prepare_daily)
+from analyzer.findings.casecrossover import (
+    Design,
+    Windows,
+    build_design,
+    day_axis,
+    estimate,
+    exposure_windows,
+    prepare_daily,
+)
 from analyzer.findings.epochs import epochs_table
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
-from analyzer.findings.exposures import (Exposure, binary_exposures, is_primary,
-                                         medication_exposures)
+from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.medications import medication_rate_ratios
 from analyzer.findings.multiple import bh_adjust, family_weights
@@ -32,11 +38,34 @@ from analyzer.findings.report_text import conventions, method_note
 from analyzer.findings.sentences import finding_sentence, rate_sentence
 
 #: Columns of the findings table, in order.
-FINDINGS_COLUMNS = ["rank", "cramp_type", "exposure", "kind", "estimate", "ci_low", "ci_high",
-                    "p_value", "p_adjusted", "n_events", "n_referents", "exposed_events",
-                    "descriptive_only", "hypothesis", "status", "lag_days", "method", "sentence", "phrase",
-                    "per_sd_measure", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
-                    "per_sd_p_value", "sd", "unit"]
+FINDINGS_COLUMNS = [
+    "rank",
+    "cramp_type",
+    "exposure",
+    "kind",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "n_events",
+    "n_referents",
+    "exposed_events",
+    "descriptive_only",
+    "hypothesis",
+    "status",
+    "lag_days",
+    "method",
+    "sentence",
+    "phrase",
+    "per_sd_measure",
+    "per_sd_estimate",
+    "per_sd_ci_low",
+    "per_sd_ci_high",
+    "per_sd_p_value",
+    "sd",
+    "unit",
+]
 
 
 @dataclass
@@ -113,9 +142,13 @@ def _scaled(exposure: Exposure, daily: pd.DataFrame) -> tuple[np.ndarray, np.nda
     return scaled, cov, sd
 
 
-def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.DataFrame | None,
-                    params: FindingsParams, sleep_need_h: float | None = None
-                    ) -> tuple[list[ExposureWindows], dict[str, Design]]:
+def athlete_windows(
+    daily: pd.DataFrame,
+    cramps: pd.DataFrame,
+    medications: pd.DataFrame | None,
+    params: FindingsParams,
+    sleep_need_h: float | None = None,
+) -> tuple[list[ExposureWindows], dict[str, Design]]:
     """Matched windows of every exposure and cramp type for one athlete.
 
     Parameters
@@ -126,8 +159,9 @@ def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
         Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
     """
     days = day_axis(daily)
-    exposures = binary_exposures(params, sleep_need_h) + medication_exposures(medications, days,
-                                                                              params)
+    exposures = binary_exposures(params, sleep_need_h) + medication_exposures(
+        medications, days, params
+    )
     cache: dict[str, tuple] = {}
     out, designs = [], {}
     for cramp_type in CRAMP_TYPES:
@@ -138,8 +172,9 @@ def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
         for exposure in exposures:
             if cramp_type not in exposure.lags:
                 continue
-            item = ExposureWindows(cramp_type, exposure,
-                                   _windows(design, exposure, daily, cache, cramp_type))
+            item = ExposureWindows(
+                cramp_type, exposure, _windows(design, exposure, daily, cache, cramp_type)
+            )
             if exposure.per_sd is not None:
                 item.per_sd_windows = _windows(design, exposure.per_sd, daily, cache, cramp_type)
                 item.sd = cache[exposure.per_sd.key][2]
@@ -147,8 +182,9 @@ def athlete_windows(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
     return out, designs
 
 
-def _windows(design: Design, exposure: Exposure, daily: pd.DataFrame, cache: dict,
-             cramp_type: str) -> Windows:
+def _windows(
+    design: Design, exposure: Exposure, daily: pd.DataFrame, cache: dict, cramp_type: str
+) -> Windows:
     if exposure.key not in cache:
         cache[exposure.key] = _scaled(exposure, daily)
     values, cov, _ = cache[exposure.key]
@@ -158,19 +194,37 @@ def _windows(design: Design, exposure: Exposure, daily: pd.DataFrame, cache: dic
 def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
     """Estimate one exposure's windows and describe it as a findings row."""
     res = estimate(item.windows, item.exposure.kind, params)
-    row = dict(res, cramp_type=item.cramp_type, exposure=item.exposure.key,
-               kind=item.exposure.kind, phrase=item.exposure.phrase,
-               lag_days=item.exposure.lags[item.cramp_type], per_sd_measure="",
-               per_sd_estimate=np.nan, per_sd_ci_low=np.nan, per_sd_ci_high=np.nan,
-               per_sd_p_value=np.nan, sd=np.nan, unit="", direction=1)
+    row = dict(
+        res,
+        cramp_type=item.cramp_type,
+        exposure=item.exposure.key,
+        kind=item.exposure.kind,
+        phrase=item.exposure.phrase,
+        lag_days=item.exposure.lags[item.cramp_type],
+        per_sd_measure="",
+        per_sd_estimate=np.nan,
+        per_sd_ci_low=np.nan,
+        per_sd_ci_high=np.nan,
+        per_sd_p_value=np.nan,
+        sd=np.nan,
+        unit="",
+        direction=1,
+    )
     twin = item.exposure.per_sd
     if twin is not None and item.per_sd_windows is not None:
         dose = estimate(item.per_sd_windows, "continuous", params)
         if dose["status"] == "ok":
-            row.update(per_sd_measure=twin.key, per_sd_estimate=dose["estimate"],
-                       per_sd_ci_low=dose["ci_low"], per_sd_ci_high=dose["ci_high"],
-                       per_sd_p_value=dose["p_value"], sd=item.sd, unit=twin.unit,
-                       direction=twin.direction, per_sd_phrase=twin.phrase)
+            row.update(
+                per_sd_measure=twin.key,
+                per_sd_estimate=dose["estimate"],
+                per_sd_ci_low=dose["ci_low"],
+                per_sd_ci_high=dose["ci_high"],
+                per_sd_p_value=dose["p_value"],
+                sd=item.sd,
+                unit=twin.unit,
+                direction=twin.direction,
+                per_sd_phrase=twin.phrase,
+            )
     return row
 
 
@@ -178,13 +232,28 @@ def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
     rows = []
     for _, r in rates.iterrows():
         n = int(r["n_before"] + r["n_after"])
-        rows.append(dict(
-            status="ok", cramp_type=r["cramp_type"], exposure=f"rate_ratio:{r['change']}",
-            kind="rate_ratio", phrase=r["change"], estimate=r["estimate"], ci_low=r["ci_low"],
-            ci_high=r["ci_high"], p_value=r["p_value"], n_events=n, n_referents=0,
-            exposed_events=int(r["n_after"]), lag_days=0, per_sd_measure="", sd=np.nan, unit="",
-            method=f"exact conditional rate-ratio test, {params.rate_window_days} days each side",
-            _rate=r.to_dict()))
+        rows.append(
+            dict(
+                status="ok",
+                cramp_type=r["cramp_type"],
+                exposure=f"rate_ratio:{r['change']}",
+                kind="rate_ratio",
+                phrase=r["change"],
+                estimate=r["estimate"],
+                ci_low=r["ci_low"],
+                ci_high=r["ci_high"],
+                p_value=r["p_value"],
+                n_events=n,
+                n_referents=0,
+                exposed_events=int(r["n_after"]),
+                lag_days=0,
+                per_sd_measure="",
+                sd=np.nan,
+                unit="",
+                method=f"exact conditional rate-ratio test, {params.rate_window_days} days each side",
+                _rate=r.to_dict(),
+            )
+        )
     return rows
 
 
@@ -200,8 +269,9 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=FINDINGS_COLUMNS)
     frame = pd.DataFrame(rows)
-    primary = np.array([is_primary(c, e) for c, e in zip(frame["cramp_type"], frame["exposure"])],
-                       dtype=bool)
+    primary = np.array(
+        [is_primary(c, e) for c, e in zip(frame["cramp_type"], frame["exposure"])], dtype=bool
+    )
     p_values = frame["p_value"].to_numpy(dtype=float)
     weights = family_weights(primary, ~np.isnan(p_values), params.primary_share)
     frame["p_adjusted"] = bh_adjust(p_values, weights if params.primary_share is not None else None)
@@ -210,19 +280,29 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     sentences = []
     for rec in frame.to_dict("records"):
         if rec["kind"] == "rate_ratio":
-            sentences.append(rate_sentence(dict(rec["_rate"], descriptive_only=rec["descriptive_only"])))
+            sentences.append(
+                rate_sentence(dict(rec["_rate"], descriptive_only=rec["descriptive_only"]))
+            )
         else:
             sentences.append(finding_sentence(rec, params.confidence_level))
     frame["sentence"] = sentences
     frame["_has_p"] = frame["p_value"].notna()
-    frame = frame.sort_values(["_has_p", "descriptive_only", "p_adjusted", "p_value", "n_events"],
-                              ascending=[False, True, True, True, False], ignore_index=True)
+    frame = frame.sort_values(
+        ["_has_p", "descriptive_only", "p_adjusted", "p_value", "n_events"],
+        ascending=[False, True, True, True, False],
+        ignore_index=True,
+    )
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame[FINDINGS_COLUMNS]
 
 
-def _notes(cramps: pd.DataFrame, designs: dict[str, Design], findings: pd.DataFrame,
-           n_dropped_time: int, params: FindingsParams) -> list[str]:
+def _notes(
+    cramps: pd.DataFrame,
+    designs: dict[str, Design],
+    findings: pd.DataFrame,
+    n_dropped_time: int,
+    params: FindingsParams,
+) -> list[str]:
     notes = []
     counts = cramps["cramp_type"].value_counts()
     if cramps.empty:
@@ -234,31 +314,48 @@ def _notes(cramps: pd.DataFrame, designs: dict[str, Design], findings: pd.DataFr
             notes.append(f"{noun}: only {n} logged, so every comparison is descriptive only.")
         design = designs.get(cramp_type)
         if design is not None and design.n_outside:
-            notes.append(f"{noun}: {design.n_outside} fell on days outside the recorded data "
-                         "and could not be compared.")
+            notes.append(
+                f"{noun}: {design.n_outside} fell on days outside the recorded data "
+                "and could not be compared."
+            )
     other = int(counts.get("other", 0))
     if other:
-        notes.append(f"{other} cramp(s) at rest in the daytime or without a context are counted "
-                     "and described but not compared with training or sleep.")
+        notes.append(
+            f"{other} cramp(s) at rest in the daytime or without a context are counted "
+            "and described but not compared with training or sleep."
+        )
     if n_dropped_time:
         notes.append(f"{n_dropped_time} cramp(s) without a start time were left out.")
     medication_signal = findings.loc[
         findings["exposure"].str.startswith(("rate_ratio:starting", "medication_started:"))
-        & (findings["estimate"] > 1) & (findings["p_value"] < 0.05)]
+        & (findings["estimate"] > 1)
+        & (findings["p_value"] < 0.05)
+    ]
     if len(medication_signal):
-        names = sorted({key.split(":", 1)[1].removeprefix("starting ")
-                        for key in medication_signal["exposure"]})
+        names = sorted(
+            {
+                key.split(":", 1)[1].removeprefix("starting ")
+                for key in medication_signal["exposure"]
+            }
+        )
         notes.append(
             f"Cramps were more frequent after starting {', '.join(names)}. Some medications are "
             "associated with cramps: please discuss this with your doctor, and do not stop or "
-            "change a medication on the basis of this report.")
+            "change a medication on the basis of this report."
+        )
     return notes
 
 
-def analyze_athlete(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.DataFrame | None = None,
-                    samples_for: Callable[[str], pd.DataFrame] | None = None, timezone: str = "UTC",
-                    params: FindingsParams | None = None, *,
-                    sleep_need_h: float | None = None) -> AthleteFindings:
+def analyze_athlete(
+    daily: pd.DataFrame,
+    cramps: pd.DataFrame,
+    medications: pd.DataFrame | None = None,
+    samples_for: Callable[[str], pd.DataFrame] | None = None,
+    timezone: str = "UTC",
+    params: FindingsParams | None = None,
+    *,
+    sleep_need_h: float | None = None,
+) -> AthleteFindings:
     """Run the full findings analysis for one athlete.
 
     Parameters
@@ -284,25 +381,36 @@ def analyze_athlete(daily: pd.DataFrame, cramps: pd.DataFrame, medications: pd.D
     -------
     AthleteFindings
     """
-    return _analyze(daily, cramps, medications, samples_for, timezone,
-                    params or FindingsParams(), sleep_need_h)[0]
+    return _analyze(
+        daily, cramps, medications, samples_for, timezone, params or FindingsParams(), sleep_need_h
+    )[0]
 
 
-def _analyze(daily, cramps, medications, samples_for, timezone, params, sleep_need_h
-             ) -> tuple[AthleteFindings, list[ExposureWindows]]:
+def _analyze(
+    daily, cramps, medications, samples_for, timezone, params, sleep_need_h
+) -> tuple[AthleteFindings, list[ExposureWindows]]:
     """:func:`analyze_athlete`, also returning the matched windows (for squad pooling)."""
     prepared = prepare_daily(daily)
     n_logged = 0 if cramps is None else len(cramps)
-    events = cramp_index_days(cramps if cramps is not None else pd.DataFrame(), timezone,
-                              params.night_cutoff_hour)
+    events = cramp_index_days(
+        cramps if cramps is not None else pd.DataFrame(), timezone, params.night_cutoff_hour
+    )
     items, designs = athlete_windows(prepared, events, medications, params, sleep_need_h)
     rows = [finding_row(item, params) for item in items]
     rates = medication_rate_ratios(prepared, events, medications, params)
     findings = assemble_findings(rows + _rate_rows(rates, params), params)
-    positions = {cramp_type: design.windows.loc[design.windows["is_case"], "pos"].to_numpy()
-                 for cramp_type, design in designs.items()}
-    epochs = epochs_table(prepared, positions, params.epoch_lag_min_days, params.epoch_lag_max_days,
-                          params.n_permutations, params.seed)
+    positions = {
+        cramp_type: design.windows.loc[design.windows["is_case"], "pos"].to_numpy()
+        for cramp_type, design in designs.items()
+    }
+    epochs = epochs_table(
+        prepared,
+        positions,
+        params.epoch_lag_min_days,
+        params.epoch_lag_max_days,
+        params.n_permutations,
+        params.seed,
+    )
     result = AthleteFindings(
         findings=findings,
         epochs=epochs,

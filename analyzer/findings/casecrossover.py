@@ -33,8 +33,9 @@ def prepare_daily(daily: pd.DataFrame) -> pd.DataFrame:
     frame = daily.copy()
     frame["day"] = as_days(frame["date"])
     frame = frame.dropna(subset=["day"]).drop_duplicates("day", keep="last").set_index("day")
-    full = np.arange(frame.index.min(), frame.index.max() + np.timedelta64(1, "D"),
-                     dtype="datetime64[D]")
+    full = np.arange(
+        frame.index.min(), frame.index.max() + np.timedelta64(1, "D"), dtype="datetime64[D]"
+    )
     frame = frame.reindex(pd.Index(full, name="day")).reset_index()
     frame["day"] = full
     return frame
@@ -79,8 +80,9 @@ def _at_risk_days(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
     return days
 
 
-def build_design(daily: pd.DataFrame, index_days, cramp_type: str,
-                 params: FindingsParams) -> Design:
+def build_design(
+    daily: pd.DataFrame, index_days, cramp_type: str, params: FindingsParams
+) -> Design:
     """Select the time-stratified referents of each cramp day of one type.
 
     Parameters
@@ -97,7 +99,9 @@ def build_design(daily: pd.DataFrame, index_days, cramp_type: str,
     """
     events = as_days(index_days) if len(index_days) else np.array([], dtype="datetime64[D]")
     days = day_axis(daily)
-    inside = (events >= days[0]) & (events <= days[-1]) if days.size else np.zeros(events.size, bool)
+    inside = (
+        (events >= days[0]) & (events <= days[-1]) if days.size else np.zeros(events.size, bool)
+    )
     refs = time_stratified_referents(
         events[inside],
         _at_risk_days(daily, cramp_type),
@@ -159,20 +163,24 @@ class Windows:
         return bool(np.any(high > low))
 
     @staticmethod
-    def stack(parts: list["Windows"]) -> "Windows":
+    def stack(parts: list[Windows]) -> Windows:
         """Stack windows of several athletes, keeping each event its own matched set."""
         parts = [p for p in parts if len(p)]
         if not parts:
             return Windows(np.array([], int), np.array([], bool), np.array([], float))
         offsets = np.cumsum([0] + [int(p.event.max()) + 1 for p in parts[:-1]])
         cov = None if any(p.cov is None for p in parts) else np.vstack([p.cov for p in parts])
-        return Windows(np.concatenate([p.event + o for p, o in zip(parts, offsets)]),
-                       np.concatenate([p.is_case for p in parts]),
-                       np.concatenate([p.x for p in parts]), cov)
+        return Windows(
+            np.concatenate([p.event + o for p, o in zip(parts, offsets)]),
+            np.concatenate([p.is_case for p in parts]),
+            np.concatenate([p.x for p in parts]),
+            cov,
+        )
 
 
-def exposure_windows(design: Design, values: np.ndarray, lag: int,
-                     covariates: np.ndarray | None = None) -> Windows:
+def exposure_windows(
+    design: Design, values: np.ndarray, lag: int, covariates: np.ndarray | None = None
+) -> Windows:
     """Read an exposure at its hazard-window lag for every case and referent day.
 
     Windows whose exposure (or covariate) is missing, or falls outside the
@@ -200,8 +208,17 @@ def exposure_windows(design: Design, values: np.ndarray, lag: int,
 
 
 def _result(status: str, n_events: int = 0, n_referents: int = 0, **values) -> dict:
-    base = dict(status=status, estimate=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-                n_events=n_events, n_referents=n_referents, exposed_events=np.nan, method="")
+    base = dict(
+        status=status,
+        estimate=np.nan,
+        ci_low=np.nan,
+        ci_high=np.nan,
+        p_value=np.nan,
+        n_events=n_events,
+        n_referents=n_referents,
+        exposed_events=np.nan,
+        method="",
+    )
     base.update(values)
     return base
 
@@ -233,35 +250,60 @@ def estimate(windows: Windows, kind: str, params: FindingsParams) -> dict:
         return _result("never_varies", n_events, n_referents)
     if kind == "binary":
         return _estimate_binary(windows, n_events, n_referents, params)
-    design = windows.x[:, None] if windows.cov is None else np.column_stack([windows.x, windows.cov])
+    design = (
+        windows.x[:, None] if windows.cov is None else np.column_stack([windows.x, windows.cov])
+    )
     fit = fit_clogit(design, windows.event, windows.is_case)
     if fit.separated or not np.isfinite(fit.se[0]):
-        return _result("not_estimable", n_events, n_referents, method="conditional logistic regression")
+        return _result(
+            "not_estimable", n_events, n_referents, method="conditional logistic regression"
+        )
     if windows.cov is not None:
         reduced = fit_clogit(windows.cov, windows.event, windows.is_case).loglik
     else:
         reduced = fit.loglik_null
     low, high = fit.wald_ci(params.confidence_level)
-    return _result("ok", n_events, n_referents, estimate=float(fit.odds_ratio[0]),
-                   ci_low=float(low[0]), ci_high=float(high[0]),
-                   p_value=likelihood_ratio_p(fit, reduced),
-                   method="conditional logistic regression (Wald CI, likelihood-ratio test)")
+    return _result(
+        "ok",
+        n_events,
+        n_referents,
+        estimate=float(fit.odds_ratio[0]),
+        ci_low=float(low[0]),
+        ci_high=float(high[0]),
+        p_value=likelihood_ratio_p(fit, reduced),
+        method="conditional logistic regression (Wald CI, likelihood-ratio test)",
+    )
 
 
-def _estimate_binary(windows: Windows, n_events: int, n_referents: int,
-                     params: FindingsParams) -> dict:
+def _estimate_binary(
+    windows: Windows, n_events: int, n_referents: int, params: FindingsParams
+) -> dict:
     a, k, n = windows.per_event()
     exposed_events = int(a.sum())
     use_lr = params.binary_test == "auto" and n_events >= params.exact_below_events
     fit = fit_clogit(windows.x, windows.event, windows.is_case) if use_lr else None
     if use_lr and not fit.separated:
         low, high = fit.wald_ci(params.confidence_level)
-        return _result("ok", n_events, n_referents, estimate=float(fit.odds_ratio[0]),
-                       ci_low=float(low[0]), ci_high=float(high[0]),
-                       p_value=likelihood_ratio_p(fit, fit.loglik_null),
-                       exposed_events=exposed_events,
-                       method="conditional logistic regression (Wald CI, likelihood-ratio test)")
+        return _result(
+            "ok",
+            n_events,
+            n_referents,
+            estimate=float(fit.odds_ratio[0]),
+            ci_low=float(low[0]),
+            ci_high=float(high[0]),
+            p_value=likelihood_ratio_p(fit, fit.loglik_null),
+            exposed_events=exposed_events,
+            method="conditional logistic regression (Wald CI, likelihood-ratio test)",
+        )
     exact = exact_binary_test(a, k, n, level=params.confidence_level)
-    return _result("ok", n_events, n_referents, estimate=exact.estimate, ci_low=exact.ci_low,
-                   ci_high=exact.ci_high, p_value=exact.p_value, exposed_events=exposed_events,
-                   method="exact conditional test (exact CI)")
+    return _result(
+        "ok",
+        n_events,
+        n_referents,
+        estimate=exact.estimate,
+        ci_low=exact.ci_low,
+        ci_high=exact.ci_high,
+        p_value=exact.p_value,
+        exposed_events=exposed_events,
+        method="exact conditional test (exact CI)",
+    )

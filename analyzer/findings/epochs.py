@@ -53,8 +53,9 @@ def _circular_sums(y: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.nd
     return sums, np.rint(counts)
 
 
-def event_triggered_average(series, event_positions, lags, n_permutations: int = 1000,
-                            seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+def event_triggered_average(
+    series, event_positions, lags, n_permutations: int = 1000, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
     """Superposed epoch average of one daily series with null bands.
 
     Parameters
@@ -104,22 +105,30 @@ def event_triggered_average(series, event_positions, lags, n_permutations: int =
         null_mean = np.nanmean(null, axis=0)
         low, high = percentile(null, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
         band = percentile(np.nanmax(np.abs(null - null_mean), axis=1), 100 * level)
-    return pd.DataFrame({
-        "lag_days": lags,
-        "mean": observed,
-        "n_events": n_used,
-        "null_mean": null_mean,
-        "pointwise_low": low,
-        "pointwise_high": high,
-        "familywise_low": null_mean - band,
-        "familywise_high": null_mean + band,
-        "outside_pointwise": (observed < low) | (observed > high),
-        "outside_familywise": np.abs(observed - null_mean) > band,
-    })
+    return pd.DataFrame(
+        {
+            "lag_days": lags,
+            "mean": observed,
+            "n_events": n_used,
+            "null_mean": null_mean,
+            "pointwise_low": low,
+            "pointwise_high": high,
+            "familywise_low": null_mean - band,
+            "familywise_high": null_mean + band,
+            "outside_pointwise": (observed < low) | (observed > high),
+            "outside_familywise": np.abs(observed - null_mean) > band,
+        }
+    )
 
 
-def epochs_table(daily: pd.DataFrame, event_positions: dict[str, np.ndarray], lag_min: int,
-                 lag_max: int, n_permutations: int, seed: int) -> pd.DataFrame:
+def epochs_table(
+    daily: pd.DataFrame,
+    event_positions: dict[str, np.ndarray],
+    lag_min: int,
+    lag_max: int,
+    n_permutations: int,
+    seed: int,
+) -> pd.DataFrame:
     """Event-triggered averages of every indicator in :data:`EPOCH_INDICATORS`, per cramp type.
 
     Parameters
@@ -144,15 +153,29 @@ def epochs_table(daily: pd.DataFrame, event_positions: dict[str, np.ndarray], la
             values = pd.to_numeric(daily[column], errors="coerce").to_numpy(dtype=float)
             if np.all(np.isnan(values)):
                 continue
-            frame = event_triggered_average(values, positions, lags, n_permutations,
-                                            seed=seed + 1000 * t + i)
+            frame = event_triggered_average(
+                values, positions, lags, n_permutations, seed=seed + 1000 * t + i
+            )
             frame.insert(0, "indicator", column)
             frame.insert(1, "caption", caption)
             frame.insert(2, "cramp_type", cramp_type)
             frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["indicator", "caption", "cramp_type", "lag_days", "mean",
-                                     "n_events", "null_mean", "pointwise_low", "pointwise_high",
-                                     "familywise_low", "familywise_high", "outside_pointwise",
-                                     "outside_familywise"])
+        return pd.DataFrame(
+            columns=[
+                "indicator",
+                "caption",
+                "cramp_type",
+                "lag_days",
+                "mean",
+                "n_events",
+                "null_mean",
+                "pointwise_low",
+                "pointwise_high",
+                "familywise_low",
+                "familywise_high",
+                "outside_pointwise",
+                "outside_familywise",
+            ]
+        )
     return pd.concat(frames, ignore_index=True)

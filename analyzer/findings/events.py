@@ -40,7 +40,9 @@ def cramp_type_of(context) -> str:
     return "other"
 
 
-def cramp_index_days(cramps: pd.DataFrame, timezone: str, night_cutoff_hour: int = 12) -> pd.DataFrame:
+def cramp_index_days(
+    cramps: pd.DataFrame, timezone: str, night_cutoff_hour: int = 12
+) -> pd.DataFrame:
     """Add ``cramp_type``, ``local_time`` and ``index_day`` to the cramps table.
 
     Parameters
@@ -68,6 +70,8 @@ def cramp_index_days(cramps: pd.DataFrame, timezone: str, night_cutoff_hour: int
     out["cramp_type"] = [cramp_type_of(c) for c in context]
     out["local_time"] = local
     day = local.dt.tz_localize(None).dt.normalize().to_numpy().astype("datetime64[D]")
-    late_night = (out["cramp_type"].to_numpy() == "nocturnal") & (local.dt.hour.to_numpy() >= night_cutoff_hour)
+    late_night = (out["cramp_type"].to_numpy() == "nocturnal") & (
+        local.dt.hour.to_numpy() >= night_cutoff_hour
+    )
     out["index_day"] = day + late_night.astype(np.int64)
     return out.reset_index(drop=True)

@@ -63,8 +63,13 @@ def poisson_binomial_pmf(probs: np.ndarray) -> np.ndarray:
     j = np.arange(counts.max() + 1 if counts.size else 1)
     n = counts[:, None]
     with np.errstate(invalid="ignore"):
-        log_pmf = (special.gammaln(n + 1) - special.gammaln(j + 1) - special.gammaln(n - j + 1)
-                   + j * np.log(values)[:, None] + (n - j) * np.log1p(-values)[:, None])
+        log_pmf = (
+            special.gammaln(n + 1)
+            - special.gammaln(j + 1)
+            - special.gammaln(n - j + 1)
+            + j * np.log(values)[:, None]
+            + (n - j) * np.log1p(-values)[:, None]
+        )
     rows = np.where(j <= n, np.exp(log_pmf), 0.0)
     pmf = np.ones(1)
     for row, c in zip(rows, counts):
@@ -111,7 +116,9 @@ def exact_binary_test(case_exposed, n_exposed, n_windows, level: float = 0.95) -
 
     b = _LOG_PSI_BOUND
     ci_low = 0.0 if t == 0 else float(np.exp(optimize.brentq(upper_tail, -b, b, xtol=1e-7)))
-    ci_high = np.inf if t == a.size else float(np.exp(optimize.brentq(lower_tail, -b, b, xtol=1e-7)))
+    ci_high = (
+        np.inf if t == a.size else float(np.exp(optimize.brentq(lower_tail, -b, b, xtol=1e-7)))
+    )
     return ExactResult(
         estimate=_conditional_mle(k, n, t),
         ci_low=ci_low,

@@ -188,8 +188,15 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:g} h"
 
 
-def _per_sd(key: str, phrase: str, column: str, lags: dict[str, int], unit: str,
-            direction: int = 1, covariates: tuple[str, ...] = ()) -> Exposure:
+def _per_sd(
+    key: str,
+    phrase: str,
+    column: str,
+    lags: dict[str, int],
+    unit: str,
+    direction: int = 1,
+    covariates: tuple[str, ...] = (),
+) -> Exposure:
     return Exposure(key, "continuous", phrase, lags, _raw(column), direction, unit, covariates)
 
 
@@ -204,71 +211,167 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
     sleep_min = short_sleep_threshold_min(p, sleep_need_h)
     pct = lambda ratio: f"{(ratio - 1) * 100:.0f}%"  # noqa: E731
     return [
-        Exposure("hard_day", "binary",
-                 f"a load at least {pct(p.hard_day_load_ratio_min)} above your 4-week average", TRAINING_LAGS, _hard_day(p.hard_day_load_ratio_min),
-                 per_sd=Exposure("load_ratio_per_sd", "continuous",
-                                 "load relative to the 4-week average", TRAINING_LAGS,
-                                 _load_ratio, unit="x average")),
-        Exposure("high_intensity", "binary",
-                 f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
-                 TRAINING_LAGS, _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
-                 per_sd=_per_sd("intensity_rel_habit_per_sd", "session intensity relative to habit",
-                                "intensity_rel_habit", TRAINING_LAGS, "x habit")),
-        Exposure("long_session", "binary",
-                 f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
-                 TRAINING_LAGS, _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
-                 per_sd=_per_sd("duration_rel_habit_per_sd", "session duration relative to habit",
-                                "duration_rel_habit", TRAINING_LAGS, "x habit")),
-        Exposure("load_spike", "binary",
-                 f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
-                 TRAINING_LAGS, _above("acwr_ewma", p.acwr_min),
-                 per_sd=_per_sd("acute_load_per_sd", "acute load (ATL, chronic load CTL held fixed)",
-                                "atl", TRAINING_LAGS, "load units", covariates=("ctl",))),
-        Exposure("very_negative_tsb", "binary",
-                 f"very negative form (training stress balance below {p.tsb_max:g})",
-                 TRAINING_LAGS, _above("tsb", p.tsb_max, below=True),
-                 per_sd=_per_sd("tsb_per_sd", "form (TSB)", "tsb", TRAINING_LAGS, "TSB points",
-                                direction=-1)),
-        Exposure("high_monotony", "binary",
-                 f"monotonous training (7-day monotony above {p.monotony_min:g})",
-                 EXERCISE_ONLY, _above("monotony", p.monotony_min)),
-        Exposure("high_strain", "binary",
-                 f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
-                 EXERCISE_ONLY, _above_quantile("strain", p.strain_quantile),
-                 per_sd=_per_sd("strain_per_sd", "training strain", "strain", EXERCISE_ONLY,
-                                "strain units")),
-        Exposure("consecutive_hard_days", "binary",
-                 f"at least {p.consecutive_hard_days_min} hard days in a row",
-                 TRAINING_LAGS, _at_least("consecutive_hard_days", p.consecutive_hard_days_min)),
-        Exposure("short_sleep", "binary", f"less than {_hours(sleep_min)} of sleep",
-                 SLEEP_LAGS, _above("sleep_asleep_min", sleep_min, below=True),
-                 per_sd=_per_sd("sleep_per_sd", "sleep", "sleep_asleep_min", SLEEP_LAGS, "min",
-                                direction=-1)),
-        Exposure("sleep_debt", "binary",
-                 f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
-                 {"nocturnal": 0}, _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
-                 per_sd=_per_sd("sleep_debt_per_sd", "7-night sleep debt", "sleep_debt_7n_h",
-                                {"nocturnal": 0}, "h")),
-        Exposure("raised_resting_hr", "binary",
-                 f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
-                 EXERCISE_ONLY, _above("resting_hr_z", p.resting_hr_z_min),
-                 per_sd=_per_sd("resting_hr_per_sd", "resting HR against baseline", "resting_hr_z",
-                                EXERCISE_ONLY, "z")),
-        Exposure("lowered_hrv", "binary",
-                 f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
-                 EXERCISE_ONLY, _above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
-                 per_sd=_per_sd("hrv_per_sd", "HRV against baseline", "hrv_lnrmssd_z",
-                                EXERCISE_ONLY, "z", direction=-1)),
-        Exposure("heat", "binary",
-                 f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
-                 TRAINING_LAGS, _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
-                 per_sd=_per_sd("temperature_per_sd", "session temperature", "avg_temperature_c",
-                                TRAINING_LAGS, "°C")),
+        Exposure(
+            "hard_day",
+            "binary",
+            f"a load at least {pct(p.hard_day_load_ratio_min)} above your 4-week average",
+            TRAINING_LAGS,
+            _hard_day(p.hard_day_load_ratio_min),
+            per_sd=Exposure(
+                "load_ratio_per_sd",
+                "continuous",
+                "load relative to the 4-week average",
+                TRAINING_LAGS,
+                _load_ratio,
+                unit="x average",
+            ),
+        ),
+        Exposure(
+            "high_intensity",
+            "binary",
+            f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
+            TRAINING_LAGS,
+            _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
+            per_sd=_per_sd(
+                "intensity_rel_habit_per_sd",
+                "session intensity relative to habit",
+                "intensity_rel_habit",
+                TRAINING_LAGS,
+                "x habit",
+            ),
+        ),
+        Exposure(
+            "long_session",
+            "binary",
+            f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
+            TRAINING_LAGS,
+            _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
+            per_sd=_per_sd(
+                "duration_rel_habit_per_sd",
+                "session duration relative to habit",
+                "duration_rel_habit",
+                TRAINING_LAGS,
+                "x habit",
+            ),
+        ),
+        Exposure(
+            "load_spike",
+            "binary",
+            f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
+            TRAINING_LAGS,
+            _above("acwr_ewma", p.acwr_min),
+            per_sd=_per_sd(
+                "acute_load_per_sd",
+                "acute load (ATL, chronic load CTL held fixed)",
+                "atl",
+                TRAINING_LAGS,
+                "load units",
+                covariates=("ctl",),
+            ),
+        ),
+        Exposure(
+            "very_negative_tsb",
+            "binary",
+            f"very negative form (training stress balance below {p.tsb_max:g})",
+            TRAINING_LAGS,
+            _above("tsb", p.tsb_max, below=True),
+            per_sd=_per_sd(
+                "tsb_per_sd", "form (TSB)", "tsb", TRAINING_LAGS, "TSB points", direction=-1
+            ),
+        ),
+        Exposure(
+            "high_monotony",
+            "binary",
+            f"monotonous training (7-day monotony above {p.monotony_min:g})",
+            EXERCISE_ONLY,
+            _above("monotony", p.monotony_min),
+        ),
+        Exposure(
+            "high_strain",
+            "binary",
+            f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
+            EXERCISE_ONLY,
+            _above_quantile("strain", p.strain_quantile),
+            per_sd=_per_sd(
+                "strain_per_sd", "training strain", "strain", EXERCISE_ONLY, "strain units"
+            ),
+        ),
+        Exposure(
+            "consecutive_hard_days",
+            "binary",
+            f"at least {p.consecutive_hard_days_min} hard days in a row",
+            TRAINING_LAGS,
+            _at_least("consecutive_hard_days", p.consecutive_hard_days_min),
+        ),
+        Exposure(
+            "short_sleep",
+            "binary",
+            f"less than {_hours(sleep_min)} of sleep",
+            SLEEP_LAGS,
+            _above("sleep_asleep_min", sleep_min, below=True),
+            per_sd=_per_sd(
+                "sleep_per_sd", "sleep", "sleep_asleep_min", SLEEP_LAGS, "min", direction=-1
+            ),
+        ),
+        Exposure(
+            "sleep_debt",
+            "binary",
+            f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
+            {"nocturnal": 0},
+            _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
+            per_sd=_per_sd(
+                "sleep_debt_per_sd", "7-night sleep debt", "sleep_debt_7n_h", {"nocturnal": 0}, "h"
+            ),
+        ),
+        Exposure(
+            "raised_resting_hr",
+            "binary",
+            f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
+            EXERCISE_ONLY,
+            _above("resting_hr_z", p.resting_hr_z_min),
+            per_sd=_per_sd(
+                "resting_hr_per_sd",
+                "resting HR against baseline",
+                "resting_hr_z",
+                EXERCISE_ONLY,
+                "z",
+            ),
+        ),
+        Exposure(
+            "lowered_hrv",
+            "binary",
+            f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
+            EXERCISE_ONLY,
+            _above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
+            per_sd=_per_sd(
+                "hrv_per_sd",
+                "HRV against baseline",
+                "hrv_lnrmssd_z",
+                EXERCISE_ONLY,
+                "z",
+                direction=-1,
+            ),
+        ),
+        Exposure(
+            "heat",
+            "binary",
+            f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
+            TRAINING_LAGS,
+            _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
+            per_sd=_per_sd(
+                "temperature_per_sd",
+                "session temperature",
+                "avg_temperature_c",
+                TRAINING_LAGS,
+                "°C",
+            ),
+        ),
     ]
 
 
-def medication_exposures(medications: pd.DataFrame | None, days: np.ndarray,
-                         params: FindingsParams) -> list[Exposure]:
+def medication_exposures(
+    medications: pd.DataFrame | None, days: np.ndarray, params: FindingsParams
+) -> list[Exposure]:
     """One binary exposure per medication started inside the daily table's span.
 
     Exposed: index days from the start date up to ``medication_window_days``
@@ -290,8 +393,13 @@ def medication_exposures(medications: pd.DataFrame | None, days: np.ndarray,
             continue
         seen.add(name.lower())
         exposed = (days >= start) & (days < start + window)
-        out.append(Exposure(
-            f"medication_started:{name}", "binary",
-            f"the first {window} days after starting {name}", {"nocturnal": 0},
-            lambda daily, e=exposed.astype(float): e))
+        out.append(
+            Exposure(
+                f"medication_started:{name}",
+                "binary",
+                f"the first {window} days after starting {name}",
+                {"nocturnal": 0},
+                lambda daily, e=exposed.astype(float): e,
+            )
+        )
     return out

@@ -18,10 +18,24 @@ import pandas as pd
 
 WINDOW_S = 600.0
 
-COLUMNS = ["cramp_id", "activity_id", "minutes_into_session", "fraction_of_session",
-           "session_duration_min", "heart_rate_last10_bpm", "heart_rate_before_bpm",
-           "power_last10_w", "power_before_w", "speed_last10_mps", "speed_before_mps",
-           "decoupling_pct", "temperature_last10_c", "work_kj", "distance_m", "sentence"]
+COLUMNS = [
+    "cramp_id",
+    "activity_id",
+    "minutes_into_session",
+    "fraction_of_session",
+    "session_duration_min",
+    "heart_rate_last10_bpm",
+    "heart_rate_before_bpm",
+    "power_last10_w",
+    "power_before_w",
+    "speed_last10_mps",
+    "speed_before_mps",
+    "decoupling_pct",
+    "temperature_last10_c",
+    "work_kj",
+    "distance_m",
+    "sentence",
+]
 
 
 def _column(samples: pd.DataFrame, name: str) -> np.ndarray:
@@ -40,8 +54,11 @@ def decoupling_pct(samples: pd.DataFrame) -> float:
 
     Uses power when present, else speed; only samples with HR > 0.
     """
-    return _decoupling(_column(samples, "heart_rate_bpm"), _column(samples, "power_w"),
-                       _column(samples, "speed_mps"))
+    return _decoupling(
+        _column(samples, "heart_rate_bpm"),
+        _column(samples, "power_w"),
+        _column(samples, "speed_mps"),
+    )
 
 
 def _decoupling(hr: np.ndarray, power: np.ndarray, speed: np.ndarray) -> float:
@@ -72,13 +89,20 @@ def session_context(cramp_id, activity_id, cramp_utc: pd.Timestamp, samples: pd.
     if samples is None or len(samples) == 0 or "t_utc" not in samples.columns:
         row["sentence"] = "No samples were recorded for the linked session."
         return row
-    t_ns = (pd.to_datetime(samples["t_utc"], utc=True).dt.tz_localize(None).to_numpy()
-            .astype("datetime64[ns]").astype(np.int64))
+    t_ns = (
+        pd.to_datetime(samples["t_utc"], utc=True)
+        .dt.tz_localize(None)
+        .to_numpy()
+        .astype("datetime64[ns]")
+        .astype(np.int64)
+    )
     order = np.argsort(t_ns, kind="stable")
     start = pd.Timestamp(int(t_ns[order[0]]), unit="ns", tz="UTC")
     t_s = (t_ns[order] - t_ns[order[0]]) / 1e9
-    cols = {name: _column(samples, name)[order] for name in
-            ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c", "distance_m")}
+    cols = {
+        name: _column(samples, name)[order]
+        for name in ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c", "distance_m")
+    }
     at_s = min(max((cramp_utc - start).total_seconds(), 0.0), t_s[-1])
     so_far = t_s <= at_s
     last10 = so_far & (t_s > at_s - WINDOW_S)
@@ -95,8 +119,9 @@ def session_context(cramp_id, activity_id, cramp_utc: pd.Timestamp, samples: pd.
         power_before_w=_mean(cols["power_w"][before]),
         speed_last10_mps=_mean(cols["speed_mps"][last10]),
         speed_before_mps=_mean(cols["speed_mps"][before]),
-        decoupling_pct=_decoupling(cols["heart_rate_bpm"][so_far], cols["power_w"][so_far],
-                                   cols["speed_mps"][so_far]),
+        decoupling_pct=_decoupling(
+            cols["heart_rate_bpm"][so_far], cols["power_w"][so_far], cols["speed_mps"][so_far]
+        ),
         temperature_last10_c=_mean(cols["temperature_c"][last10]),
         work_kj=_work_kj(t_s[so_far], cols["power_w"][so_far]),
         distance_m=float(np.nanmax(distance)) if np.isfinite(distance).any() else np.nan,
@@ -118,14 +143,20 @@ def context_sentence(row: dict, after_session: bool = False) -> str:
     if after_session:
         head = f"Cramp after a {row['session_duration_min']:.0f}-min session"
     else:
-        head = (f"Cramp {row['minutes_into_session']:.0f} min into a "
-                f"{row['session_duration_min']:.0f}-min session "
-                f"({100 * row['fraction_of_session']:.0f}% through)")
-    parts = [p for p in (
-        _change(row["heart_rate_last10_bpm"], row["heart_rate_before_bpm"], "heart rate"),
-        _change(row["power_last10_w"], row["power_before_w"], "power"),
-        _change(row["speed_last10_mps"], row["speed_before_mps"], "speed"),
-    ) if p]
+        head = (
+            f"Cramp {row['minutes_into_session']:.0f} min into a "
+            f"{row['session_duration_min']:.0f}-min session "
+            f"({100 * row['fraction_of_session']:.0f}% through)"
+        )
+    parts = [
+        p
+        for p in (
+            _change(row["heart_rate_last10_bpm"], row["heart_rate_before_bpm"], "heart rate"),
+            _change(row["power_last10_w"], row["power_before_w"], "power"),
+            _change(row["speed_last10_mps"], row["speed_before_mps"], "speed"),
+        )
+        if p
+    ]
     if np.isfinite(row["decoupling_pct"]):
         parts.append(f"decoupling up to the cramp {row['decoupling_pct']:.1f}%")
     if np.isfinite(row["temperature_last10_c"]):
@@ -133,8 +164,9 @@ def context_sentence(row: dict, after_session: bool = False) -> str:
     return head + ("; " + "; ".join(parts) if parts else "") + "."
 
 
-def in_session_table(cramps: pd.DataFrame,
-                     samples_for: Callable[[str], pd.DataFrame] | None) -> pd.DataFrame:
+def in_session_table(
+    cramps: pd.DataFrame, samples_for: Callable[[str], pd.DataFrame] | None
+) -> pd.DataFrame:
     """In-session context of every exercise-associated cramp linked to an activity.
 
     Parameters
@@ -152,6 +184,12 @@ def in_session_table(cramps: pd.DataFrame,
     rows = []
     for _, cramp in linked.iterrows():
         samples = samples_for(cramp["activity_id"])
-        rows.append(session_context(cramp.get("cramp_id"), cramp["activity_id"],
-                                    pd.Timestamp(cramp["start_utc"]), samples))
+        rows.append(
+            session_context(
+                cramp.get("cramp_id"),
+                cramp["activity_id"],
+                pd.Timestamp(cramp["start_utc"]),
+                samples,
+            )
+        )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -48,7 +48,9 @@ def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime6
     """
     for _, med in medications.iterrows():
         name = str(med.get("name") or "").strip() or "a medication"
-        start, end = (pd.to_datetime(med.get(c), errors="coerce") for c in ("start_date", "end_date"))
+        start, end = (
+            pd.to_datetime(med.get(c), errors="coerce") for c in ("start_date", "end_date")
+        )
         start = None if pd.isna(start) else np.datetime64(start.date(), "D")
         end = None if pd.isna(end) else np.datetime64(end.date(), "D")
         if start is not None and first < start <= last:
@@ -57,8 +59,12 @@ def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime6
             yield name, "stopping", end, start
 
 
-def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
-                           medications: pd.DataFrame | None, params: FindingsParams) -> pd.DataFrame:
+def medication_rate_ratios(
+    daily: pd.DataFrame,
+    cramps: pd.DataFrame,
+    medications: pd.DataFrame | None,
+    params: FindingsParams,
+) -> pd.DataFrame:
     """Rate ratio after/before every medication start or stop, per cramp type.
 
     Parameters
@@ -80,8 +86,20 @@ def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
         ``change_date``, ``cramp_type``, ``n_before``, ``days_before``,
         ``n_after``, ``days_after``, ``estimate``, ``ci_low``, ``ci_high``, ``p_value``.
     """
-    columns = ["medication", "change", "change_date", "cramp_type", "n_before", "days_before",
-               "n_after", "days_after", "estimate", "ci_low", "ci_high", "p_value"]
+    columns = [
+        "medication",
+        "change",
+        "change_date",
+        "cramp_type",
+        "n_before",
+        "days_before",
+        "n_after",
+        "days_after",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "p_value",
+    ]
     days = day_axis(daily)
     if medications is None or medications.empty or days.size < 2:
         return pd.DataFrame(columns=columns)
@@ -108,8 +126,20 @@ def medication_rate_ratios(daily: pd.DataFrame, cramps: pd.DataFrame,
             if n_b + n_a == 0:
                 continue
             rr = rate_ratio(n_b, t_before, n_a, t_after, level=params.confidence_level)
-            rows.append(dict(medication=name, change=f"{verb} {name}", change_date=str(day),
-                             cramp_type=cramp_type, n_before=n_b, days_before=t_before,
-                             n_after=n_a, days_after=t_after, estimate=rr.estimate,
-                             ci_low=rr.ci_low, ci_high=rr.ci_high, p_value=rr.p_value))
+            rows.append(
+                dict(
+                    medication=name,
+                    change=f"{verb} {name}",
+                    change_date=str(day),
+                    cramp_type=cramp_type,
+                    n_before=n_b,
+                    days_before=t_before,
+                    n_after=n_a,
+                    days_after=t_after,
+                    estimate=rr.estimate,
+                    ci_low=rr.ci_low,
+                    ci_high=rr.ci_high,
+                    p_value=rr.p_value,
+                )
+            )
     return pd.DataFrame(rows, columns=columns)

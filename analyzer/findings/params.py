@@ -128,7 +128,9 @@ class FindingsParams:
 
     def __post_init__(self) -> None:
         if self.stratum_scheme not in ("block", "month"):
-            raise ValueError(f"stratum_scheme must be 'block' or 'month', not {self.stratum_scheme!r}")
+            raise ValueError(
+                f"stratum_scheme must be 'block' or 'month', not {self.stratum_scheme!r}"
+            )
         if self.binary_test not in ("exact", "auto"):
             raise ValueError(f"binary_test must be 'exact' or 'auto', not {self.binary_test!r}")
         if self.stratum_days < 2:

@@ -47,8 +47,9 @@ class RateRatio:
     wald_high: float
 
 
-def rate_ratio(n_before: int, days_before: float, n_after: int, days_after: float,
-               level: float = 0.95) -> RateRatio:
+def rate_ratio(
+    n_before: int, days_before: float, n_after: int, days_after: float, level: float = 0.95
+) -> RateRatio:
     """Compare the event rate after a change with the rate before it.
 
     Parameters
@@ -65,8 +66,9 @@ def rate_ratio(n_before: int, days_before: float, n_after: int, days_after: floa
     n_total = n_before + n_after
     ratio_time = days_before / days_after
     if n_total == 0:
-        return RateRatio(n_before, days_before, n_after, days_after,
-                         np.nan, 0.0, np.inf, 1.0, np.nan, np.nan)
+        return RateRatio(
+            n_before, days_before, n_after, days_after, np.nan, 0.0, np.inf, 1.0, np.nan, np.nan
+        )
     p0 = days_after / (days_after + days_before)
     test = stats.binomtest(n_after, n_total, p0)
     ci = test.proportion_ci(confidence_level=level, method="exact")
@@ -79,5 +81,15 @@ def rate_ratio(n_before: int, days_before: float, n_after: int, days_after: floa
         z = stats.norm.ppf(0.5 + level / 2)
         half = z * np.sqrt(1 / n_after + 1 / n_before)
         wald_low, wald_high = estimate * np.exp(-half), estimate * np.exp(half)
-    return RateRatio(n_before, float(days_before), n_after, float(days_after), float(estimate),
-                     float(low), float(high), float(test.pvalue), float(wald_low), float(wald_high))
+    return RateRatio(
+        n_before,
+        float(days_before),
+        n_after,
+        float(days_after),
+        float(estimate),
+        float(low),
+        float(high),
+        float(test.pvalue),
+        float(wald_low),
+        float(wald_high),
+    )

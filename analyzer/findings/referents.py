@@ -57,8 +57,9 @@ def _stratum_days(strata: np.ndarray, scheme: str, stratum_days: int) -> np.ndar
     return np.concatenate(out) if out else np.array([], dtype="datetime64[D]")
 
 
-def _keep_referents(ref_days: np.ndarray, own_days: np.ndarray, events: np.ndarray,
-                    washout_days: int) -> np.ndarray:
+def _keep_referents(
+    ref_days: np.ndarray, own_days: np.ndarray, events: np.ndarray, washout_days: int
+) -> np.ndarray:
     """True for referent days not within ``washout_days`` of any *other* event.
 
     The event's own neighbourhood is kept: excluding it would make the
@@ -116,21 +117,28 @@ def time_stratified_referents(
     else:
         candidates = np.unique(as_days(candidate_days))
     ev = pd.DataFrame({"event": np.arange(events.size), "event_day": events, "stratum": ev_strata})
-    cand = pd.DataFrame({"day": candidates,
-                         "stratum": stratum_of(candidates, scheme, stratum_days)})
+    cand = pd.DataFrame(
+        {"day": candidates, "stratum": stratum_of(candidates, scheme, stratum_days)}
+    )
     keys = ["stratum"]
     if same_weekday:
         ev["weekday"] = (events - BLOCK_ORIGIN).astype(np.int64) % 7
         cand["weekday"] = (candidates - BLOCK_ORIGIN).astype(np.int64) % 7
         keys.append("weekday")
     refs = ev.merge(cand, on=keys, how="inner")
-    refs = refs.loc[_keep_referents(refs["day"].to_numpy().astype("datetime64[D]"),
-                                    refs["event_day"].to_numpy().astype("datetime64[D]"),
-                                    events, washout_days or 0)]
+    refs = refs.loc[
+        _keep_referents(
+            refs["day"].to_numpy().astype("datetime64[D]"),
+            refs["event_day"].to_numpy().astype("datetime64[D]"),
+            events,
+            washout_days or 0,
+        )
+    ]
     refs["is_case"] = False
     cases = ev.assign(day=ev["event_day"], is_case=True)
     cols = ["event", "day", "is_case", "stratum"]
     out = pd.concat([cases[cols], refs[cols]], ignore_index=True)
     out["day"] = out["day"].to_numpy().astype("datetime64[D]")
-    return out.sort_values(["event", "is_case", "day"], ascending=[True, False, True],
-                           ignore_index=True)
+    return out.sort_values(
+        ["event", "is_case", "day"], ascending=[True, False, True], ignore_index=True
+    )

@@ -11,8 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-COLUMNS = ["relief", "n_cramps", "median_duration_s", "q25_duration_s", "q75_duration_s",
-           "median_severity_0_10", "sentence"]
+COLUMNS = [
+    "relief",
+    "n_cramps",
+    "median_duration_s",
+    "q25_duration_s",
+    "q75_duration_s",
+    "median_severity_0_10",
+    "sentence",
+]
 
 
 def relief_table(cramps: pd.DataFrame) -> pd.DataFrame:
@@ -25,18 +32,28 @@ def relief_table(cramps: pd.DataFrame) -> pd.DataFrame:
     """
     if cramps.empty or "relief" not in cramps.columns:
         return pd.DataFrame(columns=COLUMNS)
-    frame = pd.DataFrame({
-        "relief": cramps["relief"].astype("object").where(cramps["relief"].notna(), "not logged"),
-        "duration_s": pd.to_numeric(cramps.get("duration_s"), errors="coerce"),
-        "severity": pd.to_numeric(cramps.get("severity_0_10"), errors="coerce"),
-    })
+    frame = pd.DataFrame(
+        {
+            "relief": cramps["relief"]
+            .astype("object")
+            .where(cramps["relief"].notna(), "not logged"),
+            "duration_s": pd.to_numeric(cramps.get("duration_s"), errors="coerce"),
+            "severity": pd.to_numeric(cramps.get("severity_0_10"), errors="coerce"),
+        }
+    )
     rows = []
     for relief, group in frame.groupby("relief", sort=True):
         d = group["duration_s"].dropna().to_numpy()
         q25, med, q75 = np.percentile(d, [25, 50, 75]) if d.size else (np.nan,) * 3
         sev = group["severity"].median()
-        row = dict(relief=relief, n_cramps=len(group), median_duration_s=med, q25_duration_s=q25,
-                   q75_duration_s=q75, median_severity_0_10=sev)
+        row = dict(
+            relief=relief,
+            n_cramps=len(group),
+            median_duration_s=med,
+            q25_duration_s=q25,
+            q75_duration_s=q75,
+            median_severity_0_10=sev,
+        )
         row["sentence"] = _sentence(row, d.size)
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)

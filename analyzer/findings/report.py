@@ -18,14 +18,34 @@ import pandas as pd
 from analyzer.findings.athlete import AthleteFindings
 
 #: Keys of each JSON findings row (the issue's keys first).
-FINDING_KEYS = ["exposure", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_events",
-                "n_referents", "descriptive_only", "sentence", "rank", "cramp_type", "kind",
-                "hypothesis", "status", "method", "per_sd_estimate", "per_sd_ci_low", "per_sd_ci_high",
-                "per_sd_p_value"]
+FINDING_KEYS = [
+    "exposure",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "n_events",
+    "n_referents",
+    "descriptive_only",
+    "sentence",
+    "rank",
+    "cramp_type",
+    "kind",
+    "hypothesis",
+    "status",
+    "method",
+    "per_sd_estimate",
+    "per_sd_ci_low",
+    "per_sd_ci_high",
+    "per_sd_p_value",
+]
 
-DOCTOR_SENTENCE = ("This report shows associations in your own data, not causes or a diagnosis. "
-                   "If you think a medication may be related to your cramps, discuss it with your "
-                   "doctor; do not stop or change a medication on the basis of this report.")
+DOCTOR_SENTENCE = (
+    "This report shows associations in your own data, not causes or a diagnosis. "
+    "If you think a medication may be related to your cramps, discuss it with your "
+    "doctor; do not stop or change a medication on the basis of this report."
+)
 
 
 def _clean(value):
@@ -54,7 +74,11 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         return {"days": 0, "first_date": None, "last_date": None}
 
     def count(column: str) -> int:
-        return int(pd.to_numeric(daily[column], errors="coerce").notna().sum()) if column in daily else 0
+        return (
+            int(pd.to_numeric(daily[column], errors="coerce").notna().sum())
+            if column in daily
+            else 0
+        )
 
     dates = pd.to_datetime(pd.Series(daily["date"]).astype(str), errors="coerce")
     return {
@@ -63,7 +87,8 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         "last_date": _clean(dates.max().date()) if dates.notna().any() else None,
         "days_with_training_data": count("load"),
         "training_days": int((pd.to_numeric(daily.get("load"), errors="coerce") > 0).sum())
-        if "load" in daily else 0,
+        if "load" in daily
+        else 0,
         "nights_with_sleep": count("sleep_asleep_min"),
         "days_with_resting_hr": count("resting_hr_bpm"),
         "days_with_hrv": count("hrv_lnrmssd"),
@@ -79,8 +104,9 @@ def _medication_timeline(medications: pd.DataFrame | None) -> list[dict]:
     return _records(frame.sort_values("_start").drop(columns="_start"), keys)
 
 
-def report_document(result: AthleteFindings, athlete: dict, daily: pd.DataFrame,
-                    medications: pd.DataFrame | None) -> dict:
+def report_document(
+    result: AthleteFindings, athlete: dict, daily: pd.DataFrame, medications: pd.DataFrame | None
+) -> dict:
     """Everything the report shows, as a JSON-ready dict.
 
     Parameters
@@ -106,8 +132,18 @@ def report_document(result: AthleteFindings, athlete: dict, daily: pd.DataFrame,
         "findings": _records(result.findings, FINDING_KEYS),
         "rate_ratios": _records(result.rate_ratios),
         "medications": _medication_timeline(medications),
-        "epoch_excursions": _records(excursions, ["cramp_type", "indicator", "caption", "lag_days",
-                                                  "mean", "familywise_low", "familywise_high"]),
+        "epoch_excursions": _records(
+            excursions,
+            [
+                "cramp_type",
+                "indicator",
+                "caption",
+                "lag_days",
+                "mean",
+                "familywise_low",
+                "familywise_high",
+            ],
+        ),
         "in_session": _records(result.in_session),
         "relief": _records(result.relief),
         "notes": list(result.notes),
@@ -123,33 +159,62 @@ def _fmt(value, digits: int = 2) -> str:
     if isinstance(value, float):
         if value != 0 and (abs(value) < 0.001 or abs(value) >= 1e4):
             return f"{value:.2e}"
-        return f"{value:.{digits}f}".rstrip("0").rstrip(".") if "." in f"{value:.{digits}f}" else f"{value}"
+        return (
+            f"{value:.{digits}f}".rstrip("0").rstrip(".")
+            if "." in f"{value:.{digits}f}"
+            else f"{value}"
+        )
     return str(value)
 
 
-FINDING_TABLE = [("rank", "#"), ("cramp_type", "cramps"), ("exposure", "exposure"),
-                 ("estimate", "ratio"), ("ci_low", "95% CI low"), ("ci_high", "95% CI high"),
-                 ("p_value", "p"), ("p_adjusted", "p (BH)"), ("n_events", "events"),
-                 ("n_referents", "control days"), ("hypothesis", "hypothesis"),
-                 ("descriptive_only", "descriptive only")]
+FINDING_TABLE = [
+    ("rank", "#"),
+    ("cramp_type", "cramps"),
+    ("exposure", "exposure"),
+    ("estimate", "ratio"),
+    ("ci_low", "95% CI low"),
+    ("ci_high", "95% CI high"),
+    ("p_value", "p"),
+    ("p_adjusted", "p (BH)"),
+    ("n_events", "events"),
+    ("n_referents", "control days"),
+    ("hypothesis", "hypothesis"),
+    ("descriptive_only", "descriptive only"),
+]
 
 
 def _sections(doc: dict) -> list[tuple[str, list]]:
     """Report sections as (title, blocks); a block is a str paragraph or (header, rows) table."""
     athlete = doc["athlete"]
     cov = doc["coverage"]
-    sections = [("About this report", [
-        f"Athlete: {athlete.get('display_name') or athlete.get('athlete_id')} "
-        f"(time zone {athlete.get('timezone') or 'UTC'}). Generated {doc['generated_utc']}.",
-        doc["medical_note"]])]
-    sections.append(("Data coverage", [(["measure", "value"], [[k.replace("_", " "), _fmt(v)]
-                                                              for k, v in cov.items()]),
-                                       "Cramps logged by type: " + (", ".join(
-                                           f"{k} {v}" for k, v in sorted(doc["cramps"].items()))
-                                           or "none") + "."]))
+    sections = [
+        (
+            "About this report",
+            [
+                f"Athlete: {athlete.get('display_name') or athlete.get('athlete_id')} "
+                f"(time zone {athlete.get('timezone') or 'UTC'}). Generated {doc['generated_utc']}.",
+                doc["medical_note"],
+            ],
+        )
+    ]
+    sections.append(
+        (
+            "Data coverage",
+            [
+                (["measure", "value"], [[k.replace("_", " "), _fmt(v)] for k, v in cov.items()]),
+                "Cramps logged by type: "
+                + (", ".join(f"{k} {v}" for k, v in sorted(doc["cramps"].items())) or "none")
+                + ".",
+            ],
+        )
+    )
     params = doc["conventions"].get("parameters", {})
-    sections.append(("Method and parameters", [doc["method"], (["parameter", "value"], [
-        [k, _fmt(v)] for k, v in params.items()])]))
+    sections.append(
+        (
+            "Method and parameters",
+            [doc["method"], (["parameter", "value"], [[k, _fmt(v)] for k, v in params.items()])],
+        )
+    )
     rows = [[_fmt(f[k]) for k, _ in FINDING_TABLE] for f in doc["findings"]]
     blocks = [f["sentence"] for f in doc["findings"] if f["p_value"] is not None][:10]
     blocks = blocks or ["No comparison could be made yet."]
@@ -157,21 +222,54 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
         blocks.append(([title for _, title in FINDING_TABLE], rows))
     sections.append(("Findings (ranked)", blocks))
     meds = doc["medications"]
-    sections.append(("Medication timeline", [(["name", "kind", "start", "end"], [
-        [_fmt(m.get("name")), _fmt(m.get("kind")), _fmt(m.get("start_date")),
-         _fmt(m.get("end_date")) if m.get("end_date") else "ongoing"] for m in meds])]
-        if meds else ["No medications logged."]))
+    sections.append(
+        (
+            "Medication timeline",
+            [
+                (
+                    ["name", "kind", "start", "end"],
+                    [
+                        [
+                            _fmt(m.get("name")),
+                            _fmt(m.get("kind")),
+                            _fmt(m.get("start_date")),
+                            _fmt(m.get("end_date")) if m.get("end_date") else "ongoing",
+                        ]
+                        for m in meds
+                    ],
+                )
+            ]
+            if meds
+            else ["No medications logged."],
+        )
+    )
     if doc["epoch_excursions"]:
-        sections.append(("Before and after the cramps", [
-            "Indicator averages that leave the family-wise 95% band of circular-shift "
-            "permutations (lag in days from the cramp day or night):",
-            (["cramps", "indicator", "lag", "average", "band"], [
-                [e["cramp_type"], e["caption"], _fmt(e["lag_days"]), _fmt(e["mean"]),
-                 f"{_fmt(e['familywise_low'])} to {_fmt(e['familywise_high'])}"]
-                for e in doc["epoch_excursions"]])]))
+        sections.append(
+            (
+                "Before and after the cramps",
+                [
+                    "Indicator averages that leave the family-wise 95% band of circular-shift "
+                    "permutations (lag in days from the cramp day or night):",
+                    (
+                        ["cramps", "indicator", "lag", "average", "band"],
+                        [
+                            [
+                                e["cramp_type"],
+                                e["caption"],
+                                _fmt(e["lag_days"]),
+                                _fmt(e["mean"]),
+                                f"{_fmt(e['familywise_low'])} to {_fmt(e['familywise_high'])}",
+                            ]
+                            for e in doc["epoch_excursions"]
+                        ],
+                    ),
+                ],
+            )
+        )
     if doc["in_session"]:
-        sections.append(("Exercise cramps inside their sessions",
-                         [s["sentence"] for s in doc["in_session"]]))
+        sections.append(
+            ("Exercise cramps inside their sessions", [s["sentence"] for s in doc["in_session"]])
+        )
     if doc["relief"]:
         sections.append(("Relief", [r["sentence"] for r in doc["relief"]]))
     if doc["notes"]:
@@ -192,7 +290,9 @@ def render_markdown(doc: dict) -> str:
             header, rows = block
             lines.append("| " + " | ".join(header) + " |")
             lines.append("|" + "---|" * len(header))
-            lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in rows]
+            lines += [
+                "| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in rows
+            ]
             lines.append("")
     return "\n".join(lines)
 
@@ -202,12 +302,15 @@ def render_html(doc: dict) -> str:
     esc = html.escape
     athlete = doc["athlete"]
     name = esc(str(athlete.get("display_name") or athlete.get("athlete_id")))
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>Cramp report: {name}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;"
-             "padding:.2em .5em;text-align:left}</style></head><body>",
-             f"<h1>Cramp report: {name}</h1>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Cramp report: {name}</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;"
+        "padding:.2em .5em;text-align:left}</style></head><body>",
+        f"<h1>Cramp report: {name}</h1>",
+    ]
     for title, blocks in _sections(doc):
         parts.append(f"<h2>{esc(title)}</h2>")
         for block in blocks:
@@ -215,9 +318,14 @@ def render_html(doc: dict) -> str:
                 parts.append(f"<p>{esc(block)}</p>")
                 continue
             header, rows = block
-            parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header)
-                         + "</tr></thead><tbody>")
-            parts += ["<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>" for row in rows]
+            parts.append(
+                "<table><thead><tr>"
+                + "".join(f"<th>{esc(h)}</th>" for h in header)
+                + "</tr></thead><tbody>"
+            )
+            parts += [
+                "<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>" for row in rows
+            ]
             parts.append("</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts)

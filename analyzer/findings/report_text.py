@@ -6,8 +6,11 @@ from analyzer.findings.params import FindingsParams
 
 
 def _strata(params: FindingsParams) -> str:
-    base = ("the same calendar month" if params.stratum_scheme == "month"
-            else f"the same fixed {params.stratum_days}-day block")
+    base = (
+        "the same calendar month"
+        if params.stratum_scheme == "month"
+        else f"the same fixed {params.stratum_days}-day block"
+    )
     return base + (" and the same weekday" if params.same_weekday else "")
 
 
@@ -16,26 +19,35 @@ def method_note(params: FindingsParams) -> str:
     return (
         "Each cramp is compared with the same athlete's own control days (a time-stratified "
         f"case-crossover design): control days come from {_strata(params)}, skipping "
-        + ("the days of other cramps" if params.washout_days == 0 else
-           f"days within {params.washout_days} day(s) of another cramp")
+        + (
+            "the days of other cramps"
+            if params.washout_days == 0
+            else f"days within {params.washout_days} day(s) of another cramp"
+        )
         + " and days without data. "
         "Exercise-associated cramps are compared with other training days; nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
         "training and that night's sleep. Odds ratios come from conditional logistic "
         "regression (binary exposures at stated thresholds, with the exact conditional test and "
         "exact confidence limits"
-        + ("" if params.binary_test == "exact" else
-           f" below {params.exact_below_events} cramps and likelihood-ratio tests above")
+        + (
+            ""
+            if params.binary_test == "exact"
+            else f" below {params.exact_below_events} cramps and likelihood-ratio tests above"
+        )
         + "; each measure is also described per standard deviation, outside the tested "
         "family). Cramp rates before and after medication changes are compared with an "
         f"exact rate-ratio test over up to {params.rate_window_days} days on each side (bounded by "
         "the course of the medication). All p-values "
         "shown together are adjusted with the Benjamini-Hochberg procedure"
-        + ("" if params.primary_share is None else
-           ", weighted so that the few primary hypotheses named in advance (sessions more intense "
-           "or longer than usual and heat for exercise cramps; a hard day, a short night or a new "
-           f"medication for nocturnal cramps) share {params.primary_share:.0%} of the error "
-           "budget and the exploratory comparisons the rest")
+        + (
+            ""
+            if params.primary_share is None
+            else ", weighted so that the few primary hypotheses named in advance (sessions more intense "
+            "or longer than usual and heat for exercise cramps; a hard day, a short night or a new "
+            f"medication for nocturnal cramps) share {params.primary_share:.0%} of the error "
+            "budget and the exploratory comparisons the rest"
+        )
         + "; findings resting on "
         f"fewer than {params.descriptive_below_events} cramps are labelled descriptive only. "
         "Event-triggered averages show each indicator from "
@@ -53,20 +65,27 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
         "design": "time-stratified case-crossover (Maclure 1991; Janes, Sheppard & Lumley 2005)",
         "strata": _strata(params),
         "model": "conditional logistic regression, Newton-Raphson; binary exposures: "
-                 + ("exact conditional test and exact limits" if params.binary_test == "exact"
-                    else f"exact conditional test below {params.exact_below_events} events, "
-                    "likelihood-ratio test and Wald limits above"),
+        + (
+            "exact conditional test and exact limits"
+            if params.binary_test == "exact"
+            else f"exact conditional test below {params.exact_below_events} events, "
+            "likelihood-ratio test and Wald limits above"
+        ),
         "p_value_two_sided": "likelihood-ratio test; exact tests use the minimum-likelihood "
-                             "convention of scipy.stats.binomtest",
+        "convention of scipy.stats.binomtest",
         "multiple_comparisons": (
             "Benjamini-Hochberg across every test in the findings table"
-            + ("" if params.primary_share is None else
-               ", weighted (Genovese, Roeder & Wasserman 2006): primary hypotheses share "
-               f"{params.primary_share:g} of the weight, exploratory tests the rest")),
+            + (
+                ""
+                if params.primary_share is None
+                else ", weighted (Genovese, Roeder & Wasserman 2006): primary hypotheses share "
+                f"{params.primary_share:g} of the weight, exploratory tests the rest"
+            )
+        ),
         "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
-                            f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
+        f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
         "hazard_windows": "exercise cramps: the session day (sleep: the night before); nocturnal "
-                          "cramps: the previous day (sleep: that night)",
+        "cramps: the previous day (sleep: that night)",
         "continuous_scaling": "per SD of the athlete's own days (ddof=1)",
         "timezone": timezone,
         "sleep_need_h": sleep_need_h,

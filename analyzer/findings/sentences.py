@@ -56,8 +56,10 @@ def _per_sd_clause(row: dict) -> str:
         amount = f"{sd:.0f} min"
     else:
         amount = f"{sd:.3g} {row.get('unit', '')}".strip()
-    return (f" Per {amount} {more} {row.get('per_sd_phrase', 'value')} (1 SD): "
-            f"{fmt_ratio(est)} times as likely {_interval(row['per_sd_ci_low'], row['per_sd_ci_high'])}.")
+    return (
+        f" Per {amount} {more} {row.get('per_sd_phrase', 'value')} (1 SD): "
+        f"{fmt_ratio(est)} times as likely {_interval(row['per_sd_ci_low'], row['per_sd_ci_high'])}."
+    )
 
 
 def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
@@ -77,14 +79,20 @@ def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
     n = int(row.get("n_events") or 0)
     status = row["status"]
     if status == "no_events":
-        return (f"{noun}: no cramp has data for {row['phrase']} and comparable control days, "
-                "so this was not compared.")
+        return (
+            f"{noun}: no cramp has data for {row['phrase']} and comparable control days, "
+            "so this was not compared."
+        )
     if status == "never_varies":
-        return (f"{noun}: {row['phrase']} did not vary between cramp and control days "
-                f"({_count(n, cramp_type)}), so there is nothing to compare.")
+        return (
+            f"{noun}: {row['phrase']} did not vary between cramp and control days "
+            f"({_count(n, cramp_type)}), so there is nothing to compare."
+        )
     if status == "not_estimable":
-        return (f"{noun}: the data cannot give a stable estimate for {row['phrase']} "
-                f"({_count(n, cramp_type)}).")
+        return (
+            f"{noun}: the data cannot give a stable estimate for {row['phrase']} "
+            f"({_count(n, cramp_type)})."
+        )
     est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
     if math.isinf(est):
         text = f"Every comparable {TYPE_NOUNS[cramp_type][1]} came {when}, so the odds ratio has no upper limit"
@@ -115,8 +123,10 @@ def rate_sentence(row: dict) -> str:
     elif est == 0:
         text = f"No {noun.lower()} after {change} ({counts})"
     else:
-        text = (f"{noun} were {fmt_ratio(est)} times as frequent after {change} "
-                f"{_interval(row['ci_low'], row['ci_high'])} ({counts})")
+        text = (
+            f"{noun} were {fmt_ratio(est)} times as frequent after {change} "
+            f"{_interval(row['ci_low'], row['ci_high'])} ({counts})"
+        )
     text += "."
     if row.get("descriptive_only"):
         text += " Descriptive only: too few cramps to tell a change from chance."

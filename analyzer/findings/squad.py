@@ -17,8 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.findings.athlete import (AthleteFindings, ExposureWindows, _analyze,
-                                       assemble_findings, finding_row)
+from analyzer.findings.athlete import (
+    AthleteFindings,
+    ExposureWindows,
+    _analyze,
+    assemble_findings,
+    finding_row,
+)
 from analyzer.findings.casecrossover import Windows
 from analyzer.findings.mantel_haenszel import mantel_haenszel_matched
 from analyzer.findings.params import FindingsParams
@@ -50,8 +55,14 @@ def _pool(items: list[tuple[str, ExposureWindows]]) -> ExposureWindows:
     twins = [item.per_sd_windows for _, item in items if item.per_sd_windows is not None]
     n_athletes = sum(1 for _, item in items if len(item.windows))
     first = items[0][1]
-    return ExposureWindows(first.cramp_type, first.exposure, windows,
-                           Windows.stack(twins) if twins else None, np.nan, n_athletes)
+    return ExposureWindows(
+        first.cramp_type,
+        first.exposure,
+        windows,
+        Windows.stack(twins) if twins else None,
+        np.nan,
+        n_athletes,
+    )
 
 
 def _mh(windows: Windows) -> float:
@@ -64,22 +75,31 @@ def _summary(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings
     rows = []
     for athlete_id, res in results.items():
         daily = athletes[athlete_id]["daily"]
-        hours = (pd.to_numeric(daily["duration_s"], errors="coerce").sum() / 3600
-                 if "duration_s" in daily.columns else np.nan)
+        hours = (
+            pd.to_numeric(daily["duration_s"], errors="coerce").sum() / 3600
+            if "duration_s" in daily.columns
+            else np.nan
+        )
         n = sum(res.n_cramps.values())
         top = res.findings.loc[res.findings["p_value"].notna()]
-        rows.append(dict(
-            athlete_id=athlete_id, cramps=n,
-            exercise_cramps=res.n_cramps.get("exercise", 0),
-            nocturnal_cramps=res.n_cramps.get("nocturnal", 0),
-            training_h=hours,
-            cramps_per_100h=100 * n / hours if hours and hours > 0 else np.nan,
-            top_finding=top["sentence"].iloc[0] if len(top) else "No comparison possible yet.",
-            top_p_adjusted=top["p_adjusted"].iloc[0] if len(top) else np.nan))
+        rows.append(
+            dict(
+                athlete_id=athlete_id,
+                cramps=n,
+                exercise_cramps=res.n_cramps.get("exercise", 0),
+                nocturnal_cramps=res.n_cramps.get("nocturnal", 0),
+                training_h=hours,
+                cramps_per_100h=100 * n / hours if hours and hours > 0 else np.nan,
+                top_finding=top["sentence"].iloc[0] if len(top) else "No comparison possible yet.",
+                top_p_adjusted=top["p_adjusted"].iloc[0] if len(top) else np.nan,
+            )
+        )
     return pd.DataFrame(rows)
 
 
-def analyze_squad(athletes: Mapping[str, Mapping], params: FindingsParams | None = None) -> SquadFindings:
+def analyze_squad(
+    athletes: Mapping[str, Mapping], params: FindingsParams | None = None
+) -> SquadFindings:
     """Analyse every athlete, then pool the case-crossover comparisons over the squad.
 
     Parameters
@@ -94,9 +114,15 @@ def analyze_squad(athletes: Mapping[str, Mapping], params: FindingsParams | None
     params = params or FindingsParams()
     results, grouped = {}, {}
     for athlete_id, data in athletes.items():
-        res, items = _analyze(data["daily"], data.get("cramps"), data.get("medications"),
-                              data.get("samples_for"), data.get("timezone", "UTC"), params,
-                              data.get("sleep_need_h"))
+        res, items = _analyze(
+            data["daily"],
+            data.get("cramps"),
+            data.get("medications"),
+            data.get("samples_for"),
+            data.get("timezone", "UTC"),
+            params,
+            data.get("sleep_need_h"),
+        )
         results[athlete_id] = res
         for item in items:
             if item.exposure.key.startswith("medication_started:"):

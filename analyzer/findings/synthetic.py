@@ -70,24 +70,45 @@ def synthetic_daily(n_days: int = 730, seed: int = 0, start: str = "2024-01-01")
     temperature = np.where(train, season + rng.normal(0, 4, n_days), np.nan)
     sleep = 440 + 45 * _ar1(rng, n_days, 0.3)
     debt = pd.Series(np.clip(8 * 60 - sleep, 0, None) / 60).rolling(7, min_periods=7).sum()
-    frame = pd.DataFrame({
-        "date": [d.item() for d in days], "load": load, "ctl": ctl, "atl": atl, "tsb": tsb,
-        "acwr_ewma": acwr, "acwr_rolling_uncoupled": acwr, "monotony": monotony,
-        "strain": strain, "consecutive_hard_days": consecutive,
-        "session_count": train.astype(float), "duration_s": np.where(train, 3600 * duration, 0.0),
-        "intensity_rel_habit": intensity, "duration_rel_habit": duration,
-        "avg_temperature_c": temperature, "sleep_asleep_min": sleep,
-        "sleep_debt_7n_h": debt.to_numpy(), "resting_hr_z": _ar1(rng, n_days, 0.6),
-        "hrv_lnrmssd_z": _ar1(rng, n_days, 0.6), "coverage": 1.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "date": [d.item() for d in days],
+            "load": load,
+            "ctl": ctl,
+            "atl": atl,
+            "tsb": tsb,
+            "acwr_ewma": acwr,
+            "acwr_rolling_uncoupled": acwr,
+            "monotony": monotony,
+            "strain": strain,
+            "consecutive_hard_days": consecutive,
+            "session_count": train.astype(float),
+            "duration_s": np.where(train, 3600 * duration, 0.0),
+            "intensity_rel_habit": intensity,
+            "duration_rel_habit": duration,
+            "avg_temperature_c": temperature,
+            "sleep_asleep_min": sleep,
+            "sleep_debt_7n_h": debt.to_numpy(),
+            "resting_hr_z": _ar1(rng, n_days, 0.6),
+            "hrv_lnrmssd_z": _ar1(rng, n_days, 0.6),
+            "coverage": 1.0,
+        }
+    )
     frame.loc[:27, ["ctl", "atl", "tsb", "acwr_ewma", "acwr_rolling_uncoupled"]] = np.nan
     return frame
 
 
-def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "nocturnal",
-                   exposure: str | None = None, odds_ratio: float = 1.0, seed: int = 0,
-                   timezone: str = "UTC", params: FindingsParams | None = None,
-                   sleep_need_h: float | None = None) -> pd.DataFrame:
+def planted_cramps(
+    daily: pd.DataFrame,
+    n_events: int,
+    cramp_type: str = "nocturnal",
+    exposure: str | None = None,
+    odds_ratio: float = 1.0,
+    seed: int = 0,
+    timezone: str = "UTC",
+    params: FindingsParams | None = None,
+    sleep_need_h: float | None = None,
+) -> pd.DataFrame:
     """Draw a cramp log whose cramp days follow ``odds_ratio ** exposure``.
 
     Parameters
@@ -133,13 +154,15 @@ def planted_cramps(daily: pd.DataFrame, n_events: int, cramp_type: str = "noctur
     dates = pd.to_datetime(pd.Series(daily["date"]).iloc[chosen].astype(str).to_numpy())
     hour = 3 if cramp_type == "nocturnal" else 17
     local = (dates + pd.Timedelta(hours=hour)).tz_localize(timezone)
-    return pd.DataFrame({
-        "cramp_id": [f"c{i}" for i in range(n_events)],
-        "start_utc": local.tz_convert("UTC"),
-        "muscle": "calf",
-        "severity_0_10": rng.integers(2, 9, n_events).astype(float),
-        "duration_s": rng.gamma(2.0, 40.0, n_events),
-        "context": "night" if cramp_type == "nocturnal" else "exercise",
-        "relief": rng.choice(["stretching", "massage", "walking"], n_events),
-        "activity_id": None,
-    })
+    return pd.DataFrame(
+        {
+            "cramp_id": [f"c{i}" for i in range(n_events)],
+            "start_utc": local.tz_convert("UTC"),
+            "muscle": "calf",
+            "severity_0_10": rng.integers(2, 9, n_events).astype(float),
+            "duration_s": rng.gamma(2.0, 40.0, n_events),
+            "context": "night" if cramp_type == "nocturnal" else "exercise",
+            "relief": rng.choice(["stretching", "massage", "walking"], n_events),
+            "activity_id": None,
+        }
+    )

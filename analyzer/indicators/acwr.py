@@ -37,8 +37,13 @@ def _as_series(load) -> pd.Series:
     return load.astype(float) if isinstance(load, pd.Series) else pd.Series(load, dtype=float)
 
 
-def acwr_rolling_coupled(load, acute_d: int = 7, chronic_d: int = 28,
-                         min_valid_fraction: float = 0.7, warmup_d: int | None = None) -> pd.Series:
+def acwr_rolling_coupled(
+    load,
+    acute_d: int = 7,
+    chronic_d: int = 28,
+    min_valid_fraction: float = 0.7,
+    warmup_d: int | None = None,
+) -> pd.Series:
     """Rolling-average ACWR with the acute week inside the chronic window.
 
     ``mean(L_{t−6..t}) / mean(L_{t−27..t})`` (Hulin et al. 2016).
@@ -60,8 +65,13 @@ def acwr_rolling_coupled(load, acute_d: int = 7, chronic_d: int = 28,
     return _warm(acute / chronic, chronic_d if warmup_d is None else warmup_d)
 
 
-def acwr_rolling_uncoupled(load, acute_d: int = 7, chronic_d: int = 28,
-                           min_valid_fraction: float = 0.7, warmup_d: int | None = None) -> pd.Series:
+def acwr_rolling_uncoupled(
+    load,
+    acute_d: int = 7,
+    chronic_d: int = 28,
+    min_valid_fraction: float = 0.7,
+    warmup_d: int | None = None,
+) -> pd.Series:
     """Rolling-average ACWR with the chronic window before the acute week.
 
     ``mean(L_{t−6..t}) / mean(L_{t−27..t−7})`` (Windt & Gabbett 2019; Lolli et al. 2019).
@@ -78,8 +88,14 @@ def ewma_lambda(window_d: int) -> float:
     return 2.0 / (window_d + 1.0)
 
 
-def acwr_ewma(load, acute_d: int = 7, chronic_d: int = 28, seed: str = "first_load",
-              missing_as_zero: bool = True, warmup_d: int | None = None) -> pd.DataFrame:
+def acwr_ewma(
+    load,
+    acute_d: int = 7,
+    chronic_d: int = 28,
+    seed: str = "first_load",
+    missing_as_zero: bool = True,
+    warmup_d: int | None = None,
+) -> pd.DataFrame:
     """EWMA acute and chronic load and their ratio (Williams et al. 2017).
 
     ``E_t = λ·L_t + (1 − λ)·E_{t−1}`` with ``λ = 2/(N + 1)``.

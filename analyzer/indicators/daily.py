@@ -27,16 +27,47 @@ from analyzer.indicators.params import DEFAULT_PARAMS, LOAD_SOURCES, IndicatorPa
 from analyzer.indicators.timezones import local_dates, to_days
 
 DAILY_COLUMNS = (
-    "date", "coverage", "session_count", "duration_s", "load", "load_source", "trimp_au",
-    "ctl", "atl", "tsb", "ramp_rate",
-    "acute_ewma", "chronic_ewma", "acwr_ewma", "acwr_rolling_coupled", "acwr_rolling_uncoupled",
-    "monotony", "strain", "hard_day", "consecutive_hard_days", "days_since_rest",
-    "intensity_rel_habit", "duration_rel_habit", "avg_temperature_c",
-    "sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct",
-    "sleep_debt_7n_h", "sleep_debt_net_7n_h", "sleep_debt_14n_h", "sleep_debt_net_14n_h",
-    "resting_hr_bpm", "resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm", "resting_hr_z",
-    "hrv_rmssd_ms", "hrv_lnrmssd", "hrv_lnrmssd_7d", "hrv_lnrmssd_baseline",
-    "hrv_lnrmssd_baseline_sd", "hrv_lnrmssd_z",
+    "date",
+    "coverage",
+    "session_count",
+    "duration_s",
+    "load",
+    "load_source",
+    "trimp_au",
+    "ctl",
+    "atl",
+    "tsb",
+    "ramp_rate",
+    "acute_ewma",
+    "chronic_ewma",
+    "acwr_ewma",
+    "acwr_rolling_coupled",
+    "acwr_rolling_uncoupled",
+    "monotony",
+    "strain",
+    "hard_day",
+    "consecutive_hard_days",
+    "days_since_rest",
+    "intensity_rel_habit",
+    "duration_rel_habit",
+    "avg_temperature_c",
+    "sleep_asleep_min",
+    "sleep_in_bed_min",
+    "sleep_efficiency_pct",
+    "sleep_debt_7n_h",
+    "sleep_debt_net_7n_h",
+    "sleep_debt_14n_h",
+    "sleep_debt_net_14n_h",
+    "resting_hr_bpm",
+    "resting_hr_baseline_bpm",
+    "resting_hr_baseline_sd_bpm",
+    "resting_hr_z",
+    "hrv_rmssd_ms",
+    "hrv_lnrmssd",
+    "hrv_lnrmssd_7d",
+    "hrv_lnrmssd_baseline",
+    "hrv_lnrmssd_baseline_sd",
+    "hrv_lnrmssd_z",
     "hrv_below_swc",
 )
 
@@ -73,20 +104,36 @@ class _ByDay:
         weights = np.where(np.isfinite(values), np.nan_to_num(weights, nan=1.0), 0.0)
         weight_sum = self.total(weights)
         weighted = self.total(np.nan_to_num(values) * weights)
-        return np.where(weight_sum > 0, weighted / np.where(weight_sum > 0, weight_sum, 1.0), np.nan)
+        return np.where(
+            weight_sum > 0, weighted / np.where(weight_sum > 0, weight_sum, 1.0), np.nan
+        )
 
     def labels(self, values: np.ndarray, names) -> np.ndarray:
         """``"a+b"`` labels of which ``names`` occur among each date's values."""
         values = values[self.valid]
-        flags = np.column_stack([np.bincount(self.group, weights=values == name, minlength=self.n) > 0
-                                 for name in names])
+        flags = np.column_stack(
+            [
+                np.bincount(self.group, weights=values == name, minlength=self.n) > 0
+                for name in names
+            ]
+        )
         return _join_flags(flags, names)
 
 
-def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: IndicatorParams) -> pd.DataFrame:
+def _session_days(
+    sessions: pd.DataFrame | None, athlete: Mapping, params: IndicatorParams
+) -> pd.DataFrame:
     """Per-date aggregates of the sessions, indexed by ``datetime64`` dates."""
-    columns = ["session_count", "duration_s", "load", "load_source", "trimp_au",
-               "intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]
+    columns = [
+        "session_count",
+        "duration_s",
+        "load",
+        "load_source",
+        "trimp_au",
+        "intensity_rel_habit",
+        "duration_rel_habit",
+        "avg_temperature_c",
+    ]
     if sessions is None or len(sessions) == 0:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"))
     frame = sessions
@@ -98,25 +145,34 @@ def _session_days(sessions: pd.DataFrame | None, athlete: Mapping, params: Indic
         offsets = frame["utc_offset_s"] if "utc_offset_s" in frame.columns else None
         day = to_days(local_dates(frame["start_utc"], offsets, athlete.get("timezone")))
     by_day = _ByDay(day)
-    sources = (frame["load_source"].to_numpy(dtype=object) if "load_source" in frame.columns
-               else np.full(len(frame), None, dtype=object))
-    out = pd.DataFrame({
-        "session_count": by_day.count(),
-        "duration_s": by_day.total(numeric_column(frame, "duration_s")),
-        "load": by_day.total(numeric_column(frame, "load")),
-        "load_source": by_day.labels(sources, LOAD_SOURCES),
-        "trimp_au": by_day.total(numeric_column(frame, "trimp_au")),
-        "intensity_rel_habit": by_day.largest(numeric_column(frame, "intensity_rel_habit")),
-        "duration_rel_habit": by_day.largest(numeric_column(frame, "duration_rel_habit")),
-        "avg_temperature_c": by_day.weighted_mean(numeric_column(frame, "avg_temperature_c"),
-                                                  numeric_column(frame, "duration_s")),
-    }, index=by_day.index)
+    sources = (
+        frame["load_source"].to_numpy(dtype=object)
+        if "load_source" in frame.columns
+        else np.full(len(frame), None, dtype=object)
+    )
+    out = pd.DataFrame(
+        {
+            "session_count": by_day.count(),
+            "duration_s": by_day.total(numeric_column(frame, "duration_s")),
+            "load": by_day.total(numeric_column(frame, "load")),
+            "load_source": by_day.labels(sources, LOAD_SOURCES),
+            "trimp_au": by_day.total(numeric_column(frame, "trimp_au")),
+            "intensity_rel_habit": by_day.largest(numeric_column(frame, "intensity_rel_habit")),
+            "duration_rel_habit": by_day.largest(numeric_column(frame, "duration_rel_habit")),
+            "avg_temperature_c": by_day.weighted_mean(
+                numeric_column(frame, "avg_temperature_c"), numeric_column(frame, "duration_s")
+            ),
+        },
+        index=by_day.index,
+    )
     return out[columns]
 
 
 def _join_flags(flags: np.ndarray, names) -> np.ndarray:
     """``"tss+trimp"``-style labels from a boolean matrix (rows x names); None where no flag is set."""
-    codes = np.asarray(flags, dtype=np.int64).reshape(len(flags), len(names)) @ (1 << np.arange(len(names)))
+    codes = np.asarray(flags, dtype=np.int64).reshape(len(flags), len(names)) @ (
+        1 << np.arange(len(names))
+    )
     labels = np.empty(codes.size, dtype=object)
     for code in np.unique(codes):
         parts = [name for j, name in enumerate(names) if code >> j & 1]
@@ -129,11 +185,13 @@ def _wellness_days(wellness: pd.DataFrame | None) -> pd.DataFrame:
     columns = ["resting_hr_bpm", "hrv_rmssd_ms", "wellness_rows"]
     if wellness is None or len(wellness) == 0:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
-    frame = pd.DataFrame({
-        "date": to_days(wellness["date"]).astype("datetime64[ns]"),
-        "resting_hr_bpm": numeric_column(wellness, "resting_hr_bpm"),
-        "hrv_rmssd_ms": numeric_column(wellness, "hrv_rmssd_ms"),
-    })
+    frame = pd.DataFrame(
+        {
+            "date": to_days(wellness["date"]).astype("datetime64[ns]"),
+            "resting_hr_bpm": numeric_column(wellness, "resting_hr_bpm"),
+            "hrv_rmssd_ms": numeric_column(wellness, "hrv_rmssd_ms"),
+        }
+    )
     frame.loc[frame["resting_hr_bpm"] <= 0, "resting_hr_bpm"] = np.nan  # vendors write 0 for "none"
     frame.loc[frame["hrv_rmssd_ms"] <= 0, "hrv_rmssd_ms"] = np.nan
     frame = frame[frame["date"].notna()]
@@ -158,8 +216,9 @@ def _calendar(*indexes: pd.DatetimeIndex) -> pd.DatetimeIndex:
 
 def _coverage(has_sessions, has_sleep, has_wellness) -> np.ndarray:
     """``"activity+sleep+wellness"``-style labels of the data present each day; ``"none"``."""
-    labels = _join_flags(np.column_stack([has_sessions, has_sleep, has_wellness]),
-                         ("activity", "sleep", "wellness"))
+    labels = _join_flags(
+        np.column_stack([has_sessions, has_sleep, has_wellness]), ("activity", "sleep", "wellness")
+    )
     return np.where(labels == None, "none", labels).astype(object)  # noqa: E711 (elementwise)
 
 
@@ -177,19 +236,34 @@ def _daily_load(days: pd.DataFrame, has_sessions, has_other, params: IndicatorPa
 
 def _load_indicators(load: pd.Series, params: IndicatorParams) -> pd.DataFrame:
     missing_zero = params.model_missing_load_as_zero
-    out = pmc.performance_manager(load, params.ctl_tau_d, params.atl_tau_d, params.pmc_alpha,
-                                  params.tsb_convention, missing_zero)
+    out = pmc.performance_manager(
+        load,
+        params.ctl_tau_d,
+        params.atl_tau_d,
+        params.pmc_alpha,
+        params.tsb_convention,
+        missing_zero,
+    )
     out["ramp_rate"] = pmc.ramp_rate(out["ctl"], params.ramp_rate_window_d)
     frac = params.rolling_min_valid_fraction
-    ewma = acwr.acwr_ewma(load, params.acwr_acute_d, params.acwr_chronic_d, params.ewma_seed,
-                          missing_zero, params.acwr_warmup_d)
+    ewma = acwr.acwr_ewma(
+        load,
+        params.acwr_acute_d,
+        params.acwr_chronic_d,
+        params.ewma_seed,
+        missing_zero,
+        params.acwr_warmup_d,
+    )
     out = out.join(ewma)
     out["acwr_rolling_coupled"] = acwr.acwr_rolling_coupled(
-        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d)
+        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d
+    )
     out["acwr_rolling_uncoupled"] = acwr.acwr_rolling_uncoupled(
-        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d)
-    out = out.join(monotony.rolling_monotony_strain(load, params.monotony_window_d,
-                                                     params.monotony_ddof, frac))
+        load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d
+    )
+    out = out.join(
+        monotony.rolling_monotony_strain(load, params.monotony_window_d, params.monotony_ddof, frac)
+    )
     hard = streaks.hard_day_flags(load, params.hard_day_factor, params.hard_day_baseline_d, frac)
     out["hard_day"] = hard
     out["consecutive_hard_days"] = streaks.consecutive_true(hard)
@@ -203,7 +277,8 @@ def _sleep_indicators(nights: pd.DataFrame, need_h: float, params: IndicatorPara
     for n in (7, 14):
         for net, label in ((False, ""), (True, "net_")):
             out[f"sleep_debt_{label}{n}n_h"] = sleep_mod.rolling_sleep_debt_h(
-                asleep_h, need_h, n, net, params.sleep_min_valid_fraction)
+                asleep_h, need_h, n, net, params.sleep_min_valid_fraction
+            )
     return out
 
 
@@ -213,20 +288,34 @@ def _recovery_indicators(well: pd.DataFrame, params: IndicatorParams) -> pd.Data
     rhr = recovery.rolling_baseline(resting, window, minimum)
     ln = pd.Series(recovery.ln_rmssd(well["hrv_rmssd_ms"].to_numpy(dtype=float)), index=well.index)
     hrv = recovery.rolling_baseline(ln, window, minimum)
-    rolling7 = recovery.rolling_mean_min_valid(ln, params.hrv_rolling_d, params.hrv_rolling_min_valid_d)
+    rolling7 = recovery.rolling_mean_min_valid(
+        ln, params.hrv_rolling_d, params.hrv_rolling_min_valid_d
+    )
     lower_swc = hrv["mean"] - 0.5 * hrv["sd"]
     below = (rolling7 < lower_swc).astype(float).where(rolling7.notna() & lower_swc.notna())
-    return pd.DataFrame({
-        "resting_hr_baseline_bpm": rhr["mean"], "resting_hr_baseline_sd_bpm": rhr["sd"],
-        "resting_hr_z": rhr["z"], "hrv_lnrmssd": ln, "hrv_lnrmssd_7d": rolling7,
-        "hrv_lnrmssd_baseline": hrv["mean"], "hrv_lnrmssd_baseline_sd": hrv["sd"],
-        "hrv_lnrmssd_z": hrv["z"], "hrv_below_swc": below,
-    }, index=well.index)
+    return pd.DataFrame(
+        {
+            "resting_hr_baseline_bpm": rhr["mean"],
+            "resting_hr_baseline_sd_bpm": rhr["sd"],
+            "resting_hr_z": rhr["z"],
+            "hrv_lnrmssd": ln,
+            "hrv_lnrmssd_7d": rolling7,
+            "hrv_lnrmssd_baseline": hrv["mean"],
+            "hrv_lnrmssd_baseline_sd": hrv["sd"],
+            "hrv_lnrmssd_z": hrv["z"],
+            "hrv_below_swc": below,
+        },
+        index=well.index,
+    )
 
 
-def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
-                wellness: pd.DataFrame | None, athlete: Mapping,
-                params: IndicatorParams = DEFAULT_PARAMS) -> pd.DataFrame:
+def daily_table(
+    sessions: pd.DataFrame | None,
+    sleep: pd.DataFrame | None,
+    wellness: pd.DataFrame | None,
+    athlete: Mapping,
+    params: IndicatorParams = DEFAULT_PARAMS,
+) -> pd.DataFrame:
     """One row per local date of the athlete with load, fatigue, sleep and recovery indicators.
 
     Parameters
@@ -276,7 +365,7 @@ def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
     has_sleep = (nights["sleep_asleep_min"].notna() | nights["sleep_in_bed_min"].notna()).to_numpy()
     has_wellness = well["wellness_rows"].notna().to_numpy()
     load = _daily_load(days, has_sessions, has_sleep | has_wellness, params)
-    day_known = (load.notna().to_numpy() | has_sessions)
+    day_known = load.notna().to_numpy() | has_sessions
 
     def zero_on_rest(column: str) -> np.ndarray:
         values = days[column].to_numpy(dtype=float, na_value=np.nan)
@@ -292,12 +381,14 @@ def daily_table(sessions: pd.DataFrame | None, sleep: pd.DataFrame | None,
         "load_source": days["load_source"].to_numpy(dtype=object),
         "trimp_au": zero_on_rest("trimp_au"),
     }
-    for part in (_load_indicators(load, params),
-                 days[["intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]],
-                 nights[["sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct"]],
-                 _sleep_indicators(nights, need, params),
-                 well[["resting_hr_bpm", "hrv_rmssd_ms"]],
-                 _recovery_indicators(well, params)):
+    for part in (
+        _load_indicators(load, params),
+        days[["intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]],
+        nights[["sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct"]],
+        _sleep_indicators(nights, need, params),
+        well[["resting_hr_bpm", "hrv_rmssd_ms"]],
+        _recovery_indicators(well, params),
+    ):
         for name in part.columns:
             columns[name] = part[name].to_numpy(dtype=float, na_value=np.nan)
     for name in ("coverage", "load_source"):  # text columns stay object (None = missing)

@@ -15,11 +15,16 @@ import pandas as pd
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
 
-HABIT_MEASURES = {"power": "habit_power_w", "hr_reserve": "habit_hr_reserve", "speed": "habit_speed_mps"}
+HABIT_MEASURES = {
+    "power": "habit_power_w",
+    "hr_reserve": "habit_hr_reserve",
+    "speed": "habit_speed_mps",
+}
 
 
-def relative_to_habit(start_utc: pd.Series, values: pd.Series, window_d: int = 90,
-                      min_sessions: int = 3) -> pd.Series:
+def relative_to_habit(
+    start_utc: pd.Series, values: pd.Series, window_d: int = 90, min_sessions: int = 3
+) -> pd.Series:
     """Each value divided by the median of the values of the preceding ``window_d`` days.
 
     Parameters
@@ -48,7 +53,9 @@ def relative_to_habit(start_utc: pd.Series, values: pd.Series, window_d: int = 9
     return pd.Series(out, index=values.index)
 
 
-def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_PARAMS) -> pd.DataFrame:
+def add_habit_columns(
+    sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_PARAMS
+) -> pd.DataFrame:
     """Add ``intensity_rel_habit``, ``duration_rel_habit`` and ``habit_intensity_metric``.
 
     The intensity measure is the first of ``params.habit_intensity_priority`` for which
@@ -68,7 +75,8 @@ def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_
             window, minimum = params.habit_window_d, params.habit_min_sessions
             start = rows["start_utc"]
             duration.loc[rows.index] = relative_to_habit(
-                start, duration_values.loc[rows.index], window, minimum)
+                start, duration_values.loc[rows.index], window, minimum
+            )
             for name in params.habit_intensity_priority:
                 measure = _column(rows, HABIT_MEASURES[name])
                 ratio = relative_to_habit(start, measure, window, minimum)
@@ -79,7 +87,6 @@ def add_habit_columns(sessions: pd.DataFrame, params: IndicatorParams = DEFAULT_
     out["duration_rel_habit"] = duration.astype(float)
     out["habit_intensity_metric"] = metric.astype(object)
     return out
-
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -44,8 +44,9 @@ def strain(daily_load, ddof: int = 1) -> float:
     return float(np.nansum(values)) * monotony(values, ddof)
 
 
-def rolling_monotony_strain(load, window_d: int = 7, ddof: int = 1,
-                            min_valid_fraction: float = 0.7) -> pd.DataFrame:
+def rolling_monotony_strain(
+    load, window_d: int = 7, ddof: int = 1, min_valid_fraction: float = 0.7
+) -> pd.DataFrame:
     """Daily-updated monotony and strain over the last ``window_d`` days.
 
     Parameters

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def normalized_power(power_w, sample_interval_s: float = 1.0, window_s: float = 30.0,
-                     warmup: str = "full_window") -> float:
+def normalized_power(
+    power_w, sample_interval_s: float = 1.0, window_s: float = 30.0, warmup: str = "full_window"
+) -> float:
     """Normalized Power: fourth root of the mean fourth power of the 30-s rolling mean power.
 
     Parameters
@@ -80,8 +81,9 @@ def training_stress_score(duration_s, normalized_power_w, ftp_w: float):
     return out if out.ndim else float(out)
 
 
-def resample_regular(t_s, values, interval_s: float = 1.0, max_gap_s: float = 10.0,
-                     gap_value: float = 0.0) -> np.ndarray:
+def resample_regular(
+    t_s, values, interval_s: float = 1.0, max_gap_s: float = 10.0, gap_value: float = 0.0
+) -> np.ndarray:
     """Resample an irregular stream onto a regular grid by holding the last sample.
 
     Parameters

@@ -21,24 +21,59 @@ from analyzer.indicators import trimp
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.habit import add_habit_columns
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
-from analyzer.indicators.session_streams import StreamSet, banister_trimp_per_session, stream_metrics
+from analyzer.indicators.session_streams import (
+    StreamSet,
+    banister_trimp_per_session,
+    stream_metrics,
+)
 from analyzer.indicators.timezones import local_dates
 
 N_HR_ZONES = 5
 
 SESSION_COLUMNS = (
-    "activity_id", "athlete_id", "sport", "start_utc", "local_date",
-    "duration_s", "moving_s", "avg_heart_rate_bpm", "hr_reserve_fraction",
-    "avg_power_w", "avg_speed_mps", "avg_temperature_c",
-    "trimp_avg_hr_au", "trimp_samples_au", "trimp_au", "trimp_edwards_au", "trimp_lucia_au",
+    "activity_id",
+    "athlete_id",
+    "sport",
+    "start_utc",
+    "local_date",
+    "duration_s",
+    "moving_s",
+    "avg_heart_rate_bpm",
+    "hr_reserve_fraction",
+    "avg_power_w",
+    "avg_speed_mps",
+    "avg_temperature_c",
+    "trimp_avg_hr_au",
+    "trimp_samples_au",
+    "trimp_au",
+    "trimp_edwards_au",
+    "trimp_lucia_au",
     *(f"hr_zone{z}_s" for z in range(1, N_HR_ZONES + 1)),
-    "srpe_load_au", "np_w", "intensity_factor", "tss", "hrtss",
-    "load", "load_source",
-    "decoupling_pct", "decoupling_output", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm",
-    "habit_power_w", "habit_hr_reserve", "habit_speed_mps",
+    "srpe_load_au",
+    "np_w",
+    "intensity_factor",
+    "tss",
+    "hrtss",
+    "load",
+    "load_source",
+    "decoupling_pct",
+    "decoupling_output",
+    "cardiac_drift_pct",
+    "hrr60_bpm",
+    "hrr120_bpm",
+    "habit_power_w",
+    "habit_hr_reserve",
+    "habit_speed_mps",
 )
 
-TEXT_COLUMNS = ("activity_id", "athlete_id", "sport", "local_date", "load_source", "decoupling_output")
+TEXT_COLUMNS = (
+    "activity_id",
+    "athlete_id",
+    "sport",
+    "local_date",
+    "load_source",
+    "decoupling_output",
+)
 
 
 def _number(value) -> float:
@@ -60,20 +95,23 @@ def _durations(acts: pd.DataFrame, streams: StreamSet) -> tuple[np.ndarray, np.n
     return duration, moving
 
 
-def _heart_rate_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, athlete: Mapping,
-                        params: IndicatorParams) -> None:
+def _heart_rate_columns(
+    out: dict, acts: pd.DataFrame, streams: StreamSet, athlete: Mapping, params: IndicatorParams
+) -> None:
     rest, hr_max = _number(athlete.get("hr_rest_bpm")), _number(athlete.get("hr_max_bpm"))
     sex, variant = athlete.get("sex"), params.trimp_constants
     a, b = trimp.trimp_constants(sex, variant)
     has_hr = streams.has("heart_rate_bpm")
-    out["avg_heart_rate_bpm"] = np.where(has_hr, streams.time_mean("heart_rate_bpm"),
-                                         numeric_column(acts, "avg_heart_rate_bpm"))
+    out["avg_heart_rate_bpm"] = np.where(
+        has_hr, streams.time_mean("heart_rate_bpm"), numeric_column(acts, "avg_heart_rate_bpm")
+    )
     x = np.asarray(trimp.hr_reserve_fraction(out["avg_heart_rate_bpm"], rest, hr_max), dtype=float)
     out["hr_reserve_fraction"] = x
     out["trimp_avg_hr_au"] = out["moving_s"] / 60.0 * trimp.banister_weight(x, a, b)
     out["trimp_samples_au"] = banister_trimp_per_session(streams, rest, hr_max, sex, variant)
-    zones = np.where(has_hr[:, None], streams.zone_seconds(hr_max, params.hr_zone_bounds_pct_max),
-                     np.nan)
+    zones = np.where(
+        has_hr[:, None], streams.zone_seconds(hr_max, params.hr_zone_bounds_pct_max), np.nan
+    )
     if not np.isfinite(hr_max):
         zones[:] = np.nan
     for z in range(N_HR_ZONES):
@@ -82,18 +120,24 @@ def _heart_rate_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, athle
     out["trimp_lucia_au"] = np.full(len(acts), np.nan)
     if params.lucia_vt1_bpm is not None and params.lucia_vt2_bpm is not None:
         phases = streams.zone_seconds(100.0, (0.0, params.lucia_vt1_bpm, params.lucia_vt2_bpm))
-        out["trimp_lucia_au"] = np.where(has_hr, phases @ np.asarray(trimp.LUCIA_WEIGHTS) / 60.0, np.nan)
+        out["trimp_lucia_au"] = np.where(
+            has_hr, phases @ np.asarray(trimp.LUCIA_WEIGHTS) / 60.0, np.nan
+        )
     use_samples = (params.trimp_form == "samples") & np.isfinite(out["trimp_samples_au"])
     out["trimp_au"] = np.where(use_samples, out["trimp_samples_au"], out["trimp_avg_hr_au"])
-    out["hrtss"] = trimp.hr_tss(out["trimp_au"], _number(athlete.get("lthr_bpm")), rest, hr_max,
-                                sex, variant)
+    out["hrtss"] = trimp.hr_tss(
+        out["trimp_au"], _number(athlete.get("lthr_bpm")), rest, hr_max, sex, variant
+    )
 
 
-def _power_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, metrics: pd.DataFrame,
-                   athlete: Mapping) -> None:
+def _power_columns(
+    out: dict, acts: pd.DataFrame, streams: StreamSet, metrics: pd.DataFrame, athlete: Mapping
+) -> None:
     has_power = streams.has("power_w")
-    out["avg_power_w"] = _prefer(numeric_column(acts, "avg_power_w"),
-                                 np.where(has_power, streams.time_mean("power_w"), np.nan))
+    out["avg_power_w"] = _prefer(
+        numeric_column(acts, "avg_power_w"),
+        np.where(has_power, streams.time_mean("power_w"), np.nan),
+    )
     out["np_w"] = metrics["np_w"].to_numpy(dtype=float)
     ftp = _number(athlete.get("ftp_w"))
     out["intensity_factor"] = pw.intensity_factor(out["np_w"], ftp)
@@ -102,8 +146,12 @@ def _power_columns(out: dict, acts: pd.DataFrame, streams: StreamSet, metrics: p
 
 def _choose_load(out: dict, params: IndicatorParams) -> None:
     """``load`` = the first finite measure of ``params.load_priority``; ``load_source`` names it."""
-    candidates = {"tss": out["tss"], "hrtss": out["hrtss"], "trimp": out["trimp_au"],
-                  "srpe": out["srpe_load_au"]}
+    candidates = {
+        "tss": out["tss"],
+        "hrtss": out["hrtss"],
+        "trimp": out["trimp_au"],
+        "srpe": out["srpe_load_au"],
+    }
     n = len(out["tss"])
     load, source = np.full(n, np.nan), np.full(n, None, dtype=object)
     for name in params.load_priority:
@@ -112,40 +160,64 @@ def _choose_load(out: dict, params: IndicatorParams) -> None:
     out["load"], out["load_source"] = load, source
 
 
-def _metrics_table(acts: pd.DataFrame, samples, athlete: Mapping, params: IndicatorParams) -> pd.DataFrame:
+def _metrics_table(
+    acts: pd.DataFrame, samples, athlete: Mapping, params: IndicatorParams
+) -> pd.DataFrame:
     """Every column of :data:`SESSION_COLUMNS`, one row per row of ``acts``."""
     ids = acts["activity_id"].astype(str).tolist()
     streams = StreamSet(samples, ids, params.sample_max_gap_s)
     metrics = stream_metrics(streams, params)
-    out: dict[str, object] = {name: acts[name].to_numpy(dtype=object) if name in acts.columns
-                              else np.full(len(acts), None, dtype=object)
-                              for name in ("activity_id", "athlete_id", "sport")}
+    out: dict[str, object] = {
+        name: acts[name].to_numpy(dtype=object)
+        if name in acts.columns
+        else np.full(len(acts), None, dtype=object)
+        for name in ("activity_id", "athlete_id", "sport")
+    }
     out["start_utc"] = pd.to_datetime(acts["start_utc"], utc=True).to_numpy()
     out["duration_s"], out["moving_s"] = _durations(acts, streams)
     _heart_rate_columns(out, acts, streams, athlete, params)
     _power_columns(out, acts, streams, metrics, athlete)
     out["srpe_load_au"] = numeric_column(acts, "rpe") * out["duration_s"] / 60.0
     _choose_load(out, params)
-    for name in ("decoupling_pct", "decoupling_output", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"):
+    for name in (
+        "decoupling_pct",
+        "decoupling_output",
+        "cardiac_drift_pct",
+        "hrr60_bpm",
+        "hrr120_bpm",
+    ):
         out[name] = metrics[name].to_numpy()
     moving = streams.values["speed_mps"] >= 0.5
-    stream_speed = np.where(streams.has("speed_mps"), streams.time_mean("speed_mps", moving), np.nan)
+    stream_speed = np.where(
+        streams.has("speed_mps"), streams.time_mean("speed_mps", moving), np.nan
+    )
     out["avg_speed_mps"] = _prefer(numeric_column(acts, "avg_speed_mps"), stream_speed)
-    out["avg_temperature_c"] = np.where(streams.has("temperature_c"), streams.time_mean("temperature_c"),
-                                        numeric_column(acts, "avg_temperature_c"))
+    out["avg_temperature_c"] = np.where(
+        streams.has("temperature_c"),
+        streams.time_mean("temperature_c"),
+        numeric_column(acts, "avg_temperature_c"),
+    )
     out["habit_power_w"] = _prefer(out["np_w"], out["avg_power_w"])
     out["habit_hr_reserve"] = out["hr_reserve_fraction"]
     out["habit_speed_mps"] = out["avg_speed_mps"]
     offsets = pd.Series(numeric_column(acts, "utc_offset_s"))
-    out["local_date"] = local_dates(pd.Series(out["start_utc"]), offsets, athlete.get("timezone")).to_numpy()
+    out["local_date"] = local_dates(
+        pd.Series(out["start_utc"]), offsets, athlete.get("timezone")
+    ).to_numpy()
     table = pd.DataFrame({name: out[name] for name in SESSION_COLUMNS})
     numeric = [c for c in SESSION_COLUMNS if c not in TEXT_COLUMNS and c != "start_utc"]
     table["start_utc"] = pd.to_datetime(table["start_utc"], utc=True).astype("datetime64[ns, UTC]")
-    return table.astype({**dict.fromkeys(numeric, "float64"), **dict.fromkeys(TEXT_COLUMNS, object)})
+    return table.astype(
+        {**dict.fromkeys(numeric, "float64"), **dict.fromkeys(TEXT_COLUMNS, object)}
+    )
 
 
-def session_metrics(activity: Mapping, samples: pd.DataFrame | None, athlete: Mapping,
-                    params: IndicatorParams = DEFAULT_PARAMS) -> dict:
+def session_metrics(
+    activity: Mapping,
+    samples: pd.DataFrame | None,
+    athlete: Mapping,
+    params: IndicatorParams = DEFAULT_PARAMS,
+) -> dict:
     """Metrics of one session.
 
     Parameters
@@ -178,8 +250,9 @@ def session_metrics(activity: Mapping, samples: pd.DataFrame | None, athlete: Ma
     return _metrics_table(frame, streams, athlete, params).iloc[0].to_dict()
 
 
-def sessions_table(activities: pd.DataFrame, samples, athlete: Mapping,
-                   params: IndicatorParams = DEFAULT_PARAMS) -> pd.DataFrame:
+def sessions_table(
+    activities: pd.DataFrame, samples, athlete: Mapping, params: IndicatorParams = DEFAULT_PARAMS
+) -> pd.DataFrame:
     """Metrics of every session, with load and intensity/duration relative to habit.
 
     Parameters

@@ -50,8 +50,12 @@ class StreamSet:
         t_ns = t_ns[keep][order]
         self.values = {name: numeric_column(frame, name)[keep][order] for name in CHANNELS}
         self.bounds = np.searchsorted(self.code, np.arange(self.n + 1))
-        first = np.minimum(self.bounds[:-1], max(len(t_ns) - 1, 0))  # sessions without samples repeat 0 times
-        starts = np.repeat(t_ns[first] if len(t_ns) else np.zeros(self.n, np.int64), np.diff(self.bounds))
+        first = np.minimum(
+            self.bounds[:-1], max(len(t_ns) - 1, 0)
+        )  # sessions without samples repeat 0 times
+        starts = np.repeat(
+            t_ns[first] if len(t_ns) else np.zeros(self.n, np.int64), np.diff(self.bounds)
+        )
         self.t_s = (t_ns - starts) / 1e9
         self.dt_s = _credited_seconds(self.t_s, self.code, max_gap_s)
 
@@ -61,7 +65,9 @@ class StreamSet:
 
     def total(self, values: np.ndarray) -> np.ndarray:
         """Per-session sum of the finite values (0 when none)."""
-        return np.bincount(self.code, weights=np.where(np.isfinite(values), values, 0.0), minlength=self.n)
+        return np.bincount(
+            self.code, weights=np.where(np.isfinite(values), values, 0.0), minlength=self.n
+        )
 
     def has(self, name: str, fraction: float = MIN_CHANNEL_FRACTION) -> np.ndarray:
         """Sessions whose channel ``name`` is valid in at least ``fraction`` of the samples."""
@@ -102,15 +108,19 @@ class StreamSet:
         pct = 100.0 * hr / hr_max_bpm if np.isfinite(hr_max_bpm) else np.full(hr.size, np.nan)
         zone = np.searchsorted(np.asarray(bounds_pct_max, float), pct, side="right") - 1
         use = np.isfinite(pct) & (zone >= 0)
-        flat = np.bincount(self.code[use] * n_zones + zone[use], weights=self.dt_s[use],
-                           minlength=self.n * n_zones)
+        flat = np.bincount(
+            self.code[use] * n_zones + zone[use], weights=self.dt_s[use], minlength=self.n * n_zones
+        )
         return flat.reshape(self.n, n_zones)
 
     def slice(self, i: int) -> dict[str, np.ndarray]:
         """Arrays of session ``i``: ``t_s``, ``dt_s`` and the channels."""
         part = slice(self.bounds[i], self.bounds[i + 1])
-        return {"t_s": self.t_s[part], "dt_s": self.dt_s[part],
-                **{name: values[part] for name, values in self.values.items()}}
+        return {
+            "t_s": self.t_s[part],
+            "dt_s": self.dt_s[part],
+            **{name: values[part] for name, values in self.values.items()},
+        }
 
 
 def _one_frame(samples, activity_ids: Sequence[str]) -> pd.DataFrame:
@@ -118,15 +128,23 @@ def _one_frame(samples, activity_ids: Sequence[str]) -> pd.DataFrame:
     if samples is None:
         return pd.DataFrame(columns=columns)
     if isinstance(samples, Mapping):
-        parts = [frame.assign(activity_id=aid) for aid in activity_ids
-                 if (frame := samples.get(aid)) is not None and len(frame)]
+        parts = [
+            frame.assign(activity_id=aid)
+            for aid in activity_ids
+            if (frame := samples.get(aid)) is not None and len(frame)
+        ]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     return samples
 
 
 def _utc_ns(t_utc: pd.Series) -> np.ndarray:
     times = pd.to_datetime(t_utc, utc=True)
-    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return (
+        times.dt.tz_convert("UTC")
+        .dt.tz_localize(None)
+        .to_numpy(dtype="datetime64[ns]")
+        .view(np.int64)
+    )
 
 
 def _credited_seconds(t_s: np.ndarray, code: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -142,8 +160,9 @@ def _credited_seconds(t_s: np.ndarray, code: np.ndarray, max_gap_s: float) -> np
     return np.minimum(np.nan_to_num(gap, nan=0.0), max_gap_s)
 
 
-def banister_trimp_per_session(streams: StreamSet, hr_rest_bpm: float, hr_max_bpm: float,
-                               sex, variant: str) -> np.ndarray:
+def banister_trimp_per_session(
+    streams: StreamSet, hr_rest_bpm: float, hr_max_bpm: float, sex, variant: str
+) -> np.ndarray:
     """Per-sample Banister TRIMP of each session [AU] (NaN without an HR stream)."""
     a, b = trimp.trimp_constants(sex, variant)
     x = trimp.hr_reserve_fraction(streams.values["heart_rate_bpm"], hr_rest_bpm, hr_max_bpm)
@@ -156,8 +175,17 @@ def banister_trimp_per_session(streams: StreamSet, hr_rest_bpm: float, hr_max_bp
 def stream_metrics(streams: StreamSet, params: IndicatorParams) -> pd.DataFrame:
     """NP, decoupling, cardiac drift and HRR of each session (one loop over sessions)."""
     rows = [_one_stream(streams.slice(i), params) for i in range(streams.n)]
-    return pd.DataFrame(rows, columns=["np_w", "decoupling_pct", "decoupling_output",
-                                       "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "np_w",
+            "decoupling_pct",
+            "decoupling_output",
+            "cardiac_drift_pct",
+            "hrr60_bpm",
+            "hrr120_bpm",
+        ],
+    )
 
 
 def _valid(values: np.ndarray, fraction: float) -> bool:
@@ -165,8 +193,9 @@ def _valid(values: np.ndarray, fraction: float) -> bool:
 
 
 def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams) -> dict:
-    out = dict.fromkeys(["np_w", "decoupling_pct", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"],
-                        float("nan"))
+    out = dict.fromkeys(
+        ["np_w", "decoupling_pct", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"], float("nan")
+    )
     out["decoupling_output"] = None
     if _valid(data["power_w"], MIN_CHANNEL_FRACTION) and np.nanmax(data["power_w"]) > 0:
         # an all-zero power channel is a sensor that was not there, not a ride at 0 W
@@ -174,12 +203,22 @@ def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams) -> dict:
         out["np_w"] = pw.normalized_power(regular, 1.0, params.np_window_s, params.np_warmup)
     if not _valid(data["heart_rate_bpm"], MIN_CHANNEL_FRACTION):
         return out
-    kind = ("power" if _valid(data["power_w"], 0.5)
-            else "speed" if _valid(data["speed_mps"], 0.5) else None)
+    kind = (
+        "power"
+        if _valid(data["power_w"], 0.5)
+        else "speed"
+        if _valid(data["speed_mps"], 0.5)
+        else None
+    )
     output = data["power_w"] if kind == "power" else data["speed_mps"] if kind else None
     if output is not None:
-        halves = stream.steady_halves(data["t_s"], data["heart_rate_bpm"], output,
-                                      params.decoupling_warmup_s, params.decoupling_min_s)
+        halves = stream.steady_halves(
+            data["t_s"],
+            data["heart_rate_bpm"],
+            output,
+            params.decoupling_warmup_s,
+            params.decoupling_min_s,
+        )
         if halves is not None:
             hr1, out1, hr2, out2 = halves
             out["decoupling_pct"] = stream.decoupling_pct(out1, hr1, out2, hr2)
@@ -187,5 +226,6 @@ def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams) -> dict:
             out["cardiac_drift_pct"] = stream.cardiac_drift_pct(hr1, hr2)
     for delay, key in ((params.hrr_delay_s, "hrr60_bpm"), (2 * params.hrr_delay_s, "hrr120_bpm")):
         out[key] = stream.heart_rate_recovery_bpm(
-            data["t_s"], data["heart_rate_bpm"], delay, output, params.sample_max_gap_s)
+            data["t_s"], data["heart_rate_bpm"], delay, output, params.sample_max_gap_s
+        )
     return out

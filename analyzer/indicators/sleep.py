@@ -42,8 +42,13 @@ def sleep_debt_h(asleep_h, need_h: float, net: bool = False) -> float:
     return float(np.sum(shortfall if net else np.maximum(shortfall, 0.0)))
 
 
-def rolling_sleep_debt_h(asleep_h: pd.Series, need_h: float, nights: int, net: bool = False,
-                         min_valid_fraction: float = 0.7) -> pd.Series:
+def rolling_sleep_debt_h(
+    asleep_h: pd.Series,
+    need_h: float,
+    nights: int,
+    net: bool = False,
+    min_valid_fraction: float = 0.7,
+) -> pd.Series:
     """Sleep debt over the last ``nights`` nights, one value per consecutive date.
 
     Nights without a record are skipped and the debt of the recorded nights is scaled
@@ -77,25 +82,34 @@ def nightly_sleep(sleep: pd.DataFrame) -> pd.DataFrame:
     columns = ["sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct"]
     if sleep is None or sleep.empty:
         return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="date"), dtype=float)
-    frame = pd.DataFrame({
-        "date": to_days(sleep["night"]).astype("datetime64[ns]"),
-        "source": sleep["source"].to_numpy(dtype=object),
-        "asleep": pd.to_numeric(sleep["asleep_min"], errors="coerce").to_numpy(float, na_value=np.nan),
-        "in_bed": pd.to_numeric(sleep["in_bed_min"], errors="coerce").to_numpy(float, na_value=np.nan),
-        "efficiency": pd.to_numeric(sleep["efficiency_pct"], errors="coerce").to_numpy(
-            float, na_value=np.nan),
-    })
+    frame = pd.DataFrame(
+        {
+            "date": to_days(sleep["night"]).astype("datetime64[ns]"),
+            "source": sleep["source"].to_numpy(dtype=object),
+            "asleep": pd.to_numeric(sleep["asleep_min"], errors="coerce").to_numpy(
+                float, na_value=np.nan
+            ),
+            "in_bed": pd.to_numeric(sleep["in_bed_min"], errors="coerce").to_numpy(
+                float, na_value=np.nan
+            ),
+            "efficiency": pd.to_numeric(sleep["efficiency_pct"], errors="coerce").to_numpy(
+                float, na_value=np.nan
+            ),
+        }
+    )
     frame = frame[frame["date"].notna()]
     if frame["date"].is_unique:  # the usual case: one record per night
         best = frame.set_index("date").sort_index()
     else:
         best = _best_source_per_night(frame)
     computed = 100.0 * best["asleep"] / best["in_bed"].where(best["in_bed"] > 0)
-    out = pd.DataFrame({
-        "sleep_asleep_min": best["asleep"],
-        "sleep_in_bed_min": best["in_bed"],
-        "sleep_efficiency_pct": computed.fillna(best["efficiency"]),
-    })
+    out = pd.DataFrame(
+        {
+            "sleep_asleep_min": best["asleep"],
+            "sleep_in_bed_min": best["in_bed"],
+            "sleep_efficiency_pct": computed.fillna(best["efficiency"]),
+        }
+    )
     out.index.name = "date"
     return out.astype(float)
 
@@ -106,5 +120,7 @@ def _best_source_per_night(frame: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby(["date", "source"], sort=True)
     per_source = grouped[["asleep", "in_bed"]].sum(min_count=1)
     per_source["efficiency"] = grouped["efficiency"].mean()
-    per_source = per_source.reset_index().sort_values(["date", "asleep", "source"], na_position="first")
+    per_source = per_source.reset_index().sort_values(
+        ["date", "asleep", "source"], na_position="first"
+    )
     return per_source.groupby("date", sort=True).tail(1).set_index("date").sort_index()

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 
-def hard_day_flags(load, factor: float = 1.5, baseline_d: int = 28,
-                   min_valid_fraction: float = 0.7) -> pd.Series:
+def hard_day_flags(
+    load, factor: float = 1.5, baseline_d: int = 28, min_valid_fraction: float = 0.7
+) -> pd.Series:
     """Flag days whose load is at least ``factor`` × the mean load of the preceding days.
 
     The baseline is the mean daily load of the ``baseline_d`` days before the day

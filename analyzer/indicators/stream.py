@@ -64,8 +64,9 @@ def steady_halves(t_s, heart_rate_bpm, output, warmup_s: float = 600.0, min_s: f
     return hr[:half].mean(), out[:half].mean(), hr[half:].mean(), out[half:].mean()
 
 
-def heart_rate_recovery_bpm(t_s, heart_rate_bpm, delay_s: float = 60.0, output=None,
-                            max_gap_s: float = 10.0) -> float:
+def heart_rate_recovery_bpm(
+    t_s, heart_rate_bpm, delay_s: float = 60.0, output=None, max_gap_s: float = 10.0
+) -> float:
     """Heart-rate recovery: HR at the session's peak minus HR ``delay_s`` later [bpm].
 
     Only reported where the stream shows a recovery: samples must exist around

@@ -8,7 +8,9 @@ import pandas as pd
 from analyzer.errors import AnalyzerError
 
 
-def local_dates(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None) -> pd.Series:
+def local_dates(
+    start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None
+) -> pd.Series:
     """Local date of each instant.
 
     The device's own UTC offset (FIT ``activity.local_timestamp`` − timestamp) wins where
@@ -64,6 +66,12 @@ def to_days(values) -> np.ndarray:
         return np.asarray(array, dtype="datetime64[D]")  # date objects, ISO strings, None
     except (ValueError, TypeError):
         pass  # NaN floats or pandas NA among them: clean first
-    cleaned = [None if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
-               else v[:10] if isinstance(v, str) else v for v in array]
+    cleaned = [
+        None
+        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
+        else v[:10]
+        if isinstance(v, str)
+        else v
+        for v in array
+    ]
     return np.asarray(cleaned, dtype="datetime64[D]")

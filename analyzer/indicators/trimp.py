@@ -184,7 +184,9 @@ def edwards_trimp(minutes_in_zones, weights=EDWARDS_WEIGHTS) -> float:
     minutes_in_zones : sequence of float
         Minutes in the zones 50-60, 60-70, 70-80, 80-90 and 90-100 % HR max [min].
     """
-    return float(np.dot(np.asarray(minutes_in_zones, dtype=float), np.asarray(weights, dtype=float)))
+    return float(
+        np.dot(np.asarray(minutes_in_zones, dtype=float), np.asarray(weights, dtype=float))
+    )
 
 
 def lucia_trimp(minutes_in_phases) -> float:

@@ -117,8 +117,11 @@ class _Budget:
                 f"({compressed} compressed bytes gave {size} so far)"
             )
         if problem:
-            error = ImportFileError(self.source, problem + "; refusing it as a possible archive bomb",
-                                    recovered="nothing")
+            error = ImportFileError(
+                self.source,
+                problem + "; refusing it as a possible archive bomb",
+                recovered="nothing",
+            )
             error.archive_limit = True  # an archive-level refusal, not one member's problem
             raise error
 
@@ -140,7 +143,9 @@ class ArchiveMember:
         about its size fails instead of growing.
     """
 
-    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget
+    ) -> None:
         self.label = label
         self.size_bytes = info.file_size
         self._archive = archive
@@ -153,7 +158,9 @@ class ArchiveMember:
         try:
             stream = self._archive.open(self._info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-            raise ImportFileError(self._budget.source, f"member {self.label!r} cannot be opened: {exc}") from exc
+            raise ImportFileError(
+                self._budget.source, f"member {self.label!r} cannot be opened: {exc}"
+            ) from exc
         return io.BufferedReader(_BoundedReader(stream, self._budget, self), _CHUNK)
 
     def count(self, size: int) -> None:
@@ -213,7 +220,9 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
 
 
 def _skipped(label: str) -> bool:
-    return any(part in label for part in _SKIPPED_PARTS) or posixpath.basename(label) in _SKIPPED_NAMES
+    return (
+        any(part in label for part in _SKIPPED_PARTS) or posixpath.basename(label) in _SKIPPED_NAMES
+    )
 
 
 def _members(
@@ -230,7 +239,9 @@ def _members(
             label = f"{prefix}{label}"
             budget.count_member(label)
             if info.flag_bits & 0x1:
-                raise ImportFileError(source, f"member {label!r} is encrypted; export it again without a password")
+                raise ImportFileError(
+                    source, f"member {label!r} is encrypted; export it again without a password"
+                )
             member = ArchiveMember(archive, info, label, budget)
             with member.open() as stream:
                 nested = stream.peek(4)[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC)
@@ -276,7 +287,9 @@ def iter_archive_members(
     """
     if isinstance(archive, (bytes, bytearray, memoryview)):
         if not is_archive(name, archive):
-            raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
+            raise ImportFileError(
+                name, "the file is not a ZIP archive (no 'PK' signature)", offset=0
+            )
     elif not is_archive_path(archive):
         raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
     budget = _Budget(name, limits or DEFAULT_LIMITS)
@@ -297,7 +310,9 @@ def iter_archive_streams(
             yield member.label, stream
 
 
-def iter_archive(name: str, data: bytes, *, limits: Limits | None = None) -> Iterator[tuple[str, bytes]]:
+def iter_archive(
+    name: str, data: bytes, *, limits: Limits | None = None
+) -> Iterator[tuple[str, bytes]]:
     """Yield ``(member_name, content)`` for every file in the ZIP ``data``.
 
     Members of nested ZIPs are yielded as ``"outer.zip/inner/path"``. Folders,

@@ -43,7 +43,9 @@ def decode_text(name: str, data: bytes) -> str:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise CsvImportError(name, "the file is binary, not text (it holds NUL bytes)", offset=data.index(b"\x00"))
+        raise CsvImportError(
+            name, "the file is binary, not text (it holds NUL bytes)", offset=data.index(b"\x00")
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -167,8 +169,10 @@ def read_table(name: str, data: bytes | str, *, delimiter: str | None = None) ->
             )
         rows.append([cell.strip() for cell in row[:width]] + [""] * (width - len(row)))
         lines.append(reader.line_num)
-    cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(
-        {i: pd.Series(dtype=object) for i in range(width)}
+    cells = (
+        pd.DataFrame(rows, columns=range(width), dtype=object)
+        if rows
+        else pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
     )
     return CsvTable(name, header, cells, delimiter, np.asarray(lines, dtype=int))
 
@@ -186,7 +190,9 @@ _DECIMAL_COMMA = re.compile(r"^-?\d*,\d+$")
 _AMBIGUOUS = re.compile(r"^-?\d{1,3}[.,]\d{3}$")
 
 
-def sniff_number_format(values: pd.Series | list[str], *, delimiter: str = ",") -> tuple[str, str | None]:
+def sniff_number_format(
+    values: pd.Series | list[str], *, delimiter: str = ","
+) -> tuple[str, str | None]:
     """Guess ``(decimal, thousands)`` separators from number-looking cells.
 
     ``"6.30"`` is evidence of a decimal point, ``"5,81"`` (not three digits after
@@ -236,7 +242,9 @@ def parse_numbers(
         cleaned = cleaned.str.replace(thousands, "", regex=False)
     if decimal != ".":
         cleaned = cleaned.str.replace(decimal, ".", regex=False)
-    values = pd.to_numeric(cleaned.where(~missing & ~misgrouped, None), errors="coerce").astype("float64")
+    values = pd.to_numeric(cleaned.where(~missing & ~misgrouped, None), errors="coerce").astype(
+        "float64"
+    )
     bad = values.isna() & ~missing
     return values, bad
 

@@ -56,7 +56,9 @@ SOURCE = "garmin_fit"
 _NS = 1_000_000_000
 
 
-def offsets_at(times: pd.Series, offsets: pd.DataFrame, fallback: str | float | None = None) -> np.ndarray:
+def offsets_at(
+    times: pd.Series, offsets: pd.DataFrame, fallback: str | float | None = None
+) -> np.ndarray:
     """UTC offset [s] of each time (see the module docstring).
 
     Parameters
@@ -124,7 +126,9 @@ def rescore_unstaged(stages: pd.DataFrame) -> pd.DataFrame:
     awake_at = np.sort(start[(stages["stage"] == "awake").to_numpy()])
     window = RESCORE_WINDOW_S * _NS
     before = np.searchsorted(awake_at, start) - np.searchsorted(awake_at, start - window)
-    after = np.searchsorted(awake_at, start + window, side="right") - np.searchsorted(awake_at, start, side="right")
+    after = np.searchsorted(awake_at, start + window, side="right") - np.searchsorted(
+        awake_at, start, side="right"
+    )
     wake = asleep & (before >= RESCORE_MIN_AWAKE) & (after >= RESCORE_MIN_AWAKE)
     if not wake.any():
         return stages
@@ -192,7 +196,9 @@ def assemble_nights(
     kept = merged[merged["period"].isin(nights["period"])]
     night_of = dict(zip(nights["period"], nights["night"]))
     night_stages = kept.assign(night=kept["period"].map(night_of)).drop(columns="period")
-    return _sleep_frame(nights.drop(columns="period").to_dict("records")), night_stages.reset_index(drop=True)
+    return _sleep_frame(nights.drop(columns="period").to_dict("records")), night_stages.reset_index(
+        drop=True
+    )
 
 
 def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.DataFrame:
@@ -221,22 +227,26 @@ def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.Da
     woke = np.zeros(a_start.size, dtype=bool)
     woke[1:] = (a_period[1:] == a_period[:-1]) & (a_start[1:] > reach[:-1])
     wake_utc = pd.Series(pd.to_datetime(wake, utc=True))
-    rows = pd.DataFrame({
-        "period": np.arange(n),
-        "night": local_dates(wake_utc, offsets, fallback),
-        "start_utc": pd.to_datetime(onset, utc=True),
-        "end_utc": wake_utc,
-        "asleep_min": asleep_min,
-        "in_bed_min": span,
-        "deep_min": np.where(staged, total(stage == "deep"), np.nan),
-        "light_min": np.where(staged, total(stage == "light"), np.nan),
-        "rem_min": np.where(staged, total(stage == "rem"), np.nan),
-        "awake_min": span - asleep_min,
-        "awakenings": np.bincount(a_period[woke], minlength=n).astype("float64"),
-        "efficiency_pct": np.where(span > 0, 100.0 * asleep_min / np.where(span > 0, span, 1), np.nan),
-        "score": np.nan,
-        "source": SOURCE,
-    })
+    rows = pd.DataFrame(
+        {
+            "period": np.arange(n),
+            "night": local_dates(wake_utc, offsets, fallback),
+            "start_utc": pd.to_datetime(onset, utc=True),
+            "end_utc": wake_utc,
+            "asleep_min": asleep_min,
+            "in_bed_min": span,
+            "deep_min": np.where(staged, total(stage == "deep"), np.nan),
+            "light_min": np.where(staged, total(stage == "light"), np.nan),
+            "rem_min": np.where(staged, total(stage == "rem"), np.nan),
+            "awake_min": span - asleep_min,
+            "awakenings": np.bincount(a_period[woke], minlength=n).astype("float64"),
+            "efficiency_pct": np.where(
+                span > 0, 100.0 * asleep_min / np.where(span > 0, span, 1), np.nan
+            ),
+            "score": np.nan,
+            "source": SOURCE,
+        }
+    )
     return rows
 
 
@@ -266,15 +276,33 @@ def _attach_scores(nights: pd.DataFrame, samples: pd.DataFrame) -> None:
 def _sleep_frame(rows: list[dict]) -> pd.DataFrame:
     from analyzer.schema import conform
 
-    columns = ["night", "start_utc", "end_utc", "asleep_min", "in_bed_min", "deep_min", "light_min",
-               "rem_min", "awake_min", "awakenings", "efficiency_pct", "score", "source"]
+    columns = [
+        "night",
+        "start_utc",
+        "end_utc",
+        "asleep_min",
+        "in_bed_min",
+        "deep_min",
+        "light_min",
+        "rem_min",
+        "awake_min",
+        "awakenings",
+        "efficiency_pct",
+        "score",
+        "source",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return conform("sleep", frame).drop(columns="athlete_id")
 
 
 def _empty_samples() -> pd.DataFrame:
-    return pd.DataFrame({"t_utc": pd.Series(dtype="datetime64[ns, UTC]"), "kind": pd.Series(dtype=object),
-                         "value": pd.Series(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "t_utc": pd.Series(dtype="datetime64[ns, UTC]"),
+            "kind": pd.Series(dtype=object),
+            "value": pd.Series(dtype="float64"),
+        }
+    )
 
 
 from analyzer.io.garmin_days import assemble_days  # noqa: E402  (re-exported: days live there)

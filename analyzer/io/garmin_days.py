@@ -18,10 +18,18 @@ _DAY_NS = 86_400 * _NS
 HRV_NIGHT_GAP_S = 3 * 3600
 COUNTERS = ("steps", "active_s")
 #: Sample families (kind before ``:``) that make a day's values; other kinds only date them.
-DAY_FAMILIES = frozenset({"heart_rate", "stress", "resting_hr_day", "resting_hr_7d", "hrv_night", "hrv_5min",
-                          *COUNTERS})
-WELLNESS_VALUES = ("resting_hr_bpm", "hrv_rmssd_ms", "stress_avg", "steps", "active_min",
-                   "avg_heart_rate_bpm", "max_heart_rate_bpm")
+DAY_FAMILIES = frozenset(
+    {"heart_rate", "stress", "resting_hr_day", "resting_hr_7d", "hrv_night", "hrv_5min", *COUNTERS}
+)
+WELLNESS_VALUES = (
+    "resting_hr_bpm",
+    "hrv_rmssd_ms",
+    "stress_avg",
+    "steps",
+    "active_min",
+    "avg_heart_rate_bpm",
+    "max_heart_rate_bpm",
+)
 
 
 def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
@@ -45,13 +53,19 @@ def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
     t, code, value, kinds = _unique_samples(samples)
     offset_kind = np.flatnonzero(kinds == "utc_offset_s")
     is_offset = np.isin(code, offset_kind)
-    offsets = pd.DataFrame({"t_utc": pd.to_datetime(t[is_offset], utc=True), "value": value[is_offset]})
+    offsets = pd.DataFrame(
+        {"t_utc": pd.to_datetime(t[is_offset], utc=True), "value": value[is_offset]}
+    )
     t, code, value = t[~is_offset], code[~is_offset], value[~is_offset]
     if t.size == 0:
         return _wellness_frame({})
     family = np.array([k.split(":")[0] for k in kinds], dtype=object)[code]
     counter = np.isin(family, COUNTERS)
-    local = t - counter * _NS + (offsets_at(pd.to_datetime(t, utc=True), offsets, fallback) * _NS).astype(np.int64)
+    local = (
+        t
+        - counter * _NS
+        + (offsets_at(pd.to_datetime(t, utc=True), offsets, fallback) * _NS).astype(np.int64)
+    )
     day = np.floor_divide(local, _DAY_NS)
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     pick = {f: family == f for f in np.unique(family)}
@@ -62,19 +76,29 @@ def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
     if "stress" in pick:
         m = pick["stress"]
         columns["stress_avg"] = _per_day(day[m], value[m], "mean")
-    resting = [_per_day(day[pick[k]], value[pick[k]], "last") for k in ("resting_hr_day", "resting_hr_7d")
-               if k in pick]
+    resting = [
+        _per_day(day[pick[k]], value[pick[k]], "last")
+        for k in ("resting_hr_day", "resting_hr_7d")
+        if k in pick
+    ]
     if resting:
         columns["resting_hr_bpm"] = _first_known(resting)
     for prefix, column, scale in (("steps", "steps", 1.0), ("active_s", "active_min", 1 / 60)):
         if prefix in pick:
             m = pick[prefix]
             columns[column] = _counter_per_day(day[m], code[m], value[m] * scale)
-    hrv = [part for part in (
-        _per_day(day[pick["hrv_night"]], value[pick["hrv_night"]], "last") if "hrv_night" in pick else None,
-        _hrv_from_values(t[pick["hrv_5min"]], day[pick["hrv_5min"]], value[pick["hrv_5min"]])
-        if "hrv_5min" in pick else None,
-    ) if part is not None]
+    hrv = [
+        part
+        for part in (
+            _per_day(day[pick["hrv_night"]], value[pick["hrv_night"]], "last")
+            if "hrv_night" in pick
+            else None,
+            _hrv_from_values(t[pick["hrv_5min"]], day[pick["hrv_5min"]], value[pick["hrv_5min"]])
+            if "hrv_5min" in pick
+            else None,
+        )
+        if part is not None
+    ]
     if hrv:
         columns["hrv_rmssd_ms"] = _first_known(hrv)
     return _wellness_frame(columns)
@@ -142,8 +166,14 @@ def _first_known(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
 
 def _wellness_frame(columns: dict[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
     """The canonical ``wellness`` columns (without ``athlete_id``) from per-day arrays."""
-    days = np.unique(np.concatenate([d for d, _ in columns.values()])) if columns else np.zeros(0, np.int64)
-    data: dict[str, object] = {"date": pd.Series(days.astype("datetime64[D]").astype(object), dtype=object)}
+    days = (
+        np.unique(np.concatenate([d for d, _ in columns.values()]))
+        if columns
+        else np.zeros(0, np.int64)
+    )
+    data: dict[str, object] = {
+        "date": pd.Series(days.astype("datetime64[D]").astype(object), dtype=object)
+    }
     for name in WELLNESS_VALUES:
         out = np.full(days.size, np.nan)
         if name in columns:

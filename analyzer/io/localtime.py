@@ -74,7 +74,7 @@ def parse_zone(text: str) -> dt.tzinfo:
     """
     text = text.strip()
     if text.upper() in {"UTC", "GMT", "Z"}:
-        return dt.timezone.utc
+        return dt.UTC
     match = _OFFSET_ZONE.match(text)
     if match:
         sign, hours, minutes = match.groups()
@@ -134,7 +134,7 @@ def localize(
 def is_in_gap(naive: dt.datetime, tz: dt.tzinfo) -> bool:
     """Return whether the wall-clock time ``naive`` does not exist in ``tz``."""
     aware = naive.replace(tzinfo=tz)
-    round_trip = aware.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None)
+    round_trip = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
     return round_trip != naive
 
 
@@ -145,7 +145,9 @@ def is_in_overlap(naive: dt.datetime, tz: dt.tzinfo) -> bool:
     return early != late and not is_in_gap(naive, tz)
 
 
-def night_of(start_utc: pd.Timestamp | dt.datetime, timezone: str, *, day_starts_h: int = 12) -> dt.date:
+def night_of(
+    start_utc: pd.Timestamp | dt.datetime, timezone: str, *, day_starts_h: int = 12
+) -> dt.date:
     """Return the night an instant belongs to: the local date on which that night ends.
 
     A night belongs to its local wake-up date (DESIGN.md), so 02:30 local on

@@ -47,9 +47,26 @@ from analyzer.io.csvsniff import NULL_TOKENS, CsvTable, read_table
 from analyzer.io.formats import FormatSpec, sha256_hex
 from analyzer.io.localtime import is_in_gap, is_in_overlap, source_zone, zone
 from analyzer.io.problems import RowProblems
-from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES, ImportBundle, conform
+from analyzer.schema import (
+    CONTEXTS,
+    MEDICATION_KINDS,
+    MUSCLES,
+    RELIEFS,
+    SIDES,
+    ImportBundle,
+    conform,
+)
 
-CRAMP_COLUMNS = ("start_local", "muscle", "side", "severity_0_10", "duration_s", "context", "relief", "notes")
+CRAMP_COLUMNS = (
+    "start_local",
+    "muscle",
+    "side",
+    "severity_0_10",
+    "duration_s",
+    "context",
+    "relief",
+    "notes",
+)
 CRAMP_REQUIRED = ("start_local", "muscle")
 MEDICATION_COLUMNS = ("name", "kind", "start_date", "end_date", "notes")
 MEDICATION_REQUIRED = ("name", "kind", "start_date")
@@ -73,7 +90,9 @@ def _text(value: object) -> str | None:
     return None if _blank(value) else str(value).strip()
 
 
-def parse_start_local(value: object, timezone: str | None) -> tuple[pd.Timestamp | None, str | None]:
+def parse_start_local(
+    value: object, timezone: str | None
+) -> tuple[pd.Timestamp | None, str | None]:
     """Turn a ``start_local`` entry into a UTC instant.
 
     Parameters
@@ -98,7 +117,10 @@ def parse_start_local(value: object, timezone: str | None) -> tuple[pd.Timestamp
         try:
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
-            return None, "an ISO 8601 local date and time such as 2024-03-31T02:30 (date and time, optional +hh:mm)"
+            return (
+                None,
+                "an ISO 8601 local date and time such as 2024-03-31T02:30 (date and time, optional +hh:mm)",
+            )
     if not 1970 <= moment.year < 2100:
         return None, "a date between 1970 and 2099"
     if moment.tzinfo is not None:
@@ -119,8 +141,16 @@ def parse_start_local(value: object, timezone: str | None) -> tuple[pd.Timestamp
     return pd.Timestamp(moment.replace(tzinfo=tz)).tz_convert("UTC"), None
 
 
-def _number(value: object, column: str, low: float, high: float, expected: str, problems: list[Problem],
-            *, low_open: bool = False) -> float | None:
+def _number(
+    value: object,
+    column: str,
+    low: float,
+    high: float,
+    expected: str,
+    problems: list[Problem],
+    *,
+    low_open: bool = False,
+) -> float | None:
     if _blank(value):
         return None
     try:
@@ -135,8 +165,14 @@ def _number(value: object, column: str, low: float, high: float, expected: str, 
     return number
 
 
-def _choice(value: object, column: str, vocabulary: tuple[str, ...], problems: list[Problem],
-            *, required: bool = False) -> str | None:
+def _choice(
+    value: object,
+    column: str,
+    vocabulary: tuple[str, ...],
+    problems: list[Problem],
+    *,
+    required: bool = False,
+) -> str | None:
     text = _text(value)
     if text is None:
         if required:
@@ -159,7 +195,9 @@ def cramp_id(start_utc: pd.Timestamp, muscle: str, side: str | None) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def parse_cramp(row: Mapping[str, object], *, timezone: str | None = None) -> tuple[dict | None, list[Problem]]:
+def parse_cramp(
+    row: Mapping[str, object], *, timezone: str | None = None
+) -> tuple[dict | None, list[Problem]]:
     """Check and convert one cramp entry to a ``cramps`` table record.
 
     Returns
@@ -175,11 +213,23 @@ def parse_cramp(row: Mapping[str, object], *, timezone: str | None = None) -> tu
         "start_utc": start_utc,
         "muscle": _choice(row.get("muscle"), "muscle", MUSCLES, problems, required=True),
         "side": _choice(row.get("side"), "side", SIDES, problems),
-        "severity_0_10": _number(row.get("severity_0_10"), "severity_0_10", 0, 10,
-                                 "a number from 0 (no pain) to 10 (worst)", problems),
-        "duration_s": _number(row.get("duration_s"), "duration_s", 0, MAX_CRAMP_DURATION_S,
-                              f"seconds, more than 0 and at most {MAX_CRAMP_DURATION_S:.0f}", problems,
-                              low_open=True),
+        "severity_0_10": _number(
+            row.get("severity_0_10"),
+            "severity_0_10",
+            0,
+            10,
+            "a number from 0 (no pain) to 10 (worst)",
+            problems,
+        ),
+        "duration_s": _number(
+            row.get("duration_s"),
+            "duration_s",
+            0,
+            MAX_CRAMP_DURATION_S,
+            f"seconds, more than 0 and at most {MAX_CRAMP_DURATION_S:.0f}",
+            problems,
+            low_open=True,
+        ),
         "context": _choice(row.get("context"), "context", CONTEXTS, problems),
         "relief": _choice(row.get("relief"), "relief", RELIEFS, problems),
         "notes": _text(row.get("notes")),
@@ -195,8 +245,10 @@ def validate_cramp(row: Mapping[str, object], *, timezone: str | None = None) ->
 
     Example: ``["severity_0_10: 14 (expected a number from 0 (no pain) to 10 (worst))"]``.
     """
-    return [f"{column}: {value!r} (expected {expected})" for column, value, expected in parse_cramp(
-        row, timezone=timezone)[1]]
+    return [
+        f"{column}: {value!r} (expected {expected})"
+        for column, value, expected in parse_cramp(row, timezone=timezone)[1]
+    ]
 
 
 def _date(value: object, column: str, problems: list[Problem], *, required: bool) -> dt.date | None:
@@ -235,7 +287,10 @@ def parse_medication(row: Mapping[str, object]) -> tuple[dict | None, list[Probl
 
 def validate_medication(row: Mapping[str, object]) -> list[str]:
     """Return the problems of one medication entry as sentences (empty list when valid)."""
-    return [f"{column}: {value!r} (expected {expected})" for column, value, expected in parse_medication(row)[1]]
+    return [
+        f"{column}: {value!r} (expected {expected})"
+        for column, value, expected in parse_medication(row)[1]
+    ]
 
 
 def _check_columns(table: CsvTable, required: tuple[str, ...], known: tuple[str, ...]) -> list[str]:
@@ -260,8 +315,13 @@ def _rows(table: CsvTable, columns: tuple[str, ...]) -> list[dict[str, object]]:
 
 
 def _read_log(
-    name: str, data: bytes, columns: tuple[str, ...], required: tuple[str, ...],
-    parse: Callable[[Mapping[str, object]], tuple[dict | None, list[Problem]]], *, valid_rows_only: bool,
+    name: str,
+    data: bytes,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    parse: Callable[[Mapping[str, object]], tuple[dict | None, list[Problem]]],
+    *,
+    valid_rows_only: bool,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Read a log's rows with ``parse``; apply the import policy to the problems."""
     table = read_table(name, data)
@@ -294,11 +354,19 @@ def read_cramp_log(
     """
     if timezone is not None:
         source_zone(name, timezone, needed_for="cramp times")
-    frame, warnings = _read_log(name, data, CRAMP_COLUMNS, CRAMP_REQUIRED,
-                                lambda row: parse_cramp(row, timezone=timezone), valid_rows_only=valid_rows_only)
+    frame, warnings = _read_log(
+        name,
+        data,
+        CRAMP_COLUMNS,
+        CRAMP_REQUIRED,
+        lambda row: parse_cramp(row, timezone=timezone),
+        valid_rows_only=valid_rows_only,
+    )
     if "cramp_id" in frame:
         frame = frame.drop_duplicates("cramp_id")
-    return ImportBundle(name, sha256_hex(data), "cramp_log_csv", {"cramps": conform("cramps", frame)}, warnings)
+    return ImportBundle(
+        name, sha256_hex(data), "cramp_log_csv", {"cramps": conform("cramps", frame)}, warnings
+    )
 
 
 def read_medication_log(
@@ -308,16 +376,36 @@ def read_medication_log(
 
     ``timezone`` is accepted for the registry's uniform signature; dates need none.
     """
-    frame, warnings = _read_log(name, data, MEDICATION_COLUMNS, MEDICATION_REQUIRED, parse_medication,
-                                valid_rows_only=valid_rows_only)
-    return ImportBundle(name, sha256_hex(data), "medication_log_csv",
-                        {"medications": conform("medications", frame)}, warnings)
+    frame, warnings = _read_log(
+        name,
+        data,
+        MEDICATION_COLUMNS,
+        MEDICATION_REQUIRED,
+        parse_medication,
+        valid_rows_only=valid_rows_only,
+    )
+    return ImportBundle(
+        name,
+        sha256_hex(data),
+        "medication_log_csv",
+        {"medications": conform("medications", frame)},
+        warnings,
+    )
 
 
 FORMATS = [
-    FormatSpec("cramp_log_csv", "cramp log CSV (start_local, muscle, side, ...)", "csv",
-               lambda probe: probe.has_columns("start_local", "muscle"), read_cramp_log),
-    FormatSpec("medication_log_csv", "medication log CSV (name, kind, start_date, ...)", "csv",
-               lambda probe: probe.has_columns("name", "kind", "start_date"), read_medication_log),
+    FormatSpec(
+        "cramp_log_csv",
+        "cramp log CSV (start_local, muscle, side, ...)",
+        "csv",
+        lambda probe: probe.has_columns("start_local", "muscle"),
+        read_cramp_log,
+    ),
+    FormatSpec(
+        "medication_log_csv",
+        "medication log CSV (name, kind, start_date, ...)",
+        "csv",
+        lambda probe: probe.has_columns("name", "kind", "start_date"),
+        read_medication_log,
+    ),
 ]
-

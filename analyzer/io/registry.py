@@ -27,12 +27,12 @@ Options every reader takes:
 from __future__ import annotations
 
 import importlib
-from io import BufferedReader
-from typing import BinaryIO
-from os import PathLike
-from pathlib import Path
 from collections.abc import Iterator
 from functools import cache
+from io import BufferedReader
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO
 
 from analyzer.errors import ImportFileError, UnknownFormatError
 from analyzer.io.archive import gunzip, is_archive, iter_archive, iter_archive_streams
@@ -114,7 +114,11 @@ def _describe(probe: Probe) -> str:
         return f"a CSV file with the columns {columns}{more}"
     if kind == "json":
         keys = ", ".join(sorted(probe.json_keys)[:8])
-        return f"a JSON document with the keys {keys}" if keys else "a JSON document with no known keys"
+        return (
+            f"a JSON document with the keys {keys}"
+            if keys
+            else "a JSON document with no known keys"
+        )
     if kind == "xml":
         return f"an XML document with the root element <{probe.xml_root}>"
     if not probe.data:
@@ -162,12 +166,18 @@ def read_bytes(
 
         return read_fit_bundle(data, name)
     if format is None and probe.kind == "gzip":
-        return read_bytes(name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only)
+        return read_bytes(
+            name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only
+        )
     if format is None and probe.kind == "zip":
-        raise ImportFileError(name, "the file is a ZIP archive; open it with read_archive or iter_archive")
+        raise ImportFileError(
+            name, "the file is a ZIP archive; open it with read_archive or iter_archive"
+        )
     spec = _named_spec(name, format) if format else _spec_for(probe)
     if spec is None:
-        raise UnknownFormatError(name, f"not a format the analyzer knows: it looks like {_describe(probe)}")
+        raise UnknownFormatError(
+            name, f"not a format the analyzer knows: it looks like {_describe(probe)}"
+        )
     return spec.read(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
 
 
@@ -192,14 +202,19 @@ def read_archive(
     for member, stream in iter_archive_streams(name, data):
         label = f"{name}/{member}"
         try:
-            yield member, _read_member(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+            yield (
+                member,
+                _read_member(label, stream, timezone=timezone, valid_rows_only=valid_rows_only),
+            )
         except ImportFileError as exc:
             if getattr(exc, "archive_limit", False):
                 raise
             yield member, exc
 
 
-def _read_member(label: str, stream: BufferedReader, *, timezone: str | None, valid_rows_only: bool) -> ImportBundle:
+def _read_member(
+    label: str, stream: BufferedReader, *, timezone: str | None, valid_rows_only: bool
+) -> ImportBundle:
     """Read one archive member; an Apple Health export is streamed instead of read whole."""
     return read_stream(label, stream, timezone=timezone, valid_rows_only=valid_rows_only)
 
@@ -231,7 +246,9 @@ def read_stream(
     if probe.kind == "xml" and probe.xml_root == "HealthData":
         from analyzer.io.vendors.apple_health import read_apple_health_stream
 
-        return read_apple_health_stream(name, stream, timezone=timezone, valid_rows_only=valid_rows_only)
+        return read_apple_health_stream(
+            name, stream, timezone=timezone, valid_rows_only=valid_rows_only
+        )
     return read_bytes(name, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
 
 

@@ -27,85 +27,173 @@ RUNNER = AthleteSpec(
     athlete_id="runner-anna",
     display_name="Anna (runner)",
     timezone="Europe/Berlin",
-    physiology=Physiology(sex="f", hr_rest_bpm=48, hr_max_bpm=190, lthr_bpm=172, ftp_w=210,
-                          threshold_speed_mps=4.3, mass_kg=56, sleep_need_h=8.0, hrv_rmssd_ms=72),
-    habits=TrainingHabits(sports=("running",), sessions_per_week=5.5, base_duration_min=55,
-                          session_mix={"easy": 0.5, "recovery": 0.08, "long": 0.12, "tempo": 0.1,
-                                       "intervals": 0.08, "race": 0.15}),
+    physiology=Physiology(
+        sex="f",
+        hr_rest_bpm=48,
+        hr_max_bpm=190,
+        lthr_bpm=172,
+        ftp_w=210,
+        threshold_speed_mps=4.3,
+        mass_kg=56,
+        sleep_need_h=8.0,
+        hrv_rmssd_ms=72,
+    ),
+    habits=TrainingHabits(
+        sports=("running",),
+        sessions_per_week=5.5,
+        base_duration_min=55,
+        session_mix={
+            "easy": 0.5,
+            "recovery": 0.08,
+            "long": 0.12,
+            "tempo": 0.1,
+            "intervals": 0.08,
+            "race": 0.15,
+        },
+    ),
     climate=Climate(mean_c=10.0, amplitude_c=9.0, warmest_doy=NORTH),
     cramps=CrampModel(p_session=0.09, or_intensity=5.0),
     medications=(
-        MedicationCourse("ferrous sulfate", "supplement", start_day=30, end_day=120,
-                         notes="65 mg iron every other day"),
+        MedicationCourse(
+            "ferrous sulfate",
+            "supplement",
+            start_day=30,
+            end_day=120,
+            notes="65 mg iron every other day",
+        ),
     ),
-    description=("Exercise-associated cramps, more likely in sessions far above habitual intensity: "
-                 "session odds ratio 5 when the session's mean heart-rate reserve exceeds the mean of "
-                 "the previous 90 days' sessions by 0.12 or more."),
+    description=(
+        "Exercise-associated cramps, more likely in sessions far above habitual intensity: "
+        "session odds ratio 5 when the session's mean heart-rate reserve exceeds the mean of "
+        "the previous 90 days' sessions by 0.12 or more."
+    ),
 )
 
 MASTERS = AthleteSpec(
     athlete_id="masters-bernd",
     display_name="Bernd (masters, 61)",
     timezone="America/New_York",
-    physiology=Physiology(sex="m", hr_rest_bpm=56, hr_max_bpm=164, lthr_bpm=146, ftp_w=230,
-                          threshold_speed_mps=3.3, mass_kg=78, sleep_need_h=7.5, hrv_rmssd_ms=34),
-    habits=TrainingHabits(sports=("cycling", "running"), sessions_per_week=4.5, base_duration_min=60,
-                          session_mix={"easy": 0.4, "recovery": 0.1, "long": 0.25, "tempo": 0.1,
-                                       "intervals": 0.15}, start_hour_local=9.0, evening_share=0.2),
+    physiology=Physiology(
+        sex="m",
+        hr_rest_bpm=56,
+        hr_max_bpm=164,
+        lthr_bpm=146,
+        ftp_w=230,
+        threshold_speed_mps=3.3,
+        mass_kg=78,
+        sleep_need_h=7.5,
+        hrv_rmssd_ms=34,
+    ),
+    habits=TrainingHabits(
+        sports=("cycling", "running"),
+        sessions_per_week=4.5,
+        base_duration_min=60,
+        session_mix={"easy": 0.4, "recovery": 0.1, "long": 0.25, "tempo": 0.1, "intervals": 0.15},
+        start_hour_local=9.0,
+        evening_share=0.2,
+    ),
     climate=Climate(mean_c=12.5, amplitude_c=11.0, warmest_doy=NORTH),
     cramps=CrampModel(p_night=0.045, or_hard_day=4.0, or_short_night=4.0),
     medications=(
-        MedicationCourse("hydrochlorothiazide", "medication", start_day=100, end_day=175,
-                         nocturnal_odds_ratio=4.0, notes="12.5 mg each morning, for blood pressure"),
-        MedicationCourse("atorvastatin", "medication", start_day=-400, end_day=None,
-                         notes="20 mg, long-standing"),
+        MedicationCourse(
+            "hydrochlorothiazide",
+            "medication",
+            start_day=100,
+            end_day=175,
+            nocturnal_odds_ratio=4.0,
+            notes="12.5 mg each morning, for blood pressure",
+        ),
+        MedicationCourse(
+            "atorvastatin", "medication", start_day=-400, end_day=None, notes="20 mg, long-standing"
+        ),
     ),
     device="fenix7",
-    description=("Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.5 x the mean daily "
-                 "TRIMP of the previous 28 days, rest days counting 0), 4 after a short night (asleep "
-                 "< need - 1 h), and 4 while taking hydrochlorothiazide."),
+    description=(
+        "Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.5 x the mean daily "
+        "TRIMP of the previous 28 days, rest days counting 0), 4 after a short night (asleep "
+        "< need - 1 h), and 4 while taking hydrochlorothiazide."
+    ),
 )
 
 CYCLIST = AthleteSpec(
     athlete_id="cyclist-chen",
     display_name="Chen (cyclist, null control)",
     timezone="Europe/London",
-    physiology=Physiology(sex="m", hr_rest_bpm=50, hr_max_bpm=186, lthr_bpm=165, ftp_w=285,
-                          threshold_speed_mps=3.8, mass_kg=70, sleep_need_h=7.5, hrv_rmssd_ms=60),
-    habits=TrainingHabits(sports=("cycling",), sessions_per_week=5.0, base_duration_min=80,
-                          session_mix={"easy": 0.5, "recovery": 0.1, "long": 0.15, "tempo": 0.1,
-                                       "intervals": 0.1, "race": 0.05}),
+    physiology=Physiology(
+        sex="m",
+        hr_rest_bpm=50,
+        hr_max_bpm=186,
+        lthr_bpm=165,
+        ftp_w=285,
+        threshold_speed_mps=3.8,
+        mass_kg=70,
+        sleep_need_h=7.5,
+        hrv_rmssd_ms=60,
+    ),
+    habits=TrainingHabits(
+        sports=("cycling",),
+        sessions_per_week=5.0,
+        base_duration_min=80,
+        session_mix={
+            "easy": 0.5,
+            "recovery": 0.1,
+            "long": 0.15,
+            "tempo": 0.1,
+            "intervals": 0.1,
+            "race": 0.05,
+        },
+    ),
     climate=Climate(mean_c=11.0, amplitude_c=7.0, warmest_doy=NORTH),
     cramps=CrampModel(p_session=0.09, p_night=0.07),
     medications=(
-        MedicationCourse("magnesium citrate", "supplement", start_day=80, end_day=150,
-                         notes="300 mg at night"),
+        MedicationCourse(
+            "magnesium citrate", "supplement", start_day=80, end_day=150, notes="300 mg at night"
+        ),
     ),
     device="edge1040",
-    description=("Null control: exercise-associated cramps in 9 % of sessions and nocturnal cramps in 7 % "
-                 "of nights, whatever the training, sleep, heat or the magnesium course. The analysis "
-                 "compares both kinds and must find nothing."),
+    description=(
+        "Null control: exercise-associated cramps in 9 % of sessions and nocturnal cramps in 7 % "
+        "of nights, whatever the training, sleep, heat or the magnesium course. The analysis "
+        "compares both kinds and must find nothing."
+    ),
 )
 
 TRIATHLETE = AthleteSpec(
     athlete_id="triathlete-dana",
     display_name="Dana (triathlete)",
     timezone="Australia/Brisbane",
-    physiology=Physiology(sex="f", hr_rest_bpm=50, hr_max_bpm=185, lthr_bpm=166, ftp_w=230,
-                          threshold_speed_mps=3.9, mass_kg=60, sleep_need_h=8.0, hrv_rmssd_ms=65),
-    habits=TrainingHabits(sports=("swimming", "cycling", "running", "running", "cycling"),
-                          sessions_per_week=6.0, base_duration_min=60,
-                          session_mix={"easy": 0.55, "recovery": 0.1, "long": 0.15, "tempo": 0.1,
-                                       "intervals": 0.1}, start_hour_local=6.0, evening_share=0.5),
+    physiology=Physiology(
+        sex="f",
+        hr_rest_bpm=50,
+        hr_max_bpm=185,
+        lthr_bpm=166,
+        ftp_w=230,
+        threshold_speed_mps=3.9,
+        mass_kg=60,
+        sleep_need_h=8.0,
+        hrv_rmssd_ms=65,
+    ),
+    habits=TrainingHabits(
+        sports=("swimming", "cycling", "running", "running", "cycling"),
+        sessions_per_week=6.0,
+        base_duration_min=60,
+        session_mix={"easy": 0.55, "recovery": 0.1, "long": 0.15, "tempo": 0.1, "intervals": 0.1},
+        start_hour_local=6.0,
+        evening_share=0.5,
+    ),
     climate=Climate(mean_c=21.5, amplitude_c=5.0, warmest_doy=SOUTH),
     cramps=CrampModel(p_session=0.08, or_heat=5.0, heat_threshold_c=28.0),
     medications=(
-        MedicationCourse("vitamin D3", "supplement", start_day=-200, end_day=None, notes="1000 IU daily"),
+        MedicationCourse(
+            "vitamin D3", "supplement", start_day=-200, end_day=None, notes="1000 IU daily"
+        ),
     ),
     device="fr965",
-    description=("Heat-related exercise cramps: session odds ratio 5 when the air temperature of a run "
-                 "or ride is 28 deg C or more (the stream's temperature records it); swims are in a "
-                 "pool and never hot."),
+    description=(
+        "Heat-related exercise cramps: session odds ratio 5 when the air temperature of a run "
+        "or ride is 28 deg C or more (the stream's temperature records it); swims are in a "
+        "pool and never hot."
+    ),
 )
 
 DEMO_SQUAD = (RUNNER, MASTERS, CYCLIST, TRIATHLETE)
@@ -130,12 +218,15 @@ def benchmark_squad(n_athletes: int, rng: np.random.Generator) -> list[AthleteSp
         )
         phys = dataclasses.replace(phys, lthr_bpm=float(np.round(phys.hr_max_bpm * 0.9)))
         habits = dataclasses.replace(
-            base.habits, sessions_per_week=base.habits.sessions_per_week * rng.uniform(0.7, 1.2))
-        out.append(dataclasses.replace(
-            base,
-            athlete_id=f"synthetic-{i:04d}",
-            display_name=f"Synthetic {i} ({base.athlete_id.split('-')[0]})",
-            physiology=phys,
-            habits=habits,
-        ))
+            base.habits, sessions_per_week=base.habits.sessions_per_week * rng.uniform(0.7, 1.2)
+        )
+        out.append(
+            dataclasses.replace(
+                base,
+                athlete_id=f"synthetic-{i:04d}",
+                display_name=f"Synthetic {i} ({base.athlete_id.split('-')[0]})",
+                physiology=phys,
+                habits=habits,
+            )
+        )
     return out

@@ -12,8 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.simulate.model import AthleteSpec, habit_exposures, hard_days, logistic, logit
-from analyzer.simulate.model import medication_log_odds
+from analyzer.simulate.model import (
+    AthleteSpec,
+    habit_exposures,
+    hard_days,
+    logistic,
+    logit,
+    medication_log_odds,
+)
 
 _EXERCISE_MUSCLES = {
     "running": (("calf", "hamstring", "quadriceps", "foot"), (0.5, 0.25, 0.2, 0.05)),
@@ -42,7 +48,9 @@ def session_exposures(spec: AthleteSpec, sessions: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-def night_exposures(spec: AthleteSpec, nights: pd.DataFrame, trimp_per_day: np.ndarray) -> pd.DataFrame:
+def night_exposures(
+    spec: AthleteSpec, nights: pd.DataFrame, trimp_per_day: np.ndarray
+) -> pd.DataFrame:
     """Add ``hard_day_before``, ``on_medication_log_or`` and per-night ``p_cramp``."""
     model = spec.cramps
     out = nights.copy()
@@ -64,8 +72,13 @@ def night_exposures(spec: AthleteSpec, nights: pd.DataFrame, trimp_per_day: np.n
     return out
 
 
-def draw_cramps(spec: AthleteSpec, sessions: pd.DataFrame, nights: pd.DataFrame,
-                period: tuple[pd.Timestamp, pd.Timestamp], rng: np.random.Generator) -> pd.DataFrame:
+def draw_cramps(
+    spec: AthleteSpec,
+    sessions: pd.DataFrame,
+    nights: pd.DataFrame,
+    period: tuple[pd.Timestamp, pd.Timestamp],
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Draw every cramp of the period; ``sessions``/``nights`` carry ``p_cramp``.
 
     Returns one row per cramp with the canonical cramp columns (``start_utc``,
@@ -75,9 +88,18 @@ def draw_cramps(spec: AthleteSpec, sessions: pd.DataFrame, nights: pd.DataFrame,
     """
     rows = _exercise_cramps(sessions, rng) + _night_cramps(nights, rng)
     rows += _random_cramps(spec.cramps.random_per_day, sessions, nights, period, rng)
-    cramps = pd.DataFrame(rows, columns=[
-        "start_utc", "muscle", "context", "component", "session_id", "night", "p_cramp",
-    ])
+    cramps = pd.DataFrame(
+        rows,
+        columns=[
+            "start_utc",
+            "muscle",
+            "context",
+            "component",
+            "session_id",
+            "night",
+            "p_cramp",
+        ],
+    )
     cramps["start_utc"] = pd.to_datetime(cramps["start_utc"], utc=True)  # also when there are none
     n = len(cramps)
     cramps["side"] = rng.choice(["left", "right", "both"], size=n, p=[0.45, 0.45, 0.1])
@@ -97,10 +119,22 @@ def _exercise_cramps(sessions: pd.DataFrame, rng: np.random.Generator) -> list[d
         if rng.random() < 0.85:  # late in the session, when fatigue builds
             at, context = s["start_utc"] + duration * rng.uniform(0.4, 0.98), "exercise"
         else:
-            at, context = s["start_utc"] + duration + pd.Timedelta(minutes=rng.uniform(2, 30)), "after_exercise"
+            at, context = (
+                s["start_utc"] + duration + pd.Timedelta(minutes=rng.uniform(2, 30)),
+                "after_exercise",
+            )
         muscles, shares = _EXERCISE_MUSCLES[s["sport"]]
-        rows.append(_row(at, str(rng.choice(muscles, p=shares)), context, "exercise_model",
-                         s["session_id"], None, s["p_cramp"]))
+        rows.append(
+            _row(
+                at,
+                str(rng.choice(muscles, p=shares)),
+                context,
+                "exercise_model",
+                s["session_id"],
+                None,
+                s["p_cramp"],
+            )
+        )
     return rows
 
 
@@ -109,14 +143,23 @@ def _night_cramps(nights: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     rows = []
     for _, n in nights[hit].iterrows():
         span = n["end_utc"] - n["start_utc"]
-        at = n["start_utc"] + pd.Timedelta(minutes=30) + (span - pd.Timedelta(minutes=45)) * rng.uniform()
+        at = (
+            n["start_utc"]
+            + pd.Timedelta(minutes=30)
+            + (span - pd.Timedelta(minutes=45)) * rng.uniform()
+        )
         muscle = "calf" if rng.random() < 0.85 else "foot"
         rows.append(_row(at, muscle, "night", "nocturnal_model", None, n["night"], n["p_cramp"]))
     return rows
 
 
-def _random_cramps(rate_per_day: float, sessions: pd.DataFrame, nights: pd.DataFrame,
-                   period: tuple[pd.Timestamp, pd.Timestamp], rng: np.random.Generator) -> list[dict]:
+def _random_cramps(
+    rate_per_day: float,
+    sessions: pd.DataFrame,
+    nights: pd.DataFrame,
+    period: tuple[pd.Timestamp, pd.Timestamp],
+    rng: np.random.Generator,
+) -> list[dict]:
     if rate_per_day <= 0:
         return []
     start, end = period

@@ -87,9 +87,13 @@ class FitWriter:
         fields = _lookup_fields(mesg, columns)
         n_rows = _row_count(columns)
         encoded = [_encode_column(f, columns[f.name], n_rows) for f in fields]
-        layout = tuple((f.def_num, arr.dtype.str, arr.dtype.itemsize) for f, arr in zip(fields, encoded))
+        layout = tuple(
+            (f.def_num, arr.dtype.str, arr.dtype.itemsize) for f, arr in zip(fields, encoded)
+        )
         local = self._definition(mesg_num, fields, encoded, layout)
-        dtype = np.dtype([("header", "u1")] + [(f.name, arr.dtype) for f, arr in zip(fields, encoded)])
+        dtype = np.dtype(
+            [("header", "u1")] + [(f.name, arr.dtype) for f, arr in zip(fields, encoded)]
+        )
         rows = np.zeros(n_rows, dtype=dtype)
         rows["header"] = local
         for f, arr in zip(fields, encoded):
@@ -99,7 +103,9 @@ class FitWriter:
     def to_bytes(self) -> bytes:
         """Return the complete file: header (with its CRC), records, file CRC."""
         body = b"".join(self._body)
-        head = struct.pack("<BBHI4s", _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT")
+        head = struct.pack(
+            "<BBHI4s", _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+        )
         head += struct.pack("<H", crc16(head))
         return head + body + struct.pack("<H", crc16(head + body))
 

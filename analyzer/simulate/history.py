@@ -68,12 +68,26 @@ def simulate_athlete(spec: AthleteSpec, start: dt.date, days: int, seed: int) ->
     sessions = session_exposures(spec, sessions)
     nights = night_exposures(spec, nights, trimp)
     first = pd.Timestamp(start).tz_localize(spec.timezone).tz_convert("UTC")
-    last = (pd.Timestamp(start) + pd.Timedelta(days=days)).tz_localize(spec.timezone).tz_convert("UTC")
+    last = (
+        (pd.Timestamp(start) + pd.Timedelta(days=days)).tz_localize(spec.timezone).tz_convert("UTC")
+    )
     # Nights start the evening before the first wake date: keep only the period.
     cramps = draw_cramps(spec, sessions, nights, (first, last), rng_cramp)
-    cramps = cramps[(cramps["start_utc"] >= first) & (cramps["start_utc"] < last)].reset_index(drop=True)
-    return AthleteHistory(spec, start, days, seed, sessions, nights, wellness, cramps,
-                          medication_log(spec, start), trimp)
+    cramps = cramps[(cramps["start_utc"] >= first) & (cramps["start_utc"] < last)].reset_index(
+        drop=True
+    )
+    return AthleteHistory(
+        spec,
+        start,
+        days,
+        seed,
+        sessions,
+        nights,
+        wellness,
+        cramps,
+        medication_log(spec, start),
+        trimp,
+    )
 
 
 def medication_log(spec: AthleteSpec, start: dt.date) -> pd.DataFrame:
@@ -81,11 +95,13 @@ def medication_log(spec: AthleteSpec, start: dt.date) -> pd.DataFrame:
     rows = []
     for course in spec.medications:
         end = None if course.end_day is None else start + dt.timedelta(days=course.end_day)
-        rows.append({
-            "name": course.name,
-            "kind": course.kind,
-            "start_date": start + dt.timedelta(days=course.start_day),
-            "end_date": end,
-            "notes": course.notes,
-        })
+        rows.append(
+            {
+                "name": course.name,
+                "kind": course.kind,
+                "start_date": start + dt.timedelta(days=course.start_day),
+                "end_date": end,
+                "notes": course.notes,
+            }
+        )
     return pd.DataFrame(rows, columns=["name", "kind", "start_date", "end_date", "notes"])

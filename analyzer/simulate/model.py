@@ -236,8 +236,9 @@ def hard_days(daily_trimp: np.ndarray) -> np.ndarray:
     (:func:`analyzer.indicators.streaks.hard_day_flags`), applied to the
     planned TRIMP; the first 28 days, whose baseline is not yet known, are not hard.
     """
-    flags = hard_day_flags(np.asarray(daily_trimp, dtype=float), HARD_DAY_RATIO,
-                           HARD_DAY_WINDOW_DAYS)
+    flags = hard_day_flags(
+        np.asarray(daily_trimp, dtype=float), HARD_DAY_RATIO, HARD_DAY_WINDOW_DAYS
+    )
     return (flags == 1.0).to_numpy()
 
 
@@ -262,17 +263,36 @@ def planted_effects(spec: AthleteSpec) -> list[dict]:
         ("hard_day_before", "night", m.or_hard_day, m.p_night),
         ("short_night", "night", m.or_short_night, m.p_night),
     ]
-    out = [{"exposure": name, "unit": unit, "odds_ratio": ratio, "baseline_probability": p}
-           for name, unit, ratio, p in effects if p > 0 and ratio != 1.0]
+    out = [
+        {"exposure": name, "unit": unit, "odds_ratio": ratio, "baseline_probability": p}
+        for name, unit, ratio, p in effects
+        if p > 0 and ratio != 1.0
+    ]
     for course in spec.medications:
         if course.nocturnal_odds_ratio != 1.0:
-            out.append({"exposure": f"taking {course.name}", "unit": "night",
-                        "odds_ratio": course.nocturnal_odds_ratio, "baseline_probability": m.p_night})
+            out.append(
+                {
+                    "exposure": f"taking {course.name}",
+                    "unit": "night",
+                    "odds_ratio": course.nocturnal_odds_ratio,
+                    "baseline_probability": m.p_night,
+                }
+            )
     if not out and (m.p_session > 0 or m.p_night > 0):
-        out.append({"exposure": "none (constant probability per session and per night)",
-                    "unit": "session, night", "probability_per_session": m.p_session,
-                    "probability_per_night": m.p_night})
+        out.append(
+            {
+                "exposure": "none (constant probability per session and per night)",
+                "unit": "session, night",
+                "probability_per_session": m.p_session,
+                "probability_per_night": m.p_night,
+            }
+        )
     if m.random_per_day > 0:
-        out.append({"exposure": "none (homogeneous Poisson process)", "unit": "day",
-                    "rate_per_day": m.random_per_day})
+        out.append(
+            {
+                "exposure": "none (homogeneous Poisson process)",
+                "unit": "day",
+                "rate_per_day": m.random_per_day,
+            }
+        )
     return out

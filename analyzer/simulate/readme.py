@@ -91,11 +91,17 @@ def squad_readme(histories: list[AthleteHistory], seed: int) -> str:
     parts.append("## Planted patterns\n")
     parts += [_athlete_section(h) for h in histories]
     parts.append(_LAYOUT.format(every=RECORD_EVERY_S))
-    parts.append(_MODEL.format(
-        margin=model.INTENSITY_MARGIN_HRR, window=model.HABIT_WINDOW_DAYS,
-        min_sessions=model.HABIT_MIN_SESSIONS, dur_ratio=model.DURATION_RATIO,
-        hard_ratio=model.HARD_DAY_RATIO, hard_window=model.HARD_DAY_WINDOW_DAYS,
-        short=model.SHORT_NIGHT_DEFICIT_H))
+    parts.append(
+        _MODEL.format(
+            margin=model.INTENSITY_MARGIN_HRR,
+            window=model.HABIT_WINDOW_DAYS,
+            min_sessions=model.HABIT_MIN_SESSIONS,
+            dur_ratio=model.DURATION_RATIO,
+            hard_ratio=model.HARD_DAY_RATIO,
+            hard_window=model.HARD_DAY_WINDOW_DAYS,
+            short=model.SHORT_NIGHT_DEFICIT_H,
+        )
+    )
     return "\n".join(parts)
 
 
@@ -113,7 +119,8 @@ def _athlete_table(histories: list[AthleteHistory]) -> str:
         lines.append(
             f"| `{s.athlete_id}` | {s.display_name} | {s.timezone} | {p.sex} | "
             f"{p.hr_rest_bpm:.0f} / {p.hr_max_bpm:.0f} / {p.lthr_bpm:.0f} | {p.ftp_w:.0f} | "
-            f"{p.sleep_need_h:g} | {sports} | {len(h.sessions)} | {hours:.0f} | {len(h.cramps)} |")
+            f"{p.sleep_need_h:g} | {sports} | {len(h.sessions)} | {hours:.0f} | {len(h.cramps)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -122,24 +129,41 @@ def _athlete_section(h: AthleteHistory) -> str:
     lines = [f"### `{spec.athlete_id}` — {spec.display_name}\n", spec.description + "\n"]
     for effect in model.planted_effects(spec):
         if "odds_ratio" in effect:
-            lines.append(f"- planted: `{effect['exposure']}` per {effect['unit']}, odds ratio "
-                         f"{effect['odds_ratio']:g} (baseline probability {effect['baseline_probability']:g})")
+            lines.append(
+                f"- planted: `{effect['exposure']}` per {effect['unit']}, odds ratio "
+                f"{effect['odds_ratio']:g} (baseline probability {effect['baseline_probability']:g})"
+            )
         elif "rate_per_day" in effect:
-            lines.append(f"- planted: nothing; cramps at random, {effect['rate_per_day']:g} per day")
+            lines.append(
+                f"- planted: nothing; cramps at random, {effect['rate_per_day']:g} per day"
+            )
         else:
-            lines.append(f"- planted: nothing; a cramp in {effect['probability_per_session']:.0%} of "
-                         f"sessions and {effect['probability_per_night']:.0%} of nights, whatever the "
-                         "exposures")
+            lines.append(
+                f"- planted: nothing; a cramp in {effect['probability_per_session']:.0%} of "
+                f"sessions and {effect['probability_per_night']:.0%} of nights, whatever the "
+                "exposures"
+            )
     for course in spec.medications:
         start = h.start + dt.timedelta(days=course.start_day)
-        end = "still taking it" if course.end_day is None else f"to {h.start + dt.timedelta(days=course.end_day)}"
-        effect = ("no effect planted" if course.nocturnal_odds_ratio == 1.0
-                  else f"nocturnal odds ratio {course.nocturnal_odds_ratio:g}")
-        lines.append(f"- medication log: {course.name} ({course.kind}) from {start} {end}; {effect}")
+        end = (
+            "still taking it"
+            if course.end_day is None
+            else f"to {h.start + dt.timedelta(days=course.end_day)}"
+        )
+        effect = (
+            "no effect planted"
+            if course.nocturnal_odds_ratio == 1.0
+            else f"nocturnal odds ratio {course.nocturnal_odds_ratio:g}"
+        )
+        lines.append(
+            f"- medication log: {course.name} ({course.kind}) from {start} {end}; {effect}"
+        )
     by_context = ", ".join(f"{k} {v}" for k, v in c["context"].value_counts().sort_index().items())
-    lines.append(f"- drawn: {len(c)} cramps ({by_context}); sessions above habitual intensity "
-                 f"{int(s['above_habit_intensity'].sum())}/{len(s)}, hot {int(s['hot'].sum())}; nights after a "
-                 f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}")
+    lines.append(
+        f"- drawn: {len(c)} cramps ({by_context}); sessions above habitual intensity "
+        f"{int(s['above_habit_intensity'].sum())}/{len(s)}, hot {int(s['hot'].sum())}; nights after a "
+        f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}"
+    )
     lines.append(_exposed_line(h))
     return "\n".join(lines) + "\n"
 
@@ -149,7 +173,9 @@ def _exposed_line(h: AthleteHistory) -> str:
     c, s, n = h.cramps, h.sessions, h.nights
     in_session = s.set_index("session_id").reindex(c["session_id"].dropna())
     in_night = n.set_index("night").reindex(c["night"].dropna())
-    return (f"- cramps in sessions above habitual intensity {int(in_session['above_habit_intensity'].sum())}, "
-            f"in hot sessions {int(in_session['hot'].sum())}; in nights after a hard day "
-            f"{int(in_night['hard_day_before'].sum())}, in short nights {int(in_night['short_night'].sum())}, "
-            f"in nights on a medication with a planted effect {int((in_night['medication_log_or'] != 0).sum())}")
+    return (
+        f"- cramps in sessions above habitual intensity {int(in_session['above_habit_intensity'].sum())}, "
+        f"in hot sessions {int(in_session['hot'].sum())}; in nights after a hard day "
+        f"{int(in_night['hard_day_before'].sum())}, in short nights {int(in_night['short_night'].sum())}, "
+        f"in nights on a medication with a planted effect {int((in_night['medication_log_or'] != 0).sum())}"
+    )

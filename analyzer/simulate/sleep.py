@@ -24,7 +24,9 @@ CYCLE_MIN = 90.0
 STAGES = ("light", "deep", "rem", "awake")
 
 
-def simulate_nights(spec: AthleteSpec, start: dt.date, days: int, rng: np.random.Generator) -> pd.DataFrame:
+def simulate_nights(
+    spec: AthleteSpec, start: dt.date, days: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """Draw one main sleep per wake-up date ``start .. start + days - 1``.
 
     Returns
@@ -42,7 +44,9 @@ def simulate_nights(spec: AthleteSpec, start: dt.date, days: int, rng: np.random
     weekend = np.asarray(wake_dates.day_of_week >= 5)
     bedtime_h = 22.6 + 0.7 * weekend + rng.normal(0.0, 0.5, days)
     asleep_h = np.clip(need_h - 0.45 + 0.6 * weekend + rng.normal(0.0, 0.75, days), 3.5, 11.0)
-    onset_local = wake_dates - pd.Timedelta(days=1) + pd.to_timedelta(np.round(bedtime_h * 60), unit="min")
+    onset_local = (
+        wake_dates - pd.Timedelta(days=1) + pd.to_timedelta(np.round(bedtime_h * 60), unit="min")
+    )
     onsets = localize(onset_local, spec.timezone)
     rows = [
         _night_row(i, wake_date.date(), onsets[i], _hypnogram(asleep_h[i] * 60.0, rng))
@@ -57,7 +61,9 @@ def localize(local: pd.DatetimeIndex, timezone: str) -> pd.DatetimeIndex:
     """Wall-clock times in ``timezone`` to UTC; ambiguous times take the later (standard-time)
     reading and times in a spring-forward gap move forward."""
     ambiguous = np.zeros(len(local), dtype=bool)
-    return local.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward").tz_convert("UTC")
+    return local.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward").tz_convert(
+        "UTC"
+    )
 
 
 def _hypnogram(asleep_min: float, rng: np.random.Generator) -> list[tuple[float, float, str]]:
@@ -87,7 +93,9 @@ def _hypnogram(asleep_min: float, rng: np.random.Generator) -> list[tuple[float,
     return out
 
 
-def _insert(segments: list[tuple[float, str]], at_min: float, wake_min: float) -> list[tuple[float, str]]:
+def _insert(
+    segments: list[tuple[float, str]], at_min: float, wake_min: float
+) -> list[tuple[float, str]]:
     """Split the segment containing ``at_min`` and insert an awake bout."""
     out, t = [], 0.0
     for dur, stage in segments:
@@ -123,14 +131,18 @@ def stage_table(night: pd.Series) -> pd.DataFrame:
     """The night's hypnogram: ``start_utc``, ``end_utc``, ``stage`` per stage bout."""
     bouts = np.array([(a, b) for a, b, _ in night["stages_min"]], dtype=float)
     onset = night["start_utc"]
-    return pd.DataFrame({
-        "start_utc": onset + pd.to_timedelta(bouts[:, 0], unit="min"),
-        "end_utc": onset + pd.to_timedelta(bouts[:, 1], unit="min"),
-        "stage": [stage for _, _, stage in night["stages_min"]],
-    })
+    return pd.DataFrame(
+        {
+            "start_utc": onset + pd.to_timedelta(bouts[:, 0], unit="min"),
+            "end_utc": onset + pd.to_timedelta(bouts[:, 1], unit="min"),
+            "stage": [stage for _, _, stage in night["stages_min"]],
+        }
+    )
 
 
-def training_stress(daily_trimp: np.ndarray, acute_days: float = 7.0, chronic_days: float = 42.0) -> np.ndarray:
+def training_stress(
+    daily_trimp: np.ndarray, acute_days: float = 7.0, chronic_days: float = 42.0
+) -> np.ndarray:
     """Relative acute stress ``(ATL - CTL) / max(CTL, 20)`` per day, EWMAs with ``alpha = 1/tau``.
 
     ATL/CTL are the Performance-Manager exponentially weighted loads (Banister
@@ -145,8 +157,9 @@ def training_stress(daily_trimp: np.ndarray, acute_days: float = 7.0, chronic_da
     return out
 
 
-def morning_wellness(spec: AthleteSpec, nights: pd.DataFrame, daily_trimp: np.ndarray,
-                     rng: np.random.Generator) -> pd.DataFrame:
+def morning_wellness(
+    spec: AthleteSpec, nights: pd.DataFrame, daily_trimp: np.ndarray, rng: np.random.Generator
+) -> pd.DataFrame:
     """Resting HR and overnight RMSSD on each wake-up date.
 
     ``resting_hr = hr_rest + 4 * stress + 1.5 * deficit_h + N(0, 1.2)`` and
@@ -161,17 +174,21 @@ def morning_wellness(spec: AthleteSpec, nights: pd.DataFrame, daily_trimp: np.nd
     stress = np.clip(np.concatenate([[0.0], training_stress(daily_trimp)[:-1]]), -1.0, 2.0)[:n]
     deficit_h = np.clip(phys.sleep_need_h - nights["asleep_min"].to_numpy() / 60.0, 0.0, None)
     resting = phys.hr_rest_bpm + 4.0 * stress + 1.5 * deficit_h + rng.normal(0.0, 1.2, n)
-    ln_rmssd = np.log(phys.hrv_rmssd_ms) - 0.12 * stress - 0.06 * deficit_h + rng.normal(0.0, 0.07, n)
+    ln_rmssd = (
+        np.log(phys.hrv_rmssd_ms) - 0.12 * stress - 0.06 * deficit_h + rng.normal(0.0, 0.07, n)
+    )
     span_min = ((nights["end_utc"] - nights["start_utc"]).dt.total_seconds() / 60.0).to_numpy()
     five_min = []
     for i in range(n):  # one short array per night
         values = np.exp(ln_rmssd[i] + rng.normal(0.0, 0.25, max(1, int(span_min[i] // 5))))
         five_min.append(np.round(values * 128.0) / 128.0)  # FIT stores 1/128 ms
-    return pd.DataFrame({
-        "day": nights["day"].to_numpy(),
-        "date": nights["night"].to_numpy(),
-        "resting_hr_bpm": np.round(resting),
-        "hrv_rmssd_ms": [float(np.round(v.mean() * 128.0) / 128.0) for v in five_min],
-        "hrv_5min_ms": five_min,
-        "training_stress": stress,
-    })
+    return pd.DataFrame(
+        {
+            "day": nights["day"].to_numpy(),
+            "date": nights["night"].to_numpy(),
+            "resting_hr_bpm": np.round(resting),
+            "hrv_rmssd_ms": [float(np.round(v.mean() * 128.0) / 128.0) for v in five_min],
+            "hrv_5min_ms": five_min,
+            "training_stress": stress,
+        }
+    )

@@ -51,16 +51,18 @@ def session_streams(session: pd.Series, phys: Physiology) -> pd.DataFrame:
         if route is not None:
             grade = route.grade(distance)
     altitude = route.altitude(distance) if route is not None else np.full(n, np.nan)
-    return pd.DataFrame({
-        "t_utc": session["start_utc"] + pd.to_timedelta(np.arange(n), unit="s"),
-        "heart_rate_bpm": hr,
-        "power_w": power,
-        "speed_mps": speed,
-        "cadence_rpm": cadence,
-        "altitude_m": altitude,
-        "distance_m": distance,
-        "temperature_c": temperature,
-    })
+    return pd.DataFrame(
+        {
+            "t_utc": session["start_utc"] + pd.to_timedelta(np.arange(n), unit="s"),
+            "heart_rate_bpm": hr,
+            "power_w": power,
+            "speed_mps": speed,
+            "cadence_rpm": cadence,
+            "altitude_m": altitude,
+            "distance_m": distance,
+            "temperature_c": temperature,
+        }
+    )
 
 
 def _output_rng(session: pd.Series) -> np.random.Generator:
@@ -68,12 +70,15 @@ def _output_rng(session: pd.Series) -> np.random.Generator:
     return np.random.default_rng([int(session["stream_seed"]), 1])
 
 
-def _output(sport: str, target: np.ndarray, grade: np.ndarray, phys: Physiology,
-            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _output(
+    sport: str, target: np.ndarray, grade: np.ndarray, phys: Physiology, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Speed, power (NaN unless cycling) and cadence at 1 Hz for the target intensity."""
     n = len(target)
     if sport == "cycling":
-        power = np.clip(phys.ftp_w * target / phys.lthr_hrr * (1 + _ar1(rng, n, 0.9, 0.04)), 0, None)
+        power = np.clip(
+            phys.ftp_w * target / phys.lthr_hrr * (1 + _ar1(rng, n, 0.9, 0.04)), 0, None
+        )
         speed = _cycling_speed(power, grade, phys.mass_kg + BIKE_MASS_KG)
         cadence = 88 + 6 * (target - 0.6) + _ar1(rng, n, 0.95, 1.0)
         return speed, power, cadence
@@ -102,7 +107,9 @@ class _Route:
 
     def altitude(self, distance_m: np.ndarray) -> np.ndarray:
         k = 2 * np.pi / self.WAVELENGTHS_M
-        return self.base_m + (self.amplitude_m * np.sin(np.outer(distance_m, k) + self.phase)).sum(axis=1)
+        return self.base_m + (self.amplitude_m * np.sin(np.outer(distance_m, k) + self.phase)).sum(
+            axis=1
+        )
 
     def grade(self, distance_m: np.ndarray) -> np.ndarray:
         k = 2 * np.pi / self.WAVELENGTHS_M
@@ -123,8 +130,9 @@ def _ar1(rng: np.random.Generator, n: int, phi: float, sd: float) -> np.ndarray:
     return lfilter([1.0], [1.0, -phi], shocks)
 
 
-def _heart_rate(target: np.ndarray, temperature: np.ndarray, phys: Physiology,
-                rng: np.random.Generator) -> np.ndarray:
+def _heart_rate(
+    target: np.ndarray, temperature: np.ndarray, phys: Physiology, rng: np.random.Generator
+) -> np.ndarray:
     reserve = phys.hr_max_bpm - phys.hr_rest_bpm
     steady = phys.hr_rest_bpm + target * reserve
     minutes = np.arange(len(target)) / 60.0

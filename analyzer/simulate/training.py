@@ -47,10 +47,14 @@ def _segments(kind: str, lt: float, rng: np.random.Generator) -> list[tuple[floa
     raise ValueError(f"unknown session kind {kind!r}")
 
 
-def daily_air_temperature(climate: Climate, dates: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
+def daily_air_temperature(
+    climate: Climate, dates: pd.DatetimeIndex, rng: np.random.Generator
+) -> np.ndarray:
     """Daily mean air temperature (deg C): annual sinusoid plus AR(1) weather noise."""
     doy = np.asarray(dates.day_of_year)
-    seasonal = climate.mean_c + climate.amplitude_c * np.cos(2 * np.pi * (doy - climate.warmest_doy) / 365.25)
+    seasonal = climate.mean_c + climate.amplitude_c * np.cos(
+        2 * np.pi * (doy - climate.warmest_doy) / 365.25
+    )
     noise = np.empty(len(dates))
     level = 0.0
     shocks = rng.normal(0.0, climate.noise_c * np.sqrt(1 - 0.7**2), len(dates))
@@ -60,7 +64,9 @@ def daily_air_temperature(climate: Climate, dates: pd.DatetimeIndex, rng: np.ran
     return seasonal + noise
 
 
-def plan_sessions(spec: AthleteSpec, start: dt.date, days: int, rng: np.random.Generator) -> pd.DataFrame:
+def plan_sessions(
+    spec: AthleteSpec, start: dt.date, days: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """Draw the athlete's sessions over ``days`` days from ``start`` (local dates).
 
     Returns
@@ -89,7 +95,9 @@ def plan_sessions(spec: AthleteSpec, start: dt.date, days: int, rng: np.random.G
         for day in sorted(week_start + rng.choice(n_days, size=min(n_week, n_days), replace=False)):
             rows.append(_one_session(spec, day, dates[day], air[day], volume, kinds, shares, rng))
     sessions = pd.DataFrame(rows)
-    sessions.insert(4, "start_utc", localize(pd.DatetimeIndex(sessions.pop("start_local")), spec.timezone))
+    sessions.insert(
+        4, "start_utc", localize(pd.DatetimeIndex(sessions.pop("start_local")), spec.timezone)
+    )
     sessions.insert(0, "session_id", [f"{spec.athlete_id}-s{i:04d}" for i in range(len(sessions))])
     seg_minutes = [np.array(s) for s in sessions["segments"]]
     sessions["mean_hrr"] = [float(np.average(s[:, 1], weights=s[:, 0])) for s in seg_minutes]
@@ -103,7 +111,9 @@ def _one_session(spec, day, date, air_day, volume, kinds, shares, rng) -> dict:
     habits, phys = spec.habits, spec.physiology
     kind = str(rng.choice(kinds, p=shares))
     sport = str(rng.choice(habits.sports))
-    duration_s = 60.0 * round(habits.base_duration_min * SESSION_KINDS[kind] * volume * rng.uniform(0.85, 1.15))
+    duration_s = 60.0 * round(
+        habits.base_duration_min * SESSION_KINDS[kind] * volume * rng.uniform(0.85, 1.15)
+    )
     if sport == "swimming":
         duration_s = min(duration_s, 75 * 60.0)
     evening = rng.random() < habits.evening_share

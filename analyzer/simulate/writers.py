@@ -33,7 +33,16 @@ FILE_TYPE_SLEEP = 49  # file_id.type of Garmin sleep files (not named in the pub
 FILE_TYPE_HRV_STATUS = 68  # file_id.type of Garmin HRV-status files
 EVENT_SLEEP = 74  # event number of the sleep start/stop events in those files
 PRODUCT_NAME = "cramp-analyzer simulator"
-CRAMP_LOG_COLUMNS = ["start_local", "muscle", "side", "severity_0_10", "duration_s", "context", "relief", "notes"]
+CRAMP_LOG_COLUMNS = [
+    "start_local",
+    "muscle",
+    "side",
+    "severity_0_10",
+    "duration_s",
+    "context",
+    "relief",
+    "notes",
+]
 MEDICATION_LOG_COLUMNS = ["name", "kind", "start_date", "end_date", "notes"]
 _SUB_SPORT = {"running": "road", "cycling": "road", "swimming": "lap_swimming"}
 
@@ -60,15 +69,24 @@ def recorded_samples(streams: pd.DataFrame, every_s: int = RECORD_EVERY_S) -> pd
     return out
 
 
-def activity_fit(session: pd.Series, spec: AthleteSpec, utc_offset_s: int) -> tuple[bytes, pd.DataFrame]:
+def activity_fit(
+    session: pd.Series, spec: AthleteSpec, utc_offset_s: int
+) -> tuple[bytes, pd.DataFrame]:
     """Return the FIT bytes of one session and the samples written into it."""
     streams = session_streams(session, spec.physiology)
     rec = recorded_samples(streams)
     start, end = streams["t_utc"].iloc[0], streams["t_utc"].iloc[-1]
     w = FitWriter()
     _file_id(w, spec, "activity", end)
-    w.add("device_info", timestamp=start, device_index="creator", manufacturer="development",
-          serial_number=serial_number(spec.athlete_id), product=1, software_version=1.0)
+    w.add(
+        "device_info",
+        timestamp=start,
+        device_index="creator",
+        manufacturer="development",
+        serial_number=serial_number(spec.athlete_id),
+        product=1,
+        software_version=1.0,
+    )
     w.add("event", timestamp=start, event="timer", event_type="start", event_group=0)
     lap_of = (rec["t_utc"] - start).dt.total_seconds().to_numpy() // LAP_EVERY_S
     lap_of_1hz = np.arange(len(streams)) // LAP_EVERY_S
@@ -77,15 +95,29 @@ def activity_fit(session: pd.Series, spec: AthleteSpec, utc_offset_s: int) -> tu
         _summary(w, "lap", streams[lap_of_1hz == lap], session, message_index=lap)
     w.add("event", timestamp=end, event="timer", event_type="stop_all", event_group=0)
     _summary(w, "session", streams, session, message_index=0, num_laps=int(lap_of.max()) + 1)
-    w.add("activity", timestamp=end, total_timer_time=float(len(streams) - 1), num_sessions=1,
-          type="manual", event="activity", event_type="stop",
-          local_timestamp=local_seconds([end], [utc_offset_s]))
+    w.add(
+        "activity",
+        timestamp=end,
+        total_timer_time=float(len(streams) - 1),
+        num_sessions=1,
+        type="manual",
+        event="activity",
+        event_type="stop",
+        local_timestamp=local_seconds([end], [utc_offset_s]),
+    )
     return w.to_bytes(), rec
 
 
 def _file_id(w: FitWriter, spec: AthleteSpec, file_type: object, created: pd.Timestamp) -> None:
-    w.add("file_id", type=file_type, manufacturer="development", product=1,
-          serial_number=serial_number(spec.athlete_id), time_created=created, product_name=PRODUCT_NAME)
+    w.add(
+        "file_id",
+        type=file_type,
+        manufacturer="development",
+        product=1,
+        serial_number=serial_number(spec.athlete_id),
+        time_created=created,
+        product_name=PRODUCT_NAME,
+    )
 
 
 def _records(w: FitWriter, rec: pd.DataFrame, sport: str) -> None:
@@ -106,7 +138,9 @@ def _records(w: FitWriter, rec: pd.DataFrame, sport: str) -> None:
     w.add("record", **columns)
 
 
-def _summary(w: FitWriter, message: str, s: pd.DataFrame, session: pd.Series, **extra: object) -> None:
+def _summary(
+    w: FitWriter, message: str, s: pd.DataFrame, session: pd.Series, **extra: object
+) -> None:
     """A lap or session message summarising the 1 Hz samples ``s``."""
     elapsed = float(len(s))
     t_utc = s["t_utc"]
@@ -173,7 +207,11 @@ def sleep_fit(night: pd.Series, spec: AthleteSpec) -> bytes:
 def _timestamp_correlation(w: FitWriter, at_utc: pd.Timestamp, timezone: str) -> None:
     """Record the wall-clock time at ``at_utc``: readers take the UTC offset (and local dates) from it."""
     offset_s = int(at_utc.tz_convert(timezone).utcoffset().total_seconds())
-    w.add("timestamp_correlation", timestamp=at_utc, local_timestamp=local_seconds([at_utc], [offset_s]))
+    w.add(
+        "timestamp_correlation",
+        timestamp=at_utc,
+        local_timestamp=local_seconds([at_utc], [offset_s]),
+    )
 
 
 def sleep_scores(night: pd.Series, sleep_need_h: float) -> dict[str, float]:
@@ -203,14 +241,24 @@ def wellness_fit(day: pd.Series, night: pd.Series, spec: AthleteSpec) -> bytes:
     offset_s = int(pd.Timestamp(day["date"]).tz_localize(tz).utcoffset().total_seconds())
     w = FitWriter()
     _file_id(w, spec, "monitoring_b", midnight)
-    w.add("monitoring_info", timestamp=midnight, local_timestamp=local_seconds([midnight], [offset_s]),
-          resting_metabolic_rate=1600.0)
-    w.add("monitoring_hr_data", timestamp=night["end_utc"], resting_heart_rate=day["resting_hr_bpm"],
-          current_day_resting_heart_rate=day["resting_hr_bpm"])
+    w.add(
+        "monitoring_info",
+        timestamp=midnight,
+        local_timestamp=local_seconds([midnight], [offset_s]),
+        resting_metabolic_rate=1600.0,
+    )
+    w.add(
+        "monitoring_hr_data",
+        timestamp=night["end_utc"],
+        resting_heart_rate=day["resting_hr_bpm"],
+        current_day_resting_heart_rate=day["resting_hr_bpm"],
+    )
     return w.to_bytes()
 
 
-def hrv_status_fit(day: pd.Series, night: pd.Series, weekly_avg_ms: float, spec: AthleteSpec) -> bytes:
+def hrv_status_fit(
+    day: pd.Series, night: pd.Series, weekly_avg_ms: float, spec: AthleteSpec
+) -> bytes:
     """One night's ``HRV_STATUS`` file: 5-minute RMSSD values and the night's summary."""
     values = np.asarray(day["hrv_5min_ms"], dtype=float)
     times = night["start_utc"] + pd.to_timedelta(150 + 300 * np.arange(len(values)), unit="s")
@@ -219,11 +267,17 @@ def hrv_status_fit(day: pd.Series, night: pd.Series, weekly_avg_ms: float, spec:
     _file_id(w, spec, FILE_TYPE_HRV_STATUS, night["end_utc"])
     _timestamp_correlation(w, night["end_utc"], spec.timezone)
     w.add("hrv_value", timestamp=pd.Series(times), value=values)
-    w.add("hrv_status_summary", timestamp=night["end_utc"], weekly_average=weekly_avg_ms,
-          last_night_average=day["hrv_rmssd_ms"], last_night_5_min_high=float(values.max()),
-          baseline_low_upper=0.80 * baseline, baseline_balanced_lower=0.85 * baseline,
-          baseline_balanced_upper=1.15 * baseline,
-          status="balanced" if 0.85 * baseline <= weekly_avg_ms <= 1.15 * baseline else "unbalanced")
+    w.add(
+        "hrv_status_summary",
+        timestamp=night["end_utc"],
+        weekly_average=weekly_avg_ms,
+        last_night_average=day["hrv_rmssd_ms"],
+        last_night_5_min_high=float(values.max()),
+        baseline_low_upper=0.80 * baseline,
+        baseline_balanced_lower=0.85 * baseline,
+        baseline_balanced_upper=1.15 * baseline,
+        status="balanced" if 0.85 * baseline <= weekly_avg_ms <= 1.15 * baseline else "unbalanced",
+    )
     return w.to_bytes()
 
 
@@ -231,16 +285,19 @@ def cramp_log(history: AthleteHistory) -> pd.DataFrame:
     """The cramp log in the CSV template's columns; ``start_local`` is ISO 8601 with UTC offset."""
     c = history.cramps
     local = c["start_utc"].dt.tz_convert(history.spec.timezone)
-    return pd.DataFrame({
-        "start_local": [t.isoformat(timespec="seconds") for t in local],
-        "muscle": c["muscle"],
-        "side": c["side"],
-        "severity_0_10": c["severity_0_10"].astype(int),
-        "duration_s": c["duration_s"].astype(int),
-        "context": c["context"],
-        "relief": c["relief"],
-        "notes": c["notes"],
-    }, columns=CRAMP_LOG_COLUMNS)
+    return pd.DataFrame(
+        {
+            "start_local": [t.isoformat(timespec="seconds") for t in local],
+            "muscle": c["muscle"],
+            "side": c["side"],
+            "severity_0_10": c["severity_0_10"].astype(int),
+            "duration_s": c["duration_s"].astype(int),
+            "context": c["context"],
+            "relief": c["relief"],
+            "notes": c["notes"],
+        },
+        columns=CRAMP_LOG_COLUMNS,
+    )
 
 
 def write_athlete_files(history: AthleteHistory, out_dir: Path) -> dict[str, int]:
@@ -262,7 +319,9 @@ def write_athlete_files(history: AthleteHistory, out_dir: Path) -> dict[str, int
         stem = f"{night['night']:%Y-%m-%d}"
         (root / "sleep" / f"{stem}_SLEEP_DATA.fit").write_bytes(sleep_fit(night, spec))
         (root / "wellness" / f"{stem}_WELLNESS.fit").write_bytes(wellness_fit(day, night, spec))
-        (root / "wellness" / f"{stem}_HRV_STATUS.fit").write_bytes(hrv_status_fit(day, night, weekly[i], spec))
+        (root / "wellness" / f"{stem}_HRV_STATUS.fit").write_bytes(
+            hrv_status_fit(day, night, weekly[i], spec)
+        )
         counts["sleep"] += 1
         counts["wellness"] += 2
     cramp_log(history).to_csv(root / "cramps.csv", index=False)

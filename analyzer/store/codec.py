@@ -136,8 +136,12 @@ def frame_columns(
     constants = constants or {}
     fills = fills or {}
     n = len(frame)
-    return [[constants[col]] * n if col in constants
-            else _column_values(frame[col], kinds[col], fills.get(col)) for col in columns]
+    return [
+        [constants[col]] * n
+        if col in constants
+        else _column_values(frame[col], kinds[col], fills.get(col))
+        for col in columns
+    ]
 
 
 def rows_to_frame(table: str, rows: Sequence[Sequence], columns: Sequence[str]) -> pd.DataFrame:
@@ -155,7 +159,9 @@ def rows_to_frame(table: str, rows: Sequence[Sequence], columns: Sequence[str]) 
 
 def _column_from_sql(values: Sequence, kind: str) -> pd.Series:
     if kind == "utc":
-        ns = np.fromiter((_NAT if v is None else v for v in values), dtype=np.int64, count=len(values))
+        ns = np.fromiter(
+            (_NAT if v is None else v for v in values), dtype=np.int64, count=len(values)
+        )
         return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
     if kind == "float":
         return pd.Series(np.array(values, dtype="float64").reshape(-1))

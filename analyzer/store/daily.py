@@ -30,8 +30,15 @@ from analyzer.store.codec import query_frame
 
 TRAINING_COLUMNS = ("duration_s", "moving_s", "distance_m", "energy_kcal", "total_ascent_m")
 SLEEP_COLUMNS = (
-    "asleep_min", "in_bed_min", "deep_min", "light_min", "rem_min", "awake_min",
-    "awakenings", "efficiency_pct", "score",
+    "asleep_min",
+    "in_bed_min",
+    "deep_min",
+    "light_min",
+    "rem_min",
+    "awake_min",
+    "awakenings",
+    "efficiency_pct",
+    "score",
 )
 WELLNESS_COLUMNS = ("resting_hr_bpm", "hrv_rmssd_ms", "stress_avg", "steps", "active_min")
 _DAY_NS = 86_400 * 1_000_000_000
@@ -46,17 +53,27 @@ def daily_inputs(conn: sqlite3.Connection, athlete_id: str) -> tuple[pd.DataFram
     """
     where, params = "athlete_id = ?", [athlete_id]
     return (
-        query_frame(conn, "activities", where, params, "start_utc",
-                    ["start_utc", "utc_offset_s", *TRAINING_COLUMNS]),
-        query_frame(conn, "sleep", where, params, "night, source",
-                    ["night", "source", *SLEEP_COLUMNS]),
-        query_frame(conn, "wellness", where, params, "date, source",
-                    ["date", "source", *WELLNESS_COLUMNS]),
+        query_frame(
+            conn,
+            "activities",
+            where,
+            params,
+            "start_utc",
+            ["start_utc", "utc_offset_s", *TRAINING_COLUMNS],
+        ),
+        query_frame(
+            conn, "sleep", where, params, "night, source", ["night", "source", *SLEEP_COLUMNS]
+        ),
+        query_frame(
+            conn, "wellness", where, params, "date, source", ["date", "source", *WELLNESS_COLUMNS]
+        ),
         query_frame(conn, "cramps", where, params, "start_utc", ["start_utc", "night"]),
     )
 
 
-def local_day_numbers(start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None) -> np.ndarray:
+def local_day_numbers(
+    start_utc: pd.Series, utc_offset_s: pd.Series | None, timezone: str | None
+) -> np.ndarray:
     """Return the local calendar date of each timestamp as days since 1970-01-01.
 
     ``utc_offset_s`` (when given and known) wins over ``timezone``; missing

@@ -44,7 +44,9 @@ def read_roster(sample_dir: Path) -> list[dict]:
     return athletes
 
 
-def populate_demo(lib: Library, sample_dir: Path, progress: Progress | None = None) -> list[ImportResult]:
+def populate_demo(
+    lib: Library, sample_dir: Path, progress: Progress | None = None
+) -> list[ImportResult]:
     """Create the demo athletes in ``lib`` and import their folders (idempotent).
 
     ``progress(done, total, result)`` counts over the whole squad.

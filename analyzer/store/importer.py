@@ -142,8 +142,9 @@ def import_file(
     if previous is not None:
         return _already_there(lib, athlete_id, name, data, sha256, previous)
     try:
-        bundle = read_data(lib, name, data, timezone=athlete["timezone"],
-                           valid_rows_only=valid_rows_only)
+        bundle = read_data(
+            lib, name, data, timezone=athlete["timezone"], valid_rows_only=valid_rows_only
+        )
         bundle.source_sha256 = sha256
     except ImportFileError as exc:
         return record_failure(lib, athlete_id, name, data, sha256, str(exc))
@@ -155,8 +156,14 @@ def import_file(
             previous = previous_owner(conn, sha256)
             if previous is None:
                 return write_bundle(lib, conn, athlete_id, name, data, bundle)
-    except (ValueError, TypeError, sqlite3.IntegrityError, sqlite3.DataError, OSError,
-            ImportFileError) as exc:  # OSError/ImportFileError: a large source re-read to be kept
+    except (
+        ValueError,
+        TypeError,
+        sqlite3.IntegrityError,
+        sqlite3.DataError,
+        OSError,
+        ImportFileError,
+    ) as exc:  # OSError/ImportFileError: a large source re-read to be kept
         message = f"{name}: could not be stored ({type(exc).__name__}: {exc})"
         return record_failure(lib, athlete_id, name, data, sha256, message, bundle.format)
     return _already_there(lib, athlete_id, name, data, sha256, previous)
@@ -218,8 +225,9 @@ def write_bundle(lib, conn, athlete_id, name, data, bundle: ImportBundle) -> Imp
     if not any(writer.counts.values()) and not writer.notes:
         message = "; ".join(filter(None, [message, "the file holds no data the analyzer uses"]))
     counts = {k: v for k, v in writer.counts.items() if v}
-    _insert_import(conn, athlete_id, name, data, bundle.source_sha256, bundle.format, status,
-                   message, counts)
+    _insert_import(
+        conn, athlete_id, name, data, bundle.source_sha256, bundle.format, status, message, counts
+    )
     return ImportResult(name, status, message, counts, bundle.source_sha256, bundle.format)
 
 
@@ -227,8 +235,17 @@ def _insert_import(conn, athlete_id, name, data, sha256, fmt, status, message, c
     conn.execute(
         "INSERT INTO imports (sha256, original_name, size_bytes, format, athlete_id, imported_at, "
         "status, message, counts_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sha256, name, size_of(data), fmt, athlete_id, time.time_ns(), status, message,
-         json.dumps(counts)),
+        (
+            sha256,
+            name,
+            size_of(data),
+            fmt,
+            athlete_id,
+            time.time_ns(),
+            status,
+            message,
+            json.dumps(counts),
+        ),
     )
 
 
@@ -314,12 +331,14 @@ def import_paths(
         with lib.write_group(GROUP_FILES if grouped else 1, GROUP_S) as group:
             if grouped:  # a file a worker could not read is read here: commit the group first
                 reading.reader.before_inline_read = group.commit
-            return _import_sources(lib, athlete_id, sources, progress, valid_rows_only,
-                                   reading, group)
+            return _import_sources(
+                lib, athlete_id, sources, progress, valid_rows_only, reading, group
+            )
 
 
-def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading,
-                    group) -> list[ImportResult]:
+def _import_sources(
+    lib, athlete_id, sources, progress, valid_rows_only, reading, group
+) -> list[ImportResult]:
     """The body of :func:`import_paths`: each source in order, one result per file.
 
     ``reading`` is ``lib`` or the same library reading plain files ahead;
@@ -343,16 +362,19 @@ def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading
     for path in sources:
         if is_large_path(path):  # streamed from disk, never read whole (issue 5)
             group.commit()
-            for i, result in enumerate(import_large_path(lib, athlete_id, path,
-                                                         valid_rows_only=valid_rows_only)):
+            for i, result in enumerate(
+                import_large_path(lib, athlete_id, path, valid_rows_only=valid_rows_only)
+            ):
                 total += 1 if i else 0
                 report(result)
             continue
         try:
             data = path.read_bytes()
         except OSError as exc:  # vanished or unreadable since the folder was listed
-            report(ImportResult(str(path), "failed", f"{path}: cannot be read ({exc.strerror})"),
-                   read_here=False)
+            report(
+                ImportResult(str(path), "failed", f"{path}: cannot be read ({exc.strerror})"),
+                read_here=False,
+            )
             continue
         ahead = read_ahead_has is not None and read_ahead_has(str(path))
         if not ahead:
@@ -360,8 +382,9 @@ def _import_sources(lib, athlete_id, sources, progress, valid_rows_only, reading
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
-                result = import_file(reading, athlete_id, name, content,
-                                     valid_rows_only=valid_rows_only)
+                result = import_file(
+                    reading, athlete_id, name, content, valid_rows_only=valid_rows_only
+                )
                 report(result, read_here=not ahead)
         except ImportFileError as exc:  # a damaged archive: its readable members are in
             sha256 = hashlib.sha256(data).hexdigest()

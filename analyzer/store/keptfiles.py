@@ -103,8 +103,10 @@ def sha256_of(data: bytes | Source) -> str:
 
 def is_kept(conn: sqlite3.Connection, sha256: str) -> bool:
     """True if the original of ``sha256`` is kept (whole or in chunks)."""
-    query = ("SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?) "
-             "OR EXISTS (SELECT 1 FROM file_chunks WHERE sha256 = ?)")
+    query = (
+        "SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?) "
+        "OR EXISTS (SELECT 1 FROM file_chunks WHERE sha256 = ?)"
+    )
     return bool(conn.execute(query, (sha256, sha256)).fetchone()[0])
 
 
@@ -131,7 +133,7 @@ def keep_chunks(conn: sqlite3.Connection, sha256: str, data: bytes | Source) -> 
     if is_kept(conn, sha256):
         return
     digest = hashlib.sha256()
-    with (io.BytesIO(data) if is_bytes(data) else data.open()) as stream:
+    with io.BytesIO(data) if is_bytes(data) else data.open() as stream:
         index = 0
         while chunk := stream.read(CHUNK_BYTES):
             digest.update(chunk)

@@ -106,9 +106,7 @@ class Library(RosterMixin):
             try:
                 yield conn
                 if conn.total_changes != before:
-                    conn.execute(
-                        "UPDATE meta SET value = value + 1 WHERE key = 'content_version'"
-                    )
+                    conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -335,8 +333,9 @@ class WriteGroup:
     def item_done(self) -> None:
         """Count one finished item (a file); commit if the group is full or old enough."""
         self._items += 1
-        if self._open and (self._items >= self.max_items
-                           or time.monotonic() - self._started >= self.max_s):
+        if self._open and (
+            self._items >= self.max_items or time.monotonic() - self._started >= self.max_s
+        ):
             self.commit()
 
     def commit(self) -> None:

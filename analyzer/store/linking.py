@@ -34,7 +34,7 @@ def night_of(t_ns: int, timezone: str | None) -> dt.date:
     Before local noon the night is the same date; from noon on it is the next date.
     """
     zone = zoneinfo.ZoneInfo(timezone or "UTC")
-    local = dt.datetime.fromtimestamp(t_ns / _NS, tz=dt.timezone.utc).astimezone(zone)
+    local = dt.datetime.fromtimestamp(t_ns / _NS, tz=dt.UTC).astimezone(zone)
     return local.date() if local.hour < 12 else local.date() + dt.timedelta(days=1)
 
 
@@ -91,7 +91,10 @@ def relink_cramps(
     changes = []
     for cramp_id, t_ns, context, old_activity, old_night in cramps:
         if context == "night":
-            activity, night = None, _night_from_sleep(t_ns, nights) or night_of(t_ns, timezone).isoformat()
+            activity, night = (
+                None,
+                _night_from_sleep(t_ns, nights) or night_of(t_ns, timezone).isoformat(),
+            )
         else:
             activity, night = session_for(t_ns, starts, ends, ids, window_ns), None
         if (activity, night) != (old_activity, old_night):

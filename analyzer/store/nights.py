@@ -112,8 +112,13 @@ def finish_assembly(lib, athlete_id: str) -> bool:
     return changed
 
 
-def assemble_after_write(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle,
-                         timezone: str | None, counts: dict[str, int]) -> bool:
+def assemble_after_write(
+    conn: sqlite3.Connection,
+    athlete_id: str,
+    bundle: ImportBundle,
+    timezone: str | None,
+    counts: dict[str, int],
+) -> bool:
     """Store the bundle's raw samples, record its span and (unless deferred) assemble it.
 
     Runs inside the caller's import transaction, after
@@ -128,8 +133,9 @@ def assemble_after_write(conn: sqlite3.Connection, athlete_id: str, bundle: Impo
     return assemble_pending(conn, athlete_id, timezone)
 
 
-def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle,
-                   counts: dict[str, int]) -> bool:
+def record_pending(
+    conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle, counts: dict[str, int]
+) -> bool:
     """Store the bundle's raw samples and record the span whose nights or days must be assembled.
 
     Nights are pending when the bundle has Garmin stages; days when its
@@ -158,8 +164,9 @@ def record_pending(conn: sqlite3.Connection, athlete_id: str, bundle: ImportBund
             if (source == None).any():  # noqa: E711 - element-wise
                 source = np.where(source == None, SOURCE, source)  # noqa: E711
         days = not _days_unchanged(conn, athlete_id, t, kind, value)
-        counts["daily_samples"] = _insert_samples(conn, athlete_id, t, kind, value, source,
-                                                  bundle.source_sha256)
+        counts["daily_samples"] = _insert_samples(
+            conn, athlete_id, t, kind, value, source, bundle.source_sha256
+        )
         times.append(t)
     if not has_stages and not days:
         return False  # e.g. an activity's UTC offset that the stored offsets already imply
@@ -271,8 +278,9 @@ def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
     return [(lo, min(lo + step, hi)) for first, hi in merged for lo in range(first, hi + 1, step)]
 
 
-def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray,
-                    value: np.ndarray) -> bool:
+def _days_unchanged(
+    conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, value: np.ndarray
+) -> bool:
     """Whether storing these samples (times [ns], kinds, values) leaves every day as it is.
 
     True when none of them is a day value (:func:`analyzer.io.garmin_days.has_day_values`)
@@ -297,8 +305,15 @@ def _days_unchanged(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray,
     return True
 
 
-def _insert_samples(conn, athlete_id: str, t: np.ndarray, kind: np.ndarray, value: np.ndarray,
-                    source: np.ndarray | None, sha256: str) -> int:
+def _insert_samples(
+    conn,
+    athlete_id: str,
+    t: np.ndarray,
+    kind: np.ndarray,
+    value: np.ndarray,
+    source: np.ndarray | None,
+    sha256: str,
+) -> int:
     n = t.size
     sources = source.tolist() if source is not None else [SOURCE] * n
     rows = zip([athlete_id] * n, t.tolist(), kind.tolist(), value.tolist(), sources, [sha256] * n)

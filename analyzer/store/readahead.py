@@ -63,8 +63,9 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="readahead-parent-watch", daemon=True).start()
 
 
-def read_in_worker(name: str, data: bytes, timezone: str | None,
-                   valid_rows_only: bool) -> bytes | None:
+def read_in_worker(
+    name: str, data: bytes, timezone: str | None, valid_rows_only: bool
+) -> bytes | None:
     """Read one file with the default reader, as the library stores it; None if anything fails.
 
     Returns the bundle pickled: the main process unpickles it in its own
@@ -94,8 +95,14 @@ class ReadAhead:
     executor : ProcessPoolExecutor
     """
 
-    def __init__(self, lib, athlete_id: str, paths: list[Path], valid_rows_only: bool,
-                 executor: ProcessPoolExecutor) -> None:
+    def __init__(
+        self,
+        lib,
+        athlete_id: str,
+        paths: list[Path],
+        valid_rows_only: bool,
+        executor: ProcessPoolExecutor,
+    ) -> None:
         self._lib = lib
         self._fallback = lib.reader
         self._timezone = lib.athlete(athlete_id)["timezone"]
@@ -125,8 +132,9 @@ class ReadAhead:
             if previous_owner(self._lib.connection, sha256) is not None:
                 continue  # a duplicate is never read
             try:
-                future = self._executor.submit(read_in_worker, str(path), data, self._timezone,
-                                               self._valid_rows_only)
+                future = self._executor.submit(
+                    read_in_worker, str(path), data, self._timezone, self._valid_rows_only
+                )
             except RuntimeError:  # a broken pool (BrokenProcessPool): the rest is read inline
                 self._next = len(self._paths)
                 return
@@ -152,8 +160,9 @@ class ReadAhead:
         self._submit_through(i + self._ahead)
         return entry
 
-    def __call__(self, name: str, data: bytes, *, timezone: str | None = None,
-                 valid_rows_only: bool = False):
+    def __call__(
+        self, name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
+    ):
         """Return the bundle a worker read for these bytes, else read them here."""
         entry = self._take(name)
         same_options = timezone == self._timezone and valid_rows_only == self._valid_rows_only
@@ -184,8 +193,9 @@ class _ReadingLibrary:
 
 
 @contextmanager
-def read_ahead(lib, athlete_id: str, sources: list[Path],
-               valid_rows_only: bool) -> Iterator[object]:
+def read_ahead(
+    lib, athlete_id: str, sources: list[Path], valid_rows_only: bool
+) -> Iterator[object]:
     """Yield the library to import ``sources`` with: read ahead by workers if it pays, else ``lib``.
 
     Plain small files are read by worker processes; archives, large files
@@ -201,8 +211,12 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
         yield lib
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context,
-                             initializer=exit_with_parent, initargs=(os.getpid(),)) as executor:
+    with ProcessPoolExecutor(
+        max_workers=WORKERS,
+        mp_context=context,
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as executor:
         reader = ReadAhead(lib, athlete_id, plain, valid_rows_only, executor)
         reader.start()
         try:
@@ -213,8 +227,11 @@ def read_ahead(lib, athlete_id: str, sources: list[Path],
 
 def can_fork() -> bool:
     """Fork workers only on a multi-core POSIX machine, from a process running one thread."""
-    return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1)
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
 
 
 def _small(path: Path) -> bool:

@@ -174,8 +174,13 @@ def session_duplicates(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFram
     ).fetchall()
     frame = pd.DataFrame(
         rows,
-        columns=["dropped_activity_id", "dropped_source_sha256", "kept_activity_id",
-                 "start_utc", "rule"],
+        columns=[
+            "dropped_activity_id",
+            "dropped_source_sha256",
+            "kept_activity_id",
+            "start_utc",
+            "rule",
+        ],
     )
     frame["start_utc"] = pd.to_datetime(frame["start_utc"].astype("Int64"), unit="ns", utc=True)
     return frame
@@ -210,6 +215,13 @@ def roster(conn: sqlite3.Connection) -> pd.DataFrame:
     ).fetchall()
     return pd.DataFrame(
         rows,
-        columns=["athlete_id", "display_name", "n_activities", "n_nights", "n_cramps",
-                 "first_date", "last_date"],
+        columns=[
+            "athlete_id",
+            "display_name",
+            "n_activities",
+            "n_nights",
+            "n_cramps",
+            "first_date",
+            "last_date",
+        ],
     )

@@ -44,8 +44,9 @@ def ns(times: pd.Series) -> np.ndarray:
     return pd.DatetimeIndex(times).as_unit("ns").asi8
 
 
-def _samples_between(conn, athlete_id: str, lo: int, hi: int,
-                     kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+def _samples_between(
+    conn, athlete_id: str, lo: int, hi: int, kinds: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Stored samples in ``[lo, hi]`` (of ``kinds`` only, when given), with the UTC offsets around.
 
     The last ``utc_offset_s`` sample before ``lo`` and the first after ``hi``
@@ -63,11 +64,13 @@ def _samples_between(conn, athlete_id: str, lo: int, hi: int,
         (athlete_id, lo, hi, *kinds, athlete_id, lo, athlete_id, hi),
     ).fetchall()
     t, kind, value = zip(*rows) if rows else ((), (), ())
-    return pd.DataFrame({
-        "t_utc": pd.to_datetime(np.asarray(t, dtype=np.int64), unit="ns", utc=True),
-        "kind": np.asarray(kind, dtype=object),
-        "value": np.asarray(value, dtype="float64"),
-    })
+    return pd.DataFrame(
+        {
+            "t_utc": pd.to_datetime(np.asarray(t, dtype=np.int64), unit="ns", utc=True),
+            "kind": np.asarray(kind, dtype=object),
+            "value": np.asarray(value, dtype="float64"),
+        }
+    )
 
 
 def _stages_between(conn, athlete_id: str, lo: int, hi: int) -> pd.DataFrame:
@@ -77,11 +80,13 @@ def _stages_between(conn, athlete_id: str, lo: int, hi: int) -> pd.DataFrame:
         (athlete_id, SOURCE, lo, hi),
     ).fetchall()
     start, end, stage = zip(*rows) if rows else ((), (), ())
-    return pd.DataFrame({
-        "start_utc": pd.to_datetime(np.asarray(start, dtype=np.int64), unit="ns", utc=True),
-        "end_utc": pd.to_datetime(np.asarray(end, dtype=np.int64), unit="ns", utc=True),
-        "stage": np.asarray(stage, dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "start_utc": pd.to_datetime(np.asarray(start, dtype=np.int64), unit="ns", utc=True),
+            "end_utc": pd.to_datetime(np.asarray(end, dtype=np.int64), unit="ns", utc=True),
+            "stage": np.asarray(stage, dtype=object),
+        }
+    )
 
 
 def reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) -> bool:
@@ -137,7 +142,9 @@ def _date_stages(conn, athlete_id: str, nights: pd.DataFrame) -> None:
 
 def reassemble_days(conn, athlete_id: str, first: int, last: int, timezone) -> None:
     """Replace the stored days of every local date a time in ``[first, last]`` can fall on."""
-    store_days(conn, athlete_id, first, last, assembled_days(conn, athlete_id, first, last, timezone))
+    store_days(
+        conn, athlete_id, first, last, assembled_days(conn, athlete_id, first, last, timezone)
+    )
 
 
 def _day_range(first: int, last: int) -> tuple[int, int]:
@@ -173,8 +180,9 @@ def _insert_rows(conn, table: str, frame: pd.DataFrame) -> None:
 _ASSEMBLE = {"nights": assembled_nights, "days": assembled_days}
 
 
-def assembled_pieces(conn, athlete_id: str, timezone,
-                     jobs: Sequence[tuple[str, int, int]]) -> Iterator[pd.DataFrame]:
+def assembled_pieces(
+    conn, athlete_id: str, timezone, jobs: Sequence[tuple[str, int, int]]
+) -> Iterator[pd.DataFrame]:
     """Yield :func:`assembled_nights` or :func:`assembled_days` of each job ``(kind, first, last)``, in order.
 
     The pieces are assembled in this process, through the caller's connection.
@@ -185,5 +193,3 @@ def assembled_pieces(conn, athlete_id: str, timezone,
     """
     for kind, first, last in jobs:
         yield _ASSEMBLE[kind](conn, athlete_id, first, last, timezone)
-
-

@@ -50,7 +50,9 @@ class RosterMixin:
         ).fetchone()
         return row is not None
 
-    def create_athlete(self, athlete_id: str, display_name: str | None = None, **physiology) -> None:
+    def create_athlete(
+        self, athlete_id: str, display_name: str | None = None, **physiology
+    ) -> None:
         """Add an athlete.
 
         Parameters
@@ -74,7 +76,9 @@ class RosterMixin:
                 tuple(fields.values()),
             )
 
-    def ensure_athlete(self, athlete_id: str, display_name: str | None = None, **physiology) -> bool:
+    def ensure_athlete(
+        self, athlete_id: str, display_name: str | None = None, **physiology
+    ) -> bool:
         """Create the athlete unless present; return True if it was created."""
         if self.has_athlete(athlete_id):
             return False
@@ -112,8 +116,9 @@ class RosterMixin:
                 (*changes.values(), athlete_id),
             )
             if "timezone" in changes:
-                relink_cramps(conn, athlete_id, timezone=changes["timezone"],
-                              window_s=self.link_window_s)
+                relink_cramps(
+                    conn, athlete_id, timezone=changes["timezone"], window_s=self.link_window_s
+                )
 
     def delete_athlete(self, athlete_id: str) -> None:
         """Delete an athlete with every row and every kept file of theirs."""
@@ -160,9 +165,16 @@ class RosterMixin:
         stamp = pd.Timestamp(start_utc) if start_utc is not None else None
         if stamp is None or stamp.tzinfo is None:
             raise LibraryError(f"cramp start {start_utc!r} needs a time zone (a UTC instant)")
-        entry = {"start_local": stamp.isoformat(), "muscle": muscle, "side": side,
-                 "severity_0_10": severity_0_10, "duration_s": duration_s, "context": context,
-                 "relief": relief, "notes": notes}
+        entry = {
+            "start_local": stamp.isoformat(),
+            "muscle": muscle,
+            "side": side,
+            "severity_0_10": severity_0_10,
+            "duration_s": duration_s,
+            "context": context,
+            "relief": relief,
+            "notes": notes,
+        }
         record, problems = parse_cramp(entry, timezone=timezone)
         if problems:
             raise LibraryError("cramp not saved: " + _sentences(problems))
@@ -192,8 +204,13 @@ class RosterMixin:
         from analyzer.io.logs import parse_medication
 
         self.athlete(athlete_id)
-        entry = {"name": name, "kind": kind, "start_date": start_date, "end_date": end_date,
-                 "notes": notes}
+        entry = {
+            "name": name,
+            "kind": kind,
+            "start_date": start_date,
+            "end_date": end_date,
+            "notes": notes,
+        }
         record, problems = parse_medication(entry)
         if problems:
             raise LibraryError("medication not saved: " + _sentences(problems))
@@ -203,7 +220,9 @@ class RosterMixin:
 
 
 def _sentences(problems: list[tuple]) -> str:
-    return "; ".join(f"{column} {value!r}: expected {expected}" for column, value, expected in problems)
+    return "; ".join(
+        f"{column} {value!r}: expected {expected}" for column, value, expected in problems
+    )
 
 
 def _one_row(table: str, values: dict) -> pd.DataFrame:

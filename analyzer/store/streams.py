@@ -70,7 +70,9 @@ def decode_stream(table: str, n_rows: int, columns: str, payload: bytes) -> dict
     return out
 
 
-def streams_to_frame(table: str, pieces: list[tuple[dict[str, str], dict[str, np.ndarray]]]) -> pd.DataFrame:
+def streams_to_frame(
+    table: str, pieces: list[tuple[dict[str, str], dict[str, np.ndarray]]]
+) -> pd.DataFrame:
     """Assemble decoded blobs into one canonical table.
 
     Parameters

@@ -44,8 +44,9 @@ def _canonical_dtypes(table: str) -> list:
 
 def is_canonical(table: str, frame: pd.DataFrame) -> bool:
     """True if ``frame`` already has exactly the canonical columns and dtypes (conform would copy)."""
-    return (frame.columns.tolist() == list(TABLES[table])
-            and frame.dtypes.tolist() == _canonical_dtypes(table))
+    return frame.columns.tolist() == list(
+        TABLES[table]
+    ) and frame.dtypes.tolist() == _canonical_dtypes(table)
 
 
 def cramp_id(athlete_id: str, start_ns: int, muscle: str | None, side: str | None) -> str:
@@ -76,8 +77,16 @@ def keep_file(conn: sqlite3.Connection, sha256: str, data) -> None:
     )
 
 
-def insert_frame(conn, table: str, frame: pd.DataFrame, columns: list[str], verb="INSERT",
-                 extra=None, constants=None, fills=None):
+def insert_frame(
+    conn,
+    table: str,
+    frame: pd.DataFrame,
+    columns: list[str],
+    verb="INSERT",
+    extra=None,
+    constants=None,
+    fills=None,
+):
     """Insert the canonical ``columns`` of ``frame`` (plus constant ``extra`` columns).
 
     ``constants`` and ``fills``: see :func:`analyzer.store.codec.frame_columns`.
@@ -85,7 +94,9 @@ def insert_frame(conn, table: str, frame: pd.DataFrame, columns: list[str], verb
     extra = extra or {}
     names = columns + list(extra)
     n = len(frame)
-    values = frame_columns(table, frame, columns, constants, fills) + [[v] * n for v in extra.values()]
+    values = frame_columns(table, frame, columns, constants, fills) + [
+        [v] * n for v in extra.values()
+    ]
     quoted = ", ".join(f'"{c}"' for c in names)
     marks = ", ".join("?" * len(names))
     conn.executemany(f"{verb} INTO {table} ({quoted}) VALUES ({marks})", zip(*values))
@@ -189,7 +200,9 @@ class BundleWriter:
                 dropped += 1
         self.counts["activities"] = len(kept)
         if dropped:
-            self.notes.append(f"{dropped} session(s) already stored from another file ({sessions.RULE})")
+            self.notes.append(
+                f"{dropped} session(s) already stored from another file ({sessions.RULE})"
+            )
         return kept
 
     def _keep_activity(self, row: pd.DataFrame, n_samples: int, columns: list[str]) -> bool:
@@ -209,8 +222,14 @@ class BundleWriter:
                 self.conn, self.athlete_id, activity_id, self.sha256, match.activity_id, start_ns
             )
             return False
-        insert_frame(self.conn, "activities", row, columns, extra={"n_samples": n_samples},
-                constants=self._athlete)
+        insert_frame(
+            self.conn,
+            "activities",
+            row,
+            columns,
+            extra={"n_samples": n_samples},
+            constants=self._athlete,
+        )
         if match is not None:
             old = self.conn.execute(
                 "SELECT * FROM activities WHERE activity_id = ?", (match.activity_id,)
@@ -260,9 +279,16 @@ class BundleWriter:
         for activity_id, group in rr.groupby(rr["activity_id"].fillna(""), sort=False):
             n, columns, payload = encode_stream("rr_intervals", group)
             rows.append(
-                (self.athlete_id, activity_id or None, self.sha256,
-                 int(group["t_utc"].min().value), int(group["t_utc"].max().value),
-                 n, columns, payload)
+                (
+                    self.athlete_id,
+                    activity_id or None,
+                    self.sha256,
+                    int(group["t_utc"].min().value),
+                    int(group["t_utc"].max().value),
+                    n,
+                    columns,
+                    payload,
+                )
             )
         self.conn.executemany(
             "INSERT INTO rr_streams (athlete_id, activity_id, source_sha256, t_first_utc, "
@@ -273,23 +299,31 @@ class BundleWriter:
 
     def _day_tables(self) -> None:
         fills = {"source": self.bundle.format}
-        for name, key in (("sleep", ["athlete_id", "night", "source"]),
-                          ("wellness", ["athlete_id", "date", "source"])):
+        for name, key in (
+            ("sleep", ["athlete_id", "night", "source"]),
+            ("wellness", ["athlete_id", "date", "source"]),
+        ):
             frame = self.table(name)
             if frame is None:
                 continue
             if name == "sleep":
                 frame = self._nights_from_wake_time(frame)
             frame = _rows_with(frame, key[1])
-            self.counts[name] = upsert(self.conn, name, frame, key, self.sha256,
-                                       constants=self._athlete, fills=fills)
+            self.counts[name] = upsert(
+                self.conn, name, frame, key, self.sha256, constants=self._athlete, fills=fills
+            )
         stages = self.table("sleep_stages")
         if stages is None:
             return
         self.counts["sleep_stages"] = insert_frame(
-            self.conn, "sleep_stages", _rows_with(stages, "start_utc"),
-            list(TABLES["sleep_stages"]), "INSERT OR IGNORE",
-            extra={"source_sha256": self.sha256}, constants=self._athlete, fills=fills,
+            self.conn,
+            "sleep_stages",
+            _rows_with(stages, "start_utc"),
+            list(TABLES["sleep_stages"]),
+            "INSERT OR IGNORE",
+            extra={"source_sha256": self.sha256},
+            constants=self._athlete,
+            fills=fills,
         )
 
     def _nights_from_wake_time(self, frame: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,9 @@ ranked = result.findings
 if ranked.empty:
     st.write("No comparison is possible yet: log cramps and import device data first.")
 else:
-    ui.chart_with_table(forest_plot(ranked), findings_table(ranked), key="forest", caption="Findings table")
+    ui.chart_with_table(
+        forest_plot(ranked), findings_table(ranked), key="forest", caption="Findings table"
+    )
     st.subheader("In words")
     for sentence in ranked["sentence"].dropna().head(8):
         st.markdown("- " + ui.literal(sentence))
@@ -53,13 +55,23 @@ else:
         "the average falls when the cramp days are shifted at random (pointwise 95%); dashed: the band "
         "for looking at every day at once (family-wise 95%)."
     )
-    ui.chart_with_table(epoch_panels(result.epochs, cramp_type), epochs_display_table(result.epochs, cramp_type),
-                        key="epochs", caption="Event-triggered averages")
+    ui.chart_with_table(
+        epoch_panels(result.epochs, cramp_type),
+        epochs_display_table(result.epochs, cramp_type),
+        key="epochs",
+        caption="Event-triggered averages",
+    )
     st.subheader("Exposure by lag")
-    st.caption("How far each indicator's average sits from its null on each day; beyond ±1 it leaves "
-               "the family-wise band.")
-    ui.chart_with_table(lag_heatmap(result.epochs, cramp_type), epochs_display_table(result.epochs, cramp_type),
-                        key="lag_heatmap", caption="Event-triggered averages")
+    st.caption(
+        "How far each indicator's average sits from its null on each day; beyond ±1 it leaves "
+        "the family-wise band."
+    )
+    ui.chart_with_table(
+        lag_heatmap(result.epochs, cramp_type),
+        epochs_display_table(result.epochs, cramp_type),
+        key="lag_heatmap",
+        caption="Event-triggered averages",
+    )
 
 if not result.rate_ratios.empty:
     st.header("Before and after medication changes")
@@ -72,14 +84,22 @@ st.header("Every cramp")
 timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
 cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
 st.dataframe(cramp_table(cramps, timezone), hide_index=True, key="cramp_list", width="stretch")
-linked = cramps.loc[cramps["activity_id"].notna()] if "activity_id" in cramps.columns else cramps.iloc[0:0]
+linked = (
+    cramps.loc[cramps["activity_id"].notna()]
+    if "activity_id" in cramps.columns
+    else cramps.iloc[0:0]
+)
 if linked.empty:
     st.caption("No cramp is linked to a recorded session.")
 else:
     local = local_cramp_times(linked, timezone)
-    labels = {cid: f"{when:%Y-%m-%d %H:%M} — {muscle or '?'}"
-              for cid, when, muscle in zip(linked["cramp_id"], local, linked["muscle"])}
-    chosen = st.selectbox("Open a cramp in the Session view", list(labels), format_func=labels.get, key="open_cramp")
+    labels = {
+        cid: f"{when:%Y-%m-%d %H:%M} — {muscle or '?'}"
+        for cid, when, muscle in zip(linked["cramp_id"], local, linked["muscle"])
+    }
+    chosen = st.selectbox(
+        "Open a cramp in the Session view", list(labels), format_func=labels.get, key="open_cramp"
+    )
     if st.button("Open in Session view", key="open_session"):
         st.session_state["session_cramp"] = chosen
         st.switch_page("app_pages/session.py")

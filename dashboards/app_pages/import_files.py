@@ -28,8 +28,11 @@ if ctx.library.is_demo:
     into_demo = st.radio(
         "Import into",
         [False, True],
-        format_func=lambda demo: "the demo library (to try things out)" if demo
-        else f"a library of my own ({own_library_path()})",
+        format_func=lambda demo: (
+            "the demo library (to try things out)"
+            if demo
+            else f"a library of my own ({own_library_path()})"
+        ),
         key="import_into_demo",
     )
     target = ctx.library.path if into_demo else own_library_path()
@@ -42,13 +45,19 @@ ids = [] if roster is None or roster.empty else roster["athlete_id"].tolist()
 default = ids.index(ctx.athlete_id) if ctx.athlete_id in ids else 0
 # One selector per target library, so that switching the target does not carry a stale choice over.
 target_key = "current" if ctx.ready and target == ctx.library.path else "own"
-athlete_id = st.selectbox("Athlete", [*ids, NEW_ATHLETE], index=default, key=f"import_athlete_{target_key}")
+athlete_id = st.selectbox(
+    "Athlete", [*ids, NEW_ATHLETE], index=default, key=f"import_athlete_{target_key}"
+)
 new_name = timezone = None
 if athlete_id == NEW_ATHLETE:
     left, mid, right = st.columns(3)
-    athlete_id = left.text_input("Athlete id (lower-case letters, digits, - or _)", key="import_new_id").strip()
+    athlete_id = left.text_input(
+        "Athlete id (lower-case letters, digits, - or _)", key="import_new_id"
+    ).strip()
     new_name = mid.text_input("Display name", key="import_new_name").strip() or None
-    timezone = right.text_input("Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz").strip()
+    timezone = right.text_input(
+        "Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz"
+    ).strip()
 
 upload_limit_mb = st.get_option("server.maxUploadSize")
 uploads = st.file_uploader("Files or export ZIPs", accept_multiple_files=True, key="upload")
@@ -73,7 +82,9 @@ elif clicked:
         with open_library(target) as library:
             if athlete_id not in ids:
                 library.ensure_athlete(athlete_id, new_name, timezone=timezone or None)
-            results = import_uploads(library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show)
+            results = import_uploads(
+                library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show
+            )
     except AnalyzerError as exc:
         bar.empty()
         ui.error(exc)

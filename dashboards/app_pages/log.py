@@ -15,7 +15,9 @@ if ui.require_athlete(ctx):
     saved = st.session_state.pop(_SAVED_KEY, None)
     if saved:
         st.success(saved)
-        st.page_link("app_pages/overview.py", label="See it on the Overview", icon=":material/timeline:")
+        st.page_link(
+            "app_pages/overview.py", label="See it on the Overview", icon=":material/timeline:"
+        )
 
     cramp_tab, medication_tab = st.tabs(["Cramp", "Medication"])
     with cramp_tab:
@@ -25,7 +27,9 @@ if ui.require_athlete(ctx):
             st.rerun()
         st.subheader("Logged cramps")
         cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
-        st.dataframe(cramp_table(cramps, timezone), hide_index=True, key="log_cramps", width="stretch")
+        st.dataframe(
+            cramp_table(cramps, timezone), hide_index=True, key="log_cramps", width="stretch"
+        )
     with medication_tab:
         st.caption(
             "If you think a medication may be causing cramps, talk to your doctor; the report "
@@ -35,5 +39,9 @@ if ui.require_athlete(ctx):
             st.session_state[_SAVED_KEY] = "Medication saved to the library."
             st.rerun()
         st.subheader("Medications and supplements")
-        st.dataframe(data.table(ctx.path, ctx.version, "medications", ctx.athlete_id),
-                     hide_index=True, key="log_medications", width="stretch")
+        st.dataframe(
+            data.table(ctx.path, ctx.version, "medications", ctx.athlete_id),
+            hide_index=True,
+            key="log_medications",
+            width="stretch",
+        )

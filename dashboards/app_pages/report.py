@@ -26,13 +26,21 @@ else:
     document = data.report_document(ctx.path, ctx.version, ctx.athlete_id, params)
     st.caption(f"{len(document['findings'])} findings, {sum(document['cramps'].values())} cramps.")
     columns = st.columns(3)
-    for column, (fmt, label, mime) in zip(columns, (
-        ("html", "HTML", "text/html"),
-        ("md", "Markdown", "text/markdown"),
-        ("json", "JSON", "application/json"),
-    )):
-        column.download_button(f"Download the report ({label})", render(document, fmt),
-                               file_name=f"cramp-report-{ctx.athlete_id}.{fmt}", mime=mime, key=f"report_{fmt}")
+    for column, (fmt, label, mime) in zip(
+        columns,
+        (
+            ("html", "HTML", "text/html"),
+            ("md", "Markdown", "text/markdown"),
+            ("json", "JSON", "application/json"),
+        ),
+    ):
+        column.download_button(
+            f"Download the report ({label})",
+            render(document, fmt),
+            file_name=f"cramp-report-{ctx.athlete_id}.{fmt}",
+            mime=mime,
+            key=f"report_{fmt}",
+        )
     with st.expander("Preview (Markdown)"):
         st.code(render(document, "md"), language="markdown")
 
@@ -44,5 +52,10 @@ if st.button("Prepare the data export", key="prepare_export"):
         st.session_state["export_zip"] = (ctx.athlete_id, archive.read_bytes())
 export = st.session_state.get("export_zip")
 if export and export[0] == ctx.athlete_id:
-    st.download_button("Download the data (ZIP)", export[1], file_name=f"{ctx.athlete_id}-data.zip",
-                       mime="application/zip", key="export_download")
+    st.download_button(
+        "Download the data (ZIP)",
+        export[1],
+        file_name=f"{ctx.athlete_id}-data.zip",
+        mime="application/zip",
+        key="export_download",
+    )

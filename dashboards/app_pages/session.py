@@ -21,15 +21,26 @@ if activities.empty:
     st.stop()
 
 with_cramp = set(cramps["activity_id"].dropna())
-wanted = st.session_state.pop("session_cramp", None)  # set by "Open in Session view" on the Cramps page
+wanted = st.session_state.pop(
+    "session_cramp", None
+)  # set by "Open in Session view" on the Cramps page
 wanted_activity = cramps.loc[cramps["cramp_id"] == wanted, "activity_id"].dropna()
-only_cramps = st.toggle("Only sessions with a cramp", value=bool(with_cramp), key="only_cramp_sessions")
-listed = activities.loc[activities["activity_id"].isin(with_cramp)] if only_cramps and with_cramp else activities
+only_cramps = st.toggle(
+    "Only sessions with a cramp", value=bool(with_cramp), key="only_cramp_sessions"
+)
+listed = (
+    activities.loc[activities["activity_id"].isin(with_cramp)]
+    if only_cramps and with_cramp
+    else activities
+)
 listed = listed.sort_values("start_utc", ascending=False)
 local = listed["start_utc"].dt.tz_convert(timezone)
 labels = {
-    a: f"{when:%Y-%m-%d %H:%M} · {sport or 'session'} · {dur / 60:.0f} min" + (" · cramp" if a in with_cramp else "")
-    for a, when, sport, dur in zip(listed["activity_id"], local, listed["sport"], listed["duration_s"].fillna(0))
+    a: f"{when:%Y-%m-%d %H:%M} · {sport or 'session'} · {dur / 60:.0f} min"
+    + (" · cramp" if a in with_cramp else "")
+    for a, when, sport, dur in zip(
+        listed["activity_id"], local, listed["sport"], listed["duration_s"].fillna(0)
+    )
 }
 ids = list(labels)
 if len(wanted_activity) and wanted_activity.iloc[0] in labels:
@@ -39,8 +50,12 @@ activity_id = st.selectbox("Session", ids, format_func=labels.get, key="session_
 samples = data.samples(ctx.path, ctx.version, activity_id)
 session_cramps = cramps.loc[cramps["activity_id"] == activity_id]
 start = listed.loc[listed["activity_id"] == activity_id, "start_utc"].iloc[0]
-ui.chart_with_table(session_streams(samples, session_cramps, start_utc=pd.Timestamp(start)),
-                    streams_table(samples), key="streams", caption="Streams every 10 s")
+ui.chart_with_table(
+    session_streams(samples, session_cramps, start_utc=pd.Timestamp(start)),
+    streams_table(samples),
+    key="streams",
+    caption="Streams every 10 s",
+)
 
 st.header("The cramp in its session")
 params = conventions.current_params()
@@ -52,9 +67,15 @@ else:
     in_session = data.findings(ctx.path, ctx.version, ctx.athlete_id, params).in_session
     rows = in_session.loc[in_session["activity_id"] == activity_id]
     if rows.empty:
-        st.write("The cramps of this session were not logged as exercise cramps, so no in-session "
-                 "context is computed for them.")
+        st.write(
+            "The cramps of this session were not logged as exercise cramps, so no in-session "
+            "context is computed for them."
+        )
     for _, row in rows.iterrows():
         st.markdown(ui.literal(row["sentence"]))
-        ui.chart_with_table(context_bars(row), context_table(row), key=f"context_{row['cramp_id']}",
-                            caption="In-session context")
+        ui.chart_with_table(
+            context_bars(row),
+            context_table(row),
+            key=f"context_{row['cramp_id']}",
+            caption="In-session context",
+        )

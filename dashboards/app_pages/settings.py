@@ -26,7 +26,10 @@ else:
     conventions_form(params)
     with st.expander("All indicator parameters in use"):
         st.dataframe(
-            {"parameter": [f.name for f in fields(params)], "value": [str(getattr(params, f.name)) for f in fields(params)]},
+            {
+                "parameter": [f.name for f in fields(params)],
+                "value": [str(getattr(params, f.name)) for f in fields(params)],
+            },
             hide_index=True,
             key="all_params",
         )

@@ -27,8 +27,11 @@ squad = data.squad(ctx.path, ctx.version, params) if findings_params is not None
 thresholds = {}
 if findings_params is not None:
     fp = findings_params()
-    thresholds = dict(acwr_high=fp.acwr_min, short_sleep_h=fp.short_sleep_floor_h,
-                      sleep_debt_high_h=fp.sleep_debt_7n_min_h)
+    thresholds = dict(
+        acwr_high=fp.acwr_min,
+        short_sleep_h=fp.short_sleep_floor_h,
+        sleep_debt_high_h=fp.sleep_debt_7n_min_h,
+    )
 
 st.header("Roster")
 st.caption(
@@ -36,15 +39,24 @@ st.caption(
     f"{thresholds.get('acwr_high', 1.5):g}, nights under {thresholds.get('short_sleep_h', 6.0):g} h asleep. "
     "Coverage: days with any device data."
 )
-st.dataframe(roster_table(ctx.athletes, dailies, squad.summary if squad else None, **thresholds),
-             hide_index=True, key="roster", width="stretch")
+st.dataframe(
+    roster_table(ctx.athletes, dailies, squad.summary if squad else None, **thresholds),
+    hide_index=True,
+    key="roster",
+    width="stretch",
+)
 
 st.header("Side by side")
-chosen = st.multiselect("Athletes", ids, default=ids[:4], format_func=lambda a: str(names.get(a, a)),
-                        key="team_compare")
+chosen = st.multiselect(
+    "Athletes", ids, default=ids[:4], format_func=lambda a: str(names.get(a, a)), key="team_compare"
+)
 shown = {a: dailies[a] for a in chosen}
-ui.chart_with_table(side_by_side(shown, names), side_by_side_table(shown), key="side_by_side",
-                    caption="Weekly numbers")
+ui.chart_with_table(
+    side_by_side(shown, names),
+    side_by_side_table(shown),
+    key="side_by_side",
+    caption="Weekly numbers",
+)
 
 st.header("Pooled squad findings")
 if squad is None:
@@ -56,5 +68,9 @@ else:
         "Each cramp is still compared with its own athlete's ordinary days; the strata of every athlete "
         "are pooled into one common odds ratio per exposure (medications stay personal)."
     )
-    ui.chart_with_table(forest_plot(squad.findings), findings_table(squad.findings), key="squad_forest",
-                        caption="Squad findings table")
+    ui.chart_with_table(
+        forest_plot(squad.findings),
+        findings_table(squad.findings),
+        key="squad_forest",
+        caption="Squad findings table",
+    )

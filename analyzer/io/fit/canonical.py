@@ -45,7 +45,9 @@ def _col(frame: pd.DataFrame, *names: str) -> pd.Series:
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    return frame[name].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return frame[name].map(
+        lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+    )
 
 
 def _device(fit) -> str | None:
@@ -244,8 +246,9 @@ class FitTables(MutableMapping):
     other tables without ever building those.
     """
 
-    def __init__(self, fit, built: dict[str, pd.DataFrame],
-                 lazy: dict[str, Callable[[], pd.DataFrame]]):
+    def __init__(
+        self, fit, built: dict[str, pd.DataFrame], lazy: dict[str, Callable[[], pd.DataFrame]]
+    ):
         self._fit = fit
         self._built = built
         self._lazy = dict(lazy)
@@ -314,9 +317,12 @@ def canonical_tables(fit) -> FitTables:
     sha = fit.sha256
     present = fit.message_counts()
     tables: dict[str, pd.DataFrame] = {}
-    wanted = {"activities": "session" in present or "record" in present,
-              "samples": "record" in present, "laps": "lap" in present,
-              "rr_intervals": "hrv" in present}
+    wanted = {
+        "activities": "session" in present or "record" in present,
+        "samples": "record" in present,
+        "laps": "lap" in present,
+        "rr_intervals": "hrv" in present,
+    }
     if any(wanted.values()):  # not for daily files: even an empty DataFrame costs ~50 us
         activities = _sessions(fit, sha) if wanted["activities"] else pd.DataFrame()
         builders = {

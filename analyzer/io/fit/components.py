@@ -41,14 +41,21 @@ def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None
         target_field = mesg.fields.get(target)
         if target_field is None:
             continue
-        _apply_target(fit, number, layouts, frames, slots, rows, columns, target, target_field, items)
+        _apply_target(
+            fit, number, layouts, frames, slots, rows, columns, target, target_field, items
+        )
 
 
 def _slot_matrix(items, n: int):
     """Arrange component values as (rows x component slot) matrices."""
     if len(items) == 1 and isinstance(items[0][1], slice):  # one component of one layout
         comp = items[0][2]
-        return comp.raw.reshape(n, 1), comp.valid.reshape(n, 1), np.ones((n, 1), dtype=bool), [comp.spec]
+        return (
+            comp.raw.reshape(n, 1),
+            comp.valid.reshape(n, 1),
+            np.ones((n, 1), dtype=bool),
+            [comp.spec],
+        )
     per_frame: dict[int, list] = {}
     for frame, slot, comp in items:
         per_frame.setdefault(id(frame), []).append((slot, comp))
@@ -71,7 +78,9 @@ def _reset_groups(fit, number, layouts, rows, target) -> np.ndarray:
     """Accumulator group of each row: it restarts at each definition declaring a source field."""
     walk = fit._walk
     resets = []
-    sources = {num for num, targets in profile.accumulating_targets(number).items() if target in targets}
+    sources = {
+        num for num, targets in profile.accumulating_targets(number).items() if target in targets
+    }
     for definition in walk.definitions:
         if definition.global_num == number and any(f[0] in sources for f in definition.fields):
             resets.append(definition.offset)
@@ -125,7 +134,9 @@ def _component_tuples(values: np.ndarray, valid: np.ndarray, present: np.ndarray
     for rows, pattern in groups:
         if not pattern.any():
             continue
-        tuples[rows] = row_tuples(values[np.ix_(rows, pattern)].tolist(), valid[np.ix_(rows, pattern)])
+        tuples[rows] = row_tuples(
+            values[np.ix_(rows, pattern)].tolist(), valid[np.ix_(rows, pattern)]
+        )
     return tuples
 
 
@@ -195,7 +206,11 @@ def _hr_start(fit, rows, frames, slots) -> np.ndarray:
         ts_first = profile.TIMESTAMP_FIELD in order and order.index(profile.TIMESTAMP_FIELD) < i9
         recs = rows[slot]
         set_value[slot] = last_incl[recs] if ts_first else last_excl[recs]
-        i10 = order.index(profile.HR_EVENT_TIMESTAMP_12) if profile.HR_EVENT_TIMESTAMP_12 in order else len(order)
+        i10 = (
+            order.index(profile.HR_EVENT_TIMESTAMP_12)
+            if profile.HR_EVENT_TIMESTAMP_12 in order
+            else len(order)
+        )
         own_first[slot] = i9 < i10
     start_incl = _ffill(set_value, segments[rows])
     start_excl = np.empty_like(start_incl)

@@ -167,7 +167,9 @@ def _subfield_masks(spec, raws: _RawFields, n: int) -> list[tuple[object, np.nda
     return out
 
 
-def _add_components(frame: LayoutFrame, position: int, owner, raw: RawField, rows: np.ndarray) -> None:
+def _add_components(
+    frame: LayoutFrame, position: int, owner, raw: RawField, rows: np.ndarray
+) -> None:
     for index, component in enumerate(owner.components or ()):
         extracted = _component_raw(raw, component)
         if extracted is None:
@@ -217,12 +219,18 @@ class _RawFields:
 
     def _read(self, fp: FieldPlan) -> RawField:
         name = f"f{fp.index}"
-        if self._records is not None and fp.base.kind in ("int", "float") and name in self._records.dtype.names:
+        if (
+            self._records is not None
+            and fp.base.kind in ("int", "float")
+            and name in self._records.dtype.names
+        ):
             return from_values(self._records[name], fp.base)
         return read_raw(self._rows, fp.start, fp.size, fp.base, self._endian)
 
 
-def decode_layout(data: np.ndarray, positions: np.ndarray, records: np.ndarray, layout: Layout) -> LayoutFrame:
+def decode_layout(
+    data: np.ndarray, positions: np.ndarray, records: np.ndarray, layout: Layout
+) -> LayoutFrame:
     """Decode every record of ``layout``.
 
     Parameters
@@ -254,7 +262,9 @@ def decode_layout(data: np.ndarray, positions: np.ndarray, records: np.ndarray, 
             continue
         if not spec.subfields:
             if spec.components:
-                _add_components(frame, fp.position, spec, raws.get(fp.number), np.ones(n, dtype=bool))
+                _add_components(
+                    frame, fp.position, spec, raws.get(fp.number), np.ones(n, dtype=bool)
+                )
             continue
         raw = raws.get(fp.number)
         for sub, hit in _subfield_masks(spec, raws, n):

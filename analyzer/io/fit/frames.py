@@ -33,7 +33,9 @@ from .decode import LayoutFrame
 from .values import Column, as_objects, missing_column
 
 
-def merge_layouts(frames: list[LayoutFrame], n: int, slots: list[np.ndarray | slice]) -> dict[str, Column]:
+def merge_layouts(
+    frames: list[LayoutFrame], n: int, slots: list[np.ndarray | slice]
+) -> dict[str, Column]:
     """Place each layout's columns at its rows (``slots``) of an ``n``-row message table."""
     kinds: dict[str, set[str]] = {}
     for frame in frames:
@@ -184,7 +186,9 @@ def relative_seconds(seconds: np.ndarray):
 
 
 def _all_missing(column: Column) -> bool:
-    if column.kind == "obj":  # element-wise ``is None`` in C (values: None, str, bool, numbers, tuples)
+    if (
+        column.kind == "obj"
+    ):  # element-wise ``is None`` in C (values: None, str, bool, numbers, tuples)
         return not np.not_equal(column.values, None).any()
     return bool(np.isnan(column.values).all())
 
@@ -218,7 +222,9 @@ def _blocks(columns: list[np.ndarray], at: list[int], dtype) -> list[tuple[np.nd
     than copying megabytes into a fresh block.
     """
     if len(columns) == 1 or len(columns) * columns[0].shape[0] > _STACK_MAX_VALUES:
-        return [(values.reshape(1, -1), np.array([position])) for values, position in zip(columns, at)]
+        return [
+            (values.reshape(1, -1), np.array([position])) for values, position in zip(columns, at)
+        ]
     block = np.empty((len(columns), columns[0].shape[0]), dtype=dtype)
     for row, values in enumerate(columns):
         block[row] = values

@@ -25,7 +25,13 @@ import pandas as pd
 from .frames import _stamps, _utc_ok
 from .reader import MessageArrays
 
-STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
+STAGES = {
+    "unmeasurable": "unmeasurable",
+    "awake": "awake",
+    "light": "light",
+    "deep": "deep",
+    "rem": "rem",
+}
 SOURCE = "garmin_fit"
 SLEEP_DATA_INFO = "unknown_273"
 SLEEP_DATA_RAW = "unknown_274"
@@ -35,10 +41,19 @@ FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 STEP_TYPES = ("walking", "running")
 #: Messages that carry sleep, monitoring, stress or HRV data. A file with none of them (an
 #: activity) gives the daily assembly at most its ``utc_offset_s`` sample.
-DAILY_MESSAGES = frozenset({
-    "monitoring", "monitoring_hr_data", "stress_level", "hrv_status_summary", "hrv_value",
-    "sleep_assessment", "sleep_level", SLEEP_DATA_INFO, SLEEP_DATA_RAW,
-})
+DAILY_MESSAGES = frozenset(
+    {
+        "monitoring",
+        "monitoring_hr_data",
+        "stress_level",
+        "hrv_status_summary",
+        "hrv_value",
+        "sleep_assessment",
+        "sleep_level",
+        SLEEP_DATA_INFO,
+        SLEEP_DATA_RAW,
+    }
+)
 
 
 _NAT = np.iinfo(np.int64).min
@@ -53,8 +68,11 @@ def _numeric(columns: MessageArrays, name: str) -> np.ndarray:
     if values.dtype.kind == "f":
         return values
     if values.dtype.kind in "iuM":
-        return values.view(np.int64).astype("float64") if values.dtype.kind == "M" else \
-            values.astype("float64")
+        return (
+            values.view(np.int64).astype("float64")
+            if values.dtype.kind == "M"
+            else values.astype("float64")
+        )
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
     return numbers.to_numpy(dtype="float64", na_value=np.nan)
 
@@ -233,8 +251,10 @@ def _daily_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             level = _numeric(stress, "stress_level_value")
             level = np.where((level >= 0) & (level <= 100), level, np.nan)
             out.add(_times_ns(stress, "stress_level_time"), level, "stress")
-    for name, field, kind in (("hrv_status_summary", "last_night_average", "hrv_night"),
-                              ("hrv_value", "value", "hrv_5min")):
+    for name, field, kind in (
+        ("hrv_status_summary", "last_night_average", "hrv_night"),
+        ("hrv_value", "value", "hrv_5min"),
+    ):
         if name in present:
             columns = fit.arrays(name)
             if "timestamp" in columns:

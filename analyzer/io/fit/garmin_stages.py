@@ -37,7 +37,6 @@ def _sleep_stop_ns(fit, default: int) -> int:
     return int(stops[-1]) if stops.size and stops[-1] >= default else default
 
 
-
 def has_sleep_levels(fit) -> bool:
     """Whether the file's ``sleep_level`` messages carry the ``sleep_level`` field."""
     return "sleep_level" in fit.arrays("sleep_level")

@@ -127,7 +127,9 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
             name = f"unknown_{number}"
         else:
             name = spec.name
-            if spec.type.name in ("date_time", "local_date_time") and (bt.kind != "int" or size != bt.size):
+            if spec.type.name in ("date_time", "local_date_time") and (
+                bt.kind != "int" or size != bt.size
+            ):
                 # a date field declared with a non-integer type: keep, but not as a date
                 name = f"{name}_raw"
         kind = _matrix_kind(spec, bt, size)
@@ -143,10 +145,14 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
     scales = np.asarray(scale, dtype=np.float64)
     offsets = np.asarray(offset, dtype=np.float64)
     return LayoutPlan(
-        tuple(plans), tuple(matrix_fields), tuple(kinds), np.asarray(invalid, dtype=np.float64)[:, None],
+        tuple(plans),
+        tuple(matrix_fields),
+        tuple(kinds),
+        np.asarray(invalid, dtype=np.float64)[:, None],
         scales[:, None] if np.any(scales != 1.0) else None,
         offsets[:, None] if np.any(offsets != 0.0) else None,
-        any(value != value for value in invalid), tuple(warnings),
+        any(value != value for value in invalid),
+        tuple(warnings),
     )
 
 

@@ -14,7 +14,7 @@ signed types, and zero for the ``*z`` types.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from fitdecode import profile as _profile
@@ -132,7 +132,7 @@ def enum_of(field) -> dict | None:
     return enum
 
 
-@lru_cache(maxsize=None)
+@cache
 def accumulating_targets(mesg_num: int) -> dict[int, tuple[int, ...]]:
     """Map each field of a message to the targets of its accumulating components."""
     mesg = MESSAGE_TYPES.get(mesg_num)

@@ -16,11 +16,17 @@ import pandas as pd
 from analyzer.errors import FitError, FitRecordError
 
 from . import profile
+from .components import apply_components
 from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
 from .frames import (
-    _all_missing, _stamps, _utc_ok, compressed_timestamps, merge_layouts, to_dataframe, to_local,
+    _all_missing,
+    _stamps,
+    _utc_ok,
+    compressed_timestamps,
+    merge_layouts,
+    to_dataframe,
+    to_local,
 )
-from .components import apply_components
 from .values import Column
 from .walk import walk
 
@@ -144,7 +150,8 @@ class FitFile:
             raise
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
             raise FitRecordError(
-                self.source, f"cannot decode {what}: {type(exc).__name__}: {exc}",
+                self.source,
+                f"cannot decode {what}: {type(exc).__name__}: {exc}",
                 recovered=f"{self._walk.positions.size} data messages were located",
             ) from exc
 
@@ -183,7 +190,9 @@ class FitFile:
 
     def _build_layouts(self) -> None:
         walk_ = self._walk
-        dev_lookup = self._developer_fields() if any(d.dev_fields for d in walk_.definitions) else None
+        dev_lookup = (
+            self._developer_fields() if any(d.dev_fields for d in walk_.definitions) else None
+        )
         keys: dict[tuple, int] = {}
         self._layouts: list[Layout] = []
         def_layout = np.zeros(len(walk_.definitions), dtype=np.int64)
@@ -194,7 +203,9 @@ class FitFile:
                     (num, size, dev_lookup(definition, idx, num))
                     for num, size, idx in definition.dev_fields
                 )
-            layout = Layout(definition.global_num, definition.endian, definition.fields, dev, definition.size)
+            layout = Layout(
+                definition.global_num, definition.endian, definition.fields, dev, definition.size
+            )
             key = (layout.global_num, layout.endian, layout.fields, layout.dev_fields)
             if key not in keys:
                 keys[key] = len(self._layouts)
@@ -205,7 +216,9 @@ class FitFile:
     def _group_records(self, def_layout: np.ndarray) -> None:
         walk_ = self._walk
         n_layouts = len(self._layouts)
-        record_layout = def_layout[walk_.definition_ids] if walk_.positions.size else np.zeros(0, np.int64)
+        record_layout = (
+            def_layout[walk_.definition_ids] if walk_.positions.size else np.zeros(0, np.int64)
+        )
         order = np.argsort(record_layout, kind="stable")
         counts = np.bincount(record_layout, minlength=n_layouts)
         self._layout_records = np.split(order, np.cumsum(counts)[:-1]) if n_layouts else []
@@ -233,7 +246,9 @@ class FitFile:
             records = np.flatnonzero(walk_.definition_ids == i)
             if records.size == 0:
                 continue
-            layout = Layout(definition.global_num, definition.endian, definition.fields, (), definition.size)
+            layout = Layout(
+                definition.global_num, definition.endian, definition.fields, (), definition.size
+            )
             frame = decode_layout(self._array, walk_.positions[records], records, layout)
             for row, spec in zip(records.tolist(), _description_specs(frame)):
                 if spec is None:
@@ -261,7 +276,11 @@ class FitFile:
             records = self._layout_records[layout_id]
             positions = self._walk.positions[records]
             frame = decode_layout(self._array, positions, records, self._layouts[layout_id])
-            self.warnings.extend(f"{self.source}: {w}" for w in frame.warnings if f"{self.source}: {w}" not in self.warnings)
+            self.warnings.extend(
+                f"{self.source}: {w}"
+                for w in frame.warnings
+                if f"{self.source}: {w}" not in self.warnings
+            )
             self._frames[layout_id] = frame
         return frame
 
@@ -292,7 +311,9 @@ class FitFile:
         walk_ = self._walk
         times = self.full_timestamps().copy()
         if walk_.compressed.any():
-            comp = compressed_timestamps(times, walk_.compressed, walk_.time_offsets, walk_.record_segments)
+            comp = compressed_timestamps(
+                times, walk_.compressed, walk_.time_offsets, walk_.record_segments
+            )
             times = np.where(np.isnan(times), comp, times)
         n = times.size
         idx = np.where(~np.isnan(times), np.arange(n), -1)
@@ -322,7 +343,9 @@ class FitFile:
         else:
             slots = [np.searchsorted(rows, frame.records) for frame in frames]
         columns = merge_layouts(frames, rows.size, slots)
-        apply_components(self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns)
+        apply_components(
+            self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns
+        )
         self._apply_compressed_timestamps(rows, columns)
         return columns
 
@@ -385,8 +408,13 @@ def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
 
     out = []
     for index, number, base, field_name, units, scale, offset in zip(
-        get("developer_data_index"), get("field_definition_number"), get("fit_base_type_id"),
-        get("field_name"), get("units"), get("scale"), get("offset"),
+        get("developer_data_index"),
+        get("field_definition_number"),
+        get("fit_base_type_id"),
+        get("field_name"),
+        get("units"),
+        get("scale"),
+        get("offset"),
     ):
         if not (_is_number(index) and _is_number(number)):
             out.append(None)  # missing, or mis-declared as an array or string
@@ -395,13 +423,19 @@ def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
         units = units if isinstance(units, str) else None
         scale = scale if _is_number(scale) else None
         offset = offset if _is_number(offset) else None
-        base_id = _BASE_TYPE_BY_NAME.get(base, base) if not _missing(base) else profile.BYTE_BASE_TYPE
+        base_id = (
+            _BASE_TYPE_BY_NAME.get(base, base) if not _missing(base) else profile.BYTE_BASE_TYPE
+        )
         if not isinstance(base_id, (int, float)) or int(base_id) not in profile.BASE_TYPES:
             base_id = profile.BYTE_BASE_TYPE
         name = field_name or f"unknown_dev_{int(index)}_{int(number)}"
         out.append(
             DevFieldSpec(
-                int(index), int(number), name, int(base_id), units,
+                int(index),
+                int(number),
+                name,
+                int(base_id),
+                units,
                 None if _missing(scale) or not scale else float(scale),
                 None if _missing(offset) or not offset else float(offset),
             )
@@ -426,7 +460,9 @@ def _read_source(source) -> tuple[bytes, str]:
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                raise FitError(path.name, f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted")
+                raise FitError(
+                    path.name, f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted"
+                )
             return path.read_bytes(), path.name
         except OSError as exc:
             raise FitError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
@@ -438,7 +474,9 @@ def _read_source(source) -> tuple[bytes, str]:
         if len(data) > MAX_FILE_BYTES:
             raise FitError(name, f"file is larger than the {MAX_FILE_BYTES} bytes accepted")
         return bytes(data), name
-    raise TypeError(f"read_fit() needs a path, bytes or a binary file object, not {type(source).__name__}")
+    raise TypeError(
+        f"read_fit() needs a path, bytes or a binary file object, not {type(source).__name__}"
+    )
 
 
 def clear_layout_caches() -> None:
@@ -456,7 +494,9 @@ def clear_layout_caches() -> None:
     frames._column_index.cache_clear()
 
 
-def read_fit(source: str | os.PathLike | bytes | BinaryIO, *, name: str | None = None, check_crc: bool = True) -> FitFile:
+def read_fit(
+    source: str | os.PathLike | bytes | BinaryIO, *, name: str | None = None, check_crc: bool = True
+) -> FitFile:
     """Read a FIT file.
 
     Parameters

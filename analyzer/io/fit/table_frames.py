@@ -13,7 +13,7 @@ array): ~25 us, and ``conform`` then has nothing left to do.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ _LABEL_DTYPE = pd.Index(["night"]).dtype
 _simple_new = getattr(pd.arrays.DatetimeArray, "_simple_new", None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels(name: str) -> pd.Index:
     return pd.Index(list(TABLES[name]), dtype=_LABEL_DTYPE)
 
@@ -89,7 +89,7 @@ def canonical_frame(name: str, columns: dict[str, object], n: int) -> pd.DataFra
     return _from_blocks(blocks, pd.RangeIndex(n), _labels(name).view())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _block_layout(name: str):
     """Columns of table ``name`` by block: floats and text/dates (names, positions), the others."""
     spec = list(TABLES[name].items())
@@ -98,8 +98,11 @@ def _block_layout(name: str):
         picked = [(col, i) for i, (col, kind) in enumerate(spec) if kind in kinds]
         return tuple(col for col, _ in picked), np.array([i for _, i in picked], dtype=np.intp)
 
-    others = tuple((col, kind, np.array([i])) for i, (col, kind) in enumerate(spec)
-                   if kind not in ("float", "str", "date"))
+    others = tuple(
+        (col, kind, np.array([i]))
+        for i, (col, kind) in enumerate(spec)
+        if kind not in ("float", "str", "date")
+    )
     return group(("float",)), group(("str", "date")), others
 
 

@@ -58,7 +58,9 @@ class RawField:
         return self.data.astype(np.int64) if self.base.size < 8 else self.data
 
 
-def read_raw(rows: np.ndarray, offset: int, size: int, bt: profile.BaseType, endian: str) -> RawField:
+def read_raw(
+    rows: np.ndarray, offset: int, size: int, bt: profile.BaseType, endian: str
+) -> RawField:
     """Extract one field from ``rows`` (n x record size, uint8) starting at byte ``offset``."""
     chunk = rows[:, offset : offset + size]
     if bt.kind in ("byte", "string"):
@@ -141,7 +143,9 @@ def _array_tuples(values: np.ndarray, valid: np.ndarray, as_int: bool) -> np.nda
     return row_tuples(rows, valid)
 
 
-def _enum_objects(values: np.ndarray, raw: np.ndarray, valid: np.ndarray, enum: dict, integral: bool) -> np.ndarray:
+def _enum_objects(
+    values: np.ndarray, raw: np.ndarray, valid: np.ndarray, enum: dict, integral: bool
+) -> np.ndarray:
     out = np.empty(values.shape[0], dtype=object)
     out[:] = None
     if not valid.any():

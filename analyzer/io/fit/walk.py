@@ -255,7 +255,9 @@ class _RecordWalker:
                         run = self._run(step_np, pos, size, end)
                         if run:
                             self._flush()
-                            self.chunks.append(np.arange(pos, pos + run * size, size, dtype=np.int64))
+                            self.chunks.append(
+                                np.arange(pos, pos + run * size, size, dtype=np.int64)
+                            )
                             self._flushed += run
                             pos += run * size
                             append = self.pending.append
@@ -354,8 +356,13 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
                 )
         result.segments.append(
             Segment(
-                segment.offset, header_size, segment.data_size, segment.protocol_version,
-                segment.profile_version, segment.header_crc_ok, crc_ok,
+                segment.offset,
+                header_size,
+                segment.data_size,
+                segment.protocol_version,
+                segment.profile_version,
+                segment.header_crc_ok,
+                crc_ok,
             )
         )
         if stop is not None:

@@ -34,7 +34,13 @@ from .garmin_stages import has_sleep_levels, level_times_ns, sleep_stop_ns, stag
 from .table_frames import canonical_frame
 
 #: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
-STAGES = {"unmeasurable": "unmeasurable", "awake": "awake", "light": "light", "deep": "deep", "rem": "rem"}
+STAGES = {
+    "unmeasurable": "unmeasurable",
+    "awake": "awake",
+    "light": "light",
+    "deep": "deep",
+    "rem": "rem",
+}
 SOURCE = "garmin_fit"
 
 
@@ -92,8 +98,13 @@ def _raw_day_tables(fit) -> dict[str, pd.DataFrame]:
         )
     wall_ns = _file_wake_ns(fit, starts, ends) + int(round((offset or 0.0) * 1e9))
     night = np.datetime64(wall_ns, "ns").astype("datetime64[D]").item()
-    columns = {"night": night, "start_utc": starts, "end_utc": ends, "stage": stages,
-               "source": SOURCE}
+    columns = {
+        "night": night,
+        "start_utc": starts,
+        "end_utc": ends,
+        "stage": stages,
+        "source": SOURCE,
+    }
     out["sleep_stages"] = canonical_frame("sleep_stages", columns, starts.size)
     return out
 

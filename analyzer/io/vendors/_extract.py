@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import CsvImportError
-from analyzer.io.csvsniff import CsvTable, is_null, parse_clock_seconds, parse_numbers, sniff_number_format
+from analyzer.io.csvsniff import (
+    CsvTable,
+    is_null,
+    parse_clock_seconds,
+    parse_numbers,
+    sniff_number_format,
+)
 from analyzer.io.formats import sha256_hex
 from analyzer.io.localtime import has_offset, localize, parse_zone
 from analyzer.io.problems import RowProblems
@@ -88,12 +94,17 @@ class Extractor:
         (see :func:`~analyzer.io.csvsniff.sniff_number_format`).
     """
 
-    def __init__(self, table: CsvTable, *, number_format: tuple[str, str | None] | None = None) -> None:
+    def __init__(
+        self, table: CsvTable, *, number_format: tuple[str, str | None] | None = None
+    ) -> None:
         self.table = table
         self.problems = RowProblems(table.source)
         if number_format is None:
-            sample = pd.concat([table.cells[p] for p in table.cells.columns], ignore_index=True) \
-                if len(table.cells.columns) else pd.Series(dtype=object)
+            sample = (
+                pd.concat([table.cells[p] for p in table.cells.columns], ignore_index=True)
+                if len(table.cells.columns)
+                else pd.Series(dtype=object)
+            )
             number_format = sniff_number_format(list(sample)[:20_000], delimiter=table.delimiter)
         self.decimal, self.thousands = number_format
 
@@ -132,7 +143,12 @@ class Extractor:
         return pd.Series(np.nan, index=self.table.cells.index, dtype="float64")
 
     def number(
-        self, canonical: str, *names: str, scale: float = 1.0, occurrence: int = 0, zero_is_missing: bool = False,
+        self,
+        canonical: str,
+        *names: str,
+        scale: float = 1.0,
+        occurrence: int = 0,
+        zero_is_missing: bool = False,
         clock_cells: bool = False,
     ) -> pd.Series:
         """Return ``names`` as floats times ``scale``, range-checked.
@@ -156,7 +172,9 @@ class Extractor:
                 seconds, bad_clock = parse_clock_seconds(raw.where(colon, ""))
                 values, bad = values.where(~colon, seconds), bad.where(~colon, bad_clock)
             column = self.table.header[position]
-            self.problems.add_mask(bad, raw, column, "a number" + (" or h:mm:ss" if clock_cells else ""))
+            self.problems.add_mask(
+                bad, raw, column, "a number" + (" or h:mm:ss" if clock_cells else "")
+            )
             if zero_is_missing:
                 values = values.where(values != 0)
             result = result.fillna(check_range(values, canonical, raw, column, self.problems))
@@ -181,7 +199,9 @@ class Extractor:
         raw = self.table.cells[position]
         return raw.where(~is_null(raw), None).astype("object")
 
-    def datetimes(self, *names: str, formats: tuple[str, ...], occurrence: int = 0) -> tuple[pd.Series, str | None]:
+    def datetimes(
+        self, *names: str, formats: tuple[str, ...], occurrence: int = 0
+    ) -> tuple[pd.Series, str | None]:
         """Parse a naive date-time column with the first of ``formats`` that fits most cells.
 
         Returns the naive times and the file's column name; unparsable cells
@@ -212,19 +232,30 @@ class Extractor:
         position = self._position(names, 0)
         if position is None:
             empty = pd.Series(pd.NaT, index=self.table.cells.index, dtype="datetime64[ns, UTC]")
-            return empty, pd.Series([None] * len(self.table), index=self.table.cells.index, dtype="object")
+            return empty, pd.Series(
+                [None] * len(self.table), index=self.table.cells.index, dtype="object"
+            )
         raw = self.table.cells[position]
         missing = is_null(raw)
         with_offset = raw.map(lambda v: has_offset(str(v)))
         utc = _to_datetime(raw.where(~missing & with_offset, None), "ISO8601", utc=True)
         bad = ~missing & utc.isna()
-        self.problems.add_mask(bad, raw, self.table.header[position],
-                               "an ISO 8601 time with its UTC offset, like 2024-03-30T23:12:00+01:00")
-        dates = raw.where(~bad & ~missing, None).map(
-            lambda v: None if v is None else pd.Timestamp(str(v)[:10]).date()).astype("object")
+        self.problems.add_mask(
+            bad,
+            raw,
+            self.table.header[position],
+            "an ISO 8601 time with its UTC offset, like 2024-03-30T23:12:00+01:00",
+        )
+        dates = (
+            raw.where(~bad & ~missing, None)
+            .map(lambda v: None if v is None else pd.Timestamp(str(v)[:10]).date())
+            .astype("object")
+        )
         return utc, dates
 
-    def local_to_utc(self, local: pd.Series, column: str | None, zones: pd.Series | str) -> pd.Series:
+    def local_to_utc(
+        self, local: pd.Series, column: str | None, zones: pd.Series | str
+    ) -> pd.Series:
         """Localise naive times (one zone, or one zone name per row), reporting DST gaps and overlaps."""
         out = pd.Series(pd.NaT, index=local.index, dtype="datetime64[ns, UTC]")
         if column is None:
@@ -236,21 +267,40 @@ class Extractor:
             try:
                 tz = parse_zone(str(zone_text))
             except ValueError:
-                self.problems.add_mask(local.index.isin(rows) & local.notna().to_numpy(), raw, column,
-                                       f"a time zone for this row (got {zone_text!r})")
+                self.problems.add_mask(
+                    local.index.isin(rows) & local.notna().to_numpy(),
+                    raw,
+                    column,
+                    f"a time zone for this row (got {zone_text!r})",
+                )
                 continue
             utc, gap, overlap = localize(local.loc[rows], tz)
-            self.problems.add_mask(_spread(gap, rows, local.index), raw, column,
-                                   f"a local time that exists in {zone_text} (skipped by a daylight-saving change)")
-            self.problems.add_mask(_spread(overlap, rows, local.index), raw, column,
-                                   f"an unambiguous local time in {zone_text} (repeated by a daylight-saving "
-                                   "change)")
+            self.problems.add_mask(
+                _spread(gap, rows, local.index),
+                raw,
+                column,
+                f"a local time that exists in {zone_text} (skipped by a daylight-saving change)",
+            )
+            self.problems.add_mask(
+                _spread(overlap, rows, local.index),
+                raw,
+                column,
+                f"an unambiguous local time in {zone_text} (repeated by a daylight-saving change)",
+            )
             out.loc[rows] = utc.to_numpy()
         return out
 
     def activities_bundle(
-        self, data: bytes, fmt: str, activity_names: pd.Series, start_utc: pd.Series, *,
-        local: pd.Series | None = None, ids: pd.Series | None = None, valid_rows_only: bool, **columns: object,
+        self,
+        data: bytes,
+        fmt: str,
+        activity_names: pd.Series,
+        start_utc: pd.Series,
+        *,
+        local: pd.Series | None = None,
+        ids: pd.Series | None = None,
+        valid_rows_only: bool,
+        **columns: object,
     ) -> ImportBundle:
         """Build the bundle of an activity list (one ``activities`` row per data row, no samples).
 
@@ -260,8 +310,16 @@ class Extractor:
         ``activity_id`` from the vendor's own ``ids`` or from format, start and sport.
         """
         sport, sub_sport = sport_and_sub_sport(activity_names)
-        frame = pd.DataFrame({"source_sha256": sha256_hex(data), "source_format": fmt, "sport": sport,
-                              "sub_sport": sub_sport, "start_utc": start_utc, **columns})
+        frame = pd.DataFrame(
+            {
+                "source_sha256": sha256_hex(data),
+                "source_format": fmt,
+                "sport": sport,
+                "sub_sport": sub_sport,
+                "start_utc": start_utc,
+                **columns,
+            }
+        )
         if local is not None:
             frame["utc_offset_s"] = utc_offset_s(local, start_utc)
         keys = zip(ids) if ids is not None else zip(start_utc, sport)
@@ -269,7 +327,12 @@ class Extractor:
         return self.bundle(data, fmt, {"activities": frame}, valid_rows_only=valid_rows_only)
 
     def bundle(
-        self, data: bytes, fmt: str, tables: dict[str, pd.DataFrame], *, valid_rows_only: bool,
+        self,
+        data: bytes,
+        fmt: str,
+        tables: dict[str, pd.DataFrame],
+        *,
+        valid_rows_only: bool,
         warnings: list[str] | None = None,
     ) -> ImportBundle:
         """Apply the import policy to the row-aligned ``tables`` and build the bundle.
@@ -285,7 +348,9 @@ class Extractor:
             if KEEP in kept:
                 kept = kept.loc[kept[KEEP].astype(bool)]
             settled[name] = conform(name, kept)
-        warnings = list(dict.fromkeys(warnings))  # one warning per file even when several tables share rows
+        warnings = list(
+            dict.fromkeys(warnings)
+        )  # one warning per file even when several tables share rows
         return ImportBundle(self.table.source, sha256_hex(data), fmt, settled, warnings)
 
 

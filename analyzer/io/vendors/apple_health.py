@@ -132,7 +132,9 @@ class _Collector:
         self.hr_t = array("d")
         self.hr_bpm = array("d")
         self.day: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        self.stages: list[tuple[float, float, int, str, str]] = []  # start, end, offset, stage, source
+        self.stages: list[
+            tuple[float, float, int, str, str]
+        ] = []  # start, end, offset, stage, source
         self.in_bed: list[tuple[float, float, int, str]] = []
         self.workouts: list[dict] = []
 
@@ -150,8 +152,12 @@ class _Collector:
             if kind == _SLEEP:
                 end = self.clock.parse(element.get("endDate", ""))[0]
         except (ValueError, IndexError):
-            self.problem(ordinal, f"{kind} startDate/endDate", element.get("startDate"),
-                         "a date like 2024-01-01 23:00:00 -0800")
+            self.problem(
+                ordinal,
+                f"{kind} startDate/endDate",
+                element.get("startDate"),
+                "a date like 2024-01-01 23:00:00 -0800",
+            )
             return
         if kind == _SLEEP:
             self._sleep(element, start, end, offset)
@@ -164,7 +170,9 @@ class _Collector:
             return
         low, high, unit = PLAUSIBLE[_RANGES[kind]]
         if not low <= value <= high:
-            self.problem(ordinal, f"{kind} value", value_text, f"between {low:g} and {high:g} {unit}")
+            self.problem(
+                ordinal, f"{kind} value", value_text, f"between {low:g} and {high:g} {unit}"
+            )
             return
         sums = self.day[date]
         if kind == _HR:
@@ -193,21 +201,40 @@ class _Collector:
             start, offset, _ = self.clock.parse(element.get("startDate", ""))
             end = self.clock.parse(element.get("endDate", ""))[0]
         except (ValueError, IndexError):
-            self.problem(ordinal, "Workout startDate/endDate", element.get("startDate"),
-                         "a date like 2024-01-01 23:00:00 -0800")
+            self.problem(
+                ordinal,
+                "Workout startDate/endDate",
+                element.get("startDate"),
+                "a date like 2024-01-01 23:00:00 -0800",
+            )
             return
         kind = element.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
         stats = {s.get("type"): s for s in element.iter("WorkoutStatistics")}
         heart = stats.get(_HR)
-        self.workouts.append({
-            "start": start, "end": end, "offset": offset, "name": _words(kind),
-            "duration_s": _scaled(element.get("duration"), element.get("durationUnit"), _TO_SECONDS),
-            "distance_m": _scaled(element.get("totalDistance"), element.get("totalDistanceUnit"), _TO_METRES),
-            "energy_kcal": _scaled(element.get("totalEnergyBurned"), element.get("totalEnergyBurnedUnit"), _TO_KCAL),
-            "avg_hr": _scaled(heart.get("average"), "count/min", _PER_MIN) if heart is not None else np.nan,
-            "max_hr": _scaled(heart.get("maximum"), "count/min", _PER_MIN) if heart is not None else np.nan,
-            "device": element.get("sourceName"),
-        })
+        self.workouts.append(
+            {
+                "start": start,
+                "end": end,
+                "offset": offset,
+                "name": _words(kind),
+                "duration_s": _scaled(
+                    element.get("duration"), element.get("durationUnit"), _TO_SECONDS
+                ),
+                "distance_m": _scaled(
+                    element.get("totalDistance"), element.get("totalDistanceUnit"), _TO_METRES
+                ),
+                "energy_kcal": _scaled(
+                    element.get("totalEnergyBurned"), element.get("totalEnergyBurnedUnit"), _TO_KCAL
+                ),
+                "avg_hr": _scaled(heart.get("average"), "count/min", _PER_MIN)
+                if heart is not None
+                else np.nan,
+                "max_hr": _scaled(heart.get("maximum"), "count/min", _PER_MIN)
+                if heart is not None
+                else np.nan,
+                "device": element.get("sourceName"),
+            }
+        )
 
 
 def _words(camel: str) -> str:
@@ -231,14 +258,16 @@ def _utc(seconds: list[float] | np.ndarray) -> pd.Series:
 def _wellness(c: _Collector) -> pd.DataFrame:
     rows = []
     for date, s in sorted(c.day.items()):
-        rows.append({
-            "date": date,
-            "avg_heart_rate_bpm": s["hr_sum"] / s["hr_n"] if s["hr_n"] else np.nan,
-            "max_heart_rate_bpm": s["hr_max"] if s["hr_n"] else np.nan,
-            "resting_hr_bpm": s["rest_sum"] / s["rest_n"] if s["rest_n"] else np.nan,
-            "hrv_sdnn_ms": s["sdnn_sum"] / s["sdnn_n"] if s["sdnn_n"] else np.nan,
-            "source": "apple_health",
-        })
+        rows.append(
+            {
+                "date": date,
+                "avg_heart_rate_bpm": s["hr_sum"] / s["hr_n"] if s["hr_n"] else np.nan,
+                "max_heart_rate_bpm": s["hr_max"] if s["hr_n"] else np.nan,
+                "resting_hr_bpm": s["rest_sum"] / s["rest_n"] if s["rest_n"] else np.nan,
+                "hrv_sdnn_ms": s["sdnn_sum"] / s["sdnn_n"] if s["sdnn_n"] else np.nan,
+                "source": "apple_health",
+            }
+        )
     return conform("wellness", pd.DataFrame(rows))
 
 
@@ -246,7 +275,9 @@ def _sleep_tables(c: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not c.stages:
         return conform("sleep", pd.DataFrame()), conform("sleep_stages", pd.DataFrame())
     stages = pd.DataFrame(c.stages, columns=["start", "end", "offset", "stage", "source"])
-    stages["night"] = [_local_date(e, o, night=True) for e, o in zip(stages["end"], stages["offset"])]
+    stages["night"] = [
+        _local_date(e, o, night=True) for e, o in zip(stages["end"], stages["offset"])
+    ]
     stages["minutes"] = (stages["end"] - stages["start"]) / 60.0
     staged = stages[stages["stage"] != "unmeasurable"].groupby(["night", "source"])["minutes"].sum()
     all_minutes = stages.groupby(["night", "source"])["minutes"].sum()
@@ -258,24 +289,44 @@ def _sleep_tables(c: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
         by_stage = group.groupby("stage")["minutes"].sum()
         asleep = float(by_stage.drop("awake", errors="ignore").sum())
         start, end = group["start"].min(), group["end"].max()
-        in_bed = [b for b in c.in_bed if b[3] == source and b[1] > start - 3 * 3600 and b[0] < end + 3 * 3600]
-        in_bed_min = (max(end, *(b[1] for b in in_bed)) - min(start, *(b[0] for b in in_bed))) / 60 if in_bed \
+        in_bed = [
+            b
+            for b in c.in_bed
+            if b[3] == source and b[1] > start - 3 * 3600 and b[0] < end + 3 * 3600
+        ]
+        in_bed_min = (
+            (max(end, *(b[1] for b in in_bed)) - min(start, *(b[0] for b in in_bed))) / 60
+            if in_bed
             else (end - start) / 60
-        nights.append({
-            "night": night, "start_utc": start, "end_utc": end, "asleep_min": asleep, "in_bed_min": in_bed_min,
-            "deep_min": by_stage.get("deep", 0.0), "light_min": by_stage.get("light", 0.0),
-            "rem_min": by_stage.get("rem", 0.0), "awake_min": by_stage.get("awake", 0.0),
-            "awakenings": float((group["stage"] == "awake").sum()),
-            "efficiency_pct": 100.0 * asleep / in_bed_min if in_bed_min > 0 else np.nan,
-            "source": "apple_health",
-        })
+        )
+        nights.append(
+            {
+                "night": night,
+                "start_utc": start,
+                "end_utc": end,
+                "asleep_min": asleep,
+                "in_bed_min": in_bed_min,
+                "deep_min": by_stage.get("deep", 0.0),
+                "light_min": by_stage.get("light", 0.0),
+                "rem_min": by_stage.get("rem", 0.0),
+                "awake_min": by_stage.get("awake", 0.0),
+                "awakenings": float((group["stage"] == "awake").sum()),
+                "efficiency_pct": 100.0 * asleep / in_bed_min if in_bed_min > 0 else np.nan,
+                "source": "apple_health",
+            }
+        )
     sleep = pd.DataFrame(nights)
     sleep["start_utc"], sleep["end_utc"] = _utc(sleep["start_utc"]), _utc(sleep["end_utc"])
     chosen = chosen.sort_values("start")
-    stage_rows = pd.DataFrame({
-        "night": chosen["night"].to_numpy(), "start_utc": _utc(chosen["start"]), "end_utc": _utc(chosen["end"]),
-        "stage": chosen["stage"].to_numpy(), "source": "apple_health",
-    })
+    stage_rows = pd.DataFrame(
+        {
+            "night": chosen["night"].to_numpy(),
+            "start_utc": _utc(chosen["start"]),
+            "end_utc": _utc(chosen["end"]),
+            "stage": chosen["stage"].to_numpy(),
+            "source": "apple_health",
+        }
+    )
     return conform("sleep", sleep), conform("sleep_stages", stage_rows)
 
 
@@ -286,14 +337,23 @@ def _activities(c: _Collector, sha: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     sport, sub_sport = sport_and_sub_sport(w["name"])
     start_utc = _utc(w["start"])
     ids = [stable_id(FORMAT, s, sp) for s, sp in zip(start_utc, sport)]
-    acts = pd.DataFrame({
-        "activity_id": ids, "source_sha256": sha, "source_format": FORMAT, "sport": sport,
-        "sub_sport": sub_sport, "start_utc": start_utc,
-        "duration_s": w["duration_s"].fillna(w["end"] - w["start"]),
-        "distance_m": w["distance_m"], "energy_kcal": w["energy_kcal"],
-        "avg_heart_rate_bpm": w["avg_hr"], "max_heart_rate_bpm": w["max_hr"],
-        "utc_offset_s": w["offset"].astype(float), "device": w["device"],
-    })
+    acts = pd.DataFrame(
+        {
+            "activity_id": ids,
+            "source_sha256": sha,
+            "source_format": FORMAT,
+            "sport": sport,
+            "sub_sport": sub_sport,
+            "start_utc": start_utc,
+            "duration_s": w["duration_s"].fillna(w["end"] - w["start"]),
+            "distance_m": w["distance_m"],
+            "energy_kcal": w["energy_kcal"],
+            "avg_heart_rate_bpm": w["avg_hr"],
+            "max_heart_rate_bpm": w["max_hr"],
+            "utc_offset_s": w["offset"].astype(float),
+            "device": w["device"],
+        }
+    )
     t = np.frombuffer(c.hr_t, dtype="float64")
     bpm = np.frombuffer(c.hr_bpm, dtype="float64")
     order = np.argsort(t, kind="stable")
@@ -302,14 +362,25 @@ def _activities(c: _Collector, sha: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     for activity_id, start, end in zip(ids, w["start"], w["end"]):
         lo, hi = np.searchsorted(t, start, "left"), np.searchsorted(t, end, "right")
         if hi > lo:
-            parts.append(pd.DataFrame({"activity_id": activity_id, "t_utc": _utc(t[lo:hi]),
-                                       "heart_rate_bpm": bpm[lo:hi]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "activity_id": activity_id,
+                        "t_utc": _utc(t[lo:hi]),
+                        "heart_rate_bpm": bpm[lo:hi],
+                    }
+                )
+            )
     # Fill missing workout HR statistics from the samples (older exports lack WorkoutStatistics).
     samples = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if parts:
         stats = samples.groupby("activity_id")["heart_rate_bpm"].agg(["mean", "max"])
-        acts["avg_heart_rate_bpm"] = acts["avg_heart_rate_bpm"].fillna(acts["activity_id"].map(stats["mean"]))
-        acts["max_heart_rate_bpm"] = acts["max_heart_rate_bpm"].fillna(acts["activity_id"].map(stats["max"]))
+        acts["avg_heart_rate_bpm"] = acts["avg_heart_rate_bpm"].fillna(
+            acts["activity_id"].map(stats["mean"])
+        )
+        acts["max_heart_rate_bpm"] = acts["max_heart_rate_bpm"].fillna(
+            acts["activity_id"].map(stats["max"])
+        )
     return conform("activities", acts), conform("samples", samples)
 
 
@@ -342,13 +413,17 @@ def read_apple_health_stream(
     depth = 0
     root = None
     try:
-        for event, element in ET.iterparse(io.BufferedReader(hashing, 1 << 20), events=("start", "end")):
+        for event, element in ET.iterparse(
+            io.BufferedReader(hashing, 1 << 20), events=("start", "end")
+        ):
             if event == "start":
                 depth += 1
                 if root is None:
                     root = element
                     if element.tag != "HealthData":
-                        raise ImportFileError(name, f"root element <{element.tag}> is not Apple Health's <HealthData>")
+                        raise ImportFileError(
+                            name, f"root element <{element.tag}> is not Apple Health's <HealthData>"
+                        )
                 continue
             depth -= 1
             if depth != 1:
@@ -360,19 +435,30 @@ def read_apple_health_stream(
                 c.workout(element, ordinal)
             root.clear()  # drop the finished element (and its children) from the tree
     except ET.ParseError as exc:
-        raise ImportFileError(name, f"the XML is malformed: {exc}", offset=hashing.bytes_read,
-                              recovered=f"{ordinal} elements read before the error; nothing was imported") from exc
+        raise ImportFileError(
+            name,
+            f"the XML is malformed: {exc}",
+            offset=hashing.bytes_read,
+            recovered=f"{ordinal} elements read before the error; nothing was imported",
+        ) from exc
     warnings: list[str] = []
     if c.problems:
         more = c.n_problems - len(c.problems.problems)
         note = f" ({more} more not listed)" if more > 0 else ""
-        c.problems.settle(pd.DataFrame(index=range(ordinal)), valid_rows_only=valid_rows_only, warnings=warnings)
+        c.problems.settle(
+            pd.DataFrame(index=range(ordinal)), valid_rows_only=valid_rows_only, warnings=warnings
+        )
         warnings = [w + note for w in warnings]
     sha = hashing.sha256.hexdigest()
     sleep, stages = _sleep_tables(c)
     activities, samples = _activities(c, sha)
-    tables = {"wellness": _wellness(c), "sleep": sleep, "sleep_stages": stages,
-              "activities": activities, "samples": samples}
+    tables = {
+        "wellness": _wellness(c),
+        "sleep": sleep,
+        "sleep_stages": stages,
+        "activities": activities,
+        "samples": samples,
+    }
     return ImportBundle(name, sha, FORMAT, {k: v for k, v in tables.items() if len(v)}, warnings)
 
 
@@ -380,10 +466,17 @@ def read_apple_health(
     name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
 ) -> ImportBundle:
     """Read an Apple Health ``export.xml`` held in memory (see :func:`read_apple_health_stream`)."""
-    return read_apple_health_stream(name, io.BytesIO(data), timezone=timezone, valid_rows_only=valid_rows_only)
+    return read_apple_health_stream(
+        name, io.BytesIO(data), timezone=timezone, valid_rows_only=valid_rows_only
+    )
 
 
 FORMATS = [
-    FormatSpec(FORMAT, "Apple Health export.xml", "xml", lambda probe: probe.xml_root == "HealthData",
-               read_apple_health),
+    FormatSpec(
+        FORMAT,
+        "Apple Health export.xml",
+        "xml",
+        lambda probe: probe.xml_root == "HealthData",
+        read_apple_health,
+    ),
 ]

@@ -34,9 +34,23 @@ from analyzer.schema import ImportBundle, conform
 
 _LOCAL = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "ISO8601")
 _US = ("%m/%d/%y %H:%M:%S", "%m/%d/%Y %H:%M:%S")
-_STAGE = {"deep": "deep", "light": "light", "rem": "rem", "wake": "awake", "awake": "awake",
-          "asleep": "unmeasurable", "restless": "unmeasurable"}
-_UNITS = {"km": 1000.0, "kilometer": 1000.0, "mi": 1609.344, "mile": 1609.344, "m": 1.0, "meter": 1.0}
+_STAGE = {
+    "deep": "deep",
+    "light": "light",
+    "rem": "rem",
+    "wake": "awake",
+    "awake": "awake",
+    "asleep": "unmeasurable",
+    "restless": "unmeasurable",
+}
+_UNITS = {
+    "km": 1000.0,
+    "kilometer": 1000.0,
+    "mi": 1609.344,
+    "mile": 1609.344,
+    "m": 1.0,
+    "meter": 1.0,
+}
 
 
 def _records(name: str, data: bytes) -> list:
@@ -82,29 +96,33 @@ def read_fitbit_sleep_json(
     start_utc = ex.local_to_utc(start_local, start_col, zone.key)
     end_utc = ex.local_to_utc(end_local, end_col, zone.key)
     main = ex.text("mainSleep").fillna("true").str.casefold().ne("false")
-    frame = pd.DataFrame({
-        "night": _dates(end_local),
-        "start_utc": start_utc,
-        "end_utc": end_utc,
-        "asleep_min": ex.number("asleep_min", "minutesAsleep"),
-        "in_bed_min": ex.number("in_bed_min", "timeInBed"),
-        "deep_min": ex.number("deep_min", "levels.summary.deep.minutes"),
-        "light_min": ex.number("light_min", "levels.summary.light.minutes"),
-        "rem_min": ex.number("rem_min", "levels.summary.rem.minutes"),
-        "awake_min": ex.number("awake_min", "levels.summary.wake.minutes", "minutesAwake"),
-        "awakenings": ex.number("awakenings", "levels.summary.wake.count", "awakeningsCount"),
-        "efficiency_pct": ex.number("efficiency_pct", "efficiency"),
-        "source": "fitbit",
-        KEEP: main,
-    })
+    frame = pd.DataFrame(
+        {
+            "night": _dates(end_local),
+            "start_utc": start_utc,
+            "end_utc": end_utc,
+            "asleep_min": ex.number("asleep_min", "minutesAsleep"),
+            "in_bed_min": ex.number("in_bed_min", "timeInBed"),
+            "deep_min": ex.number("deep_min", "levels.summary.deep.minutes"),
+            "light_min": ex.number("light_min", "levels.summary.light.minutes"),
+            "rem_min": ex.number("rem_min", "levels.summary.rem.minutes"),
+            "awake_min": ex.number("awake_min", "levels.summary.wake.minutes", "minutesAwake"),
+            "awakenings": ex.number("awakenings", "levels.summary.wake.count", "awakeningsCount"),
+            "efficiency_pct": ex.number("efficiency_pct", "efficiency"),
+            "source": "fitbit",
+            KEEP: main,
+        }
+    )
     bundle = ex.bundle(data, "fitbit_sleep_json", {"sleep": frame}, valid_rows_only=valid_rows_only)
     stages = _stages(records, zone.key)
     kept = set(frame.index[main & ~frame.index.isin([r - 1 for r in ex.problems.bad_rows])])
     stages = stages[stages["_row"].isin(kept)].copy()
     unresolved = int(stages["start_utc"].isna().sum())
     if unresolved:
-        bundle.warnings.append(f"{name}: {unresolved} sleep-stage interval(s) start at a local time that a "
-                               f"daylight-saving change skipped or repeated in {zone.key}; they were not imported")
+        bundle.warnings.append(
+            f"{name}: {unresolved} sleep-stage interval(s) start at a local time that a "
+            f"daylight-saving change skipped or repeated in {zone.key}; they were not imported"
+        )
         stages = stages.dropna(subset=["start_utc"])
     stages["night"] = stages["_row"].map(frame["night"])
     stages["source"] = "fitbit"
@@ -124,10 +142,21 @@ def read_fitbit_heart_rate_json(
     per_row = pd.DataFrame({"date": _dates(local), "bpm": bpm})
     per_row = ex.problems.settle(per_row, valid_rows_only=valid_rows_only, warnings=warnings)
     daily = per_row.dropna().groupby("date")["bpm"].agg(["mean", "max"]).reset_index()
-    wellness = pd.DataFrame({"date": daily["date"], "avg_heart_rate_bpm": daily["mean"],
-                             "max_heart_rate_bpm": daily["max"], "source": "fitbit"})
-    return ImportBundle(name, sha256_hex(data), "fitbit_heart_rate_json",
-                        {"wellness": conform("wellness", wellness)}, warnings)
+    wellness = pd.DataFrame(
+        {
+            "date": daily["date"],
+            "avg_heart_rate_bpm": daily["mean"],
+            "max_heart_rate_bpm": daily["max"],
+            "source": "fitbit",
+        }
+    )
+    return ImportBundle(
+        name,
+        sha256_hex(data),
+        "fitbit_heart_rate_json",
+        {"wellness": conform("wellness", wellness)},
+        warnings,
+    )
 
 
 def read_fitbit_resting_hr_json(
@@ -137,13 +166,17 @@ def read_fitbit_resting_hr_json(
     ex = Extractor.from_records(name, _records(name, data))
     ex.require("dateTime", "value.value")
     local, _ = ex.datetimes("dateTime", formats=_US + _LOCAL)
-    frame = pd.DataFrame({
-        "date": _dates(local),
-        "resting_hr_bpm": ex.number("resting_hr_bpm", "value.value", zero_is_missing=True),
-        "source": "fitbit",
-    })
+    frame = pd.DataFrame(
+        {
+            "date": _dates(local),
+            "resting_hr_bpm": ex.number("resting_hr_bpm", "value.value", zero_is_missing=True),
+            "source": "fitbit",
+        }
+    )
     frame[KEEP] = frame["resting_hr_bpm"].notna()
-    return ex.bundle(data, "fitbit_resting_hr_json", {"wellness": frame}, valid_rows_only=valid_rows_only)
+    return ex.bundle(
+        data, "fitbit_resting_hr_json", {"wellness": frame}, valid_rows_only=valid_rows_only
+    )
 
 
 def read_fitbit_exercise_json(
@@ -155,9 +188,18 @@ def read_fitbit_exercise_json(
     ex.require("startTime", "activityName")
     local, column = ex.datetimes("startTime", formats=_US + _LOCAL)
     start_utc = ex.local_to_utc(local, column, zone.key)
-    unit = ex.text("distanceUnit").fillna("km").str.casefold().map(lambda u: _UNITS.get(u.rstrip("s"), np.nan))
+    unit = (
+        ex.text("distanceUnit")
+        .fillna("km")
+        .str.casefold()
+        .map(lambda u: _UNITS.get(u.rstrip("s"), np.nan))
+    )
     return ex.activities_bundle(
-        data, "fitbit_exercise_json", ex.text("activityName"), start_utc, local=local,
+        data,
+        "fitbit_exercise_json",
+        ex.text("activityName"),
+        start_utc,
+        local=local,
         valid_rows_only=valid_rows_only,
         duration_s=ex.number("duration_s", "duration", scale=1e-3),
         moving_s=ex.number("moving_s", "activeDuration", scale=1e-3),
@@ -175,29 +217,58 @@ def read_fitbit_hrv_csv(
     ex = Extractor(read_table(name, data), number_format=(".", None))
     ex.require("timestamp", "rmssd")
     local, _ = ex.datetimes("timestamp", formats=_LOCAL)
-    frame = pd.DataFrame({
-        "date": _dates(local),
-        "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "rmssd"),
-        "source": "fitbit",
-    })
+    frame = pd.DataFrame(
+        {
+            "date": _dates(local),
+            "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "rmssd"),
+            "source": "fitbit",
+        }
+    )
     return ex.bundle(data, "fitbit_hrv_csv", {"wellness": frame}, valid_rows_only=valid_rows_only)
 
 
 FORMATS = [
-    FormatSpec("fitbit_sleep_json", "Fitbit sleep-*.json", "json",
-               lambda p: p.has_keys("logId", "dateOfSleep", "startTime"), read_fitbit_sleep_json),
-    FormatSpec("fitbit_exercise_json", "Fitbit exercise-*.json", "json",
-               lambda p: p.has_keys("logId", "activityName", "startTime"), read_fitbit_exercise_json),
-    FormatSpec("fitbit_resting_hr_json", "Fitbit resting_heart_rate-*.json", "json",
-               lambda p: p.has_keys("dateTime", "value") and _value_has(p, "error"), read_fitbit_resting_hr_json),
-    FormatSpec("fitbit_heart_rate_json", "Fitbit heart_rate-*.json", "json",
-               lambda p: p.has_keys("dateTime", "value") and _value_has(p, "bpm"), read_fitbit_heart_rate_json),
-    FormatSpec("fitbit_hrv_csv", "Fitbit Daily Heart Rate Variability Summary CSV", "csv",
-               lambda p: p.has_columns("timestamp", "rmssd", "nremhr", "entropy"), read_fitbit_hrv_csv),
+    FormatSpec(
+        "fitbit_sleep_json",
+        "Fitbit sleep-*.json",
+        "json",
+        lambda p: p.has_keys("logId", "dateOfSleep", "startTime"),
+        read_fitbit_sleep_json,
+    ),
+    FormatSpec(
+        "fitbit_exercise_json",
+        "Fitbit exercise-*.json",
+        "json",
+        lambda p: p.has_keys("logId", "activityName", "startTime"),
+        read_fitbit_exercise_json,
+    ),
+    FormatSpec(
+        "fitbit_resting_hr_json",
+        "Fitbit resting_heart_rate-*.json",
+        "json",
+        lambda p: p.has_keys("dateTime", "value") and _value_has(p, "error"),
+        read_fitbit_resting_hr_json,
+    ),
+    FormatSpec(
+        "fitbit_heart_rate_json",
+        "Fitbit heart_rate-*.json",
+        "json",
+        lambda p: p.has_keys("dateTime", "value") and _value_has(p, "bpm"),
+        read_fitbit_heart_rate_json,
+    ),
+    FormatSpec(
+        "fitbit_hrv_csv",
+        "Fitbit Daily Heart Rate Variability Summary CSV",
+        "csv",
+        lambda p: p.has_columns("timestamp", "rmssd", "nremhr", "entropy"),
+        read_fitbit_hrv_csv,
+    ),
 ]
 
 
 def _value_has(probe: Probe, key: str) -> bool:
     value = probe.json_value
     first = value[0] if isinstance(value, list) and value else None
-    return isinstance(first, dict) and isinstance(first.get("value"), dict) and key in first["value"]
+    return (
+        isinstance(first, dict) and isinstance(first.get("value"), dict) and key in first["value"]
+    )

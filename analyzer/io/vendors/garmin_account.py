@@ -48,29 +48,38 @@ def read_garmin_sleep_json(
     ex.require("calendarDate", "sleepStartTimestampGMT", "sleepEndTimestampGMT")
     start, start_col = ex.datetimes("sleepStartTimestampGMT", formats=_GMT_FORMATS)
     end, end_col = ex.datetimes("sleepEndTimestampGMT", formats=_GMT_FORMATS)
-    start_utc, end_utc = ex.local_to_utc(start, start_col, "UTC"), ex.local_to_utc(end, end_col, "UTC")
+    start_utc, end_utc = (
+        ex.local_to_utc(start, start_col, "UTC"),
+        ex.local_to_utc(end, end_col, "UTC"),
+    )
     deep = ex.number("deep_min", "deepSleepSeconds", scale=1 / 60)
     light = ex.number("light_min", "lightSleepSeconds", scale=1 / 60)
     rem = ex.number("rem_min", "remSleepSeconds", scale=1 / 60)
     asleep = deep.fillna(0) + light.fillna(0) + rem.fillna(0)
     asleep = asleep.where(deep.notna() | light.notna() | rem.notna())
     in_bed = (end_utc - start_utc).dt.total_seconds() / 60
-    frame = pd.DataFrame({
-        "night": _dates(ex, "calendarDate"),
-        "start_utc": start_utc,
-        "end_utc": end_utc,
-        "asleep_min": asleep,
-        "in_bed_min": in_bed,
-        "deep_min": deep,
-        "light_min": light,
-        "rem_min": rem,
-        "awake_min": ex.number("awake_min", "awakeSleepSeconds", scale=1 / 60),
-        "awakenings": ex.number("awakenings", "awakeCount"),
-        "efficiency_pct": 100 * asleep / in_bed.where(in_bed > 0),
-        "score": ex.number("score", "sleepScores.overallScore", "sleepScores.overallScore.value",
-                           "sleepScores.overall.value"),
-        "source": "garmin",
-    })
+    frame = pd.DataFrame(
+        {
+            "night": _dates(ex, "calendarDate"),
+            "start_utc": start_utc,
+            "end_utc": end_utc,
+            "asleep_min": asleep,
+            "in_bed_min": in_bed,
+            "deep_min": deep,
+            "light_min": light,
+            "rem_min": rem,
+            "awake_min": ex.number("awake_min", "awakeSleepSeconds", scale=1 / 60),
+            "awakenings": ex.number("awakenings", "awakeCount"),
+            "efficiency_pct": 100 * asleep / in_bed.where(in_bed > 0),
+            "score": ex.number(
+                "score",
+                "sleepScores.overallScore",
+                "sleepScores.overallScore.value",
+                "sleepScores.overall.value",
+            ),
+            "source": "garmin",
+        }
+    )
     return ex.bundle(data, "garmin_sleep_json", {"sleep": frame}, valid_rows_only=valid_rows_only)
 
 
@@ -98,24 +107,45 @@ def read_garmin_daily_json(
     moderate = ex.number("active_min", "moderateIntensityMinutes")
     vigorous = ex.number("active_min", "vigorousIntensityMinutes")
     active = moderate.fillna(0) + vigorous.fillna(0)
-    frame = pd.DataFrame({
-        "date": _dates(ex, "calendarDate"),
-        "resting_hr_bpm": ex.number("resting_hr_bpm", "restingHeartRate", "currentDayRestingHeartRate",
-                                    zero_is_missing=True),
-        "max_heart_rate_bpm": ex.number("max_heart_rate_bpm", "maxHeartRate", zero_is_missing=True),
-        "steps": ex.number("steps", "totalSteps"),
-        "active_min": active.where(moderate.notna() | vigorous.notna()),
-        "stress_avg": pd.Series(_stress_total(records), dtype="float64"),
-        "source": "garmin",
-    })
-    return ex.bundle(data, "garmin_daily_json", {"wellness": frame}, valid_rows_only=valid_rows_only)
+    frame = pd.DataFrame(
+        {
+            "date": _dates(ex, "calendarDate"),
+            "resting_hr_bpm": ex.number(
+                "resting_hr_bpm",
+                "restingHeartRate",
+                "currentDayRestingHeartRate",
+                zero_is_missing=True,
+            ),
+            "max_heart_rate_bpm": ex.number(
+                "max_heart_rate_bpm", "maxHeartRate", zero_is_missing=True
+            ),
+            "steps": ex.number("steps", "totalSteps"),
+            "active_min": active.where(moderate.notna() | vigorous.notna()),
+            "stress_avg": pd.Series(_stress_total(records), dtype="float64"),
+            "source": "garmin",
+        }
+    )
+    return ex.bundle(
+        data, "garmin_daily_json", {"wellness": frame}, valid_rows_only=valid_rows_only
+    )
 
 
 FORMATS = [
-    FormatSpec("garmin_sleep_json", "Garmin account export *_sleepData.json", "json",
-               lambda probe: probe.has_keys("calendarDate", "sleepStartTimestampGMT"), read_garmin_sleep_json),
-    FormatSpec("garmin_daily_json", "Garmin account export UDSFile_*.json (daily summaries)", "json",
-               lambda probe: probe.has_keys("calendarDate", "totalSteps")
-               or probe.has_keys("calendarDate", "restingHeartRate", "wellnessStartTimeGmt"),
-               read_garmin_daily_json),
+    FormatSpec(
+        "garmin_sleep_json",
+        "Garmin account export *_sleepData.json",
+        "json",
+        lambda probe: probe.has_keys("calendarDate", "sleepStartTimestampGMT"),
+        read_garmin_sleep_json,
+    ),
+    FormatSpec(
+        "garmin_daily_json",
+        "Garmin account export UDSFile_*.json (daily summaries)",
+        "json",
+        lambda probe: (
+            probe.has_keys("calendarDate", "totalSteps")
+            or probe.has_keys("calendarDate", "restingHeartRate", "wellnessStartTimeGmt")
+        ),
+        read_garmin_daily_json,
+    ),
 ]

@@ -35,7 +35,11 @@ _M, _YD = 1.0, 0.9144
 
 
 def read_garmin_connect_csv(
-    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False,
+    name: str,
+    data: bytes,
+    *,
+    timezone: str | None = None,
+    valid_rows_only: bool = False,
     distance_unit: str = "km",
 ) -> ImportBundle:
     """Read a Garmin Connect activity list into the ``activities`` table.
@@ -65,7 +69,12 @@ def read_garmin_connect_csv(
     elapsed = ex.clock("duration_s", "Elapsed Time", "Time")
     distance = ex.number("distance_m", "Distance") * unit
     return ex.activities_bundle(
-        data, FORMAT, ex.text("Activity Type"), start_utc, local=local, valid_rows_only=valid_rows_only,
+        data,
+        FORMAT,
+        ex.text("Activity Type"),
+        start_utc,
+        local=local,
+        valid_rows_only=valid_rows_only,
         duration_s=elapsed,
         moving_s=moving,
         distance_m=distance,
@@ -73,14 +82,20 @@ def read_garmin_connect_csv(
         max_heart_rate_bpm=ex.number("max_heart_rate_bpm", "Max HR", zero_is_missing=True),
         avg_power_w=ex.number("avg_power_w", "Avg Power", zero_is_missing=True),
         avg_speed_mps=distance / moving.where(moving > 0),
-        avg_cadence_rpm=ex.number("avg_cadence_rpm", "Avg Run Cadence", "Avg Bike Cadence", zero_is_missing=True),
+        avg_cadence_rpm=ex.number(
+            "avg_cadence_rpm", "Avg Run Cadence", "Avg Bike Cadence", zero_is_missing=True
+        ),
         total_ascent_m=ex.number("total_ascent_m", "Total Ascent", "Elev Gain"),
         energy_kcal=ex.number("energy_kcal", "Calories", "Active Calories"),
     )
 
 
 FORMATS = [
-    FormatSpec(FORMAT, "Garmin Connect activity list (Activities.csv)", "csv",
-               lambda probe: probe.has_columns("Activity Type", "Date", "Title", "Distance", "Calories"),
-               read_garmin_connect_csv),
+    FormatSpec(
+        FORMAT,
+        "Garmin Connect activity list (Activities.csv)",
+        "csv",
+        lambda probe: probe.has_columns("Activity Type", "Date", "Title", "Distance", "Calories"),
+        read_garmin_connect_csv,
+    ),
 ]

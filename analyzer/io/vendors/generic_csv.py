@@ -33,51 +33,161 @@ from analyzer.schema import ImportBundle
 
 #: Header words (folded, unit removed) -> canonical column. ``start`` and ``date`` are the time keys.
 SYNONYMS: dict[str, str] = {
-    "date": "date", "day": "date", "calendar date": "date", "night": "date",
-    "start": "start", "start time": "start", "start_time": "start", "start_utc": "start", "timestamp": "start",
-    "datetime": "start", "date time": "start", "activity date": "start", "start date": "start",
-    "sport": "sport", "activity": "sport", "activity type": "sport", "type": "sport",
-    "duration": "duration_s", "elapsed time": "duration_s", "elapsed": "duration_s",
-    "moving time": "moving_s", "moving": "moving_s",
+    "date": "date",
+    "day": "date",
+    "calendar date": "date",
+    "night": "date",
+    "start": "start",
+    "start time": "start",
+    "start_time": "start",
+    "start_utc": "start",
+    "timestamp": "start",
+    "datetime": "start",
+    "date time": "start",
+    "activity date": "start",
+    "start date": "start",
+    "sport": "sport",
+    "activity": "sport",
+    "activity type": "sport",
+    "type": "sport",
+    "duration": "duration_s",
+    "elapsed time": "duration_s",
+    "elapsed": "duration_s",
+    "moving time": "moving_s",
+    "moving": "moving_s",
     "distance": "distance_m",
-    "avg hr": "avg_heart_rate_bpm", "average hr": "avg_heart_rate_bpm", "avg heart rate": "avg_heart_rate_bpm",
-    "average heart rate": "avg_heart_rate_bpm", "hr avg": "avg_heart_rate_bpm", "mean hr": "avg_heart_rate_bpm",
-    "max hr": "max_heart_rate_bpm", "max heart rate": "max_heart_rate_bpm", "hr max": "max_heart_rate_bpm",
-    "avg power": "avg_power_w", "average power": "avg_power_w", "power": "avg_power_w",
-    "calories": "energy_kcal", "energy": "energy_kcal", "kcal": "energy_kcal",
-    "elevation gain": "total_ascent_m", "ascent": "total_ascent_m", "total ascent": "total_ascent_m",
-    "temperature": "avg_temperature_c", "avg temperature": "avg_temperature_c",
-    "rpe": "rpe", "session rpe": "rpe",
-    "resting hr": "resting_hr_bpm", "resting heart rate": "resting_hr_bpm", "rhr": "resting_hr_bpm",
-    "hrv": "hrv_rmssd_ms", "rmssd": "hrv_rmssd_ms", "hrv rmssd": "hrv_rmssd_ms", "sdnn": "hrv_sdnn_ms",
-    "hrv sdnn": "hrv_sdnn_ms", "steps": "steps", "stress": "stress_avg", "avg stress": "stress_avg",
-    "asleep": "asleep_min", "total sleep": "asleep_min", "sleep duration": "asleep_min", "sleep": "asleep_min",
-    "time asleep": "asleep_min", "in bed": "in_bed_min", "time in bed": "in_bed_min", "deep": "deep_min",
-    "deep sleep": "deep_min", "light": "light_min", "light sleep": "light_min", "rem": "rem_min",
-    "rem sleep": "rem_min", "awake": "awake_min", "sleep efficiency": "efficiency_pct",
-    "efficiency": "efficiency_pct", "sleep score": "score",
+    "avg hr": "avg_heart_rate_bpm",
+    "average hr": "avg_heart_rate_bpm",
+    "avg heart rate": "avg_heart_rate_bpm",
+    "average heart rate": "avg_heart_rate_bpm",
+    "hr avg": "avg_heart_rate_bpm",
+    "mean hr": "avg_heart_rate_bpm",
+    "max hr": "max_heart_rate_bpm",
+    "max heart rate": "max_heart_rate_bpm",
+    "hr max": "max_heart_rate_bpm",
+    "avg power": "avg_power_w",
+    "average power": "avg_power_w",
+    "power": "avg_power_w",
+    "calories": "energy_kcal",
+    "energy": "energy_kcal",
+    "kcal": "energy_kcal",
+    "elevation gain": "total_ascent_m",
+    "ascent": "total_ascent_m",
+    "total ascent": "total_ascent_m",
+    "temperature": "avg_temperature_c",
+    "avg temperature": "avg_temperature_c",
+    "rpe": "rpe",
+    "session rpe": "rpe",
+    "resting hr": "resting_hr_bpm",
+    "resting heart rate": "resting_hr_bpm",
+    "rhr": "resting_hr_bpm",
+    "hrv": "hrv_rmssd_ms",
+    "rmssd": "hrv_rmssd_ms",
+    "hrv rmssd": "hrv_rmssd_ms",
+    "sdnn": "hrv_sdnn_ms",
+    "hrv sdnn": "hrv_sdnn_ms",
+    "steps": "steps",
+    "stress": "stress_avg",
+    "avg stress": "stress_avg",
+    "asleep": "asleep_min",
+    "total sleep": "asleep_min",
+    "sleep duration": "asleep_min",
+    "sleep": "asleep_min",
+    "time asleep": "asleep_min",
+    "in bed": "in_bed_min",
+    "time in bed": "in_bed_min",
+    "deep": "deep_min",
+    "deep sleep": "deep_min",
+    "light": "light_min",
+    "light sleep": "light_min",
+    "rem": "rem_min",
+    "rem sleep": "rem_min",
+    "awake": "awake_min",
+    "sleep efficiency": "efficiency_pct",
+    "efficiency": "efficiency_pct",
+    "sleep score": "score",
 }
 #: Unit words -> (quantity, factor to the canonical unit).
 UNITS: dict[str, tuple[str, float]] = {
-    "s": ("time", 1.0), "sec": ("time", 1.0), "seconds": ("time", 1.0), "min": ("time", 60.0),
-    "minutes": ("time", 60.0), "h": ("time", 3600.0), "hr": ("time", 3600.0), "hours": ("time", 3600.0),
-    "m": ("length", 1.0), "meters": ("length", 1.0), "metres": ("length", 1.0), "km": ("length", 1000.0),
-    "mi": ("length", 1609.344), "miles": ("length", 1609.344), "yd": ("length", 0.9144),
-    "kcal": ("energy", 1.0), "cal": ("energy", 1.0), "kj": ("energy", 1 / 4.184),
-    "bpm": ("rate", 1.0), "ms": ("ms", 1.0), "w": ("power", 1.0), "%": ("pct", 1.0), "pct": ("pct", 1.0), "c": ("temp", 1.0),
+    "s": ("time", 1.0),
+    "sec": ("time", 1.0),
+    "seconds": ("time", 1.0),
+    "min": ("time", 60.0),
+    "minutes": ("time", 60.0),
+    "h": ("time", 3600.0),
+    "hr": ("time", 3600.0),
+    "hours": ("time", 3600.0),
+    "m": ("length", 1.0),
+    "meters": ("length", 1.0),
+    "metres": ("length", 1.0),
+    "km": ("length", 1000.0),
+    "mi": ("length", 1609.344),
+    "miles": ("length", 1609.344),
+    "yd": ("length", 0.9144),
+    "kcal": ("energy", 1.0),
+    "cal": ("energy", 1.0),
+    "kj": ("energy", 1 / 4.184),
+    "bpm": ("rate", 1.0),
+    "ms": ("ms", 1.0),
+    "w": ("power", 1.0),
+    "%": ("pct", 1.0),
+    "pct": ("pct", 1.0),
+    "c": ("temp", 1.0),
 }
-_CANONICAL_UNIT = {"_s": ("time", 1.0), "_min": ("time", 60.0), "_m": ("length", 1.0), "_kcal": ("energy", 1.0)}
+_CANONICAL_UNIT = {
+    "_s": ("time", 1.0),
+    "_min": ("time", 60.0),
+    "_m": ("length", 1.0),
+    "_kcal": ("energy", 1.0),
+}
 _TABLE_KEYS = {
-    "activities": {"duration_s", "moving_s", "distance_m", "avg_power_w", "energy_kcal", "total_ascent_m", "rpe",
-                   "sport", "avg_heart_rate_bpm", "max_heart_rate_bpm", "avg_temperature_c"},
-    "sleep": {"asleep_min", "in_bed_min", "deep_min", "light_min", "rem_min", "awake_min", "efficiency_pct",
-              "score"},
-    "wellness": {"resting_hr_bpm", "hrv_rmssd_ms", "hrv_sdnn_ms", "steps", "stress_avg", "avg_heart_rate_bpm",
-                 "max_heart_rate_bpm"},
+    "activities": {
+        "duration_s",
+        "moving_s",
+        "distance_m",
+        "avg_power_w",
+        "energy_kcal",
+        "total_ascent_m",
+        "rpe",
+        "sport",
+        "avg_heart_rate_bpm",
+        "max_heart_rate_bpm",
+        "avg_temperature_c",
+    },
+    "sleep": {
+        "asleep_min",
+        "in_bed_min",
+        "deep_min",
+        "light_min",
+        "rem_min",
+        "awake_min",
+        "efficiency_pct",
+        "score",
+    },
+    "wellness": {
+        "resting_hr_bpm",
+        "hrv_rmssd_ms",
+        "hrv_sdnn_ms",
+        "steps",
+        "stress_avg",
+        "avg_heart_rate_bpm",
+        "max_heart_rate_bpm",
+    },
 }
-_DATE_FORMATS = ("ISO8601", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-                 "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-                 "%m/%d/%Y", "%Y/%m/%d")
+_DATE_FORMATS = (
+    "ISO8601",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+)
 
 
 @dataclass
@@ -168,7 +278,9 @@ def _bad_unit(ex: Extractor, header: str, unit: str) -> float:
 def _time_key(ex: Extractor, mapping: ColumnMapping, timezone: str | None, warnings: list[str]):  # noqa: ANN202
     header = next((h for h, c in mapping.columns.items() if c in ("start", "date")), None)
     if header is None:
-        raise CsvImportError(ex.table.source, "no date or start-time column; map one as 'date' or 'start'")
+        raise CsvImportError(
+            ex.table.source, "no date or start-time column; map one as 'date' or 'start'"
+        )
     raw = ex.table.column(header)
     if mapping.table == "activities" and raw.map(lambda v: has_offset(str(v))).any():
         utc, dates = ex.instants(header)
@@ -184,19 +296,27 @@ def _time_key(ex: Extractor, mapping: ColumnMapping, timezone: str | None, warni
     return ex.local_to_utc(local, column, zone.key), dates
 
 
-def _warn_if_ambiguous(raw: pd.Series, chosen: pd.Series, header: str, source: str, warnings: list[str]) -> None:
+def _warn_if_ambiguous(
+    raw: pd.Series, chosen: pd.Series, header: str, source: str, warnings: list[str]
+) -> None:
     values = raw[chosen.notna()]
     if values.empty or not values.str.contains("/").all():
         return
     day_first = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce", exact=False)
     month_first = pd.to_datetime(values, format="%m/%d/%Y", errors="coerce", exact=False)
     if day_first.notna().all() and month_first.notna().all() and not day_first.equals(month_first):
-        warnings.append(f"{source}: the dates in '{header}' fit both day/month and month/day; read as "
-                        "day/month/year (give date_format to choose)")
+        warnings.append(
+            f"{source}: the dates in '{header}' fit both day/month and month/day; read as "
+            "day/month/year (give date_format to choose)"
+        )
 
 
 def read_generic_csv(
-    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False,
+    name: str,
+    data: bytes,
+    *,
+    timezone: str | None = None,
+    valid_rows_only: bool = False,
     mapping: ColumnMapping | None = None,
 ) -> ImportBundle:
     """Read a CSV of daily wellness, nightly sleep or sessions with a recognised or given mapping.
@@ -210,8 +330,11 @@ def read_generic_csv(
     table = read_table(name, data)
     mapping = mapping or guess_mapping(table)
     if mapping is None:
-        raise CsvImportError(name, "the columns are not recognised; give a ColumnMapping "
-                                   f"(columns found: {', '.join(table.header[:12])})")
+        raise CsvImportError(
+            name,
+            "the columns are not recognised; give a ColumnMapping "
+            f"(columns found: {', '.join(table.header[:12])})",
+        )
     ex = Extractor(table)
     ex.require(*mapping.columns)
     warnings: list[str] = []
@@ -224,16 +347,32 @@ def read_generic_csv(
             frame["sport"] = ex.text(header)
             continue
         unit = mapping.units.get(header) or split_unit(header)[1]
-        frame[canonical] = ex.number(canonical, header, scale=_factor(ex, header, canonical, unit),
-                                     clock_cells=canonical in ("duration_s", "moving_s"))
+        frame[canonical] = ex.number(
+            canonical,
+            header,
+            scale=_factor(ex, header, canonical, unit),
+            clock_cells=canonical in ("duration_s", "moving_s"),
+        )
     fmt = "generic_csv"
     if mapping.table == "activities":
-        names = frame.pop("sport") if "sport" in frame else pd.Series([None] * len(frame), index=frame.index)
-        return ex.activities_bundle(data, fmt, names, start_utc, valid_rows_only=valid_rows_only,
-                                    **{c: frame[c] for c in frame.columns})
+        names = (
+            frame.pop("sport")
+            if "sport" in frame
+            else pd.Series([None] * len(frame), index=frame.index)
+        )
+        return ex.activities_bundle(
+            data,
+            fmt,
+            names,
+            start_utc,
+            valid_rows_only=valid_rows_only,
+            **{c: frame[c] for c in frame.columns},
+        )
     frame["night" if mapping.table == "sleep" else "date"] = dates
     frame["source"] = "csv"
-    return ex.bundle(data, fmt, {mapping.table: frame}, valid_rows_only=valid_rows_only, warnings=warnings)
+    return ex.bundle(
+        data, fmt, {mapping.table: frame}, valid_rows_only=valid_rows_only, warnings=warnings
+    )
 
 
 def _recognised(probe: Probe) -> bool:
@@ -242,6 +381,11 @@ def _recognised(probe: Probe) -> bool:
 
 
 FORMATS = [
-    FormatSpec("generic_csv", "CSV with recognised columns (date, resting HR, HRV, sleep, sessions...)", "csv",
-               _recognised, read_generic_csv),
+    FormatSpec(
+        "generic_csv",
+        "CSV with recognised columns (date, resting HR, HRV, sleep, sessions...)",
+        "csv",
+        _recognised,
+        read_generic_csv,
+    ),
 ]

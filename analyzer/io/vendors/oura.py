@@ -29,7 +29,9 @@ _PHASES = {"1": "deep", "2": "light", "3": "rem", "4": "awake"}
 _PHASE_S = 300
 
 
-def _phases(starts: pd.Series, codes: pd.Series, nights: pd.Series, keep: pd.Series) -> pd.DataFrame:
+def _phases(
+    starts: pd.Series, codes: pd.Series, nights: pd.Series, keep: pd.Series
+) -> pd.DataFrame:
     rows = []
     for start, text, night, kept in zip(starts, codes, nights, keep):
         if not kept or pd.isna(start) or not isinstance(text, str):
@@ -39,10 +41,18 @@ def _phases(starts: pd.Series, codes: pd.Series, nights: pd.Series, keep: pd.Ser
             stage = _PHASES.get(code)
             if stage != current:
                 if current is not None:
-                    rows.append((night, start + pd.Timedelta(seconds=run_start * _PHASE_S),
-                                 start + pd.Timedelta(seconds=i * _PHASE_S), current))
+                    rows.append(
+                        (
+                            night,
+                            start + pd.Timedelta(seconds=run_start * _PHASE_S),
+                            start + pd.Timedelta(seconds=i * _PHASE_S),
+                            current,
+                        )
+                    )
                 run_start, current = i, stage
-    return pd.DataFrame(rows, columns=["night", "start_utc", "end_utc", "stage"]).assign(source="oura")
+    return pd.DataFrame(rows, columns=["night", "start_utc", "end_utc", "stage"]).assign(
+        source="oura"
+    )
 
 
 def read_oura_sleep_csv(
@@ -57,26 +67,41 @@ def read_oura_sleep_csv(
     keep = kind.isin(["long_sleep", "sleep"])
     asleep = ex.number("asleep_min", "total_sleep_duration", scale=1 / 60)
     in_bed = ex.number("in_bed_min", "time_in_bed", scale=1 / 60)
-    sleep = pd.DataFrame({
-        "night": night, "start_utc": start_utc, "end_utc": end_utc,
-        "asleep_min": asleep, "in_bed_min": in_bed,
-        "deep_min": ex.number("deep_min", "deep_sleep_duration", scale=1 / 60),
-        "light_min": ex.number("light_min", "light_sleep_duration", scale=1 / 60),
-        "rem_min": ex.number("rem_min", "rem_sleep_duration", scale=1 / 60),
-        "awake_min": ex.number("awake_min", "awake_time", scale=1 / 60),
-        "efficiency_pct": ex.number("efficiency_pct", "efficiency"),
-        "source": "oura", KEEP: keep,
-    })
-    wellness = pd.DataFrame({
-        "date": night,
-        "resting_hr_bpm": ex.number("resting_hr_bpm", "lowest_heart_rate"),
-        "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "average_hrv"),
-        "source": "oura", KEEP: keep,
-    })
+    sleep = pd.DataFrame(
+        {
+            "night": night,
+            "start_utc": start_utc,
+            "end_utc": end_utc,
+            "asleep_min": asleep,
+            "in_bed_min": in_bed,
+            "deep_min": ex.number("deep_min", "deep_sleep_duration", scale=1 / 60),
+            "light_min": ex.number("light_min", "light_sleep_duration", scale=1 / 60),
+            "rem_min": ex.number("rem_min", "rem_sleep_duration", scale=1 / 60),
+            "awake_min": ex.number("awake_min", "awake_time", scale=1 / 60),
+            "efficiency_pct": ex.number("efficiency_pct", "efficiency"),
+            "source": "oura",
+            KEEP: keep,
+        }
+    )
+    wellness = pd.DataFrame(
+        {
+            "date": night,
+            "resting_hr_bpm": ex.number("resting_hr_bpm", "lowest_heart_rate"),
+            "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "average_hrv"),
+            "source": "oura",
+            KEEP: keep,
+        }
+    )
     phases = ex.text("sleep_phase_5_min")
-    bundle = ex.bundle(data, "oura_sleep_csv", {"sleep": sleep, "wellness": wellness},
-                       valid_rows_only=valid_rows_only)
-    good = keep & ~pd.Series(sleep.index.isin([r - 1 for r in ex.problems.bad_rows]), index=sleep.index)
+    bundle = ex.bundle(
+        data,
+        "oura_sleep_csv",
+        {"sleep": sleep, "wellness": wellness},
+        valid_rows_only=valid_rows_only,
+    )
+    good = keep & ~pd.Series(
+        sleep.index.isin([r - 1 for r in ex.problems.bad_rows]), index=sleep.index
+    )
     bundle.tables["sleep_stages"] = conform("sleep_stages", _phases(start_utc, phases, night, good))
     return bundle
 
@@ -90,18 +115,32 @@ def read_oura_activity_csv(
     day, _ = ex.datetimes("day", formats=("%Y-%m-%d",))
     high = ex.number("active_min", "high_activity_time", scale=1 / 60)
     medium = ex.number("active_min", "medium_activity_time", scale=1 / 60)
-    frame = pd.DataFrame({
-        "date": day.map(lambda t: None if pd.isna(t) else t.date()).astype("object"),
-        "steps": ex.number("steps", "steps"),
-        "active_min": (high.fillna(0) + medium.fillna(0)).where(high.notna() | medium.notna()),
-        "source": "oura",
-    })
-    return ex.bundle(data, "oura_activity_csv", {"wellness": frame}, valid_rows_only=valid_rows_only)
+    frame = pd.DataFrame(
+        {
+            "date": day.map(lambda t: None if pd.isna(t) else t.date()).astype("object"),
+            "steps": ex.number("steps", "steps"),
+            "active_min": (high.fillna(0) + medium.fillna(0)).where(high.notna() | medium.notna()),
+            "source": "oura",
+        }
+    )
+    return ex.bundle(
+        data, "oura_activity_csv", {"wellness": frame}, valid_rows_only=valid_rows_only
+    )
 
 
 FORMATS = [
-    FormatSpec("oura_sleep_csv", "Oura export sleepmodel.csv", "csv",
-               lambda p: p.has_columns("bedtime_start", "bedtime_end", "total_sleep_duration"), read_oura_sleep_csv),
-    FormatSpec("oura_activity_csv", "Oura export dailyactivity.csv", "csv",
-               lambda p: p.has_columns("day", "steps", "active_calories"), read_oura_activity_csv),
+    FormatSpec(
+        "oura_sleep_csv",
+        "Oura export sleepmodel.csv",
+        "csv",
+        lambda p: p.has_columns("bedtime_start", "bedtime_end", "total_sleep_duration"),
+        read_oura_sleep_csv,
+    ),
+    FormatSpec(
+        "oura_activity_csv",
+        "Oura export dailyactivity.csv",
+        "csv",
+        lambda p: p.has_columns("day", "steps", "active_calories"),
+        read_oura_activity_csv,
+    ),
 ]

@@ -59,7 +59,11 @@ def read_strava_activities_csv(
     local, column = ex.datetimes("Activity Date", formats=_DATE_FORMATS)
     start_utc = ex.local_to_utc(local, column, "UTC")
     return ex.activities_bundle(
-        data, FORMAT, ex.text("Activity Type"), start_utc, ids=ex.text("Activity ID"),
+        data,
+        FORMAT,
+        ex.text("Activity Type"),
+        start_utc,
+        ids=ex.text("Activity ID"),
         valid_rows_only=valid_rows_only,
         duration_s=_si(ex, "duration_s", "Elapsed Time", same_unit=True),
         moving_s=ex.number("moving_s", "Moving Time"),
@@ -77,7 +81,13 @@ def read_strava_activities_csv(
 
 
 FORMATS = [
-    FormatSpec(FORMAT, "Strava bulk export activities.csv", "csv",
-               lambda probe: probe.has_columns("Activity ID", "Activity Date", "Activity Type", "Elapsed Time"),
-               read_strava_activities_csv),
+    FormatSpec(
+        FORMAT,
+        "Strava bulk export activities.csv",
+        "csv",
+        lambda probe: probe.has_columns(
+            "Activity ID", "Activity Date", "Activity Type", "Elapsed Time"
+        ),
+        read_strava_activities_csv,
+    ),
 ]

@@ -53,14 +53,16 @@ def read_whoop_cycles(
     zones = _zones(ex, timezone)
     _, cycle_local = _utc(ex, "Cycle start time", zones)
     _, wake_local = _utc(ex, "Wake onset", zones)
-    frame = pd.DataFrame({
-        "date": _wake_date(wake_local, cycle_local),
-        "resting_hr_bpm": ex.number("resting_hr_bpm", "Resting heart rate (bpm)"),
-        "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "Heart rate variability (ms)"),
-        "avg_heart_rate_bpm": ex.number("avg_heart_rate_bpm", "Average HR (bpm)"),
-        "max_heart_rate_bpm": ex.number("max_heart_rate_bpm", "Max HR (bpm)"),
-        "source": "whoop",
-    })
+    frame = pd.DataFrame(
+        {
+            "date": _wake_date(wake_local, cycle_local),
+            "resting_hr_bpm": ex.number("resting_hr_bpm", "Resting heart rate (bpm)"),
+            "hrv_rmssd_ms": ex.number("hrv_rmssd_ms", "Heart rate variability (ms)"),
+            "avg_heart_rate_bpm": ex.number("avg_heart_rate_bpm", "Average HR (bpm)"),
+            "max_heart_rate_bpm": ex.number("max_heart_rate_bpm", "Max HR (bpm)"),
+            "source": "whoop",
+        }
+    )
     return ex.bundle(data, "whoop_cycles_csv", {"wellness": frame}, valid_rows_only=valid_rows_only)
 
 
@@ -74,23 +76,35 @@ def read_whoop_sleeps(
     start_utc, _ = _utc(ex, "Sleep onset", zones)
     end_utc, wake_local = _utc(ex, "Wake onset", zones)
     nap = ex.text("Nap").fillna("false").str.casefold().eq("true")
-    frame = pd.DataFrame({
-        "night": _wake_date(wake_local, wake_local),
-        "start_utc": start_utc,
-        "end_utc": end_utc,
-        "asleep_min": ex.number("asleep_min", "Asleep duration (min)"),
-        "in_bed_min": ex.number("in_bed_min", "In bed duration (min)"),
-        "light_min": ex.number("light_min", "Light sleep duration (min)"),
-        "deep_min": ex.number("deep_min", "Deep (SWS) duration (min)"),
-        "rem_min": ex.number("rem_min", "REM duration (min)"),
-        "awake_min": ex.number("awake_min", "Awake duration (min)"),
-        "efficiency_pct": ex.number("efficiency_pct", "Sleep efficiency %"),
-        "score": ex.number("score", "Sleep performance %"),
-        "source": "whoop",
-        KEEP: ~nap,
-    })
-    warnings = [f"{name}: {int(nap.sum())} nap(s) not imported (the sleep table holds main sleeps)"] if nap.any() else []
-    return ex.bundle(data, "whoop_sleeps_csv", {"sleep": frame}, valid_rows_only=valid_rows_only, warnings=warnings)
+    frame = pd.DataFrame(
+        {
+            "night": _wake_date(wake_local, wake_local),
+            "start_utc": start_utc,
+            "end_utc": end_utc,
+            "asleep_min": ex.number("asleep_min", "Asleep duration (min)"),
+            "in_bed_min": ex.number("in_bed_min", "In bed duration (min)"),
+            "light_min": ex.number("light_min", "Light sleep duration (min)"),
+            "deep_min": ex.number("deep_min", "Deep (SWS) duration (min)"),
+            "rem_min": ex.number("rem_min", "REM duration (min)"),
+            "awake_min": ex.number("awake_min", "Awake duration (min)"),
+            "efficiency_pct": ex.number("efficiency_pct", "Sleep efficiency %"),
+            "score": ex.number("score", "Sleep performance %"),
+            "source": "whoop",
+            KEEP: ~nap,
+        }
+    )
+    warnings = (
+        [f"{name}: {int(nap.sum())} nap(s) not imported (the sleep table holds main sleeps)"]
+        if nap.any()
+        else []
+    )
+    return ex.bundle(
+        data,
+        "whoop_sleeps_csv",
+        {"sleep": frame},
+        valid_rows_only=valid_rows_only,
+        warnings=warnings,
+    )
 
 
 def read_whoop_workouts(
@@ -104,7 +118,11 @@ def read_whoop_workouts(
     end_utc, _ = _utc(ex, "Workout end time", zones)
     duration = (end_utc - start_utc).dt.total_seconds()
     return ex.activities_bundle(
-        data, "whoop_workouts_csv", ex.text("Activity name"), start_utc, local=start_local,
+        data,
+        "whoop_workouts_csv",
+        ex.text("Activity name"),
+        start_utc,
+        local=start_local,
         valid_rows_only=valid_rows_only,
         duration_s=duration.fillna(ex.number("duration_s", "Duration (min)", scale=60.0)),
         distance_m=ex.number("distance_m", "Distance (meters)"),
@@ -121,10 +139,16 @@ def read_whoop_journal(
 ) -> ImportBundle:
     """Recognise ``journal_entries.csv``; its answers have no canonical table, so nothing is imported."""
     table = read_table(name, data)
-    return ImportBundle(name, sha256_hex(data), "whoop_journal_csv", {}, [
-        f"{name}: {len(table)} WHOOP journal answers recognised but not imported "
-        "(the analyzer has no table for journal questions yet)"
-    ])
+    return ImportBundle(
+        name,
+        sha256_hex(data),
+        "whoop_journal_csv",
+        {},
+        [
+            f"{name}: {len(table)} WHOOP journal answers recognised but not imported "
+            "(the analyzer has no table for journal questions yet)"
+        ],
+    )
 
 
 def _whoop(*columns: str):  # noqa: ANN202 - small predicate factory
@@ -132,14 +156,40 @@ def _whoop(*columns: str):  # noqa: ANN202 - small predicate factory
 
 
 FORMATS = [
-    FormatSpec("whoop_cycles_csv", "WHOOP physiological_cycles.csv", "csv",
-               _whoop("Recovery score %", "Resting heart rate (bpm)"), read_whoop_cycles),
-    FormatSpec("whoop_workouts_csv", "WHOOP workouts.csv", "csv",
-               _whoop("Workout start time", "Activity name"), read_whoop_workouts),
-    FormatSpec("whoop_sleeps_csv", "WHOOP sleeps.csv", "csv",
-               _whoop("Sleep onset", "Wake onset", "Asleep duration (min)"), read_whoop_sleeps),
-    FormatSpec("whoop_journal_csv", "WHOOP journal_entries.csv", "csv",
-               _whoop("Question text", "Answered yes"), read_whoop_journal),
+    FormatSpec(
+        "whoop_cycles_csv",
+        "WHOOP physiological_cycles.csv",
+        "csv",
+        _whoop("Recovery score %", "Resting heart rate (bpm)"),
+        read_whoop_cycles,
+    ),
+    FormatSpec(
+        "whoop_workouts_csv",
+        "WHOOP workouts.csv",
+        "csv",
+        _whoop("Workout start time", "Activity name"),
+        read_whoop_workouts,
+    ),
+    FormatSpec(
+        "whoop_sleeps_csv",
+        "WHOOP sleeps.csv",
+        "csv",
+        _whoop("Sleep onset", "Wake onset", "Asleep duration (min)"),
+        read_whoop_sleeps,
+    ),
+    FormatSpec(
+        "whoop_journal_csv",
+        "WHOOP journal_entries.csv",
+        "csv",
+        _whoop("Question text", "Answered yes"),
+        read_whoop_journal,
+    ),
 ]
 
-__all__ = ["FORMATS", "read_whoop_cycles", "read_whoop_journal", "read_whoop_sleeps", "read_whoop_workouts"]
+__all__ = [
+    "FORMATS",
+    "read_whoop_cycles",
+    "read_whoop_journal",
+    "read_whoop_sleeps",
+    "read_whoop_workouts",
+]
