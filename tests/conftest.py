@@ -67,3 +67,15 @@ def lib(tmp_path):
     library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")
     yield library
     library.close()
+
+
+@pytest.fixture(scope="session")
+def demo_library(tmp_path_factory) -> Path:
+    """The full demo squad built once from the committed ``sample_data/`` (every file imported)."""
+    from analyzer.store import build_demo_library
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    results = build_demo_library(path, SAMPLE_DATA)
+    failed = [r.summary() for r in results if r.status == "failed"]
+    assert not failed, failed
+    return path

@@ -19,7 +19,7 @@ import pytest
 from conftest import SAMPLE_DATA
 
 from analyzer.cli.report import build_report
-from analyzer.store import Library, build_demo_library
+from analyzer.store import Library
 from analyzer.store.demo import read_roster
 
 pytestmark = [
@@ -63,13 +63,9 @@ def _squad() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, dict]:
-    """The report document of every demo athlete, from one demo library built from sample_data/."""
-    path = tmp_path_factory.mktemp("demo_squad") / "demo.sqlite"
-    results = build_demo_library(path, SAMPLE_DATA)
-    failed = [r.summary() for r in results if not r.ok]
-    assert not failed, failed
-    with Library(path) as lib:
+def reports(demo_library) -> dict[str, dict]:
+    """The report document of every demo athlete, from the demo library built from sample_data/."""
+    with Library(demo_library) as lib:
         return {athlete_id: build_report(lib, athlete_id) for athlete_id in _squad()}
 
 
