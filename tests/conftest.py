@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-TEST_DATA = ROOT / "tests" / "data"
-SAMPLE_DATA = ROOT / "sample_data"
+from tests.helpers.paths import SAMPLE_DATA, shared_samples_dir
 
-
-def shared_samples_dir() -> Path | None:
-    """Return ``$ANALYZER_SAMPLES_DIR`` (the shared real samples) or ``None`` when unset."""
-    value = os.environ.get("ANALYZER_SAMPLES_DIR")
-    if not value:
-        return None
-    path = Path(value)
-    return path if path.is_dir() else None
+# The dashboard fixtures (demo_file, demo_user) live with the other dashboard helpers.
+pytest_plugins = ["tests.helpers.dashboard"]
 
 
 @pytest.fixture
@@ -32,26 +23,6 @@ def samples_dir() -> Path:
     return path
 
 
-def library_from_tables(path: Path, athlete_id: str, physiology: dict, tables: dict) -> Path:
-    """A library file at ``path`` holding ``tables`` for one athlete, imported as one file.
-
-    The library is given a reader that returns ``tables`` (canonical DataFrames)
-    for any bytes, so command-line tests run on a real library file without
-    depending on a file format.
-    """
-    from analyzer.schema import ImportBundle
-    from analyzer.store import Library
-
-    def reader(name, data, *, timezone=None, valid_rows_only=False):
-        return ImportBundle(name, "", "test", {k: v.copy() for k, v in tables.items()})
-
-    with Library(path, reader=reader) as lib:
-        lib.create_athlete(athlete_id, **physiology)
-        result = lib.import_file(athlete_id, "synthetic.bin", b"synthetic export")
-        assert result.status == "imported", result.message
-    return path
-
-
 @pytest.fixture
 def lib(tmp_path):
     """A fresh library whose reader is the store tests' JSON session reader, with athlete ``anna``.
@@ -59,9 +30,8 @@ def lib(tmp_path):
     Test modules that need another reader or roster define their own ``lib``,
     which takes precedence over this one.
     """
-    from test_store_fixtures import json_reader
-
     from analyzer.store import Library
+    from tests.helpers.store_files import json_reader
 
     library = Library(tmp_path / "lib.sqlite", reader=json_reader)
     library.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")

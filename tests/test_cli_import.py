@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SAMPLE_DATA
-from test_store_fixtures import cramp_file, encode, json_reader, session_file
 
 from analyzer.cli import main
 from analyzer.errors import LibraryError
 from analyzer.paths import LIBRARY_ENV
 from analyzer.store import Library, build_demo_library
+from tests.helpers.paths import SAMPLE_DATA
+from tests.helpers.store_files import cramp_file, encode, json_reader, session_file
 
 
 @pytest.fixture

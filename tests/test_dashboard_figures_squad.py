@@ -136,7 +136,7 @@ def test_roster_and_side_by_side():
 
 
 def test_figures_pass_plotly_validation():
-    from dashboard_support import assert_valid_figure
+    from tests.helpers.dashboard import assert_valid_figure
 
     assert_valid_figure(epoch_panels(_epochs(), "nocturnal"))
     assert_valid_figure(lag_heatmap(_epochs(), "nocturnal"))

@@ -135,7 +135,7 @@ def test_table_has_units_and_respects_the_range():
 
 
 def test_the_figure_passes_plotly_validation():
-    from dashboard_support import assert_valid_figure
+    from tests.helpers.dashboard import assert_valid_figure
 
     assert_valid_figure(
         daily_timeline(_daily(), _cramps(), start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1))

@@ -6,7 +6,16 @@ import io
 import zipfile
 
 import pytest
-from dashboard_support import ROOT, app, demo_file, demo_user, errors, frames_with, simulated_fit  # noqa: F401
+
+from tests.helpers.dashboard import (  # noqa: F401
+    ROOT,
+    app,
+    demo_file,
+    demo_user,
+    errors,
+    frames_with,
+    simulated_fit,
+)
 
 pytestmark = pytest.mark.slow  # builds the (trimmed) demo library once per run
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dashboard_support import app, errors, frames_with, small_library
+
+from tests.helpers.dashboard import app, errors, frames_with, small_library
 
 
 @pytest.fixture

@@ -10,19 +10,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from dashboard_support import (
+
+from dashboards.app_pages import PAGE_FILES
+from tests.helpers.dashboard import (
     MINI_DEMO_ATHLETES,
     ROOT,
     app,
     charts,
-    demo_file,
-    demo_user,
     errors,
     frames_with,
     small_library,
 )  # noqa: F401
-
-from dashboards.app_pages import PAGE_FILES
 
 
 @pytest.fixture

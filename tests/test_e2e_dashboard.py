@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from dashboard_support import ROOT, demo_available, mini_demo_library, simulated_fit
 
 from dashboards.app_pages import PAGE_TABLE
+from tests.helpers.dashboard import ROOT, demo_available, mini_demo_library, simulated_fit
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"

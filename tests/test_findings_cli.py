@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import library_from_tables
 
 from analyzer.cli import main
 from analyzer.schema import conform
+from tests.helpers.library import library_from_tables
 
 PHYSIOLOGY = {
     "sex": "m",

@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLE_DATA
 
 from analyzer.cli.report import build_report
 from analyzer.store import Library
 from analyzer.store.demo import read_roster
+from tests.helpers.paths import SAMPLE_DATA
 
 pytestmark = [
     pytest.mark.slow,

@@ -43,7 +43,7 @@ TZ = "Europe/Copenhagen"
 
 @pytest.fixture(scope="module")
 def month_files() -> list[Path]:
-    from tests.conftest import shared_samples_dir
+    from tests.helpers.paths import shared_samples_dir
 
     root = shared_samples_dir()
     if root is None or not (root / MONTH).is_dir():

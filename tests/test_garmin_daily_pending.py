@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_store_fixtures import import_and_kill
 
 from analyzer.store.library import Library
+from tests.helpers.store_files import import_and_kill
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"

@@ -9,13 +9,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import library_from_tables
 
 from analyzer.cli import main
 from analyzer.cli.features import athlete_features, parse_overrides
 from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
 from analyzer.schema import conform
 from analyzer.store import Library
+from tests.helpers.library import library_from_tables
 
 PHYSIOLOGY = {
     "sex": "f",

@@ -7,12 +7,12 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import ImportFileError
 from analyzer.io.registry import detect_format, read_bytes
+from tests.helpers.paths import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 

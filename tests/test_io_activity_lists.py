@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
 
 from analyzer.errors import CsvImportError
 from analyzer.io.registry import detect_format, read_bytes
+from tests.helpers.paths import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 

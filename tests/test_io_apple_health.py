@@ -8,11 +8,11 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
 
 from analyzer.errors import ImportFileError
 from analyzer.io.registry import detect_format, read_archive, read_bytes, read_path
 from analyzer.io.vendors.apple_health import read_apple_health_stream
+from tests.helpers.paths import TEST_DATA
 
 EXPORT = TEST_DATA / "exports" / "apple_health_export.xml"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import struct
 import zipfile
 
@@ -11,14 +10,7 @@ import pytest
 
 from analyzer.errors import ImportFileError
 from analyzer.io.archive import Limits, gunzip, is_archive, iter_archive, safe_member_name
-
-
-def make_zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+from tests.helpers.archives import make_zip
 
 
 def test_members_keep_nested_folder_names_as_labels():

@@ -6,10 +6,10 @@ import struct
 import zipfile
 
 import pytest
-from test_io_archive import make_zip
 
 from analyzer.errors import ImportFileError
 from analyzer.io.archive import Limits, is_archive_path, iter_archive, iter_archive_members
+from tests.helpers.archives import make_zip
 
 
 def _read_all(name, source, **kwargs) -> dict[str, bytes]:

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import ImportFileError, UnknownFormatError
 from analyzer.io.registry import detect_format, read_bytes
 from analyzer.io.vendors.generic_csv import ColumnMapping, read_generic_csv, split_unit
+from tests.helpers.paths import TEST_DATA
 
 
 @pytest.mark.parametrize(

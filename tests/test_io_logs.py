@@ -6,7 +6,6 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from analyzer.io.logs import (
     validate_medication,
 )
 from analyzer.io.registry import detect_format, read_bytes
+from tests.helpers.paths import SAMPLE_DATA
 
 HEADER = ",".join(CRAMP_COLUMNS)
 

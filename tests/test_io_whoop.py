@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
 
 from analyzer.errors import CsvImportError
 from analyzer.io.registry import detect_format, read_bytes
+from tests.helpers.paths import TEST_DATA
 
 
 def real(samples_dir, name: str) -> bytes:

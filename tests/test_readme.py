@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
-
 from analyzer.cli import build_parser, main
 from analyzer.cli.dashboard import streamlit_command
+from tests.helpers.paths import ROOT
 
 
 def _readme_commands() -> list[str]:

@@ -12,12 +12,12 @@ import fitdecode
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SAMPLE_DATA
 from scipy.stats import fisher_exact, norm
 
 from analyzer.io.fit.crc import crc16
 from analyzer.simulate.squad import ATHLETE_COLUMNS, TRUTH_DIR, write_squad
 from analyzer.simulate.writers import CRAMP_LOG_COLUMNS, MEDICATION_LOG_COLUMNS
+from tests.helpers.paths import SAMPLE_DATA
 
 GENERATED = ("README.md", "athletes.csv")  # plus the athlete folders and truth/
 

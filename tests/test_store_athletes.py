@@ -8,15 +8,15 @@ import zipfile
 
 import pandas as pd
 import pytest
-from test_store_fixtures import cramp_file, session_file, sha
 
 from analyzer.errors import LibraryError
 from analyzer.store import Library
+from tests.helpers.store_files import cramp_file, session_file, sha
 
 
 @pytest.fixture
 def lib(tmp_path):
-    from test_store_fixtures import json_reader
+    from tests.helpers.store_files import json_reader
 
     library = Library(tmp_path / "lib.sqlite", reader=json_reader)
     yield library

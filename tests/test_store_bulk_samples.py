@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_store_fixtures import json_reader, session_file
 
 from analyzer.schema import TABLES, empty_table
 from analyzer.store import Library
+from tests.helpers.store_files import json_reader, session_file
 
 STARTS = ("2026-03-01T08:00:00Z", "2026-03-03T17:30:00Z", "2026-03-02T06:15:00Z")
 

@@ -20,16 +20,17 @@ import time
 from pathlib import Path
 
 import pytest
-from test_store_fixtures import cramp_file, session_file, sha
 
-TESTS = Path(__file__).resolve().parent
+from tests.helpers.store_files import cramp_file, session_file, sha
+
+ROOT = Path(__file__).resolve().parents[1]
 N_SAMPLES = 1500
 
 CHILD = """
 import sys
-sys.path.insert(0, {tests!r})
+sys.path.insert(0, {root!r})
 from analyzer.store import Library
-from test_store_fixtures import json_reader
+from tests.helpers.store_files import json_reader
 
 lib = Library(sys.argv[1], reader=json_reader)
 lib.ensure_athlete(sys.argv[2], timezone="Europe/Berlin")
@@ -62,7 +63,7 @@ def _write_files(folder: Path, first: int, count: int) -> dict[str, dict]:
 
 def _child(tmp_path: Path, library: Path, athlete: str, *folders: Path) -> subprocess.Popen:
     script = tmp_path / "child.py"
-    script.write_text(CHILD.format(tests=str(TESTS)))
+    script.write_text(CHILD.format(root=str(ROOT)))
     return subprocess.Popen(
         [sys.executable, str(script), str(library), athlete, *map(str, folders)],
         stdout=subprocess.PIPE,

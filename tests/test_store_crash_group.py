@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_store_fixtures import import_and_kill, sha
 
 from analyzer.store import readahead
 from analyzer.store.library import Library
+from tests.helpers.store_files import import_and_kill, sha
 
 MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"

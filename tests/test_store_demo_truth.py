@@ -13,10 +13,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE_DATA
 
 from analyzer.store import Library
 from analyzer.store.demo import read_roster
+from tests.helpers.paths import SAMPLE_DATA
 
 pytestmark = [
     pytest.mark.slow,

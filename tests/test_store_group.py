@@ -6,11 +6,11 @@ import sqlite3
 import threading
 
 import pytest
-from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 from analyzer.store import importer
 from analyzer.store.library import Library
 from analyzer.store.readahead import read_in_worker
+from tests.helpers.store_files import cramp_file, encode, json_reader, session_file, sha
 
 
 def _bad_at_write_reader(name, data, **options):

@@ -8,9 +8,9 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
-from test_store_fixtures import cramp_file, encode, json_reader, session_file, sha
 
 from analyzer.errors import LibraryError
+from tests.helpers.store_files import cramp_file, encode, json_reader, session_file, sha
 
 
 def _count(lib, sql, *params):

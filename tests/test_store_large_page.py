@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dashboard_support import app, errors, frames_with
-from test_store_large import ATHLETE, chunk_count, export_xml
 
 from analyzer.store import Library, keptfiles
+from tests.helpers.dashboard import app, errors, frames_with
+from tests.test_store_large import ATHLETE, chunk_count, export_xml
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from test_store_fixtures import cramp_file, encode, session_file
 
 from analyzer.store.linking import night_of
+from tests.helpers.store_files import cramp_file, encode, session_file
 
 
 def _links(lib):

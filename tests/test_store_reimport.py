@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_store_fixtures import cramp_file, json_reader, session_file, sha
 
 from analyzer.errors import CsvImportError, LibraryError
+from tests.helpers.store_files import cramp_file, json_reader, session_file, sha
 
 
 def better_reader(name, data, *, timezone=None, valid_rows_only=False):

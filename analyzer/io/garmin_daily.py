@@ -305,4 +305,4 @@ def _empty_samples() -> pd.DataFrame:
     )
 
 
-from analyzer.io.garmin_days import assemble_days  # noqa: E402  (re-exported: days live there)
+from analyzer.io.garmin_days import assemble_days  # noqa: E402, F401  (re-exported: days live there)

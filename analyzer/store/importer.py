@@ -50,7 +50,6 @@ from pathlib import Path
 
 from analyzer.errors import ImportFileError, LibraryError
 from analyzer.schema import ImportBundle
-from analyzer.store import keptfiles
 from analyzer.store.keptfiles import is_bytes, sha256_of, size_of
 from analyzer.store.largeimport import import_large_path, is_large_path
 

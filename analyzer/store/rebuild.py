@@ -13,7 +13,6 @@ followed by the storing part (:func:`store_nights`, :func:`store_days`);
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 
 import numpy as np

@@ -14,7 +14,7 @@ signed types, and zero for the ``*z`` types.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 from fitdecode import profile as _profile

@@ -13,7 +13,7 @@ array): ~25 us, and ``conform`` then has nothing left to do.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd

@@ -1,0 +1,1 @@
+"""Helpers shared by test modules: paths, libraries, file builders, the app driver."""
