@@ -8,6 +8,8 @@ recovered*, so that a user can act on them without a traceback.
 
 from __future__ import annotations
 
+from analyzer.printable import printable
+
 
 class AnalyzerError(Exception):
     """Base class of every error raised on purpose by :mod:`analyzer`."""
@@ -66,7 +68,7 @@ class ImportFileError(AnalyzerError):
         text = f"{self.source}{location}: {self.problem}"
         if self.recovered:
             text += f"; recovered: {self.recovered}"
-        return text
+        return printable(text)  # one line, whatever the file's name or values hold
 
 
 class FitError(ImportFileError):

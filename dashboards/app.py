@@ -21,9 +21,10 @@ from dashboards.app_pages import pages  # noqa: E402
 from dashboards.sidebar import build_context  # noqa: E402
 from dashboards.ui import set_context  # noqa: E402
 
-st.set_page_config(
-    page_title="Cramp pattern analyser", page_icon=":material/monitor_heart:", layout="wide"
-)
+# The tab icon is an emoji, which the browser draws itself: a ":material/...:" tab icon makes
+# it fetch an image from Google's font server on every page load (a leak for a health app,
+# and a failure offline). The icons of the page list come from Streamlit's own bundled font.
+st.set_page_config(page_title="Cramp pattern analyser", page_icon="💪", layout="wide")
 page = st.navigation(pages())
 set_context(build_context())
 page.run()

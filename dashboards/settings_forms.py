@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import zoneinfo
 from dataclasses import fields, replace
 
 import pandas as pd
 import streamlit as st
 
+from analyzer.io.localtime import check_zone_name
 from dashboards import conventions, ui
 from dashboards.state import open_library
 
@@ -62,9 +62,12 @@ def _save_physiology(ctx: ui.AppContext, values: dict) -> None:
     from analyzer.errors import AnalyzerError
 
     timezone = st.session_state["phys_timezone"].strip() or None
-    if timezone is not None and timezone not in zoneinfo.available_timezones():
-        ui.error(f"'{timezone}' is not an IANA time zone name (for example Europe/Berlin).")
-        return
+    if timezone is not None:
+        try:
+            check_zone_name(timezone)
+        except ValueError as exc:
+            ui.error(f"{exc}.")
+            return
     changes = {**values, "sex": st.session_state["phys_sex"], "timezone": timezone}
     try:
         with open_library(ctx.path) as library:

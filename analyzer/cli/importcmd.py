@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from analyzer.paths import default_library_path
+from analyzer.printable import printable
 from analyzer.store import ImportResult, Library
 
 # Progress appears only for imports that take longer than this [s].
@@ -53,7 +54,7 @@ class ProgressPrinter:
             return
         self.last = now
         rate = done / max(now - self.started, 1e-9)
-        text = f"[{done}/{total}] {rate:.1f} files/s  {result.name}"
+        text = f"[{done}/{total}] {rate:.1f} files/s  {printable(result.name)}"
         if self.tty:
             self.stream.write("\r" + text[:120].ljust(120))
         else:
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def athlete_totals(lib: Library, athlete_id: str) -> str:
-    """One line of what the library now holds for the athlete (nights are assembled after the files)."""
+    """One line of what the library holds for the athlete (nights are assembled after the files)."""
     roster = lib.roster()
     row = roster[roster["athlete_id"] == athlete_id].iloc[0]
     span = "" if row["first_date"] is None else f", {row['first_date']} to {row['last_date']}"

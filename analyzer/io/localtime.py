@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 import numpy as np
 import pandas as pd
@@ -29,18 +30,58 @@ _OFFSET_ZONE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.
 _TRAILING_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
 
+#: Files of the system's zone folder that are not places a person can live in:
+#: ``localtime`` is a link to the computer's own zone (a different zone on each
+#: computer), ``posixrules`` the legacy template for POSIX ``TZ`` strings, and
+#: ``Factory`` the placeholder of a computer whose zone was never set (its
+#: abbreviation is ``-00``). See the tz database's ``tz-link`` and ``theory``
+#: notes, https://data.iana.org/time-zones/tz-link.html.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+#: Longest part of a rejected name quoted back in a message.
+_SHOWN_CHARS = 60
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - NOT_ZONES
+
+
+def check_zone_name(name: object) -> str:
+    """Return ``name`` if it is an IANA time-zone name an athlete can live in.
+
+    This is the one rule for every zone the analyzer accepts: a command's
+    ``--timezone``, the Settings page, the library and a zone written in an
+    export's cells. A name must be one the tz database lists
+    (:func:`zoneinfo.available_timezones`, links such as ``US/Eastern``
+    included), spelled exactly; :data:`NOT_ZONES` and the ``right/``
+    (leap-second) and ``posix/`` copies are refused. Checking membership
+    first also keeps absurd input (a name of thousands of characters, a path,
+    a newline) away from the file system.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not such a name; the message quotes at most its first
+        60 characters.
+    """
+    if isinstance(name, str) and name in _zone_names():
+        return name
+    shown = repr(name) if not isinstance(name, str) else repr(name[:_SHOWN_CHARS])
+    if isinstance(name, str) and len(name) > _SHOWN_CHARS:
+        shown += f" ({len(name)} characters)"
+    raise ValueError(f"{shown} is not an IANA time-zone name such as 'Europe/Berlin'")
+
+
 def zone(name: str) -> ZoneInfo:
-    """Return the IANA zone ``name``.
+    """Return the IANA zone ``name`` (checked by :func:`check_zone_name`).
 
     Raises
     ------
     ValueError
         If ``name`` is not a known IANA time-zone name.
     """
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(f"{name!r} is not an IANA time-zone name such as 'Europe/Berlin'") from exc
+    return ZoneInfo(check_zone_name(name))
 
 
 def source_zone(source: str, timezone: str | None, *, needed_for: str) -> ZoneInfo:
@@ -65,7 +106,7 @@ def source_zone(source: str, timezone: str | None, *, needed_for: str) -> ZoneIn
 
 
 def parse_zone(text: str) -> dt.tzinfo:
-    """Parse a zone as vendors write it: ``UTC-04:00``, ``GMT-5``, ``+0100``, ``UTC`` or an IANA name.
+    """Parse a zone as vendors write it: ``UTC-04:00``, ``GMT-5``, ``+0100``, ``UTC``, an IANA name.
 
     Raises
     ------

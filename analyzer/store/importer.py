@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import ImportFileError, LibraryError
+from analyzer.printable import printable
 from analyzer.schema import ImportBundle
 from analyzer.store.keptfiles import is_bytes, sha256_of, size_of
 from analyzer.store.largeimport import import_large_path, is_large_path
@@ -102,7 +103,7 @@ class ImportResult:
             parts.append(counts)
         if self.message:
             parts.append(f"- {self.message}")
-        return " ".join(parts)
+        return printable(" ".join(parts))  # names and messages from files: one safe line
 
 
 def default_reader(

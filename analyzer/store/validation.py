@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-import zoneinfo
 
 from analyzer.errors import LibraryError
+from analyzer.io.localtime import check_zone_name
 
 ATHLETE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -36,16 +36,13 @@ def check_athlete_id(athlete_id: str) -> str:
 
 
 def check_timezone(name: str | None) -> str | None:
-    """Return ``name`` if it is an IANA time zone known to :mod:`zoneinfo` (or ``None``)."""
+    """Return ``name`` if it is an IANA zone (:func:`~analyzer.io.localtime.check_zone_name`)."""
     if name is None:
         return None
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise LibraryError(
-            f"time zone {name!r} is not an IANA time zone name (e.g. 'Europe/Berlin')"
-        ) from exc
-    return name
+        return check_zone_name(name)
+    except ValueError as exc:
+        raise LibraryError(f"time zone {exc}") from exc
 
 
 def check_physiology(fields: dict) -> dict:

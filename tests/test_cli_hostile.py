@@ -1,0 +1,140 @@
+"""The command line against hostile names and its own bugs: escapes shown, no tracebacks."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analyzer.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, main
+from analyzer.printable import printable, printable_output
+from tests.helpers.paths import SAMPLE_DATA
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x1b[31m"
+FORGED = "\nimported  forged.fit samples=9999\r"
+
+
+def cramp_log() -> bytes:
+    return (SAMPLE_DATA / "templates" / "cramp_log_template.csv").read_bytes()
+
+
+def test_printable_escapes_terminal_commands_and_line_breaks():
+    text = printable(f"run{ESCAPES}.fit{FORGED}\u202eexe.fit")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\n" not in text and "\r" not in text and "\u202e" not in text
+    assert "\\x1b]0;owned\\x07" in text and "\\nimported" in text and "\\u202e" in text
+
+
+def test_printable_keeps_ordinary_text():
+    assert printable("Müller, Zoë — 日本 run.fit\u00a0(2)") == "Müller, Zoë — 日本 run.fit\u00a0(2)"
+
+
+def test_whole_outputs_keep_their_line_ends_only():
+    assert printable_output("a,b\r\n1,\x1b[31m2\t\n") == "a,b\r\n1,\\x1b[31m2\t\n"
+
+
+def test_zip_member_names_cannot_drive_the_terminal_or_forge_lines(tmp_path, capsys):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"cramps{ESCAPES}{FORGED}.csv", cramp_log())
+        archive.writestr(f"notes{ESCAPES}.txt", b"not a data file\n")
+    export = tmp_path / f"export{ESCAPES}.zip"
+    export.write_bytes(buffer.getvalue())
+    library = tmp_path / "lib.sqlite"
+    main(
+        ["import", "--library", str(library), "--athlete", "anna", "--timezone", "UTC", str(export)]
+    )
+    out, err = capsys.readouterr()
+    for stream in (out, err):
+        assert "\x1b" not in stream and "\x07" not in stream and "\r" not in stream
+    assert "forged.fit" in out  # shown, as part of the member's escaped name
+    assert not any(line.startswith("imported  forged") for line in out.splitlines())
+    results = [line for line in out.splitlines() if "export" in line]
+    assert len(results) == 2, out
+
+
+def test_an_unexpected_error_is_an_internal_error_without_traceback(monkeypatch, capsys):
+    def broken(args):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+
+    monkeypatch.setattr("analyzer.cli.athletes.run", broken)
+    monkeypatch.delenv("CRAMP_ANALYZER_DEBUG", raising=False)
+    assert main(["athletes", "--library", "x.sqlite"]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: cramp-analyzer stopped on an unexpected TypeError")
+    assert "'athletes'" in err and "please report it" in err
+    assert "Traceback" not in err
+
+
+def test_the_debug_variable_adds_the_traceback(monkeypatch, capsys):
+    def broken(args):
+        raise KeyError("no such column")
+
+    monkeypatch.setattr("analyzer.cli.athletes.run", broken)
+    monkeypatch.setenv("CRAMP_ANALYZER_DEBUG", "1")
+    assert main(["athletes", "--library", "x.sqlite"]) == EXIT_INTERNAL
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "said"),
+    [
+        (MemoryError(), EXIT_INTERNAL, "ran out of memory"),
+        (RecursionError("maximum recursion depth exceeded"), EXIT_INTERNAL, "RecursionError"),
+        (KeyboardInterrupt(), EXIT_INTERRUPTED, "interrupted"),
+    ],
+)
+def test_other_ways_to_stop(monkeypatch, capsys, error, code, said):
+    def broken(args):
+        raise error
+
+    monkeypatch.setattr("analyzer.cli.athletes.run", broken)
+    assert main(["athletes", "--library", "x.sqlite"]) == code
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+
+
+def test_streams_are_restored_after_a_command(capsys):
+    before = sys.stdout, sys.stderr
+    main(["athletes", "--library", os.devnull + "-missing-dir/x.sqlite"])
+    assert (sys.stdout, sys.stderr) == before
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    """`cramp-analyzer features ... | head -1` must not print a BrokenPipeError traceback."""
+    library = tmp_path / "lib.sqlite"
+    log = tmp_path / "resting.csv"  # 3,000 days: far more output than a pipe buffer holds
+    days = pd.date_range("2015-01-01", periods=3000).strftime("%Y-%m-%d")
+    log.write_text(
+        "date,resting hr\n" + "".join(f"{day},{50 + i % 7}\n" for i, day in enumerate(days))
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    base = [sys.executable, "-m", "analyzer"]
+    subprocess.run(
+        [
+            *base,
+            "import",
+            "--library",
+            str(library),
+            "--athlete",
+            "a",
+            "--timezone",
+            "UTC",
+            str(log),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    command = [*base, "features", "--library", str(library), "--athlete", "a", "--format", "csv"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        proc.stdout.read(10)
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
