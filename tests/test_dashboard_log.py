@@ -60,3 +60,29 @@ def test_a_medication_is_saved(own_library):
     (table,) = frames_with(at, "kind")
     names = table["name"].tolist()
     assert "atorvastatin" in names
+    assert "2024-02-01" in table["started"].astype(str).tolist()
+
+
+def test_a_saved_medication_shows_its_drug_class_the_reference_and_the_doctor_advice(
+    own_library,
+):
+    at = app("log.py")
+    at.text_input(key="med_name").set_value("Hydrochlorothiazide 25 mg")
+    at.button(key="FormSubmitter:log_medication-Save medication").click().run()
+    assert not at.exception, errors(at)
+    (table,) = frames_with(at, "drug class")
+    row = table[table["name"] == "Hydrochlorothiazide 25 mg"]
+    assert row["drug class"].tolist() == ["thiazide diuretic"]
+    notes = " ".join(m.value for m in at.markdown).replace("\\", "")  # markdown-escaped
+    assert "Thiazide diuretic (population study)" in notes and "Garrison et al." in notes
+    assert any("reported to your doctor" in w.value for w in at.warning)
+
+
+def test_the_cramps_page_lists_medications_with_their_class(own_library):
+    at = app("log.py")
+    at.text_input(key="med_name").set_value("Lipitor")
+    at.button(key="FormSubmitter:log_medication-Save medication").click().run()
+    at.switch_page("app_pages/cramps.py").run(timeout=60)
+    assert not at.exception, errors(at)
+    (table,) = frames_with(at, "drug class")
+    assert table.loc[table["name"] == "Lipitor", "drug class"].tolist() == ["statin"]

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from analyzer.findings.athlete import AthleteFindings
+from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
+from analyzer.medication_classes import classes_in, with_drug_classes
 
 #: Keys of each JSON findings row (the issue's keys first).
 FINDING_KEYS = [
@@ -96,11 +98,13 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
 
 
 def _medication_timeline(medications: pd.DataFrame | None) -> list[dict]:
+    """Each logged course with its drug class and, for a class reported with cramps, the note."""
     if medications is None or medications.empty:
         return []
     keys = [k for k in ("name", "kind", "start_date", "end_date", "notes") if k in medications]
-    frame = medications[keys].copy()
+    frame = with_drug_classes(medications[keys])
     frame["_start"] = pd.to_datetime(frame.get("start_date"), errors="coerce")
+    keys += ["drug_class", "cramp_note"]
     return _records(frame.sort_values("_start").drop(columns="_start"), keys)
 
 
@@ -192,7 +196,8 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
             "About this report",
             [
                 f"Athlete: {athlete.get('display_name') or athlete.get('athlete_id')} "
-                f"(time zone {athlete.get('timezone') or 'UTC'}). Generated {doc['generated_utc']}.",
+                f"(time zone {athlete.get('timezone') or 'UTC'}). "
+                f"Generated {doc['generated_utc']}.",
                 doc["medical_note"],
             ],
         )
@@ -221,28 +226,7 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     if rows:
         blocks.append(([title for _, title in FINDING_TABLE], rows))
     sections.append(("Findings (ranked)", blocks))
-    meds = doc["medications"]
-    sections.append(
-        (
-            "Medication timeline",
-            [
-                (
-                    ["name", "kind", "start", "end"],
-                    [
-                        [
-                            _fmt(m.get("name")),
-                            _fmt(m.get("kind")),
-                            _fmt(m.get("start_date")),
-                            _fmt(m.get("end_date")) if m.get("end_date") else "ongoing",
-                        ]
-                        for m in meds
-                    ],
-                )
-            ]
-            if meds
-            else ["No medications logged."],
-        )
-    )
+    sections.append(("Medication timeline", _medication_blocks(doc["medications"])))
     if doc["epoch_excursions"]:
         sections.append(
             (
@@ -275,6 +259,27 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     if doc["notes"]:
         sections.append(("Notes", list(doc["notes"])))
     return sections
+
+
+def _medication_blocks(meds: list[dict]) -> list:
+    """The timeline table, then one note per drug class reported with cramps."""
+    if not meds:
+        return ["No medications logged."]
+    table = (
+        ["name", "kind", "drug class", "start", "end"],
+        [
+            [
+                _fmt(m.get("name")),
+                _fmt(m.get("kind")),
+                _fmt(m.get("drug_class")),
+                _fmt(m.get("start_date")),
+                _fmt(m.get("end_date")) if m.get("end_date") else "ongoing",
+            ]
+            for m in meds
+        ],
+    )
+    classes = classes_in(m.get("name") for m in meds)
+    return [table, *(c.note() for c in classes)] + ([MEDICATION_ADVICE] if classes else [])
 
 
 def render_markdown(doc: dict) -> str:

@@ -6,13 +6,15 @@ from analyzer.figures import cramp_table, findings_table, forest_plot
 from analyzer.figures.epochs import epoch_panels, epochs_display_table, lag_heatmap
 from analyzer.figures.timeline import local_cramp_times
 from dashboards import conventions, data, ui
+from dashboards.medication_notes import medication_section
 from dashboards.sources import api
 
 ctx = ui.context()
 st.title("Cramps")
 st.caption(
-    "Each cramp is compared with the same athlete's ordinary days (case-crossover, time-stratified "
-    "referents). These are associations, not causes; rows with few events are marked descriptive only."
+    "Each cramp is compared with the same athlete's ordinary days (case-crossover, "
+    "time-stratified referents). These are associations, not causes; rows with few events are "
+    "marked descriptive only."
 )
 params = conventions.current_params()
 if not ui.require_athlete(ctx):
@@ -51,9 +53,9 @@ if not types:
 else:
     cramp_type = st.radio("Cramps", types, horizontal=True, key="epoch_type")
     st.caption(
-        "Average of each daily indicator from 14 days before to 2 days after the cramps. Grey: where "
-        "the average falls when the cramp days are shifted at random (pointwise 95%); dashed: the band "
-        "for looking at every day at once (family-wise 95%)."
+        "Average of each daily indicator from 14 days before to 2 days after the cramps. Grey: "
+        "where the average falls when the cramp days are shifted at random (pointwise 95%); "
+        "dashed: the band for looking at every day at once (family-wise 95%)."
     )
     ui.chart_with_table(
         epoch_panels(result.epochs, cramp_type),
@@ -79,6 +81,15 @@ if not result.rate_ratios.empty:
 if not result.relief.empty:
     st.header("What relieved them")
     st.dataframe(result.relief, hide_index=True, key="relief")
+
+st.header("Medications")
+st.caption(
+    "Each logged medication with its drug class; for a class reported with cramps, what was "
+    "reported and where."
+)
+medication_section(
+    data.table(ctx.path, ctx.version, "medications", ctx.athlete_id), key="cramps_medications"
+)
 
 st.header("Every cramp")
 timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"

@@ -5,6 +5,7 @@ import streamlit as st
 from analyzer.figures import cramp_table
 from dashboards import data, ui
 from dashboards.log_forms import cramp_form, medication_form
+from dashboards.medication_notes import medication_section
 
 _SAVED_KEY = "log_saved"
 
@@ -39,9 +40,6 @@ if ui.require_athlete(ctx):
             st.session_state[_SAVED_KEY] = "Medication saved to the library."
             st.rerun()
         st.subheader("Medications and supplements")
-        st.dataframe(
-            data.table(ctx.path, ctx.version, "medications", ctx.athlete_id),
-            hide_index=True,
-            key="log_medications",
-            width="stretch",
+        medication_section(
+            data.table(ctx.path, ctx.version, "medications", ctx.athlete_id), key="log_medications"
         )
