@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.errors import AnalyzerError
+from analyzer.limits import CRAMP_DURATION, CRAMP_SEVERITY
 from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
 from dashboards import ui
 from dashboards.sources import api
@@ -67,10 +68,20 @@ def cramp_form(path: str, athlete_id: str, timezone: str) -> str | None:
         )
         relief = right.selectbox("What relieved it", ["–", *RELIEFS], key="cramp_relief")
         severity = left.slider(
-            "Severity [0 = barely, 10 = worst imaginable]", 0, 10, 5, key="cramp_severity"
+            "Severity [0 = barely, 10 = worst imaginable]",
+            int(CRAMP_SEVERITY.low),
+            int(CRAMP_SEVERITY.high),
+            5,
+            key="cramp_severity",
         )
         duration = right.number_input(
-            "Duration [s]", min_value=0, max_value=86400, value=60, step=10, key="cramp_duration_s"
+            "Duration [s]",
+            min_value=int(CRAMP_DURATION.form_min),
+            max_value=int(CRAMP_DURATION.high),
+            value=60,
+            step=int(CRAMP_DURATION.step),
+            key="cramp_duration_s",
+            help=CRAMP_DURATION.expected,
         )
         notes = st.text_area("Notes", key="cramp_notes", max_chars=2000)
         submitted = st.form_submit_button("Save cramp", type="primary")

@@ -37,16 +37,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from analyzer.errors import CsvImportError
-from analyzer.io.csvsniff import NULL_TOKENS, CsvTable, read_table
+from analyzer.io import logcells as cells
+from analyzer.io.csvsniff import CsvTable, read_table
 from analyzer.io.formats import FormatSpec, sha256_hex
 from analyzer.io.localtime import is_in_gap, is_in_overlap, source_zone, zone
+from analyzer.io.logcells import Problem
 from analyzer.io.problems import RowProblems
+from analyzer.limits import CRAMP_DURATION, CRAMP_SEVERITY
 from analyzer.schema import (
     CONTEXTS,
     MEDICATION_KINDS,
@@ -71,23 +73,8 @@ CRAMP_REQUIRED = ("start_local", "muscle")
 MEDICATION_COLUMNS = ("name", "kind", "start_date", "end_date", "notes")
 MEDICATION_REQUIRED = ("name", "kind", "start_date")
 
-#: Longest plausible cramp. Cramps last seconds to minutes (Miller et al. 2022,
-#: "Exercise-associated muscle cramps", Sports Med); an hour is a typing error.
-MAX_CRAMP_DURATION_S = 3600.0
-
-Problem = tuple[str, object, str]  # (column, value, what was expected)
-
-
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return str(value).strip().casefold() in NULL_TOKENS
-
-
-def _text(value: object) -> str | None:
-    return None if _blank(value) else str(value).strip()
+#: Longest accepted cramp [s] (the shared limit, :data:`analyzer.limits.CRAMP_DURATION`).
+MAX_CRAMP_DURATION_S = CRAMP_DURATION.high
 
 
 def parse_start_local(
@@ -111,15 +98,16 @@ def parse_start_local(
     if isinstance(value, dt.datetime):
         moment = value
     else:
-        text = _text(value)
-        if text is None:
+        written = cells.text(value)
+        if written is None:
             return None, "an ISO 8601 local date and time such as 2024-03-31T02:30"
         try:
-            moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.fromisoformat(written)
         except ValueError:
             return (
                 None,
-                "an ISO 8601 local date and time such as 2024-03-31T02:30 (date and time, optional +hh:mm)",
+                "an ISO 8601 local date and time such as 2024-03-31T02:30 "
+                "(date and time, optional +hh:mm)",
             )
     if not 1970 <= moment.year < 2100:
         return None, "a date between 1970 and 2099"
@@ -139,50 +127,6 @@ def parse_start_local(
             "add the UTC offset to say which"
         )
     return pd.Timestamp(moment.replace(tzinfo=tz)).tz_convert("UTC"), None
-
-
-def _number(
-    value: object,
-    column: str,
-    low: float,
-    high: float,
-    expected: str,
-    problems: list[Problem],
-    *,
-    low_open: bool = False,
-) -> float | None:
-    if _blank(value):
-        return None
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        problems.append((column, value, expected))
-        return None
-    too_low = number <= low if low_open else number < low
-    if math.isnan(number) or too_low or number > high:
-        problems.append((column, value, expected))
-        return None
-    return number
-
-
-def _choice(
-    value: object,
-    column: str,
-    vocabulary: tuple[str, ...],
-    problems: list[Problem],
-    *,
-    required: bool = False,
-) -> str | None:
-    text = _text(value)
-    if text is None:
-        if required:
-            problems.append((column, value, "one of " + ", ".join(vocabulary)))
-        return None
-    key = text.casefold().replace(" ", "_").replace("-", "_")
-    if key not in vocabulary:
-        problems.append((column, value, "one of " + ", ".join(vocabulary)))
-        return None
-    return key
 
 
 def cramp_id(start_utc: pd.Timestamp, muscle: str, side: str | None) -> str:
@@ -211,28 +155,13 @@ def parse_cramp(
         problems.append(("start_local", row.get("start_local"), expected))
     record = {
         "start_utc": start_utc,
-        "muscle": _choice(row.get("muscle"), "muscle", MUSCLES, problems, required=True),
-        "side": _choice(row.get("side"), "side", SIDES, problems),
-        "severity_0_10": _number(
-            row.get("severity_0_10"),
-            "severity_0_10",
-            0,
-            10,
-            "a number from 0 (no pain) to 10 (worst)",
-            problems,
-        ),
-        "duration_s": _number(
-            row.get("duration_s"),
-            "duration_s",
-            0,
-            MAX_CRAMP_DURATION_S,
-            f"seconds, more than 0 and at most {MAX_CRAMP_DURATION_S:.0f}",
-            problems,
-            low_open=True,
-        ),
-        "context": _choice(row.get("context"), "context", CONTEXTS, problems),
-        "relief": _choice(row.get("relief"), "relief", RELIEFS, problems),
-        "notes": _text(row.get("notes")),
+        "muscle": cells.choice(row.get("muscle"), "muscle", MUSCLES, problems, required=True),
+        "side": cells.choice(row.get("side"), "side", SIDES, problems),
+        "severity_0_10": cells.number(row.get("severity_0_10"), CRAMP_SEVERITY, problems),
+        "duration_s": cells.number(row.get("duration_s"), CRAMP_DURATION, problems),
+        "context": cells.choice(row.get("context"), "context", CONTEXTS, problems),
+        "relief": cells.choice(row.get("relief"), "relief", RELIEFS, problems),
+        "notes": cells.text(row.get("notes")),
     }
     if problems:
         return None, problems
@@ -251,33 +180,18 @@ def validate_cramp(row: Mapping[str, object], *, timezone: str | None = None) ->
     ]
 
 
-def _date(value: object, column: str, problems: list[Problem], *, required: bool) -> dt.date | None:
-    text = _text(value)
-    if text is None:
-        if required:
-            problems.append((column, value, "an ISO date YYYY-MM-DD"))
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problems.append((column, value, "an ISO date YYYY-MM-DD"))
-        return None
-
-
 def parse_medication(row: Mapping[str, object]) -> tuple[dict | None, list[Problem]]:
     """Check and convert one medication-log entry to a ``medications`` record."""
     problems: list[Problem] = []
-    name = _text(row.get("name"))
+    name = cells.text(row.get("name"))
     if name is None:
         problems.append(("name", row.get("name"), "the name of the medication or supplement"))
     record = {
         "name": name,
-        "kind": _choice(row.get("kind"), "kind", MEDICATION_KINDS, problems, required=True),
-        "start_date": _date(row.get("start_date"), "start_date", problems, required=True),
-        "end_date": _date(row.get("end_date"), "end_date", problems, required=False),
-        "notes": _text(row.get("notes")),
+        "kind": cells.choice(row.get("kind"), "kind", MEDICATION_KINDS, problems, required=True),
+        "start_date": cells.date(row.get("start_date"), "start_date", problems, required=True),
+        "end_date": cells.date(row.get("end_date"), "end_date", problems, required=False),
+        "notes": cells.text(row.get("notes")),
     }
     start, end = record["start_date"], record["end_date"]
     if start and end and end < start:
