@@ -127,7 +127,7 @@ TABLES: dict[str, dict[str, str]] = {
         "source": "str",
     },
     # Raw day-level samples of Garmin daily FIT files, merged across files by the
-    # library (kinds: see analyzer.io.fit.wellness.daily_samples).
+    # library (kinds: see analyzer.io.fit_tables.garmin_samples.daily_sample_arrays).
     "daily_samples": {
         "athlete_id": "str",
         "t_utc": "utc",

@@ -12,7 +12,7 @@ wall clock on a shared machine) and, for the import, also the wall time
 (which adds SQLite's disk syncs):
 
 ``read``
-    :func:`analyzer.io.fit.read_fit_bundle` on the file's bytes (the median
+    :func:`analyzer.io.fit_tables.read_fit_bundle` on the file's bytes (the median
     over the files of the best of ``--repeat`` runs, after one warm-up run of
     every file);
 ``import``
@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analyzer.io.fit import read_fit_bundle
+from analyzer.io.fit_tables import read_fit_bundle
 from analyzer.paths import sample_data_dir
 from analyzer.store import Library
 from analyzer.store.demo import read_roster

@@ -17,10 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.io.fit import read_fit
-from analyzer.io.fit.garmin_samples import daily_samples
-from analyzer.io.fit.garmin_stages import stage_intervals
-from analyzer.io.fit.table_frames import canonical_frame
-from analyzer.io.fit.wellness import raw_day_tables
+from analyzer.io.fit_tables import DayFile, daily_samples, stage_intervals
+from analyzer.io.fit_tables.table_frames import canonical_frame
+from analyzer.io.fit_tables.wellness import raw_day_tables
 from analyzer.schema import TABLES, _is_canonical, conform
 
 DATA = Path(__file__).parent / "data"
@@ -109,7 +108,7 @@ def test_garmin_daily_raw_tables_are_conformed_plain_tables(samples_dir):
     others = [samples_dir / "fit" / name for name in OTHER_DAILY[1:]]
     for path in wellness + sleep + others:
         fit = read_fit(path)
-        tables = raw_day_tables(fit)
+        tables = raw_day_tables(DayFile(fit), [].append)
         samples = daily_samples(fit)
         assert "daily_samples" in tables
         pd.testing.assert_frame_equal(tables["daily_samples"], conform("daily_samples", samples))

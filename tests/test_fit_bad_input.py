@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import FitError, FitHeaderError
-from analyzer.io.fit import read_fit, read_fit_bundle
+from analyzer.io.fit import read_fit
+from analyzer.io.fit_tables import canonical_tables, read_fit_bundle
 
 DATA = Path(__file__).parent / "data"
 SMALL_FILES = sorted(p for p in DATA.glob("*.fit") if p.stat().st_size < 8000)
@@ -209,8 +210,8 @@ def _decode_everything(data: bytes) -> None:
         fit = read_fit(data, name="fuzz.fit")
         for name in fit.message_names():
             fit.messages(name)
-        fit.tables
-        fit.utc_offset_s
+        dict(canonical_tables(fit))
+        _ = fit.utc_offset_s
     except FitError:
         pass
 

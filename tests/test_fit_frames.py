@@ -76,7 +76,7 @@ def test_fit_to_dataframe_without_blocks_api_matches(monkeypatch):
         "local": Column("ldt", np.array([1e9, 2e9, np.nan])),
     }
     fast = frames.to_dataframe(columns)
-    monkeypatch.setattr(frames, "_from_blocks", None)
+    monkeypatch.setattr(frames, "HAVE_BLOCKS", False)
     slow = frames.to_dataframe(columns)
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert list(fast.columns) == ["timestamp", "timestamp_relative_s", "speed", "sport", "local"]

@@ -1,4 +1,4 @@
-"""Canonical tables from FIT files: read_fit_bundle and FitFile.tables."""
+"""Canonical tables from FIT files: read_fit_bundle and canonical_tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.io.fit import read_fit, read_fit_bundle
+from analyzer.io.fit import read_fit
+from analyzer.io.fit_tables import read_fit_bundle
 from analyzer.schema import TABLES
 
 DATA = Path(__file__).parent / "data"

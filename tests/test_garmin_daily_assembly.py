@@ -1,4 +1,4 @@
-"""Nights and days assembled from stage intervals and samples (analyzer.io.garmin_daily), synthetic."""
+"""Nights and days assembled from stage intervals and samples (analyzer.devicedays), synthetic."""
 
 from __future__ import annotations
 
@@ -10,14 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.io.garmin_daily import (
-    MAX_WAKE_S,
-    assemble_days,
-    assemble_nights,
-    local_dates,
-    merge_stages,
-    rescore_unstaged,
-)
+from analyzer.devicedays import assemble_days, assemble_nights, local_dates
+from analyzer.devicedays.nights import MAX_WAKE_S, merge_stages, rescore_unstaged
 
 T0 = pd.Timestamp("2021-06-01T21:00:00Z")
 

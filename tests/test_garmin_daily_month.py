@@ -8,7 +8,7 @@ out exactly the local days of 25 and 28 June (Europe/Copenhagen, 00:01 to
 24:00). No other file carries those nights: no monitoring message of the
 month has the ``sleep`` activity type, METRICS files hold ``max_met_data``
 only, and the sleep recorded before midnight on the 24th and 27th is under
-an hour, not a night (:data:`analyzer.io.garmin_daily.MIN_NIGHT_ASLEEP_S`).
+an hour, not a night (:data:`analyzer.devicedays.nights.MIN_NIGHT_ASLEEP_S`).
 So the tests assert a night for each of the 28 wake-up dates that have data
 and state the two that have none.
 """
@@ -24,15 +24,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analyzer.devicedays import assemble_days, assemble_nights
+from analyzer.devicedays.nights import ASLEEP_STAGES, MIN_NIGHT_ASLEEP_S
 from analyzer.io.fit import read_fit
-from analyzer.io.fit.garmin_samples import daily_samples
-from analyzer.io.fit.garmin_stages import stage_intervals
-from analyzer.io.garmin_daily import (
-    ASLEEP_STAGES,
-    MIN_NIGHT_ASLEEP_S,
-    assemble_days,
-    assemble_nights,
-)
+from analyzer.io.fit_tables import daily_samples, stage_intervals
 from analyzer.store.library import Library
 
 MONTH = "garmin_wellness_2021_06"

@@ -196,10 +196,8 @@ def test_every_fit_file_has_a_valid_header_and_crc():
 
 
 def test_every_fit_file_decodes_with_our_reader():
-    try:
-        from analyzer.io.fit import read_fit
-    except ImportError as exc:
-        pytest.skip(f"the project's FIT reader (analyzer.io.fit) is not importable yet: {exc}")
+    from analyzer.io.fit import read_fit
+
     for path in fit_files():
         result = read_fit(path)
         assert not result.warnings, (path, result.warnings)

@@ -8,7 +8,7 @@ This is the single entry point from bytes to canonical tables::
         ...
 
 Detection never trusts a file name (see :mod:`analyzer.io.formats`). FIT
-files go to :func:`analyzer.io.fit.read_fit_bundle`; every other format is a
+files go to :func:`analyzer.io.fit_tables.read_fit_bundle`; every other format is a
 :class:`~analyzer.io.formats.FormatSpec` declared by its reader module and
 listed in :data:`READER_MODULES`, asked in order (specific formats before
 the generic CSV).
@@ -162,7 +162,7 @@ def read_bytes(
     """
     probe = Probe(name, data)
     if format is None and probe.kind == "fit" or format == "fit":
-        from analyzer.io.fit import read_fit_bundle  # written alongside; imported lazily
+        from analyzer.io.fit_tables import read_fit_bundle  # imported lazily: numpy, pandas
 
         return read_fit_bundle(data, name)
     if format is None and probe.kind == "gzip":

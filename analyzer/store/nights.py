@@ -13,8 +13,8 @@ are not even built, :func:`library_bundle`); instead
    and records the time span the file touches in ``pending_assembly``;
 2. :func:`assemble_pending` re-assembles, from *all* stored samples around
    the pending spans, the nights and days they touch
-   (:mod:`analyzer.store.rebuild`, with :mod:`analyzer.io.garmin_daily`), replaces the ``garmin_fit`` rows of those
-   nights (``sleep``) and dates (``wellness``), gives the stages of each night
+   (:mod:`analyzer.store.rebuild`, with :mod:`analyzer.devicedays`), replaces the
+   ``garmin_fit`` rows of those nights (``sleep``) and dates (``wellness``), gives the stages of each night
    its ``night``, and clears the pending rows, all in one transaction.
 
 A single :func:`~analyzer.store.importer.import_file` does step 2 in its own
@@ -39,12 +39,12 @@ from contextvars import ContextVar
 
 import numpy as np
 
-from analyzer.io import garmin_daily
-from analyzer.io.garmin_days import has_day_values
+from analyzer import devicedays
+from analyzer.devicedays import has_day_values
 from analyzer.schema import ImportBundle
 from analyzer.store.rebuild import CONTEXT_H, assembled_pieces, ns, store_days, store_nights
 
-SOURCE = garmin_daily.SOURCE
+SOURCE = devicedays.SOURCE
 
 # Schema version 3 (analyzer.store.migrations): the raw samples table.
 SCHEMA_V3 = """
@@ -73,10 +73,10 @@ def library_bundle(bundle: ImportBundle) -> ImportBundle:
 
     The library assembles every ``garmin_fit`` night and day from the stored
     samples of all files (module docstring), so what one FIT file says on its
-    own is not needed; :class:`analyzer.io.fit.canonical.FitTables` builds
+    own is not needed; :class:`analyzer.io.fit_tables.FitTables` builds
     those tables only on demand, and they are dropped here without building.
     """
-    from analyzer.io.fit.canonical import FitTables
+    from analyzer.io.fit_tables import FitTables
 
     if not isinstance(bundle.tables, FitTables):
         return bundle
@@ -283,10 +283,10 @@ def _days_unchanged(
 ) -> bool:
     """Whether storing these samples (times [ns], kinds, values) leaves every day as it is.
 
-    True when none of them is a day value (:func:`analyzer.io.garmin_days.has_day_values`)
+    True when none of them is a day value (:func:`analyzer.devicedays.has_day_values`)
     and each ``utc_offset_s`` among them equals the stored offset in force at
     its time: a time is made local with the latest offset sample at or before
-    it (:mod:`analyzer.io.garmin_daily`), so such a sample changes no local
+    it (:mod:`analyzer.devicedays`), so such a sample changes no local
     date. Needs a stored offset at or before the time (the earliest-offset
     rule and the fallback time zone would otherwise be affected). Call
     before storing the samples.

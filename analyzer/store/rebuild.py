@@ -3,7 +3,7 @@
 :func:`reassemble_nights` and :func:`reassemble_days` read the stored stages
 and samples around a span (enough context that a night or day reaching
 beyond it is assembled whole), assemble them with
-:mod:`analyzer.io.garmin_daily` and replace the ``garmin_fit`` rows of the
+:mod:`analyzer.devicedays` and replace the ``garmin_fit`` rows of the
 nights and dates the span touches. They run inside the caller's transaction;
 :mod:`analyzer.store.nights` decides which spans, and when. Each is the
 reading and assembling part (:func:`assembled_nights`, :func:`assembled_days`)
@@ -18,11 +18,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from analyzer.io import garmin_daily
+from analyzer import devicedays
 from analyzer.schema import conform
 from analyzer.store.writer import insert_frame
 
-SOURCE = garmin_daily.SOURCE
+SOURCE = devicedays.SOURCE
 #: Stored samples read around a span, so that a night or day reaching beyond it is whole [h].
 CONTEXT_H = 36
 #: Samples read around the local dates a span touches: the largest UTC offset [h].
@@ -99,7 +99,7 @@ def assembled_nights(conn, athlete_id: str, first: int, last: int, timezone) -> 
     lo, hi = first - CONTEXT_H * _H, last + CONTEXT_H * _H
     stages = _stages_between(conn, athlete_id, lo, hi)
     context = _samples_between(conn, athlete_id, lo, hi, CONTEXT_KINDS)
-    nights, _ = garmin_daily.assemble_nights(stages, context, fallback=timezone)
+    nights, _ = devicedays.assemble_nights(stages, context, fallback=timezone)
     return nights
 
 
@@ -157,7 +157,7 @@ def assembled_days(conn, athlete_id: str, first: int, last: int, timezone) -> pd
     margin = DAY_MARGIN_H * _H
     d0, d1 = _day_range(first, last)
     stored = _samples_between(conn, athlete_id, d0 * _DAY - margin - 1, (d1 + 1) * _DAY + margin)
-    return garmin_daily.assemble_days(stored, fallback=timezone)
+    return devicedays.assemble_days(stored, fallback=timezone)
 
 
 def store_days(conn, athlete_id: str, first: int, last: int, days: pd.DataFrame) -> None:

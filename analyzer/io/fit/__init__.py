@@ -1,14 +1,15 @@
-"""Our own vectorised FIT reader (numpy), with the profile taken from fitdecode.
+"""Our own vectorised FIT decoder (numpy), with the profile taken from fitdecode.
 
 Public API
 ----------
 :func:`read_fit(source) <read_fit>`
     ``source`` is a path, bytes or a binary file object. Returns a
     :class:`FitFile` with ``messages(name)`` (a DataFrame per message type),
-    ``message_names()``, ``message_counts()``, ``warnings``, ``utc_offset_s``
-    and the canonical ``tables``.
-:func:`read_fit_bundle(data, source_name) <read_fit_bundle>`
-    The same as an :class:`analyzer.schema.ImportBundle` (format ``"fit"``).
+    ``arrays(name)`` (the same columns as numpy arrays, :class:`MessageArrays`),
+    ``message_names()``, ``message_counts()``, ``warnings`` and ``utc_offset_s``.
+
+This package only decodes. The application's canonical tables are built
+from a decoded file by :mod:`analyzer.io.fit_tables`.
 
 Design (modules in data-flow order)
 -----------------------------------
@@ -28,8 +29,6 @@ Design (modules in data-flow order)
     ``enhanced_speed``, accumulated ``compressed_speed_distance`` ->
     ``distance``, ``hr.event_timestamp_12``), compressed-timestamp headers
     with rollover, and the DataFrame.
-``canonical``/``wellness``
-    the canonical tables of :mod:`analyzer.schema`.
 
 Conventions of ``messages(name)``
 ---------------------------------
@@ -50,12 +49,11 @@ Conventions of ``messages(name)``
   ``str`` dtype: that conversion cost more than decoding a small file).
 * Performance: a file is walked once; a message type is decoded and its
   DataFrame built only when ``messages(name)`` first asks for it (then
-  cached); ``utc_offset_s`` and ``tables`` are computed once per file.
+  cached); ``utc_offset_s`` is computed once per file.
 """
 
 from __future__ import annotations
 
-from .canonical import read_fit_bundle
-from .reader import FitFile, read_fit
+from .reader import FitFile, MessageArrays, read_fit
 
-__all__ = ["FitFile", "read_fit", "read_fit_bundle"]
+__all__ = ["FitFile", "MessageArrays", "read_fit"]

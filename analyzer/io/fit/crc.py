@@ -52,7 +52,7 @@ def crc16_py(data: bytes, crc: int = 0) -> int:
 
 
 def _shift_tables(n_bytes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Tables ``lo, hi`` with ``shift(c) = lo[c & 0xFF] ^ hi[c >> 8]`` for ``n_bytes`` zero bytes."""
+    """Tables ``lo, hi`` with ``shift(c) = lo[c & 0xFF] ^ hi[c >> 8]`` for ``n_bytes`` 0-bytes."""
     values = np.concatenate([np.arange(256), np.arange(256) << 8]).astype(np.uint16)
     for _ in range(n_bytes):
         values = (values >> 8) ^ _TABLE[values & 0xFF]

@@ -196,7 +196,7 @@ def _put(frame: LayoutFrame, name: str, column: Column) -> None:
 
 
 class _RawFields:
-    """Raw values of a layout's native fields, built only when asked for (components, sub-fields)."""
+    """Raw values of a layout's native fields, built when asked for (components, sub-fields)."""
 
     def __init__(
         self, rows: np.ndarray, records: np.ndarray | None, plan: LayoutPlan, endian: str

@@ -18,15 +18,16 @@ Here live the steps that need the messages in file order:
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-try:  # pandas >= 3: a frame straight from its blocks (public, documented, low-level)
-    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
-except ImportError:  # pragma: no cover - pandas 2.x
-    _from_blocks = None
+from analyzer.io.fastframe import (
+    HAVE_BLOCKS,
+    NAT_NS,
+    column_labels,
+    frame_from_blocks,
+    utc_array_from_ns,
+)
 
 from . import profile
 from .decode import LayoutFrame
@@ -129,51 +130,45 @@ def accumulate(raw: np.ndarray, valid: np.ndarray, groups: np.ndarray, bits: int
 _MAX_FIT_SECONDS = 2.0**33
 
 
-_UTC = pd.DatetimeTZDtype("ns", "UTC")
-_NAT = np.iinfo(np.int64).min
+def fit_s_to_datetime64(seconds: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """FIT seconds -> datetime64[ns] since the Unix epoch (NaT where not ``ok``).
 
-
-def _stamps(seconds: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """FIT seconds -> datetime64[ns] (NaT where not ``ok``). Exact for whole seconds."""
+    Exact for whole seconds.
+    """
     ns = np.where(ok, seconds, 0.0)
     ns += profile.FIT_EPOCH_S
     ns *= 1e9
     stamps = ns.astype(np.int64)
     if not ok.all():
-        stamps[~ok] = _NAT
+        stamps[~ok] = NAT_NS
     return stamps.view("datetime64[ns]")
 
 
-def _utc_ok(seconds: np.ndarray) -> np.ndarray:
+def is_fit_date(seconds: np.ndarray) -> np.ndarray:
+    """Which FIT ``date_time`` seconds are dates (not device-relative, not past year 2262)."""
     return (seconds >= profile.DEVICE_RELATIVE_MAX) & (seconds < _MAX_FIT_SECONDS)
 
 
-def to_utc(seconds: np.ndarray) -> pd.DatetimeIndex:
+def fit_s_to_unix_ns(seconds) -> np.ndarray:
+    """FIT ``date_time`` seconds -> int64 ns since the Unix epoch (:data:`NAT_NS` if not a date)."""
+    seconds = np.asarray(seconds, dtype="float64")
+    return fit_s_to_datetime64(seconds, is_fit_date(seconds)).view(np.int64)
+
+
+def fit_s_to_utc_index(seconds: np.ndarray) -> pd.DatetimeIndex:
     """FIT seconds -> tz-aware UTC datetimes (NaT when missing or device-relative)."""
-    return pd.DatetimeIndex(_stamps(seconds, _utc_ok(seconds)), tz="UTC")
+    return pd.DatetimeIndex(fit_s_to_datetime64(seconds, is_fit_date(seconds)), tz="UTC")
 
 
-def utc_array(seconds: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The same as :func:`to_utc`, as the ``datetime64[ns, UTC]`` array of a DataFrame column.
-
-    The nanoseconds are already exact and in range, so the array is wrapped
-    around them directly (``DatetimeArray._simple_new``, what pandas itself
-    does with validated values): ``pd.DatetimeIndex(..., tz="UTC")`` spends
-    about 20 us re-validating them and ``pd.to_datetime(..., unit="s")``
-    about 150 us, per column.
-    """
-    stamps = _stamps(seconds, _utc_ok(seconds))
-    if _simple_new is not None:
-        return _simple_new(stamps, dtype=_UTC)
-    return pd.DatetimeIndex(stamps, tz="UTC").array  # pragma: no cover - other pandas versions
+def fit_s_to_utc_array(seconds: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """:func:`fit_s_to_utc_index` as the ``datetime64[ns, UTC]`` array of a DataFrame column."""
+    return utc_array_from_ns(fit_s_to_unix_ns(seconds))
 
 
-_simple_new = getattr(pd.arrays.DatetimeArray, "_simple_new", None)
-
-
-def to_local(seconds: np.ndarray) -> np.ndarray:
+def local_fit_s_to_datetime64(seconds: np.ndarray) -> np.ndarray:
     """FIT ``local_date_time`` seconds -> naive datetime64 of the device's wall clock."""
-    return _stamps(seconds, (seconds > -profile.FIT_EPOCH_S) & (seconds < _MAX_FIT_SECONDS))
+    ok = (seconds > -profile.FIT_EPOCH_S) & (seconds < _MAX_FIT_SECONDS)
+    return fit_s_to_datetime64(seconds, ok)
 
 
 def relative_seconds(seconds: np.ndarray):
@@ -185,28 +180,11 @@ def relative_seconds(seconds: np.ndarray):
     return pd.arrays.IntegerArray(values, ~rel)
 
 
-def _all_missing(column: Column) -> bool:
-    if (
-        column.kind == "obj"
-    ):  # element-wise ``is None`` in C (values: None, str, bool, numbers, tuples)
+def all_missing(column: Column) -> bool:
+    """Whether every value of ``column`` is missing."""
+    if column.kind == "obj":  # element-wise ``is None`` in C (None, str, bool, numbers, tuples)
         return not np.not_equal(column.values, None).any()
     return bool(np.isnan(column.values).all())
-
-
-@lru_cache(maxsize=4096)
-def _column_index(names: tuple[str, ...]) -> pd.Index:
-    """The column labels of a message frame, built once per distinct list of names.
-
-    Building a string Index costs pandas about 60-120 us (dtype inference);
-    files of one device repeat the same few layouts, so it is cached. Callers
-    get a ``view`` (a new Index object on the same immutable data), so that
-    renaming one frame's columns never touches another's.
-    """
-    return pd.Index(list(names), dtype=_LABEL_DTYPE)
-
-
-#: The dtype pandas gives an Index of strings (``str`` in pandas 3): named, it skips the inference.
-_LABEL_DTYPE = pd.Index(["timestamp"]).dtype
 
 
 #: Above this many values a frame keeps one block per column rather than stacking them.
@@ -257,18 +235,18 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
     order = sorted(columns, key=lambda name: (name != "timestamp",))
     for name in order:
         column = columns[name]
-        if _all_missing(column):
+        if all_missing(column):
             continue
         at = len(names)
         names.append(name)
         if column.kind == "dt":
-            arrays.append((utc_array(column.values), np.array([at])))
+            arrays.append((fit_s_to_utc_array(column.values), np.array([at])))
             rel = relative_seconds(column.values)
             if rel is not None:
                 names.append(f"{name}_relative_s")
                 arrays.append((rel, np.array([at + 1])))
         elif column.kind == "ldt":
-            arrays.append((to_local(column.values).reshape(1, -1), np.array([at])))
+            arrays.append((local_fit_s_to_datetime64(column.values).reshape(1, -1), np.array([at])))
         elif column.kind == "obj":
             objects.append(column.values)
             object_at.append(at)
@@ -279,9 +257,9 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
         arrays.extend(_blocks(floats, float_at, np.float64))
     if objects:
         arrays.extend(_blocks(objects, object_at, object))
-    if not names or _from_blocks is None:
+    if not names or not HAVE_BLOCKS:
         return _frame_from_dict(names, arrays, n)
-    return _from_blocks(arrays, pd.RangeIndex(n), _column_index(tuple(names)).view())
+    return frame_from_blocks(arrays, n, column_labels(tuple(names)))
 
 
 def _frame_from_dict(names: list[str], arrays: list, n: int) -> pd.DataFrame:

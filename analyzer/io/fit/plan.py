@@ -24,7 +24,7 @@ from . import profile
 
 @lru_cache(maxsize=4096)
 def numeric_dtype(fields: tuple, endian: str, width: int) -> tuple[np.dtype | None, frozenset]:
-    """Structured dtype with one numpy field ``f<i>`` per numeric native field (cached per layout)."""
+    """Structured dtype, one numpy field ``f<i>`` per numeric native field (cached per layout)."""
     names, formats, offsets = [], [], []
     offset = 0
     for i, (_, size, bt_id) in enumerate(fields):

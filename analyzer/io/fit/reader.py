@@ -19,13 +19,13 @@ from . import profile
 from .components import apply_components
 from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
 from .frames import (
-    _all_missing,
-    _stamps,
-    _utc_ok,
+    all_missing,
     compressed_timestamps,
+    fit_s_to_datetime64,
+    is_fit_date,
+    local_fit_s_to_datetime64,
     merge_layouts,
     to_dataframe,
-    to_local,
 )
 from .values import Column
 from .walk import walk
@@ -65,7 +65,7 @@ class FitFile:
         self._columns: dict[str, dict[str, Column] | None] = {}
         self._arrays: dict[str, MessageArrays] = {}
         self._timestamps: np.ndarray | None = None
-        with self._decoding("the definitions"):
+        with self.decoding("the definitions"):
             self._build_layouts()
 
     # -- public -----------------------------------------------------------------
@@ -97,7 +97,7 @@ class FitFile:
         tz-aware UTC. An absent message type gives an empty DataFrame.
         """
         if name not in self._messages:
-            with self._decoding(f"{name} messages"):
+            with self.decoding(f"{name} messages"):
                 self._messages[name] = self._build_messages(name)
         return self._messages[name]
 
@@ -133,16 +133,18 @@ class FitFile:
         ``None`` when the file has no message of that type.
         """
         if name not in self._columns:
-            with self._decoding(f"{name} messages"):
+            with self.decoding(f"{name} messages"):
                 self._columns[name] = self._decode_columns(name)
         return self._columns[name]
 
     @contextmanager
-    def _decoding(self, what: str):
+    def decoding(self, what: str):
         """Turn an unexpected failure on malformed content into a :class:`FitRecordError`.
 
         The reader is written to cope with any byte sequence; this is the net
-        under it, so that callers only ever see the FitError family.
+        under it, so that callers only ever see the FitError family. Code that
+        computes with the decoded values of a file (the canonical tables) runs
+        under the same net: ``with fit.decoding("the canonical tables"): ...``.
         """
         try:
             yield
@@ -177,14 +179,6 @@ class FitFile:
             if both.size:
                 return (int(local[both[0]]) - int(utc[both[0]])) / 1e9
         return None
-
-    @cached_property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The canonical tables (see :mod:`analyzer.schema`) this file yields."""
-        from .canonical import canonical_tables
-
-        with self._decoding("the canonical tables"):
-            return canonical_tables(self)
 
     # -- layouts ---------------------------------------------------------------
 
@@ -384,12 +378,12 @@ def _column_arrays(columns: dict[str, Column]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for name in sorted(columns, key=lambda name: (name != "timestamp",)):
         column = columns[name]
-        if _all_missing(column):
+        if all_missing(column):
             continue
         if column.kind == "dt":  # what to_dataframe makes of it, without the pandas wrapper
-            values = _stamps(column.values, _utc_ok(column.values))
+            values = fit_s_to_datetime64(column.values, is_fit_date(column.values))
         elif column.kind == "ldt":
-            values = to_local(column.values)
+            values = local_fit_s_to_datetime64(column.values)
         else:
             values = column.values.view()
         values.flags.writeable = False
@@ -487,11 +481,13 @@ def clear_layout_caches() -> None:
     them makes the next file decode as if it were the first of its device
     (``benchmarks/fit_decode.py`` times both).
     """
-    from . import frames, plan
+    from analyzer.io.fastframe import clear_label_cache
+
+    from . import plan
 
     plan.layout_plan.cache_clear()
     plan.numeric_dtype.cache_clear()
-    frames._column_index.cache_clear()
+    clear_label_cache()
 
 
 def read_fit(

@@ -9,39 +9,26 @@ same instant on the local clock, field 1 the epoch length in seconds) that
 the wake-up, and a warning says so.
 
 One file rarely holds a whole night or day: :mod:`.garmin_samples` and
-:mod:`.garmin_stages` give the raw samples (``daily_samples`` and ``sleep_stages``
-tables of the bundle) that
-the library merges across files and assembles with
-:mod:`analyzer.io.garmin_daily`. :func:`sleep_tables` and
-:func:`wellness_table` are what this one file says on its own.
+:mod:`.garmin_stages` give the raw samples (``daily_samples`` and
+``sleep_stages`` tables of the bundle, :func:`raw_day_tables`) that the
+library merges across files and assembles with :mod:`analyzer.devicedays`.
+:func:`sleep_table` and :func:`wellness_table` are what this one file says
+on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from analyzer.io.garmin_daily import assemble_days
-from analyzer.io.garmin_days import has_day_values
+from analyzer.devicedays import assemble_days, has_day_values
 
-from .garmin_samples import (
-    daily_sample_arrays,
-    daily_samples,
-    file_utc_offset_s,
-    has_daily_messages,
-)
-from .garmin_stages import has_sleep_levels, level_times_ns, sleep_stop_ns, stage_arrays
+from .dayfile import DayFile
+from .garmin_samples import SOURCE
+from .garmin_stages import has_sleep_levels, level_times_ns, sleep_stop_ns
 from .table_frames import canonical_frame
-
-#: FIT ``sleep_level`` enum names -> canonical stage names (schema.SLEEP_STAGES).
-STAGES = {
-    "unmeasurable": "unmeasurable",
-    "awake": "awake",
-    "light": "light",
-    "deep": "deep",
-    "rem": "rem",
-}
-SOURCE = "garmin_fit"
 
 
 def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -64,37 +51,33 @@ def _sleep_span(fit, levels: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-def raw_day_tables(fit) -> dict[str, pd.DataFrame]:
+def raw_day_tables(day: DayFile, warn: Callable[[str], None]) -> dict[str, pd.DataFrame]:
     """The canonical tables the library assembles across files: daily samples and sleep stages.
 
-    ``daily_samples`` are :func:`~.garmin_samples.daily_samples`;
-    ``sleep_stages`` are :func:`~.garmin_stages.stage_intervals` dated by
-    this file's night (the local date of its last sleep time). Both are
-    built once, in their canonical form (:func:`.table_frames.canonical_frame`),
-    from the arrays of :mod:`.garmin_samples` and :mod:`.garmin_stages`. Empty tables are left out.
-    Computed once per file (cached on it).
+    ``daily_samples`` are the file's day-level samples
+    (:func:`~.garmin_samples.daily_sample_arrays`); ``sleep_stages`` are its
+    stage intervals (:func:`~.garmin_stages.stage_arrays`) dated by this
+    file's night (the local date of its last sleep time). Both are built in
+    their canonical form (:func:`.table_frames.canonical_frame`) straight
+    from the arrays. Empty tables are left out. ``warn`` receives a warning
+    for a sleep file without local time.
     """
-    cached = getattr(fit, "_garmin_raw_day_tables", None)
-    if cached is None:
-        cached = fit._garmin_raw_day_tables = _raw_day_tables(fit)
-    return cached
-
-
-def _raw_day_tables(fit) -> dict[str, pd.DataFrame]:
+    fit = day.fit
     out: dict[str, pd.DataFrame] = {}
-    t, kind, value = daily_sample_arrays(fit)
+    t, kind, value = day.sample_arrays
     if t.size:
         samples = {"t_utc": t, "kind": kind, "value": value, "source": SOURCE}
         out["daily_samples"] = canonical_frame("daily_samples", samples, t.size)
-    if not has_daily_messages(fit):  # an activity: its UTC offset sample only
+    if not day.has_daily_messages:  # an activity: its UTC offset sample only
         return out
-    starts, ends, stages = stage_arrays(fit)
+    starts, ends, stages = day.stage_arrays
     if not starts.size:
         return out
-    offset = file_utc_offset_s(fit)
+    offset = day.utc_offset_s
     if offset is None:
-        fit.warnings.append(
-            f"{fit.source}: no local time in this sleep file; its night is the UTC date of the wake-up"
+        warn(
+            f"{fit.source}: no local time in this sleep file; "
+            "its night is the UTC date of the wake-up"
         )
     wall_ns = _file_wake_ns(fit, starts, ends) + int(round((offset or 0.0) * 1e9))
     night = np.datetime64(wall_ns, "ns").astype("datetime64[D]").item()
@@ -127,19 +110,17 @@ def _file_sleep_span(fit, stages: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timest
     return min(start, stages["start_utc"].min()), max(end, stages["end_utc"].max())
 
 
-def sleep_tables(fit) -> dict[str, pd.DataFrame]:
-    """One file's sleep: ``sleep_stages``, ``daily_samples`` and, for a sleep file, ``sleep``.
+def sleep_table(day: DayFile, stages: pd.DataFrame | None) -> pd.DataFrame | None:
+    """This file's night alone as a one-row ``sleep`` table, or ``None`` when it scores no sleep.
 
-    The first two are :func:`raw_day_tables` (canonical tables). The one-row ``sleep`` table is
-    this file's night alone: from the sleep ``start`` event (else the first
-    level) to the ``stop`` event (else the last level), with the
-    ``sleep_assessment`` awakenings and score; it is left out when the file
-    scores no sleep.
+    From the sleep ``start`` event (else the first level) to the ``stop``
+    event (else the last level), with the ``sleep_assessment`` awakenings and
+    score. ``stages`` is the file's canonical ``sleep_stages`` table
+    (:func:`raw_day_tables`).
     """
-    out = dict(raw_day_tables(fit))
-    stages = out.get("sleep_stages")
+    fit = day.fit
     if stages is None or not stages["stage"].isin(["light", "deep", "rem", "asleep"]).any():
-        return out
+        return None
     start, end = _file_sleep_span(fit, stages)
     night = stages["night"].iloc[0]
     minutes = (stages["end_utc"] - stages["start_utc"]).dt.total_seconds() / 60.0
@@ -155,7 +136,7 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
         awake_count = float(awake_runs.iloc[:-1].sum()) if len(stages) > 1 else 0.0
     else:
         awake_count = float(awakenings.iloc[0])
-    sleep = pd.DataFrame(
+    return pd.DataFrame(
         {
             "night": [night],
             "start_utc": [start],
@@ -172,16 +153,13 @@ def sleep_tables(fit) -> dict[str, pd.DataFrame]:
             "source": SOURCE,
         }
     )
-    out["sleep"] = sleep
-    return out
 
 
-def wellness_table(fit) -> pd.DataFrame:
-    """One row per local date of this file's samples (:func:`analyzer.io.garmin_daily.assemble_days`)."""
-    if not has_daily_messages(fit):  # an activity's UTC offset sample alone makes no day
+def wellness_table(day: DayFile) -> pd.DataFrame:
+    """One row per local date of this file's samples (:func:`analyzer.devicedays.assemble_days`)."""
+    if not day.has_daily_messages:  # an activity's UTC offset sample alone makes no day
         return pd.DataFrame()
-    samples = daily_samples(fit)
+    samples = day.samples
     if not has_day_values(samples["kind"]):  # e.g. a sleep file: offset and score samples only
         return pd.DataFrame()
-    offset = file_utc_offset_s(fit)
-    return assemble_days(samples, fallback=offset)
+    return assemble_days(samples, fallback=day.utc_offset_s)

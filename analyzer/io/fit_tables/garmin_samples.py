@@ -1,18 +1,28 @@
 """Raw day-level samples of one Garmin daily FIT file, for the assembly across files.
 
 The library stores these samples (merging repeats from overlapping files once)
-and assembles nights and days from all of them with
-:mod:`analyzer.io.garmin_daily`. Undocumented Garmin messages are named as in
-Gadgetbridge's Garmin FIT code generator: ``sleep_data_info`` (global 273:
-field 253 the UTC start, field 2 the same instant on the local clock, field 1
-the epoch length in seconds) and one raw-movement epoch of sleep data (274).
+and assembles nights and days from all of them with :mod:`analyzer.devicedays`.
+Undocumented Garmin messages are named as in Gadgetbridge's Garmin FIT code
+generator: ``sleep_data_info`` (global 273: field 253 the UTC start, field 2
+the same instant on the local clock, field 1 the epoch length in seconds) and
+one raw-movement epoch of sleep data (274).
 
 Performance: a year of these files is ~15,000, so everything here works on
 the decoded numpy columns of the few messages it needs
-(:meth:`FitFile.arrays <analyzer.io.fit.reader.FitFile.arrays>`), never on a
+(:meth:`FitFile.arrays <analyzer.io.fit.FitFile.arrays>`), never on a
 DataFrame per message; the samples (and, in :mod:`.garmin_stages`, the sleep
-stage intervals) are kept as arrays (cached on the file) and made a table
-once, by whoever asks for it.
+stage intervals) are arrays, computed once per file by
+:class:`~.dayfile.DayFile` and made a table once, by whoever asks for it.
+
+References
+----------
+Garmin FIT SDK, Profile.xlsx: ``monitoring`` (55), ``monitoring_info`` (103),
+``monitoring_hr_data`` (211), ``stress_level`` (227), ``sleep_assessment``
+(346), ``hrv_status_summary`` (370), ``hrv_value`` (371); FIT protocol,
+``timestamp_16`` (low 16 bits of a time, resolved against the last full one).
+Gadgetbridge, ``GarminFitCodeGen`` / ``FitSleepDataInfo`` and
+``FitSleepDataRaw`` (https://codeberg.org/Freeyourgadget/Gadgetbridge) for
+the undocumented messages 273 and 274.
 """
 
 from __future__ import annotations
@@ -22,8 +32,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .frames import _stamps, _utc_ok
-from .reader import MessageArrays
+from analyzer.io.fastframe import NAT_NS
+from analyzer.io.fit import MessageArrays
+from analyzer.io.fit.frames import fit_s_to_unix_ns
+from analyzer.io.fit.profile import FIT_EPOCH_S
 
 STAGES = {
     "unmeasurable": "unmeasurable",
@@ -36,8 +48,7 @@ SOURCE = "garmin_fit"
 SLEEP_DATA_INFO = "unknown_273"
 SLEEP_DATA_RAW = "unknown_274"
 DEFAULT_EPOCH_S = 60.0
-FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
-#: Activity types whose ``monitoring.cycles`` are steps (FIT profile subfield ``steps``: cycles x 2).
+#: Activity types whose ``monitoring.cycles`` are steps (profile sub-field ``steps``: cycles x 2).
 STEP_TYPES = ("walking", "running")
 #: Messages that carry sleep, monitoring, stress or HRV data. A file with none of them (an
 #: activity) gives the daily assembly at most its ``utc_offset_s`` sample.
@@ -56,7 +67,7 @@ DAILY_MESSAGES = frozenset(
 )
 
 
-_NAT = np.iinfo(np.int64).min
+_NAT = NAT_NS
 _NS = 1_000_000_000
 
 
@@ -88,15 +99,6 @@ def _times_ns(columns: MessageArrays, name: str) -> np.ndarray:
     return np.asarray(pd.to_datetime(series, utc=True, errors="coerce").array.as_unit("ns").asi8)
 
 
-def _fit_seconds_ns(seconds) -> np.ndarray:
-    """FIT seconds -> int64 ns since the Unix epoch (``_NAT`` when missing or device-relative).
-
-    The nanoseconds of :func:`.frames.to_utc`, without building its DatetimeIndex.
-    """
-    seconds = np.asarray(seconds, dtype="float64")
-    return _stamps(seconds, _utc_ok(seconds)).view(np.int64)
-
-
 def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
@@ -106,29 +108,16 @@ def has_daily_messages(fit) -> bool:
     return not DAILY_MESSAGES.isdisjoint(fit.message_counts())
 
 
-def once_per_file(fit, attribute: str, compute):
-    """Return ``compute(fit)``, cached on the file object under ``attribute`` (computed once per file)."""
-    value = getattr(fit, attribute, None)
-    if value is None:
-        value = compute(fit)
-        setattr(fit, attribute, value)
-    return value
-
-
 def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     """Start (UTC), UTC offset [s] and epoch length [s] from ``sleep_data_info`` (273).
 
-    Computed once per file (cached on it).
+    The offset is missing when the local start is more than 14 h from the UTC one.
     """
-    return once_per_file(fit, "_garmin_sleep_data_info", _sleep_data_info)
-
-
-def _sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     info = fit.arrays(SLEEP_DATA_INFO)
     if "unknown_253" not in info:
         return None, None, DEFAULT_EPOCH_S
     utc_s = float(_numeric(info, "unknown_253")[0])
-    start_ns = int(_fit_seconds_ns([utc_s])[0])
+    start_ns = int(fit_s_to_unix_ns([utc_s])[0])
     local_s = float(_numeric(info, "unknown_2")[0])
     offset = local_s - utc_s if np.isfinite(local_s) and abs(local_s - utc_s) <= 14 * 3600 else None
     epoch = float(_numeric(info, "unknown_1")[0])
@@ -137,10 +126,14 @@ def _sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     return start, offset, epoch
 
 
-def file_utc_offset_s(fit) -> float | None:
-    """The file's UTC offset: :attr:`FitFile.utc_offset_s`, else ``sleep_data_info``."""
+def file_utc_offset_s(fit, info_offset_s: float | None) -> float | None:
+    """The file's UTC offset: :attr:`FitFile.utc_offset_s`, else ``info_offset_s``.
+
+    ``info_offset_s`` is the offset of the file's ``sleep_data_info``
+    (:func:`sleep_data_info`).
+    """
     offset = fit.utc_offset_s
-    return offset if offset is not None else sleep_data_info(fit)[1]
+    return offset if offset is not None else info_offset_s
 
 
 def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:
@@ -157,7 +150,7 @@ def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:
     full = np.full(mon.n, np.nan)
     a = anchors[ok].astype(np.int64)
     full[ok] = a + ((low[ok].astype(np.int64) - (a & 0xFFFF)) & 0xFFFF)
-    return np.where(have, times, _fit_seconds_ns(full))
+    return np.where(have, times, fit_s_to_unix_ns(full))
 
 
 def monitoring_times(fit) -> pd.Series:
@@ -194,8 +187,21 @@ class _Samples:
         return t, kind, value
 
 
-def daily_samples(fit) -> pd.DataFrame:
-    """The day-level samples of one file: ``t_utc``, ``kind``, ``value``, ``source``.
+def samples_frame(t: np.ndarray, kind: np.ndarray, value: np.ndarray) -> pd.DataFrame:
+    """The day-level samples as a table: ``t_utc``, ``kind``, ``value``, ``source``.
+
+    From the arrays of :func:`daily_sample_arrays`.
+    """
+    if not t.size:
+        empty_times = pd.Series(dtype="datetime64[ns, UTC]")
+        return pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
+    return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
+
+
+def daily_sample_arrays(
+    fit, utc_offset_s: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day-level samples of one file: time [int64 ns], kind (object), value (float64).
 
     Kinds: ``heart_rate`` (monitoring), ``stress`` (0-100 only; negative
     values are Garmin's "no reading" codes), ``resting_hr_day``
@@ -204,37 +210,12 @@ def daily_samples(fit) -> pd.DataFrame:
     ``active_s:<type>`` (counters that restart at local midnight, per
     activity type), ``hrv_night`` (``hrv_status_summary.last_night_average``),
     ``hrv_5min`` (``hrv_value``), ``sleep_score`` and ``sleep_awakenings``
-    (``sleep_assessment``, at the time of the message), ``utc_offset_s`` (the
-    file's UTC offset at its first timestamp).
-
-    The table of :func:`daily_sample_arrays`; computed once per
-    :class:`~analyzer.io.fit.FitFile` (the result is cached on it). The
-    library takes the canonical table (:func:`analyzer.io.fit.wellness.raw_day_tables`)
-    straight from the arrays instead.
+    (``sleep_assessment``, at the time of the message), ``utc_offset_s``
+    (``utc_offset_s``, the file's UTC offset, at its first timestamp).
     """
-    return once_per_file(fit, "_garmin_daily_samples", _daily_samples_frame)
-
-
-def _daily_samples_frame(fit) -> pd.DataFrame:
-    t, kind, value = daily_sample_arrays(fit)
-    if not t.size:
-        empty_times = pd.Series(dtype="datetime64[ns, UTC]")
-        return pd.DataFrame({"t_utc": empty_times, "kind": [], "value": []})
-    return pd.DataFrame({"t_utc": _utc(t), "kind": kind, "value": value, "source": SOURCE})
-
-
-def daily_sample_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`daily_samples` as arrays: time [int64 ns], kind (object), value (float64).
-
-    Computed once per file (cached on it).
-    """
-    return once_per_file(fit, "_garmin_daily_arrays", _daily_arrays)
-
-
-def _daily_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = _Samples()
     if not has_daily_messages(fit):
-        _offset_samples(fit, out)
+        _offset_samples(fit, out, utc_offset_s)
         return out.arrays()
     present = fit.message_counts()
     if "monitoring" in present:
@@ -261,7 +242,7 @@ def _daily_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 out.add(_times_ns(columns, "timestamp"), _numeric(columns, field), kind)
     if "sleep_assessment" in present:
         _assessment_samples(fit, out)
-    _offset_samples(fit, out)
+    _offset_samples(fit, out, utc_offset_s)
     return out.arrays()
 
 
@@ -310,16 +291,15 @@ def _assessment_samples(fit, out: _Samples) -> None:
     if "timestamp" in assessment:
         t = _times_ns(assessment, "timestamp")
     else:
-        t = _fit_seconds_ns(fit.anchor_timestamps("sleep_assessment"))
+        t = fit_s_to_unix_ns(fit.anchor_timestamps("sleep_assessment"))
     out.add(t, _numeric(assessment, "overall_sleep_score"), "sleep_score")
     out.add(t, _numeric(assessment, "awakenings_count"), "sleep_awakenings")
 
 
-def _offset_samples(fit, out: _Samples) -> None:
-    offset = file_utc_offset_s(fit)
+def _offset_samples(fit, out: _Samples, offset: float | None) -> None:
     if offset is None:
         return
-    stamps = _fit_seconds_ns(fit.full_timestamps())
+    stamps = fit_s_to_unix_ns(fit.full_timestamps())
     stamps = stamps[stamps != _NAT]
     if stamps.size:
         out.add(np.array([stamps.min()]), np.array([float(offset)]), "utc_offset_s")

@@ -18,37 +18,15 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from analyzer.io.fastframe import (
+    HAVE_BLOCKS,
+    NAT_NS,
+    column_labels,
+    frame_from_blocks,
+    nones,
+    utc_array_from_ns,
+)
 from analyzer.schema import TABLES, conform
-
-try:  # pandas >= 3: a frame straight from its blocks (public, documented, low-level)
-    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
-except ImportError:  # pragma: no cover - pandas 2.x
-    _from_blocks = None
-
-_UTC = pd.DatetimeTZDtype("ns", "UTC")
-_NAT = np.iinfo(np.int64).min
-#: The dtype pandas gives an Index of strings (``str`` in pandas 3), as ``conform``'s frames have.
-_LABEL_DTYPE = pd.Index(["night"]).dtype
-_simple_new = getattr(pd.arrays.DatetimeArray, "_simple_new", None)
-
-
-@cache
-def _labels(name: str) -> pd.Index:
-    return pd.Index(list(TABLES[name]), dtype=_LABEL_DTYPE)
-
-
-def utc_array(ns: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """int64 ns since the Unix epoch (``int64`` minimum: NaT) -> ``datetime64[ns, UTC]`` array."""
-    stamps = np.asarray(ns, dtype=np.int64).view("datetime64[ns]")
-    if _simple_new is not None:
-        return _simple_new(stamps, dtype=_UTC)  # values are already exact ns: no re-validation
-    return pd.DatetimeIndex(stamps, tz="UTC").array  # pragma: no cover - other pandas versions
-
-
-def _nones(n: int) -> np.ndarray:
-    values = np.empty(n, dtype=object)
-    values[:] = None
-    return values
 
 
 def canonical_frame(name: str, columns: dict[str, object], n: int) -> pd.DataFrame:
@@ -71,7 +49,7 @@ def canonical_frame(name: str, columns: dict[str, object], n: int) -> pd.DataFra
         Equal to ``conform(name, frame)`` of the same columns, with a
         ``RangeIndex``; ``conform`` returns it unchanged (its fast path).
     """
-    if _from_blocks is None:  # pragma: no cover - pandas 2.x
+    if not HAVE_BLOCKS:  # pragma: no cover - pandas 2.x
         series = {col: _normalised(columns.get(col), kind, n) for col, kind in TABLES[name].items()}
         return conform(name, pd.DataFrame(series, index=pd.RangeIndex(n)))
     floats, objects, others = _block_layout(name)
@@ -86,7 +64,7 @@ def canonical_frame(name: str, columns: dict[str, object], n: int) -> pd.DataFra
             blocks.append((block, at))
     for col, kind, at in others:
         blocks.append((_normalised(columns.get(col), kind, n), at))
-    return _from_blocks(blocks, pd.RangeIndex(n), _labels(name).view())
+    return frame_from_blocks(blocks, n, column_labels(tuple(TABLES[name])))
 
 
 @cache
@@ -110,7 +88,7 @@ def _normalised(values, kind: str, n: int):
     """One column as :func:`canonical_frame` stores it (a scalar or None repeated ``n`` times)."""
     if kind in ("str", "date"):
         if values is None:
-            return _nones(n)
+            return nones(n)
         return np.full(n, values, dtype=object) if np.ndim(values) == 0 else values
     if kind == "float":
         if values is None or np.ndim(values) == 0:
@@ -118,7 +96,7 @@ def _normalised(values, kind: str, n: int):
         return np.asarray(values, dtype=np.float64)
     if kind == "utc":
         if values is None or np.ndim(values) == 0:
-            values = np.full(n, _NAT if values is None else values, dtype=np.int64)
-        return utc_array(values)
+            values = np.full(n, NAT_NS if values is None else values, dtype=np.int64)
+        return utc_array_from_ns(values)
     dtype = "Int64" if kind == "int" else "boolean"  # nullable extension arrays
     return pd.array([None] * n if values is None else values, dtype=dtype)

@@ -1,8 +1,23 @@
 """Days assembled from the day-level samples of Garmin daily FIT files (numpy).
 
-See :func:`assemble_days`; local dates follow the rule of
-:mod:`analyzer.io.garmin_daily` (the offset of the latest ``utc_offset_s``
-sample at or before a time).
+Garmin devices spread one day over several ``*_WELLNESS.fit`` files (and
+``*_HRV_STATUS.fit``, ``*_SLEEP_DATA.fit``), which overlap and arrive in any
+order. :func:`assemble_days` takes the day-level samples of *any number* of
+files (read by :func:`analyzer.io.fit_tables.daily_samples`), counts a sample
+repeated by overlapping files once and returns one canonical ``wellness`` row
+per local date (:mod:`.offsets`), whatever the split into files.
+
+References
+----------
+.. [1] Garmin FIT SDK, Profile.xlsx: ``monitoring`` (global 55; ``cycles``
+   and its ``steps`` sub-field, ``active_time``, counters per
+   ``activity_type`` that restart at local midnight), ``monitoring_hr_data``
+   (211: ``resting_heart_rate``, ``current_day_resting_heart_rate``),
+   ``stress_level`` (227), ``hrv_status_summary`` (370) and ``hrv_value``
+   (371: 5-minute RMSSD values of the night).
+.. [2] Shaffer F, Ginsberg JP. An overview of heart rate variability metrics
+   and norms. *Front Public Health* 2017;5:258.
+   doi:10.3389/fpubh.2017.00258 (RMSSD).
 """
 
 from __future__ import annotations
@@ -10,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.io.garmin_daily import SOURCE, offsets_at
+from .nights import SOURCE
+from .offsets import offsets_at
 
 _NS = 1_000_000_000
 _DAY_NS = 86_400 * _NS
@@ -105,7 +121,10 @@ def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
 
 
 def has_day_values(kinds) -> bool:
-    """Whether any of the sample ``kinds`` is of :data:`DAY_FAMILIES` (else :func:`assemble_days` gives no row)."""
+    """Whether any of the sample ``kinds`` is of :data:`DAY_FAMILIES`.
+
+    Without one, :func:`assemble_days` gives no row.
+    """
     return any(str(k).split(":")[0] in DAY_FAMILIES for k in set(kinds))
 
 

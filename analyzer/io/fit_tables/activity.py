@@ -5,19 +5,25 @@
 A file that holds records but no session (a recording cut short) gets one
 activity summarised from its records, with a warning. Sleep and wellness
 tables are built in :mod:`.wellness`.
+
+References
+----------
+Garmin FIT SDK, Profile.xlsx: ``session`` (global 18), ``lap`` (19),
+``record`` (20), ``activity`` (34), ``hrv`` (78: ``time``, RR intervals in
+seconds, 0xFFFF invalid), ``sport`` (12), ``file_id`` (0); FIT protocol,
+positions in semicircles (180 / 2^31 degrees).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from analyzer.schema import ImportBundle, conform
+from analyzer.io.fit.frames import fit_s_to_utc_index
 
-from .wellness import raw_day_tables, sleep_tables, wellness_table
+Warn = Callable[[str], None]
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 
@@ -65,11 +71,12 @@ def _device(fit) -> str | None:
     return " ".join(parts) or None
 
 
-def _sessions(fit, sha: str) -> pd.DataFrame:
+def sessions(fit, sha: str, warn: Warn) -> pd.DataFrame:
+    """The ``activities`` rows of the file: one per ``session`` (else from the records)."""
     session = fit.messages("session")
     offset = fit.utc_offset_s
     if session.empty:
-        return _activity_from_records(fit, sha, offset)
+        return _activity_from_records(fit, sha, offset, warn)
     start = session["start_time"] if "start_time" in session else session.get("timestamp")
     return pd.DataFrame(
         {
@@ -96,11 +103,11 @@ def _sessions(fit, sha: str) -> pd.DataFrame:
     )
 
 
-def _activity_from_records(fit, sha: str, offset) -> pd.DataFrame:
+def _activity_from_records(fit, sha: str, offset, warn: Warn) -> pd.DataFrame:
     records = fit.messages("record")
     if records.empty or "timestamp" not in records or records["timestamp"].notna().sum() == 0:
         return pd.DataFrame()
-    fit.warnings.append(
+    warn(
         f"{fit.source}: no session message (recording cut short?); "
         "the activity summary was computed from the records"
     )
@@ -126,7 +133,7 @@ def _activity_from_records(fit, sha: str, offset) -> pd.DataFrame:
 
 
 def _assign(times: pd.Series, activities: pd.DataFrame) -> pd.Series:
-    """activity_id of the session whose span contains each time (else the last one started before)."""
+    """activity_id of the session whose span holds each time (else the last one started before)."""
     if activities.empty:
         return pd.Series([None] * len(times), index=times.index, dtype="object")
     starts = activities["start_utc"].to_numpy(dtype="datetime64[ns]")
@@ -139,13 +146,14 @@ def _assign(times: pd.Series, activities: pd.DataFrame) -> pd.Series:
     return pd.Series(ids, index=times.index, dtype="object")
 
 
-def _samples(fit, activities: pd.DataFrame) -> pd.DataFrame:
+def samples(fit, activities: pd.DataFrame, warn: Warn) -> pd.DataFrame:
+    """The ``samples`` rows: one per dated ``record``, attached to its activity."""
     rec = fit.messages("record")
     if rec.empty or "timestamp" not in rec:
         return pd.DataFrame()
     dated = rec["timestamp"].notna()
     if not dated.all():
-        fit.warnings.append(
+        warn(
             f"{fit.source}: {int((~dated).sum())} of {len(rec)} records have no date (missing or "
             "device-relative timestamps, seconds since power-on) and are not in the samples"
         )
@@ -167,7 +175,8 @@ def _samples(fit, activities: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _laps(fit, activities: pd.DataFrame) -> pd.DataFrame:
+def laps(fit, activities: pd.DataFrame) -> pd.DataFrame:
+    """The ``laps`` rows, attached to their activity."""
     lap = fit.messages("lap")
     if lap.empty:
         return pd.DataFrame()
@@ -193,7 +202,7 @@ def _laps(fit, activities: pd.DataFrame) -> pd.DataFrame:
 RR_REANCHOR_GAP_S = 2.0
 
 
-def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
+def rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
     """RR intervals of ``hrv`` messages with reconstructed beat times.
 
     ``hrv`` messages carry no timestamp, and RR intervals follow each other
@@ -224,161 +233,7 @@ def _rr_intervals(fit, activities: pd.DataFrame) -> pd.DataFrame:
                 beat.append(clock)
     if not rr:
         return pd.DataFrame()
-    from .frames import to_utc
-
-    t_utc = pd.Series(to_utc(np.asarray(beat)))
+    t_utc = pd.Series(fit_s_to_utc_index(np.asarray(beat)))
     return pd.DataFrame(
         {"activity_id": _assign(t_utc, activities), "t_utc": t_utc, "rr_s": rr}
     ).dropna(subset=["t_utc"])
-
-
-#: Tables that describe only what one file says about its nights and days; built on demand.
-ONE_FILE_DAY_TABLES = ("wellness", "sleep")
-
-
-class FitTables(MutableMapping):
-    """The canonical tables of one FIT file; ``sleep`` and ``wellness`` are built on first use.
-
-    Behaves as the dict of non-empty tables it stands for: looking up,
-    iterating, counting or testing for a one-file day table
-    (:data:`ONE_FILE_DAY_TABLES`) builds it then (with the reader's error
-    handling and warnings). :meth:`without_one_file_day_tables` gives the
-    other tables without ever building those.
-    """
-
-    def __init__(
-        self, fit, built: dict[str, pd.DataFrame], lazy: dict[str, Callable[[], pd.DataFrame]]
-    ):
-        self._fit = fit
-        self._built = built
-        self._lazy = dict(lazy)
-        self._warnings: list[list[str]] = []
-
-    def _build(self, name: str) -> None:
-        build = self._lazy.pop(name)
-        seen = len(self._fit.warnings)
-        with self._fit._decoding("the canonical tables"):
-            frame = build()
-        for target in self._warnings:
-            target.extend(w for w in self._fit.warnings[seen:] if w not in target)
-        if frame is not None and not frame.empty:
-            self._built[name] = frame
-
-    def _build_all(self) -> None:
-        for name in list(self._lazy):
-            self._build(name)
-
-    def report_warnings_to(self, warnings: list[str]) -> None:
-        """Append warnings of tables built later to ``warnings`` (a bundle's list) too."""
-        self._warnings.append(warnings)
-
-    def without_one_file_day_tables(self) -> dict[str, pd.DataFrame]:
-        """The tables other than :data:`ONE_FILE_DAY_TABLES`, none of which is built for it."""
-        return {k: v for k, v in self._built.items() if k not in ONE_FILE_DAY_TABLES}
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        if name in self._lazy:
-            self._build(name)
-        return self._built[name]
-
-    def __setitem__(self, name: str, frame: pd.DataFrame) -> None:
-        self._lazy.pop(name, None)
-        self._built[name] = frame
-
-    def __delitem__(self, name: str) -> None:
-        if self._lazy.pop(name, None) is None:
-            del self._built[name]
-        else:
-            self._built.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        self._build_all()
-        return iter(list(self._built))
-
-    def __len__(self) -> int:
-        self._build_all()
-        return len(self._built)
-
-    def __contains__(self, name: object) -> bool:
-        if name in self._lazy:
-            self._build(name)
-        return name in self._built
-
-    def __repr__(self) -> str:
-        return f"FitTables(built={list(self._built)}, on demand={list(self._lazy)})"
-
-
-def canonical_tables(fit) -> FitTables:
-    """All canonical tables the file yields (empty tables omitted).
-
-    ``sleep`` and ``wellness`` (what this one file says about its nights and
-    days, :mod:`.wellness`) are built when first asked for; see :class:`FitTables`.
-    """
-    sha = fit.sha256
-    present = fit.message_counts()
-    tables: dict[str, pd.DataFrame] = {}
-    wanted = {
-        "activities": "session" in present or "record" in present,
-        "samples": "record" in present,
-        "laps": "lap" in present,
-        "rr_intervals": "hrv" in present,
-    }
-    if any(wanted.values()):  # not for daily files: even an empty DataFrame costs ~50 us
-        activities = _sessions(fit, sha) if wanted["activities"] else pd.DataFrame()
-        builders = {
-            "activities": lambda: activities,
-            "samples": lambda: _samples(fit, activities),
-            "laps": lambda: _laps(fit, activities),
-            "rr_intervals": lambda: _rr_intervals(fit, activities),
-        }
-        for name, build in builders.items():
-            frame = build() if wanted[name] else None
-            if frame is not None and not frame.empty:
-                tables[name] = conform(name, frame)
-    tables.update(raw_day_tables(fit))  # built canonical (table_frames.canonical_frame), non-empty
-    lazy = {
-        "wellness": lambda: _conformed("wellness", wellness_table(fit)),
-        "sleep": lambda: _conformed("sleep", sleep_tables(fit).get("sleep")),
-    }
-    return FitTables(fit, tables, lazy)
-
-
-def _conformed(name: str, frame: pd.DataFrame | None) -> pd.DataFrame | None:
-    return None if frame is None or frame.empty else conform(name, frame)
-
-
-def read_fit_bundle(data: bytes, source_name: str) -> ImportBundle:
-    """Read a FIT file's bytes into an :class:`~analyzer.schema.ImportBundle`.
-
-    Parameters
-    ----------
-    data : bytes
-        The file.
-    source_name : str
-        The file's name as the user gave it (used in messages only).
-
-    Returns
-    -------
-    ImportBundle
-        ``format="fit"``; tables as described in :func:`canonical_tables`;
-        ``warnings`` from decoding and table building.
-
-    Raises
-    ------
-    FitError
-        When the file cannot be read at all.
-    """
-    from .reader import read_fit
-
-    fit = read_fit(data, name=source_name)
-    tables = fit.tables
-    bundle = ImportBundle(
-        source_name=source_name,
-        source_sha256=hashlib.sha256(data).hexdigest(),
-        format="fit",
-        tables=tables,
-        warnings=list(fit.warnings),
-    )
-    if isinstance(tables, FitTables):
-        tables.report_warnings_to(bundle.warnings)
-    return bundle

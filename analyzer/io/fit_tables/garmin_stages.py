@@ -5,7 +5,15 @@ message at each change; older ones (vivomove HR) write one message per epoch
 all day long: a ``sleep_level`` for an epoch scored awake, an undocumented raw
 movement record (274, no timestamp) for one it did not. :func:`stage_arrays`
 turns either into (start, end, stage) intervals from the decoded numpy columns
-(:meth:`FitFile.arrays <analyzer.io.fit.reader.FitFile.arrays>`).
+(:meth:`FitFile.arrays <analyzer.io.fit.FitFile.arrays>`).
+
+References
+----------
+Garmin FIT SDK, Profile.xlsx: ``sleep_level`` (global 275; enum
+``sleep_level``: 0 unmeasurable, 1 awake, 2 light, 3 deep, 4 rem) and
+``event`` (21; the sleep ``start``/``stop`` events). Gadgetbridge,
+``FitSleepDataInfo``/``FitSleepDataRaw`` (https://codeberg.org/Freeyourgadget/Gadgetbridge)
+for the undocumented messages 273 (epoch length) and 274 (raw epochs).
 """
 
 from __future__ import annotations
@@ -13,21 +21,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .garmin_samples import (
-    _NAT,
-    _NS,
-    FIT_EPOCH_S,
-    SLEEP_DATA_RAW,
-    STAGES,
-    _fit_seconds_ns,
-    _times_ns,
-    _utc,
-    once_per_file,
-    sleep_data_info,
-)
+from analyzer.io.fit.frames import fit_s_to_unix_ns
+from analyzer.io.fit.profile import FIT_EPOCH_S
+
+from .garmin_samples import _NAT, _NS, SLEEP_DATA_RAW, STAGES, _times_ns, _utc
 
 
-def _sleep_stop_ns(fit, default: int) -> int:
+def sleep_stop_ns(fit, default: int) -> int:
     """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default``."""
     events = fit.arrays("event")
     if "event_type" not in events or "timestamp" not in events:
@@ -51,13 +51,10 @@ def level_times_ns(fit) -> np.ndarray:
     return t[t != _NAT]
 
 
-def sleep_stop_ns(fit, default: int) -> int:
-    """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default``."""
-    return _sleep_stop_ns(fit, default)
-
-
-def stage_intervals(fit) -> pd.DataFrame:
-    """Sleep stage intervals (``start_utc``, ``end_utc``, ``stage``) of one file.
+def stage_arrays(
+    fit, info: tuple[pd.Timestamp | None, float | None, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sleep stage intervals of one file: start and end [int64 ns], stage (object), by start.
 
     Devices that stage sleep (``light``/``deep``/``rem``) write a
     ``sleep_level`` at each change: a level lasts until the next one, the last
@@ -67,20 +64,9 @@ def stage_intervals(fit) -> pd.DataFrame:
     scored awake, a raw movement record (274, no timestamp) for an epoch it
     did not; those epochs are returned as ``asleep`` (unstaged sleep), timed
     by their place in the file after the last timestamped message.
+
+    ``info`` is the file's :func:`~.garmin_samples.sleep_data_info`.
     """
-    starts, ends, stages = stage_arrays(fit)
-    return pd.DataFrame({"start_utc": _utc(starts), "end_utc": _utc(ends), "stage": stages})
-
-
-def stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`stage_intervals` as arrays: start and end [int64 ns], stage (object), by start.
-
-    Computed once per file (cached on it).
-    """
-    return once_per_file(fit, "_garmin_stage_arrays", _stage_arrays)
-
-
-def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t, names = level_times_ns(fit), np.zeros(0, dtype=object)
     level_ns = t
     if has_sleep_levels(fit) and t.size:
@@ -89,7 +75,7 @@ def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     else:
         t = np.zeros(0, np.int64)
     stage = _stage_names(names)
-    start, _, epoch_s = sleep_data_info(fit)
+    start, _, epoch_s = info
     epoch_ns = int(round(epoch_s * _NS))
     staged = np.isin(stage, ("light", "deep", "rem")).any()
     if start is not None and not staged:  # one message per epoch
@@ -98,7 +84,7 @@ def _stage_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         end = np.empty_like(t)
         end[:-1] = t[1:]
         if t.size:
-            end[-1] = _sleep_stop_ns(fit, int(t[-1]))
+            end[-1] = sleep_stop_ns(fit, int(t[-1]))
     known = np.not_equal(stage, None)
     raw_start = _raw_epochs_ns(fit, epoch_s, level_ns)
     starts = np.concatenate([t[known], raw_start])
@@ -130,5 +116,10 @@ def _raw_epochs_ns(fit, epoch_s: float, level_ns: np.ndarray) -> np.ndarray:
     run = np.arange(n) - np.maximum.accumulate(np.where(new_run, np.arange(n), 0))
     occupied = (level_ns // _NS - FIT_EPOCH_S).astype("float64")
     seconds = anchors + (run + np.isin(anchors, occupied)) * epoch_s
-    start = _fit_seconds_ns(seconds)
+    start = fit_s_to_unix_ns(seconds)
     return start[start != _NAT]
+
+
+def stages_frame(starts: np.ndarray, ends: np.ndarray, stages: np.ndarray) -> pd.DataFrame:
+    """The intervals of :func:`stage_arrays` as a table: ``start_utc``, ``end_utc``, ``stage``."""
+    return pd.DataFrame({"start_utc": _utc(starts), "end_utc": _utc(ends), "stage": stages})

@@ -1,23 +1,12 @@
 """Nights and days assembled from Garmin's daily FIT files (WELLNESS, SLEEP_DATA, METRICS...).
 
-Garmin devices spread one night over several ``*_SLEEP_DATA.fit`` files and
-one day over several ``*_WELLNESS.fit`` files, which overlap and arrive in any
-order. These pure functions take the raw samples of *any number* of files
-(see :func:`analyzer.io.fit.garmin_stages.stage_intervals` and
-:func:`analyzer.io.fit.garmin_samples.daily_samples`), merge repeated samples once
-and return canonical ``sleep`` and ``wellness`` rows, so that the result does
-not depend on how the samples were split into files or in which order they
-came.
-
-Local time
-----------
-Every file that knows its UTC offset contributes a ``utc_offset_s`` sample
-at its first timestamp (``monitoring_info`` in WELLNESS files,
-``sleep_data_info`` in SLEEP_DATA files, ``timestamp_correlation`` in HRV
-files). A time is made local with the offset of the latest such sample at or
-before it; before the first one, with the earliest one; without any, with
-``fallback`` (the athlete's time zone, else UTC). So a SLEEP_DATA file that
-lacks an offset gets the one the same day's WELLNESS file recorded.
+Garmin devices spread one night over several ``*_SLEEP_DATA.fit`` files,
+which overlap and arrive in any order. :func:`assemble_nights` takes the
+sleep stage intervals of *any number* of files (read by
+:func:`analyzer.io.fit_tables.stage_intervals`), merges repeated intervals
+once and returns canonical ``sleep`` rows, so that the result does not depend
+on how the intervals were split into files or in which order they came. A
+night is dated by the local date of its wake-up (:mod:`.offsets`).
 
 Nights
 ------
@@ -33,6 +22,20 @@ with less than :data:`MIN_NIGHT_ASLEEP_S` of sleep. ``in_bed_min``
 is the span; ``awake_min`` is the rest of the span that is not asleep
 (awake, unmeasurable or not recorded), so the minutes add up to the span.
 Stage minutes are missing (not zero) for devices that do not stage sleep.
+
+References
+----------
+.. [1] Cole RJ, Kripke DF, Gruen W, Mullaney DJ, Gillin JC. Automatic
+   sleep/wake identification from wrist activity. *Sleep*
+   1992;15(5):461-469. doi:10.1093/sleep/15.5.461
+.. [2] van Hees VT, Sabia S, Jones SE, et al. Estimating sleep parameters
+   using an accelerometer without sleep diary. *Sci Rep* 2018;8:12975.
+   doi:10.1038/s41598-018-31266-z (the sleep period time window of its
+   HDCZA algorithm also joins sleep blocks less than 60 minutes apart and
+   keeps the longest block of a day: the analogues of :data:`MAX_WAKE_S`
+   and of the choice among the periods of one date here).
+.. [3] Garmin FIT SDK, Profile.xlsx: ``sleep_level`` (global 275) stage
+   enum and ``sleep_assessment`` (346) fields.
 """
 
 from __future__ import annotations
@@ -40,10 +43,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .offsets import local_dates
+
 ASLEEP_STAGES = ("light", "deep", "rem", "asleep")
 #: Awake stretches (or gaps in the data) at most this long stay inside one sleep period [s].
 MAX_WAKE_S = 60 * 60
-#: Unstaged epochs: neighbourhood on each side [s] and the awake epochs on both sides that make it awake.
+#: Unstaged epochs: neighbourhood on each side [s], and the awake epochs needed on both sides
+#: to rescore an epoch awake.
 RESCORE_WINDOW_S = 30 * 60
 RESCORE_MIN_AWAKE = 2
 #: Shortest sleep period counted as a night [s of sleep]: shorter ones are naps or a
@@ -54,40 +60,6 @@ SCORE_WINDOW_S = 3 * 3600
 SOURCE = "garmin_fit"
 
 _NS = 1_000_000_000
-
-
-def offsets_at(
-    times: pd.Series, offsets: pd.DataFrame, fallback: str | float | None = None
-) -> np.ndarray:
-    """UTC offset [s] of each time (see the module docstring).
-
-    Parameters
-    ----------
-    times : Series of tz-aware datetimes
-    offsets : DataFrame
-        ``t_utc`` and ``value`` (offset in seconds) samples.
-    fallback : str, float or None
-        IANA time zone name or fixed offset [s] used when ``offsets`` is empty.
-    """
-    t = pd.DatetimeIndex(times).as_unit("ns").asi8
-    if len(offsets):
-        order = offsets.sort_values("t_utc")
-        at = pd.DatetimeIndex(order["t_utc"]).as_unit("ns").asi8
-        values = order["value"].to_numpy(dtype="float64")
-        pos = np.clip(np.searchsorted(at, t, side="right") - 1, 0, len(at) - 1)
-        return values[pos]
-    if isinstance(fallback, str):
-        index = pd.DatetimeIndex(times)
-        wall = index.tz_convert(fallback).tz_localize(None).as_unit("ns").asi8
-        return (wall - t) / _NS
-    return np.full(len(t), float(fallback or 0.0))
-
-
-def local_dates(times: pd.Series, offsets: pd.DataFrame, fallback=None) -> np.ndarray:
-    """Local calendar date (``datetime.date`` objects) of each time."""
-    t = pd.DatetimeIndex(times).as_unit("ns").asi8
-    wall = t + (offsets_at(times, offsets, fallback) * _NS).astype(np.int64)
-    return wall.astype("datetime64[ns]").astype("datetime64[D]").astype(object)
 
 
 def merge_stages(stages: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +85,7 @@ def rescore_unstaged(stages: pd.DataFrame) -> pd.DataFrame:
     sits still during the day. As in actigraphy scoring, where an epoch is
     judged with its neighbours (Cole RJ, Kripke DF, Gruen W, et al.
     Automatic sleep/wake identification from wrist activity. *Sleep*
-    1992;15(5):461-469), an epoch is scored awake when at least
+    1992;15(5):461-469, doi:10.1093/sleep/15.5.461), an epoch is scored awake when at least
     :data:`RESCORE_MIN_AWAKE` epochs within :data:`RESCORE_WINDOW_S` *before*
     it and as many *after* it were scored awake: stillness between
     movements. Requiring both sides keeps sleep onset and the last sleep
@@ -138,7 +110,7 @@ def rescore_unstaged(stages: pd.DataFrame) -> pd.DataFrame:
 
 
 def sleep_periods(stages: pd.DataFrame, max_wake_s: float = MAX_WAKE_S) -> pd.DataFrame:
-    """Sleep periods of merged stage intervals: ``start_utc`` (onset), ``end_utc`` (wake-up), ``period``.
+    """Sleep periods of merged stage intervals: onset, wake-up and a ``period`` number.
 
     Returns the stage intervals inside each period with a ``period`` number;
     intervals outside any period are dropped.
@@ -251,7 +223,7 @@ def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.Da
 
 
 def _attach_scores(nights: pd.DataFrame, samples: pd.DataFrame) -> None:
-    """Vendor score and awakenings count of the night whose wake-up is nearest (within the window)."""
+    """Vendor score and awakenings count of the night whose wake-up is nearest (in the window)."""
     if nights.empty:
         return
     end = pd.DatetimeIndex(nights["end_utc"]).as_unit("ns").asi8
@@ -303,6 +275,3 @@ def _empty_samples() -> pd.DataFrame:
             "value": pd.Series(dtype="float64"),
         }
     )
-
-
-from analyzer.io.garmin_days import assemble_days  # noqa: E402, F401  (re-exported: days live there)
