@@ -27,18 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 
-def _bundle_reader():
-    try:
-        from analyzer.io.fit_tables import read_fit_bundle
-    except ImportError:
-        from analyzer.io.fit import read_fit_bundle
-    return read_fit_bundle
-
-
 def snapshot(path: Path) -> dict:
     """What the reader makes of one file (see the module docstring)."""
     from analyzer.errors import FitError
     from analyzer.io.fit import read_fit
+    from analyzer.io.fit_tables import read_fit_bundle
 
     data = path.read_bytes()
     out: dict = {}
@@ -52,7 +45,7 @@ def snapshot(path: Path) -> dict:
     except FitError as exc:
         out["error"] = str(exc)
     try:
-        bundle = _bundle_reader()(data, path.name)
+        bundle = read_fit_bundle(data, path.name)
         out["tables"] = {name: bundle.tables[name] for name in sorted(bundle.tables)}
         out["bundle_warnings"] = list(bundle.warnings)
     except FitError as exc:
