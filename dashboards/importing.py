@@ -36,7 +36,10 @@ def _row(name: str, status: str, counts: dict | None, message: str) -> dict:
 def expand_uploads(
     uploads: Iterable[tuple[str, bytes]],
 ) -> tuple[list[tuple[str, bytes]], list[dict]]:
-    """Open archives among the uploads; return the files to import and rows for unreadable archives."""
+    """Open archives among the uploads; return the files to import and rows for unreadable archives.
+
+    A member that cannot be opened is listed among the files with its error instead of its bytes.
+    """
     from analyzer.store.importer import expand_archive
 
     files, failures = [], []
@@ -68,8 +71,11 @@ def import_uploads(
     """
     files, rows = expand_uploads(uploads)
     for done, (name, payload) in enumerate(files, start=1):
-        result = library.import_file(athlete_id, name, payload)
-        rows.append(_row(result.name, result.status, result.counts, result.message))
+        if isinstance(payload, AnalyzerError):  # an archive member that cannot be opened
+            rows.append(_row(name, "failed", None, str(payload)))
+        else:
+            result = library.import_file(athlete_id, name, payload)
+            rows.append(_row(result.name, result.status, result.counts, result.message))
         if progress is not None:
             progress(done, len(files), name)
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

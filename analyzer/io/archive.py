@@ -7,27 +7,45 @@ user but may have been built by anyone, so this module
 * never writes a member to disk and never uses a member name as a path: names
   are kept only as labels, with ``..``, drive letters, absolute roots and
   backslashes neutralised;
-* refuses archive bombs: it caps the number of members, the bytes one member
-  and all members together expand to, and the compression ratio. The caps are
-  checked on the bytes *actually* decompressed, chunk by chunk, so a member
-  whose header under-declares its size is caught as well;
+* refuses archive bombs: it caps the number of members (counted from the raw
+  central directory before :mod:`zipfile` parses it, :mod:`analyzer.io.zipcensus`),
+  the bytes one member and all members together expand to, and the compression
+  ratio. The caps are checked on the bytes *actually* decompressed, chunk by
+  chunk, so a member whose header under-declares its size is caught as well;
+* opens only stored and deflated members (:data:`OPENED_METHODS`). For bzip2
+  and LZMA members :mod:`zipfile` decompresses a whole compressed chunk before
+  it cuts the result to the requested size (``ZipExtFile._read2`` passes no
+  ``max_length`` for them), so a 2.4 kB bzip2 member expands to 3 GB in one
+  call, before any cap can act. Every export the analyzer knows (Garmin,
+  Apple Health, Google Takeout, Strava, WHOOP, Oura) uses deflate;
 * opens ZIPs nested inside the archive (Garmin's ``UploadedFiles_*.zip``) one
-  level deep, counting their bytes against the same budget.
+  level deep (:data:`MAX_NESTING`), counting their members and bytes against
+  the same budget; a nested archive is spooled to an anonymous temporary file
+  beyond :data:`NESTED_IN_MEMORY_BYTES`, never held whole in memory.
+
+A member that cannot be opened (encrypted, another compression method, nested
+too deep, damaged) is reported as that member's failure and the members after
+it are still read; only the archive-wide caps (member count, bytes in total,
+a bomb) and a damaged archive stop the whole archive.
 """
 
 from __future__ import annotations
 
-import gzip
+import contextlib
 import io
 import os
 import posixpath
 import re
+import shutil
 import stat
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from analyzer.errors import ImportFileError
+from analyzer.io.zipcensus import count_entries
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -43,6 +61,17 @@ MAX_TOTAL_BYTES = 8 * 1024**3
 MAX_RATIO = 200.0
 #: Ratios are only checked beyond this many expanded bytes (tiny files compress oddly).
 RATIO_GRACE_BYTES = 1024**2
+#: How deep archives inside the archive are opened (Garmin's UploadedFiles_*.zip: one level).
+MAX_NESTING = 1
+#: A nested archive up to this size is held in memory; a larger one is spooled to a temporary file.
+NESTED_IN_MEMORY_BYTES = 64 * 1024**2
+#: Compression methods whose members are opened (APPNOTE 4.4.5): stored and deflate.
+OPENED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+#: Names of the other methods, for messages (APPNOTE 4.4.5).
+METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz", 98: "PPMd"}
+#: Most bytes a gzip file (Strava's activities/*.fit.gz) may expand to. The largest real
+#: activity FIT files (a day-long ride at 1 Hz with every sensor) stay below 30 MB.
+MAX_GZIP_BYTES = 128 * 1024**2
 
 _CHUNK = 1024**2
 _SKIPPED_PARTS = ("__MACOSX/",)
@@ -58,6 +87,7 @@ class Limits:
     max_total_bytes: int = MAX_TOTAL_BYTES
     max_ratio: float = MAX_RATIO
     ratio_grace_bytes: int = RATIO_GRACE_BYTES
+    max_gzip_bytes: int = MAX_GZIP_BYTES
 
 
 #: The caps used when a caller gives none.
@@ -84,7 +114,7 @@ def safe_member_name(name: str) -> str | None:
     return posixpath.join(*parts)
 
 
-class _Budget:
+class Budget:
     """Counts members and expanded bytes across an archive and its nested archives."""
 
     def __init__(self, source: str, limits: Limits) -> None:
@@ -93,14 +123,31 @@ class _Budget:
         self.members = 0
         self.total_bytes = 0
 
+    def census(self, handle: BinaryIO, label: str) -> None:
+        """Refuse an archive (or a nested one) listing more members than the budget has left.
+
+        Counted from the raw central directory, before :mod:`zipfile` parses
+        it and before any member is read.
+        """
+        room = self.limits.max_members - self.members
+        entries = count_entries(handle, room)
+        handle.seek(0)
+        if entries is not None and entries > room:
+            where = "the archive" if not label else f"the nested archive {label!r}"
+            raise _archive_refusal(
+                self.source,
+                f"{where} lists more than {room} files (one archive may hold "
+                f"{self.limits.max_members}); refusing it as a possible archive bomb before "
+                "reading any file",
+            )
+
     def count_member(self, label: str) -> None:
         self.members += 1
         if self.members > self.limits.max_members:
-            raise ImportFileError(
+            raise _archive_refusal(
                 self.source,
                 f"the archive holds more than {self.limits.max_members} files (at {label!r}); "
                 "refusing it as a possible archive bomb",
-                recovered="nothing",
             )
 
     def check(self, size: int, compressed: int, label: str) -> None:
@@ -117,13 +164,21 @@ class _Budget:
                 f"({compressed} compressed bytes gave {size} so far)"
             )
         if problem:
-            error = ImportFileError(
-                self.source,
-                problem + "; refusing it as a possible archive bomb",
-                recovered="nothing",
+            raise _archive_refusal(
+                self.source, problem + "; refusing it as a possible archive bomb"
             )
-            error.archive_limit = True  # an archive-level refusal, not one member's problem
-            raise error
+
+
+def _archive_refusal(source: str, problem: str) -> ImportFileError:
+    """An error that stops the whole archive (a cap), not only one member."""
+    error = ImportFileError(source, problem)
+    error.archive_limit = True
+    return error
+
+
+def is_archive_refusal(error: BaseException) -> bool:
+    """True for an archive-wide refusal (a cap broken, a bomb), false for one member's problem."""
+    return bool(getattr(error, "archive_limit", False))
 
 
 class ArchiveMember:
@@ -141,26 +196,36 @@ class ArchiveMember:
         The size the archive declares. The stream never yields more: :mod:`zipfile`
         stops at the declared size and checks the CRC, so a member that lies
         about its size fails instead of growing.
+    problem : ImportFileError or None
+        Why the member cannot be read (encrypted, another compression method,
+        nested too deep, damaged); :meth:`open` raises it.
     """
 
     def __init__(
-        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget
+        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: Budget
     ) -> None:
         self.label = label
         self.size_bytes = info.file_size
+        self.problem: ImportFileError | None = None
         self._archive = archive
         self._info = info
         self._budget = budget
         self.counted_bytes = 0  # bytes already counted against the archive's total
 
     def open(self) -> io.BufferedReader:
-        """Open the member for streaming; the caps are enforced on the bytes actually read."""
+        """Open the member for streaming; the caps are enforced on the bytes actually read.
+
+        Raises
+        ------
+        ImportFileError
+            The member's :attr:`problem`, or a new one if it cannot be opened.
+        """
+        if self.problem is not None:
+            raise self.problem
         try:
             stream = self._archive.open(self._info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-            raise ImportFileError(
-                self._budget.source, f"member {self.label!r} cannot be opened: {exc}"
-            ) from exc
+            raise self._error(f"cannot be opened: {exc}") from exc
         return io.BufferedReader(_BoundedReader(stream, self._budget, self), _CHUNK)
 
     def count(self, size: int) -> None:
@@ -170,11 +235,33 @@ class ArchiveMember:
             self.counted_bytes = size
         self._budget.check(size, max(self._info.compress_size, 1), self.label)
 
+    def _error(self, problem: str) -> ImportFileError:
+        return ImportFileError(
+            f"{self._budget.source}/{self.label}",
+            problem,
+            recovered="nothing from this member; the archive's other files are read",
+        )
+
+    def check_openable(self) -> None:
+        """Set :attr:`problem` for a member this module will not open (checked before reading)."""
+        info = self._info
+        if info.flag_bits & 0x1:
+            self.problem = self._error(
+                "the member is encrypted; export the archive again without a password"
+            )
+        elif info.compress_type not in OPENED_METHODS:
+            method = METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            self.problem = self._error(
+                f"the member is compressed with {method}; only stored and deflated (ordinary ZIP) "
+                "members are opened, because bzip2, LZMA and other methods cannot be expanded "
+                "under a size cap here; re-create the archive with ordinary ZIP compression"
+            )
+
 
 class _BoundedReader(io.RawIOBase):
     """A read-only stream over one member that stops at the archive-bomb caps."""
 
-    def __init__(self, stream: io.BufferedIOBase, budget: _Budget, member: ArchiveMember) -> None:
+    def __init__(self, stream: io.BufferedIOBase, budget: Budget, member: ArchiveMember) -> None:
         super().__init__()
         self._stream = stream
         self._budget = budget
@@ -188,9 +275,7 @@ class _BoundedReader(io.RawIOBase):
         try:
             chunk = self._stream.read(min(len(buffer), _CHUNK))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-            raise ImportFileError(
-                self._budget.source, f"member {self._member.label!r} cannot be decompressed: {exc}"
-            ) from exc
+            raise self._member._error(f"cannot be decompressed: {exc}") from exc
         n = len(chunk)
         buffer[:n] = chunk
         self._size += n
@@ -205,14 +290,28 @@ class _BoundedReader(io.RawIOBase):
 ArchiveSource = bytes | str | os.PathLike
 
 
-def _open_zip(source: str, archive: ArchiveSource) -> zipfile.ZipFile:
-    """Open a ZIP held in memory or on disk (a file on disk is read where it lies, never whole)."""
+def _open_zip(
+    source: str, archive: ArchiveSource | BinaryIO, budget: Budget, label: str
+) -> zipfile.ZipFile:
+    """Open a ZIP held in memory, on disk or in a file object, after counting its entries.
+
+    A file on disk is read where it lies, never whole. A file object stays
+    the caller's to close.
+    """
     try:
         if isinstance(archive, (bytes, bytearray, memoryview)):
-            return zipfile.ZipFile(io.BytesIO(archive))
+            handle = io.BytesIO(archive)
+            budget.census(handle, label)
+            return zipfile.ZipFile(handle)
+        if isinstance(archive, (str, os.PathLike)):
+            with open(archive, "rb") as handle:
+                budget.census(handle, label)
+            return zipfile.ZipFile(archive)
+        budget.census(archive, label)
         return zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportFileError(source, f"the ZIP archive is damaged or truncated: {exc}") from exc
+        where = "ZIP archive" if not label else f"nested ZIP archive {label!r}"
+        raise ImportFileError(source, f"the {where} is damaged or truncated: {exc}") from exc
 
 
 def _is_link(info: zipfile.ZipInfo) -> bool:
@@ -226,36 +325,83 @@ def _skipped(label: str) -> bool:
 
 
 def _members(
-    source: str, archive_data: ArchiveSource, budget: _Budget, prefix: str, depth: int
+    source: str, archive: zipfile.ZipFile, budget: Budget, prefix: str, depth: int
 ) -> Iterator[ArchiveMember]:
-    """Yield every file member; nested archives are opened one level deep."""
-    with _open_zip(source, archive_data) as archive:
-        for info in archive.infolist():
-            if info.is_dir() or _is_link(info):
-                continue
-            label = safe_member_name(info.filename)
-            if label is None or _skipped(label):
-                continue
-            label = f"{prefix}{label}"
-            budget.count_member(label)
-            if info.flag_bits & 0x1:
-                raise ImportFileError(
-                    source, f"member {label!r} is encrypted; export it again without a password"
-                )
-            member = ArchiveMember(archive, info, label, budget)
-            with member.open() as stream:
-                nested = stream.peek(4)[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC)
-                if nested and depth >= 1:
-                    raise ImportFileError(
-                        source,
-                        f"member {label!r} is an archive inside a nested archive; "
-                        "only one level of nesting is opened",
-                    )
-                content = stream.read() if nested else None
-            if content is None:
+    """Yield every file of an open archive; nested archives are opened :data:`MAX_NESTING` deep.
+
+    A member that cannot be opened is yielded with its :attr:`~ArchiveMember.problem`
+    set; an archive-wide refusal (:func:`is_archive_refusal`) raises.
+    """
+    for info in archive.infolist():
+        if info.is_dir() or _is_link(info):
+            continue
+        label = safe_member_name(info.filename)
+        if label is None or _skipped(label):
+            continue
+        label = f"{prefix}{label}"
+        budget.count_member(label)
+        member = ArchiveMember(archive, info, label, budget)
+        member.check_openable()
+        with contextlib.ExitStack() as nested:
+            try:
+                inner = _nested_archive(source, member, budget, depth, nested)
+            except ImportFileError as exc:
+                if is_archive_refusal(exc):
+                    raise
+                member.problem = member.problem or exc
+                inner = None
+            if inner is None:
                 yield member
             else:
-                yield from _members(source, content, budget, f"{label}/", depth + 1)
+                yield from _members(source, inner, budget, f"{member.label}/", depth + 1)
+
+
+def _nested_archive(
+    source: str, member: ArchiveMember, budget: Budget, depth: int, stack: contextlib.ExitStack
+) -> zipfile.ZipFile | None:
+    """The member opened as an archive if it is one (kept open by ``stack``), else ``None``.
+
+    Raises
+    ------
+    ImportFileError
+        If the member cannot be opened, is nested deeper than :data:`MAX_NESTING`
+        or is a damaged archive.
+    """
+    if member.problem is not None or not _holds_archive(member):
+        return None
+    if depth >= MAX_NESTING:
+        raise member._error(
+            f"the member is an archive inside a nested archive; only {MAX_NESTING} level of "
+            "nesting is opened"
+        )
+    copy = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=NESTED_IN_MEMORY_BYTES))
+    with member.open() as stream:
+        shutil.copyfileobj(stream, copy, _CHUNK)
+    copy.seek(0)
+    try:
+        opened = _open_zip(source, copy, budget, member.label)
+    except ImportFileError as exc:
+        if is_archive_refusal(exc):
+            raise
+        raise member._error(exc.problem) from exc
+    return stack.enter_context(opened)
+
+
+def _holds_archive(member: ArchiveMember) -> bool:
+    with member.open() as stream:
+        return is_archive(member.label, stream.peek(4)[:4])
+
+
+def too_many_members(path: str | os.PathLike, limits: Limits | None = None) -> bool:
+    """Return whether the ZIP at ``path`` lists more members than one archive may hold.
+
+    Counted from the raw central directory (:mod:`analyzer.io.zipcensus`) in
+    bounded time, before anything parses it.
+    """
+    limit = (limits or DEFAULT_LIMITS).max_members
+    with open(path, "rb") as handle:
+        entries = count_entries(handle, limit)
+    return entries is not None and entries > limit
 
 
 def is_archive_path(path: str | os.PathLike) -> bool:
@@ -292,32 +438,45 @@ def iter_archive_members(
             )
     elif not is_archive_path(archive):
         raise ImportFileError(name, "the file is not a ZIP archive (no 'PK' signature)", offset=0)
-    budget = _Budget(name, limits or DEFAULT_LIMITS)
-    yield from _members(name, archive, budget, "", 0)
+    budget = Budget(name, limits or DEFAULT_LIMITS)
+    with _open_zip(name, archive, budget, "") as opened:
+        yield from _members(name, opened, budget, "", 0)
 
 
 def iter_archive_streams(
     name: str, data: bytes, *, limits: Limits | None = None
-) -> Iterator[tuple[str, io.BufferedReader]]:
-    """Yield ``(member_name, stream)`` for every file in the ZIP ``data``, without reading them.
+) -> Iterator[tuple[str, io.BufferedReader | ImportFileError]]:
+    """Yield ``(member_name, stream or error)`` for every file in the ZIP ``data``, unread.
 
     Like :func:`iter_archive`, for members too large to hold in memory (an
     Apple Health ``export.xml``): each stream enforces the caps as it is read
-    and is closed when the next member is yielded.
+    and is closed when the next member is yielded. A member that cannot be
+    opened comes with its :class:`~analyzer.errors.ImportFileError` instead.
     """
     for member in iter_archive_members(name, data, limits=limits):
-        with member.open() as stream:
+        if member.problem is not None:
+            yield member.label, member.problem
+            continue
+        try:
+            stream = member.open()
+        except ImportFileError as exc:
+            yield member.label, exc
+            continue
+        with stream:
             yield member.label, stream
 
 
 def iter_archive(
     name: str, data: bytes, *, limits: Limits | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """Yield ``(member_name, content)`` for every file in the ZIP ``data``.
+) -> Iterator[tuple[str, bytes | ImportFileError]]:
+    """Yield ``(member_name, content or error)`` for every file in the ZIP ``data``.
 
     Members of nested ZIPs are yielded as ``"outer.zip/inner/path"``. Folders,
     symbolic links, ``__MACOSX`` resource forks and ``.DS_Store`` files are
-    skipped.
+    skipped. A member that cannot be read (encrypted, compressed with another
+    method than deflate, an archive nested too deep, damaged) is yielded with
+    its :class:`~analyzer.errors.ImportFileError` instead of its content, and
+    the members after it are still read.
 
     Parameters
     ----------
@@ -331,29 +490,18 @@ def iter_archive(
     Raises
     ------
     ImportFileError
-        If the archive is damaged, encrypted, nested more than one level, or
-        exceeds a cap. Members already yielded stay valid.
+        If the archive itself is damaged or breaks an archive-wide cap
+        (:func:`is_archive_refusal`). Members already yielded stay valid.
     """
     for label, stream in iter_archive_streams(name, data, limits=limits):
-        yield label, stream.read()
-
-
-def gunzip(name: str, data: bytes, *, limits: Limits | None = None) -> bytes:
-    """Decompress a gzip file (Strava's ``activities/*.fit.gz``) under the archive-bomb caps.
-
-    Raises
-    ------
-    ImportFileError
-        If the data is not valid gzip or expands beyond the caps.
-    """
-    budget = _Budget(name, limits or DEFAULT_LIMITS)
-    out = io.BytesIO()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            while chunk := stream.read(_CHUNK):
-                out.write(chunk)
-                budget.total_bytes += len(chunk)
-                budget.check(out.tell(), max(len(data), 1), name)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise ImportFileError(name, f"the gzip data is damaged or truncated: {exc}") from exc
-    return out.getvalue()
+        if isinstance(stream, ImportFileError):
+            yield label, stream
+            continue
+        try:
+            content = stream.read()
+        except ImportFileError as exc:
+            if is_archive_refusal(exc):
+                raise
+            yield label, exc
+            continue
+        yield label, content

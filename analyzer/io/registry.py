@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from analyzer.errors import ImportFileError, UnknownFormatError
-from analyzer.io.archive import gunzip, is_archive, iter_archive, iter_archive_streams
+from analyzer.io.archive import is_archive, is_archive_refusal, iter_archive, iter_archive_streams
 from analyzer.io.formats import HEAD_BYTES, FormatSpec, Probe
+from analyzer.io.gzipped import gunzip
 from analyzer.schema import ImportBundle
 
 __all__ = [
@@ -200,6 +201,9 @@ def read_archive(
     raises. Large XML members (Apple Health) are streamed, never read whole.
     """
     for member, stream in iter_archive_streams(name, data):
+        if isinstance(stream, ImportFileError):  # a member that cannot be opened
+            yield member, stream
+            continue
         label = f"{name}/{member}"
         try:
             yield (
@@ -207,7 +211,7 @@ def read_archive(
                 _read_member(label, stream, timezone=timezone, valid_rows_only=valid_rows_only),
             )
         except ImportFileError as exc:
-            if getattr(exc, "archive_limit", False):
+            if is_archive_refusal(exc):
                 raise
             yield member, exc
 
@@ -222,7 +226,7 @@ def _read_member(
 def read_stream(
     name: str, stream: BinaryIO, *, timezone: str | None = None, valid_rows_only: bool = False
 ) -> ImportBundle:
-    """Read one file from a binary stream; an Apple Health ``export.xml`` is streamed, never loaded whole.
+    """Read one file from a binary stream; an Apple Health ``export.xml`` is streamed, not loaded.
 
     Every other format is read into memory and handed to :func:`read_bytes`
     (their readers work on bytes; such files are far smaller). The stream is

@@ -61,6 +61,8 @@ Progress = Callable[[int, int, "ImportResult"], None]
 GROUP_FILES = 200
 #: Longest a bulk import's transaction stays open before it is committed [s].
 GROUP_S = 1.0
+#: SHA-256 recorded for a member that failed before any of its bytes could be read.
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -274,10 +276,12 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise LibraryError(f"{path}: no such file or folder")
 
 
-def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+def expand_archive(name: str, data: bytes) -> Iterator[tuple[str, bytes | ImportFileError]]:
     """Yield ``(name, bytes)`` of a file, or of each member if it is a ZIP archive.
 
-    Members are named ``<archive name>/<member path>``.
+    Members are named ``<archive name>/<member path>``; a member that cannot
+    be opened (encrypted, nested too deep...) comes with its error instead of
+    its bytes, and the members after it follow.
 
     Members (also of ZIPs inside the ZIP) are read with
     :func:`analyzer.io.archive.iter_archive`, which guards against path
@@ -382,6 +386,9 @@ def _import_sources(
         try:
             for i, (name, content) in enumerate(expand_archive(str(path), data)):
                 total += 1 if i else 0
+                if isinstance(content, ImportFileError):  # one member that cannot be opened
+                    report(record_failure(lib, athlete_id, name, b"", EMPTY_SHA256, str(content)))
+                    continue
                 result = import_file(
                     reading, athlete_id, name, content, valid_rows_only=valid_rows_only
                 )

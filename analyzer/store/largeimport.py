@@ -26,7 +26,7 @@ def is_large_path(path: Path) -> bool:
     Such files go to :func:`import_large_path`. A file that cannot be read or
     is a damaged ZIP is left to the ordinary path, which reports it.
     """
-    from analyzer.io.archive import is_archive_path
+    from analyzer.io.archive import is_archive_path, too_many_members
 
     limit = keptfiles.LARGE_FILE_BYTES
     try:
@@ -34,6 +34,8 @@ def is_large_path(path: Path) -> bool:
             return True
         if not is_archive_path(path):
             return False
+        if too_many_members(path):  # refused by the streaming path before zipfile parses it
+            return True
         with zipfile.ZipFile(path) as archive:
             return any(info.file_size > limit for info in archive.infolist())
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
@@ -52,8 +54,13 @@ def import_large_path(
     :mod:`analyzer.io.archive` applied to every read; small members are read
     into memory and imported as usual. Yields one result per file.
     """
-    from analyzer.io.archive import is_archive_path, iter_archive_members
-    from analyzer.store.importer import ImportResult, import_file, record_failure  # noqa: F811
+    from analyzer.io.archive import is_archive_path, is_archive_refusal, iter_archive_members
+    from analyzer.store.importer import (  # noqa: F811
+        EMPTY_SHA256,
+        ImportResult,
+        import_file,
+        record_failure,
+    )
 
     name, source = str(path), keptfiles.PathSource(path)
     try:
@@ -62,11 +69,17 @@ def import_large_path(
             return
         for member in iter_archive_members(name, path):
             label = f"{name}/{member.label}"
-            if member.size_bytes > keptfiles.LARGE_FILE_BYTES:
-                data = member
-            else:
-                with member.open() as stream:
-                    data = stream.read()
+            try:
+                if member.size_bytes > keptfiles.LARGE_FILE_BYTES:
+                    data = member
+                else:
+                    with member.open() as stream:
+                        data = stream.read()
+            except ImportFileError as exc:  # encrypted, nested too deep...: this member only
+                if is_archive_refusal(exc):
+                    raise
+                yield record_failure(lib, athlete_id, label, b"", EMPTY_SHA256, str(exc))
+                continue
             yield import_file(lib, athlete_id, label, data, valid_rows_only=valid_rows_only)
     except ImportFileError as exc:  # a damaged archive or a bomb: members already read stay in
         yield record_failure(lib, athlete_id, name, source, sha256_of(source), str(exc), "zip")
