@@ -3,7 +3,9 @@
 Every function is keyed on ``(library path, content_version)`` plus its own
 arguments, so an import or a logged cramp (which changes the content version)
 invalidates exactly what it must. Caches are bounded with ``max_entries``.
-The functions only fetch and call ``analyzer``; they shape nothing themselves.
+The functions only fetch and call ``analyzer`` (the analysis steps of
+:mod:`analyzer.pipeline`, the same the command line runs); they shape nothing
+themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analyzer import pipeline
 from dashboards.state import open_library
 
 _SMALL = 64  # entries for cheap per-athlete reads
@@ -72,70 +75,42 @@ def athlete(path: str, version: object, athlete_id: str) -> dict:
 
 @st.cache_data(max_entries=_HEAVY, show_spinner="Computing session metrics…")
 def sessions(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
-    """Per-session indicators (``analyzer.indicators.sessions_table``) of one athlete."""
-    from analyzer.indicators import sessions_table
-
+    """Per-session indicators of one athlete (:func:`analyzer.pipeline.session_table`)."""
     with open_library(path) as library:
-        row = library.athlete(athlete_id)
-        activities = library.activities(athlete_id)
-        streams = library.samples_for_athlete(athlete_id)  # one read, not one per session
-    return sessions_table(activities, streams, row, params)
+        return pipeline.session_table(library, athlete_id, params)
 
 
 @st.cache_data(max_entries=_HEAVY, show_spinner="Computing daily indicators…")
 def daily(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
-    """The daily indicator table (``analyzer.indicators.daily_table``) of one athlete."""
-    from analyzer.indicators import daily_table
-
+    """The daily indicator table of one athlete (:func:`analyzer.pipeline.daily_table`)."""
     per_session = sessions(path, version, athlete_id, params)
     with open_library(path) as library:
-        row = library.athlete(athlete_id)
-        nights = library.sleep(athlete_id)
-        days = library.wellness(athlete_id)
-    return daily_table(per_session, nights, days, row, params)
-
-
-def _analysis_inputs(library, athlete_id: str, daily_table: pd.DataFrame) -> dict:
-    """The arguments of ``analyze_athlete`` for one athlete, read from an open library."""
-    row = library.athlete(athlete_id)
-    return {
-        "daily": daily_table,
-        "cramps": library.cramps(athlete_id),
-        "medications": library.medications(athlete_id),
-        "samples_for": library.samples,
-        "timezone": row.get("timezone") or "UTC",
-        "sleep_need_h": row.get("sleep_need_h"),
-    }
+        return pipeline.daily_table(library, athlete_id, per_session, params)
 
 
 @st.cache_data(max_entries=_HEAVY, show_spinner="Comparing cramp days with ordinary days…")
-def findings(path: str, version: object, athlete_id: str, params):
-    """``analyzer.findings.analyze_athlete`` on one athlete (an ``AthleteFindings``)."""
-    from analyzer.findings import analyze_athlete
-
+def findings(path: str, version: object, athlete_id: str, params, findings_params=None):
+    """What lines up with one athlete's cramps (:func:`analyzer.pipeline.athlete_findings`)."""
     days = daily(path, version, athlete_id, params)
     with open_library(path) as library:
-        return analyze_athlete(**_analysis_inputs(library, athlete_id, days))
+        return pipeline.athlete_findings(library, athlete_id, days, findings_params)
 
 
 @st.cache_data(max_entries=4, show_spinner="Analysing the squad…")
-def squad(path: str, version: object, params):
-    """``analyzer.findings.analyze_squad`` over every athlete of the library."""
-    from analyzer.findings import analyze_squad
-
+def squad(path: str, version: object, params, findings_params=None):
+    """Every athlete analysed, then pooled (:func:`analyzer.pipeline.squad_findings`)."""
     roster = athletes(path, version)
     dailies = {a: daily(path, version, a, params) for a in roster["athlete_id"]}
     with open_library(path) as library:
-        inputs = {a: _analysis_inputs(library, a, dailies[a]) for a in roster["athlete_id"]}
-        return analyze_squad(inputs)
+        return pipeline.squad_findings(library, dailies, findings_params)
 
 
 @st.cache_data(max_entries=_HEAVY, show_spinner="Writing the report…")
-def report_document(path: str, version: object, athlete_id: str, params) -> dict:
-    """``analyzer.findings.report.report_document`` for one athlete (JSON-ready dict)."""
-    from analyzer.findings.report import report_document as build
-
-    result = findings(path, version, athlete_id, params)
+def report_document(
+    path: str, version: object, athlete_id: str, params, findings_params=None
+) -> dict:
+    """The athlete's report as a JSON-ready dict (:func:`analyzer.pipeline.report_document`)."""
+    result = findings(path, version, athlete_id, params, findings_params)
     days = daily(path, version, athlete_id, params)
     with open_library(path) as library:
-        return build(result, library.athlete(athlete_id), days, library.medications(athlete_id))
+        return pipeline.report_document(library, athlete_id, days, result)

@@ -14,7 +14,8 @@ from analyzer.figures.epochs import (
     lag_heatmap,
 )
 from analyzer.figures.insession import context_bars, context_table
-from analyzer.figures.team import recent_flags, roster_table, side_by_side, weekly_summary
+from analyzer.figures.team import roster_table, side_by_side, weekly_summary
+from analyzer.indicators.recent import recent_flags
 
 
 def _epochs() -> pd.DataFrame:
@@ -125,8 +126,10 @@ def test_roster_and_side_by_side():
             "top_finding": ["x"],
         }
     )
-    table = roster_table(athletes, {"a": _daily(), "b": _daily()}, summary)
+    table = roster_table(athletes, {"a": recent_flags(_daily())}, summary)
     assert list(table["athlete"]) == ["Ann", "b"]
+    assert table.loc[0, "load, last 28 d [a.u.]"] == 28 * 50.0
+    assert pd.isna(table.loc[1, "last data"]) and table.loc[1, "nights recorded"] == 0
     assert table.loc[0, "cramps per 100 h"] == 5.0 and pd.isna(table.loc[1, "cramps per 100 h"])
     weekly = weekly_summary(_daily(), weeks=4)
     assert (weekly["sleep_h"].dropna() == 7.0).all()

@@ -2,8 +2,8 @@
 
 The whole demo library is built once from the committed ``sample_data/``
 (every FIT file and log through the real readers), and each athlete is
-analysed by the report command's own pipeline
-(:func:`analyzer.cli.report.build_report`). For every athlete with a planted
+analysed by the pipeline the report command and the dashboard run
+(:func:`analyzer.pipeline.analyse_athlete`). For every athlete with a planted
 pattern, the top-ranked finding must be one of its planted exposures
 (``sample_data/truth/<athlete>.json``, key ``planted``) with
 ``p_adjusted < 0.05``; for the null-control athlete, whose exercise and nocturnal
@@ -17,7 +17,7 @@ import json
 
 import pytest
 
-from analyzer.cli.report import build_report
+from analyzer import pipeline
 from analyzer.store import Library
 from analyzer.store.demo import read_roster
 from tests.helpers.paths import SAMPLE_DATA
@@ -66,7 +66,7 @@ def _squad() -> list[str]:
 def reports(demo_library) -> dict[str, dict]:
     """The report document of every demo athlete, from the demo library built from sample_data/."""
     with Library(demo_library) as lib:
-        return {athlete_id: build_report(lib, athlete_id) for athlete_id in _squad()}
+        return {a: pipeline.analyse_athlete(lib, a).report for a in _squad()}
 
 
 def test_the_squad_has_one_null_control_and_every_planted_name_is_mapped():

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analyzer import pipeline
 from analyzer.cli import main
-from analyzer.cli.features import athlete_features, parse_overrides
+from analyzer.cli.features import parse_overrides
 from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
 from analyzer.schema import conform
 from analyzer.store import Library
@@ -106,7 +107,7 @@ def test_features_csv_is_the_daily_table(library_path, capsys):
     assert tuple(table.columns) == DAILY_COLUMNS
     assert len(table) == N_DAYS and table["date"].iloc[0] == "2024-01-08"
     with Library(library_path) as lib:
-        _, expected = athlete_features(lib, "kari")
+        expected = pipeline.daily_table(lib, "kari", pipeline.session_table(lib, "kari"))
     np.testing.assert_allclose(table["ctl"], expected["ctl"], rtol=1e-9)
     assert table["load"].iloc[3] == 0.0  # no session, but sleep and wellness: a rest day
     assert table.loc[0, "load"] == pytest.approx(expected.loc[0, "load"])
@@ -143,7 +144,8 @@ def test_library_round_trip_matches_the_pure_functions(library_path):
     sessions = sessions_table(tables["activities"], tables["samples"], athlete)
     expected = daily_table(sessions, tables["sleep"], tables["wellness"], athlete)
     with Library(library_path) as lib:
-        stored_sessions, daily = athlete_features(lib, "kari")
+        stored_sessions = pipeline.session_table(lib, "kari")
+        daily = pipeline.daily_table(lib, "kari", stored_sessions)
     first = stored_sessions.iloc[0]
     assert first["load_source"] == "tss"  # the streamed session has power and the athlete an FTP
     assert first["np_w"] == pytest.approx(200.0)

@@ -15,9 +15,10 @@ import sys
 
 import pandas as pd
 
+from analyzer import pipeline
 from analyzer.cli.importcmd import add_library_option, library_path
 from analyzer.errors import AnalyzerError, LibraryError
-from analyzer.indicators import IndicatorParams, daily_table, sessions_table
+from analyzer.indicators import IndicatorParams
 from analyzer.store import Library
 
 
@@ -28,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_library_option(parser)
     parser.add_argument("--athlete", required=True, help="athlete id")
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    add_params_option(parser)
+    parser.set_defaults(func=run)
+
+
+def add_params_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--set NAME=VALUE`` option (indicator conventions) of ``features`` and ``report``."""
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -37,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="change an indicator convention, e.g. --set pmc_alpha=inverse --set monotony_ddof=0 "
         "(names: the fields of analyzer.indicators.IndicatorParams)",
     )
-    parser.set_defaults(func=run)
 
 
 def parse_overrides(pairs: list[str]) -> IndicatorParams:
@@ -84,31 +90,6 @@ def _typed(text: str, default, name: str):
     return text
 
 
-def athlete_features(
-    lib: Library, athlete_id: str, params: IndicatorParams | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Session table and daily table of one athlete of a library.
-
-    Parameters
-    ----------
-    lib : analyzer.store.Library
-    athlete_id : str
-    params : IndicatorParams, optional
-
-    Returns
-    -------
-    (sessions, daily) : tuple of pandas.DataFrame
-        See :func:`analyzer.indicators.sessions_table` and :func:`analyzer.indicators.daily_table`.
-    """
-    params = params or IndicatorParams()
-    athlete = lib.athlete(athlete_id)
-    activities = lib.activities(athlete_id)
-    samples = lib.samples_for_athlete(athlete_id)  # one read, not one per session
-    sessions = sessions_table(activities, samples, athlete, params)
-    daily = daily_table(sessions, lib.sleep(athlete_id), lib.wellness(athlete_id), athlete, params)
-    return sessions, daily
-
-
 def _clean(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -134,16 +115,27 @@ def to_json(athlete_id: str, daily: pd.DataFrame) -> str:
     return json.dumps(document, indent=1, allow_nan=False)
 
 
-def run(args: argparse.Namespace) -> int:
+def indicator_params(args: argparse.Namespace) -> IndicatorParams:
+    """The conventions chosen with ``--set`` (a bad one is an :class:`AnalyzerError`)."""
     try:
-        params = parse_overrides(args.overrides)
+        return parse_overrides(args.overrides)
     except ValueError as exc:
         raise AnalyzerError(str(exc)) from exc
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    """The library of ``--library``; an :class:`LibraryError` when there is none."""
     path = library_path(args)
     if not path.exists():
         raise LibraryError(f"{path}: no library here (create one with `cramp-analyzer import`)")
-    with Library(path) as lib:
-        _, daily = athlete_features(lib, args.athlete, params)
+    return Library(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    params = indicator_params(args)
+    with open_library(args) as lib:
+        sessions = pipeline.session_table(lib, args.athlete, params)
+        daily = pipeline.daily_table(lib, args.athlete, sessions, params)
     if args.format == "json":
         sys.stdout.write(to_json(args.athlete, daily) + "\n")
     else:

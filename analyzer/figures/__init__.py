@@ -10,7 +10,7 @@ escaped before it reaches plotly's hover labels.
 from analyzer.figures.findings import findings_table, forest_plot
 from analyzer.figures.palette import CONTEXT_SYMBOLS, OKABE_ITO, muscle_colour
 from analyzer.figures.session import session_streams, streams_table
-from analyzer.figures.timeline import cramp_table, daily_timeline, timeline_table, with_baseline_sd
+from analyzer.figures.timeline import cramp_table, daily_timeline, timeline_table
 
 __all__ = [
     "CONTEXT_SYMBOLS",
@@ -23,5 +23,4 @@ __all__ = [
     "session_streams",
     "streams_table",
     "timeline_table",
-    "with_baseline_sd",
 ]

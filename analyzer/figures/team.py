@@ -1,4 +1,7 @@
-"""The squad view: a roster of recent load and sleep flags, and athletes side by side."""
+"""The squad view: a roster of recent load and sleep flags, and athletes side by side.
+
+The flags themselves are computed in :mod:`analyzer.indicators.recent`; here they are laid out.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analyzer.figures.palette import OKABE_ITO, plain
+from analyzer.indicators.recent import recent_flags
 
-RECENT_DAYS = 28
 _LINE_COLOURS = [
     OKABE_ITO[k]
     for k in (
@@ -32,85 +35,24 @@ def _dates(daily: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(daily["date"].astype(str))
 
 
-def recent_flags(
-    daily: pd.DataFrame,
-    *,
-    days: int = RECENT_DAYS,
-    acwr_high: float = 1.5,
-    short_sleep_h: float = 6.0,
-    sleep_debt_high_h: float = 7.0,
-) -> dict:
-    """Load and sleep over an athlete's last ``days`` days of data, with simple flags.
-
-    Parameters
-    ----------
-    daily : DataFrame
-        The athlete's daily table (``analyzer.indicators.daily_table``).
-    days : int
-        Window ending on the athlete's last date with data [d].
-    acwr_high, short_sleep_h, sleep_debt_high_h : float
-        Flag thresholds; the dashboard passes the findings' own pre-specified
-        thresholds (``FindingsParams.acwr_min``, ``short_sleep_floor_h``,
-        ``sleep_debt_7n_min_h``) so the roster and the findings agree.
-
-    Returns
-    -------
-    dict
-        ``last_date``, ``load_28d`` [a.u.], ``acwr_high_days``, ``short_nights``,
-        ``nights_recorded``, ``sleep_debt_7n_h`` (latest) [h] and
-        ``coverage_pct`` (days with any device data) [%].
-    """
-    if daily.empty:
-        return {
-            "last_date": None,
-            "load_28d": np.nan,
-            "acwr_high_days": 0,
-            "short_nights": 0,
-            "nights_recorded": 0,
-            "sleep_debt_7n_h": np.nan,
-            "coverage_pct": 0.0,
-        }
-    dates = _dates(daily)
-    last = dates.max()
-    recent = daily.loc[dates > last - pd.Timedelta(days=days)]
-    asleep = pd.to_numeric(recent.get("sleep_asleep_min"), errors="coerce")
-    debt = pd.to_numeric(recent.get("sleep_debt_7n_h"), errors="coerce").dropna()
-    acwr = pd.to_numeric(recent.get("acwr_ewma"), errors="coerce")
-    covered = (
-        recent["coverage"].ne("none")
-        if "coverage" in recent.columns
-        else pd.Series(False, index=recent.index)
-    )
-    return {
-        "last_date": last.date(),
-        "load_28d": float(pd.to_numeric(recent["load"], errors="coerce").sum(min_count=1)),
-        "acwr_high_days": int((acwr > acwr_high).sum()),
-        "short_nights": int((asleep < short_sleep_h * 60).sum()),
-        "nights_recorded": int(asleep.notna().sum()),
-        "sleep_debt_7n_h": float(debt.iloc[-1]) if len(debt) else np.nan,
-        "coverage_pct": 100.0 * float(covered.sum()) / days,
-    }
-
-
 def roster_table(
     athletes: pd.DataFrame,
-    dailies: Mapping[str, pd.DataFrame],
+    flags: Mapping[str, dict],
     squad_summary: pd.DataFrame | None = None,
-    **flag_thresholds,
 ) -> pd.DataFrame:
-    """One row per athlete: cramps per 100 h of training, last 28 days' load and sleep flags, coverage.
+    """One row per athlete: cramps per 100 h of training, recent load and sleep flags, coverage.
 
     Parameters
     ----------
     athletes : DataFrame
         Canonical ``athletes`` table.
-    dailies : mapping of athlete id to DataFrame
-        Each athlete's daily table.
+    flags : mapping of athlete id to dict
+        Each athlete's recent load and sleep
+        (:func:`analyzer.indicators.recent.recent_flags`; an athlete left out
+        shows as having no data).
     squad_summary : DataFrame, optional
         ``SquadFindings.summary`` (``athlete_id``, ``cramps``, ``training_h``,
         ``cramps_per_100h``, ``top_finding``).
-    **flag_thresholds
-        Passed to :func:`recent_flags`.
     """
     rows = []
     summary = (
@@ -119,7 +61,7 @@ def roster_table(
         else None
     )
     for athlete in athletes.itertuples(index=False):
-        flags = recent_flags(dailies.get(athlete.athlete_id, pd.DataFrame()), **flag_thresholds)
+        recent = flags.get(athlete.athlete_id) or recent_flags(pd.DataFrame())
         name = (
             athlete.display_name
             if isinstance(athlete.display_name, str) and athlete.display_name
@@ -139,17 +81,17 @@ def roster_table(
             )
         row.update(
             {
-                "last data": flags["last_date"],
-                "load, last 28 d [a.u.]": round(flags["load_28d"], 0)
-                if pd.notna(flags["load_28d"])
+                "last data": recent["last_date"],
+                "load, last 28 d [a.u.]": round(recent["load_28d"], 0)
+                if pd.notna(recent["load_28d"])
                 else np.nan,
-                "days ACWR high": flags["acwr_high_days"],
-                "short nights": flags["short_nights"],
-                "nights recorded": flags["nights_recorded"],
-                "sleep debt, 7 nights [h]": round(flags["sleep_debt_7n_h"], 1)
-                if pd.notna(flags["sleep_debt_7n_h"])
+                "days ACWR high": recent["acwr_high_days"],
+                "short nights": recent["short_nights"],
+                "nights recorded": recent["nights_recorded"],
+                "sleep debt, 7 nights [h]": round(recent["sleep_debt_7n_h"], 1)
+                if pd.notna(recent["sleep_debt_7n_h"])
                 else np.nan,
-                "coverage, last 28 d [%]": round(flags["coverage_pct"], 0),
+                "coverage, last 28 d [%]": round(recent["coverage_pct"], 0),
             }
         )
         if summary is not None and athlete.athlete_id in summary.index:
@@ -159,7 +101,7 @@ def roster_table(
 
 
 def weekly_summary(daily: pd.DataFrame, *, weeks: int = 26) -> pd.DataFrame:
-    """Weekly load [a.u./week], CTL at week end [a.u./day] and mean sleep [h/night] of the last ``weeks``.
+    """Weekly load [a.u./week], CTL at week end [a.u./day] and sleep [h/night], last ``weeks``.
 
     Weeks end on Sunday (local dates); a week without any known value stays missing.
     """
@@ -216,7 +158,8 @@ def side_by_side(
                     showlegend=row == 1,
                     line=style,
                     marker=dict(size=4),
-                    hovertemplate=f"{label}<br>week ending %{{x|%d %b %Y}}: %{{y:.1f}} {unit}<extra></extra>",
+                    hovertemplate=f"{label}<br>week ending %{{x|%d %b %Y}}: "
+                    f"%{{y:.1f}} {unit}<extra></extra>",
                 ),
                 row=row,
                 col=1,

@@ -22,10 +22,6 @@ DEFAULT_BANDS = {
     "resting_hr_bpm": ("resting_hr_baseline_bpm", "resting_hr_baseline_sd_bpm"),
     "hrv_lnrmssd": ("hrv_lnrmssd_baseline", "hrv_lnrmssd_baseline_sd"),
 }
-_BASELINE_SOURCES = {
-    "resting_hr_bpm": "resting_hr_baseline_sd_bpm",
-    "hrv_lnrmssd": "hrv_lnrmssd_baseline_sd",
-}
 ACWR_LABELS = {
     "acwr_ewma": "ACWR (EWMA)",
     "acwr_rolling_uncoupled": "ACWR (rolling, uncoupled)",
@@ -209,25 +205,6 @@ def _panels(acwr_column: str) -> list[_Panel]:
             _draw_baseline_series("hrv_lnrmssd", "lnRMSSD", SERIES_COLOURS["hrv"], "ln ms", ".2f"),
         ),
     ]
-
-
-def with_baseline_sd(
-    daily: pd.DataFrame, window_d: int = 28, min_valid_d: int = 14
-) -> pd.DataFrame:
-    """Add the SD of the personal baselines that :func:`daily_timeline` draws as bands.
-
-    The daily table carries each baseline's mean and the z-score; the band needs
-    the SD too, taken from the same rolling baseline
-    (:func:`analyzer.indicators.recovery.rolling_baseline`, preceding
-    ``window_d`` days, current day excluded) over the consecutive daily rows.
-    """
-    from analyzer.indicators.recovery import rolling_baseline
-
-    out = daily.copy()
-    for column, sd_column in _BASELINE_SOURCES.items():
-        if column in out.columns and sd_column not in out.columns:
-            out[sd_column] = rolling_baseline(out[column], window_d, min_valid_d)["sd"].to_numpy()
-    return out
 
 
 def between(days: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:

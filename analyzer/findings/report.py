@@ -120,7 +120,8 @@ def report_document(
     athlete : mapping
         The athlete's row (``athlete_id``, ``display_name``, ``timezone``...).
     daily : pandas.DataFrame
-        The daily table the findings used (for the coverage summary).
+        The daily table the findings used (for the coverage summary and the
+        indicator conventions it records in ``attrs["indicator_params"]``).
     medications : pandas.DataFrame or None
         Canonical medications table (the timeline).
     """
@@ -131,6 +132,7 @@ def report_document(
         "generated_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "method": result.method,
         "conventions": result.conventions,
+        "indicator_conventions": dict(getattr(daily, "attrs", {}).get("indicator_params", {})),
         "coverage": coverage_summary(daily),
         "cramps": result.n_cramps,
         "findings": _records(result.findings, FINDING_KEYS),

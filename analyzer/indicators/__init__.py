@@ -5,7 +5,8 @@ Modules, one idea each: :mod:`trimp` (Banister/Edwards/Lucia TRIMP, sRPE, hrTSS)
 :mod:`streaks` (hard days, days since rest), :mod:`stream` (decoupling, drift, HRR),
 :mod:`session` (per-session table), :mod:`habit` (relative to the previous 90 days),
 :mod:`recovery` (resting HR and lnRMSSD baselines), :mod:`sleep` (nights and sleep debt),
-:mod:`daily` (the daily table) and :mod:`params` (every disputed convention).
+:mod:`daily` (the daily table), :mod:`recent` (the last four weeks at a glance, for a roster)
+and :mod:`params` (every disputed convention).
 """
 
 from analyzer.indicators.daily import DAILY_COLUMNS, daily_table

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analyzer.figures import cramp_table, daily_timeline, timeline_table, with_baseline_sd
+from analyzer.figures import cramp_table, daily_timeline, timeline_table
 from dashboards import conventions, data, ui
 
 ctx = ui.context()
@@ -22,7 +22,7 @@ if ui.require_athlete(ctx) and params is not None:
     col3.metric("Time zone", timezone)
 
     figure = daily_timeline(
-        with_baseline_sd(days, params.baseline_window_d, params.baseline_min_valid_d),
+        days,
         cramps,
         timezone=timezone,
         start=ctx.start,
@@ -32,7 +32,8 @@ if ui.require_athlete(ctx) and params is not None:
     st.caption(
         "Cramps on top: colour = muscle, shape = context (▲ exercise, ◆ after exercise, ● night, "
         "■ rest), size = severity; hover for details. Grey bands: ACWR 0.8-1.3 and each personal "
-        "baseline ± 1 SD. Load is in the units of the session load used (TSS, hrTSS, TRIMP or sRPE)."
+        "baseline ± 1 SD. Load is in the units of the session load used (TSS, hrTSS, TRIMP or "
+        "sRPE)."
     )
     ui.chart_with_table(figure, in_range, key="timeline", caption="Daily numbers")
     st.subheader("Cramps in this range")

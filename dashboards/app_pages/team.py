@@ -2,10 +2,10 @@
 
 import streamlit as st
 
+from analyzer import pipeline
 from analyzer.figures import findings_table, forest_plot
 from analyzer.figures.team import roster_table, side_by_side, side_by_side_table
 from dashboards import conventions, data, ui
-from dashboards.sources import api
 
 ctx = ui.context()
 st.title("Team")
@@ -22,25 +22,17 @@ if params is None:
 ids = ctx.athletes["athlete_id"].tolist()
 names = dict(zip(ids, ctx.athletes["display_name"].fillna(ctx.athletes["athlete_id"])))
 dailies = {a: data.daily(ctx.path, ctx.version, a, params) for a in ids}
-findings_params = api("analyzer.findings", "FindingsParams")
-squad = data.squad(ctx.path, ctx.version, params) if findings_params is not None else None
-thresholds = {}
-if findings_params is not None:
-    fp = findings_params()
-    thresholds = dict(
-        acwr_high=fp.acwr_min,
-        short_sleep_h=fp.short_sleep_floor_h,
-        sleep_debt_high_h=fp.sleep_debt_7n_min_h,
-    )
+squad = data.squad(ctx.path, ctx.version, params)
+thresholds = pipeline.flag_thresholds()
 
 st.header("Roster")
 st.caption(
     "Last 28 days of each athlete's data. Flags use the findings' own thresholds: ACWR above "
-    f"{thresholds.get('acwr_high', 1.5):g}, nights under {thresholds.get('short_sleep_h', 6.0):g} h asleep. "
+    f"{thresholds['acwr_high']:g}, nights under {thresholds['short_sleep_h']:g} h asleep. "
     "Coverage: days with any device data."
 )
 st.dataframe(
-    roster_table(ctx.athletes, dailies, squad.summary if squad else None, **thresholds),
+    roster_table(ctx.athletes, pipeline.roster_flags(dailies), squad.summary),
     hide_index=True,
     key="roster",
     width="stretch",
@@ -59,14 +51,12 @@ ui.chart_with_table(
 )
 
 st.header("Pooled squad findings")
-if squad is None:
-    ui.not_available("Squad findings", "analyzer.findings.analyze_squad")
-elif squad.findings.empty:
+if squad.findings.empty:
     st.write("No comparison is possible yet across the squad.")
 else:
     st.caption(
-        "Each cramp is still compared with its own athlete's ordinary days; the strata of every athlete "
-        "are pooled into one common odds ratio per exposure (medications stay personal)."
+        "Each cramp is still compared with its own athlete's ordinary days; the strata of every "
+        "athlete are pooled into one common odds ratio per exposure (medications stay personal)."
     )
     ui.chart_with_table(
         forest_plot(squad.findings),

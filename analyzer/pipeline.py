@@ -1,0 +1,231 @@
+"""One athlete's analysis, step by step, from an open library to the report.
+
+Every caller runs the same steps in the same order, so that the command line
+and the dashboard cannot drift apart::
+
+    athlete profile -> session table -> daily table -> findings -> report document
+
+* :func:`athlete_profile` -- the athlete's row as the analysis uses it
+  (physiology, time zone, sleep need);
+* :func:`session_table` -- per-session indicators
+  (:func:`analyzer.indicators.sessions_table`);
+* :func:`daily_table` -- the daily indicator table
+  (:func:`analyzer.indicators.daily_table`);
+* :func:`athlete_findings` -- what lines up with the cramps
+  (:func:`analyzer.findings.analyze_athlete`);
+* :func:`report_document` -- the JSON-ready report
+  (:func:`analyzer.findings.report.report_document`);
+* :func:`squad_findings` -- every athlete analysed, then pooled
+  (:func:`analyzer.findings.analyze_squad`), and :func:`roster_flags` -- each
+  athlete's last four weeks, flagged with the findings' own thresholds.
+
+Each step takes what the step before returned, so a caller that keeps results
+(the dashboard caches each step) recomputes only what a change invalidates;
+:func:`analyse_athlete` runs them all at once. The library is only read; the
+indicator conventions (:class:`~analyzer.indicators.IndicatorParams`) and the
+findings' parameters (:class:`~analyzer.findings.FindingsParams`) are explicit
+arguments, defaulting to the documented defaults, and travel with the results
+(``attrs["indicator_params"]`` of the tables, ``conventions`` of the findings).
+
+Examples
+--------
+>>> from analyzer.store import Library                          # doctest: +SKIP
+>>> with Library("library.sqlite") as lib:                      # doctest: +SKIP
+...     result = analyse_athlete(lib, "anna")
+...     result.daily[["date", "load", "ctl"]].tail()
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analyzer import indicators
+from analyzer.indicators import IndicatorParams
+from analyzer.indicators.recent import recent_flags
+
+if TYPE_CHECKING:
+    from analyzer.findings import AthleteFindings, FindingsParams, SquadFindings
+
+
+def sleep_need_h(athlete: Mapping) -> float | None:
+    """The athlete's own sleep need [h], or ``None`` when it is not set (or not a number).
+
+    The findings' short-sleep threshold uses it only when set; the indicators'
+    sleep debt falls back to ``IndicatorParams.sleep_need_h``.
+    """
+    value = athlete.get("sleep_need_h")
+    try:
+        need = float(value)
+    except (TypeError, ValueError):
+        return None
+    return need if math.isfinite(need) and need > 0 else None
+
+
+def athlete_profile(library, athlete_id: str) -> dict:
+    """The athlete's row (physiology, ``timezone``, ``sleep_need_h``) as the analysis uses it.
+
+    Raises
+    ------
+    analyzer.errors.LibraryError
+        If the library holds no such athlete.
+    """
+    return dict(library.athlete(athlete_id))
+
+
+def session_table(library, athlete_id: str, params: IndicatorParams | None = None) -> pd.DataFrame:
+    """Per-session indicators of one athlete (:func:`analyzer.indicators.sessions_table`).
+
+    The streams of every session are read at once, not one query per session.
+    """
+    athlete = athlete_profile(library, athlete_id)
+    activities = library.activities(athlete_id)
+    streams = library.samples_for_athlete(athlete_id)
+    return indicators.sessions_table(activities, streams, athlete, params or IndicatorParams())
+
+
+def daily_table(
+    library, athlete_id: str, sessions: pd.DataFrame, params: IndicatorParams | None = None
+) -> pd.DataFrame:
+    """The daily indicator table of one athlete (:func:`analyzer.indicators.daily_table`).
+
+    Parameters
+    ----------
+    library : analyzer.store.Library
+    athlete_id : str
+    sessions : pandas.DataFrame
+        :func:`session_table` of the same athlete, computed with the same ``params``.
+    params : IndicatorParams, optional
+    """
+    athlete = athlete_profile(library, athlete_id)
+    return indicators.daily_table(
+        sessions,
+        library.sleep(athlete_id),
+        library.wellness(athlete_id),
+        athlete,
+        params or IndicatorParams(),
+    )
+
+
+def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:
+    """The keyword arguments of :func:`analyzer.findings.analyze_athlete` for one athlete.
+
+    ``samples_for`` reads from ``library``, so the analysis must run while it is open.
+    """
+    athlete = athlete_profile(library, athlete_id)
+    return {
+        "daily": daily,
+        "cramps": library.cramps(athlete_id),
+        "medications": library.medications(athlete_id),
+        "samples_for": library.samples,
+        "timezone": athlete.get("timezone") or "UTC",
+        "sleep_need_h": sleep_need_h(athlete),
+    }
+
+
+def athlete_findings(
+    library, athlete_id: str, daily: pd.DataFrame, params: FindingsParams | None = None
+) -> AthleteFindings:
+    """What lines up with one athlete's cramps (:func:`analyzer.findings.analyze_athlete`)."""
+    # Imported here: the findings load scipy.stats (about 0.7 s), which the daily
+    # indicators (the dashboard's first page) do not need.
+    from analyzer.findings import analyze_athlete
+
+    return analyze_athlete(**findings_inputs(library, athlete_id, daily), params=params)
+
+
+def report_document(
+    library, athlete_id: str, daily: pd.DataFrame, findings: AthleteFindings
+) -> dict:
+    """The athlete's report as a JSON-ready dict (:func:`analyzer.findings.report.report_document`).
+
+    ``daily`` and ``findings`` are the results of :func:`daily_table` and
+    :func:`athlete_findings` for the same athlete.
+    """
+    from analyzer.findings.report import report_document as document
+
+    return document(
+        findings,
+        athlete_profile(library, athlete_id),
+        daily,
+        library.medications(athlete_id),
+    )
+
+
+def squad_findings(
+    library, dailies: Mapping[str, pd.DataFrame], params: FindingsParams | None = None
+) -> SquadFindings:
+    """Every athlete of ``dailies`` analysed, then pooled (:func:`analyzer.findings.analyze_squad`).
+
+    Parameters
+    ----------
+    library : analyzer.store.Library
+    dailies : mapping of athlete id to pandas.DataFrame
+        Each athlete's :func:`daily_table`.
+    params : FindingsParams, optional
+    """
+    from analyzer.findings import analyze_squad
+
+    inputs = {a: findings_inputs(library, a, daily) for a, daily in dailies.items()}
+    return analyze_squad(inputs, params)
+
+
+def flag_thresholds(params: FindingsParams | None = None) -> dict[str, float]:
+    """The roster's thresholds for a high ACWR and a short night: the findings' own.
+
+    So that the roster and the findings agree on what "high" and "short" mean
+    (``FindingsParams.acwr_min`` and ``short_sleep_floor_h``).
+    """
+    from analyzer.findings import FindingsParams
+
+    params = params or FindingsParams()
+    return {"acwr_high": params.acwr_min, "short_sleep_h": params.short_sleep_floor_h}
+
+
+def roster_flags(
+    dailies: Mapping[str, pd.DataFrame], params: FindingsParams | None = None
+) -> dict[str, dict]:
+    """Each athlete's last four weeks (:func:`analyzer.indicators.recent.recent_flags`).
+
+    Flags use :func:`flag_thresholds`.
+    """
+    thresholds = flag_thresholds(params)
+    return {a: recent_flags(daily, **thresholds) for a, daily in dailies.items()}
+
+
+@dataclass
+class AthleteAnalysis:
+    """Every step's result for one athlete (see :func:`analyse_athlete`)."""
+
+    athlete: dict
+    sessions: pd.DataFrame
+    daily: pd.DataFrame
+    findings: AthleteFindings
+    report: dict
+
+
+def analyse_athlete(
+    library,
+    athlete_id: str,
+    indicator_params: IndicatorParams | None = None,
+    findings_params: FindingsParams | None = None,
+) -> AthleteAnalysis:
+    """Run every step for one athlete of an open library."""
+    sessions = session_table(library, athlete_id, indicator_params)
+    daily = daily_table(library, athlete_id, sessions, indicator_params)
+    findings = athlete_findings(library, athlete_id, daily, findings_params)
+    report = report_document(library, athlete_id, daily, findings)
+    return AthleteAnalysis(athlete_profile(library, athlete_id), sessions, daily, findings, report)
+
+
+def daily_tables(
+    library, athlete_ids: Iterable[str], params: IndicatorParams | None = None
+) -> dict[str, pd.DataFrame]:
+    """The daily table of each athlete (for the squad)."""
+    return {
+        a: daily_table(library, a, session_table(library, a, params), params) for a in athlete_ids
+    }
