@@ -135,6 +135,44 @@ def test_missing_days_in_the_models():
     assert hold["atl"].iloc[1] == hold["atl"].iloc[0]  # holds over the gap
 
 
+def _unknown_load(sessions, days):
+    sessions = sessions.copy()
+    sessions.loc[sessions.index.isin(days), ["load", "load_source"]] = [np.nan, None]
+    return sessions
+
+
+def test_models_start_on_the_first_known_load():
+    # sessions every day; the first three have no load (no HR rest/max yet), sleep on every night
+    sessions = _unknown_load(sessions_on([100.0] * 10), [0, 1, 2])
+    table = daily_table(sessions, sleep_on([7.0] * 10), None, ATHLETE)
+    assert table["session_count"].tolist() == [1] * 10  # training days, load known or not
+    for column in ("load", "ctl", "atl", "tsb", "acute_ewma", "chronic_ewma"):
+        assert table[column].iloc[:3].isna().all(), column
+    alpha = 1 - np.exp(-1 / 42)
+    assert table["ctl"].iloc[3] == pytest.approx(100.0 * alpha)  # from 0 the day before
+
+
+def test_a_training_day_of_unknown_load_is_never_zero():
+    sessions = _unknown_load(sessions_on([100.0] * 6), [3])
+    table = daily_table(sessions, None, None, ATHLETE)
+    assert np.isnan(table["load"].iloc[3]) and table["session_count"].iloc[3] == 1
+    assert table[["ctl", "atl", "tsb", "acwr_ewma"]].iloc[3].isna().all()
+    # the state carries over the unknown day: it does not decay as after a rest day
+    alpha = 1 - np.exp(-1 / 7)
+    assert table["atl"].iloc[4] == pytest.approx(
+        table["atl"].iloc[2] + alpha * (100.0 - table["atl"].iloc[2])
+    )
+    assert np.isnan(table["days_since_rest"].iloc[3])
+
+
+def test_no_known_load_at_all_gives_no_models():
+    sessions = _unknown_load(sessions_on([100.0] * 40), range(40))
+    table = daily_table(sessions, sleep_on([7.0] * 40), None, ATHLETE)
+    assert (table["session_count"] == 1).all()
+    for column in ("load", "ctl", "atl", "tsb", "acwr_ewma", "acwr_rolling_coupled", "monotony"):
+        assert table[column].isna().all(), column
+
+
 def test_acwr_oracle_through_the_daily_table():
     table = daily_table(sessions_on([30.0] * 21 + [50.0] * 7), None, None, ATHLETE)
     last = table.iloc[-1]

@@ -169,7 +169,7 @@ def _session_days(
 
 
 def _join_flags(flags: np.ndarray, names) -> np.ndarray:
-    """``"tss+trimp"``-style labels from a boolean matrix (rows x names); None where no flag is set."""
+    """``"tss+trimp"``-style labels from a boolean matrix (rows x names); None where none is set."""
     codes = np.asarray(flags, dtype=np.int64).reshape(len(flags), len(names)) @ (
         1 << np.arange(len(names))
     )
@@ -234,27 +234,50 @@ def _daily_load(days: pd.DataFrame, has_sessions, has_other, params: IndicatorPa
     return load
 
 
-def _load_indicators(load: pd.Series, params: IndicatorParams) -> pd.DataFrame:
-    missing_zero = params.model_missing_load_as_zero
+def _model_input(
+    load: pd.Series, has_data: np.ndarray, has_sessions: np.ndarray, params: IndicatorParams
+) -> tuple[pd.Series, np.ndarray]:
+    """The load the recursive models (CTL, ATL, EWMA-ACWR) take, and the days they have no value.
+
+    The models start on the first day whose load is known (from 0 the day before, as
+    GoldenCheetah does): before it nothing is known, so they are missing, not 0. A day with
+    sessions of unknown load (no heart rate, no power, no RPE) is a training day, never load
+    0: the models carry their state over it without its load and have no value that day.
+    A day without any data enters as load 0 only with ``model_missing_load_as_zero``.
+    """
+    values = load.astype(float).copy()
+    known = np.isfinite(values.to_numpy())
+    started = np.maximum.accumulate(known) if known.size else known
+    if params.model_missing_load_as_zero:
+        values[~has_data & started] = 0.0
+    no_value = ~started | (has_sessions & ~known)
+    return values, no_value
+
+
+def _load_indicators(
+    load: pd.Series, has_data: np.ndarray, has_sessions: np.ndarray, params: IndicatorParams
+) -> pd.DataFrame:
+    model_load, no_value = _model_input(load, has_data, has_sessions, params)
     out = pmc.performance_manager(
-        load,
+        model_load,
         params.ctl_tau_d,
         params.atl_tau_d,
         params.pmc_alpha,
         params.tsb_convention,
-        missing_zero,
+        missing_as_zero=False,
     )
-    out["ramp_rate"] = pmc.ramp_rate(out["ctl"], params.ramp_rate_window_d)
     frac = params.rolling_min_valid_fraction
     ewma = acwr.acwr_ewma(
-        load,
+        model_load,
         params.acwr_acute_d,
         params.acwr_chronic_d,
         params.ewma_seed,
-        missing_zero,
-        params.acwr_warmup_d,
+        missing_as_zero=False,
+        warmup_d=params.acwr_warmup_d,
     )
     out = out.join(ewma)
+    out.loc[no_value, list(out.columns)] = np.nan
+    out["ramp_rate"] = pmc.ramp_rate(out["ctl"], params.ramp_rate_window_d)
     out["acwr_rolling_coupled"] = acwr.acwr_rolling_coupled(
         load, params.acwr_acute_d, params.acwr_chronic_d, frac, params.acwr_warmup_d
     )
@@ -382,7 +405,7 @@ def daily_table(
         "trimp_au": zero_on_rest("trimp_au"),
     }
     for part in (
-        _load_indicators(load, params),
+        _load_indicators(load, has_sessions | has_sleep | has_wellness, has_sessions, params),
         days[["intensity_rel_habit", "duration_rel_habit", "avg_temperature_c"]],
         nights[["sleep_asleep_min", "sleep_in_bed_min", "sleep_efficiency_pct"]],
         _sleep_indicators(nights, need, params),

@@ -33,7 +33,7 @@ class IndicatorParams:
     trimp_constants : {"morton", "goldencheetah"}
         Banister TRIMP weighting for women: Morton et al. (1990) ``0.86·e^(1.67x)``
         or GoldenCheetah's ``0.64·e^(1.67x)``. Men are ``0.64·e^(1.92x)`` in both;
-        ``sex="unspecified"`` uses the male constants.
+        ``sex="unspecified"`` uses neutral constants between the two (``trimp_constants``).
     trimp_form : {"samples", "average"}
         Per-sample (integrated) TRIMP when the session has an HR stream, or the
         average-HR form on moving time (GoldenCheetah ``trimp_points``).
@@ -89,8 +89,10 @@ class IndicatorParams:
         between the first and the last session (for athletes who record sessions only).
     model_missing_load_as_zero : bool
         The recursive models (CTL, ATL, EWMA-ACWR) need a value every day; when True a
-        day without data enters them as load 0 (GoldenCheetah's behaviour).
-        When False the models hold their previous value over missing days.
+        day without any data enters them as load 0 (GoldenCheetah's behaviour).
+        When False the models hold their previous value over missing days. Either way
+        they start on the first day with a known load (missing before it), and a day with
+        sessions of unknown load is never 0: the models carry over it and show no value.
     load_priority : tuple of str
         Which load measure becomes a session's ``load``: the first available of
         TSS (power + FTP), hrTSS (HR + LTHR), Banister TRIMP (HR), session-RPE load.

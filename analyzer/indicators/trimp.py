@@ -15,14 +15,21 @@ Foster C et al. A new approach to monitoring exercise training.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-# Banister weighting a·e^(b·x): (a, b) per sex and variant (SCIENCE.md 1.1).
+# Banister weighting a·e^(b·x): (a, b) per sex and variant (Morton et al. 1990; GoldenCheetah
+# keeps a = 0.64 for women). Sex not stated: the geometric mean of the men's and women's
+# weights, a = sqrt(a_m·a_f), b = (b_m + b_f)/2, which lies between the two curves at every
+# intensity, so the error against either is at most half their difference.
 _TRIMP_CONSTANTS = {
     ("m", "morton"): (0.64, 1.92),
     ("m", "goldencheetah"): (0.64, 1.92),
     ("f", "morton"): (0.86, 1.67),
     ("f", "goldencheetah"): (0.64, 1.67),
+    ("unspecified", "morton"): (math.sqrt(0.64 * 0.86), (1.92 + 1.67) / 2),
+    ("unspecified", "goldencheetah"): (0.64, (1.92 + 1.67) / 2),
 }
 
 EDWARDS_WEIGHTS = (1.0, 2.0, 3.0, 4.0, 5.0)
@@ -35,11 +42,22 @@ def trimp_constants(sex: str | None, variant: str = "morton") -> tuple[float, fl
     Parameters
     ----------
     sex : {"m", "f", "unspecified"} or None
-        Anything but ``"f"`` uses the male constants (the original Banister form).
+        Men ``0.64·e^(1.92x)``, women ``0.86·e^(1.67x)`` (Morton et al. 1990). Not stated
+        (``"unspecified"``, None or anything else): the neutral ``0.742·e^(1.795x)``, the
+        geometric mean of the two weights, between them at every intensity.
     variant : {"morton", "goldencheetah"}
-        Women: Morton et al. (1990) ``a = 0.86``; GoldenCheetah keeps ``a = 0.64``.
+        Women: Morton et al. (1990) ``a = 0.86``; GoldenCheetah keeps ``a = 0.64`` (the
+        neutral constants then keep ``a = 0.64`` too).
+
+    References
+    ----------
+    Morton RH, Fitz-Clarke JR, Banister EW. Modeling human performance in running.
+    *J Appl Physiol* 1990;69(3):1171-1177. doi:10.1152/jappl.1990.69.3.1171.
     """
-    key_sex = "f" if str(sex).lower() in ("f", "female", "w") else "m"
+    text = str(sex).strip().lower()
+    key_sex = (
+        "f" if text in ("f", "female", "w") else "m" if text in ("m", "male") else "unspecified"
+    )
     try:
         return _TRIMP_CONSTANTS[(key_sex, variant)]
     except KeyError:
