@@ -1,9 +1,16 @@
-"""``cramp-analyzer dashboard``: start the Streamlit app on 127.0.0.1."""
+"""``cramp-analyzer dashboard``: start the Streamlit app on 127.0.0.1.
+
+On POSIX systems the command *becomes* the Streamlit server (``os.execve``): there is no
+parent process left to stop, so SIGTERM, SIGINT or a closed terminal reach the server itself
+and stop it. Where ``exec`` does not replace the process (Windows), the server runs as a child
+and the signals this process receives are forwarded to it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from importlib import resources
@@ -39,7 +46,24 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.library:
         env[LIBRARY_ENV] = os.path.abspath(args.library)
+    command = streamlit_command(args.extra)
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(command[0], command, env)  # does not return
+    return _run_child(command, env)
+
+
+def _run_child(command: list[str], env: dict) -> int:
+    """Run the server as a child, forward SIGTERM/SIGINT to it, return its exit code."""
+    child = subprocess.Popen(command, env=env)
+
+    def forward(signum, frame) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(streamlit_command(args.extra), env=env)
-    except KeyboardInterrupt:
-        return 0
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
