@@ -81,3 +81,43 @@ def test_unknown_zone_text_is_a_row_problem():
         CsvImportError, match=r"row 1, column 'Sleep onset'.*a time zone for this row"
     ):
         read_bytes("s.csv", text.encode())
+
+
+def test_real_cycles_alone_give_one_night_per_cycle_with_a_sleep(samples_dir):
+    data = real(samples_dir, "physiological_cycles.csv")
+    cycles = read_bytes("physiological_cycles.csv", data)
+    nights = cycles.tables["sleep"]
+    # 20 cycles; the one of 2024-06-22 23:00 has no sleep onset or wake-up in the export
+    assert len(cycles.tables["wellness"]) == 20 and len(nights) == 19
+    assert nights["night"].is_unique
+    first = nights.iloc[0]
+    assert first["night"] == dt.date(2024, 6, 24)
+    assert first["end_utc"] == pd.Timestamp("2024-06-24 09:44:09", tz="UTC")
+    assert (first["asleep_min"], first["in_bed_min"], first["score"]) == (504.0, 557.0, 100.0)
+
+
+def test_real_cycles_and_sleeps_describe_a_night_alike(samples_dir):
+    cycles = read_bytes("c.csv", real(samples_dir, "physiological_cycles.csv")).tables["sleep"]
+    sleeps = read_bytes("s.csv", real(samples_dir, "sleeps.csv")).tables["sleep"]
+    both = cycles.merge(sleeps, on="night", suffixes=("_c", "_s"))
+    assert len(both) == 16
+    for column in ("start_utc", "end_utc", "asleep_min", "deep_min", "efficiency_pct", "source"):
+        assert (both[f"{column}_c"] == both[f"{column}_s"]).all(), column
+
+
+@pytest.mark.parametrize("order", [("cycles", "sleeps"), ("sleeps", "cycles")])
+def test_cycles_and_sleeps_in_either_order_store_each_night_once(samples_dir, tmp_path, order):
+    from analyzer.store import Library
+
+    files = {"cycles": "physiological_cycles.csv", "sleeps": "sleeps.csv"}
+    with Library(tmp_path / "lib.sqlite") as lib:
+        lib.create_athlete("w", timezone="America/New_York")
+        for kind in order:
+            result = lib.import_file("w", files[kind], real(samples_dir, files[kind]))
+            assert result.status in ("imported", "partial"), result.message  # naps: partial
+        nights = lib.sleep("w")
+    # 19 nights from the cycles, 17 main sleeps in sleeps.csv: 20 different nights together
+    assert len(nights) == 20 and nights["night"].is_unique
+    assert set(nights["source"]) == {"whoop"}
+    night = nights.set_index("night").loc[dt.date(2024, 6, 24)]
+    assert (night["asleep_min"], night["rem_min"]) == (504.0, 139.0)

@@ -8,7 +8,9 @@ Source conventions (FORMATS.md 4.4, and the real export in the shared samples):
 * Durations are minutes, heart rates bpm, HRV is RMSSD in ms, energy in kcal
   (WHOOP writes "cal"), distances and altitudes in metres, scores in %.
 * ``physiological_cycles.csv`` -> ``wellness`` (one row per cycle, dated by
-  the local wake-up date of its sleep: resting HR and HRV are measured asleep);
+  the local wake-up date of its sleep: resting HR and HRV are measured asleep)
+  and ``sleep`` (the cycle's main sleep: the same row ``sleeps.csv`` gives for
+  that night, so importing both, in either order, stores each night once);
   ``sleeps.csv`` -> ``sleep`` (main sleeps; naps are counted in the warnings,
   the sleep table holding one main sleep per night); ``workouts.csv`` ->
   ``activities`` (``source_format="whoop_workouts_csv"``, no samples).
@@ -44,16 +46,46 @@ def _wake_date(local_wake: pd.Series, fallback: pd.Series) -> pd.Series:
     return dates.map(lambda t: None if pd.isna(t) else t.date()).astype("object")
 
 
+def _night_columns(ex: Extractor, zones: pd.Series) -> dict[str, pd.Series]:
+    """The ``sleep`` columns that ``sleeps.csv`` and ``physiological_cycles.csv`` share.
+
+    Both files describe a cycle's main sleep with the same columns, so the two readers give
+    the same row for one night (same wake-up date, same source ``"whoop"``): the library keeps
+    it once, whichever file arrives first.
+    """
+    start_utc, _ = _utc(ex, "Sleep onset", zones)
+    end_utc, wake_local = _utc(ex, "Wake onset", zones)
+    return {
+        "night": _wake_date(wake_local, wake_local),
+        "start_utc": start_utc,
+        "end_utc": end_utc,
+        "asleep_min": ex.number("asleep_min", "Asleep duration (min)"),
+        "in_bed_min": ex.number("in_bed_min", "In bed duration (min)"),
+        "light_min": ex.number("light_min", "Light sleep duration (min)"),
+        "deep_min": ex.number("deep_min", "Deep (SWS) duration (min)"),
+        "rem_min": ex.number("rem_min", "REM duration (min)"),
+        "awake_min": ex.number("awake_min", "Awake duration (min)"),
+        "efficiency_pct": ex.number("efficiency_pct", "Sleep efficiency %"),
+        "score": ex.number("score", "Sleep performance %"),
+        "source": "whoop",
+    }
+
+
 def read_whoop_cycles(
     name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
 ) -> ImportBundle:
-    """Read ``physiological_cycles.csv`` into the ``wellness`` table (one row per cycle)."""
+    """Read ``physiological_cycles.csv``: ``wellness`` (one row per cycle) and ``sleep``.
+
+    A cycle holds the onset, wake-up and durations of its main sleep, so the cycles alone
+    give the nights when ``sleeps.csv`` is not imported; a cycle without a sleep (the
+    current, unfinished one) gives no night.
+    """
     ex = Extractor(read_table(name, data))
     ex.require(*_CYCLE)
     zones = _zones(ex, timezone)
     _, cycle_local = _utc(ex, "Cycle start time", zones)
     _, wake_local = _utc(ex, "Wake onset", zones)
-    frame = pd.DataFrame(
+    wellness = pd.DataFrame(
         {
             "date": _wake_date(wake_local, cycle_local),
             "resting_hr_bpm": ex.number("resting_hr_bpm", "Resting heart rate (bpm)"),
@@ -63,7 +95,12 @@ def read_whoop_cycles(
             "source": "whoop",
         }
     )
-    return ex.bundle(data, "whoop_cycles_csv", {"wellness": frame}, valid_rows_only=valid_rows_only)
+    tables = {"wellness": wellness}
+    if ex.table.find("Sleep onset") is not None and ex.table.find("Wake onset") is not None:
+        nights = pd.DataFrame(_night_columns(ex, zones))
+        nights[KEEP] = nights["start_utc"].notna() & nights["end_utc"].notna()
+        tables["sleep"] = nights
+    return ex.bundle(data, "whoop_cycles_csv", tables, valid_rows_only=valid_rows_only)
 
 
 def read_whoop_sleeps(
@@ -73,26 +110,8 @@ def read_whoop_sleeps(
     ex = Extractor(read_table(name, data))
     ex.require(*_CYCLE, "Sleep onset", "Wake onset")
     zones = _zones(ex, timezone)
-    start_utc, _ = _utc(ex, "Sleep onset", zones)
-    end_utc, wake_local = _utc(ex, "Wake onset", zones)
     nap = ex.text("Nap").fillna("false").str.casefold().eq("true")
-    frame = pd.DataFrame(
-        {
-            "night": _wake_date(wake_local, wake_local),
-            "start_utc": start_utc,
-            "end_utc": end_utc,
-            "asleep_min": ex.number("asleep_min", "Asleep duration (min)"),
-            "in_bed_min": ex.number("in_bed_min", "In bed duration (min)"),
-            "light_min": ex.number("light_min", "Light sleep duration (min)"),
-            "deep_min": ex.number("deep_min", "Deep (SWS) duration (min)"),
-            "rem_min": ex.number("rem_min", "REM duration (min)"),
-            "awake_min": ex.number("awake_min", "Awake duration (min)"),
-            "efficiency_pct": ex.number("efficiency_pct", "Sleep efficiency %"),
-            "score": ex.number("score", "Sleep performance %"),
-            "source": "whoop",
-            KEEP: ~nap,
-        }
-    )
+    frame = pd.DataFrame({**_night_columns(ex, zones), KEEP: ~nap})
     warnings = (
         [f"{name}: {int(nap.sum())} nap(s) not imported (the sleep table holds main sleeps)"]
         if nap.any()
@@ -137,7 +156,7 @@ def read_whoop_workouts(
 def read_whoop_journal(
     name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
 ) -> ImportBundle:
-    """Recognise ``journal_entries.csv``; its answers have no canonical table, so nothing is imported."""
+    """Recognise ``journal_entries.csv``: no canonical table holds its answers, none imported."""
     table = read_table(name, data)
     return ImportBundle(
         name,
