@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import fields, replace
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from analyzer.io.localtime import check_zone_name
+from analyzer.parameters import ParameterInfo
 from dashboards import conventions, ui
 from dashboards.state import open_library
 
@@ -84,29 +85,36 @@ def _save_physiology(ctx: ui.AppContext, values: dict) -> None:
     st.success("Saved. Indicators that depend on physiology are recomputed.")
 
 
-def _widget(name: str, value, help_text: str):
-    allowed = conventions.choices(name)
-    key = f"conv_{name}"
-    if allowed:
+def _widget(info: ParameterInfo):
+    """The input of one convention, labelled and explained by its parameter description."""
+    key = f"conv_{info.name}"
+    label = f"{info.label} [{info.unit}]" if info.unit else info.label
+    if info.choices:
+        options = list(info.choices)
         return st.selectbox(
-            name, list(allowed), index=list(allowed).index(value), help=help_text, key=key
+            label,
+            options,
+            index=options.index(info.value),
+            format_func=info.choice_label,
+            help=info.help,
+            key=key,
         )
-    if isinstance(value, bool):
-        return st.checkbox(name, value=value, help=help_text, key=key)
-    if isinstance(value, int):
-        return int(st.number_input(name, value=value, min_value=1, step=1, help=help_text, key=key))
-    return float(st.number_input(name, value=float(value), min_value=0.1, help=help_text, key=key))
+    if isinstance(info.value, bool):
+        return st.checkbox(label, value=info.value, help=info.help, key=key)
+    if isinstance(info.value, int):
+        return int(
+            st.number_input(label, value=info.value, min_value=1, step=1, help=info.help, key=key)
+        )
+    return float(
+        st.number_input(label, value=float(info.value), min_value=0.1, help=info.help, key=key)
+    )
 
 
 def conventions_form(params) -> None:
     """Edit the disputed indicator conventions of this session, and the ACWR variant drawn."""
-    names = {f.name for f in fields(params)}
+    offered = conventions.editable(params)
     with st.form(key="conventions"):
-        chosen = {
-            name: _widget(name, getattr(params, name), help_text)
-            for name, help_text in conventions.EDITABLE.items()
-            if name in names
-        }
+        chosen = {info.name: _widget(info) for info in offered}
         variants = list(conventions.ACWR_VARIANTS)
         acwr = st.selectbox(
             "ACWR variant drawn on the Overview",
@@ -120,7 +128,7 @@ def conventions_form(params) -> None:
         reset_clicked = reset.form_submit_button("Back to the defaults")
     if reset_clicked:
         conventions.reset_params()
-        for name in [*conventions.EDITABLE, "acwr_variant"]:
+        for name in [*(info.name for info in offered), "acwr_variant"]:
             st.session_state.pop(f"conv_{name}", None)
         st.rerun()
     elif applied:

@@ -129,3 +129,19 @@ def test_a_convention_chosen_in_settings_changes_the_overview(demo_user):
     assert not at.exception, errors(at)
     names = {trace.get("name") for trace in charts(at)[0]["data"]}
     assert "ACWR (rolling, uncoupled)" in names and "ACWR (EWMA)" not in names
+
+
+def test_settings_labels_conventions_in_plain_words(own_library):
+    from analyzer.indicators.params import IndicatorParams
+    from analyzer.parameters import describe
+
+    at = app("settings.py")
+    assert not at.exception, errors(at)
+    alpha = at.selectbox(key="conv_pmc_alpha")
+    assert alpha.label == "Fitness and fatigue smoothing"
+    assert alpha.options == ["1 − e^(−1/τ) (GoldenCheetah)", "1/τ (TrainingPeaks)"]
+    assert at.number_input(key="conv_ctl_tau_d").label == "Fitness (CTL) time constant [days]"
+    offered = {w.label for w in at.selectbox} | {w.label for w in at.number_input}
+    assert not {f for f in offered if "_" in f}, "an identifier is shown as a label"
+    (table,) = frames_with(at, "what it does")
+    assert list(table["parameter"]) == [i.label for i in describe(IndicatorParams())]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from analyzer.parameters import check_choices, parameter
+
 
 @dataclass(frozen=True)
 class FindingsParams:
@@ -95,44 +97,139 @@ class FindingsParams:
         Seed of every random draw (results are reproducible).
     """
 
-    stratum_scheme: str = "block"
-    stratum_days: int = 28
-    same_weekday: bool = False
-    washout_days: int = 0
-    night_cutoff_hour: int = 12
-    descriptive_below_events: int = 10
-    binary_test: str = "exact"
-    exact_below_events: int = 10
-    confidence_level: float = 0.95
-    primary_share: float | None = 0.8
-    hard_day_load_ratio_min: float = 1.5
-    intensity_rel_habit_min: float = 1.15
-    duration_rel_habit_min: float = 1.5
-    acwr_min: float = 1.5
-    tsb_max: float = -30.0
-    monotony_min: float = 2.0
-    strain_quantile: float = 0.9
-    heat_quantile: float = 0.9
-    consecutive_hard_days_min: int = 3
-    short_sleep_floor_h: float = 6.0
-    sleep_need_margin_h: float = 1.0
-    sleep_debt_7n_min_h: float = 7.0
-    resting_hr_z_min: float = 1.0
-    hrv_z_max: float = -1.0
-    medication_window_days: int = 14
-    rate_window_days: int = 90
-    epoch_lag_min_days: int = -14
-    epoch_lag_max_days: int = 2
-    n_permutations: int = 1000
-    seed: int = 20261124
+    stratum_scheme: str = parameter(
+        "block",
+        "Control days come from",
+        "Each cramp is compared with ordinary days of the same period: fixed 28-day blocks, "
+        "or calendar months (Janes, Sheppard & Lumley 2005).",
+        choices={"block": "fixed blocks of days", "month": "calendar months"},
+    )
+    stratum_days: int = parameter(28, "Block length", "Length of a block of control days.", "days")
+    same_weekday: bool = parameter(
+        False, "Same weekday only", "Control days must fall on the cramp's weekday."
+    )
+    washout_days: int = parameter(
+        0,
+        "Days kept clear of other cramps",
+        "Control days this close to another cramp of the same type are skipped, besides that "
+        "cramp's own day.",
+        "days",
+    )
+    night_cutoff_hour: int = parameter(
+        12,
+        "Night cramps before this hour",
+        "A night cramp before this local hour belongs to the night ending that morning; later, "
+        "to the night ending the next morning.",
+        "h",
+    )
+    descriptive_below_events: int = parameter(
+        10,
+        "Descriptive only below",
+        "Comparisons with fewer cramps are labelled descriptive only.",
+        "cramps",
+    )
+    binary_test: str = parameter(
+        "exact",
+        "Test for yes/no exposures",
+        "The exact conditional test and exact limits for every yes/no exposure, or the "
+        "likelihood-ratio test and Wald limits from enough cramps on.",
+        choices={"exact": "always exact", "auto": "exact for few cramps only"},
+    )
+    exact_below_events: int = parameter(
+        10,
+        "Exact test below",
+        "With 'exact for few cramps only', yes/no exposures with fewer cramps use the exact test.",
+        "cramps",
+    )
+    confidence_level: float = parameter(
+        0.95, "Confidence level", "Level of every confidence interval."
+    )
+    primary_share: float | None = parameter(
+        0.8,
+        "Weight of the hypotheses named in advance",
+        "Share of the Benjamini-Hochberg weight given to the primary hypotheses from the "
+        "literature (Genovese, Roeder & Wasserman 2006); the exploratory comparisons share the "
+        "rest. Empty: every comparison weighs the same.",
+    )
+    hard_day_load_ratio_min: float = parameter(
+        1.5,
+        "Hard day: load at least",
+        "A hard day's load is at least this many times the mean of the 28 days before it.",
+        "× baseline",
+    )
+    intensity_rel_habit_min: float = parameter(
+        1.15,
+        "Unusually intense session: above",
+        "Session intensity relative to the athlete's 90-day habit in that sport.",
+        "× habit",
+    )
+    duration_rel_habit_min: float = parameter(
+        1.5,
+        "Unusually long session: above",
+        "Session duration relative to the athlete's 90-day habit in that sport.",
+        "× habit",
+    )
+    acwr_min: float = parameter(
+        1.5,
+        "Load spike: workload ratio above",
+        "EWMA acute:chronic workload ratio (Gabbett 2016's number, used descriptively, not as "
+        "a validated risk zone).",
+    )
+    tsb_max: float = parameter(
+        -30.0, "Very negative form: below", "Training stress balance (TSB).", "load"
+    )
+    monotony_min: float = parameter(2.0, "High monotony: above", "Training monotony (Foster 1998).")
+    strain_quantile: float = parameter(
+        0.9, "High strain: above quantile", "Of the athlete's own days."
+    )
+    heat_quantile: float = parameter(
+        0.9, "Heat: above quantile", "Of the athlete's own session temperatures."
+    )
+    consecutive_hard_days_min: int = parameter(
+        3, "Hard days in a row: at least", "Consecutive hard days.", "days"
+    )
+    short_sleep_floor_h: float = parameter(
+        6.0,
+        "Short sleep: below",
+        "Asleep less than the larger of this and the sleep need minus the margin below.",
+        "h",
+    )
+    sleep_need_margin_h: float = parameter(
+        1.0, "Short sleep: margin below need", "See 'Short sleep: below'.", "h"
+    )
+    sleep_debt_7n_min_h: float = parameter(
+        7.0, "High sleep debt: above", "Sleep debt over 7 nights.", "h"
+    )
+    resting_hr_z_min: float = parameter(
+        1.0, "Raised resting heart rate: above", "Against the personal baseline.", "SD"
+    )
+    hrv_z_max: float = parameter(
+        -1.0, "Lowered HRV: below", "ln RMSSD against the personal baseline.", "SD"
+    )
+    medication_window_days: int = parameter(
+        14, "Medication recently started: within", "Days from the start date.", "days"
+    )
+    rate_window_days: int = parameter(
+        90,
+        "Rate comparison window",
+        "Cramp rates are compared over this many days before and after a medication start or stop.",
+        "days",
+    )
+    epoch_lag_min_days: int = parameter(
+        -14, "Averages around cramps from", "First day of the event-triggered averages.", "days"
+    )
+    epoch_lag_max_days: int = parameter(
+        2, "Averages around cramps to", "Last day of the event-triggered averages.", "days"
+    )
+    n_permutations: int = parameter(
+        1000,
+        "Permutations",
+        "Circular shifts of the cramp dates for the bands around the averages.",
+    )
+    seed: int = parameter(20261124, "Random seed", "Every random draw uses it: results repeat.")
 
     def __post_init__(self) -> None:
-        if self.stratum_scheme not in ("block", "month"):
-            raise ValueError(
-                f"stratum_scheme must be 'block' or 'month', not {self.stratum_scheme!r}"
-            )
-        if self.binary_test not in ("exact", "auto"):
-            raise ValueError(f"binary_test must be 'exact' or 'auto', not {self.binary_test!r}")
+        check_choices(self)
         if self.stratum_days < 2:
             raise ValueError("stratum_days must be at least 2")
         if self.primary_share is not None and not 0 < self.primary_share < 1:

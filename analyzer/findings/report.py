@@ -9,6 +9,7 @@ statistic: it only arranges what ``analyze_athlete`` found.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from datetime import UTC, datetime
@@ -16,8 +17,10 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from analyzer.findings.athlete import AthleteFindings
+from analyzer.findings.params import FindingsParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
+from analyzer.parameters import describe
 
 #: Keys of each JSON findings row (the issue's keys first).
 FINDING_KEYS = [
@@ -157,6 +160,24 @@ def report_document(
     }
 
 
+def parameter_rows(cls, values: dict) -> list[list[str]]:
+    """``[label, value]`` rows of a parameter dataclass's values, in plain words.
+
+    Names the class does not describe are shown as they are (a report written by an
+    older version may hold parameters since renamed).
+    """
+    described = {info.name: info for info in describe(cls())}
+    rows = []
+    for name, value in values.items():
+        info = described.get(name)
+        if info is None:
+            rows.append([name.replace("_", " "), _fmt(value)])
+            continue
+        value = tuple(value) if isinstance(value, list) else value
+        rows.append([info.label, dataclasses.replace(info, value=value).value_text()])
+    return rows
+
+
 def _fmt(value, digits: int = 2) -> str:
     if value is None:
         return "–"
@@ -219,7 +240,7 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     sections.append(
         (
             "Method and parameters",
-            [doc["method"], (["parameter", "value"], [[k, _fmt(v)] for k, v in params.items()])],
+            [doc["method"], (["parameter", "value"], parameter_rows(FindingsParams, params))],
         )
     )
     rows = [[_fmt(f[k]) for k, _ in FINDING_TABLE] for f in doc["findings"]]

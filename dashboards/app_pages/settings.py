@@ -1,9 +1,8 @@
 """Settings: athlete physiology and the disputed conventions."""
 
-from dataclasses import fields
-
 import streamlit as st
 
+from analyzer.parameters import describe
 from dashboards import conventions, ui
 from dashboards.settings_forms import conventions_form, physiology_form
 
@@ -16,20 +15,20 @@ if ui.require_athlete(ctx):
 
 st.header("Conventions")
 st.markdown(
-    "Sports-science papers disagree on several small choices. Each is a named setting here, with the "
-    "documented default; results say which were used. Changes apply to this browser session."
+    "Sports-science papers disagree on several small choices. Each is a named setting here, "
+    "with the documented default; results say which were used. Changes apply to this browser "
+    "session."
 )
 params = conventions.current_params()
-if params is None:
-    ui.not_available("Indicator conventions", "analyzer.indicators.params.IndicatorParams")
-else:
-    conventions_form(params)
-    with st.expander("All indicator parameters in use"):
-        st.dataframe(
-            {
-                "parameter": [f.name for f in fields(params)],
-                "value": [str(getattr(params, f.name)) for f in fields(params)],
-            },
-            hide_index=True,
-            key="all_params",
-        )
+conventions_form(params)
+with st.expander("All indicator parameters in use"):
+    st.dataframe(
+        {
+            "parameter": [info.label for info in describe(params)],
+            "value": [info.value_text() for info in describe(params)],
+            "what it does": [info.help for info in describe(params)],
+            "name (features --set)": [info.name for info in describe(params)],
+        },
+        hide_index=True,
+        key="all_params",
+    )
