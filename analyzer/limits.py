@@ -117,8 +117,25 @@ STRETCHING = Limit(
     why="a day has 1440 minutes",
 )
 
+SWEAT_LOSS = Limit(
+    "sweat_loss_l",
+    0.0,
+    20.0,
+    "litres of sweat lost that day, from 0 to 20",
+    step=0.1,
+    why="20 L in a day catches millilitres read as litres",
+)
+
 #: Every logged value's limits, by column name.
 LIMITS: dict[str, Limit] = {
     limit.column: limit
-    for limit in (CRAMP_SEVERITY, CRAMP_DURATION, FLUID, ALCOHOL, CAFFEINE, STRETCHING)
+    for limit in (
+        CRAMP_SEVERITY,
+        CRAMP_DURATION,
+        FLUID,
+        ALCOHOL,
+        CAFFEINE,
+        STRETCHING,
+        SWEAT_LOSS,
+    )
 }

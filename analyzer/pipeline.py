@@ -46,6 +46,7 @@ import pandas as pd
 
 from analyzer import indicators
 from analyzer.indicators import IndicatorParams
+from analyzer.indicators.journal import with_journal
 from analyzer.indicators.recent import recent_flags
 
 if TYPE_CHECKING:
@@ -91,7 +92,10 @@ def session_table(library, athlete_id: str, params: IndicatorParams | None = Non
 def daily_table(
     library, athlete_id: str, sessions: pd.DataFrame, params: IndicatorParams | None = None
 ) -> pd.DataFrame:
-    """The daily indicator table of one athlete (:func:`analyzer.indicators.daily_table`).
+    """The daily indicator table of one athlete, with what the daily log holds.
+
+    :func:`analyzer.indicators.daily_table`, then the daily log's columns
+    (:func:`analyzer.indicators.journal.with_journal`).
 
     Parameters
     ----------
@@ -102,13 +106,14 @@ def daily_table(
     params : IndicatorParams, optional
     """
     athlete = athlete_profile(library, athlete_id)
-    return indicators.daily_table(
+    daily = indicators.daily_table(
         sessions,
         library.sleep(athlete_id),
         library.wellness(athlete_id),
         athlete,
         params or IndicatorParams(),
     )
+    return with_journal(daily, library.daily_log(athlete_id), library.daily_tags(athlete_id))
 
 
 def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:

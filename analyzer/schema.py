@@ -145,7 +145,8 @@ TABLES: dict[str, dict[str, str]] = {
         "duration_s": "float",
         "context": "str",  # exercise, after_exercise, night, rest
         "activity_id": "str",
-        "night": "date",  # for nocturnal cramps: local wake date of their night (set by the library)
+        # for nocturnal cramps: local wake date of their night (set by the library)
+        "night": "date",
         "relief": "str",
         "notes": "str",
     },
@@ -156,6 +157,36 @@ TABLES: dict[str, dict[str, str]] = {
         "start_date": "date",
         "end_date": "date",
         "notes": "str",
+    },
+    # The daily log: one row per athlete, local date and source (the daily-log CSV
+    # or form "log", a WHOOP journal, a device's hydration log). Every yes/no item
+    # has three states: True, False, and missing (not logged) - never "no" for a
+    # day without an answer.
+    "daily_log": {
+        "athlete_id": "str",
+        "date": "date",  # the local calendar date the answers are about
+        "hydrated": "bool",  # drank enough, in the athlete's own judgement
+        "fluid_l": "float",  # fluid drunk that day [L]
+        "electrolytes": "bool",  # salt tablets, sports drink or electrolyte mix
+        "alcohol": "bool",  # any alcoholic drink (from alcohol_drinks when counted)
+        "alcohol_drinks": "float",  # standard drinks
+        "caffeine": "bool",  # any caffeine (from caffeine_mg when measured)
+        "caffeine_mg": "float",
+        "stretching_min": "float",
+        "massage": "bool",
+        "ill": "bool",
+        "sweat_loss_l": "float",  # a device's estimate of the day's sweat loss [L]
+        "notes": "str",
+        "source": "str",
+    },
+    # Further yes/no answers of the daily log, each under its own name: a CSV
+    # column the template does not define, or a WHOOP journal question's text.
+    "daily_tags": {
+        "athlete_id": "str",
+        "date": "date",
+        "tag": "str",
+        "answer": "bool",
+        "source": "str",
     },
     "imports": {
         "sha256": "str",
@@ -185,6 +216,10 @@ SIDES = ("left", "right", "both")
 CONTEXTS = ("exercise", "after_exercise", "night", "rest")
 RELIEFS = ("stretching", "massage", "walking", "none", "other")
 MEDICATION_KINDS = ("medication", "supplement", "other")
+#: The daily log's yes/no items (three states: yes, no, not logged).
+DAILY_YES_NO = ("hydrated", "electrolytes", "alcohol", "caffeine", "massage", "ill")
+#: The daily log's amounts (limits in :mod:`analyzer.limits`).
+DAILY_AMOUNTS = ("fluid_l", "alcohol_drinks", "caffeine_mg", "stretching_min", "sweat_loss_l")
 SLEEP_STAGES = ("awake", "light", "deep", "rem", "unmeasurable", "asleep")  # asleep: unstaged sleep
 
 _PANDAS_DTYPES = {

@@ -1,4 +1,4 @@
-"""Forms of the Log page: a cramp and a medication, saved to the library at once."""
+"""Forms of the Log page: a cramp, a medication and a day of the daily log, saved at once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.errors import AnalyzerError
-from analyzer.limits import CRAMP_DURATION, CRAMP_SEVERITY
+from analyzer.figures.journal import ITEM_LABELS
+from analyzer.limits import (
+    ALCOHOL,
+    CAFFEINE,
+    CRAMP_DURATION,
+    CRAMP_SEVERITY,
+    FLUID,
+    STRETCHING,
+    Limit,
+)
 from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
 from dashboards import ui
 from dashboards.sources import api
@@ -129,6 +138,82 @@ def medication_form(path: str, athlete_id: str) -> bool:
                 end_date=None if ongoing else end,
                 notes=notes.strip() or None,
             )
+    except AnalyzerError as exc:
+        ui.error(exc)
+        return False
+    return True
+
+
+#: The three answers of a yes/no item; "not logged" is saved as missing, never as "no".
+ANSWERS = {"not logged": None, "yes": True, "no": False}
+_YES_NO_HELP = {
+    "hydrated": "Did you drink enough, in your own judgement?",
+    "electrolytes": "Salt tablets, a sports drink or an electrolyte mix.",
+    "alcohol": "Any alcoholic drink (or count them below).",
+    "caffeine": "Any coffee, tea, energy drink... (or give the milligrams below).",
+    "massage": "A massage that day.",
+    "ill": "Feeling sick or ill.",
+}
+_AMOUNTS = (FLUID, ALCOHOL, CAFFEINE, STRETCHING)
+
+
+def _three_state(column, item: str) -> bool | None:
+    answer = column.radio(
+        ITEM_LABELS[item],
+        list(ANSWERS),
+        horizontal=True,
+        key=f"day_{item}",
+        help=_YES_NO_HELP[item],
+    )
+    return ANSWERS[answer]
+
+
+def _amount(column, limit: Limit) -> float | None:
+    return column.number_input(
+        ITEM_LABELS[limit.column],
+        min_value=float(limit.low),
+        max_value=float(limit.high),
+        value=None,
+        step=float(limit.step),
+        key=f"day_{limit.column}",
+        help=f"{limit.expected}; leave empty when not logged",
+        placeholder="not logged",
+    )
+
+
+def daily_log_form(path: str, athlete_id: str, known_tags: list[str]) -> bool:
+    """Draw the daily-log form; on submit save the day and return True.
+
+    Every item starts as "not logged"; only what is answered is saved, and an
+    item left "not logged" keeps what the day already holds.
+    """
+    with st.form(key="log_day"):
+        day = st.date_input("Day (local)", value=dt.date.today(), key="day_date")
+        left, right = st.columns(2)
+        entry: dict = {"date": day}
+        for i, item in enumerate(_YES_NO_HELP):
+            entry[item] = _three_state(left if i % 2 == 0 else right, item)
+        left, right = st.columns(2)
+        for i, limit in enumerate(_AMOUNTS):
+            entry[limit.column] = _amount(left if i % 2 == 0 else right, limit)
+        tags = {
+            tag: ANSWERS[st.radio(tag, list(ANSWERS), horizontal=True, key=f"day_tag_{tag}")]
+            for tag in known_tags
+        }
+        left, right = st.columns([2, 1])
+        new_tag = left.text_input(
+            "Another yes/no item of your own (name)", key="day_new_tag", max_chars=200
+        ).strip()
+        new_answer = right.radio("Answer", ["yes", "no"], horizontal=True, key="day_new_answer")
+        entry["notes"] = st.text_area("Notes", key="day_notes", max_chars=2000).strip() or None
+        submitted = st.form_submit_button("Save day", type="primary")
+    if not submitted:
+        return False
+    if new_tag:
+        tags[new_tag] = ANSWERS[new_answer]
+    try:
+        with open_library(path) as library:
+            library.add_daily_log(athlete_id, entry, tags)
     except AnalyzerError as exc:
         ui.error(exc)
         return False

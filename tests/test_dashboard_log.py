@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from tests.helpers.dashboard import app, errors, frames_with, small_library
@@ -86,3 +87,31 @@ def test_the_cramps_page_lists_medications_with_their_class(own_library):
     assert not at.exception, errors(at)
     (table,) = frames_with(at, "drug class")
     assert table.loc[table["name"] == "Lipitor", "drug class"].tolist() == ["statin"]
+
+
+def test_a_day_saved_on_the_log_page_keeps_not_logged_apart_from_no(own_library):
+    at = app("log.py")
+    at.date_input(key="day_date").set_value(dt.date(2024, 3, 9))
+    at.radio(key="day_hydrated").set_value("no")
+    at.number_input(key="day_fluid_l").set_value(1.25)
+    at.text_input(key="day_new_tag").set_value("ice bath")
+    at.button(key="FormSubmitter:log_day-Save day").click().run()
+    assert not at.exception, errors(at)
+    assert any("Day saved" in s.value for s in at.success)
+    (table,) = frames_with(at, "fluid [L]")
+    row = table[table["date"] == dt.date(2024, 3, 9)].iloc[0]
+    assert (row["hydrated"], row["fluid [L]"], row["ice bath"]) == ("no", 1.25, "yes")
+    assert row["electrolytes"] == "" and row["source"] == "daily_log"
+
+    from analyzer.store import Library
+
+    with Library(own_library) as library:
+        stored = library.daily_log("anna").iloc[0]
+    assert stored["hydrated"] == False and pd.isna(stored["electrolytes"])  # noqa: E712
+
+
+def test_a_day_with_nothing_answered_is_not_saved(own_library):
+    at = app("log.py")
+    at.button(key="FormSubmitter:log_day-Save day").click().run()
+    assert not at.exception, errors(at)
+    assert any("not logged" in e.value for e in at.error)

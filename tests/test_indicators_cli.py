@@ -14,6 +14,7 @@ from analyzer import pipeline
 from analyzer.cli import main
 from analyzer.cli.features import parse_overrides
 from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
+from analyzer.indicators.journal import JOURNAL_COLUMNS
 from analyzer.schema import conform
 from analyzer.store import Library
 from tests.helpers.library import library_from_tables
@@ -104,7 +105,7 @@ def run_cli(capsys, *args) -> str:
 def test_features_csv_is_the_daily_table(library_path, capsys):
     out = run_cli(capsys, "--library", str(library_path), "--athlete", "kari", "--format", "csv")
     table = pd.read_csv(io.StringIO(out))
-    assert tuple(table.columns) == DAILY_COLUMNS
+    assert tuple(table.columns) == DAILY_COLUMNS + JOURNAL_COLUMNS  # the daily log's, empty here
     assert len(table) == N_DAYS and table["date"].iloc[0] == "2024-01-08"
     with Library(library_path) as lib:
         expected = pipeline.daily_table(lib, "kari", pipeline.session_table(lib, "kari"))
@@ -131,7 +132,7 @@ def test_features_json_records_conventions(library_path, capsys):
     assert document["athlete_id"] == "kari"
     assert document["indicator_params"]["pmc_alpha"] == "inverse"
     assert document["indicator_params"]["monotony_ddof"] == 0
-    assert document["columns"] == list(DAILY_COLUMNS)
+    assert document["columns"] == list(DAILY_COLUMNS + JOURNAL_COLUMNS)
     rows = document["daily"]
     assert len(rows) == N_DAYS and rows[0]["date"] == "2024-01-08"
     assert rows[0]["acwr_ewma"] is None  # warm-up: null, never NaN

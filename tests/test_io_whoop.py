@@ -1,4 +1,4 @@
-"""WHOOP cycles, sleeps and journal: local times with a per-row zone, nights by wake-up date."""
+"""WHOOP cycles and sleeps: local times with a per-row zone, nights by wake-up date."""
 
 from __future__ import annotations
 
@@ -42,13 +42,6 @@ def test_real_cycles_to_wellness(samples_dir):
     first = wellness.iloc[0]
     assert first["date"] == dt.date(2024, 6, 24)
     assert (first["resting_hr_bpm"], first["hrv_rmssd_ms"]) == (77.0, 16.0)
-
-
-def test_real_journal_is_recognised_and_reported(samples_dir):
-    data = real(samples_dir, "journal_entries.csv")
-    assert detect_format("x", data) == "whoop_journal_csv"
-    bundle = read_bytes("journal_entries.csv", data)
-    assert bundle.tables == {} and "40 WHOOP journal answers" in bundle.warnings[0]
 
 
 def test_sleep_across_fall_back_night_counts_real_hours():

@@ -46,7 +46,7 @@ def _number_input_bounds(path: Path) -> list[tuple[str, ast.expr | None]]:
         ):
             keywords = {k.arg: k.value for k in node.keywords}
             key = keywords.get("key")
-            found.append((ast.literal_eval(key) if key is not None else "?", keywords))
+            found.append((ast.unparse(key) if key is not None else "?", keywords))
     return found
 
 

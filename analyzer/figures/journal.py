@@ -1,4 +1,4 @@
-"""Display tables of what an athlete logs: medications with their drug class.
+"""Display tables of what an athlete logs: medications with their drug class, the daily log.
 
 Pure functions of the library's tables that return DataFrames with column
 names a person reads (units in the names), for the dashboard and the report.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analyzer.indicators.journal import TAG_PREFIX, journal_days, tag_days
 from analyzer.medication_classes import with_drug_classes
+from analyzer.schema import DAILY_YES_NO
 
 MEDICATION_COLUMNS = {
     "name": "name",
@@ -35,3 +37,48 @@ def medication_table(medications: pd.DataFrame | None) -> pd.DataFrame:
     start = pd.to_datetime(frame["start_date"].astype(str), errors="coerce")
     frame = frame.assign(_start=start).sort_values("_start", ascending=False, na_position="last")
     return frame[list(MEDICATION_COLUMNS)].rename(columns=MEDICATION_COLUMNS).reset_index(drop=True)
+
+
+#: Labels of the daily-log items in display tables and forms (units in brackets).
+ITEM_LABELS = {
+    "hydrated": "hydrated",
+    "fluid_l": "fluid [L]",
+    "electrolytes": "electrolytes",
+    "alcohol": "alcohol",
+    "alcohol_drinks": "alcohol [drinks]",
+    "caffeine": "caffeine",
+    "caffeine_mg": "caffeine [mg]",
+    "stretching_min": "stretching [min]",
+    "massage": "massage",
+    "ill": "ill",
+    "sweat_loss_l": "sweat loss [L]",
+}
+
+
+def _yes_no(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    return "yes" if value else "no"
+
+
+def daily_log_table(
+    daily_log: pd.DataFrame | None, daily_tags: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The logged days, newest first: one row per date, sources merged, "" where not logged.
+
+    Yes/no items read "yes"/"no"; custom items follow the standard ones; the
+    last column names the sources that answered (the athlete's own log wins,
+    :data:`analyzer.indicators.journal.SOURCE_ORDER`).
+    """
+    days = journal_days(daily_log)
+    tags = tag_days(daily_tags)
+    table = days.join(tags, how="outer") if not tags.empty else days
+    out = pd.DataFrame({"date": list(table.index)}, index=table.index.rename(None))
+    for item, label in ITEM_LABELS.items():
+        values = table[item] if item in table else pd.Series(index=table.index, dtype=float)
+        out[label] = values.map(_yes_no) if item in DAILY_YES_NO else values
+    for column in tags.columns:
+        name = column[len(TAG_PREFIX) :]
+        out[column if name in out or name == "source" else name] = table[column].map(_yes_no)
+    out["source"] = table["sources"].fillna("") if "sources" in table else ""
+    return out.sort_values("date", ascending=False).reset_index(drop=True)

@@ -56,9 +56,11 @@ __all__ = [
 #: Modules whose ``FORMATS`` list of :class:`FormatSpec` the registry asks, in this order.
 READER_MODULES: tuple[str, ...] = (
     "analyzer.io.logs",
+    "analyzer.io.daily_log",
     "analyzer.io.vendors.garmin_connect",
     "analyzer.io.vendors.strava",
     "analyzer.io.vendors.whoop",
+    "analyzer.io.vendors.whoop_journal",
     "analyzer.io.vendors.apple_health",
     "analyzer.io.vendors.garmin_account",
     "analyzer.io.vendors.fitbit",

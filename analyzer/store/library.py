@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import LibraryError
-from analyzer.store import importer, reads
+from analyzer.store import importer, journal, reads
 from analyzer.store.daily import daily_inputs, daily_table
 from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
 from analyzer.store.migrations import migrate
@@ -255,6 +255,14 @@ class Library(RosterMixin):
     def medications(self, athlete_id: str) -> pd.DataFrame:
         """Medication courses of one athlete."""
         return self._read(reads.medications, athlete_id)
+
+    def daily_log(self, athlete_id: str) -> pd.DataFrame:
+        """The daily log of one athlete, one row per date and source."""
+        return self._read(journal.daily_log, athlete_id)
+
+    def daily_tags(self, athlete_id: str) -> pd.DataFrame:
+        """The custom yes/no answers of one athlete's daily log."""
+        return self._read(journal.daily_tags, athlete_id)
 
     def imports(self, athlete_id: str | None = None) -> pd.DataFrame:
         """Import history, of one athlete or of the whole library."""

@@ -16,6 +16,7 @@ import time
 
 from analyzer.errors import LibraryError
 from analyzer.schema import TABLES
+from analyzer.store.journal import SCHEMA_V6
 from analyzer.store.keptfiles import SCHEMA_V4
 from analyzer.store.nights import SCHEMA_V3, assemble_all_pending
 from analyzer.store.sqlschema import ROW_TABLES, SCHEMA_V1, SCHEMA_V2, SCHEMA_V5, SQL_TYPES
@@ -27,6 +28,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, SCHEMA_V3),  # raw samples of Garmin daily files (analyzer.store.nights)
     (4, SCHEMA_V4),  # chunked originals of large files (analyzer.store.keptfiles)
     (5, SCHEMA_V5),  # Garmin nights/days still to assemble (analyzer.store.nights)
+    (6, SCHEMA_V6),  # the daily log and its tags (analyzer.store.journal)
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 

@@ -15,9 +15,10 @@ from analyzer.errors import LibraryError
 from analyzer.schema import TABLES, conform
 from analyzer.store import validation
 from analyzer.store.codec import query_frame
+from analyzer.store.journal import JOURNAL_KEYS
 from analyzer.store.keptfiles import forget_unused
 from analyzer.store.linking import relink_cramps
-from analyzer.store.writer import cramp_id, upsert_cramps, upsert_medications
+from analyzer.store.writer import cramp_id, upsert, upsert_cramps, upsert_medications
 
 
 class RosterMixin:
@@ -72,7 +73,8 @@ class RosterMixin:
             if self.has_athlete(athlete_id):
                 raise LibraryError(f"athlete {athlete_id!r} already exists")
             conn.execute(
-                f"INSERT INTO athletes ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                f"INSERT INTO athletes ({', '.join(fields)}) "
+                f"VALUES ({', '.join('?' * len(fields))})",
                 tuple(fields.values()),
             )
 
@@ -217,6 +219,38 @@ class RosterMixin:
         record["athlete_id"] = athlete_id
         with self.write() as conn:
             upsert_medications(conn, _one_row("medications", record), None)
+
+    def add_daily_log(
+        self,
+        athlete_id: str,
+        entry: dict,
+        tags: dict[str, bool | None] | None = None,
+    ) -> None:
+        """Log one day of the daily log (the dashboard's form); the same day again updates it.
+
+        ``entry`` holds ``date`` and any of the items of
+        :func:`analyzer.io.daily_log.parse_daily_entry` (None = not logged);
+        ``tags`` custom yes/no items. Checked with the daily-log CSV's rules
+        and limits (:mod:`analyzer.limits`). An item left None keeps what was
+        stored for that day.
+        """
+        from analyzer.io.daily_log import SOURCE, is_answered, parse_daily_entry, tag_rows
+
+        self.athlete(athlete_id)
+        record, problems = parse_daily_entry(entry, tags)
+        if problems:
+            raise LibraryError("day not saved: " + _sentences(problems))
+        if not is_answered(record):
+            raise LibraryError("day not saved: every item is 'not logged'; answer at least one")
+        tables = {
+            "daily_log": _one_row("daily_log", {**record, "source": SOURCE}),
+            "daily_tags": tag_rows([record], SOURCE),
+        }
+        with self.write() as conn:
+            for name, key in JOURNAL_KEYS.items():
+                frame = tables[name]
+                if not frame.empty:
+                    upsert(conn, name, frame, key, None, constants={"athlete_id": athlete_id})
 
 
 def _sentences(problems: list[tuple]) -> str:

@@ -253,4 +253,6 @@ ROW_TABLES = (
     "cramps",
     "medications",
     "imports",
+    "daily_log",
+    "daily_tags",
 )

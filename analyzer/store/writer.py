@@ -16,7 +16,9 @@ are overlapping exports, e.g. the same month downloaded twice):
 * cramps: identified by athlete, start time, muscle and side (the library
   derives ``cramp_id`` from these), the newer entry updates the others;
 * medications (athlete, name, start date): the newer entry updates kind, end
-  date and notes.
+  date and notes;
+* daily log (athlete, date, source) and its tags (athlete, date, tag, source):
+  like sleep and wellness, the newer file's answers win where it has them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pandas as pd
 from analyzer.schema import TABLES, ImportBundle, conform, empty_table
 from analyzer.store import keptfiles, sessions
 from analyzer.store.codec import frame_columns, frame_to_rows
+from analyzer.store.journal import JOURNAL_KEYS
 from analyzer.store.streams import encode_stream
 
 # Kept files smaller than this are stored as they are; larger ones zlib-compressed.
@@ -43,7 +46,7 @@ def _canonical_dtypes(table: str) -> list:
 
 
 def is_canonical(table: str, frame: pd.DataFrame) -> bool:
-    """True if ``frame`` already has exactly the canonical columns and dtypes (conform would copy)."""
+    """True if ``frame`` already has exactly the canonical columns and dtypes (conform copies)."""
     return frame.columns.tolist() == list(
         TABLES[table]
     ) and frame.dtypes.tolist() == _canonical_dtypes(table)
@@ -177,6 +180,7 @@ class BundleWriter:
         self._day_tables()
         self._cramps()
         self._medications()
+        self._journal()
 
     def _activities(self) -> set[str]:
         frame = self.table("activities")
@@ -356,6 +360,21 @@ class BundleWriter:
         frame = frame[frame["name"].notna()]
         frame["athlete_id"] = self.athlete_id
         self.counts["medications"] = upsert_medications(self.conn, frame, self.sha256)
+
+    def _journal(self) -> None:
+        for name, key in JOURNAL_KEYS.items():
+            frame = self.table(name)
+            if frame is None:
+                continue
+            self.counts[name] = upsert(
+                self.conn,
+                name,
+                _rows_with(frame, "date"),
+                key,
+                self.sha256,
+                constants=self._athlete,
+                fills={"source": self.bundle.format},
+            )
 
 
 def _rows_with(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""WHOOP app export (``my_whoop_data`` zip): cycles, sleeps, workouts, journal.
+"""WHOOP app export (``my_whoop_data`` zip): cycles, sleeps, workouts.
 
 Source conventions (FORMATS.md 4.4, and the real export in the shared samples):
 
@@ -14,8 +14,8 @@ Source conventions (FORMATS.md 4.4, and the real export in the shared samples):
   ``sleeps.csv`` -> ``sleep`` (main sleeps; naps are counted in the warnings,
   the sleep table holding one main sleep per night); ``workouts.csv`` ->
   ``activities`` (``source_format="whoop_workouts_csv"``, no samples).
-* ``journal_entries.csv`` (yes/no answers to daily questions) has no canonical
-  table yet: it is recognised and reported, not imported.
+* ``journal_entries.csv`` (the daily journal) is read by
+  :mod:`analyzer.io.vendors.whoop_journal` into the daily log.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyzer.io.csvsniff import read_table
-from analyzer.io.formats import FormatSpec, sha256_hex
+from analyzer.io.formats import FormatSpec
 from analyzer.io.vendors._extract import KEEP, Extractor
 from analyzer.schema import ImportBundle
 
@@ -153,23 +153,6 @@ def read_whoop_workouts(
     )
 
 
-def read_whoop_journal(
-    name: str, data: bytes, *, timezone: str | None = None, valid_rows_only: bool = False
-) -> ImportBundle:
-    """Recognise ``journal_entries.csv``: no canonical table holds its answers, none imported."""
-    table = read_table(name, data)
-    return ImportBundle(
-        name,
-        sha256_hex(data),
-        "whoop_journal_csv",
-        {},
-        [
-            f"{name}: {len(table)} WHOOP journal answers recognised but not imported "
-            "(the analyzer has no table for journal questions yet)"
-        ],
-    )
-
-
 def _whoop(*columns: str):  # noqa: ANN202 - small predicate factory
     return lambda probe: probe.has_columns(*_CYCLE, *columns)
 
@@ -196,19 +179,11 @@ FORMATS = [
         _whoop("Sleep onset", "Wake onset", "Asleep duration (min)"),
         read_whoop_sleeps,
     ),
-    FormatSpec(
-        "whoop_journal_csv",
-        "WHOOP journal_entries.csv",
-        "csv",
-        _whoop("Question text", "Answered yes"),
-        read_whoop_journal,
-    ),
 ]
 
 __all__ = [
     "FORMATS",
     "read_whoop_cycles",
-    "read_whoop_journal",
     "read_whoop_sleeps",
     "read_whoop_workouts",
 ]
