@@ -8,10 +8,11 @@ Source conventions (the real export in the shared samples, WHOOP's help pages):
   sleep; the journal appears each morning once the night's sleep is
   processed and asks about the day before, and its answers are filed under
   the cycle that began with that night. So the answers of a cycle are about
-  the local day that ended with the cycle's sleep: the local date of the
-  cycle start, or the day before when the cycle starts before noon (the
-  athlete fell asleep after midnight). The date is read from the local time
-  as written; ``Cycle timezone`` is not needed for a calendar date.
+  the local day that ended with the cycle's sleep: the day before the night
+  the cycle starts (:mod:`analyzer.timebase`: the local date of the cycle
+  start, or the day before when it starts before noon, the athlete having
+  fallen asleep after midnight). The date is read from the local time as
+  written; ``Cycle timezone`` is not needed for a calendar date.
 * WHOOP's journal defaults each question to "no" until changed, so a "no" may
   be a question left as it was; a day with no row at all is *not logged*.
 * Questions whose meaning matches an item of the daily log are mapped to it
@@ -22,6 +23,7 @@ Source conventions (the real export in the shared samples, WHOOP's help pages):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analyzer.io import logcells as cells
@@ -30,6 +32,7 @@ from analyzer.io.daily_log import MAX_TAG_CHARS, tag_rows
 from analyzer.io.formats import FormatSpec, sha256_hex
 from analyzer.io.vendors._extract import Extractor
 from analyzer.schema import ImportBundle, conform
+from analyzer.timebase import days_to_dates, nights_of
 
 SOURCE = "whoop_journal"
 
@@ -43,9 +46,6 @@ QUESTION_ITEMS = {
     "feeling sick or ill": "ill",
 }
 
-#: Cycles starting before this local hour are about the previous calendar day.
-DAY_ENDS_BEFORE_HOUR = 12
-
 
 def question_key(text: str) -> str:
     """A question folded for matching: case, spaces and a trailing question mark removed."""
@@ -53,9 +53,16 @@ def question_key(text: str) -> str:
 
 
 def answered_day(cycle_start_local: pd.Series) -> pd.Series:
-    """The local date a cycle's answers are about (see the module notes)."""
-    shifted = cycle_start_local - pd.Timedelta(hours=DAY_ENDS_BEFORE_HOUR)
-    return shifted.map(lambda t: None if pd.isna(t) else t.date()).astype("object")
+    """The local date a cycle's answers are about: the day before the night the cycle starts.
+
+    The night is the time base's night of the cycle start (its wake-up date,
+    noon cut-off: :func:`analyzer.timebase.nights_of`), read on the local
+    clock as written.
+    """
+    wall = pd.to_datetime(cycle_start_local).dt.tz_localize("UTC")  # the local clock, offset 0
+    nights = nights_of(wall, utc_offset_s=np.zeros(len(wall)))
+    dates = days_to_dates(nights - np.timedelta64(1, "D"))
+    return pd.Series(list(dates), index=cycle_start_local.index, dtype="object")
 
 
 def _answers(ex: Extractor) -> pd.Series:
