@@ -70,7 +70,7 @@ def test_fit_bad_crc_in_second_chained_segment():
     fit = read_fit(DATA / "corrupt_chained_second_bad_crc.fit")
     assert fit.n_segments == 2
     assert len(fit.messages("record")) == 28
-    assert any("segment 1" in w and "CRC" in w for w in fit.warnings)
+    assert any("segment 2" in w and "CRC" in w for w in fit.warnings)
 
 
 def test_fit_truncated_file_returns_every_complete_message():
@@ -165,13 +165,13 @@ def test_fit_device_relative_timestamps_stay_integers():
     assert frame["timestamp_relative_s"].tolist() == [17218114]
 
 
-def test_fit_mis_sized_field_reads_as_bytes_like_the_sdk():
-    # COROS-style: a uint32 field declared with size 1
+def test_fit_mis_sized_field_reads_as_uint8_like_the_sdk():
+    # COROS-style: a uint32 field declared with size 1 is one uint8 (distance, scale 100)
     records = definition(0, RECORD, [TIMESTAMP, (5, 1, 0x86), HEART_RATE])
     records += bytes([0]) + struct.pack("<IBB", T0, 7, 140)
     fit = read_fit(fit_file(records))
     frame = fit.messages("record")
-    assert frame["distance"].tolist() == [(7,)]
+    assert frame["distance"].tolist() == [0.07]
     assert frame["heart_rate"].tolist() == [140.0]
     assert any("not a multiple of its type" in w for w in fit.warnings)
 

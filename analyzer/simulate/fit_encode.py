@@ -1,14 +1,19 @@
 """A small FIT encoder: definition and data messages, header and CRC-16.
 
-Only what the simulator writes is supported: little-endian messages with
-normal (not compressed-timestamp) headers, scalar numeric, enum, date-time
-and string fields, no developer fields. Message and field *numbers*, base
-types, scales, offsets and enum names are read from fitdecode's copy of the
-Garmin FIT profile (:mod:`fitdecode.profile`), never hand-copied.
+:meth:`FitWriter.add` writes what the simulator needs: little-endian
+messages with normal (not compressed-timestamp) headers, scalar numeric,
+enum, date-time and string fields, no developer fields. Message and field
+*numbers*, base types, scales, offsets and enum names are read from
+fitdecode's copy of the Garmin FIT profile (:mod:`fitdecode.profile`), never
+hand-copied. Rows are written column-wise: one array per field, all rows
+packed at once into a numpy structured array after a single definition
+message.
 
-Rows are written column-wise: :meth:`FitWriter.add` takes one array per
-field, packs all rows at once into a numpy structured array and emits a
-single definition message followed by the data messages.
+:meth:`FitWriter.add_raw` writes a definition laid out by hand (any field
+numbers, sizes and base types, fields defined twice, arrays, sizes that are
+not a multiple of the type, big-endian) with raw values, optionally a
+definition before every data message, for tests of how a reader copes with
+what devices really write.
 
 References
 ----------
@@ -29,6 +34,7 @@ import pandas as pd
 from fitdecode import profile as _profile
 
 from analyzer.io.fit.crc import crc16  # the reader's CRC-16/ARC, vectorised with numpy
+from analyzer.io.fit.profile import BASE_TYPES as _BASE_TYPES
 from analyzer.io.fit.profile import STRING_BASE_TYPE, base_type, numpy_code
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
@@ -69,10 +75,11 @@ class FitWriter:
     >>> data = w.to_bytes()
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, protocol_version: int = PROTOCOL_VERSION) -> None:
         self._body: list[bytes] = []
         self._locals: dict[tuple, int] = {}
         self._next_local = 0
+        self._protocol_version = protocol_version
 
     def add(self, message: str, **columns: object) -> None:
         """Append ``message`` rows; each keyword is a profile field name.
@@ -100,11 +107,63 @@ class FitWriter:
             rows[f.name] = arr
         self._body.append(rows.tobytes())
 
+    def add_raw(
+        self,
+        message: str | int,
+        fields: Iterable[tuple[str | int, int, str | int]],
+        rows: Iterable[tuple],
+        *,
+        big_endian: bool = False,
+        define_each: bool = False,
+        local: int | None = None,
+    ) -> None:
+        """Append data messages of a hand-laid definition, with raw values.
+
+        Parameters
+        ----------
+        message : str or int
+            Profile message name or global message number.
+        fields : iterable of (field, size, base type)
+            Field name (of the profile message) or number, size in bytes and
+            base type name (``"uint32"``) or byte (``0x86``), in record order.
+            A field may appear twice; the size need not be a multiple of the type.
+        rows : iterable of tuple
+            One raw value per field: an int or float (packed as the base
+            type), a sequence of them for a field of several elements, or
+            ``bytes`` (written as they are, padded with 0xFF to the size).
+        big_endian : bool
+            Write the definition and values big-endian.
+        define_each : bool
+            Write the definition again before every data message (as some
+            devices do).
+        local : int, optional
+            Local message type (default: the next one in turn).
+        """
+        mesg_num = message if isinstance(message, int) else _lookup_message(message)[0]
+        layout = [_raw_field(mesg_num, name, size, base) for name, size, base in fields]
+        endian = ">" if big_endian else "<"
+        if local is None:
+            local = self._next_local % 16
+            self._next_local += 1
+            self._locals = {k: v for k, v in self._locals.items() if v != local}
+        definition = struct.pack("<BBB", _DEFINITION | local, 0, int(big_endian))
+        definition += struct.pack(endian + "HB", mesg_num, len(layout))
+        definition += b"".join(struct.pack("<BBB", num, size, bt) for num, size, bt in layout)
+        if not define_each:
+            self._body.append(definition)
+        for row in rows:
+            if define_each:
+                self._body.append(definition)
+            payload = b"".join(
+                _pack_raw(v, size, bt, endian) for v, (_, size, bt) in zip(row, layout)
+            )
+            self._body.append(bytes([local]) + payload)
+
     def to_bytes(self) -> bytes:
         """Return the complete file: header (with its CRC), records, file CRC."""
         body = b"".join(self._body)
         head = struct.pack(
-            "<BBHI4s", _HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(body), b".FIT"
+            "<BBHI4s", _HEADER_SIZE, self._protocol_version, PROFILE_VERSION, len(body), b".FIT"
         )
         head += struct.pack("<H", crc16(head))
         return head + body + struct.pack("<H", crc16(head + body))
@@ -131,6 +190,29 @@ def _lookup_message(message: str) -> tuple[int, object]:
         return _MESSAGES_BY_NAME[message]
     except KeyError:
         raise ValueError(f"FIT profile has no message named {message!r}") from None
+
+
+def _raw_field(mesg_num: int, name: str | int, size: int, base: str | int) -> tuple[int, int, int]:
+    """``(field number, size, base type byte)`` of one field of :meth:`FitWriter.add_raw`."""
+    if isinstance(name, str):
+        mesg = _profile.MESSAGE_TYPES[mesg_num]
+        by_name = {f.name: num for num, f in mesg.fields.items()}
+        if name not in by_name:
+            raise ValueError(f"FIT message {mesg.name!r} has no field {name!r}")
+        name = by_name[name]
+    if isinstance(base, str):
+        ids = {bt.name: ident for ident, bt in _BASE_TYPES.items()}
+        base = ids[base]
+    return name, size, base
+
+
+def _pack_raw(value: object, size: int, base_id: int, endian: str) -> bytes:
+    """Raw bytes of one field value for :meth:`FitWriter.add_raw`."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value[:size]).ljust(size, b"\xff")
+    code = numpy_code(base_type(base_id), endian)
+    values = np.atleast_1d(np.asarray(value)).astype(code)
+    return values.tobytes()[:size].ljust(size, b"\xff")
 
 
 def _lookup_fields(mesg: object, columns: Mapping[str, object]) -> list:

@@ -36,12 +36,15 @@ Conventions of ``messages(name)``
   profile does not know a field); a sub-field (e.g. ``monitoring.steps`` of
   ``cycles``) is its own column, filled where its reference field selects it,
   while the main field keeps its generic value for every row.
-* ``date_time`` fields are tz-aware UTC. Values below 0x10000000 are seconds
-  since the device was switched on (FIT SDK), not dates: they are ``NaT``
-  there and kept as integers in ``<field>_relative_s``.
-  ``local_date_time`` fields are naive wall-clock datetimes.
-* ``hr.event_timestamp`` holds, per message, a tuple of float seconds since the
-  FIT epoch (1989-12-31 UTC) at full 1/1024 s resolution.
+* ``date_time`` fields are tz-aware UTC, ``local_date_time`` fields naive
+  wall-clock datetimes. Values below 0x10000000 are seconds since the device
+  was switched on (FIT profile), not dates: they are ``NaT`` there and kept
+  as integers in ``<field>_relative_s``.
+* ``hr.event_timestamp`` holds, per message, the tuple of its beat times in
+  float seconds since the FIT epoch (1989-12-31 UTC) at full 1/1024 s
+  resolution, the anchor message's own beat included: the sensor's counter
+  that the file records is dated from the anchor's ``timestamp`` as the FIT
+  SDK does (:mod:`.hr_events`).
 * Fields missing in every message of a type (defined but never filled) are
   left out, as the FIT SDK's decoder does.
 * Enum names, strings, booleans, tuples and bytes are ``object`` columns of

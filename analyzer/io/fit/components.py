@@ -11,19 +11,17 @@ did not record the target field directly (a directly recorded value wins:
 it has more bits). When several components of one message feed the same
 target (``hr``), the column holds a tuple per message.
 
-``hr`` event timestamps follow the FIT SDK/fitdecode rule: the accumulated
-1/1024 s counter is added to the ``timestamp`` that was current when the
-last ``hr.event_timestamp`` field was read. The ``hr.event_timestamp``
-column holds, per message, a tuple of these times as float seconds since
-the FIT epoch (1989-12-31 UTC), like the directly recorded field: the values
-keep their 1/1024 s resolution, which datetimes would round.
+``hr.event_timestamp`` holds, per message, a tuple of its beat times in
+float seconds since the FIT epoch (1989-12-31 UTC), dated from the last
+anchor message as the FIT SDK does (:mod:`.hr_events`); the values keep their
+1/1024 s resolution, which datetimes would round.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import profile
+from . import hr_events, profile
 from .frames import accumulate
 from .values import Column, _enum_objects, row_tuples
 
@@ -37,6 +35,8 @@ def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None
     for frame, slot in zip(frames, slots):
         for comp in frame.components:
             by_target.setdefault(comp.target, []).append((frame, slot, comp))
+    if number == profile.MESG_HR:
+        _apply_hr_beats(columns, by_target.pop(profile.HR_EVENT_TIMESTAMP, []), rows.size)
     for target, items in by_target.items():
         target_field = mesg.fields.get(target)
         if target_field is None:
@@ -102,15 +102,32 @@ def _apply_target(fit, number, layouts, frames, slots, rows, columns, target, ta
             values[:, j] = values[:, j] / spec.scale
         if spec.offset:
             values[:, j] = values[:, j] - spec.offset
+    valid &= ~_target_invalid(values, target_field)
     values[~valid] = np.nan
-    is_hr_events = number == profile.MESG_HR and target == profile.HR_EVENT_TIMESTAMP
-    if is_hr_events:
-        values = values + _hr_start(fit, rows, frames, slots)[:, None]
-    if raw.shape[1] == 1 and not is_hr_events:
+    if raw.shape[1] == 1:
         column = _single(values[:, 0], valid[:, 0], target_field)
         _merge(columns, target_field.name, column)
         return
     _merge_tuples(columns, target_field.name, _component_tuples(values, valid, present))
+
+
+def _target_invalid(values: np.ndarray, target_field) -> np.ndarray:
+    """Where a component value is the target field's invalid value (FIT SDK).
+
+    The SDK turns the value back into the target's raw units (``(value +
+    offset) * scale``) and drops it when that is the invalid sentinel of the
+    target's base type: a ``rear_gear_num`` (uint8z) of 0 is missing.
+    """
+    base = profile.base_type(target_field.base_type.identifier)
+    if base.invalid is None:
+        return np.zeros(values.shape, dtype=bool)
+    raw = values
+    if target_field.offset:
+        raw = raw + target_field.offset
+    if target_field.scale:
+        raw = raw * target_field.scale
+    with np.errstate(invalid="ignore"):
+        return np.rint(raw) == base.invalid
 
 
 def _component_tuples(values: np.ndarray, valid: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -183,53 +200,22 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def _hr_start(fit, rows, frames, slots) -> np.ndarray:
-    """``timestamp`` current when the last ``hr.event_timestamp`` field was read, per hr row."""
-    walk = fit._walk
-    full = fit.full_timestamps()
-    segments = walk.record_segments
-    # last timestamp up to and including / before each record, restarting per segment
-    last_incl = _ffill(full, segments)
-    last_excl = np.empty_like(last_incl)
-    last_excl[0] = 0.0
-    last_excl[1:] = last_incl[:-1]
-    first_of_segment = np.ones(segments.size, dtype=bool)
-    first_of_segment[1:] = segments[1:] != segments[:-1]
-    last_excl[first_of_segment] = 0.0
-    set_value = np.full(rows.size, np.nan)
-    own_first = np.zeros(rows.size, dtype=bool)
-    for frame, slot in zip(frames, slots):
-        order = frame.field_order
-        if profile.HR_EVENT_TIMESTAMP not in order:
-            continue
-        i9 = order.index(profile.HR_EVENT_TIMESTAMP)
-        ts_first = profile.TIMESTAMP_FIELD in order and order.index(profile.TIMESTAMP_FIELD) < i9
-        recs = rows[slot]
-        set_value[slot] = last_incl[recs] if ts_first else last_excl[recs]
-        i10 = (
-            order.index(profile.HR_EVENT_TIMESTAMP_12)
-            if profile.HR_EVENT_TIMESTAMP_12 in order
-            else len(order)
-        )
-        own_first[slot] = i9 < i10
-    start_incl = _ffill(set_value, segments[rows])
-    start_excl = np.empty_like(start_incl)
-    start_excl[0] = 0.0
-    start_excl[1:] = start_incl[:-1]
-    hr_segments = segments[rows]
-    new_seg = np.ones(rows.size, dtype=bool)
-    new_seg[1:] = hr_segments[1:] != hr_segments[:-1]
-    start_excl[new_seg] = 0.0
-    return np.where(own_first, start_incl, start_excl)
+def _apply_hr_beats(columns: dict, items: list, n: int) -> None:
+    """``hr.event_timestamp``: per message the tuple of its beat times (:mod:`.hr_events`)."""
+    if items:
+        raw, valid, present, _ = _slot_matrix(items, n)
+    else:
+        raw, present, valid = np.zeros((n, 0), np.int64), np.zeros((n, 0), bool), None
+    present = present if valid is None else present & valid
 
+    def numbers(name: str, kind: str) -> np.ndarray:
+        column = columns.get(name)
+        return column.values if column is not None and column.kind == kind else np.full(n, np.nan)
 
-def _ffill(values: np.ndarray, segments: np.ndarray) -> np.ndarray:
-    """Forward-fill NaN with the last value of the same segment (0 before any)."""
-    n = values.size
-    filled = values.copy()
-    first = np.ones(n, dtype=bool)
-    first[1:] = segments[1:] != segments[:-1]
-    filled[first & np.isnan(filled)] = 0.0
-    idx = np.where(~np.isnan(filled), np.arange(n), 0)
-    np.maximum.accumulate(idx, out=idx)
-    return filled[idx]
+    counter = numbers("event_timestamp", "num")
+    if not items and np.isnan(counter).all():
+        return
+    beats = hr_events.beat_times(
+        counter, numbers("timestamp", "dt"), numbers("fractional_timestamp", "num"), raw, present
+    )
+    columns["event_timestamp"] = Column("obj", beats)

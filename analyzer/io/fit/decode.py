@@ -100,7 +100,7 @@ def gather_rows(data: np.ndarray, positions: np.ndarray, size: int) -> np.ndarra
 
 def _numeric_view(rows: np.ndarray, layout: Layout) -> tuple[np.ndarray | None, frozenset]:
     """A structured view of ``rows`` with one numpy field per native numeric field."""
-    dtype, names = numeric_dtype(layout.fields, layout.endian, rows.shape[1])
+    dtype, names = numeric_dtype(layout.global_num, layout.fields, layout.endian, rows.shape[1])
     if dtype is None or rows.shape[0] == 0:
         return None, names
     return np.ascontiguousarray(rows).view(dtype)[:, 0], names
@@ -204,17 +204,19 @@ class _RawFields:
         self._rows = rows
         self._records = records
         self._endian = endian
-        self._by_number = {fp.number: fp for fp in plan.fields}
+        self._by_number = {fp.number: fp for fp in plan.fields if fp.primary}
         self._cache: dict[int, RawField] = {}
 
     def get(self, number: int) -> RawField | None:
-        """Raw values of field ``number``, or ``None`` when the layout does not have it."""
-        raw = self._cache.get(number)
+        """Raw values of field ``number`` (its last occurrence), or ``None`` when absent."""
+        fp = self._by_number.get(number)
+        return None if fp is None else self.of(fp)
+
+    def of(self, fp: FieldPlan) -> RawField:
+        """Raw values of the field occurrence ``fp``."""
+        raw = self._cache.get(fp.index)
         if raw is None:
-            fp = self._by_number.get(number)
-            if fp is None:
-                return None
-            raw = self._cache[number] = self._read(fp)
+            raw = self._cache[fp.index] = self._read(fp)
         return raw
 
     def _read(self, fp: FieldPlan) -> RawField:
@@ -256,9 +258,9 @@ def decode_layout(
         if fp.row >= 0 and matrix is not None:
             column = Column(plan.kinds[fp.row], matrix[fp.row])
         else:
-            column = render(raws.get(fp.number), spec)
+            column = render(raws.of(fp), spec)
         _put(frame, fp.name, column)
-        if spec is None:
+        if spec is None or not fp.primary:
             continue
         if not spec.subfields:
             if spec.components:

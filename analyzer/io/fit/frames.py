@@ -10,10 +10,11 @@ Here live the steps that need the messages in file order:
   ``distance``, ``hr.event_timestamp_12`` -> ``event_timestamp``): each value
   adds the wrapped difference to the previous one, restarting at the
   definitions that declare the source field, as the SDK does;
-* conversion of ``date_time`` values to tz-aware UTC. Values below
-  ``0x10000000`` are seconds since the device was switched on, not dates
-  (FIT SDK): they are ``NaT`` in the datetime column and kept, as integers,
-  in a companion column ``<field>_relative_s``.
+* conversion of ``date_time`` values to tz-aware UTC (``local_date_time``
+  values to naive wall-clock datetimes). Values below ``0x10000000`` are
+  seconds since the device was switched on, not dates (FIT profile, types
+  ``date_time`` and ``local_date_time``): they are ``NaT`` in the datetime
+  column and kept, as integers, in a companion column ``<field>_relative_s``.
 """
 
 from __future__ import annotations
@@ -166,9 +167,12 @@ def fit_s_to_utc_array(seconds: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 
 def local_fit_s_to_datetime64(seconds: np.ndarray) -> np.ndarray:
-    """FIT ``local_date_time`` seconds -> naive datetime64 of the device's wall clock."""
-    ok = (seconds > -profile.FIT_EPOCH_S) & (seconds < _MAX_FIT_SECONDS)
-    return fit_s_to_datetime64(seconds, ok)
+    """FIT ``local_date_time`` seconds -> naive datetime64 of the device's wall clock.
+
+    As for ``date_time``, values below 0x10000000 are not dates (FIT profile,
+    type ``local_date_time``): NaT.
+    """
+    return fit_s_to_datetime64(seconds, is_fit_date(seconds))
 
 
 def relative_seconds(seconds: np.ndarray):
@@ -247,6 +251,10 @@ def to_dataframe(columns: dict[str, Column]) -> pd.DataFrame:
                 arrays.append((rel, np.array([at + 1])))
         elif column.kind == "ldt":
             arrays.append((local_fit_s_to_datetime64(column.values).reshape(1, -1), np.array([at])))
+            rel = relative_seconds(column.values)
+            if rel is not None:
+                names.append(f"{name}_relative_s")
+                arrays.append((rel, np.array([at + 1])))
         elif column.kind == "obj":
             objects.append(column.values)
             object_at.append(at)

@@ -19,19 +19,25 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import profile
+from . import profile, profile_arrays
 
 
 @lru_cache(maxsize=4096)
-def numeric_dtype(fields: tuple, endian: str, width: int) -> tuple[np.dtype | None, frozenset]:
-    """Structured dtype, one numpy field ``f<i>`` per numeric native field (cached per layout)."""
+def numeric_dtype(
+    global_num: int, fields: tuple, endian: str, width: int
+) -> tuple[np.dtype | None, frozenset]:
+    """Structured dtype, one numpy field ``f<i>`` per numeric native field (cached per layout).
+
+    Each field is read as :func:`read_as` says (its base type and the bytes
+    of it that count).
+    """
     names, formats, offsets = [], [], []
     offset = 0
-    for i, (_, size, bt_id) in enumerate(fields):
-        bt = profile.base_type(bt_id)
-        if size and bt.kind in ("int", "float") and size % bt.size == 0:
+    for i, (number, size, bt_id) in enumerate(fields):
+        bt, used = read_as(global_num, number, size, bt_id)
+        if used and bt.kind in ("int", "float"):
             names.append(f"f{i}")
-            k = size // bt.size
+            k = used // bt.size
             code = profile.numpy_code(bt, endian)
             formats.append(code if k == 1 else (code, (k,)))
             offsets.append(offset)
@@ -42,6 +48,35 @@ def numeric_dtype(fields: tuple, endian: str, width: int) -> tuple[np.dtype | No
     return dtype, frozenset(names)
 
 
+def read_as(global_num: int, number: int, size: int, bt_id: int) -> tuple[profile.BaseType, int]:
+    """The base type a field is read as, and how many of its bytes are read.
+
+    * A size that is not a multiple of the base type: the field is read as
+      ``size`` uint8 elements, as the FIT SDK's decoder does (a COROS
+      ``event.data`` declared uint32 with one byte is one uint8).
+    * A numeric field the profile defines as a single value
+      (:data:`.profile_arrays.ARRAY_FIELDS` does not list it) recorded with
+      several elements: only the first element is read, so that its column
+      stays numeric.
+    """
+    bt = profile.base_type(bt_id)
+    if size % bt.size:
+        return profile.UINT8, size
+    if size > bt.size and bt.kind in ("int", "float") and _profile_scalar(global_num, number):
+        return bt, bt.size
+    return bt, size
+
+
+def _profile_scalar(global_num: int, number: int) -> bool:
+    """Whether the profile knows the field and defines it as one value."""
+    mesg = profile.message_type(global_num)
+    return (
+        mesg is not None
+        and number in mesg.fields
+        and (global_num, number) not in profile_arrays.ARRAY_FIELDS
+    )
+
+
 class FieldPlan(NamedTuple):
     """How one native field of a layout is decoded (part of a cached :class:`LayoutPlan`)."""
 
@@ -49,11 +84,12 @@ class FieldPlan(NamedTuple):
     number: int
     index: int  # index in ``Layout.fields`` (numeric view field ``f<index>``)
     start: int  # byte offset in the record
-    size: int
-    base: profile.BaseType  # after the mis-sized -> byte rule
+    size: int  # bytes read (read_as)
+    base: profile.BaseType  # the base type read (read_as)
     spec: object  # fitdecode Field, or None for a field the profile does not know
     name: str  # column name
     row: int  # row of the field in the numeric matrix, -1 when rendered on its own
+    primary: bool  # the last occurrence of its field number (expands components, sub-fields)
 
 
 @dataclass(frozen=True)
@@ -100,39 +136,56 @@ def _matrix_kind(spec, bt: profile.BaseType, size: int) -> str | None:
 
 @lru_cache(maxsize=4096)
 def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
-    """Build (once per distinct layout) the decoding plan of its native fields."""
+    """Build (once per distinct layout) the decoding plan of its native fields.
+
+    A field number defined more than once in one definition keeps, per
+    message, its last valid value, as the FIT SDK's decoder does (a later
+    occurrence overwrites an earlier one unless it is invalid): the
+    occurrences are planned last first, and each later-planned one only fills
+    values still missing. Only the last occurrence expands components and
+    sub-fields.
+    """
     mesg = profile.message_type(global_num)
     plans: list[FieldPlan] = []
     warnings: list[str] = []
     matrix_fields, kinds, invalid, scale, offset = [], [], [], [], []
-    seen = set()
-    start = 0
-    for i, (number, size, bt_id) in enumerate(fields):
-        field_start = start
-        start += size
-        if size == 0 or number in seen:
-            continue
-        seen.add(number)
-        bt = profile.base_type(bt_id)
-        if size % bt.size:
-            # As the FIT SDK and fitdecode do (fitdecode#13, COROS files):
-            # a size that is not a multiple of the base type reads as bytes.
+    starts = np.cumsum([0] + [size for _, size, _ in fields]).tolist()
+    occurrences: dict[int, int] = {}
+    for number, size, _ in fields:
+        if size:
+            occurrences[number] = occurrences.get(number, 0) + 1
+    message = profile.message_name(global_num)
+    for number, count in occurrences.items():
+        if count > 1:
+            times = "twice" if count == 2 else f"{count} times"
             warnings.append(
-                f"field {number} of message {profile.message_name(global_num)} has "
-                f"size {size}, not a multiple of its type {bt.name}; read as bytes"
+                f"field {number} of message {message} is defined {times} in one definition; "
+                "the last valid value of each message is kept, as the FIT SDK does"
             )
-            bt = profile.BYTE
+    planned: set[int] = set()
+    for i in _last_first(fields):
+        number, size, bt_id = fields[i]
         spec = mesg.fields.get(number) if mesg is not None else None
+        bt, used = read_as(global_num, number, size, bt_id)
+        declared = profile.base_type(bt_id)
+        if size % declared.size:
+            warnings.append(
+                f"field {number} of message {message} has size {size}, not a multiple of its "
+                f"type {declared.name}; read as {size} uint8 elements, as the FIT SDK does"
+            )
+        elif used < size:
+            warnings.append(
+                f"field {spec.name} of message {message} has {size // bt.size} elements where "
+                "the profile defines one value; the first element was kept"
+            )
         if spec is None:
             name = f"unknown_{number}"
         else:
             name = spec.name
-            if spec.type.name in ("date_time", "local_date_time") and (
-                bt.kind != "int" or size != bt.size
-            ):
+            if spec.type.name in ("date_time", "local_date_time") and bt.kind != "int":
                 # a date field declared with a non-integer type: keep, but not as a date
                 name = f"{name}_raw"
-        kind = _matrix_kind(spec, bt, size)
+        kind = _matrix_kind(spec, bt, used)
         row = -1
         if kind is not None:
             row = len(matrix_fields)
@@ -141,7 +194,11 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
             invalid.append(np.nan if bt.kind == "float" else float(bt.invalid))
             scale.append(float(getattr(spec, "scale", None) or 1.0))
             offset.append(float(getattr(spec, "offset", None) or 0.0))
-        plans.append(FieldPlan(len(plans), number, i, field_start, size, bt, spec, name, row))
+        primary = number not in planned
+        planned.add(number)
+        plans.append(
+            FieldPlan(len(plans), number, i, starts[i], used, bt, spec, name, row, primary)
+        )
     scales = np.asarray(scale, dtype=np.float64)
     offsets = np.asarray(offset, dtype=np.float64)
     return LayoutPlan(
@@ -154,6 +211,16 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
         any(value != value for value in invalid),
         tuple(warnings),
     )
+
+
+def _last_first(fields: tuple) -> list[int]:
+    """Indexes of the fields with a size, in record order except that a repeated field
+    number's occurrences are taken last first, at the place of its first occurrence."""
+    by_number: dict[int, list[int]] = {}
+    for i, (number, size, _) in enumerate(fields):
+        if size:
+            by_number.setdefault(number, []).append(i)
+    return [i for indexes in by_number.values() for i in reversed(indexes)]
 
 
 def numeric_matrix(records: np.ndarray, plan: LayoutPlan) -> np.ndarray:

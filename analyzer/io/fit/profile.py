@@ -92,6 +92,7 @@ BASE_TYPES: dict[int, BaseType] = {
     ident: _build_base_type(ident, bt) for ident, bt in _types.BASE_TYPES.items()
 }
 BYTE = BASE_TYPES[BYTE_BASE_TYPE]
+UINT8 = next(bt for bt in BASE_TYPES.values() if bt.name == "uint8")
 
 
 def base_type(identifier: int) -> BaseType:

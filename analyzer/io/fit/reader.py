@@ -27,6 +27,7 @@ from .frames import (
     merge_layouts,
     to_dataframe,
 )
+from .offsets import recorded_utc_offset_s
 from .values import Column
 from .walk import walk
 
@@ -163,21 +164,27 @@ class FitFile:
 
         Taken from the first ``activity`` message with both ``local_timestamp``
         and ``timestamp``, else ``monitoring_info``, else ``timestamp_correlation``
-        (Garmin wellness/HRV files). ``None`` when the file has none of them.
-        Computed once per file.
+        (Garmin wellness/HRV files), when it is a plausible offset
+        (:mod:`.offsets`); an implausible one adds a warning. ``None`` when the
+        file has none. Computed once per file.
         """
+        problem = None
         for name in ("activity", "monitoring_info", "timestamp_correlation"):
             if profile.message_number(name) not in self._records_by_global:
                 continue  # absent: nothing to decode
-            columns = self.arrays(name)
+            columns = self._message_columns(name) or {}
             local, utc = columns.get("local_timestamp"), columns.get("timestamp")
-            if local is None or utc is None or local.dtype.kind != "M" or utc.dtype.kind != "M":
+            if local is None or utc is None or local.kind != "ldt" or utc.kind != "dt":
                 continue
-            local, utc = local.view(np.int64), utc.view(np.int64)
-            nat = np.iinfo(np.int64).min
-            both = np.flatnonzero((local != nat) & (utc != nat))
-            if both.size:
-                return (int(local[both[0]]) - int(utc[both[0]])) / 1e9
+            offset, why = recorded_utc_offset_s(name, local.values, utc.values)
+            if offset is not None:
+                return offset
+            problem = problem or why
+        if problem:
+            self.warnings.append(
+                f"{self.source}: {problem}; the local days of this file come from the "
+                "athlete's time zone"
+            )
         return None
 
     # -- layouts ---------------------------------------------------------------

@@ -15,9 +15,10 @@ A *column* is a numpy array plus a kind:
 
 The rules follow the FIT SDK and fitdecode: invalid sentinels become missing,
 then ``value = raw / scale - offset``; a value listed in the field type's enum
-becomes its name; arrays keep one element per slot (``None`` for an invalid
-slot); a ``byte`` field is ``None`` only when every byte is 0xFF; strings end
-at the first NUL and are decoded as UTF-8 (bad bytes replaced).
+becomes its name (also each element of an array of them); arrays keep one
+element per slot (``None`` for an invalid slot); a ``byte`` field is ``None``
+only when every byte is 0xFF; strings end at the first NUL and are decoded as
+UTF-8 (bad bytes replaced).
 """
 
 from __future__ import annotations
@@ -170,6 +171,16 @@ def _enum_objects(
     return out
 
 
+def _named_elements(tuples: np.ndarray, enum: dict) -> np.ndarray:
+    """Tuples of enum codes with each known code replaced by its name."""
+    out = np.empty(tuples.shape[0], dtype=object)
+    out[:] = [
+        None if row is None else tuple(enum.get(v, v) if v is not None else None for v in row)
+        for row in tuples.tolist()
+    ]
+    return out
+
+
 def render(raw: RawField, spec, rows: np.ndarray | None = None) -> Column:
     """Decode ``raw`` with the profile field or sub-field ``spec`` (``None``: unknown field).
 
@@ -199,7 +210,10 @@ def _render_numeric(raw: RawField, spec) -> Column:
     if raw.n_elements > 1:
         values = _scaled(raw.data, scale, offset)
         as_int = bt.kind == "int" and not scale and not offset
-        return Column("obj", _array_tuples(values, raw.valid, as_int))
+        tuples = _array_tuples(values, raw.valid, as_int)
+        if enum:  # each element named as a scalar of the type would be (FIT SDK)
+            tuples = _named_elements(tuples, enum)
+        return Column("obj", tuples)
     if bt.kind == "int" and bt.size == 8 and not scale and not offset:
         out = np.empty(raw.data.shape[0], dtype=object)
         out[:] = None

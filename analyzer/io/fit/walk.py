@@ -31,6 +31,8 @@ from analyzer.errors import FitHeaderError
 from .crc import crc16, crc16_py
 
 _HEADER_MAGIC = b".FIT"
+#: Highest major protocol version of the FIT protocol this reader knows (FIT SDK 21: 2.x).
+MAX_PROTOCOL_MAJOR = 2
 
 
 @dataclass(frozen=True)
@@ -340,18 +342,26 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
             )
             break
         index = len(result.segments)
+        number = index + 1  # segments are numbered from 1 in messages
         if segment.header_crc_ok is False and check_crc:
-            result.warnings.append(f"header CRC mismatch in FIT segment {index} at byte {pos}")
+            result.warnings.append(f"header CRC mismatch in FIT segment {number} at byte {pos}")
+        if segment.protocol_version >> 4 > MAX_PROTOCOL_MAJOR:
+            result.warnings.append(
+                f"FIT segment {number} declares protocol version "
+                f"{segment.protocol_version >> 4}.{segment.protocol_version & 0x0F}; this reader "
+                f"knows versions up to {MAX_PROTOCOL_MAJOR}.x and read it as such, so values "
+                "may be wrong"
+            )
         declared_end = pos + header_size + segment.data_size
         segment_starts.append(walker.count)
         stop = walker.walk_segment(pos + header_size, min(declared_end, n), index)
         crc_ok = None
-        if stop is None and declared_end + 2 <= n and check_crc:
+        if declared_end + 2 <= n and check_crc:
             stored = struct.unpack_from("<H", buf, declared_end)[0]
             crc_ok = crc16(memoryview(buf)[pos:declared_end]) == stored
             if not crc_ok:
                 result.warnings.append(
-                    f"file CRC mismatch in FIT segment {index} (CRC at byte {declared_end}); "
+                    f"file CRC mismatch in FIT segment {number} (CRC at byte {declared_end}); "
                     "the data were kept but may be corrupt"
                 )
         result.segments.append(
@@ -370,12 +380,12 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
             break
         if declared_end > n:
             result.warnings.append(
-                f"file is truncated: FIT segment {index} declares {segment.data_size} bytes of "
-                f"records but the file ends at byte {n}; kept every complete message"
+                f"file is truncated: FIT segment {number} declares {segment.data_size} bytes "
+                f"of records but the file ends at byte {n}; kept every complete message"
             )
             break
         if declared_end + 2 > n:
-            result.warnings.append(f"FIT segment {index} has no file CRC (file ends at byte {n})")
+            result.warnings.append(f"FIT segment {number} has no file CRC (file ends at byte {n})")
             break
         pos = declared_end + 2
     _finish(result, walker, buf, segment_starts)

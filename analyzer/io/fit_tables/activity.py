@@ -71,6 +71,27 @@ def _device(fit) -> str | None:
     return " ".join(parts) or None
 
 
+def is_activity_file(fit, warn: Warn) -> bool:
+    """Whether the file is a recorded activity (``file_id.type``), with a warning when not.
+
+    Only a recording makes a training session: a course (a planned route) or
+    a workout holds ``record`` messages too, but no one trained them. A file
+    without a type (no ``file_id``) counts as an activity.
+    """
+    file_id = fit.arrays("file_id")
+    types = file_id.get("type")
+    kind = types[0] if types is not None and len(types) else None
+    if kind is None or kind == "activity":
+        return True
+    if "record" in fit.message_counts():
+        kind = kind if isinstance(kind, str) else f"type {kind}"
+        warn(
+            f"{fit.source}: a {kind} file (file_id.type), not a recorded activity: "
+            "its records make no training session"
+        )
+    return False
+
+
 def sessions(fit, sha: str, warn: Warn) -> pd.DataFrame:
     """The ``activities`` rows of the file: one per ``session`` (else from the records)."""
     session = fit.messages("session")
@@ -78,7 +99,7 @@ def sessions(fit, sha: str, warn: Warn) -> pd.DataFrame:
     if session.empty:
         return _activity_from_records(fit, sha, offset, warn)
     start = session["start_time"] if "start_time" in session else session.get("timestamp")
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "activity_id": [f"{sha[:16]}-{i}" for i in range(len(session))],
             "source_sha256": sha,
@@ -101,6 +122,15 @@ def sessions(fit, sha: str, warn: Warn) -> pd.DataFrame:
             "device": _device(fit),
         }
     )
+    undated = frame["start_utc"].isna().to_numpy()
+    if undated.any():
+        warn(
+            f"{fit.source}: {int(undated.sum())} of {len(frame)} sessions have no start date "
+            "(their times count seconds since the device was switched on: its clock was not "
+            "set) and were left out"
+        )
+        frame = frame[~undated].reset_index(drop=True)
+    return frame
 
 
 def _activity_from_records(fit, sha: str, offset, warn: Warn) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 
 import pandas as pd
 
+from analyzer.errors import FitRecordError
 from analyzer.io.fit import FitFile, read_fit
 from analyzer.schema import ImportBundle, conform
 
@@ -152,6 +153,8 @@ def canonical_tables(fit: FitFile) -> FitTables:
 
 def _activity_tables(fit: FitFile, warn: Callable[[str], None]) -> dict[str, pd.DataFrame]:
     present = fit.message_counts()
+    if "session" not in present and not activity.is_activity_file(fit, warn):
+        return {}
     wanted = {
         "activities": "session" in present or "record" in present,
         "samples": "record" in present,
@@ -164,6 +167,13 @@ def _activity_tables(fit: FitFile, warn: Callable[[str], None]) -> dict[str, pd.
     activities = (
         activity.sessions(fit, fit.sha256, warn) if wanted["activities"] else pd.DataFrame()
     )
+    if wanted["activities"] and activities.empty:
+        raise FitRecordError(
+            fit.source,
+            "no session or record has a date: the file's times count seconds since the device "
+            "was switched on (its clock was not set), so its activity cannot be placed on a day",
+            recovered="nothing",
+        )
     builders = {
         "activities": lambda: activities,
         "samples": lambda: activity.samples(fit, activities, warn),

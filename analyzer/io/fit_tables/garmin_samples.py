@@ -35,6 +35,7 @@ import pandas as pd
 from analyzer.io.fastframe import NAT_NS
 from analyzer.io.fit import MessageArrays
 from analyzer.io.fit.frames import fit_s_to_unix_ns
+from analyzer.io.fit.offsets import plausible_utc_offset_s
 from analyzer.io.fit.profile import FIT_EPOCH_S
 
 STAGES = {
@@ -111,7 +112,8 @@ def has_daily_messages(fit) -> bool:
 def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     """Start (UTC), UTC offset [s] and epoch length [s] from ``sleep_data_info`` (273).
 
-    The offset is missing when the local start is more than 14 h from the UTC one.
+    The offset is missing when it cannot be a time zone's
+    (:func:`analyzer.io.fit.offsets.plausible_utc_offset_s`).
     """
     info = fit.arrays(SLEEP_DATA_INFO)
     if "unknown_253" not in info:
@@ -119,7 +121,7 @@ def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     utc_s = float(_numeric(info, "unknown_253")[0])
     start_ns = int(fit_s_to_unix_ns([utc_s])[0])
     local_s = float(_numeric(info, "unknown_2")[0])
-    offset = local_s - utc_s if np.isfinite(local_s) and abs(local_s - utc_s) <= 14 * 3600 else None
+    offset = local_s - utc_s if plausible_utc_offset_s(local_s - utc_s) else None
     epoch = float(_numeric(info, "unknown_1")[0])
     epoch = epoch if epoch > 0 else DEFAULT_EPOCH_S  # NaN fails the test too
     start = None if start_ns == _NAT else pd.Timestamp(start_ns, unit="ns", tz="UTC")
