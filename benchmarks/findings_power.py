@@ -64,7 +64,7 @@ SCENARIOS = [
 
 def prevalence(daily: pd.DataFrame, cramp_type: str, key: str, params: FindingsParams) -> float:
     spec = {e.key: e for e in binary_exposures(params, SLEEP_NEED_H)}[key]
-    x = spec.values(daily)
+    x = spec.daily_values(daily)
     if cramp_type == "exercise":
         x = x[pd.to_numeric(daily["load"]).to_numpy() > 0]
     return float(np.nanmean(x))

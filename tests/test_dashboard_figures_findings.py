@@ -26,20 +26,20 @@ def _findings() -> pd.DataFrame:
     )
 
 
-def test_forest_plot_colours_and_shapes_by_adjusted_p_and_descriptive_flag():
+def test_forest_plot_colours_and_shapes_by_evidence():
     fig = forest_plot(_findings())
     by_name = {t.name: t for t in fig.data}
     assert set(by_name) == {
-        "p adjusted < 0.05",
-        "p adjusted ≥ 0.05",
-        "descriptive only (few events)",
+        "clear (holds after adjustment)",
+        "no clear pattern",
+        "too few cramps (descriptive only)",
     }
-    significant = by_name["p adjusted < 0.05"]
+    significant = by_name["clear (holds after adjustment)"]
     assert list(significant.y) == ["load spike"]
     assert (
         significant.error_x.array[0] == 5.2 - 2.4 and significant.error_x.arrayminus[0] == 2.4 - 1.1
     )
-    assert by_name["descriptive only (few events)"].marker.symbol == "circle-open"
+    assert by_name["too few cramps (descriptive only)"].marker.symbol == "circle-open"
     assert fig.layout.xaxis.type == "log" and "[" in fig.layout.xaxis.title.text
     assert [a.text for a in fig.layout.annotations] == [
         "14 events",
@@ -47,6 +47,24 @@ def test_forest_plot_colours_and_shapes_by_adjusted_p_and_descriptive_flag():
         "6 events",
         "0 events",
     ]
+
+
+def test_forest_plot_and_table_name_exposures_in_plain_words():
+    rows = _findings().assign(
+        label=["a load spike", "a short night", "a hot session", "a sleep debt"],
+        cramp_type=["nocturnal", "nocturnal", "exercise", "exercise"],
+        evidence=["clear", "suggestive", "descriptive_only", "none"],
+        p_value=[2e-7, 0.01, 0.5, np.nan],
+    )
+    fig = forest_plot(rows)
+    labels = [y for t in fig.data for y in t.y]
+    assert "a load spike (night cramps)" in labels and "a hot session (exercise cramps)" in labels
+    assert not any("_" in label for label in labels)
+    assert "p &lt; 0.001" in fig.data[0].text[0] or "p < 0.001" in fig.data[0].text[0]
+    table = findings_table(rows)
+    assert list(table["exposure"]) == list(rows["label"])
+    assert table["p"].tolist() == ["< 0.001", "0.01", "0.50", "–"]
+    assert table["evidence"].iloc[1] == "possible, not confirmed"
 
 
 def test_forest_plot_escapes_exposure_names_and_handles_no_rows():

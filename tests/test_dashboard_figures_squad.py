@@ -123,7 +123,7 @@ def test_roster_and_side_by_side():
             "cramps": [4],
             "training_h": [80.0],
             "cramps_per_100h": [5.0],
-            "top_finding": ["x"],
+            "summary": ["x"],
         }
     )
     table = roster_table(athletes, {"a": recent_flags(_daily())}, summary)

@@ -10,6 +10,7 @@ import pytest
 
 from analyzer.findings import FindingsParams, analyze_athlete
 from analyzer.findings.athlete import FINDINGS_COLUMNS
+from analyzer.findings.evidence import EVIDENCE_OPENERS
 from analyzer.findings.synthetic import planted_cramps, synthetic_daily
 
 FAST = FindingsParams(n_permutations=200)
@@ -43,7 +44,10 @@ def test_planted_exercise_intensity_is_the_top_finding(daily):
         "Exercise-associated cramps were" in row["sentence"] and "40 cramp days" in row["sentence"]
     )
     assert row["per_sd_measure"] == "intensity_rel_habit_per_sd" and row["per_sd_estimate"] > 1
-    assert "(1 SD): " in row["sentence"]
+    # The per-SD estimate is outside the adjusted family: in the table, never in the sentence.
+    assert "SD" not in row["sentence"]
+    assert row["evidence"] == "clear" and row["sentence"].startswith("Clear pattern")
+    assert row["label"] == "a session more intense than usual"
     assert set(f["kind"]) == {"binary"}
     assert_clean_sentences(f)
     assert f["rank"].tolist() == list(range(1, len(f) + 1))
@@ -225,7 +229,8 @@ def test_rate_windows_end_with_the_course(daily):
     assert (stop["n_after"], stop["days_after"]) == (3, 90)
     zero = analyze_athlete(daily, cramps.iloc[:5], meds, params=FAST).findings
     sentence = zero.loc[zero["exposure"] == "rate_ratio:starting drug", "sentence"].iloc[0]
-    assert sentence.startswith("No nocturnal cramps after starting drug (5 in 90 days before")
+    assert sentence.startswith(EVIDENCE_OPENERS["descriptive_only"])
+    assert "No nocturnal cramps after starting drug (5 in 90 days before" in sentence
 
 
 def test_binary_test_conventions(daily):

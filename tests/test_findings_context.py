@@ -119,7 +119,12 @@ def test_squad_pools_events_across_athletes():
     assert pooled["estimate"] > 2 and pooled["p_adjusted"] < 0.05
     assert pooled["mh_estimate"] == pytest.approx(pooled["estimate"], rel=0.3)
     assert "their own 90-day habit" in pooled["sentence"]
-    summary = squad.summary.set_index("athlete_id")
+    summary = squad.roster.set_index("athlete_id")
     assert summary.loc["null", "cramps"] == 0
-    assert summary.loc["null", "top_finding"] == "No comparison possible yet."
+    assert (
+        summary.loc["null", "summary"]
+        == "No cramps are logged yet, so there is nothing to compare."
+    )
+    assert squad.summary.startswith("What stands out after allowing for all")
+    assert "a session more intense than usual" in squad.summary
     assert summary.loc["athlete0", "cramps_per_100h"] > 0

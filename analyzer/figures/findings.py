@@ -1,4 +1,9 @@
-"""Figures of the cramp findings: the forest plot and its table."""
+"""Figures of the cramp findings: the forest plot and its table.
+
+Rows are named in plain words (``label``, e.g. "a hard training day (night
+cramps)") and coloured by their evidence level
+(:mod:`analyzer.findings.evidence`); p-values read "< 0.001" when small.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +12,48 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain
+from analyzer.findings.evidence import evidence_level, fmt_p
 
-SIGNIFICANT = OKABE_ITO["vermillion"]
-NOT_SIGNIFICANT = OKABE_ITO["blue"]
-DESCRIPTIVE = SERIES_COLOURS["neutral"]
 ROW_HEIGHT_PX = 34
+
+#: Legend name, colour and marker of each evidence level (shape repeats colour).
+EVIDENCE_STYLE = {
+    "clear": ("clear (holds after adjustment)", OKABE_ITO["vermillion"], "diamond"),
+    "suggestive": ("possible, not confirmed", OKABE_ITO["orange"], "triangle-up"),
+    "none": ("no clear pattern", OKABE_ITO["blue"], "square"),
+    "descriptive_only": (
+        "too few cramps (descriptive only)",
+        SERIES_COLOURS["neutral"],
+        "circle-open",
+    ),
+}
+
+#: How labels name each cramp type.
+CRAMP_WORDS = {"exercise": "exercise cramps", "nocturnal": "night cramps"}
 
 
 def _label(row) -> str:
     scope = getattr(row, "cramp_type", None) or getattr(row, "scope", None)
-    name = plain(row.exposure)
-    return f"{name} ({plain(scope)})" if scope else name
+    name = getattr(row, "label", None)
+    if name is None or (not isinstance(name, str) and pd.isna(name)) or name == "":
+        name = str(row.exposure).replace("_", " ")
+    name = plain(name)
+    return f"{name} ({plain(CRAMP_WORDS.get(scope, scope))})" if scope else name
 
 
-def _category(row, alpha: float) -> str:
-    if bool(row.descriptive_only):
-        return "descriptive only (few events)"
-    p = row.p_adjusted
-    if p is not None and not pd.isna(p) and p < alpha:
-        return f"p adjusted < {alpha:g}"
-    return f"p adjusted ≥ {alpha:g}"
+def _evidence(row) -> str:
+    level = getattr(row, "evidence", None)
+    if isinstance(level, str) and level in EVIDENCE_STYLE:
+        return level
+    if bool(getattr(row, "descriptive_only", False)):
+        return "descriptive_only"
+    return evidence_level(
+        _float(getattr(row, "p_value", None)), _float(row.p_adjusted), 10**9, descriptive_below=0
+    )
 
 
-_STYLE = {
-    "descriptive only (few events)": (DESCRIPTIVE, "circle-open"),
-    "p adjusted <": (SIGNIFICANT, "diamond"),
-    "p adjusted ≥": (NOT_SIGNIFICANT, "square"),
-}
-
-
-def _style(category: str) -> tuple[str, str]:
-    for prefix, style in _STYLE.items():
-        if category.startswith(prefix):
-            return style
-    return DESCRIPTIVE, "circle-open"
+def _float(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def forest_plot(
@@ -53,10 +66,10 @@ def forest_plot(
     findings : DataFrame
         The findings table (``analyzer.findings``): ``exposure``, ``estimate``,
         ``ci_low``, ``ci_high``, ``p_adjusted``, ``n_events``, ``descriptive_only``;
-        optionally ``cramp_type`` to tell exercise from nocturnal rows.
+        optionally ``label`` (the plain name shown), ``evidence`` (colour and
+        shape of the row) and ``cramp_type`` to tell exercise from nocturnal rows.
     alpha : float
-        Threshold on the Benjamini-Hochberg adjusted p-value used for the colour
-        and shape of a row (shape repeats colour for colour-blind readers).
+        Significance level of the evidence levels (when a row carries none).
     estimate_name : str
         What ``estimate`` is, for the axis title.
 
@@ -84,10 +97,10 @@ def forest_plot(
         return fig
     rows = list(findings.itertuples(index=False))
     labels = [_label(r) for r in rows]
-    categories = [_category(r, alpha) for r in rows]
+    categories = [_evidence(r) for r in rows]
     for category in dict.fromkeys(categories):
         idx = [i for i, c in enumerate(categories) if c == category]
-        colour, symbol = _style(category)
+        name, colour, symbol = EVIDENCE_STYLE[category]
         est = np.array([rows[i].estimate for i in idx], dtype=float)
         low = np.array([rows[i].ci_low for i in idx], dtype=float)
         high = np.array([rows[i].ci_high for i in idx], dtype=float)
@@ -98,7 +111,7 @@ def forest_plot(
                 x=est,
                 y=[labels[i] for i in idx],
                 mode="markers",
-                name=category,
+                name=name,
                 marker=dict(
                     color=colour, symbol=symbol, size=11, line=dict(width=1.5, color=colour)
                 ),
@@ -156,7 +169,8 @@ def _hover(row, estimate_name: str) -> str:
     return (
         f"<b>{_label(row)}</b><br>{estimate_name} {_num(row.estimate)} "
         f"(95% CI {_num(row.ci_low)}–{_num(row.ci_high)})<br>"
-        f"p {_num(getattr(row, 'p_value', None), '.3g')}, adjusted {_num(row.p_adjusted, '.3g')}<br>"
+        f"p {fmt_p(_float(getattr(row, 'p_value', None)))}, "
+        f"adjusted {fmt_p(_float(row.p_adjusted))}<br>"
         f"{_int(row.n_events)} events, {_int(getattr(row, 'n_referents', None))} referent days"
     )
 
@@ -164,7 +178,8 @@ def _hover(row, estimate_name: str) -> str:
 #: Columns of the findings table as the dashboard shows it.
 FINDINGS_COLUMNS = {
     "cramp_type": "cramps",
-    "exposure": "exposure",
+    "label": "exposure",
+    "evidence": "evidence",
     "estimate": "estimate [ratio]",
     "ci_low": "95% CI low",
     "ci_high": "95% CI high",
@@ -172,12 +187,32 @@ FINDINGS_COLUMNS = {
     "p_adjusted": "p adjusted (BH)",
     "n_events": "events",
     "n_referents": "referent days",
-    "descriptive_only": "descriptive only",
     "sentence": "in words",
+    "per_sd_estimate": "per SD [ratio, exploratory]",
+    "per_sd_ci_low": "per SD 95% CI low",
+    "per_sd_ci_high": "per SD 95% CI high",
 }
 
 
 def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind :func:`forest_plot`, with readable column names."""
-    present = [c for c in FINDINGS_COLUMNS if c in findings.columns]
-    return findings[present].rename(columns=FINDINGS_COLUMNS).reset_index(drop=True)
+    """The numbers behind :func:`forest_plot`, with readable column names.
+
+    Exposures and cramp types are named in plain words and p-values are text
+    ("< 0.001" when small, never "0"). Without a ``label`` column the exposure
+    key is shown. The per-SD columns are exploratory descriptions (outside the
+    adjusted family).
+    """
+    frame = findings.copy()
+    if "label" not in frame.columns and "exposure" in frame.columns:
+        frame["label"] = frame["exposure"].astype(str)
+    if "cramp_type" in frame.columns:
+        frame["cramp_type"] = frame["cramp_type"].map(lambda t: CRAMP_WORDS.get(t, t))
+    if "evidence" in frame.columns:
+        frame["evidence"] = frame["evidence"].map(
+            lambda e: EVIDENCE_STYLE[e][0] if e in EVIDENCE_STYLE else e
+        )
+    for column in ("p_value", "p_adjusted"):
+        if column in frame.columns:
+            frame[column] = [fmt_p(_float(v)) for v in frame[column]]
+    present = [c for c in FINDINGS_COLUMNS if c in frame.columns]
+    return frame[present].rename(columns=FINDINGS_COLUMNS).reset_index(drop=True)

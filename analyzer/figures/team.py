@@ -51,8 +51,8 @@ def roster_table(
         (:func:`analyzer.indicators.recent.recent_flags`; an athlete left out
         shows as having no data).
     squad_summary : DataFrame, optional
-        ``SquadFindings.summary`` (``athlete_id``, ``cramps``, ``training_h``,
-        ``cramps_per_100h``, ``top_finding``).
+        ``SquadFindings.roster`` (``athlete_id``, ``cramps``, ``training_h``,
+        ``cramps_per_100h``, ``summary``).
     """
     rows = []
     summary = (
@@ -95,7 +95,7 @@ def roster_table(
             }
         )
         if summary is not None and athlete.athlete_id in summary.index:
-            row["top finding"] = summary.loc[athlete.athlete_id, "top_finding"]
+            row["summary"] = summary.loc[athlete.athlete_id, "summary"]
         rows.append(row)
     return pd.DataFrame(rows)
 

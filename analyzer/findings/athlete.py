@@ -28,10 +28,12 @@ from analyzer.findings.casecrossover import (
 )
 from analyzer.findings.epochs import epochs_table
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
+from analyzer.findings.evidence import evidence_levels, summary_text
 from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.medications import medication_rate_ratios
 from analyzer.findings.multiple import bh_adjust, family_weights
+from analyzer.findings.overlap import find_overlaps, overlap_column
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.relief import relief_table
 from analyzer.findings.report_text import conventions, method_note
@@ -42,12 +44,14 @@ FINDINGS_COLUMNS = [
     "rank",
     "cramp_type",
     "exposure",
+    "label",
     "kind",
     "estimate",
     "ci_low",
     "ci_high",
     "p_value",
     "p_adjusted",
+    "evidence",
     "n_events",
     "n_referents",
     "exposed_events",
@@ -57,6 +61,7 @@ FINDINGS_COLUMNS = [
     "lag_days",
     "method",
     "sentence",
+    "overlaps",
     "phrase",
     "per_sd_measure",
     "per_sd_estimate",
@@ -76,7 +81,11 @@ class AthleteFindings:
     ----------
     findings : pandas.DataFrame
         Ranked findings (:data:`FINDINGS_COLUMNS`): odds ratios from the
-        case-crossover analysis and rate ratios around medication changes.
+        case-crossover analysis and rate ratios around medication changes,
+        each with its ``evidence`` level (:mod:`analyzer.findings.evidence`)
+        and a plain ``label``. The ``per_sd_*`` columns describe each
+        underlying measure per SD: exploratory, outside the adjusted family,
+        never in the sentences.
     epochs : pandas.DataFrame
         Event-triggered averages with pointwise and family-wise null bands.
     rate_ratios : pandas.DataFrame
@@ -93,6 +102,9 @@ class AthleteFindings:
         Every convention and parameter used.
     n_cramps : dict of str to int
         Cramps logged per cramp type (``exercise``, ``nocturnal``, ``other``).
+    summary : str
+        One or two sentences: what stands out, or that nothing does after the
+        number of comparisons made (:func:`analyzer.findings.evidence.summary_text`).
     """
 
     findings: pd.DataFrame
@@ -104,6 +116,7 @@ class AthleteFindings:
     method: str
     conventions: dict
     n_cramps: dict[str, int] = field(default_factory=dict)
+    summary: str = ""
 
 
 @dataclass
@@ -123,7 +136,7 @@ class ExposureWindows:
 
 def _scaled(exposure: Exposure, daily: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None, float]:
     """Exposure values (continuous: per SD, in the hypothesis' direction) and covariates."""
-    values = exposure.values(daily)
+    values = exposure.daily_values(daily)
     if exposure.kind != "continuous":
         return values, None, np.nan
     sd = float(np.nanstd(values, ddof=1)) if np.isfinite(values).sum() > 2 else np.nan
@@ -198,6 +211,7 @@ def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
         res,
         cramp_type=item.cramp_type,
         exposure=item.exposure.key,
+        label=item.exposure.label or item.exposure.key.replace("_", " "),
         kind=item.exposure.kind,
         phrase=item.exposure.phrase,
         lag_days=item.exposure.lags[item.cramp_type],
@@ -237,6 +251,7 @@ def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
                 status="ok",
                 cramp_type=r["cramp_type"],
                 exposure=f"rate_ratio:{r['change']}",
+                label=f"{r['change']} (rate after vs before)",
                 kind="rate_ratio",
                 phrase=r["change"],
                 estimate=r["estimate"],
@@ -250,7 +265,9 @@ def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
                 per_sd_measure="",
                 sd=np.nan,
                 unit="",
-                method=f"exact conditional rate-ratio test, {params.rate_window_days} days each side",
+                method=(
+                    f"exact conditional rate-ratio test, {params.rate_window_days} days each side"
+                ),
                 _rate=r.to_dict(),
             )
         )
@@ -277,15 +294,15 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     frame["p_adjusted"] = bh_adjust(p_values, weights if params.primary_share is not None else None)
     frame["hypothesis"] = np.where(primary, "primary", "exploratory")
     frame["descriptive_only"] = frame["n_events"].astype(int) < params.descriptive_below_events
+    frame["evidence"] = evidence_levels(frame, params.descriptive_below_events)
     sentences = []
     for rec in frame.to_dict("records"):
         if rec["kind"] == "rate_ratio":
-            sentences.append(
-                rate_sentence(dict(rec["_rate"], descriptive_only=rec["descriptive_only"]))
-            )
+            sentences.append(rate_sentence(dict(rec["_rate"], evidence=rec["evidence"])))
         else:
             sentences.append(finding_sentence(rec, params.confidence_level))
     frame["sentence"] = sentences
+    frame["overlaps"] = ""
     frame["_has_p"] = frame["p_value"].notna()
     frame = frame.sort_values(
         ["_has_p", "descriptive_only", "p_adjusted", "p_value", "n_events"],
@@ -294,6 +311,10 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     )
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame[FINDINGS_COLUMNS]
+
+
+#: Findings about a medication: the case-crossover start window and the rate ratios.
+MEDICATION_PREFIXES = ("rate_ratio:starting", "medication_started:")
 
 
 def _notes(
@@ -318,6 +339,16 @@ def _notes(
                 f"{noun}: {design.n_outside} fell on days outside the recorded data "
                 "and could not be compared."
             )
+        if design is not None and design.n_not_at_risk:
+            where = (
+                "days without a recorded session"
+                if cramp_type == "exercise"
+                else "days without any device data"
+            )
+            notes.append(
+                f"{noun}: {design.n_not_at_risk} fell on {where}, so what preceded them is "
+                "unknown and they were not compared."
+            )
     other = int(counts.get("other", 0))
     if other:
         notes.append(
@@ -327,9 +358,9 @@ def _notes(
     if n_dropped_time:
         notes.append(f"{n_dropped_time} cramp(s) without a start time were left out.")
     medication_signal = findings.loc[
-        findings["exposure"].str.startswith(("rate_ratio:starting", "medication_started:"))
+        findings["exposure"].str.startswith(MEDICATION_PREFIXES)
         & (findings["estimate"] > 1)
-        & (findings["p_value"] < 0.05)
+        & (findings["evidence"] == "clear")
     ]
     if len(medication_signal):
         names = sorted(
@@ -399,6 +430,8 @@ def _analyze(
     rows = [finding_row(item, params) for item in items]
     rates = medication_rate_ratios(prepared, events, medications, params)
     findings = assemble_findings(rows + _rate_rows(rates, params), params)
+    overlaps = find_overlaps(items, findings)
+    findings["overlaps"] = overlap_column(findings, overlaps)
     positions = {
         cramp_type: design.windows.loc[design.windows["is_case"], "pos"].to_numpy()
         for cramp_type, design in designs.items()
@@ -411,15 +444,18 @@ def _analyze(
         params.n_permutations,
         params.seed,
     )
+    n_cramps = {k: int(v) for k, v in events["cramp_type"].value_counts().items()}
     result = AthleteFindings(
         findings=findings,
         epochs=epochs,
         rate_ratios=rates,
         in_session=in_session_table(events, samples_for),
         relief=relief_table(events),
-        notes=_notes(events, designs, findings, n_logged - len(events), params),
+        notes=_notes(events, designs, findings, n_logged - len(events), params)
+        + [o.sentence() for o in overlaps],
         method=method_note(params),
         conventions=conventions(params, timezone, sleep_need_h),
-        n_cramps={k: int(v) for k, v in events["cramp_type"].value_counts().items()},
+        n_cramps=n_cramps,
+        summary=summary_text(findings, n_cramps, params.descriptive_below_events, overlaps),
     )
     return result, items

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analyzer.findings.clogit import fit_clogit, likelihood_ratio_p
 from analyzer.findings.exact import exact_binary_test
+from analyzer.findings.exposures import covered_days, training_days
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.referents import as_days, time_stratified_referents
 
@@ -63,21 +64,33 @@ class Design:
         Cramps of this type logged (before merging cramps of the same day).
     n_outside : int
         Cramp days outside the span of the daily table (no data at all).
+    n_not_at_risk : int
+        Cramp days inside the span that are not at risk: for exercise cramps
+        a day without a recorded session, for nocturnal cramps a day without
+        any device data. Their exposures are unknown, so they are not compared.
     """
 
     cramp_type: str
     windows: pd.DataFrame
     n_cramps: int
     n_outside: int
+    n_not_at_risk: int = 0
 
 
-def _at_risk_days(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
-    """Referent candidates: any day for nocturnal cramps, training days for exercise cramps."""
+def at_risk_days(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
+    """Referent candidates: days with device data; for exercise cramps, days with a session.
+
+    A day with a session is a training day whether or not its load is known
+    (a load needs heart rate with HR rest and max, or power with FTP), so
+    the exposures that need no load (session duration and intensity relative
+    to habit, heat, sleep, resting HR, HRV) are still compared. Days without
+    any device data are never referents; each exposure further skips days
+    where its own inputs are missing (``Exposure.requires``).
+    """
     days = day_axis(daily)
-    if cramp_type == "exercise" and "load" in daily.columns:
-        load = pd.to_numeric(daily["load"], errors="coerce").to_numpy(dtype=float)
-        return days[load > 0]
-    return days
+    if cramp_type == "exercise":
+        return days[training_days(daily)]
+    return days[covered_days(daily)]
 
 
 def build_design(
@@ -102,9 +115,11 @@ def build_design(
     inside = (
         (events >= days[0]) & (events <= days[-1]) if days.size else np.zeros(events.size, bool)
     )
+    at_risk = at_risk_days(daily, cramp_type)
+    usable = inside & np.isin(events, at_risk)
     refs = time_stratified_referents(
-        events[inside],
-        _at_risk_days(daily, cramp_type),
+        events[usable],
+        at_risk,
         scheme=params.stratum_scheme,
         stratum_days=params.stratum_days,
         same_weekday=params.same_weekday,
@@ -114,7 +129,13 @@ def build_design(
         refs["pos"] = (as_days(refs["day"]) - days[0]).astype(np.int64)
     else:
         refs["pos"] = np.array([], dtype=np.int64)
-    return Design(cramp_type, refs, int(events.size), int((~inside).sum()))
+    return Design(
+        cramp_type,
+        refs,
+        int(events.size),
+        int((~inside).sum()),
+        int((inside & ~usable).sum()),
+    )
 
 
 @dataclass
@@ -131,12 +152,16 @@ class Windows:
         Exposure value (no ``NaN``).
     cov : numpy.ndarray of float or None
         Covariates held fixed, shape (n_windows, n_covariates).
+    pos : numpy.ndarray of int or None
+        Row of the prepared daily table each window's index day is (before the
+        lag); ``None`` for windows stacked over athletes.
     """
 
     event: np.ndarray
     is_case: np.ndarray
     x: np.ndarray
     cov: np.ndarray | None = None
+    pos: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.x.size)
@@ -146,7 +171,7 @@ class Windows:
         return int(self.is_case.sum())
 
     def per_event(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For a binary exposure: case exposed ``a``, exposed windows ``k``, windows ``n`` per event."""
+        """Binary exposure: case exposed ``a``, exposed windows ``k``, windows ``n`` per event."""
         _, codes = np.unique(self.event, return_inverse=True)
         k = np.bincount(codes, weights=self.x)
         n = np.bincount(codes)
@@ -204,7 +229,13 @@ def exposure_windows(
     cases = np.bincount(event[keep], weights=is_case[keep], minlength=n_events)
     size = np.bincount(event[keep], minlength=n_events)
     keep &= ((cases == 1) & (size >= 2))[event] if event.size else keep
-    return Windows(event[keep], is_case[keep], x[keep], None if cov is None else cov[keep])
+    return Windows(
+        event[keep],
+        is_case[keep],
+        x[keep],
+        None if cov is None else cov[keep],
+        w["pos"].to_numpy()[keep],
+    )
 
 
 def _result(status: str, n_events: int = 0, n_referents: int = 0, **values) -> dict:

@@ -13,9 +13,10 @@ cramp's index day (see :mod:`analyzer.findings.events`):
 Each exposure is tested as a binary exposure at the stated thresholds of
 :class:`FindingsParams` (these tests form the findings' one Benjamini-Hochberg
 family, in which the pre-specified primary hypotheses of
-:data:`PRIMARY_HYPOTHESES` carry most of the weight); its underlying measure is also estimated per standard deviation of
-the athlete's own days, in the direction the hypothesis names (shorter sleep,
-lower TSB, lower HRV), as a dose-response description beside it. The
+:data:`PRIMARY_HYPOTHESES` carry most of the weight); its underlying measure is
+also estimated per standard deviation of the athlete's own days, in the
+direction the hypothesis names (shorter sleep, lower TSB, lower HRV), as an
+exploratory dose-response description beside it. The
 choice of exposures follows SCIENCE.md sections 2.2-2.4: relative intensity and
 duration (Schwellnus et al. *BJSM* 2011;45:650-656), unaccustomed load (ACWR
 treated descriptively and acute load modelled with chronic load as a covariate,
@@ -63,6 +64,12 @@ class Exposure:
     per_sd : Exposure or None
         Continuous twin of a binary exposure (the underlying measure per SD),
         reported beside it as a dose-response description.
+    label : str
+        Short plain name for labels, tables and plots (e.g. "a hard training day").
+    requires : tuple of str
+        Daily columns that must be known on the day read: a day without them
+        is neither case nor referent for this exposure (a model value such as
+        TSB carried through a day without any device data is not an observation).
     """
 
     key: str
@@ -74,6 +81,15 @@ class Exposure:
     unit: str = ""
     covariates: tuple[str, ...] = ()
     per_sd: Exposure | None = None
+    label: str = ""
+    requires: tuple[str, ...] = ()
+
+    def daily_values(self, daily: pd.DataFrame) -> np.ndarray:
+        """``values(daily)`` with days lacking a required input set missing."""
+        values = np.array(self.values(daily), dtype=float)
+        for name in self.requires:
+            values[np.isnan(_col(daily, name))] = np.nan
+        return values
 
 
 def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
@@ -82,9 +98,38 @@ def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(daily[name], errors="coerce").to_numpy(dtype=float)
 
 
+def training_days(daily: pd.DataFrame) -> np.ndarray:
+    """True on days with at least one recorded session, whether or not its load is known.
+
+    Falls back on ``load > 0`` for a daily table without ``session_count``.
+    """
+    if "session_count" in daily.columns:
+        return np.nan_to_num(_col(daily, "session_count")) > 0
+    return np.nan_to_num(_col(daily, "load")) > 0
+
+
+def covered_days(daily: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of days with any device data, from the daily table's ``coverage``.
+
+    Accepts a numeric coverage (covered when > 0), a boolean, or text (covered
+    when not empty and not ``"none"``); without the column, a day is covered
+    when any numeric indicator is present.
+    """
+    if "coverage" in daily.columns:
+        cov = daily["coverage"]
+        numeric = pd.to_numeric(cov, errors="coerce")
+        if numeric.notna().any():
+            return numeric.fillna(0).to_numpy() > 0
+        text = cov.astype("object").where(cov.notna(), "").astype(str).str.strip().str.lower()
+        return ~text.isin(["", "none", "nan", "false", "0", "missing"]).to_numpy()
+    numeric = daily.drop(columns=[c for c in ("day", "date") if c in daily.columns])
+    numeric = numeric.apply(pd.to_numeric, errors="coerce")
+    return numeric.notna().any(axis=1).to_numpy()
+
+
 def _rest_day(daily: pd.DataFrame) -> np.ndarray:
-    """True on covered days without training (load 0): not exposed to session measures."""
-    return _col(daily, "load") == 0
+    """True on days with device data but no session: not exposed to session measures."""
+    return covered_days(daily) & ~training_days(daily)
 
 
 def _binary(values: np.ndarray, exposed: np.ndarray) -> np.ndarray:
@@ -179,6 +224,10 @@ def is_primary(cramp_type: str, exposure_key: str) -> bool:
     return False
 
 
+#: Inputs of the training-load models: a day whose load is unknown (no device data)
+#: gives no CTL, ATL, TSB, ACWR, monotony or strain observation, whatever the models carry.
+LOAD = ("load",)
+
 TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
 SLEEP_LAGS = {"exercise": 0, "nocturnal": 0}
 EXERCISE_ONLY = {"exercise": 0}
@@ -196,8 +245,19 @@ def _per_sd(
     unit: str,
     direction: int = 1,
     covariates: tuple[str, ...] = (),
+    requires: tuple[str, ...] = (),
 ) -> Exposure:
-    return Exposure(key, "continuous", phrase, lags, _raw(column), direction, unit, covariates)
+    return Exposure(
+        key,
+        "continuous",
+        phrase,
+        lags,
+        _raw(column),
+        direction,
+        unit,
+        covariates,
+        requires=requires,
+    )
 
 
 def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) -> list[Exposure]:
@@ -217,6 +277,8 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a load at least {pct(p.hard_day_load_ratio_min)} above your 4-week average",
             TRAINING_LAGS,
             _hard_day(p.hard_day_load_ratio_min),
+            label="a hard training day",
+            requires=LOAD,
             per_sd=Exposure(
                 "load_ratio_per_sd",
                 "continuous",
@@ -229,9 +291,11 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
         Exposure(
             "high_intensity",
             "binary",
-            f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your 90-day habit",
+            f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your "
+            "90-day habit",
             TRAINING_LAGS,
             _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
+            label="a session more intense than usual",
             per_sd=_per_sd(
                 "intensity_rel_habit_per_sd",
                 "session intensity relative to habit",
@@ -246,6 +310,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
             TRAINING_LAGS,
             _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
+            label="a session longer than usual",
             per_sd=_per_sd(
                 "duration_rel_habit_per_sd",
                 "session duration relative to habit",
@@ -260,6 +325,8 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
             TRAINING_LAGS,
             _above("acwr_ewma", p.acwr_min),
+            label="a load spike",
+            requires=LOAD,
             per_sd=_per_sd(
                 "acute_load_per_sd",
                 "acute load (ATL, chronic load CTL held fixed)",
@@ -267,6 +334,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 TRAINING_LAGS,
                 "load units",
                 covariates=("ctl",),
+                requires=LOAD,
             ),
         ),
         Exposure(
@@ -275,8 +343,16 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"very negative form (training stress balance below {p.tsb_max:g})",
             TRAINING_LAGS,
             _above("tsb", p.tsb_max, below=True),
+            label="very negative form (TSB)",
+            requires=LOAD,
             per_sd=_per_sd(
-                "tsb_per_sd", "form (TSB)", "tsb", TRAINING_LAGS, "TSB points", direction=-1
+                "tsb_per_sd",
+                "form (TSB)",
+                "tsb",
+                TRAINING_LAGS,
+                "TSB points",
+                direction=-1,
+                requires=LOAD,
             ),
         ),
         Exposure(
@@ -285,6 +361,8 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"monotonous training (7-day monotony above {p.monotony_min:g})",
             EXERCISE_ONLY,
             _above("monotony", p.monotony_min),
+            label="monotonous training",
+            requires=LOAD,
         ),
         Exposure(
             "high_strain",
@@ -292,8 +370,15 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
             EXERCISE_ONLY,
             _above_quantile("strain", p.strain_quantile),
+            label="high training strain",
+            requires=LOAD,
             per_sd=_per_sd(
-                "strain_per_sd", "training strain", "strain", EXERCISE_ONLY, "strain units"
+                "strain_per_sd",
+                "training strain",
+                "strain",
+                EXERCISE_ONLY,
+                "strain units",
+                requires=LOAD,
             ),
         ),
         Exposure(
@@ -302,6 +387,8 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"at least {p.consecutive_hard_days_min} hard days in a row",
             TRAINING_LAGS,
             _at_least("consecutive_hard_days", p.consecutive_hard_days_min),
+            label="several hard days in a row",
+            requires=LOAD,
         ),
         Exposure(
             "short_sleep",
@@ -309,6 +396,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"less than {_hours(sleep_min)} of sleep",
             SLEEP_LAGS,
             _above("sleep_asleep_min", sleep_min, below=True),
+            label="a short night",
             per_sd=_per_sd(
                 "sleep_per_sd", "sleep", "sleep_asleep_min", SLEEP_LAGS, "min", direction=-1
             ),
@@ -319,6 +407,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
             {"nocturnal": 0},
             _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
+            label="a sleep debt",
             per_sd=_per_sd(
                 "sleep_debt_per_sd", "7-night sleep debt", "sleep_debt_7n_h", {"nocturnal": 0}, "h"
             ),
@@ -329,6 +418,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
             EXERCISE_ONLY,
             _above("resting_hr_z", p.resting_hr_z_min),
+            label="a raised resting heart rate",
             per_sd=_per_sd(
                 "resting_hr_per_sd",
                 "resting HR against baseline",
@@ -343,6 +433,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
             EXERCISE_ONLY,
             _above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
+            label="a lowered HRV",
             per_sd=_per_sd(
                 "hrv_per_sd",
                 "HRV against baseline",
@@ -358,6 +449,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
             TRAINING_LAGS,
             _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
+            label="a hot session",
             per_sd=_per_sd(
                 "temperature_per_sd",
                 "session temperature",
@@ -367,6 +459,11 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             ),
         ),
     ]
+
+
+def _constant(values: np.ndarray):
+    """An exposure whose daily values do not depend on the daily table (a medication log)."""
+    return lambda daily: values
 
 
 def medication_exposures(
@@ -399,7 +496,8 @@ def medication_exposures(
                 "binary",
                 f"the first {window} days after starting {name}",
                 {"nocturnal": 0},
-                lambda daily, e=exposed.astype(float): e,
+                _constant(exposed.astype(float)),
+                label=f"the first {window} days of {name}",
             )
         )
     return out

@@ -4,10 +4,11 @@ For every start (and end) date of a logged medication inside the data span,
 the cramps of each type are counted in the ``rate_window_days`` before and
 after the change, and person-time is the number of days with any data in each
 window (missing is not zero). The time on the drug bounds the windows: after a
-start they end when the course ends, before a stop they begin when it began. The rate ratio, its exact test and limits come
-from :func:`analyzer.findings.rates.rate_ratio`. A before/after comparison is
-open to regression to the mean (people start a treatment when cramps are
-worst; SCIENCE.md section 2.3), which the method note says.
+start they end when the course ends, before a stop they begin when it began.
+The rate ratio, its exact test and limits come from
+:func:`analyzer.findings.rates.rate_ratio`. A before/after comparison is open
+to regression to the mean (people start a treatment when cramps are worst),
+which the method note says.
 """
 
 from __future__ import annotations
@@ -17,27 +18,9 @@ import pandas as pd
 
 from analyzer.findings.casecrossover import day_axis
 from analyzer.findings.events import CRAMP_TYPES
+from analyzer.findings.exposures import covered_days
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.rates import rate_ratio
-
-
-def covered_days(daily: pd.DataFrame) -> np.ndarray:
-    """Boolean mask of days with any device data, from the daily table's ``coverage``.
-
-    Accepts a numeric coverage (covered when > 0), a boolean, or text (covered
-    when not empty and not ``"none"``); without the column, a day is covered
-    when any numeric indicator is present.
-    """
-    if "coverage" in daily.columns:
-        cov = daily["coverage"]
-        numeric = pd.to_numeric(cov, errors="coerce")
-        if numeric.notna().any():
-            return numeric.fillna(0).to_numpy() > 0
-        text = cov.astype("object").where(cov.notna(), "").astype(str).str.strip().str.lower()
-        return ~text.isin(["", "none", "nan", "false", "0", "missing"]).to_numpy()
-    numeric = daily.drop(columns=[c for c in ("day", "date") if c in daily.columns])
-    numeric = numeric.apply(pd.to_numeric, errors="coerce")
-    return numeric.notna().any(axis=1).to_numpy()
 
 
 def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime64):

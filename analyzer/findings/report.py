@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from analyzer.findings.athlete import AthleteFindings
+from analyzer.findings.evidence import fmt_p
+from analyzer.findings.exposures import training_days
 from analyzer.findings.params import FindingsParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
@@ -25,6 +27,8 @@ from analyzer.parameters import describe
 #: Keys of each JSON findings row (the issue's keys first).
 FINDING_KEYS = [
     "exposure",
+    "label",
+    "evidence",
     "estimate",
     "ci_low",
     "ci_high",
@@ -40,6 +44,7 @@ FINDING_KEYS = [
     "hypothesis",
     "status",
     "method",
+    "overlaps",
     "per_sd_estimate",
     "per_sd_ci_low",
     "per_sd_ci_high",
@@ -91,9 +96,7 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         "first_date": _clean(dates.min().date()) if dates.notna().any() else None,
         "last_date": _clean(dates.max().date()) if dates.notna().any() else None,
         "days_with_training_data": count("load"),
-        "training_days": int((pd.to_numeric(daily.get("load"), errors="coerce") > 0).sum())
-        if "load" in daily
-        else 0,
+        "training_days": int(training_days(daily).sum()),
         "nights_with_sleep": count("sleep_asleep_min"),
         "days_with_resting_hr": count("resting_hr_bpm"),
         "days_with_hrv": count("hrv_lnrmssd"),
@@ -131,6 +134,7 @@ def report_document(
     epochs = result.epochs
     excursions = epochs.loc[epochs["outside_familywise"].astype(bool)] if len(epochs) else epochs
     return {
+        "summary": result.summary,
         "athlete": {k: _clean(v) for k, v in dict(athlete).items()},
         "generated_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "method": result.method,
@@ -197,7 +201,8 @@ def _fmt(value, digits: int = 2) -> str:
 FINDING_TABLE = [
     ("rank", "#"),
     ("cramp_type", "cramps"),
-    ("exposure", "exposure"),
+    ("label", "exposure"),
+    ("evidence", "evidence"),
     ("estimate", "ratio"),
     ("ci_low", "95% CI low"),
     ("ci_high", "95% CI high"),
@@ -206,8 +211,10 @@ FINDING_TABLE = [
     ("n_events", "events"),
     ("n_referents", "control days"),
     ("hypothesis", "hypothesis"),
-    ("descriptive_only", "descriptive only"),
 ]
+
+#: Table cells shown as p-values ("< 0.001", never "0").
+P_KEYS = ("p_value", "p_adjusted")
 
 
 def _sections(doc: dict) -> list[tuple[str, list]]:
@@ -215,6 +222,7 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     athlete = doc["athlete"]
     cov = doc["coverage"]
     sections = [
+        ("Summary", [doc["summary"]]),
         (
             "About this report",
             [
@@ -223,7 +231,7 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
                 f"Generated {doc['generated_utc']}.",
                 doc["medical_note"],
             ],
-        )
+        ),
     ]
     sections.append(
         (
@@ -243,7 +251,10 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
             [doc["method"], (["parameter", "value"], parameter_rows(FindingsParams, params))],
         )
     )
-    rows = [[_fmt(f[k]) for k, _ in FINDING_TABLE] for f in doc["findings"]]
+    rows = [
+        [fmt_p(f[k]) if k in P_KEYS else _fmt(f[k]).replace("_", " ") for k, _ in FINDING_TABLE]
+        for f in doc["findings"]
+    ]
     blocks = [f["sentence"] for f in doc["findings"] if f["p_value"] is not None][:10]
     blocks = blocks or ["No comparison could be made yet."]
     if rows:

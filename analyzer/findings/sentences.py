@@ -1,8 +1,12 @@
 """Plain-language sentences for findings: associations only, never causes.
 
-Every sentence says how many cramp days or nights it rests on, gives the
-interval, and never prints ``nan`` or ``inf``: estimates that cannot be
-computed are explained in words instead.
+Every sentence opens with what its evidence level means in plain words
+(:data:`analyzer.findings.evidence.EVIDENCE_OPENERS`), says how many cramp
+days or nights it rests on, gives the interval, and never prints ``nan`` or
+``inf``: estimates that cannot be computed are explained in words instead.
+The per-SD descriptions of the underlying measures stay out of the sentences:
+they are not part of the adjusted family, so the findings table shows them as
+exploratory numbers only.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import math
 
 from analyzer.findings.events import TYPE_NOUNS
+from analyzer.findings.evidence import EVIDENCE_OPENERS
 
 
 def fmt_ratio(value: float) -> str:
@@ -44,24 +49,6 @@ def _when(cramp_type: str, phrase: str) -> str:
     return f"{'on days with' if cramp_type == 'exercise' else 'after days with'} {phrase}"
 
 
-def _per_sd_clause(row: dict) -> str:
-    """Dose-response description of the exposure's underlying measure, per SD."""
-    est = row.get("per_sd_estimate")
-    sd = row.get("sd")
-    if est is None or not (math.isfinite(est) and sd is not None and math.isfinite(sd)):
-        return ""
-    more = "higher" if row.get("direction", 1) > 0 else "lower"
-    if row.get("unit") == "min":
-        more = "longer" if more == "higher" else "shorter"
-        amount = f"{sd:.0f} min"
-    else:
-        amount = f"{sd:.3g} {row.get('unit', '')}".strip()
-    return (
-        f" Per {amount} {more} {row.get('per_sd_phrase', 'value')} (1 SD): "
-        f"{fmt_ratio(est)} times as likely {_interval(row['per_sd_ci_low'], row['per_sd_ci_high'])}."
-    )
-
-
 def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
     """Return the plain-language sentence of one case-crossover findings row.
 
@@ -69,9 +56,7 @@ def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
     ----------
     row : mapping
         Needs ``cramp_type``, ``phrase``, ``status``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``n_events``, ``descriptive_only``; optionally the per-SD
-        twin's ``per_sd_estimate``, ``per_sd_ci_low``, ``per_sd_ci_high``,
-        ``sd``, ``unit``, ``direction`` and ``per_sd_phrase``.
+        ``ci_high``, ``n_events`` and ``evidence``.
     """
     cramp_type = row["cramp_type"]
     noun = TYPE_NOUNS[cramp_type][0]
@@ -95,17 +80,22 @@ def finding_sentence(row: dict, confidence_level: float = 0.95) -> str:
         )
     est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
     if math.isinf(est):
-        text = f"Every comparable {TYPE_NOUNS[cramp_type][1]} came {when}, so the odds ratio has no upper limit"
+        text = (
+            f"Every comparable {TYPE_NOUNS[cramp_type][1]} came {when}, "
+            "so the odds ratio has no upper limit"
+        )
         text += f" (95% lower limit {fmt_ratio(low)})" if low > 0 else ""
     elif est == 0:
         text = f"{noun} never occurred {when}, although comparison days with it exist"
     else:
         text = f"{noun} were {fmt_ratio(est)} times as likely {_interval(low, high)} {when}"
     text += f"; {_count(n, cramp_type)}."
-    text += _per_sd_clause(row)
-    if row.get("descriptive_only"):
-        text += " Descriptive only: too few cramps to tell a pattern from chance."
-    return text
+    return _open(row, text)
+
+
+def _open(row: dict, text: str) -> str:
+    """Prefix the plain meaning of the row's evidence level."""
+    return EVIDENCE_OPENERS.get(row.get("evidence") or "", "") + text
 
 
 def rate_sentence(row: dict) -> str:
@@ -128,6 +118,4 @@ def rate_sentence(row: dict) -> str:
             f"{_interval(row['ci_low'], row['ci_high'])} ({counts})"
         )
     text += "."
-    if row.get("descriptive_only"):
-        text += " Descriptive only: too few cramps to tell a change from chance."
-    return text
+    return _open(row, text)

@@ -25,6 +25,7 @@ from analyzer.findings.athlete import (
     finding_row,
 )
 from analyzer.findings.casecrossover import Windows
+from analyzer.findings.evidence import summary_text
 from analyzer.findings.mantel_haenszel import mantel_haenszel_matched
 from analyzer.findings.params import FindingsParams
 
@@ -40,14 +41,18 @@ class SquadFindings:
         ``mh_estimate``), one BH family.
     athletes : dict of str to AthleteFindings
         Each athlete's own analysis.
-    summary : pandas.DataFrame
+    roster : pandas.DataFrame
         Per athlete: cramps by type, training hours, cramps per 100 h of
-        training, and the top finding's sentence.
+        training, and the athlete's own summary (``summary``).
+    summary : str
+        One or two sentences on the pooled findings: what stands out across the
+        squad, or that nothing does after the number of comparisons made.
     """
 
     findings: pd.DataFrame
     athletes: dict[str, AthleteFindings]
-    summary: pd.DataFrame
+    roster: pd.DataFrame
+    summary: str = ""
 
 
 def _pool(items: list[tuple[str, ExposureWindows]]) -> ExposureWindows:
@@ -71,7 +76,7 @@ def _mh(windows: Windows) -> float:
     return mantel_haenszel_matched(*windows.per_event()).odds_ratio
 
 
-def _summary(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings]) -> pd.DataFrame:
+def _roster(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings]) -> pd.DataFrame:
     rows = []
     for athlete_id, res in results.items():
         daily = athletes[athlete_id]["daily"]
@@ -81,7 +86,6 @@ def _summary(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings
             else np.nan
         )
         n = sum(res.n_cramps.values())
-        top = res.findings.loc[res.findings["p_value"].notna()]
         rows.append(
             dict(
                 athlete_id=athlete_id,
@@ -90,8 +94,7 @@ def _summary(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings
                 nocturnal_cramps=res.n_cramps.get("nocturnal", 0),
                 training_h=hours,
                 cramps_per_100h=100 * n / hours if hours and hours > 0 else np.nan,
-                top_finding=top["sentence"].iloc[0] if len(top) else "No comparison possible yet.",
-                top_p_adjusted=top["p_adjusted"].iloc[0] if len(top) else np.nan,
+                summary=res.summary,
             )
         )
     return pd.DataFrame(rows)
@@ -140,4 +143,12 @@ def analyze_squad(
     if len(rows):
         extra = pd.DataFrame(rows)[["cramp_type", "exposure", "n_athletes", "mh_estimate"]]
         findings = findings.merge(extra, on=["cramp_type", "exposure"], how="left")
-    return SquadFindings(findings, results, _summary(athletes, results))
+    n_cramps: dict[str, int] = {}
+    for res in results.values():
+        for cramp_type, n in res.n_cramps.items():
+            n_cramps[cramp_type] = n_cramps.get(cramp_type, 0) + n
+    summary = summary_text(findings, n_cramps, params.descriptive_below_events)
+    summary = summary.replace("your own data", "the squad's own data").replace(
+        "your cramps with your own", "the squad's cramps with each athlete's own"
+    )
+    return SquadFindings(findings, results, _roster(athletes, results), summary)

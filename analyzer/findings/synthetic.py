@@ -91,7 +91,7 @@ def synthetic_daily(n_days: int = 730, seed: int = 0, start: str = "2024-01-01")
             "sleep_debt_7n_h": debt.to_numpy(),
             "resting_hr_z": _ar1(rng, n_days, 0.6),
             "hrv_lnrmssd_z": _ar1(rng, n_days, 0.6),
-            "coverage": 1.0,
+            "coverage": np.where(train, "activity+sleep+wellness", "sleep+wellness"),
         }
     )
     frame.loc[:27, ["ctl", "atl", "tsb", "acwr_ewma", "acwr_rolling_uncoupled"]] = np.nan
@@ -145,7 +145,7 @@ def planted_cramps(
     if exposure is not None:
         spec = {e.key: e for e in binary_exposures(params, sleep_need_h)}[exposure]
         lag = spec.lags[cramp_type]
-        x = np.roll(spec.values(daily), -lag)
+        x = np.roll(spec.daily_values(daily), -lag)
         x[: max(0, -lag)] = np.nan
         eligible &= np.isfinite(x)
         weights = np.where(x == 1, odds_ratio, 1.0)

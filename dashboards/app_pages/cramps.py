@@ -24,6 +24,7 @@ if params is None or api("analyzer.findings", "analyze_athlete") is None:
     st.stop()
 
 result = data.findings(ctx.path, ctx.version, ctx.athlete_id, params)
+st.markdown("**" + ui.literal(result.summary) + "**")
 for note in result.notes:
     st.info(ui.literal(note))
 counts = st.columns(3)

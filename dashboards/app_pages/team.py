@@ -25,6 +25,8 @@ dailies = {a: data.daily(ctx.path, ctx.version, a, params) for a in ids}
 squad = data.squad(ctx.path, ctx.version, params)
 thresholds = pipeline.flag_thresholds()
 
+st.markdown("**" + ui.literal(squad.summary) + "**")
+
 st.header("Roster")
 st.caption(
     "Last 28 days of each athlete's data. Flags use the findings' own thresholds: ACWR above "
@@ -32,7 +34,7 @@ st.caption(
     "Coverage: days with any device data."
 )
 st.dataframe(
-    roster_table(ctx.athletes, pipeline.roster_flags(dailies), squad.summary),
+    roster_table(ctx.athletes, pipeline.roster_flags(dailies), squad.roster),
     hide_index=True,
     key="roster",
     width="stretch",
