@@ -221,8 +221,8 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     """Report sections as (title, blocks); a block is a str paragraph or (header, rows) table."""
     athlete = doc["athlete"]
     cov = doc["coverage"]
-    sections = [
-        ("Summary", [doc["summary"]]),
+    sections = [("Summary", [doc["summary"]])] if doc.get("summary") else []
+    sections += [
         (
             "About this report",
             [
