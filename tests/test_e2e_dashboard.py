@@ -99,6 +99,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
+    # Pages compute on first visit; on a busy machine that takes longer than expect's 5 s default.
+    sync_api.expect.set_options(timeout=PAGE_TIMEOUT_MS)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
