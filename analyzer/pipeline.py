@@ -5,8 +5,9 @@ and the dashboard cannot drift apart::
 
     athlete profile -> session table -> daily table -> findings -> report document
 
-* :func:`athlete_profile` -- the athlete's row as the analysis uses it
-  (physiology, time zone, sleep need);
+* :func:`athlete_profile` -- the athlete's row as stored (physiology, time zone,
+  sleep need), and :func:`athlete_settings` -- each value with its source, set by
+  the athlete or else estimated from their data or a default;
 * :func:`session_table` -- per-session indicators
   (:func:`analyzer.indicators.sessions_table`);
 * :func:`daily_table` -- the daily indicator table
@@ -46,7 +47,9 @@ import pandas as pd
 
 from analyzer import indicators
 from analyzer.indicators import IndicatorParams
+from analyzer.indicators.athlete_settings import AthleteSettings, needs_data, resolve_settings
 from analyzer.indicators.journal import with_journal
+from analyzer.indicators.missing import data_notes
 from analyzer.indicators.recent import recent_flags
 
 if TYPE_CHECKING:
@@ -78,15 +81,49 @@ def athlete_profile(library, athlete_id: str) -> dict:
     return dict(library.athlete(athlete_id))
 
 
+def athlete_settings(
+    library,
+    athlete_id: str,
+    params: IndicatorParams | None = None,
+    activities: pd.DataFrame | None = None,
+    samples=None,
+) -> AthleteSettings:
+    """The athlete's settings, each with its source: set by you > estimated > default.
+
+    Values the athlete left empty are estimated from their sessions and daily resting heart
+    rate (:func:`analyzer.indicators.athlete_settings.resolve_settings`) every time, so new
+    imports refine them; nothing is read when every estimable value is set.
+
+    Parameters
+    ----------
+    activities, samples : optional
+        The athlete's sessions and streams when the caller has read them already.
+    """
+    stored = athlete_profile(library, athlete_id)
+    params = params or IndicatorParams()
+    if not needs_data(stored):
+        return resolve_settings(stored, params=params)
+    if activities is None:
+        activities = library.activities(athlete_id)
+    if samples is None:
+        samples = library.samples_for_athlete(athlete_id)
+    return resolve_settings(stored, activities, samples, library.wellness(athlete_id), params)
+
+
 def session_table(library, athlete_id: str, params: IndicatorParams | None = None) -> pd.DataFrame:
     """Per-session indicators of one athlete (:func:`analyzer.indicators.sessions_table`).
 
-    The streams of every session are read at once, not one query per session.
+    The physiology is :func:`athlete_settings` (estimated where not set), recorded in
+    ``attrs["athlete_settings"]``. The streams of every session are read at once, not one
+    query per session.
     """
-    athlete = athlete_profile(library, athlete_id)
+    params = params or IndicatorParams()
     activities = library.activities(athlete_id)
     streams = library.samples_for_athlete(athlete_id)
-    return indicators.sessions_table(activities, streams, athlete, params or IndicatorParams())
+    settings = athlete_settings(library, athlete_id, params, activities, streams)
+    table = indicators.sessions_table(activities, streams, settings.values(), params)
+    table.attrs["athlete_settings"] = settings.as_dict()["settings"]
+    return table
 
 
 def daily_table(
@@ -96,6 +133,10 @@ def daily_table(
 
     :func:`analyzer.indicators.daily_table`, then the daily log's columns
     (:func:`analyzer.indicators.journal.with_journal`).
+
+    ``attrs`` carry the settings the sessions were computed with (``athlete_settings``) and
+    what is missing or estimated, in words (``data_notes``,
+    :func:`analyzer.indicators.missing.data_notes`).
 
     Parameters
     ----------
@@ -113,7 +154,13 @@ def daily_table(
         athlete,
         params or IndicatorParams(),
     )
-    return with_journal(daily, library.daily_log(athlete_id), library.daily_tags(athlete_id))
+    daily = with_journal(daily, library.daily_log(athlete_id), library.daily_tags(athlete_id))
+    settings = sessions.attrs.get("athlete_settings")
+    if settings is None:
+        settings = athlete_settings(library, athlete_id, params).as_dict()["settings"]
+    daily.attrs["athlete_settings"] = settings
+    daily.attrs["data_notes"] = data_notes(athlete_id, daily, settings)
+    return daily
 
 
 def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:

@@ -53,6 +53,7 @@ DEBUG_ENV = "CRAMP_ANALYZER_DEBUG"
 COMMAND_MODULES = (
     "importcmd",
     "athletes",
+    "athlete",
     "demo",
     "features",
     "report",

@@ -1,8 +1,10 @@
 """``cramp-analyzer features``: print one athlete's daily indicator table (CSV or JSON).
 
 CSV: one row per local date, a ``date`` column (ISO) and unit-named columns, empty cells
-for missing values. JSON: ``{"athlete_id", "indicator_params", "columns", "daily": [...]}``
-with ``null`` for missing values, so that every number can be traced to its conventions.
+for missing values; what is missing or estimated, and how to supply it, goes to standard
+error as ``note:`` lines. JSON: ``{"athlete_id", "indicator_params", "athlete_settings",
+"notes", "columns", "daily": [...]}`` with ``null`` for missing values, so that every number
+can be traced to its conventions and to the physiology it used (each value with its source).
 """
 
 from __future__ import annotations
@@ -109,6 +111,8 @@ def to_json(athlete_id: str, daily: pd.DataFrame) -> str:
     document = {
         "athlete_id": athlete_id,
         "indicator_params": daily.attrs.get("indicator_params", {}),
+        "athlete_settings": daily.attrs.get("athlete_settings", {}),
+        "notes": list(daily.attrs.get("data_notes", [])),
         "columns": list(daily.columns),
         "daily": records,
     }
@@ -142,4 +146,6 @@ def run(args: argparse.Namespace) -> int:
         frame = daily.copy()
         frame["date"] = [d.isoformat() for d in frame["date"]]
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        for note in daily.attrs.get("data_notes", []):  # the table stays plain CSV
+            print(f"note: {note}", file=sys.stderr)
     return 0

@@ -20,6 +20,8 @@ from analyzer.findings.athlete import AthleteFindings
 from analyzer.findings.evidence import fmt_p
 from analyzer.findings.exposures import training_days
 from analyzer.findings.params import FindingsParams
+from analyzer.indicators.athlete_settings import SETTING_LABELS
+from analyzer.indicators.params import IndicatorParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
 from analyzer.parameters import describe
@@ -91,12 +93,16 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         )
 
     dates = pd.to_datetime(pd.Series(daily["date"]).astype(str), errors="coerce")
+    training = training_days(daily)  # known load or not
+    load = pd.to_numeric(daily["load"], errors="coerce") if "load" in daily else None
+    unknown_load = training if load is None else training & load.isna().to_numpy()
     return {
         "days": int(len(daily)),
         "first_date": _clean(dates.min().date()) if dates.notna().any() else None,
         "last_date": _clean(dates.max().date()) if dates.notna().any() else None,
         "days_with_training_data": count("load"),
-        "training_days": int(training_days(daily).sum()),
+        "training_days": int(training.sum()),
+        "training_days_without_load": int(unknown_load.sum()),
         "nights_with_sleep": count("sleep_asleep_min"),
         "days_with_resting_hr": count("resting_hr_bpm"),
         "days_with_hrv": count("hrv_lnrmssd"),
@@ -140,6 +146,8 @@ def report_document(
         "method": result.method,
         "conventions": result.conventions,
         "indicator_conventions": dict(getattr(daily, "attrs", {}).get("indicator_params", {})),
+        "athlete_settings": dict(getattr(daily, "attrs", {}).get("athlete_settings", {})),
+        "data_notes": list(getattr(daily, "attrs", {}).get("data_notes", [])),
         "coverage": coverage_summary(daily),
         "cramps": result.n_cramps,
         "findings": _records(result.findings, FINDING_KEYS),
@@ -162,6 +170,17 @@ def report_document(
         "notes": list(result.notes),
         "medical_note": DOCTOR_SENTENCE,
     }
+
+
+def settings_rows(settings: dict) -> list[list[str]]:
+    """``[label, value, source]`` rows of the athlete's resolved settings."""
+    rows = []
+    for name, setting in settings.items():
+        label, unit = SETTING_LABELS.get(name, (name.replace("_", " "), ""))
+        value = setting.get("value")
+        text = "not known" if value is None else f"{_fmt(value)} {unit}".strip()
+        rows.append([label, text, str(setting.get("source", ""))])
+    return rows
 
 
 def parameter_rows(cls, values: dict) -> list[list[str]]:
@@ -244,13 +263,25 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
             ],
         )
     )
+    if doc.get("data_notes"):
+        sections.append(("What is missing or estimated", list(doc["data_notes"])))
     params = doc["conventions"].get("parameters", {})
-    sections.append(
-        (
-            "Method and parameters",
-            [doc["method"], (["parameter", "value"], parameter_rows(FindingsParams, params))],
-        )
-    )
+    method = [doc["method"]]
+    if doc.get("athlete_settings"):
+        method += [
+            "The athlete's physiology, and where each value comes from:",
+            (["setting", "value", "source"], settings_rows(doc["athlete_settings"])),
+        ]
+    if doc.get("indicator_conventions"):
+        method += [
+            "Indicator conventions:",
+            (["parameter", "value"], parameter_rows(IndicatorParams, doc["indicator_conventions"])),
+        ]
+    method += [
+        "Parameters of the comparisons:",
+        (["parameter", "value"], parameter_rows(FindingsParams, params)),
+    ]
+    sections.append(("Method and parameters", method))
     rows = [
         [fmt_p(f[k]) if k in P_KEYS else _fmt(f[k]).replace("_", " ") for k, _ in FINDING_TABLE]
         for f in doc["findings"]

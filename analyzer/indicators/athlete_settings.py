@@ -155,11 +155,15 @@ class _Evidence:
     def hr_max(self) -> Setting | None:
         value, used = phys.estimate_hr_max(self.grids("heart_rate_bpm"), self.rules)
         if np.isfinite(value):
-            return Setting(round(value), self.sessions(used, "the heart rate held 5 s or more"))
+            return Setting(
+                float(round(value)), self.sessions(used, "the heart rate held 5 s or more")
+            )
         summary = numeric_column(self.activities, "max_heart_rate_bpm")
         value, used = phys.estimate_hr_max_from_summaries(summary, self.rules)
         if np.isfinite(value):
-            return Setting(round(value), self.sessions(used, "the recorded maximum heart rate"))
+            return Setting(
+                float(round(value)), self.sessions(used, "the recorded maximum heart rate")
+            )
         return None
 
     def hr_rest(self) -> Setting | None:
@@ -170,14 +174,14 @@ class _Evidence:
                 known = np.isfinite(daily) & (daily >= phys.HR_LIMITS_BPM[0])
                 span = _span(pd.to_datetime(self.wellness["date"]).dt.tz_localize("UTC"), known)
                 return Setting(
-                    round(value),
+                    float(round(value)),
                     f"estimated from your device's resting heart rate on "
                     f"{_plural(n_days, 'day')}{span} (median)",
                 )
         value, used = phys.estimate_hr_rest_from_sessions(self.grids("heart_rate_bpm"), self.rules)
         if np.isfinite(value):
             return Setting(
-                round(value),
+                float(round(value)),
                 self.sessions(used, "the lowest heart rate held for a minute")
                 + " (an upper bound: set your morning resting heart rate if you know it)",
             )
@@ -188,7 +192,7 @@ class _Evidence:
         if not np.isfinite(value):
             return None
         return Setting(
-            round(value),
+            float(round(value)),
             self.sessions(used, "the hardest 30 minutes (Friel's test)")
             + " (a lower bound unless you raced or tested for 30 minutes)",
         )
@@ -197,7 +201,7 @@ class _Evidence:
         value, used = phys.estimate_ftp(self.grids("power_w"), self.rules)
         if not np.isfinite(value):
             return None
-        return Setting(round(value), self.sessions(used, "95 % of the best 20-minute power"))
+        return Setting(float(round(value)), self.sessions(used, "95 % of the best 20-minute power"))
 
 
 _MISSING = {
@@ -207,6 +211,11 @@ _MISSING = {
     "lthr_bpm": "default: not known (needs a session with 30 minutes of heart rate; or set it)",
     "ftp_w": "default: not known (needs a session with 20 minutes of power; or set it)",
 }
+
+
+def needs_data(athlete: Mapping) -> bool:
+    """True when a setting that can be estimated from data is not set."""
+    return any(_stored(athlete, name) is None for name in ESTIMATED)
 
 
 def resolve_settings(
@@ -239,7 +248,9 @@ def resolve_settings(
     settings: dict[str, Setting] = {}
     name = _stored(athlete, "display_name")
     settings["display_name"] = (
-        Setting(name, "set by you") if name else Setting(athlete_id, "default: the athlete id")
+        Setting(name, "set by you")
+        if name and name != athlete_id
+        else Setting(athlete_id, "default: the athlete id")
     )
     sex = _stored(athlete, "sex")
     settings["sex"] = (
