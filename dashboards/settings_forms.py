@@ -8,20 +8,21 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from analyzer.indicators.athlete_settings import SETTING_LABELS
 from analyzer.io.localtime import check_zone_name
 from analyzer.parameters import ParameterInfo
 from dashboards import conventions, ui
 from dashboards.state import open_library
 
-#: Physiology fields as the form shows them: field -> (label, step).
-PHYSIOLOGY_FIELDS = {
-    "hr_rest_bpm": ("Resting heart rate [bpm]", 1.0),
-    "hr_max_bpm": ("Maximum heart rate [bpm]", 1.0),
-    "lthr_bpm": ("Threshold (lactate) heart rate [bpm]", 1.0),
-    "ftp_w": ("Functional threshold power [W]", 1.0),
-    "sleep_need_h": ("Sleep need [h/night]", 0.25),
+#: Physiology fields the form edits, with the step of their input.
+PHYSIOLOGY_STEPS = {
+    "hr_rest_bpm": 1.0,
+    "hr_max_bpm": 1.0,
+    "lthr_bpm": 1.0,
+    "ftp_w": 1.0,
+    "sleep_need_h": 0.25,
 }
-SEXES = {"f": "female", "m": "male", "unspecified": "not stated (male TRIMP constants)"}
+SEXES = {"f": "female", "m": "male", "unspecified": "not stated (neutral TRIMP constants)"}
 
 
 def _value(row: pd.Series, name: str) -> float | None:
@@ -31,24 +32,54 @@ def _value(row: pd.Series, name: str) -> float | None:
     )
 
 
-def physiology_form(ctx: ui.AppContext) -> None:
-    """Edit the selected athlete's physiology; saved to the library on submit."""
+def _label(name: str) -> str:
+    label, unit = SETTING_LABELS[name]
+    return f"{label} [{unit}]" if unit else label
+
+
+def _in_use(setting: dict | None, unit: str) -> str:
+    if not setting:
+        return ""
+    value = setting.get("value")
+    shown = "not known" if value is None else f"{value:g} {unit}".strip()
+    return f"In use: **{ui.literal(shown)}** ({ui.literal(setting.get('source', ''))})"
+
+
+def settings_table(settings: dict) -> pd.DataFrame:
+    """The athlete's settings in use: label, value and where each comes from."""
+    rows = []
+    for name, setting in settings.items():
+        label, unit = SETTING_LABELS.get(name, (name, ""))
+        value = setting.get("value")
+        if isinstance(value, str):
+            shown = SEXES.get(value, value) if name == "sex" else value
+        else:
+            shown = "not known" if value is None else f"{value:g} {unit}".strip()
+        rows.append({"setting": label, "value": shown, "source": setting.get("source", "")})
+    return pd.DataFrame(rows)
+
+
+def physiology_form(ctx: ui.AppContext, settings: dict | None = None) -> None:
+    """Edit the selected athlete's physiology; saved to the library on submit.
+
+    ``settings`` are the values in use with their sources (``daily.attrs["athlete_settings"]``):
+    each input says what is used when it is left empty (the estimate or the default).
+    """
     row = ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id]
+    settings = settings or {}
     with st.form(key=f"physiology_{ctx.athlete_id}"):
         st.text_input("Display name", value=row.get("display_name") or "", key="phys_display_name")
         sex = row.get("sex") if row.get("sex") in SEXES else "unspecified"
         st.selectbox(
-            "Sex (chooses the TRIMP constants)",
+            _label("sex"),
             list(SEXES),
             index=list(SEXES).index(sex),
             format_func=SEXES.get,
             key="phys_sex",
         )
-        values = {}
-        for name, (label, step) in PHYSIOLOGY_FIELDS.items():
-            values[name] = st.number_input(
-                label, value=_value(row, name), step=step, key=f"phys_{name}"
-            )
+        values = {
+            name: _physiology_input(row, name, settings.get(name)) for name in PHYSIOLOGY_STEPS
+        }
         st.text_input(
             "Time zone (IANA name, e.g. Europe/Berlin)",
             value=row.get("timezone") or "",
@@ -56,7 +87,38 @@ def physiology_form(ctx: ui.AppContext) -> None:
         )
         submitted = st.form_submit_button("Save physiology")
     if submitted:
-        _save_physiology(ctx, values)
+        chosen = {
+            name: None if st.session_state[f"phys_auto_{name}"] else value
+            for name, value in values.items()
+        }
+        _save_physiology(ctx, chosen)
+
+
+def _physiology_input(row: pd.Series, name: str, setting: dict | None) -> float | None:
+    """One physiology value: a number, or "automatic" (estimated from the data, or default).
+
+    The number starts at the stored value, or at the value in use when none is stored, so
+    that unticking "automatic" keeps the estimate as your own value.
+    """
+    stored = _value(row, name)
+    in_use = (setting or {}).get("value")
+    number, automatic = st.columns([4, 1], vertical_alignment="bottom")
+    value = number.number_input(
+        _label(name),
+        value=stored if stored is not None else in_use,
+        step=PHYSIOLOGY_STEPS[name],
+        key=f"phys_{name}",
+    )
+    automatic.checkbox(
+        "automatic",
+        value=stored is None,
+        key=f"phys_auto_{name}",
+        help="Estimated from your data and re-estimated as new data arrive (or the default "
+        "when the data cannot give it). Untick to keep the number as your own value.",
+    )
+    if stored is None:
+        st.caption(_in_use(setting, SETTING_LABELS[name][1]))
+    return value
 
 
 def _save_physiology(ctx: ui.AppContext, values: dict) -> None:

@@ -99,6 +99,20 @@ def demo_notice(ctx: AppContext) -> None:
     )
 
 
+def data_notes(daily: pd.DataFrame) -> None:
+    """Say what the athlete's results lack or estimate, and how to supply it.
+
+    The sentences are the pipeline's (:func:`analyzer.indicators.missing.data_notes`, carried
+    in ``daily.attrs["data_notes"]``), the same the report and ``features`` print.
+    """
+    notes = list(getattr(daily, "attrs", {}).get("data_notes", []))
+    if notes:
+        st.info(
+            "**What is missing or estimated**\n\n" + "\n".join(f"- {literal(n)}" for n in notes),
+            icon=":material/info:",
+        )
+
+
 def chart_with_table(
     figure: go.Figure,
     table: pd.DataFrame,

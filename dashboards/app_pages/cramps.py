@@ -25,6 +25,7 @@ if params is None or api("analyzer.findings", "analyze_athlete") is None:
 
 result = data.findings(ctx.path, ctx.version, ctx.athlete_id, params)
 st.markdown("**" + ui.literal(result.summary) + "**")
+ui.data_notes(data.daily(ctx.path, ctx.version, ctx.athlete_id, params))
 for note in result.notes:
     st.info(ui.literal(note))
 counts = st.columns(3)

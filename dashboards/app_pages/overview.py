@@ -11,6 +11,7 @@ ui.demo_notice(ctx)
 params = conventions.current_params()
 if ui.require_athlete(ctx) and params is not None:
     days = data.daily(ctx.path, ctx.version, ctx.athlete_id, params)
+    ui.data_notes(days)
     cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
     timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
     shown = cramp_table(cramps, timezone, ctx.start, ctx.end)

@@ -12,8 +12,8 @@ from dashboards.state import open_library
 ctx = ui.context()
 st.title("Report")
 st.markdown(
-    "A report for you, your coach or your doctor: the method, the data it rests on, the findings with "
-    "their uncertainty, and the medication timeline."
+    "A report for you, your coach or your doctor: the method, the data it rests on, the "
+    "findings with their uncertainty, and the medication timeline."
 )
 if not ui.require_athlete(ctx):
     st.stop()
@@ -24,6 +24,7 @@ if render is None or params is None:
     ui.not_available("The report", "analyzer.findings.report.render_report")
 else:
     document = data.report_document(ctx.path, ctx.version, ctx.athlete_id, params)
+    ui.data_notes(data.daily(ctx.path, ctx.version, ctx.athlete_id, params))
     st.caption(f"{len(document['findings'])} findings, {sum(document['cramps'].values())} cramps.")
     columns = st.columns(3)
     for column, (fmt, label, mime) in zip(

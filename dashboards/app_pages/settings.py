@@ -3,15 +3,24 @@
 import streamlit as st
 
 from analyzer.parameters import describe
-from dashboards import conventions, ui
-from dashboards.settings_forms import conventions_form, physiology_form
+from dashboards import conventions, data, ui
+from dashboards.settings_forms import conventions_form, physiology_form, settings_table
 
 ctx = ui.context()
 st.title("Settings")
 
 st.header("Athlete physiology")
+params = conventions.current_params()
 if ui.require_athlete(ctx):
-    physiology_form(ctx)
+    days = data.daily(ctx.path, ctx.version, ctx.athlete_id, params)
+    settings = days.attrs.get("athlete_settings", {})
+    st.markdown(
+        "Values you leave empty are estimated from your own data each time it changes (or "
+        "take a documented default); a value you enter always wins. In use now:"
+    )
+    st.dataframe(settings_table(settings), hide_index=True, key="settings_in_use")
+    ui.data_notes(days)
+    physiology_form(ctx, settings)
 
 st.header("Conventions")
 st.markdown(
@@ -19,7 +28,6 @@ st.markdown(
     "with the documented default; results say which were used. Changes apply to this browser "
     "session."
 )
-params = conventions.current_params()
 conventions_form(params)
 with st.expander("All indicator parameters in use"):
     st.dataframe(

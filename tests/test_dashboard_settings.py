@@ -1,0 +1,68 @@
+"""The Settings page shows each physiology value with its source; set > estimated > default."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzer.store import Library
+from tests.helpers.dashboard import app, errors, frames_with
+from tests.helpers.hr_streams import training_block
+from tests.helpers.library import library_from_tables
+
+
+@pytest.fixture
+def newcomer_library(tmp_path, monkeypatch):
+    """A user's own library: one athlete who set nothing, 12 runs with HR streams."""
+    acts, samples = training_block(np.random.default_rng(3), 192.0, 52.0, n_sessions=12)
+    path = library_from_tables(
+        tmp_path / "own.sqlite", "newbie", {}, {"activities": acts, "samples": samples}
+    )
+    monkeypatch.setenv("CRAMP_ANALYZER_LIBRARY", str(path))
+    return path
+
+
+def _in_use(at) -> dict:
+    (table,) = frames_with(at, "source")
+    return dict(zip(table["setting"], zip(table["value"], table["source"])))
+
+
+def test_estimated_then_set_then_estimated_again(newcomer_library):
+    at = app("settings.py")
+    assert not at.exception, errors(at)
+    value, source = _in_use(at)["Maximum heart rate"]
+    assert source.startswith("estimated from the heart rate held 5 s or more of 12 sessions")
+    estimated = float(value.split()[0])
+    assert 189 <= estimated <= 193
+    assert _in_use(at)["Functional threshold power"] == (
+        "not known",
+        "default: not known (needs a session with 20 minutes of power; or set it)",
+    )
+    assert any("What is missing or estimated" in i.value for i in at.info)
+    assert any("In use: **" in c.value and "estimated from" in c.value for c in at.caption)
+
+    assert at.checkbox(key="phys_auto_hr_max_bpm").value is True
+    at.number_input(key="phys_hr_max_bpm").set_value(200.0)
+    at.checkbox(key="phys_auto_hr_max_bpm").uncheck()
+    at.button(key="FormSubmitter:physiology_newbie-Save physiology").click().run()
+    assert not at.exception, errors(at)
+    with Library(newcomer_library) as lib:
+        assert lib.athlete("newbie")["hr_max_bpm"] == 200.0
+    at = app("settings.py")
+    assert _in_use(at)["Maximum heart rate"] == ("200 bpm", "set by you")
+
+    assert at.checkbox(key="phys_auto_hr_max_bpm").value is False
+    at.checkbox(key="phys_auto_hr_max_bpm").check()
+    at.button(key="FormSubmitter:physiology_newbie-Save physiology").click().run()
+    assert not at.exception, errors(at)
+    with Library(newcomer_library) as lib:
+        assert lib.athlete("newbie")["hr_max_bpm"] is None
+    at = app("settings.py")
+    assert _in_use(at)["Maximum heart rate"] == (value, source)
+
+
+def test_overview_says_what_is_missing(newcomer_library):
+    at = app("overview.py")
+    assert not at.exception, errors(at)
+    (notes,) = [i.value for i in at.info if "What is missing or estimated" in i.value]
+    assert "No nights are imported" in notes and "No time zone is set" in notes
