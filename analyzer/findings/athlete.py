@@ -31,6 +31,7 @@ from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
 from analyzer.findings.evidence import evidence_levels, summary_text
 from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
+from analyzer.findings.journal import journal_exposures, journal_notes
 from analyzer.findings.medications import medication_rate_ratios
 from analyzer.findings.multiple import bh_adjust, family_weights
 from analyzer.findings.overlap import find_overlaps, overlap_column
@@ -172,8 +173,10 @@ def athlete_windows(
         Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
     """
     days = day_axis(daily)
-    exposures = binary_exposures(params, sleep_need_h) + medication_exposures(
-        medications, days, params
+    exposures = (
+        binary_exposures(params, sleep_need_h)
+        + medication_exposures(medications, days, params)
+        + journal_exposures(daily, params)
     )
     cache: dict[str, tuple] = {}
     out, designs = [], {}
@@ -452,7 +455,8 @@ def _analyze(
         in_session=in_session_table(events, samples_for),
         relief=relief_table(events),
         notes=_notes(events, designs, findings, n_logged - len(events), params)
-        + [o.sentence() for o in overlaps],
+        + [o.sentence() for o in overlaps]
+        + journal_notes(prepared, params),
         method=method_note(params),
         conventions=conventions(params, timezone, sleep_need_h),
         n_cramps=n_cramps,

@@ -208,10 +208,20 @@ def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None
 #: (exertion the day before), a short night (Grandner & Winkelman, *PLoS One*
 #: 2017;12:e0178465) and after starting a medication, tested both in the
 #: case-crossover and as a rate ratio (Garrison et al., *Arch Intern Med*
-#: 2012;172:120-126). Every other test is exploratory and carries less weight in
+#: 2012;172:120-126). Dehydration and missing electrolytes, read from the
+#: athlete's daily log, are primary for exercise-associated cramps too
+#: (:data:`analyzer.findings.journal.PRIMARY`; evidence in that module). Every
+#: other test is exploratory and carries less weight in
 #: the Benjamini-Hochberg family (``FindingsParams.primary_share``).
 PRIMARY_HYPOTHESES = {
-    "exercise": ("high_intensity", "long_session", "heat"),
+    "exercise": (
+        "high_intensity",
+        "long_session",
+        "heat",
+        "not_hydrated",
+        "no_electrolytes",
+        "hot_long_no_electrolytes",
+    ),
     "nocturnal": ("hard_day", "short_sleep", "medication_started:", "rate_ratio:starting "),
 }
 

@@ -89,6 +89,10 @@ class FindingsParams:
     rate_window_days : int
         Rate ratios compare this many days before and after a medication start
         or stop [days].
+    tag_min_answers : int
+        An athlete's own yes/no item of the daily log is compared only when
+        each answer (yes and no) was given on at least this many days; fewer
+        and an estimate would rest on a handful of days [days].
     epoch_lag_min_days, epoch_lag_max_days : int
         Event-triggered averages run over these lags around the cramps [days].
     n_permutations : int
@@ -215,6 +219,13 @@ class FindingsParams:
         "Cramp rates are compared over this many days before and after a medication start or stop.",
         "days",
     )
+    tag_min_answers: int = parameter(
+        5,
+        "Own yes/no items: compared with each answer on at least",
+        "An item of your own in the daily log is compared only when both yes and no were "
+        "logged on at least this many days.",
+        "days",
+    )
     epoch_lag_min_days: int = parameter(
         -14, "Averages around cramps from", "First day of the event-triggered averages.", "days"
     )
@@ -236,6 +247,8 @@ class FindingsParams:
             raise ValueError("primary_share must lie strictly between 0 and 1 (or be None)")
         if not 0.5 < self.confidence_level < 1:
             raise ValueError("confidence_level must lie between 0.5 and 1")
+        if self.tag_min_answers < 1:
+            raise ValueError("tag_min_answers must be at least 1")
         if self.epoch_lag_min_days > self.epoch_lag_max_days:
             raise ValueError("epoch_lag_min_days must not exceed epoch_lag_max_days")
 

@@ -21,6 +21,7 @@ from analyzer.findings.evidence import fmt_p
 from analyzer.findings.exposures import training_days
 from analyzer.findings.params import FindingsParams
 from analyzer.indicators.athlete_settings import SETTING_LABELS
+from analyzer.indicators.journal import logged_days
 from analyzer.indicators.params import IndicatorParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
@@ -106,6 +107,7 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         "nights_with_sleep": count("sleep_asleep_min"),
         "days_with_resting_hr": count("resting_hr_bpm"),
         "days_with_hrv": count("hrv_lnrmssd"),
+        "days_with_daily_log": logged_days(daily)["any"],
     }
 
 

@@ -25,6 +25,9 @@ def method_note(params: FindingsParams) -> str:
             else f"days within {params.washout_days} day(s) of another cramp"
         )
         + " and days without data. "
+        "Items of the daily log (drinking enough, electrolytes, alcohol the evening before a "
+        "night, your own yes/no items) are compared only on the days that answer them: a day "
+        "without an answer is neither a cramp day nor a control day for that item. "
         "Exercise-associated cramps are compared with other training days; nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
         "training and that night's sleep. Odds ratios come from conditional logistic "
@@ -44,11 +47,12 @@ def method_note(params: FindingsParams) -> str:
         + (
             ""
             if params.primary_share is None
-            else ", weighted so that the few primary hypotheses named in advance (sessions "
-            "more intense or longer than usual and heat for exercise cramps; a hard day, a short "
-            "night or a new medication for nocturnal cramps) share "
-            f"{params.primary_share:.0%} of the error budget and the exploratory comparisons "
-            "the rest"
+            else ", weighted so that the few primary hypotheses named in advance (sessions more "
+            "intense or longer than usual, heat, and, from the daily log, too little to drink, no "
+            "electrolytes or a hot long session without them for exercise cramps; a hard day, a "
+            "short night or a new medication for nocturnal cramps) share "
+            f"{params.primary_share:.0%} of the error budget and the exploratory comparisons the "
+            "rest"
         )
         + ". Each finding says how strong its evidence is: clear (adjusted p below 0.05), "
         "suggestive (p below 0.05 only before the adjustment, as about one comparison in twenty "
