@@ -38,14 +38,16 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from analyzer import indicators
+from analyzer import indicators, timebase
 from analyzer.indicators import IndicatorParams
 from analyzer.indicators.athlete_settings import AthleteSettings, needs_data, resolve_settings
 from analyzer.indicators.journal import with_journal
@@ -163,6 +165,24 @@ def daily_table(
     return daily
 
 
+def cramps_with_offsets(library, athlete_id: str) -> pd.DataFrame:
+    """The athlete's cramps with ``utc_offset_s``: the offset their linked session recorded.
+
+    So that a cramp falls on the same local day as its session when the device
+    recorded where the athlete was (a trip abroad); NaN for cramps without a
+    session or a recorded offset, which then use the athlete's time zone
+    (:mod:`analyzer.timebase`). Nocturnal cramps keep the ``night`` the
+    library linked them to.
+    """
+    cramps = library.cramps(athlete_id)
+    sessions = library.activities(athlete_id)
+    offsets = pd.Series(
+        sessions["utc_offset_s"].to_numpy(dtype="float64", na_value=np.nan),
+        index=sessions["activity_id"],
+    )
+    return cramps.assign(utc_offset_s=cramps["activity_id"].map(offsets).astype("float64"))
+
+
 def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:
     """The keyword arguments of :func:`analyzer.findings.analyze_athlete` for one athlete.
 
@@ -171,7 +191,7 @@ def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:
     athlete = athlete_profile(library, athlete_id)
     return {
         "daily": daily,
-        "cramps": library.cramps(athlete_id),
+        "cramps": cramps_with_offsets(library, athlete_id),
         "medications": library.medications(athlete_id),
         "samples_for": library.samples,
         "timezone": athlete.get("timezone") or "UTC",
@@ -224,6 +244,32 @@ def squad_findings(
 
     inputs = {a: findings_inputs(library, a, daily) for a, daily in dailies.items()}
     return analyze_squad(inputs, params)
+
+
+def date_span(library, athlete_id: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last local date holding any data of the athlete: ``(None, None)`` without any.
+
+    Session starts and cramps count on their local day, nights on their
+    wake-up date, wellness rows on their date (:mod:`analyzer.timebase`); a
+    nocturnal cramp also counts on the night the library linked it to.
+    """
+    timezone = athlete_profile(library, athlete_id).get("timezone")
+    activities = library.activities(athlete_id)
+    cramps = library.cramps(athlete_id)
+    days = np.concatenate(
+        [
+            timebase.local_days(activities["start_utc"], timezone, activities["utc_offset_s"]),
+            timebase.to_days(library.sleep(athlete_id)["night"]),
+            timebase.to_days(library.wellness(athlete_id)["date"]),
+            timebase.local_days(cramps["start_utc"], timezone),
+            timebase.to_days(cramps["night"]),
+        ]
+    )
+    days = days[~np.isnat(days)]
+    if days.size == 0:
+        return None, None
+    first, last = timebase.days_to_dates(np.array([days.min(), days.max()]))
+    return first, last
 
 
 def flag_thresholds(params: FindingsParams | None = None) -> dict[str, float]:

@@ -73,7 +73,13 @@ _NAT = np.iinfo(np.int64).min
 
 def _utc_index(instants) -> pd.DatetimeIndex:
     """Instants as a UTC ``DatetimeIndex`` in ns (naive values are taken as UTC)."""
-    index = pd.DatetimeIndex(pd.to_datetime(pd.Series(instants).to_numpy(), utc=True))
+    if isinstance(instants, (pd.Series, pd.DatetimeIndex)) and isinstance(
+        instants.dtype, (pd.DatetimeTZDtype, np.dtypes.DateTime64DType)
+    ):
+        index = pd.DatetimeIndex(instants)
+    else:
+        index = pd.DatetimeIndex(pd.to_datetime(pd.Series(instants).to_numpy(), utc=True))
+    index = index.tz_localize("UTC") if index.tz is None else index.tz_convert("UTC")
     return index.as_unit("ns")
 
 
@@ -228,35 +234,62 @@ def sleep_nights(end_utc, timezone: str | None = None, utc_offset_s=None) -> np.
     return local_days(end_utc, timezone, utc_offset_s)
 
 
-def period_nights(
-    start_utc, end_utc, timezone: str | None = None, utc_offset_s=None, *, max_gap_s: float = 3600
-) -> np.ndarray:
-    """Night of each sleep interval, when a night is recorded in pieces (stage intervals).
+#: Sleep intervals at most this far apart belong to one sleep period [s].
+MAX_SLEEP_GAP_S = 3600
 
-    Intervals less than ``max_gap_s`` apart form one sleep period, which
-    belongs to the local date of its last interval's end (:func:`sleep_nights`);
-    every interval of the period gets that night. Give the intervals of one
-    source (device or app) at a time.
+
+def sleep_periods(start_utc, end_utc, *, max_gap_s: float = MAX_SLEEP_GAP_S) -> np.ndarray:
+    """Number the sleep periods a night recorded in pieces (stage intervals) is made of.
+
+    Intervals less than ``max_gap_s`` apart (or overlapping) form one period;
+    a longer gap starts the next. Give the intervals of one source (device or
+    app) at a time.
 
     Returns
     -------
-    numpy.ndarray of datetime64[D]
-        One night per interval, in the order given.
+    numpy.ndarray of int
+        Period number of each interval (0, 1, ... in time order), in the order given.
     """
     starts = _utc_index(start_utc).asi8
     ends = _utc_index(end_utc).asi8
     order = np.argsort(starts, kind="stable")
     reach = np.maximum.accumulate(ends[order])
     new_period = np.r_[True, starts[order][1:] - reach[:-1] > max_gap_s * _NS]
-    period = np.cumsum(new_period) - 1
-    last = np.flatnonzero(np.r_[new_period[1:], True])  # the last interval of each period
-    wake = pd.DatetimeIndex(reach[last], tz="UTC")
-    offsets = _offsets(utc_offset_s, len(starts))
-    period_offsets = None if offsets is None else offsets[order][last]
-    nights = sleep_nights(wake, timezone, period_offsets)
-    out = np.empty(len(starts), dtype="datetime64[D]")
-    out[order] = nights[period]
+    out = np.empty(len(starts), dtype=np.int64)
+    out[order] = np.cumsum(new_period) - 1
     return out
+
+
+def period_nights(
+    start_utc,
+    end_utc,
+    timezone: str | None = None,
+    utc_offset_s=None,
+    *,
+    max_gap_s: float = MAX_SLEEP_GAP_S,
+) -> np.ndarray:
+    """Night of each sleep interval, when a night is recorded in pieces (stage intervals).
+
+    The intervals form periods (:func:`sleep_periods`); a period belongs to
+    the local date of its latest end (:func:`sleep_nights`, with the offset
+    recorded for that interval), and every interval of the period gets that
+    night. Give the intervals of one source at a time.
+
+    Returns
+    -------
+    numpy.ndarray of datetime64[D]
+        One night per interval, in the order given.
+    """
+    ends = _utc_index(end_utc)
+    period = sleep_periods(start_utc, ends, max_gap_s=max_gap_s)
+    frame = pd.DataFrame({"period": period, "end": ends.asi8})
+    last = frame.sort_values("end", kind="stable").groupby("period").tail(1)
+    offsets = _offsets(utc_offset_s, len(ends))
+    wake = sleep_nights(
+        ends[last.index], timezone, None if offsets is None else offsets[last.index]
+    )
+    nights = pd.Series(wake, index=last["period"].to_numpy())
+    return nights.loc[period].to_numpy().astype("datetime64[D]")
 
 
 def event_nights(

@@ -57,13 +57,9 @@ def samples(path: str, version: object, activity_id: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=_SMALL, show_spinner=False)
 def date_span(path: str, version: object, athlete_id: str) -> tuple:
-    """First and last local date holding any data of the athlete, or ``(None, None)``."""
+    """First and last local date with data of the athlete (:func:`analyzer.pipeline.date_span`)."""
     with open_library(path) as library:
-        days = library.daily(athlete_id)
-    if days.empty:
-        return None, None
-    dates = days["date"] if "date" in days.columns else days.index
-    return min(dates), max(dates)
+        return pipeline.date_span(library, athlete_id)
 
 
 @st.cache_data(max_entries=_SMALL, show_spinner=False)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from analyzer import pipeline
 from analyzer.store.library import Library
 
 FILES = ("sleep_garmin_1.fit", "hrv_status_garmin_1.fit", "monitoring_wellness_stress_rr.fit")
@@ -41,6 +42,8 @@ def test_days_get_resting_hr_hrv_stress_and_steps(library):
     assert days["resting_hr_bpm"].dropna().tolist() == [35.0, 35.0]
     assert days["stress_avg"].dropna().between(0, 100).all()
     assert days.loc[dt.date(2023, 9, 26), "steps"] > 0
-    daily = library.daily("ann")  # the indicators' daily table sees them with no extra step
-    assert daily.loc[dt.date(2023, 9, 27), "sleep_asleep_min"] == pytest.approx(407.0)
-    assert daily.loc[dt.date(2023, 9, 27), "hrv_rmssd_ms"] == 92.0
+    # The indicators' daily table sees them with no extra step.
+    daily = pipeline.daily_table(library, "ann", pipeline.session_table(library, "ann"))
+    day = daily.set_index("date").loc[dt.date(2023, 9, 27)]
+    assert day["sleep_asleep_min"] == pytest.approx(407.0)
+    assert day["hrv_rmssd_ms"] == 92.0

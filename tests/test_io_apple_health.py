@@ -1,4 +1,4 @@
-"""Apple Health export.xml: streamed, offsets per record, SDNN kept apart from RMSSD, sleep per night."""
+"""Apple Health export.xml: streamed, offsets per record, SDNN apart from RMSSD, sleep per night."""
 
 from __future__ import annotations
 
@@ -113,9 +113,10 @@ def _write_heart_rate_export(path, n_records: int) -> int:
         for i in range(n_records):
             t = (start + pd.Timedelta(seconds=90 * i)).strftime("%Y-%m-%d %H:%M:%S +0100")
             handle.write(
-                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-                f'startDate="{t}" endDate="{t}" value="{60 + i % 40}">\n'
-                '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n'
+                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" '
+                f'unit="count/min" startDate="{t}" endDate="{t}" value="{60 + i % 40}">\n'
+                '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n'
+                " </Record>\n"
             )
         handle.write("</HealthData>\n")
     return path.stat().st_size
@@ -141,3 +142,27 @@ def test_memory_stays_flat_as_the_export_grows(tmp_path):
         assert len(bundle.tables["wellness"]) >= n * 90 // 86400
     assert sizes[1] > 7 * sizes[0]
     assert peaks[1] - peaks[0] < (sizes[1] - sizes[0]) / 4, (peaks, sizes)
+
+
+def _sleep_export(*records: tuple[str, str, str]) -> bytes:
+    kinds = {"core": "AsleepCore", "deep": "AsleepDeep", "rem": "AsleepREM"}
+    rows = "".join(
+        f'<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Watch" '
+        f'startDate="{start}" endDate="{end}" value="HKCategoryValueSleepAnalysis{kinds[kind]}"/>'
+        for start, end, kind in records
+    )
+    return f'<?xml version="1.0"?><HealthData locale="en_DE">{rows}</HealthData>'.encode()
+
+
+def test_a_day_sleep_across_noon_is_one_night_and_a_nap_is_not_counted():
+    """Night shift, then 05:00-14:00 asleep (wake-up date 10 June), then a 17:00 nap."""
+    data = _sleep_export(
+        ("2024-06-10 05:00:00 +0200", "2024-06-10 09:00:00 +0200", "core"),
+        ("2024-06-10 09:00:00 +0200", "2024-06-10 11:30:00 +0200", "deep"),
+        ("2024-06-10 11:30:00 +0200", "2024-06-10 14:00:00 +0200", "rem"),
+        ("2024-06-10 17:00:00 +0200", "2024-06-10 17:40:00 +0200", "core"),
+    )
+    sleep = read_apple_health_stream("export.xml", io.BytesIO(data)).tables["sleep"]
+    assert sleep["night"].tolist() == [dt.date(2024, 6, 10)]
+    assert sleep["asleep_min"].tolist() == [540.0]
+    assert sleep["end_utc"].tolist() == [pd.Timestamp("2024-06-10 12:00", tz="UTC")]

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import CsvImportError, ImportFileError
-from analyzer.io.localtime import night_of
 from analyzer.io.logs import (
     CRAMP_COLUMNS,
     read_cramp_log,
@@ -19,6 +18,7 @@ from analyzer.io.logs import (
     validate_medication,
 )
 from analyzer.io.registry import detect_format, read_bytes
+from analyzer.timebase import night_of
 from tests.helpers.paths import SAMPLE_DATA
 
 HEADER = ",".join(CRAMP_COLUMNS)

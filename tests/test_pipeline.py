@@ -17,11 +17,14 @@ import pytest
 
 from analyzer import pipeline
 from analyzer.cli import main
+from analyzer.findings.events import cramp_index_days
 from analyzer.findings.report import render_report
 from analyzer.indicators import IndicatorParams
 from analyzer.schema import conform
 from analyzer.store import Library
+from analyzer.timebase import days_to_dates
 from tests.helpers.library import library_from_tables
+from tests.helpers.store_files import cramp_file, encode, session_file
 
 PHYSIOLOGY = {
     "sex": "f",
@@ -187,3 +190,63 @@ def test_every_step_feeds_the_next(library_path):
 )
 def test_the_sleep_need_used_is_the_athletes_own_or_none(stored, used):
     assert pipeline.sleep_need_h({"sleep_need_h": stored}) == used
+
+
+def test_date_span_covers_local_days_nights_and_cramp_nights(lib):
+    assert pipeline.date_span(lib, "anna") == (None, None)
+    lib.import_file("anna", "a.fit", session_file("2026-03-03T22:30:00Z", 1800, 10))  # 23:30 local
+    lib.import_file(
+        "anna",
+        "s.json",
+        encode({"tables": {"sleep": [{"night": "2026-03-05", "asleep_min": 400, "source": "x"}]}}),
+    )
+    assert pipeline.date_span(lib, "anna") == (dt.date(2026, 3, 3), dt.date(2026, 3, 5))
+    lib.import_file(
+        "anna",
+        "c.json",
+        cramp_file(
+            {"start_utc": "2026-02-27T23:30:00Z", "muscle": "calf", "context": "rest"},
+            {"start_utc": "2026-03-05T20:00:00Z", "muscle": "calf", "context": "night"},
+        ),
+    )
+    # 00:30 Berlin on 28 February; 21:00 on 5 March is the night ending 6 March.
+    assert pipeline.date_span(lib, "anna") == (dt.date(2026, 2, 28), dt.date(2026, 3, 6))
+
+
+def test_the_findings_use_the_night_the_library_stored_for_a_day_sleeper(lib):
+    """A shift worker's 05:00-14:00 day sleep: its 13:30 cramp is that date's night in both."""
+
+    sleep = {
+        "night": "2026-06-10",
+        "start_utc": "2026-06-10T03:00:00Z",  # 05:00 CEST
+        "end_utc": "2026-06-10T12:00:00Z",  # 14:00 CEST
+        "asleep_min": 500,
+        "source": "x",
+    }
+    lib.import_file("anna", "sleep.json", encode({"tables": {"sleep": [sleep]}}))
+    cramp = {"start_utc": "2026-06-10T11:30:00Z", "muscle": "calf", "context": "night"}
+    lib.import_file("anna", "log.json", cramp_file(cramp))
+    stored = lib.cramps("anna")["night"].tolist()
+    events = cramp_index_days(pipeline.cramps_with_offsets(lib, "anna"), "Europe/Berlin")
+    assert stored == [dt.date(2026, 6, 10)]
+    assert tb_dates(events["index_day"]) == stored
+    # Without the library's link the cut-off alone would have said 11 June.
+    unlinked = cramp_index_days(lib.cramps("anna").drop(columns="night"), "Europe/Berlin")
+    assert tb_dates(unlinked["index_day"]) == [dt.date(2026, 6, 11)]
+
+
+def test_a_cramp_abroad_falls_on_the_local_day_of_its_session(lib):
+    """Home zone Berlin; a session in New York recorded with the device's offset (UTC-4)."""
+
+    start = "2026-05-06T23:00:00Z"  # 19:00 in New York, already 01:00 on 7 May in Berlin
+    lib.import_file("anna", "run.fit", session_file(start, 3600, utc_offset_s=-14400.0))
+    cramp = {"start_utc": "2026-05-06T23:40:00Z", "muscle": "calf", "context": "exercise"}
+    lib.import_file("anna", "log.json", cramp_file(cramp))
+    sessions = pipeline.session_table(lib, "anna")
+    events = cramp_index_days(pipeline.cramps_with_offsets(lib, "anna"), "Europe/Berlin")
+    assert sessions["local_date"].tolist() == [dt.date(2026, 5, 6)]
+    assert tb_dates(events["index_day"]) == [dt.date(2026, 5, 6)]
+
+
+def tb_dates(days: pd.Series) -> list:
+    return list(days_to_dates(days.to_numpy().astype("datetime64[D]")))

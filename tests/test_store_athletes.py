@@ -167,7 +167,7 @@ def test_content_version_moves_on_writes_only(lib):
     v1 = lib.content_version()
     assert v1 > v0
     lib.athletes()
-    lib.daily("anna")
+    lib.sleep("anna")
     assert lib.content_version() == v1
     lib.rename_athlete("anna", "A")
     assert lib.content_version() > v1

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analyzer import pipeline
 from analyzer.errors import LibraryError
 from tests.helpers.store_files import cramp_file, encode, json_reader, session_file, sha
 
@@ -225,45 +226,13 @@ def test_daily_table_counts_rest_days_and_keeps_missing_sleep(lib):
         "s.json",
         encode({"tables": {"sleep": [{"night": "2026-03-02", "asleep_min": 400, "source": "x"}]}}),
     )
-    daily = lib.daily("anna")
-    assert [str(d) for d in daily.index] == ["2026-03-01", "2026-03-02", "2026-03-03"]
-    assert daily["n_sessions"].tolist() == [1, 0, 1]
+    daily = pipeline.daily_table(lib, "anna", pipeline.session_table(lib, "anna"))
+    assert [str(d) for d in daily["date"]] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert daily["session_count"].tolist() == [1, 0, 1]
     assert daily["duration_s"].tolist() == [3600.0, 0.0, 1800.0]
     assert np.isnan(daily["sleep_asleep_min"].iloc[0])
     assert daily["sleep_asleep_min"].iloc[1] == 400.0
-    assert daily["has_device_data"].tolist() == [True, True, True]
-
-
-def test_daily_table_picks_the_fullest_night_and_first_wellness_value(lib):
-    lib.import_file(
-        "anna",
-        "s.json",
-        encode(
-            {
-                "tables": {
-                    "sleep": [
-                        {"night": "2026-03-02", "asleep_min": 400, "source": "a"},
-                        {"night": "2026-03-02", "asleep_min": 380, "deep_min": 60, "source": "b"},
-                    ],
-                    "wellness": [
-                        {"date": "2026-03-02", "resting_hr_bpm": 50, "source": "a"},
-                        {"date": "2026-03-02", "resting_hr_bpm": 52, "steps": 8000, "source": "b"},
-                    ],
-                }
-            }
-        ),
-    )
-    lib.import_file(
-        "anna",
-        "c.json",
-        cramp_file({"start_utc": "2026-03-01T23:30:00Z", "muscle": "calf", "context": "night"}),
-    )
-    daily = lib.daily("anna")
-    row = daily.loc[dt.date(2026, 3, 2)]
-    assert (row["sleep_asleep_min"], row["sleep_deep_min"]) == (380.0, 60.0)
-    assert (row["resting_hr_bpm"], row["steps"]) == (50.0, 8000.0)
-    assert row["n_nocturnal_cramps"] == 1  # 00:30 Berlin on 2 March
-    assert daily["n_cramps"].sum() == 1
+    assert daily["coverage"].tolist() == ["activity", "sleep", "activity"]
 
 
 def test_undated_night_gets_its_local_wake_date(lib):

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analyzer.store.linking import night_of
+from analyzer.store.linking import cramp_nights
 from tests.helpers.store_files import cramp_file, encode, session_file
 
 
@@ -89,7 +89,7 @@ def test_later_overlapping_session_wins(lib):
     ],
 )
 def test_night_without_sleep_record(utc, zone, night):
-    assert night_of(pd.Timestamp(utc).value, zone) == dt.date.fromisoformat(night)
+    assert cramp_nights([pd.Timestamp(utc).value], [], zone) == [night]
 
 
 def test_nocturnal_cramp_takes_the_night_of_its_sleep_record(lib):

@@ -17,13 +17,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-_NS = 1_000_000_000
+from analyzer import timebase
 
 
 def offsets_at(
     times: pd.Series, offsets: pd.DataFrame, fallback: str | float | None = None
 ) -> np.ndarray:
     """UTC offset [s] of each time: the latest offset sample at or before it (module docstring).
+
+    The time base's rule (:func:`analyzer.timebase.offsets_at`).
 
     Parameters
     ----------
@@ -33,22 +35,10 @@ def offsets_at(
     fallback : str, float or None
         IANA time zone name or fixed offset [s] used when ``offsets`` is empty.
     """
-    t = pd.DatetimeIndex(times).as_unit("ns").asi8
-    if len(offsets):
-        order = offsets.sort_values("t_utc")
-        at = pd.DatetimeIndex(order["t_utc"]).as_unit("ns").asi8
-        values = order["value"].to_numpy(dtype="float64")
-        pos = np.clip(np.searchsorted(at, t, side="right") - 1, 0, len(at) - 1)
-        return values[pos]
-    if isinstance(fallback, str):
-        index = pd.DatetimeIndex(times)
-        wall = index.tz_convert(fallback).tz_localize(None).as_unit("ns").asi8
-        return (wall - t) / _NS
-    return np.full(len(t), float(fallback or 0.0))
+    return timebase.offsets_at(times, offsets, fallback)
 
 
 def local_dates(times: pd.Series, offsets: pd.DataFrame, fallback=None) -> np.ndarray:
     """Local calendar date (``datetime.date`` objects) of each time."""
-    t = pd.DatetimeIndex(times).as_unit("ns").asi8
-    wall = t + (offsets_at(times, offsets, fallback) * _NS).astype(np.int64)
-    return wall.astype("datetime64[ns]").astype("datetime64[D]").astype(object)
+    recorded = offsets_at(times, offsets, fallback)
+    return timebase.days_to_dates(timebase.local_days(times, utc_offset_s=recorded))

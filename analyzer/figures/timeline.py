@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from analyzer import timebase
 from analyzer.figures.palette import SERIES_COLOURS, context_symbol, muscle_colour, plain
 from analyzer.figures.stacked import StackedPanels
 
@@ -221,8 +222,9 @@ def between(days: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> p
 
 
 def local_cramp_times(cramps: pd.DataFrame, timezone: str) -> pd.Series:
-    """Cramp start times as naive local wall-clock times of the athlete's zone."""
-    return cramps["start_utc"].dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+    """Cramp start times as naive local wall-clock times (``timebase.wall_clock_ns``)."""
+    wall = timebase.wall_clock_ns(cramps["start_utc"], timezone)
+    return pd.Series(wall.astype("datetime64[ns]"), index=cramps.index)
 
 
 def cramps_between(cramps: pd.DataFrame, timezone: str, start, end) -> pd.DataFrame:
@@ -232,7 +234,7 @@ def cramps_between(cramps: pd.DataFrame, timezone: str, start, end) -> pd.DataFr
             columns=[*(cramps.columns if cramps is not None else []), "start_local"]
         )
     out = cramps.assign(start_local=local_cramp_times(cramps, timezone))
-    dates = out["start_local"].dt.date
+    dates = pd.Series(timebase.local_dates(cramps["start_utc"], timezone).to_numpy(), out.index)
     keep = pd.Series(True, index=out.index)
     if start is not None:
         keep &= dates >= start

@@ -1,13 +1,15 @@
 """Cramp events: cramp type and the local index day each one is compared on.
 
 * Exercise-associated cramps (context ``exercise`` or ``after_exercise``) are
-  indexed on the local calendar date of the cramp: the session of that day is
-  the exposure.
-* Nocturnal cramps (context ``night``) belong to the night ending that morning
-  (DESIGN.md): before ``night_cutoff_hour`` local time the index day is the same
-  date (the wake-up date), from then on the next date. Their training exposure
-  is the previous day, their sleep exposure that night (the sleep row of the
-  index day, since a night belongs to its wake-up date).
+  indexed on the local calendar date of the cramp (:func:`analyzer.timebase.local_days`,
+  with the UTC offset of the cramp's session where the device recorded one): the
+  session of that day is the exposure.
+* Nocturnal cramps (context ``night``) are indexed on their night, the local date
+  on which the night ends: the night the library linked the cramp to (the
+  recorded sleep containing it), else :func:`analyzer.timebase.nights_of` (before
+  ``night_cutoff_hour`` local time the night ending that date, from then on the
+  next). Their training exposure is the previous day, their sleep exposure that
+  night (the sleep row of the index day, since a night belongs to its wake-up date).
 * Cramps at rest in the daytime (context ``rest``) and cramps without a context
   are counted and described but not used in the case-crossover analysis: their
   timing relative to training and sleep is not defined well enough.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from analyzer import timebase
 
 #: Analysed cramp types and the logged contexts they pool.
 CRAMP_TYPES: dict[str, tuple[str, ...]] = {
@@ -48,11 +52,14 @@ def cramp_index_days(
     Parameters
     ----------
     cramps : pandas.DataFrame
-        Canonical cramps table (``start_utc`` tz-aware UTC, ``context``).
+        Canonical cramps table (``start_utc`` tz-aware UTC, ``context``; ``night``,
+        the night the library linked each nocturnal cramp to, when present; and
+        ``utc_offset_s``, the offset recorded by the cramp's session, when known).
     timezone : str
         The athlete's IANA time zone, used only to find local days and nights.
     night_cutoff_hour : int
-        Nocturnal cramps at or after this local hour belong to the next morning's night [h].
+        Nocturnal cramps without a linked night at or after this local hour
+        belong to the next morning's night [h].
 
     Returns
     -------
@@ -65,13 +72,15 @@ def cramp_index_days(
     start = pd.to_datetime(out["start_utc"], utc=True)
     out = out.loc[start.notna()].copy()
     start = start.loc[out.index]
-    local = start.dt.tz_convert(timezone)
     context = out["context"] if "context" in out.columns else pd.Series(None, index=out.index)
     out["cramp_type"] = [cramp_type_of(c) for c in context]
-    out["local_time"] = local
-    day = local.dt.tz_localize(None).dt.normalize().to_numpy().astype("datetime64[D]")
-    late_night = (out["cramp_type"].to_numpy() == "nocturnal") & (
-        local.dt.hour.to_numpy() >= night_cutoff_hour
-    )
-    out["index_day"] = day + late_night.astype(np.int64)
+    out["local_time"] = start.dt.tz_convert(timezone)
+    offsets = out["utc_offset_s"] if "utc_offset_s" in out.columns else None
+    day = timebase.local_days(start, timezone, offsets)
+    night = timebase.nights_of(start, timezone, offsets, cutoff_hour=night_cutoff_hour)
+    if "night" in out.columns:
+        linked = timebase.to_days(out["night"])
+        night = np.where(np.isnat(linked), night, linked)
+    nocturnal = out["cramp_type"].to_numpy() == "nocturnal"
+    out["index_day"] = np.where(nocturnal, night, day)
     return out.reset_index(drop=True)

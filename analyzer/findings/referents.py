@@ -15,18 +15,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer import timebase
+
 #: Monday 1970-01-05: block strata are counted from here, so they never depend on the data.
 BLOCK_ORIGIN = np.datetime64("1970-01-05", "D")
 
 
 def as_days(values) -> np.ndarray:
-    """Convert dates (``datetime.date``, ISO strings, Timestamps) to ``datetime64[D]``."""
-    if isinstance(values, np.ndarray) and values.dtype == "datetime64[D]":
-        return values
-    series = pd.Series(values)
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_localize(None)
-    return pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+    """Convert dates (``datetime.date``, ISO strings, Timestamps) to ``datetime64[D]``.
+
+    The time base's one conversion (:func:`analyzer.timebase.to_days`).
+    """
+    return timebase.to_days(values)
 
 
 def stratum_of(days: np.ndarray, scheme: str = "block", stratum_days: int = 28) -> np.ndarray:

@@ -3,7 +3,8 @@
 Rules (DESIGN.md, SCIENCE.md section 5):
 
 * Days are the athlete's local calendar days; sessions carry their ``local_date`` (device UTC
-  offset, else the athlete's IANA zone); a night belongs to its local wake-up date.
+  offset, else the athlete's IANA zone); a night belongs to its local wake-up date. Both rules
+  are :mod:`analyzer.timebase`'s.
 * Missing is not zero. A day with sessions has the sum of their known loads; a day without
   sessions is a rest day (load 0) when the athlete's devices recorded something else that day
   (sleep or wellness) -- or, with ``rest_day_rule="activity_span"``, on every day after the
@@ -24,7 +25,7 @@ from analyzer.indicators import sleep as sleep_mod
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.habit import add_habit_columns
 from analyzer.indicators.params import DEFAULT_PARAMS, LOAD_SOURCES, IndicatorParams
-from analyzer.indicators.timezones import local_dates, to_days
+from analyzer.timebase import local_days, to_days
 
 DAILY_COLUMNS = (
     "date",
@@ -143,7 +144,7 @@ def _session_days(
         day = to_days(frame["local_date"])
     else:
         offsets = frame["utc_offset_s"] if "utc_offset_s" in frame.columns else None
-        day = to_days(local_dates(frame["start_utc"], offsets, athlete.get("timezone")))
+        day = local_days(frame["start_utc"], athlete.get("timezone"), offsets)
     by_day = _ByDay(day)
     sources = (
         frame["load_source"].to_numpy(dtype=object)

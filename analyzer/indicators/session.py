@@ -26,7 +26,7 @@ from analyzer.indicators.session_streams import (
     banister_trimp_per_session,
     stream_metrics,
 )
-from analyzer.indicators.timezones import local_dates
+from analyzer.timebase import local_dates
 
 N_HR_ZONES = 5
 
@@ -202,7 +202,7 @@ def _metrics_table(
     out["habit_speed_mps"] = out["avg_speed_mps"]
     offsets = pd.Series(numeric_column(acts, "utc_offset_s"))
     out["local_date"] = local_dates(
-        pd.Series(out["start_utc"]), offsets, athlete.get("timezone")
+        pd.Series(out["start_utc"]), athlete.get("timezone"), offsets
     ).to_numpy()
     table = pd.DataFrame({name: out[name] for name in SESSION_COLUMNS})
     numeric = [c for c in SESSION_COLUMNS if c not in TEXT_COLUMNS and c != "start_utc"]

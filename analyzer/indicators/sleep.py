@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analyzer.indicators.timezones import to_days
+from analyzer.timebase import to_days
 
 
 def sleep_debt_h(asleep_h, need_h: float, net: bool = False) -> float:

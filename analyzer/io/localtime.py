@@ -184,29 +184,3 @@ def is_in_overlap(naive: dt.datetime, tz: dt.tzinfo) -> bool:
     early = naive.replace(tzinfo=tz, fold=0).utcoffset()
     late = naive.replace(tzinfo=tz, fold=1).utcoffset()
     return early != late and not is_in_gap(naive, tz)
-
-
-def night_of(
-    start_utc: pd.Timestamp | dt.datetime, timezone: str, *, day_starts_h: int = 12
-) -> dt.date:
-    """Return the night an instant belongs to: the local date on which that night ends.
-
-    A night belongs to its local wake-up date (DESIGN.md), so 02:30 local on
-    3 March is in the night of 3 March, and 23:30 local on 2 March too. The
-    boundary between "tonight" and "last night" is local noon by default.
-
-    Parameters
-    ----------
-    start_utc : Timestamp or datetime
-        A tz-aware instant.
-    timezone : str
-        The athlete's IANA time zone.
-    day_starts_h : int, default 12
-        Local hour from which an instant counts towards the *following* night.
-    """
-    stamp = pd.Timestamp(start_utc)
-    if stamp.tzinfo is None:
-        raise ValueError("start_utc must be tz-aware (UTC)")
-    local = stamp.tz_convert(zone(timezone))
-    date = local.date()
-    return date + dt.timedelta(days=1) if local.hour >= day_starts_h else date

@@ -3,7 +3,7 @@
 >>> lib = Library("team.sqlite")                                # doctest: +SKIP
 >>> lib.create_athlete("anna", "Anna K.", timezone="Europe/Berlin")  # doctest: +SKIP
 >>> lib.import_paths("anna", ["~/Downloads/garmin_export.zip"])  # doctest: +SKIP
->>> lib.daily("anna")                                           # doctest: +SKIP
+>>> lib.sleep("anna")                                           # doctest: +SKIP
 
 The file uses SQLite's write-ahead log (readers never block the writer),
 foreign keys (deleting an athlete cascades to every row), ``synchronous=FULL``
@@ -28,7 +28,6 @@ import pandas as pd
 
 from analyzer.errors import LibraryError
 from analyzer.store import importer, journal, reads
-from analyzer.store.daily import daily_inputs, daily_table
 from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
 from analyzer.store.migrations import migrate
 from analyzer.store.roster import RosterMixin
@@ -275,17 +274,6 @@ class Library(RosterMixin):
     def roster(self) -> pd.DataFrame:
         """Counts and date span per athlete; see :func:`reads.roster`."""
         return self._read(reads.roster)
-
-    def daily(self, athlete_id: str) -> pd.DataFrame:
-        """One athlete's daily table; see :mod:`analyzer.store.daily`."""
-        timezone = self.athlete(athlete_id)["timezone"]
-        with self._lock:
-            self.connection.execute("BEGIN")  # one consistent snapshot for the four reads
-            try:
-                tables = daily_inputs(self.connection, athlete_id)
-            finally:
-                self.connection.execute("COMMIT")
-        return daily_table(*tables, timezone)
 
 
 class WriteGroup:

@@ -10,32 +10,51 @@ imported is linked once the session arrives):
   ``moving_s`` standing in when the elapsed duration is missing. When several
   sessions qualify, the one that started last wins.
 * A nocturnal cramp (context ``night``) is linked to no session but to its
-  night, the local date on which the night ends (DESIGN.md): the night of the
-  athlete's sleep record whose span contains the cramp, else the local
-  calendar date of the cramp if it happened before noon, else the next date.
-  Local dates use the athlete's IANA time zone (UTC when none is set).
+  night, the local date on which the night ends: the night of the athlete's
+  sleep record whose span contains the cramp, else the cut-off rule of
+  :func:`analyzer.timebase.event_nights` (before local noon the night ending
+  that date, from noon the next). Local times use the athlete's IANA time
+  zone (UTC when none is set).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-import zoneinfo
 
 import numpy as np
+import pandas as pd
+
+from analyzer import timebase
 
 DEFAULT_LINK_WINDOW_S = 3600.0
 _NS = 1_000_000_000
 
 
-def night_of(t_ns: int, timezone: str | None) -> dt.date:
-    """Return the night (local wake-up date) of an instant without a sleep record.
+def cramp_nights(times_ns: list[int], sleep_rows: list[tuple], timezone: str | None) -> list[str]:
+    """ISO night (local wake-up date) of each nocturnal cramp, as the library stores it.
 
-    Before local noon the night is the same date; from noon on it is the next date.
+    Parameters
+    ----------
+    times_ns : list of int
+        Cramp starts [ns since the Unix epoch, UTC].
+    sleep_rows : list of tuple
+        The athlete's recorded sleep: ``(night, start_utc_ns, end_utc_ns)``.
+    timezone : str or None
+        The athlete's IANA time zone.
     """
-    zone = zoneinfo.ZoneInfo(timezone or "UTC")
-    local = dt.datetime.fromtimestamp(t_ns / _NS, tz=dt.UTC).astimezone(zone)
-    return local.date() if local.hour < 12 else local.date() + dt.timedelta(days=1)
+    if not times_ns:
+        return []
+    night, start, end = zip(*sleep_rows) if sleep_rows else ((), (), ())
+    sleep = pd.DataFrame(
+        {
+            "start_utc": pd.to_datetime(np.array(start, dtype=np.int64), utc=True),
+            "end_utc": pd.to_datetime(np.array(end, dtype=np.int64), utc=True),
+            "night": list(night),
+        }
+    )
+    instants = pd.to_datetime(np.array(times_ns, dtype=np.int64), utc=True)
+    nights = timebase.event_nights(instants, timezone, sleep)
+    return [d.isoformat() for d in timebase.days_to_dates(nights)]
 
 
 def session_for(
@@ -88,23 +107,15 @@ def relink_cramps(
         (athlete_id,),
     ).fetchall()
     window_ns = int(window_s * _NS)
+    nocturnal = [row[1] for row in cramps if row[2] == "night"]
+    night_of = dict(zip(nocturnal, cramp_nights(nocturnal, nights, timezone)))
     changes = []
     for cramp_id, t_ns, context, old_activity, old_night in cramps:
         if context == "night":
-            activity, night = (
-                None,
-                _night_from_sleep(t_ns, nights) or night_of(t_ns, timezone).isoformat(),
-            )
+            activity, night = None, night_of[t_ns]
         else:
             activity, night = session_for(t_ns, starts, ends, ids, window_ns), None
         if (activity, night) != (old_activity, old_night):
             changes.append((activity, night, cramp_id))
     conn.executemany("UPDATE cramps SET activity_id = ?, night = ? WHERE cramp_id = ?", changes)
     return len(changes)
-
-
-def _night_from_sleep(t_ns: int, nights: list[tuple]) -> str | None:
-    for night, start_ns, end_ns in nights:
-        if start_ns <= t_ns <= end_ns:
-            return night
-    return None

@@ -30,6 +30,7 @@ import zlib
 
 import pandas as pd
 
+from analyzer import timebase
 from analyzer.schema import TABLES, ImportBundle, conform, empty_table
 from analyzer.store import keptfiles, sessions
 from analyzer.store.codec import frame_columns, frame_to_rows
@@ -331,12 +332,14 @@ class BundleWriter:
         )
 
     def _nights_from_wake_time(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Fill a missing ``night`` with the local date of ``end_utc`` (the wake-up date)."""
+        """Fill a missing ``night`` with the wake-up date (``timebase.sleep_nights``)."""
         missing = frame["night"].isna() & frame["end_utc"].notna()
         if missing.any():
-            local = frame.loc[missing, "end_utc"].dt.tz_convert(self.timezone or "UTC")
+            wake = timebase.sleep_nights(frame.loc[missing, "end_utc"], self.timezone)
             frame = frame.copy()
-            frame.loc[missing, "night"] = pd.Series(local.dt.date, dtype=object)
+            frame.loc[missing, "night"] = pd.Series(
+                timebase.days_to_dates(wake), index=frame.index[missing], dtype=object
+            )
         return frame
 
     def _cramps(self) -> None:

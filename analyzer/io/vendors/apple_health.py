@@ -19,8 +19,11 @@ Source conventions (FORMATS.md 4.5):
   ``wellness.hrv_sdnn_ms`` (SDNN, *not* RMSSD).
 * ``HKCategoryTypeIdentifierSleepAnalysis`` -> ``sleep_stages`` (Core -> light,
   Deep, REM, Awake; unstaged "Asleep" -> unmeasurable) and one ``sleep`` row
-  per night (the local date the night ends), taken from the source with the
-  most staged minutes that night because watch, phone and apps overlap.
+  per night (the local date the night ends: intervals less than an hour apart
+  are one sleep period, which belongs to the date of its wake-up, see
+  :mod:`analyzer.timebase`; shorter periods ending the same date are naps and
+  not counted), taken from the source with the most staged minutes that night
+  because watch, phone and apps overlap.
 * ``Workout`` -> ``activities`` (durations to s, distances to m, energy to kcal;
   heart rate from ``WorkoutStatistics`` when present).
 """
@@ -38,6 +41,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from analyzer import timebase
 from analyzer.errors import ImportFileError
 from analyzer.io.formats import FormatSpec
 from analyzer.io.problems import RowProblems
@@ -80,7 +84,7 @@ class _Clock:
         self._bases: dict[str, tuple[int, int, dt.date]] = {}
 
     def parse(self, text: str) -> tuple[float, int, dt.date]:
-        """Return ``(seconds since the Unix epoch, UTC offset in s, local date)``; raises ValueError."""
+        """Return ``(seconds since the epoch, UTC offset [s], local date)``; raises ValueError."""
         if len(text) < 25 or text[10] != " " or text[13] != ":" or text[16] != ":":
             raise ValueError(text)
         key = text[:10] + text[20:25]
@@ -93,12 +97,6 @@ class _Clock:
             self._bases[key] = base
         seconds = base[0] + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
         return float(seconds), base[1], base[2]
-
-
-def _local_date(epoch_s: float, offset_s: int, *, night: bool = False) -> dt.date:
-    """Local calendar date of an instant; with ``night``, the date the night containing it ends (noon cut)."""
-    local = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=epoch_s + offset_s)
-    return local.date() + dt.timedelta(days=1) if night and local.hour >= 12 else local.date()
 
 
 class _HashingReader(io.RawIOBase):
@@ -271,14 +269,41 @@ def _wellness(c: _Collector) -> pd.DataFrame:
     return conform("wellness", pd.DataFrame(rows))
 
 
+def _main_periods(stages: pd.DataFrame) -> pd.DataFrame:
+    """Each source's stage intervals with their ``night``, naps left out.
+
+    A source's intervals form sleep periods, each the night of its wake-up
+    date with the offset the record wrote (:func:`analyzer.timebase.period_nights`);
+    of the periods a source ends on one date the one with the most minutes is
+    the night, the others (naps) are not counted.
+    """
+    nights = np.empty(len(stages), dtype="datetime64[D]")
+    periods = np.empty(len(stages), dtype=np.int64)
+    for number, rows in enumerate(stages.groupby("source", sort=True).indices.values()):
+        start, end = _utc(stages["start"].to_numpy()[rows]), _utc(stages["end"].to_numpy()[rows])
+        offsets = stages["offset"].to_numpy(dtype="float64")[rows]
+        nights[rows] = timebase.period_nights(start, end, utc_offset_s=offsets)
+        periods[rows] = timebase.sleep_periods(start, end) * len(stages) + number
+    stages = stages.assign(
+        night=timebase.days_to_dates(nights),
+        period=periods,
+        minutes=(stages["end"] - stages["start"]) / 60.0,
+    )
+    length = stages.groupby("period")["minutes"].transform("sum")
+    main = (
+        stages.assign(length=length)
+        .sort_values(["length", "period"])
+        .drop_duplicates(["night", "source"], keep="last")["period"]
+    )
+    return stages[stages["period"].isin(main)].drop(columns="period")
+
+
 def _sleep_tables(c: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not c.stages:
         return conform("sleep", pd.DataFrame()), conform("sleep_stages", pd.DataFrame())
-    stages = pd.DataFrame(c.stages, columns=["start", "end", "offset", "stage", "source"])
-    stages["night"] = [
-        _local_date(e, o, night=True) for e, o in zip(stages["end"], stages["offset"])
-    ]
-    stages["minutes"] = (stages["end"] - stages["start"]) / 60.0
+    stages = _main_periods(
+        pd.DataFrame(c.stages, columns=["start", "end", "offset", "stage", "source"])
+    )
     staged = stages[stages["stage"] != "unmeasurable"].groupby(["night", "source"])["minutes"].sum()
     all_minutes = stages.groupby(["night", "source"])["minutes"].sum()
     ranking = pd.DataFrame({"staged": staged, "all": all_minutes}).fillna(0.0)
