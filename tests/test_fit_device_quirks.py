@@ -17,10 +17,10 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 
 from analyzer.errors import FitRecordError
-from analyzer.indicators.timezones import local_dates
 from analyzer.io.fit import read_fit
 from analyzer.io.fit_tables import read_fit_bundle
 from analyzer.simulate.fit_encode import FitWriter, to_fit_seconds
+from analyzer.timebase import local_dates
 
 T0 = pd.Timestamp("2022-03-15 02:30:00", tz="UTC")  # 2022-03-14 on the US east coast
 FIT_T0 = int(to_fit_seconds(T0)[0])
@@ -84,7 +84,7 @@ def test_fit_zwift_style_file_lands_on_its_real_local_day():
     """local_timestamp 0: the athlete's zone dates the ride, not 1989-12-31."""
     bundle = read_fit_bundle(activity_file(local_timestamp=0.0), "zwift.fit")
     activities = bundle.tables["activities"]
-    days = local_dates(activities["start_utc"], activities["utc_offset_s"], "America/New_York")
+    days = local_dates(activities["start_utc"], "America/New_York", activities["utc_offset_s"])
     assert days.tolist() == [dt.date(2022, 3, 14)]
     assert any("local_timestamp" in w for w in bundle.warnings)
 
