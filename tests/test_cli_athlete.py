@@ -148,7 +148,7 @@ def test_report_and_features_say_what_is_estimated_and_missing(capsys, newcomer)
     assert code == 0, err
     assert "## What is missing or estimated" in out
     assert "No nights are imported" in out and "No time zone is set" in out
-    assert "The load uses values estimated from your data (resting heart rate" in out
+    assert "The load rests on values you have not set: resting heart rate" in out
     method = out[out.index("## Method and parameters") :]
     assert "| Maximum heart rate | " in method and "estimated from the heart rate held" in method
     assert "| Fitness (CTL) time constant | 42 days |" in method
@@ -156,4 +156,4 @@ def test_report_and_features_say_what_is_estimated_and_missing(capsys, newcomer)
         capsys, "features", "--library", str(newcomer), "--athlete", "newbie", "--format", "csv"
     )
     assert code == 0 and out.startswith("date,coverage,")
-    assert "note: The load uses values estimated from your data" in err
+    assert "note: The load rests on values you have not set" in err

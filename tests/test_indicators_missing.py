@@ -68,7 +68,8 @@ def test_estimates_are_named_with_their_values():
         lthr_bpm={"value": 171.0, "source": "estimated from ..."},
     )
     (note,) = data_notes("ann", _complete_daily(), settings)
-    assert "maximum heart rate 188 bpm" in note and "threshold (lactate) heart rate 171 bpm" in note
+    assert note.startswith("The load rests on values you have not set: maximum heart rate 188 bpm")
+    assert "threshold (lactate) heart rate 171 bpm (estimated)" in note
     assert "--set hr_max_bpm=VALUE --set lthr_bpm=VALUE" in note
 
 

@@ -156,8 +156,14 @@ def test_settings_precedence_set_then_estimated_then_default():
     assert estimated.source.endswith("2026-01-05 to 2026-01-27")
 
     nothing = resolve_settings(_athlete()).settings
-    assert all(nothing[k].value is None for k in ("hr_rest_bpm", "hr_max_bpm", "lthr_bpm"))
+    assert all(nothing[k].value is None for k in ("hr_max_bpm", "lthr_bpm"))
     assert nothing["hr_max_bpm"].source.startswith("default: not known")
+    assert nothing["hr_rest_bpm"].value == 65.0
+    assert nothing["hr_rest_bpm"].source.startswith("default: 65 bpm, the average resting")
+
+    # without daily resting HR, sessions that never went below 65 bpm leave the default
+    no_days = resolve_settings(_athlete(), acts, samples).settings["hr_rest_bpm"]
+    assert no_days.value == 65.0 and "your sessions never held less than" in no_days.source
 
 
 def test_everything_set_reads_no_data():

@@ -179,13 +179,21 @@ class _Evidence:
                     f"{_plural(n_days, 'day')}{span} (median)",
                 )
         value, used = phys.estimate_hr_rest_from_sessions(self.grids("heart_rate_bpm"), self.rules)
-        if np.isfinite(value):
+        if np.isfinite(value) and value < phys.POPULATION_HR_REST_BPM:
             return Setting(
                 float(round(value)),
                 self.sessions(used, "the lowest heart rate held for a minute")
                 + " (an upper bound: set your morning resting heart rate if you know it)",
             )
-        return None
+        lowest = (
+            f"; your sessions never held less than {value:.0f} bpm" if np.isfinite(value) else ""
+        )
+        return Setting(
+            phys.POPULATION_HR_REST_BPM,
+            f"default: {phys.POPULATION_HR_REST_BPM:g} bpm, the average resting heart rate of "
+            f"adults measured by wearables (Quer et al. 2020){lowest}; set your morning resting "
+            "heart rate if you know it",
+        )
 
     def lthr(self) -> Setting | None:
         value, used = phys.estimate_lthr(self.grids("heart_rate_bpm"), self.rules)
@@ -205,8 +213,6 @@ class _Evidence:
 
 
 _MISSING = {
-    "hr_rest_bpm": "default: not known (needs daily resting heart rate or sessions with heart "
-    "rate; or set it)",
     "hr_max_bpm": "default: not known (needs sessions with heart rate; or set it)",
     "lthr_bpm": "default: not known (needs a session with 30 minutes of heart rate; or set it)",
     "ftp_w": "default: not known (needs a session with 20 minutes of power; or set it)",
@@ -275,7 +281,7 @@ def resolve_settings(
             "lthr_bpm": evidence.lthr,
             "ftp_w": evidence.ftp,
         }[field]()
-        settings[field] = estimate or Setting(None, _MISSING[field])
+        settings[field] = estimate or Setting(None, _MISSING[field])  # HR rest: always one
     _keep_rest_below_max(settings)
     zone = _stored(athlete, "timezone")
     settings["timezone"] = (

@@ -66,14 +66,19 @@ def _load_notes(athlete_id: str, daily: pd.DataFrame, settings: Mapping) -> list
 
 
 def _estimate_notes(athlete_id: str, daily: pd.DataFrame, settings: Mapping) -> list[str]:
-    estimated = [n for n in _PHYSIOLOGY if settings[n]["source"].startswith("estimated")]
-    if not estimated or not np.isfinite(_numbers(daily, "load")).any():
+    unset = [
+        n
+        for n in _PHYSIOLOGY
+        if settings[n]["value"] is not None and not settings[n]["source"].startswith("set")
+    ]
+    if not unset or not np.isfinite(_numbers(daily, "load")).any():
         return []
-    values = ", ".join(_value_text(n, settings[n]["value"]) for n in estimated)
+    kinds = {n: settings[n]["source"].split(" ")[0].rstrip(":") for n in unset}
+    values = ", ".join(f"{_value_text(n, settings[n]['value'])} ({kinds[n]})" for n in unset)
     return [
-        f"The load uses values estimated from your data ({values}); "
+        f"The load rests on values you have not set: {values}; "
         f"`cramp-analyzer athlete --athlete {athlete_id}` or the Settings page shows what each "
-        "rests on. If you know yours, " + _how_to_set(athlete_id, estimated) + ": the load follows."
+        "rests on. If you know yours, " + _how_to_set(athlete_id, unset) + ": the load follows."
     ]
 
 

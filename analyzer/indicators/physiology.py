@@ -16,9 +16,11 @@ a reading holds until the next one for at most ``hold_s`` seconds, a longer gap 
   ``isolated_gap_bpm`` above every other is a recording artefact such as cadence lock).
   Peak heart rates in hard training and races reach or exceed laboratory HR max
   (Semin et al. 2008); with only easy sessions the estimate is lower than the true maximum.
-* HR rest (:func:`estimate_hr_rest`): the median of the device's daily resting HR; without
-  those, the lowest heart rate held for a minute during sessions, an upper bound of the
-  true resting value (Achten & Jeukendrup 2003 on what HR monitors measure).
+* HR rest (:func:`estimate_hr_rest`): the median of the device's daily resting HR. Without
+  those, the heart rate during sessions only bounds it from above (nobody trains at rest),
+  and usually far above, so the population mean of wearable-measured resting heart rate,
+  :data:`POPULATION_HR_REST_BPM` (Quer et al. 2020), is used unless a session held a lower
+  heart rate for a minute (:func:`estimate_hr_rest_from_sessions`).
 * LTHR (:func:`estimate_lthr`): Friel's field test, the mean heart rate of the last 20 min
   of the hardest 30 min on record (McGehee et al. 2005 validated the 30-min test in
   runners); a lower bound unless the athlete raced or tested for 30 minutes.
@@ -34,6 +36,10 @@ calibration in different conditions: laboratory, field and competition. *Int J S
 2002;23(4):290-297. doi:10.1055/s-2002-29081.
 Achten J, Jeukendrup AE. Heart rate monitoring: applications and limitations.
 *Sports Med* 2003;33(7):517-538. doi:10.2165/00007256-200333070-00004.
+Quer G, Gouda P, Galarnyk M, Topol EJ, Steinhubl SR. Inter- and intraindividual variability
+in daily resting heart rate and its associations with age, sex, sleep, BMI, and time of year:
+retrospective, longitudinal cohort study of 92,457 adults. *PLoS One* 2020;15(2):e0227709.
+doi:10.1371/journal.pone.0227709.
 McGehee JC, Tanner CJ, Houmard JA. A comparison of methods for estimating the lactate
 threshold. *J Strength Cond Res* 2005;19(3):553-558. doi:10.1519/15444.1.
 Friel J. *The Triathlete's Training Bible*, 4th ed. VeloPress, 2016 (the 30-minute test).
@@ -52,6 +58,9 @@ from analyzer.indicators.session_streams import StreamSet
 
 #: Heart rates outside these limits are dropouts or artefacts, not measurements [bpm].
 HR_LIMITS_BPM = (30.0, 240.0)
+#: Mean daily resting heart rate of 92,457 adults wearing a wrist tracker (Quer et al. 2020:
+#: 65.5 ± 7.7 bpm; individual means ranged from 40 to 109 bpm) [bpm].
+POPULATION_HR_REST_BPM = 65.0
 #: Power outside these limits is not a measurement [W].
 POWER_LIMITS_W = (0.0, 2500.0)
 
