@@ -99,5 +99,13 @@ class LibraryError(AnalyzerError):
     """The athlete library cannot do what was asked (missing athlete, bad schema...)."""
 
 
+class LibraryDamagedError(LibraryError):
+    """The library file is damaged (SQLite finds it corrupt); a backup must be restored."""
+
+
+class DiskFullError(LibraryError):
+    """The disk holding the library is full; what was committed before stays whole."""
+
+
 class InsufficientDataError(AnalyzerError):
     """An analysis needs more data than is available."""

@@ -7,12 +7,12 @@ profile, plus field 253 and the local timestamp of Garmin's undocumented
 ``sleep_data_info``) moves by a multiple of 65,536 s (about 30.3 days), so
 that ``timestamp_16`` values and compressed-header offsets stay valid as
 they are; the file CRC is recomputed. The whole folder is then imported with
-:meth:`analyzer.store.library.Library.import_paths`, as the ``import`` command
-does: the files are read ahead in worker processes
-(:mod:`analyzer.store.readahead`), written in groups of up to 200 files per
-transaction (:mod:`analyzer.store.importer`) and their nights and days are
-assembled once at the end (:mod:`analyzer.store.nights`). ``--inline`` reads
-in the main process instead (one transaction per file), for comparison;
+:class:`analyzer.store.ImportJob`, as the ``import`` command does: the files
+are read ahead in worker processes (:mod:`analyzer.store.importing.reading`),
+written in groups of up to 200 files per transaction
+(:mod:`analyzer.store.importing.job`) and their nights and days are assembled
+once at the end (:mod:`analyzer.store.nights`). ``--inline`` reads in the
+main process instead (one transaction per file), for comparison;
 ``--peer`` also times fitdecode decoding the real month's files (messages
 only, no tables) in the same run.
 
@@ -41,7 +41,8 @@ from pathlib import Path
 from analyzer.io.fit import profile
 from analyzer.io.fit.crc import crc16
 from analyzer.io.fit.walk import walk
-from analyzer.store import readahead
+from analyzer.store import ImportJob
+from analyzer.store.importing import reading
 from analyzer.store.library import Library
 
 SHIFT_S = (
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.inline:
-        readahead.MIN_FILES = 10**9
+        reading.MIN_FILES = 10**9
     root = os.environ.get("ANALYZER_SAMPLES_DIR")
     month = Path(root or "") / "garmin_wellness_2021_06"
     if not root or not month.is_dir():
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.trace_memory:
             tracemalloc.start()
         wall0, cpu0, children0 = time.perf_counter(), time.process_time(), _children_cpu()
-        results = lib.import_paths("kent", [files_dir])
+        results = ImportJob(lib, "kent").add_paths([files_dir]).run().results
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         workers_cpu = _children_cpu() - children0
         peak_py = tracemalloc.get_traced_memory()[1] if args.trace_memory else None
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         ("statuses", ", ".join(f"{k}={v}" for k, v in sorted(statuses.items()))),
         ("writing the shifted files [s]", f"{write_s:.1f}"),
         ("import wall time [s]", f"{wall:.1f}"),
-        ("reading", "inline" if args.inline else f"{readahead.WORKERS} worker processes"),
+        ("reading", "inline" if args.inline else f"{reading.WORKERS} worker processes"),
         ("import CPU time, main process [s]", f"{cpu:.1f}"),
         ("import CPU time, workers [s]", f"{workers_cpu:.1f}"),
         ("CPU per file, all processes [ms]", f"{1000 * (cpu + workers_cpu) / n_files:.1f}"),

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from analyzer.errors import AnalyzerError
 from dashboards.sources import api
 
 RESULT_COLUMNS = ["file", "status", "rows stored", "message"]
@@ -33,24 +32,6 @@ def _row(name: str, status: str, counts: dict | None, message: str) -> dict:
     }
 
 
-def expand_uploads(
-    uploads: Iterable[tuple[str, bytes]],
-) -> tuple[list[tuple[str, bytes]], list[dict]]:
-    """Open archives among the uploads; return the files to import and rows for unreadable archives.
-
-    A member that cannot be opened is listed among the files with its error instead of its bytes.
-    """
-    from analyzer.store.importer import expand_archive
-
-    files, failures = [], []
-    for name, payload in uploads:
-        try:
-            files.extend(expand_archive(name, payload))
-        except AnalyzerError as exc:
-            failures.append(_row(name, "failed", None, str(exc)))
-    return files, failures
-
-
 def import_uploads(
     library,
     athlete_id: str,
@@ -58,6 +39,11 @@ def import_uploads(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> pd.DataFrame:
     """Import uploaded files (ZIPs opened in place) for one athlete; return the per-file results.
+
+    The uploads go through the library's one import path
+    (:class:`analyzer.store.ImportJob`), as files given to the command line
+    do: the nights and days of Garmin daily files are assembled once, after
+    the last file.
 
     Parameters
     ----------
@@ -69,13 +55,11 @@ def import_uploads(
     progress : callable, optional
         ``progress(done, total, name)`` after each file.
     """
-    files, rows = expand_uploads(uploads)
-    for done, (name, payload) in enumerate(files, start=1):
-        if isinstance(payload, AnalyzerError):  # an archive member that cannot be opened
-            rows.append(_row(name, "failed", None, str(payload)))
-        else:
-            result = library.import_file(athlete_id, name, payload)
-            rows.append(_row(result.name, result.status, result.counts, result.message))
-        if progress is not None:
-            progress(done, len(files), name)
+    from analyzer.store import ImportJob
+
+    job = ImportJob(library, athlete_id)
+    for name, payload in uploads:
+        job.add_bytes(name, payload)
+    report = job.run(None if progress is None else lambda d, t, r: progress(d, t, r.name))
+    rows = [_row(r.name, r.status, r.counts, r.message) for r in report.results]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

@@ -17,7 +17,7 @@ from tests.helpers.store_files import cramp_file, encode, json_reader, session_f
 @pytest.fixture
 def test_format(monkeypatch):
     """Make the library read the test JSON format (see test_store_fixtures)."""
-    monkeypatch.setattr("analyzer.store.importer.default_reader", json_reader)
+    monkeypatch.setattr("analyzer.store.importing.onefile.default_reader", json_reader)
 
 
 def test_import_prints_results_and_creates_the_athlete(tmp_path, capsys, test_format):

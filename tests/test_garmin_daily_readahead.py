@@ -1,11 +1,12 @@
-"""Bulk imports of Garmin daily files: read-ahead by workers and assembly in pieces agree with the plain path."""
+"""Bulk imports of Garmin daily files: workers reading ahead, assembly in pieces: same result."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analyzer.store import nights, readahead
+from analyzer.store import nights
+from analyzer.store.importing import reading
 from analyzer.store.library import Library
 
 MONTH = "garmin_wellness_2021_06"
@@ -27,18 +28,18 @@ def _import(path, files, progress=None):
 
 
 def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_path, monkeypatch):
-    if not readahead.can_fork():
+    if not reading.can_fork():
         pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
     readers = []
-    monkeypatch.setattr(readahead, "MIN_FILES", 10)
-    monkeypatch.setattr(readahead, "AHEAD_PER_WORKER", 3)
-    original = readahead.ReadAhead.__init__
+    monkeypatch.setattr(reading, "MIN_FILES", 10)
+    monkeypatch.setattr(reading, "AHEAD_PER_WORKER", 3)
+    original = reading.ReadAhead.__init__
 
     def spy(self, *args, **kwargs):
         original(self, *args, **kwargs)
         readers.append(self)
 
-    monkeypatch.setattr(readahead.ReadAhead, "__init__", spy)
+    monkeypatch.setattr(reading.ReadAhead, "__init__", spy)
     seen = []
     # a corrupt file and a duplicate inside the batch: failed / duplicate, as inline
     broken = tmp_path / "zz_broken_SLEEP_DATA.fit"
@@ -51,7 +52,7 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
     )
     assert len(readers) == 1 and readers[0].read_by_workers >= len(files) - 2
 
-    monkeypatch.setattr(readahead, "MIN_FILES", 10**9)
+    monkeypatch.setattr(reading, "MIN_FILES", 10**9)
     inline, inline_results = _import(tmp_path / "inline.sqlite", batch)
     assert [(r.name, r.status, r.message, r.counts) for r in results] == [
         (r.name, r.status, r.message, r.counts) for r in inline_results

@@ -4,8 +4,9 @@ A bulk import read ahead by worker processes commits its files in groups
 (:meth:`analyzer.store.library.Library.write_group`). Here the child commits
 every 6 files and is killed while the 21st file's progress call waits: files
 1-18 (three whole groups) are in, 19-21 (written, reported, not committed)
-are wholly out, and opening the library completes the pending assembly of
-the committed files, giving what importing just those 18 files gives.
+are wholly out, and the next import (here the explicit maintenance step)
+completes the pending assembly of the committed files, giving what importing
+just those 18 files gives.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.store import readahead
+from analyzer.store.importing import reading
 from analyzer.store.library import Library
 from tests.helpers.store_files import import_and_kill, sha
 
@@ -28,12 +29,12 @@ KILL_AT = 21
 
 CHILD = """
 import sys, time
-from analyzer.store import importer, readahead
+from analyzer.store.importing import job, reading
 from analyzer.store.library import Library
 
-readahead.MIN_FILES = 10
-importer.GROUP_FILES = {group}
-importer.GROUP_S = 600.0
+reading.MIN_FILES = 10
+job.GROUP_FILES = {group}
+job.GROUP_S = 600.0
 lib = Library(sys.argv[1])
 lib.ensure_athlete("kent", timezone={tz!r})
 def progress(done, total, result):
@@ -73,7 +74,7 @@ def _state(path: Path) -> tuple[dict[str, dict], int]:
 
 
 def test_a_kill_mid_group_leaves_whole_groups_and_the_assembly_completes(files, tmp_path):
-    if not readahead.can_fork():
+    if not reading.can_fork():
         pytest.skip("groups are committed only when worker processes read ahead (forked)")
     path = tmp_path / "killed.sqlite"
     import_and_kill(
@@ -94,7 +95,9 @@ def test_a_kill_mid_group_leaves_whole_groups_and_the_assembly_completes(files, 
     reference = Library(tmp_path / "reference.sqlite")
     reference.create_athlete("kent", "Kent", timezone=TZ)
     reference.import_paths("kent", files[:committed])
-    with Library(path) as lib:  # opening completes the pending assembly
+    with Library(path) as lib:
+        assert _state(path)[1] == pending  # opening writes nothing
+        assert lib.complete_pending_assembly() == ["kent"]
         assert _state(path)[1] == 0
         for read in (Library.sleep, Library.wellness, Library.sleep_stages):
             pd.testing.assert_frame_equal(read(lib, "kent"), read(reference, "kent"))

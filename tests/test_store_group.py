@@ -1,4 +1,9 @@
-"""Group commit: several files' writes in one transaction, each file in its own savepoint."""
+"""Group commit: several files' writes in one transaction, each file in its own savepoint.
+
+Groups are used when worker processes read the files ahead (forked from a
+single-threaded process); the library's default reader is replaced by the
+store tests' JSON reader for that, in the workers too.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,15 @@ import threading
 
 import pytest
 
-from analyzer.store import importer
+from analyzer.store.importing import job, onefile, reading
 from analyzer.store.library import Library
-from analyzer.store.readahead import read_in_worker
 from tests.helpers.store_files import cramp_file, encode, json_reader, session_file, sha
 
 
 def _bad_at_write_reader(name, data, **options):
     """The test reader, but a file named ``bad*`` gets a medication whose date fails to store."""
     bundle = json_reader(name, data, **options)
-    if name.startswith("bad"):
+    if name.rsplit("/", 1)[-1].startswith("bad"):
         meds = bundle.tables["medications"].astype({"start_date": object})
         meds.loc[:, "start_date"] = "not a date"
         bundle.tables["medications"] = meds
@@ -31,11 +35,34 @@ def lib(tmp_path):
     library.close()
 
 
+@pytest.fixture
+def grouped(tmp_path, monkeypatch):
+    """A library whose imports of 3 files or more are read ahead and committed in groups of 10."""
+    if not reading.can_fork():
+        pytest.skip("groups are used only when worker processes read ahead (forked)")
+    monkeypatch.setattr(onefile, "default_reader", _bad_at_write_reader)
+    monkeypatch.setattr(reading, "MIN_FILES", 3)
+    monkeypatch.setattr(job, "GROUP_FILES", 10)
+    monkeypatch.setattr(job, "GROUP_S", 600.0)
+    library = Library(tmp_path / "lib.sqlite")
+    library.create_athlete("anna", timezone="Europe/Berlin")
+    yield library
+    library.close()
+
+
 def _count(lib, sql, *args) -> int:
     return lib.connection.execute(sql, args).fetchone()[0]
 
 
-def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(lib):
+def _write(folder, files: dict[str, bytes]) -> list:
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in files]
+
+
+def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(grouped, tmp_path):
+    lib = grouped
     good = session_file("2025-03-01T07:00:00Z", 3600, 10, tag="good")
     bad = encode(
         {
@@ -47,16 +74,16 @@ def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(lib)
         }
     )
     log = cramp_file({"start_utc": "2025-03-03T02:00:00Z", "muscle": "calf"})
+    paths = _write(tmp_path / "in", {"a_good.json": good, "bad.json": bad, "c_log.json": log})
     version = lib.content_version()
-    with lib.write_group(max_items=10, max_s=600) as group:
-        results = []
-        for name, data in (("good.json", good), ("bad.json", bad), ("log.json", log)):
-            results.append(importer.import_file(lib, "anna", name, data))
-            group.item_done()
-        assert group.is_open and group.commits == 0  # nothing committed yet
-        other = sqlite3.connect(lib.path)  # another connection sees none of it
-        assert other.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
-    assert group.commits == 1 and not group.is_open
+    other = sqlite3.connect(lib.path)  # another connection sees nothing before the group commits
+    seen_by_other = []
+
+    def progress(done, total, result):
+        seen_by_other.append(other.execute("SELECT COUNT(*) FROM imports").fetchone()[0])
+
+    results = lib.import_paths("anna", paths, progress)
+    assert seen_by_other == [0, 0, 0]
     assert [r.status for r in results] == ["imported", "failed", "imported"]
     assert "could not be stored" in results[1].message
     assert other.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 3
@@ -70,85 +97,82 @@ def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(lib)
     assert lib.content_version() == version + 1  # one bump per commit
 
 
-def test_the_same_bytes_twice_in_one_group_are_a_duplicate(lib):
+def test_the_same_bytes_twice_in_one_group_are_a_duplicate(grouped, tmp_path):
     log = cramp_file({"start_utc": "2025-03-03T02:00:00Z", "muscle": "calf"})
-    with lib.write_group(max_items=10, max_s=600) as group:
-        first = importer.import_file(lib, "anna", "log.json", log)
-        group.item_done()
-        again = importer.import_file(lib, "anna", "copy.json", log)  # sees the uncommitted row
-        group.item_done()
-    assert (first.status, again.status) == ("imported", "duplicate")
-    assert _count(lib, "SELECT COUNT(*) FROM imports") == 1
-    assert _count(lib, "SELECT COUNT(*) FROM cramps") == 1
+    other = session_file("2025-03-01T07:00:00Z", 3600, 10)
+    paths = _write(tmp_path / "in", {"a.json": log, "b.json": other, "c_copy.json": log})
+    results = grouped.import_paths("anna", paths)  # the copy sees the uncommitted first one
+    assert [r.status for r in results] == ["imported", "imported", "duplicate"]
+    assert _count(grouped, "SELECT COUNT(*) FROM imports") == 2
+    assert _count(grouped, "SELECT COUNT(*) FROM cramps") == 1
 
 
 def test_a_full_group_commits_and_the_lock_is_free_between_groups(lib):
-    logs = [
-        cramp_file({"start_utc": f"2025-03-{d:02d}T02:00:00Z", "muscle": "calf"})
-        for d in range(1, 6)
-    ]
     with lib.write_group(max_items=2, max_s=600) as group:
-        for i, data in enumerate(logs):
-            importer.import_file(lib, "anna", f"{i}.json", data)
+        for i in range(5):
+            lib.add_medication("anna", "magnesium", "supplement", f"2025-03-{i + 1:02d}")
             group.item_done()
             if i == 1:  # the group was full and committed: another thread may write now
                 assert not group.is_open
                 done = threading.Event()
-                thread = threading.Thread(
-                    target=lambda: (lib.rename_athlete("anna", "Anna"), done.set())
-                )
+
+                def rename(done=done):
+                    lib.rename_athlete("anna", "Anna")
+                    done.set()
+
+                thread = threading.Thread(target=rename)
                 thread.start()
                 thread.join(timeout=30)
                 assert done.is_set()
     assert group.commits == 3  # 2 + 2 + the last one on leaving
-    assert _count(lib, "SELECT COUNT(*) FROM cramps") == 5
+    assert _count(lib, "SELECT COUNT(*) FROM medications") == 5
 
 
 def test_an_error_leaving_the_group_still_commits_the_finished_files(lib):
-    log = cramp_file({"start_utc": "2025-03-03T02:00:00Z", "muscle": "calf"})
     with pytest.raises(KeyboardInterrupt):
         with lib.write_group(max_items=10, max_s=600):
-            importer.import_file(lib, "anna", "log.json", log)
+            lib.add_medication("anna", "magnesium", "supplement", "2025-03-01")
             with lib.write() as conn:  # a write interrupted half-way: rolled back alone
                 conn.execute("UPDATE athletes SET display_name = 'half' WHERE athlete_id = 'anna'")
                 raise KeyboardInterrupt
-    assert _count(lib, "SELECT COUNT(*) FROM imports") == 1
+    assert _count(lib, "SELECT COUNT(*) FROM medications") == 1
     assert lib.athlete("anna")["display_name"] == "anna"
     assert not lib.connection.in_transaction
+
+
+_read_in_worker = reading.read_in_worker
 
 
 def _worker_fails_on_sleep_files(name, data, timezone, valid_rows_only):
     """A read-ahead worker that gives up on SLEEP_DATA files (they are read by the writer)."""
     if "SLEEP_DATA" in name:
         return None
-    return read_in_worker(name, data, timezone, valid_rows_only)
+    return _read_in_worker(name, data, timezone, valid_rows_only)
 
 
 def test_files_read_by_the_writer_are_read_with_no_group_open(samples_dir, tmp_path, monkeypatch):
-    from analyzer.store import readahead
-
-    if not readahead.can_fork():
+    if not reading.can_fork():
         pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
     files = sorted((samples_dir / "garmin_wellness_2021_06" / "12").glob("*.fit"))
     if len(files) < 10:
         pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
-    monkeypatch.setattr(readahead, "MIN_FILES", 10)
-    monkeypatch.setattr(readahead, "read_in_worker", _worker_fails_on_sleep_files)
+    monkeypatch.setattr(reading, "MIN_FILES", 10)
+    monkeypatch.setattr(reading, "read_in_worker", _worker_fails_on_sleep_files)
     readers, inline_reads = [], []
-    original = readahead.ReadAhead.__init__
+    original = reading.ReadAhead.__init__
 
     def spy(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        fallback = self._fallback
-
-        def read_here(name, data, **options):
-            inline_reads.append((name, lib.connection.in_transaction))
-            return fallback(name, data, **options)
-
-        self._fallback = read_here
         readers.append(self)
 
-    monkeypatch.setattr(readahead.ReadAhead, "__init__", spy)
+    read_file = onefile.read_file
+
+    def read_here(reader, name, data, **options):
+        inline_reads.append((name, lib.connection.in_transaction))
+        return read_file(reader, name, data, **options)
+
+    monkeypatch.setattr(reading.ReadAhead, "__init__", spy)
+    monkeypatch.setattr(job.onefile, "read_file", read_here)
     lib = Library(tmp_path / "lib.sqlite")
     lib.create_athlete("kent", timezone="Europe/Copenhagen")
     results = lib.import_paths("kent", files)

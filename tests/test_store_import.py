@@ -246,12 +246,18 @@ def test_undated_night_gets_its_local_wake_date(lib):
     assert lib.sleep("anna")["night"].tolist() == [dt.date(2026, 3, 2)]
 
 
-def test_file_that_vanished_after_listing_fails_alone(lib, tmp_path, monkeypatch):
-    good = tmp_path / "good.json"
+def test_file_that_vanished_after_listing_fails_alone(lib, tmp_path):
+    from analyzer.store import ImportJob
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    gone = folder / "a_gone.json"
+    gone.write_bytes(session_file("2026-03-01T07:00:00Z", 600))
+    good = folder / "b_good.json"
     good.write_bytes(session_file("2026-03-01T08:00:00Z", 600))
-    gone = tmp_path / "gone.json"
-    monkeypatch.setattr("analyzer.store.importer.iter_sources", lambda paths: iter([gone, good]))
-    results = lib.import_paths("anna", [tmp_path])
+    job = ImportJob(lib, "anna").add_paths([folder])  # the folder is listed here
+    gone.unlink()
+    results = job.run().results
     assert [r.status for r in results] == ["failed", "imported"]
     assert "cannot be read" in results[0].message
 

@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.io import registry
-from analyzer.store import Library, importer, keptfiles
+from analyzer.store import Library, keptfiles
+from analyzer.store.importing.inputs import items
+from analyzer.store.sqlschema import SCHEMA_V4
 
 ATHLETE = "anna"
 TABLE_READS = ("activities", "sleep", "sleep_stages", "wellness")
@@ -29,7 +31,10 @@ def _stamp(t: dt.datetime) -> str:
 
 
 def export_xml(days: int = 6) -> bytes:
-    """A small Apple Health export: heart rate every 10 min, resting HR, SDNN, a staged night, a run a day."""
+    """A small Apple Health export.
+
+    Heart rate every 10 min, resting HR, SDNN, a staged night and a run a day.
+    """
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n',
         ' <ExportDate value="2025-07-01 08:00:00 +0200"/>\n',
@@ -41,8 +46,8 @@ def export_xml(days: int = 6) -> bytes:
             t = _stamp(day + dt.timedelta(minutes=minute))
             bpm = 60 + (minute * 7 + d * 13) % 90
             out.append(
-                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-                f'startDate="{t}" endDate="{t}" value="{bpm}"/>\n'
+                f' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" '
+                f'unit="count/min" startDate="{t}" endDate="{t}" value="{bpm}"/>\n'
             )
         t = _stamp(day + dt.timedelta(hours=7))
         out.append(
@@ -115,7 +120,7 @@ def row_counts(lib: Library) -> dict[str, int]:
 
 
 def no_bytes_reader(monkeypatch):
-    """Fail if a file over the threshold is handed to a reader as bytes instead of being streamed."""
+    """Fail if a file over the threshold is given to a reader as bytes instead of a stream."""
     real = registry.read_bytes
 
     def refuse_large(name, data, **kwargs):
@@ -157,7 +162,6 @@ def test_zipped_export_streams_the_large_member_and_reads_small_ones(
             "start_local,muscle,side\n2025-06-03T02:30:00,calf,left\n",
         )
     assert archive.stat().st_size < keptfiles.LARGE_FILE_BYTES  # small on disk, large inside
-    assert importer.is_large_path(archive)
     no_bytes_reader(monkeypatch)
     with new_library(tmp_path / "zip.sqlite") as lib:
         results = lib.import_paths(ATHLETE, [archive])
@@ -303,15 +307,18 @@ def test_large_upload_bytes_are_kept_in_chunks(tmp_path, export_path, small_limi
         assert lib.import_paths(ATHLETE, [export_path])[0].status == "duplicate"
 
 
-def test_small_files_do_not_take_the_large_path(tmp_path, export_path):
-    assert not importer.is_large_path(export_path)
+def test_small_files_and_members_are_read_as_bytes(tmp_path, export_path):
     archive = tmp_path / "small.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(export_path, "export.xml")
-    assert not importer.is_large_path(archive)
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(b"PK\x03\x04 not really")
-    assert not importer.is_large_path(damaged)  # the ordinary path reports it
+    plain, member, failure = [
+        e for _, e in items([(export_path, True), (archive, True), (damaged, True)])
+    ]
+    assert plain.load() == export_path.read_bytes()
+    assert member.data == export_path.read_bytes() and member.name == f"{archive}/export.xml"
+    assert failure.name == str(damaged) and "damaged" in failure.message
 
 
 def test_cli_import_streams_a_large_export(
@@ -436,7 +443,7 @@ def test_chunks_round_trip_whatever_the_chunk_and_read_sizes(data, chunk, reads)
 
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE files (sha256 TEXT PRIMARY KEY, size_bytes, encoding, data)")
-    conn.execute(keptfiles.SCHEMA_V4)
+    conn.execute(SCHEMA_V4)
     sha256 = hashlib.sha256(data).hexdigest()
     old = keptfiles.CHUNK_BYTES
     keptfiles.CHUNK_BYTES = chunk  # not monkeypatch: hypothesis reuses the function-scoped fixture

@@ -9,7 +9,7 @@ import pytest
 from analyzer import schema
 from analyzer.errors import LibraryError
 from analyzer.store import Library
-from analyzer.store.migrations import (
+from analyzer.store.sqlschema import (
     CURRENT_VERSION,
     MIGRATIONS,
     add_missing_columns,
@@ -99,7 +99,7 @@ def test_columns_added_to_the_canonical_schema_appear(tmp_path, monkeypatch):
     Library(path).close()
     grown = {name: dict(cols) for name, cols in schema.TABLES.items()}
     grown["wellness"]["respiration_rate_brpm"] = "float"
-    monkeypatch.setattr("analyzer.store.migrations.TABLES", grown)
+    monkeypatch.setattr("analyzer.store.sqlschema.TABLES", grown)
     conn = sqlite3.connect(path, isolation_level=None)
     assert add_missing_columns(conn) == ["wellness.respiration_rate_brpm"]
     assert "respiration_rate_brpm" in _columns(conn, "wellness")
@@ -110,5 +110,6 @@ def test_columns_added_to_the_canonical_schema_appear(tmp_path, monkeypatch):
 def test_not_a_library_is_a_library_error(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_bytes(b"this is not an SQLite file" * 100)
-    with pytest.raises(LibraryError, match="cannot open"):
+    with pytest.raises(LibraryError, match="not an athlete library: the file is not an SQLite"):
         Library(path)
+    assert path.read_bytes() == b"this is not an SQLite file" * 100

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from analyzer.cli.importcmd import add_library_option, library_path
-from analyzer.errors import LibraryError
 from analyzer.store import Library
 
 HEADERS = ("id", "name", "activities", "nights", "cramps", "from", "to")
@@ -26,10 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = library_path(args)
-    if not path.exists():
-        raise LibraryError(f"{path}: no library here yet (create one with `cramp-analyzer import`)")
-    with Library(path) as lib:
+    with Library(library_path(args), read_only=True) as lib:
         roster = lib.roster()
     if roster.empty:
         print("no athletes yet")

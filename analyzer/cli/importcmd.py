@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
 from analyzer.paths import default_library_path
 from analyzer.printable import printable
-from analyzer.store import ImportResult, Library
+from analyzer.store import ImportJob, ImportReport, ImportResult, Library
 
 # Progress appears only for imports that take longer than this [s].
 PROGRESS_AFTER_S = 1.0
@@ -69,15 +68,13 @@ class ProgressPrinter:
             self.stream.flush()
 
 
-def print_results(results: list[ImportResult], stream: TextIO | None = None) -> int:
+def print_report(report: ImportReport, stream: TextIO | None = None) -> int:
     """Print one line per file and a total; return the exit code (1 if any failed)."""
     stream = stream or sys.stdout
-    for result in results:
+    for result in report.results:
         print(result.summary(), file=stream)
-    tally = Counter(result.status for result in results)
-    statuses = ("imported", "partial", "duplicate", "failed")
-    print(", ".join(f"{tally[s]} {s}" for s in statuses), file=stream)
-    return 1 if tally["failed"] else 0
+    print(report.summary(), file=stream)
+    return 0 if report.ok else 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -119,18 +116,18 @@ def run(args: argparse.Namespace) -> int:
                 "only to a new athlete",
                 file=sys.stderr,
             )
+        job = ImportJob(lib, args.athlete, valid_rows_only=args.valid_rows_only)
+        job.add_paths(args.paths)
         progress = ProgressPrinter()
-        results = lib.import_paths(
-            args.athlete, args.paths, progress, valid_rows_only=args.valid_rows_only
-        )
+        report = job.run(progress)
         progress.finish()
-        code = print_results(results)
+        code = print_report(report)
         print(athlete_totals(lib, args.athlete))
     return code
 
 
 def athlete_totals(lib: Library, athlete_id: str) -> str:
-    """One line of what the library holds for the athlete (nights are assembled after the files)."""
+    """One line of what the library holds for the athlete (nights are assembled at the end)."""
     roster = lib.roster()
     row = roster[roster["athlete_id"] == athlete_id].iloc[0]
     span = "" if row["first_date"] is None else f", {row['first_date']} to {row['last_date']}"

@@ -1,7 +1,8 @@
 """The athlete library: one embedded SQLite file, one transaction per imported file.
 
-Public entry points: :class:`Library`, :class:`ImportResult` and
-:func:`build_demo_library`.
+Public entry points: :class:`Library`, :class:`ImportJob` (the one import
+path of the command line, the dashboard and the demo builder),
+:class:`ImportResult`, :class:`ImportReport` and :func:`build_demo_library`.
 
 The rules in short (each is detailed in the module named):
 
@@ -9,12 +10,13 @@ The rules in short (each is detailed in the module named):
   ``synchronous=FULL``; timestamps as integer nanoseconds UTC, dates as ISO
   text; streams as compressed column blobs, one per session; the original
   bytes of every imported file kept under their SHA-256. The schema version is
-  recorded and every earlier version is upgraded on opening (:mod:`.migrations`).
-* **Imports** (:mod:`.importer`): one ``BEGIN IMMEDIATE`` transaction per file
-  holds its rows, its bytes and its history row, so a killed process leaves
-  each file wholly in or out. Statuses: ``imported``, ``partial`` (stored, with
-  the reader's warnings), ``duplicate`` (same bytes already there: nothing
-  changes) and ``failed`` (only a history row saying why).
+  recorded and an earlier version is upgraded when the file is opened; opening
+  never writes otherwise (:mod:`.libfile`).
+* **Imports** (:mod:`.importing`): each file's rows, bytes and history row
+  are written in one transaction (or one savepoint of a group commit), so a
+  killed process leaves each file wholly in or out. Statuses: ``imported``,
+  ``partial`` (stored, with the reader's warnings), ``duplicate`` (same bytes
+  already there: nothing changes) and ``failed`` (only a history row saying why).
 * **Same session from two sources** (:mod:`.sessions`): same athlete, starts
   at most 120 s apart and elapsed durations within 10 % -> stored once, the
   richer one (more samples, then more summary fields) kept, the other's extra
@@ -29,7 +31,7 @@ The rules in short (each is detailed in the module named):
 """
 
 from analyzer.store.demo import build_demo_library
-from analyzer.store.importer import ImportResult
+from analyzer.store.importing import ImportJob, ImportReport, ImportResult
 from analyzer.store.library import Library
 
-__all__ = ["ImportResult", "Library", "build_demo_library"]
+__all__ = ["ImportJob", "ImportReport", "ImportResult", "Library", "build_demo_library"]

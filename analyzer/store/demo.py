@@ -21,7 +21,8 @@ import pandas as pd
 
 from analyzer.errors import LibraryError
 from analyzer.paths import sample_data_dir
-from analyzer.store.importer import ImportResult, Progress
+from analyzer.store.importing import ImportJob, ImportResult
+from analyzer.store.importing.job import Progress
 from analyzer.store.library import Library
 
 ATHLETES_FILE = "athletes.csv"
@@ -67,7 +68,7 @@ def populate_demo(
         athlete_id = fields["athlete_id"]
         physiology = {k: _number_or_text(k, fields[k]) for k in _PHYSIOLOGY if k in fields}
         lib.ensure_athlete(athlete_id, fields.get("display_name"), **physiology)
-        results += lib.import_paths(athlete_id, files, overall)
+        results += ImportJob(lib, athlete_id).add_paths(files).run(overall).results
     return results
 
 

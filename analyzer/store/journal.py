@@ -1,4 +1,4 @@
-"""The daily log in the library: its SQL tables, writes and reads.
+"""The daily log in the library: writes and reads (its SQL tables: :mod:`.sqlschema`, version 6).
 
 One row per athlete, local date and source in ``daily_log`` (the daily-log
 CSV and the dashboard's form are source ``daily_log``, a WHOOP journal
@@ -19,40 +19,6 @@ import sqlite3
 import pandas as pd
 
 from analyzer.store.codec import query_frame
-
-# Version 6: the daily log (hydration, electrolytes, alcohol, caffeine, ...) and
-# its custom yes/no tags.
-SCHEMA_V6 = """
-CREATE TABLE daily_log (
-    athlete_id TEXT NOT NULL REFERENCES athletes (athlete_id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    hydrated INTEGER CHECK (hydrated IN (0, 1)),
-    fluid_l REAL CHECK (fluid_l >= 0),
-    electrolytes INTEGER CHECK (electrolytes IN (0, 1)),
-    alcohol INTEGER CHECK (alcohol IN (0, 1)),
-    alcohol_drinks REAL CHECK (alcohol_drinks >= 0),
-    caffeine INTEGER CHECK (caffeine IN (0, 1)),
-    caffeine_mg REAL CHECK (caffeine_mg >= 0),
-    stretching_min REAL CHECK (stretching_min >= 0),
-    massage INTEGER CHECK (massage IN (0, 1)),
-    ill INTEGER CHECK (ill IN (0, 1)),
-    sweat_loss_l REAL CHECK (sweat_loss_l >= 0),
-    notes TEXT,
-    source TEXT NOT NULL,
-    source_sha256 TEXT,
-    PRIMARY KEY (athlete_id, date, source)
-);
-
-CREATE TABLE daily_tags (
-    athlete_id TEXT NOT NULL REFERENCES athletes (athlete_id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    tag TEXT NOT NULL,
-    answer INTEGER NOT NULL CHECK (answer IN (0, 1)),
-    source TEXT NOT NULL,
-    source_sha256 TEXT,
-    PRIMARY KEY (athlete_id, date, tag, source)
-);
-"""
 
 #: The journal's tables and the key of each (a newer row with the same key updates it).
 JOURNAL_KEYS = {

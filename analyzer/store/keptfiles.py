@@ -43,17 +43,6 @@ CHUNK_BYTES = 8 * 1024**2
 _ZLIB_LEVEL = 1
 _READ_BYTES = 1024**2
 
-# Schema version 4 (analyzer.store.migrations): chunked originals of large files.
-SCHEMA_V4 = """
-CREATE TABLE file_chunks (
-    sha256 TEXT NOT NULL,
-    chunk_index INTEGER NOT NULL,
-    size_bytes INTEGER NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (sha256, chunk_index)
-);
-"""
-
 
 class Source(Protocol):
     """A file that can be read as a stream more than once."""
@@ -138,7 +127,8 @@ def keep_chunks(conn: sqlite3.Connection, sha256: str, data: bytes | Source) -> 
         while chunk := stream.read(CHUNK_BYTES):
             digest.update(chunk)
             conn.execute(
-                "INSERT INTO file_chunks (sha256, chunk_index, size_bytes, data) VALUES (?, ?, ?, ?)",
+                "INSERT INTO file_chunks (sha256, chunk_index, size_bytes, data) "
+                "VALUES (?, ?, ?, ?)",
                 (sha256, index, len(chunk), zlib.compress(chunk, _ZLIB_LEVEL)),
             )
             index += 1
@@ -196,7 +186,10 @@ def open_kept(conn: sqlite3.Connection, sha256: str) -> BinaryIO:
 
 
 def kept_bytes(conn: sqlite3.Connection, sha256: str) -> bytes:
-    """Return the original bytes kept under ``sha256`` (a large file is read whole: prefer :func:`open_kept`)."""
+    """Return the original bytes kept under ``sha256``.
+
+    A large file is read whole: prefer :func:`open_kept`.
+    """
     with open_kept(conn, sha256) as stream:
         return stream.read()
 

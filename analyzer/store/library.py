@@ -8,18 +8,24 @@
 The file uses SQLite's write-ahead log (readers never block the writer),
 foreign keys (deleting an athlete cascades to every row), ``synchronous=FULL``
 (a committed import survives a power cut) and a busy timeout, so a second
-process waits for the write lock instead of failing. Every write is one
-``BEGIN IMMEDIATE`` transaction and bumps :meth:`Library.content_version`,
-except inside a :meth:`Library.write_group` (a bulk import): there each write
-is a ``SAVEPOINT`` of one shared transaction, rolled back alone on an error and
-committed with the group (group commit: one disk sync per group, not per write).
+process waits for the write lock instead of failing. Opening a library never
+writes to it (:mod:`analyzer.store.libfile`); ``read_only=True`` opens it
+read-only. Every write is one transaction (:meth:`Library.write`) and bumps
+:meth:`Library.content_version`, except inside a :meth:`Library.write_group`
+(a bulk import): there each write is a savepoint of one shared transaction,
+rolled back alone on an error and committed with the group. A write inside
+another write of the same thread is a savepoint of it.
+
+A damaged file, a full disk or a read-only file is reported as a
+:class:`~analyzer.errors.LibraryError` in plain words, never as an SQLite
+exception.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,10 +33,15 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import LibraryError
-from analyzer.store import importer, journal, reads
+from analyzer.store import journal, reads
+from analyzer.store.importing import onefile
+from analyzer.store.importing.job import ImportJob, Progress
+from analyzer.store.importing.results import ImportResult
+from analyzer.store.libfile import check_sound, library_problem, open_connection
 from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
-from analyzer.store.migrations import migrate
+from analyzer.store.nights import GarminAssembly
 from analyzer.store.roster import RosterMixin
+from analyzer.store.transactions import WriteGroup, savepoint, transaction
 
 BUSY_TIMEOUT_S = 120.0
 
@@ -41,37 +52,42 @@ class Library(RosterMixin):
     Parameters
     ----------
     path : str or Path
-        The SQLite file; created (with its folder) when missing.
+        The SQLite file; created (with its folder) when missing, unless ``read_only``.
     reader : callable, optional
         ``reader(name, data, *, timezone, valid_rows_only) -> ImportBundle``; defaults to
         :func:`analyzer.io.registry.read_bytes`.
     busy_timeout_s : float
         How long a writer waits for another process's transaction [s].
+    read_only : bool, default False
+        Open for reading only: a missing file is an error, writes are refused.
+
+    Raises
+    ------
+    LibraryError
+        If the file is not an athlete library, is damaged, was written by a
+        newer release, or cannot be created (:func:`analyzer.store.libfile.open_connection`).
     """
 
     def __init__(
         self,
         path: str | Path,
         *,
-        reader: importer.Reader | None = None,
+        reader=None,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.reader = reader or importer.default_reader
+        self.reader = reader or onefile.default_reader
         self._lock = threading.RLock()
         self._group: WriteGroup | None = None
-        try:
-            self.connection = sqlite3.connect(
-                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-            )
-            self.connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            _use_wal(self.connection, busy_timeout_s)
-            self.connection.execute("PRAGMA synchronous = FULL")
-            self.connection.execute("PRAGMA foreign_keys = ON")
-            migrate(self.connection)
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{self.path}: cannot open as an athlete library ({exc})") from exc
+        self._group_thread: int | None = None
+        self._writer_thread: int | None = None
+        self.connection, self.writable = open_connection(
+            self.path, read_only=read_only, busy_timeout_s=busy_timeout_s
+        )
+        self._read_only_reason = (
+            "it was opened for reading" if read_only else "the file or its folder is read-only"
+        )
 
     # -- connection -----------------------------------------------------------------
 
@@ -86,30 +102,47 @@ class Library(RosterMixin):
         self.close()
 
     @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Report a damaged file, a full disk or a locked library as a :class:`LibraryError`."""
+        try:
+            yield
+        except (sqlite3.Error, zlib.error, OSError) as exc:
+            problem = library_problem(self.path, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def _check_writable(self) -> None:
+        if not self.writable:
+            raise LibraryError(
+                f"{self.path}: the library cannot be written: {self._read_only_reason}"
+            )
+
+    @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE ... COMMIT``), rolled back on any error.
 
-        Inside :meth:`write_group` (in the thread that opened it) the write is a
-        savepoint of the group's transaction instead: rolled back alone on an
-        error, committed when the group commits.
+        Inside :meth:`write_group`, or inside another write, of this thread
+        the write is a savepoint instead: rolled back alone on an error,
+        committed with the enclosing transaction.
         """
-        group = self._group
-        if group is not None and group.owner == threading.get_ident():
-            with group.savepoint() as conn:
+        self._check_writable()
+        me = threading.get_ident()
+        if self._group is not None and self._group_thread == me:
+            with self.guard(), self._group.write() as conn:
+                yield conn
+            return
+        if self._writer_thread == me:
+            with savepoint(self.connection) as conn:
                 yield conn
             return
         with self._lock:
-            conn = self.connection
-            conn.execute("BEGIN IMMEDIATE")
-            before = conn.total_changes
+            self._writer_thread = me
             try:
-                yield conn
-                if conn.total_changes != before:
-                    conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                with self.guard(), transaction(self.connection) as conn:
+                    yield conn
+            finally:
+                self._writer_thread = None
 
     @contextmanager
     def write_group(self, max_items: int = 200, max_s: float = 1.0) -> Iterator[WriteGroup]:
@@ -119,43 +152,47 @@ class Library(RosterMixin):
         are committed (each is whole: a failed one was rolled back to its
         savepoint). A nested call joins the open group.
         """
-        if self._group is not None and self._group.owner == threading.get_ident():
+        self._check_writable()
+        me = threading.get_ident()
+        if self._group is not None and self._group_thread == me:
             yield self._group
             return
-        group = WriteGroup(self, max_items, max_s)
-        self._group = group
+        group = WriteGroup(self.connection, max_items, max_s, lock=self._lock)
+        self._group, self._group_thread = group, me
         try:
             yield group
         finally:
             try:
-                group.commit()
+                with self.guard():
+                    group.commit()
             finally:
-                self._group = None
+                self._group, self._group_thread = None, None
 
     def _read(self, query, *args):
         """Run a read function of :mod:`reads` on the connection (one thread at a time)."""
-        with self._lock:
+        with self._lock, self.guard():
             return query(self.connection, *args)
 
     def content_version(self) -> int:
         """A number that changes whenever any process writes to the library (a cache key)."""
-        row = self.connection.execute(
-            "SELECT value FROM meta WHERE key = 'content_version'"
-        ).fetchone()
+        row = self._read(_fetch_one, "SELECT value FROM meta WHERE key = 'content_version'")
         return int(row[0])
 
     def integrity_check(self) -> str:
         """Return SQLite's ``PRAGMA integrity_check`` verdict (``"ok"`` when sound)."""
-        return self.connection.execute("PRAGMA integrity_check").fetchone()[0]
+        return self._read(_fetch_one, "PRAGMA integrity_check")[0]
+
+    def check_sound(self) -> None:
+        """Raise :class:`~analyzer.errors.LibraryDamagedError` unless a quick check passes."""
+        with self._lock:
+            check_sound(self.connection, self.path)
 
     # -- settings -------------------------------------------------------------------
 
     @property
     def link_window_s(self) -> float:
         """How long after a session a cramp is still linked to it [s] (default 3600)."""
-        row = self.connection.execute(
-            "SELECT value FROM meta WHERE key = 'link_window_s'"
-        ).fetchone()
+        row = self._read(_fetch_one, "SELECT value FROM meta WHERE key = 'link_window_s'")
         return DEFAULT_LINK_WINDOW_S if row is None else float(row[0])
 
     def set_link_window(self, window_s: float) -> None:
@@ -174,34 +211,42 @@ class Library(RosterMixin):
 
     # -- import ---------------------------------------------------------------------
 
+    def import_job(self, athlete_id: str, *, valid_rows_only: bool = False) -> ImportJob:
+        """A new :class:`~analyzer.store.importing.job.ImportJob` for one athlete of the library."""
+        return ImportJob(self, athlete_id, valid_rows_only=valid_rows_only)
+
     def import_file(
         self, athlete_id: str, name: str, data: bytes, *, valid_rows_only: bool = False
-    ) -> importer.ImportResult:
-        """Import one file's bytes; see :func:`importer.import_file`."""
-        return importer.import_file(self, athlete_id, name, data, valid_rows_only=valid_rows_only)
+    ) -> ImportResult:
+        """Import one file's bytes (never opened as an archive); return its result."""
+        job = self.import_job(athlete_id, valid_rows_only=valid_rows_only)
+        return job.add_bytes(name, data, open_archive=False).run().results[0]
 
     def import_paths(
         self,
         athlete_id: str,
         paths: Iterable[str | Path],
-        progress: importer.Progress | None = None,
+        progress: Progress | None = None,
         *,
         valid_rows_only: bool = False,
-    ) -> list[importer.ImportResult]:
-        """Import files, folders and ZIP archives; see :func:`importer.import_paths`."""
-        return importer.import_paths(
-            self, athlete_id, paths, progress, valid_rows_only=valid_rows_only
-        )
+    ) -> list[ImportResult]:
+        """Import files, folders and ZIP archives; see :class:`ImportJob`."""
+        job = self.import_job(athlete_id, valid_rows_only=valid_rows_only)
+        return job.add_paths(paths).run(progress).results
 
-    def reimport(self, sha256: str) -> importer.ImportResult:
+    def complete_pending_assembly(self) -> list[str]:
+        """Assemble the Garmin nights and days an interrupted import left; return the athletes."""
+        return GarminAssembly.finish(self)
+
+    def reimport(self, sha256: str) -> ImportResult:
         """Read a kept file again with the current reader; see :mod:`analyzer.store.reimport`."""
         from analyzer.store.reimport import reimport
 
         return reimport(self, sha256)
 
     def reimport_athlete(
-        self, athlete_id: str, progress: importer.Progress | None = None
-    ) -> list[importer.ImportResult]:
+        self, athlete_id: str, progress: Progress | None = None
+    ) -> list[ImportResult]:
         """Re-import every kept file of one athlete with the current readers."""
         from analyzer.store.reimport import reimport_athlete
 
@@ -276,115 +321,5 @@ class Library(RosterMixin):
         return self._read(reads.roster)
 
 
-class WriteGroup:
-    """Writes of one thread committed together: one ``BEGIN IMMEDIATE`` transaction per group.
-
-    Made by :meth:`Library.write_group`. Each :meth:`Library.write` inside is a
-    ``SAVEPOINT``: an error rolls back that write alone, the earlier ones stay.
-    The transaction is begun at the first write and committed by
-    :meth:`commit`, by :meth:`item_done` once the group holds ``max_items``
-    items or has been open ``max_s`` seconds, and when the group is left. The
-    write lock (and the library's thread lock) is held only while the
-    transaction is open.
-
-    A process killed inside a group loses the group's uncommitted writes
-    (atomicity of each write holds; durability is per group).
-    """
-
-    def __init__(self, lib: Library, max_items: int, max_s: float) -> None:
-        self._lib = lib
-        self.owner = threading.get_ident()
-        self.max_items = max(1, int(max_items))
-        self.max_s = float(max_s)
-        self._open = False
-        self._items = 0
-        self._started = 0.0
-        self._changes_before = 0
-        #: Transactions committed so far.
-        self.commits = 0
-
-    @property
-    def is_open(self) -> bool:
-        """True while the group's transaction holds uncommitted writes."""
-        return self._open
-
-    @contextmanager
-    def savepoint(self) -> Iterator[sqlite3.Connection]:
-        """One write of the group, rolled back to its savepoint on any error."""
-        conn = self._lib.connection
-        if not self._open:
-            self._begin()
-        conn.execute("SAVEPOINT group_write")
-        try:
-            yield conn
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO group_write")
-                conn.execute("RELEASE group_write")
-            else:  # SQLite rolled the whole transaction back (e.g. disk full)
-                self._close()
-            raise
-        conn.execute("RELEASE group_write")
-
-    def item_done(self) -> None:
-        """Count one finished item (a file); commit if the group is full or old enough."""
-        self._items += 1
-        if self._open and (
-            self._items >= self.max_items or time.monotonic() - self._started >= self.max_s
-        ):
-            self.commit()
-
-    def commit(self) -> None:
-        """Commit the writes so far (if any) and release the write lock."""
-        if not self._open:
-            self._items = 0
-            return
-        conn = self._lib.connection
-        try:
-            if conn.total_changes != self._changes_before:
-                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
-            conn.execute("COMMIT")
-            self.commits += 1
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            self._close()
-
-    def _begin(self) -> None:
-        self._lib._lock.acquire()
-        try:
-            self._lib.connection.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._lib._lock.release()
-            raise
-        self._open = True
-        self._items = 0
-        self._started = time.monotonic()
-        self._changes_before = self._lib.connection.total_changes
-
-    def _close(self) -> None:
-        self._open = False
-        self._items = 0
-        self._lib._lock.release()
-
-
-def _use_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
-    """Put the file in WAL mode, waiting up to ``timeout_s`` for other processes.
-
-    Switching the journal mode needs the file to itself and SQLite does not
-    wait for it (the busy timeout does not apply), so two processes opening
-    a new library at once would see ``database is locked``. Once a file is in
-    WAL mode it stays so, and later opens find it there without switching.
-    """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(0.05)
+def _fetch_one(conn: sqlite3.Connection, sql: str):
+    return conn.execute(sql).fetchone()

@@ -4,26 +4,24 @@ A Garmin device spreads a night over several SLEEP_DATA files and a day over
 several WELLNESS files, which overlap and arrive in any order, one by one, as
 a folder or in a ZIP. So the library never stores what one file says about a
 night or a day (the one-file ``sleep`` and ``wellness`` tables of a FIT file
-are not even built, :func:`library_bundle`); instead
+are not even built, :meth:`GarminAssembly.prepare`); instead
 
 1. inside the import transaction of each such file,
-   :func:`assemble_after_write` stores the file's raw ``daily_samples`` (a
+   :meth:`GarminAssembly.record` stores the file's raw ``daily_samples`` (a
    sample already stored from another file, same athlete, kind and time, is
    kept once; its ``sleep_stages`` were stored by the writer the same way)
    and records the time span the file touches in ``pending_assembly``;
-2. :func:`assemble_pending` re-assembles, from *all* stored samples around
-   the pending spans, the nights and days they touch
-   (:mod:`analyzer.store.rebuild`, with :mod:`analyzer.devicedays`), replaces the
-   ``garmin_fit`` rows of those nights (``sleep``) and dates (``wellness``), gives the stages of each night
-   its ``night``, and clears the pending rows, all in one transaction.
+2. at the end of the import (:class:`analyzer.store.importing.job.ImportJob`),
+   :meth:`GarminAssembly.finish` re-assembles, from *all* stored samples
+   around the pending spans, the nights and days they touch
+   (:mod:`analyzer.store.rebuild`, with :mod:`analyzer.devicedays`),
+   replaces the ``garmin_fit`` rows of those nights (``sleep``) and dates
+   (``wellness``), gives the stages of each night its ``night``, re-links the
+   cramps and clears the pending rows, all in one transaction.
 
-A single :func:`~analyzer.store.importer.import_file` does step 2 in its own
-transaction. A bulk import (:func:`~analyzer.store.importer.import_paths`)
-defers it (:func:`deferred_assembly`) and assembles the union of the pending
-spans once, at the end. A process killed in between leaves pending rows: the
-next import of that athlete, or the next opening of the library
-(:func:`assemble_all_pending`, run by :func:`analyzer.store.migrations.migrate`),
-completes them, so a library is never left silently half-assembled.
+So a month of files is assembled once, however the files arrive. A process
+killed between the two steps leaves pending rows: the next import (of any
+athlete) completes them. Opening a library never does: it never writes.
 
 The stored nights and days are the same whatever the order of the files, and
 importing a file again, or an overlapping export, changes nothing.
@@ -33,31 +31,16 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 import numpy as np
 
 from analyzer import devicedays
 from analyzer.devicedays import has_day_values
 from analyzer.schema import ImportBundle
+from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
 from analyzer.store.rebuild import CONTEXT_H, assembled_pieces, ns, store_days, store_nights
 
 SOURCE = devicedays.SOURCE
-
-# Schema version 3 (analyzer.store.migrations): the raw samples table.
-SCHEMA_V3 = """
-CREATE TABLE daily_samples (
-    athlete_id TEXT NOT NULL REFERENCES athletes (athlete_id) ON DELETE CASCADE,
-    t_utc INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    value REAL,
-    source TEXT NOT NULL DEFAULT '',
-    source_sha256 TEXT,
-    PRIMARY KEY (athlete_id, t_utc, kind, source)
-) WITHOUT ROWID;
-"""
 
 #: Long pending spans (a bulk import of months) are assembled in pieces of this many days,
 #: which bounds the memory the assembly needs.
@@ -65,72 +48,64 @@ CHUNK_DAYS = 31
 _H = 3600 * 1_000_000_000
 _DAY = 24 * _H
 
-_DEFERRED: ContextVar[bool] = ContextVar("garmin_assembly_deferred", default=False)
 
+class GarminAssembly:
+    """How an import handles Garmin daily files: one step per file, one at the end.
 
-def library_bundle(bundle: ImportBundle) -> ImportBundle:
-    """The bundle as the library stores it: a FIT file's one-file nights and days left out.
-
-    The library assembles every ``garmin_fit`` night and day from the stored
-    samples of all files (module docstring), so what one FIT file says on its
-    own is not needed; :class:`analyzer.io.fit_tables.FitTables` builds
-    those tables only on demand, and they are dropped here without building.
+    The import job calls :meth:`prepare` on every bundle read, :meth:`record`
+    inside each file's transaction and :meth:`finish` once after the last file.
     """
-    from analyzer.io.fit_tables import FitTables
 
-    if not isinstance(bundle.tables, FitTables):
-        return bundle
-    return dataclasses.replace(bundle, tables=bundle.tables.without_one_file_day_tables())
+    @staticmethod
+    def prepare(bundle: ImportBundle) -> ImportBundle:
+        """The bundle as the library stores it: a FIT file's one-file nights and days left out.
+
+        The library assembles every ``garmin_fit`` night and day from the stored
+        samples of all files (module docstring), so what one FIT file says on its
+        own is not needed; :class:`analyzer.io.fit_tables.FitTables` builds
+        those tables only on demand, and they are dropped here without building.
+        """
+        from analyzer.io.fit_tables import FitTables
+
+        if not isinstance(bundle.tables, FitTables):
+            return bundle
+        return dataclasses.replace(bundle, tables=bundle.tables.without_one_file_day_tables())
+
+    @staticmethod
+    def record(
+        conn: sqlite3.Connection, athlete_id: str, bundle: ImportBundle, counts: dict[str, int]
+    ) -> bool:
+        """Store the bundle's raw samples and the span to assemble; see :func:`record_pending`."""
+        return record_pending(conn, athlete_id, bundle, counts)
+
+    @staticmethod
+    def finish(lib) -> list[str]:
+        """Assemble every athlete's pending spans in one transaction; return the athletes done.
+
+        Cramps of an athlete whose nights changed are re-linked. Takes no
+        write lock when nothing is pending.
+        """
+        if not has_pending(lib.connection):
+            return []
+        with lib.write() as conn:
+            athletes = conn.execute(
+                "SELECT DISTINCT p.athlete_id, a.timezone FROM pending_assembly p "
+                "JOIN athletes a ON a.athlete_id = p.athlete_id ORDER BY p.athlete_id"
+            ).fetchall()
+            for athlete_id, timezone in athletes:
+                if assemble_pending(conn, athlete_id, timezone):
+                    _relink(conn, athlete_id, timezone)
+        return [athlete_id for athlete_id, _ in athletes]
 
 
-@contextmanager
-def deferred_assembly(lib, athlete_id: str) -> Iterator[None]:
-    """Defer the assembly of nights and days to the end of a block of imports (in this thread).
-
-    Each file's transaction inside the block only records its pending span;
-    on leaving the block normally the athlete's pending spans are assembled
-    in one transaction (:func:`finish_assembly`). On an error the pending rows
-    stay, for the next import or opening of the library to complete.
-    """
-    token = _DEFERRED.set(True)
-    try:
-        yield
-    finally:
-        _DEFERRED.reset(token)
-    finish_assembly(lib, athlete_id)
-
-
-def finish_assembly(lib, athlete_id: str) -> bool:
-    """Assemble the athlete's pending spans in one transaction; re-link cramps if nights changed."""
-    if not _has_pending(lib.connection, athlete_id):
-        return False
-    timezone = lib.athlete(athlete_id)["timezone"]
-    with lib.write() as conn:
-        changed = assemble_pending(conn, athlete_id, timezone)
-        if changed:
-            _relink(conn, athlete_id, timezone)
-    return changed
-
-
-def assemble_after_write(
-    conn: sqlite3.Connection,
-    athlete_id: str,
-    bundle: ImportBundle,
-    timezone: str | None,
-    counts: dict[str, int],
-) -> bool:
-    """Store the bundle's raw samples, record its span and (unless deferred) assemble it.
-
-    Runs inside the caller's import transaction, after
-    :class:`~analyzer.store.writer.BundleWriter` wrote the bundle. Does
-    nothing for bundles without Garmin daily samples or stages, except
-    completing spans an interrupted import left pending. Returns whether
-    stored nights were replaced (the caller re-links cramps).
-    """
-    record_pending(conn, athlete_id, bundle, counts)
-    if _DEFERRED.get():
-        return False
-    return assemble_pending(conn, athlete_id, timezone)
+def has_pending(conn: sqlite3.Connection, athlete_id: str | None = None) -> bool:
+    """Whether spans (of one athlete, or of any) wait to be assembled."""
+    if athlete_id is None:
+        return conn.execute("SELECT 1 FROM pending_assembly LIMIT 1").fetchone() is not None
+    row = conn.execute(
+        "SELECT 1 FROM pending_assembly WHERE athlete_id = ? LIMIT 1", (athlete_id,)
+    ).fetchone()
+    return row is not None
 
 
 def record_pending(
@@ -219,42 +194,7 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     return changed
 
 
-def assemble_all_pending(conn: sqlite3.Connection) -> list[str]:
-    """Complete the assembly an interrupted import left pending, for every athlete.
-
-    Takes its own ``BEGIN IMMEDIATE`` transaction (only when pending rows
-    exist; an autocommit connection is expected) and bumps the library's
-    ``content_version``. Returns the athletes assembled.
-    """
-    if conn.execute("SELECT 1 FROM pending_assembly LIMIT 1").fetchone() is None:
-        return []
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        athletes = conn.execute(
-            "SELECT DISTINCT p.athlete_id, a.timezone FROM pending_assembly p "
-            "JOIN athletes a ON a.athlete_id = p.athlete_id"
-        ).fetchall()
-        for athlete_id, timezone in athletes:
-            if assemble_pending(conn, athlete_id, timezone):
-                _relink(conn, athlete_id, timezone)
-        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'content_version'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return [a for a, _ in athletes]
-
-
-def _has_pending(conn: sqlite3.Connection, athlete_id: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM pending_assembly WHERE athlete_id = ? LIMIT 1", (athlete_id,)
-    ).fetchone()
-    return row is not None
-
-
 def _relink(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> None:
-    from analyzer.store.linking import DEFAULT_LINK_WINDOW_S, relink_cramps
-
     row = conn.execute("SELECT value FROM meta WHERE key = 'link_window_s'").fetchone()
     window_s = DEFAULT_LINK_WINDOW_S if row is None else float(row[0])
     relink_cramps(conn, athlete_id, timezone=timezone, window_s=window_s)

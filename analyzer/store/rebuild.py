@@ -95,7 +95,7 @@ def reassemble_nights(conn, athlete_id: str, first: int, last: int, timezone) ->
 
 
 def assembled_nights(conn, athlete_id: str, first: int, last: int, timezone) -> pd.DataFrame:
-    """The nights assembled from the stored stages and samples around ``[first, last]`` (reads only)."""
+    """The nights assembled from the stored stages and samples around ``[first, last]``."""
     lo, hi = first - CONTEXT_H * _H, last + CONTEXT_H * _H
     stages = _stages_between(conn, athlete_id, lo, hi)
     context = _samples_between(conn, athlete_id, lo, hi, CONTEXT_KINDS)
@@ -161,7 +161,7 @@ def assembled_days(conn, athlete_id: str, first: int, last: int, timezone) -> pd
 
 
 def store_days(conn, athlete_id: str, first: int, last: int, days: pd.DataFrame) -> None:
-    """Replace the stored days of the dates ``[first, last]`` touches by those of :func:`assembled_days`."""
+    """Replace the stored days of the dates ``[first, last]`` touches by ``days``."""
     iso0, iso1 = (str(np.datetime64(d, "D")) for d in _day_range(first, last))
     days = days[days["date"].astype(str).between(iso0, iso1)]
     conn.execute(
@@ -182,7 +182,10 @@ _ASSEMBLE = {"nights": assembled_nights, "days": assembled_days}
 def assembled_pieces(
     conn, athlete_id: str, timezone, jobs: Sequence[tuple[str, int, int]]
 ) -> Iterator[pd.DataFrame]:
-    """Yield :func:`assembled_nights` or :func:`assembled_days` of each job ``(kind, first, last)``, in order.
+    """Yield the nights or days assembled for each job ``(kind, first, last)``, in order.
+
+    ``kind`` is ``"nights"`` (:func:`assembled_nights`) or ``"days"``
+    (:func:`assembled_days`).
 
     The pieces are assembled in this process, through the caller's connection.
     (Assembling them in forked worker processes saved about 1 s of a 50 s

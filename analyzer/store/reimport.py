@@ -20,8 +20,10 @@ import sqlite3
 from collections.abc import Callable
 
 from analyzer.errors import ImportFileError, LibraryError
-from analyzer.store.importer import ImportResult, read_data, record_failure, write_bundle
+from analyzer.store.importing.onefile import read_file, record_failure, write_bundle
+from analyzer.store.importing.results import ImportResult
 from analyzer.store.keptfiles import kept_source
+from analyzer.store.nights import GarminAssembly
 
 _ROWS_BY_SOURCE = ("sleep", "sleep_stages", "wellness", "cramps", "medications")
 
@@ -44,12 +46,19 @@ def reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult
     """Read the kept file ``sha256`` again and replace what it contributed.
 
     A large kept file (:mod:`analyzer.store.keptfiles`) is read as a stream
-    from its chunks, never whole.
+    from its chunks, never whole. The Garmin nights and days it touches are
+    assembled again afterwards.
 
     Returns the new :class:`ImportResult` (its message starts with
     ``re-imported``), or a ``failed`` one if the current reader refuses the
     file, in which case the earlier import stays as it was.
     """
+    result = _reimport(lib, sha256, valid_rows_only=valid_rows_only)
+    GarminAssembly.finish(lib)
+    return result
+
+
+def _reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult:
     row = lib.connection.execute(
         "SELECT athlete_id, original_name FROM imports WHERE sha256 = ? "
         "AND status IN ('imported', 'partial') ORDER BY import_id DESC LIMIT 1",
@@ -61,7 +70,9 @@ def reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult
     data = kept_source(lib.connection, sha256)  # a large file stays a stream
     timezone = lib.athlete(athlete_id)["timezone"]
     try:
-        bundle = read_data(lib, name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+        bundle = read_file(
+            lib.reader, name, data, timezone=timezone, valid_rows_only=valid_rows_only
+        )
         bundle.source_sha256 = sha256
     except (ImportFileError, ValueError, TypeError, KeyError, IndexError) as exc:
         message = f"re-import failed, the earlier import stays: {exc}"
@@ -92,7 +103,8 @@ def reimport_athlete(
     ]
     results = []
     for done, sha256 in enumerate(shas, start=1):
-        results.append(reimport(lib, sha256))
+        results.append(_reimport(lib, sha256))
         if progress is not None:
             progress(done, len(shas), results[-1])
+    GarminAssembly.finish(lib)
     return results

@@ -22,11 +22,11 @@ from analyzer.store.writer import cramp_id, upsert, upsert_cramps, upsert_medica
 
 
 class RosterMixin:
-    """Athlete management; needs ``connection``, ``write()`` and ``link_window_s``."""
+    """Athlete management; needs ``path``, ``_read()``, ``write()`` and ``link_window_s``."""
 
     def athletes(self) -> pd.DataFrame:
         """Every athlete of the library (canonical ``athletes`` table), by id."""
-        return query_frame(self.connection, "athletes", order="athlete_id")
+        return self._read(query_frame, "athletes", "", (), "athlete_id")
 
     def athlete(self, athlete_id: str) -> dict:
         """One athlete's row as a dict of the canonical columns.
@@ -37,19 +37,14 @@ class RosterMixin:
             If there is no such athlete.
         """
         columns = list(TABLES["athletes"])
-        row = self.connection.execute(
-            f"SELECT {', '.join(columns)} FROM athletes WHERE athlete_id = ?", (athlete_id,)
-        ).fetchone()
+        row = self._read(_athlete_row, columns, athlete_id)
         if row is None:
             raise LibraryError(f"no athlete {athlete_id!r} in {self.path}")
         return dict(zip(columns, row))
 
     def has_athlete(self, athlete_id: str) -> bool:
         """True if the library holds ``athlete_id``."""
-        row = self.connection.execute(
-            "SELECT 1 FROM athletes WHERE athlete_id = ?", (athlete_id,)
-        ).fetchone()
-        return row is not None
+        return self._read(_athlete_row, ["1"], athlete_id) is not None
 
     def create_athlete(
         self, athlete_id: str, display_name: str | None = None, **physiology
@@ -72,9 +67,9 @@ class RosterMixin:
         with self.write() as conn:
             if self.has_athlete(athlete_id):
                 raise LibraryError(f"athlete {athlete_id!r} already exists")
+            marks = ", ".join("?" * len(fields))
             conn.execute(
-                f"INSERT INTO athletes ({', '.join(fields)}) "
-                f"VALUES ({', '.join('?' * len(fields))})",
+                f"INSERT INTO athletes ({', '.join(fields)}) VALUES ({marks})",
                 tuple(fields.values()),
             )
 
@@ -251,6 +246,12 @@ class RosterMixin:
                 frame = tables[name]
                 if not frame.empty:
                     upsert(conn, name, frame, key, None, constants={"athlete_id": athlete_id})
+
+
+def _athlete_row(conn, columns: list[str], athlete_id: str) -> tuple | None:
+    return conn.execute(
+        f"SELECT {', '.join(columns)} FROM athletes WHERE athlete_id = ?", (athlete_id,)
+    ).fetchone()
 
 
 def _sentences(problems: list[tuple]) -> str:

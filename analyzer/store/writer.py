@@ -47,7 +47,7 @@ def _canonical_dtypes(table: str) -> list:
 
 
 def is_canonical(table: str, frame: pd.DataFrame) -> bool:
-    """True if ``frame`` already has exactly the canonical columns and dtypes (conform copies)."""
+    """True if ``frame`` has exactly the canonical columns and dtypes (conform would copy)."""
     return frame.columns.tolist() == list(
         TABLES[table]
     ) and frame.dtypes.tolist() == _canonical_dtypes(table)

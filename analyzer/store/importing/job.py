@@ -1,0 +1,244 @@
+"""The one import path: files, folders, archives and uploads into one athlete's library.
+
+>>> job = ImportJob(lib, "anna").add_paths(["export.zip", "cramps.csv"])  # doctest: +SKIP
+>>> report = job.run(progress)                                             # doctest: +SKIP
+
+The command line, the dashboard's Import page and the demo builder all import
+through :class:`ImportJob`. What happens, in order:
+
+1. the paths are listed (:func:`~analyzer.store.importing.inputs.list_paths`:
+   a missing path stops the job before anything is imported);
+2. a reading strategy is chosen (:func:`~analyzer.store.importing.reading.reading_for`):
+   worker processes reading ahead for large batches of small files, the
+   importing process otherwise;
+3. each file (:mod:`~analyzer.store.importing.inputs`: archives opened, large
+   files streamed) is checked against the history (the same bytes already
+   imported for this athlete are a ``duplicate`` and are not read), read, and
+   written with its original bytes and its history row
+   (:mod:`~analyzer.store.importing.onefile`), wholly or not at all;
+4. the nights and days of Garmin daily files are assembled once, from all
+   stored samples, in one transaction (:class:`~analyzer.store.nights.GarminAssembly`).
+
+Commits: the writes go to one :class:`~analyzer.store.transactions.WriteGroup`.
+Files read ahead by workers are committed in groups of up to
+:data:`GROUP_FILES` files or :data:`GROUP_S` seconds (each file inside its own
+savepoint), which saves a disk sync per file; a file this process reads is
+committed before it is reported, and the group is committed before this
+process reads a file, so the write lock is never held while a file is read.
+A process killed mid-group loses that group's files (each wholly: they are
+simply not imported yet), never part of a file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from analyzer.errors import ImportFileError
+from analyzer.store.importing import onefile
+from analyzer.store.importing.inputs import Failure, Item, Upload, items, list_paths
+from analyzer.store.importing.reading import reading_for
+from analyzer.store.importing.results import ImportReport, ImportResult
+from analyzer.store.keptfiles import sha256_of
+from analyzer.store.nights import GarminAssembly
+
+Progress = Callable[[int, int, ImportResult], None]
+
+#: Most files committed in one transaction when workers read ahead.
+GROUP_FILES = 200
+#: Longest such a transaction stays open before it is committed [s].
+GROUP_S = 1.0
+
+#: Reader errors that mean the content is not what the reader expected (reported, not raised).
+_READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+#: Errors storing a read bundle that concern that file alone.
+_WRITE_ERRORS = (
+    ValueError,
+    TypeError,
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    OSError,  # a large source read again to be kept
+    ImportFileError,
+)
+
+
+class ImportJob:
+    """Import files, folders, ZIP archives and uploaded bytes for one athlete.
+
+    Parameters
+    ----------
+    library : analyzer.store.Library
+    athlete_id : str
+        An athlete of ``library``.
+    valid_rows_only : bool, default False
+        ``False``: a file with any invalid value is refused whole. ``True``:
+        its valid rows are imported and the skipped ones reported (status
+        ``partial``).
+
+    Each ``add_*`` method returns the job, so calls chain; :meth:`run` imports
+    everything added, in the order added.
+    """
+
+    def __init__(self, library, athlete_id: str, *, valid_rows_only: bool = False) -> None:
+        self.library = library
+        self.athlete_id = athlete_id
+        self.valid_rows_only = valid_rows_only
+        self.assembly = GarminAssembly()
+        self._sources: list[tuple[Path, bool] | Upload] = []
+        self._paths: list[Path] = []
+        self._timezone: str | None = None
+        self._reading = None
+        self._group = None
+
+    def add_paths(self, paths: Iterable[str | Path]) -> ImportJob:
+        """Add files, folders (walked recursively now) and ZIP archives on disk.
+
+        Raises
+        ------
+        LibraryError
+            If a path does not exist; nothing is imported then.
+        """
+        listed = list_paths(paths)
+        self._sources += listed
+        self._paths += [path for path, _ in listed]
+        return self
+
+    def add_bytes(self, name: str, data: bytes, *, open_archive: bool = True) -> ImportJob:
+        """Add a file's bytes (an upload); a ZIP archive's members are imported unless told not to.
+
+        ``name`` is shown to the user and never used as a path.
+        """
+        self._sources.append(Upload(name, data, open_archive))
+        return self
+
+    def run(self, progress: Progress | None = None) -> ImportReport:
+        """Import everything added; return the results, one per file, in order.
+
+        Parameters
+        ----------
+        progress : callable, optional
+            Called after each file as ``progress(done, total, result)``;
+            ``total`` counts the files known so far (it grows as archives open).
+
+        Raises
+        ------
+        LibraryError
+            If the athlete does not exist; problems of single files are results.
+        """
+        lib = self.library
+        self._timezone = lib.athlete(self.athlete_id)["timezone"]
+        report = ImportReport()
+        total, previous = len(self._sources), None
+        with reading_for(lib, self._paths, self._timezone, self.valid_rows_only) as reading:
+            self._reading = reading
+            with lib.write_group(GROUP_FILES, GROUP_S) as group:
+                self._group = group
+                for source, entry in items(self._sources):
+                    total += source == previous  # a second file of one source: an archive's
+                    previous = source
+                    report.results.append(self._import(entry))
+                    if progress is not None:
+                        progress(len(report.results), total, report.results[-1])
+        self.assembly.finish(lib)
+        return report
+
+    # -- one file -------------------------------------------------------------------
+
+    def _import(self, entry: Item | Failure) -> ImportResult:
+        """Import one file; commit it now if this process read it, else when its group is due."""
+        if isinstance(entry, Failure):
+            result = self._failure(entry)
+            self._group.commit()
+            return result
+        prepared = self._reading.take(entry)
+        read_here = prepared is None or prepared.bundle is None
+        try:
+            result = self._import_item(entry, prepared)
+        finally:
+            if read_here:
+                self._group.commit()
+            else:
+                self._group.item_done()
+        return result
+
+    def _import_item(self, item: Item, prepared) -> ImportResult:
+        lib, athlete_id = self.library, self.athlete_id
+        if prepared is None:
+            self._group.commit()  # no write lock held while this process reads a file
+            try:
+                data = item.load()
+                sha256 = item.sha256 or sha256_of(data)
+            except OSError as exc:  # vanished or unreadable since the folder was listed
+                message = f"{item.name}: cannot be read ({exc.strerror})"
+                return ImportResult(item.name, "failed", message)
+            bundle = None
+        else:
+            data, sha256, bundle = prepared.data, prepared.sha256, prepared.bundle
+        owner = self._owner_conflict(lib.connection, item.name, sha256)
+        if owner is not None:
+            return self._refused(item, data, sha256, owner)
+        if bundle is None:
+            self._group.commit()
+            try:
+                bundle = onefile.read_file(
+                    lib.reader,
+                    item.name,
+                    data,
+                    timezone=self._timezone,
+                    valid_rows_only=self.valid_rows_only,
+                )
+            except ImportFileError as exc:
+                return onefile.record_failure(lib, athlete_id, item.name, data, sha256, str(exc))
+            except _READ_ERRORS as exc:
+                message = (
+                    f"{item.name}: the reader stopped on unexpected content "
+                    f"({type(exc).__name__}: {exc})"
+                )
+                return onefile.record_failure(lib, athlete_id, item.name, data, sha256, message)
+        bundle.source_sha256 = sha256
+        try:
+            with lib.write() as conn:
+                owner = self._owner_conflict(conn, item.name, sha256)  # another process, meanwhile
+                if owner is None:
+                    return onefile.write_bundle(lib, conn, athlete_id, item.name, data, bundle)
+        except _WRITE_ERRORS as exc:
+            message = f"{item.name}: could not be stored ({type(exc).__name__}: {exc})"
+            return onefile.record_failure(
+                lib, athlete_id, item.name, data, sha256, message, bundle.format
+            )
+        return self._refused(item, data, sha256, owner)
+
+    def _owner_conflict(self, conn, name: str, sha256: str) -> str | None:
+        """Who else holds these bytes ("" for this athlete: a duplicate), or None if nobody."""
+        holders = onefile.owners(conn, sha256)
+        if not holders:
+            return None
+        return "" if self.athlete_id in holders else sorted(holders)[0]
+
+    def _refused(self, item: Item, data, sha256: str, owner: str) -> ImportResult:
+        """The result for bytes already in the library: a duplicate, or another athlete's file."""
+        if owner == "":
+            return ImportResult(item.name, "duplicate", "already in the library", {}, sha256)
+        message = (
+            f"{item.name}: these exact bytes are already imported for athlete {owner!r}; "
+            "delete them there first if they belong to this athlete"
+        )
+        return onefile.record_failure(
+            self.library, self.athlete_id, item.name, data, sha256, message
+        )
+
+    def _failure(self, failure: Failure) -> ImportResult:
+        """The result of a file or archive found unreadable while listing or opening it."""
+        if failure.data is None:
+            return ImportResult(failure.name, "failed", failure.message)
+        sha256 = sha256_of(failure.data)
+        return onefile.record_failure(
+            self.library,
+            self.athlete_id,
+            failure.name,
+            failure.data,
+            sha256,
+            failure.message,
+            failure.format,
+        )
