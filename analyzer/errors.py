@@ -95,6 +95,14 @@ class UnknownFormatError(ImportFileError):
     """The content of a file matches no format the analyzer knows."""
 
 
+class ReaderFault(ImportFileError):
+    """A reader stopped on content its authors did not foresee (a bug in the analyzer).
+
+    Reported as that file's failure, so that an import goes on with the next
+    file; the message names the Python exception and asks for a report.
+    """
+
+
 class LibraryError(AnalyzerError):
     """The athlete library cannot do what was asked (missing athlete, bad schema...)."""
 

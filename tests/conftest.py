@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.paths import SAMPLE_DATA, shared_samples_dir
+
+# Reader bugs surface as the exceptions they are, instead of as a file's ReaderFault
+# (analyzer.io.registry.reader_guard), so that no test mistakes one for a refusal.
+os.environ.setdefault("CRAMP_ANALYZER_STRICT", "1")
 
 # The dashboard fixtures (demo_file, demo_user) live with the other dashboard helpers.
 pytest_plugins = ["tests.helpers.dashboard"]

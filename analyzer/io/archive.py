@@ -40,6 +40,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -274,7 +275,7 @@ class _BoundedReader(io.RawIOBase):
     def readinto(self, buffer) -> int:  # noqa: ANN001 - memoryview/bytearray per io protocol
         try:
             chunk = self._stream.read(min(len(buffer), _CHUNK))
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
             raise self._member._error(f"cannot be decompressed: {exc}") from exc
         n = len(chunk)
         buffer[:n] = chunk

@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import CsvImportError
+from analyzer.io.caps import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_CHARS
 
-#: Cell texts that mean "no value" in the exports we know (compared after strip, case-insensitively).
+#: Cell texts that mean "no value" in the exports we know (after strip, case-insensitively).
 NULL_TOKENS = frozenset({"", "--", "-", "nan", "null", "none", "n/a", "na", "#n/a"})
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 20
+_SNIFF_CHARS = 1024**2
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -66,11 +68,17 @@ def sniff_delimiter(text: str) -> str:
     while giving every following sampled line the same number of fields
     (quoted fields are honoured). Falls back to ``","``.
     """
-    lines = text.splitlines()[:_SNIFF_LINES]
+    head = text[:_SNIFF_CHARS]  # not the whole text: a list of every line of a large file
+    lines = head.splitlines()
+    if len(head) < len(text) and len(lines) > 1:
+        lines.pop()  # may be cut short
+    lines = lines[:_SNIFF_LINES]
     best, best_fields = ",", 1
     for delimiter in _DELIMITERS:
-        rows = list(csv.reader(lines, delimiter=delimiter))
-        rows = [row for row in rows if row]
+        try:
+            rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # a cell over the cap, a NUL: read_table names the row
+            continue
         if not rows:
             continue
         width = len(rows[0])
@@ -97,6 +105,12 @@ class CsvTable:
         The delimiter the file uses.
     line_numbers : ndarray
         1-based line in the file of each data row (for messages).
+    cut_row : int or None
+        The last data row (1-based) when the file ends in the middle of it:
+        it has fewer fields than the header and no line break follows it (a
+        download or a copy cut short). Its missing cells read as empty.
+    cut_fields : int
+        How many fields that row has.
     """
 
     source: str
@@ -104,6 +118,24 @@ class CsvTable:
     cells: pd.DataFrame
     delimiter: str
     line_numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    cut_row: int | None = None
+    cut_fields: int = 0
+
+    def cut_problem(self) -> tuple[int, str, str, str] | None:
+        """``(row, column, value, expected)`` of a row cut short by the file's end, or None.
+
+        The column is the row's last field, which the cut may have shortened too.
+        """
+        if self.cut_row is None:
+            return None
+        position = max(self.cut_fields, 1) - 1
+        return (
+            self.cut_row,
+            self.header[position],
+            self.cells.iat[self.cut_row - 1, position],
+            f"all {len(self.header)} fields: the file ends in the middle of this row, after "
+            f"{self.cut_fields} (a download or copy cut short?)",
+        )
 
     @property
     def normalized(self) -> list[str]:
@@ -147,17 +179,27 @@ def read_table(name: str, data: bytes | str, *, delimiter: str | None = None) ->
     Raises
     ------
     CsvImportError
-        If the file is empty, binary, or a data row has more fields than the header.
+        If the file is empty or binary, a data row has more fields than the
+        header, or the file breaks a cap of :mod:`analyzer.io.caps` (header
+        width, cell length, record length); the message names the row.
     """
     text = decode_text(name, data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     if not text.strip():
         raise CsvImportError(name, "the file is empty; expected a header row and data rows")
     delimiter = delimiter or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [cell.strip() for cell in next(reader)]
+    lines = _Records(name, text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [cell.strip() for cell in _next_record(name, reader, lines, 0)]
     width = len(header)
-    rows, lines = [], []
-    for row in reader:
+    if width > MAX_COLUMNS:
+        raise CsvImportError(
+            name,
+            f"the header names {width} columns; the analyzer reads at most {MAX_COLUMNS}",
+            row=0,
+        )
+    columns: list[list[str]] = [[] for _ in range(width)]
+    line_numbers = []
+    while (row := _next_record(name, reader, lines, len(line_numbers) + 1)) is not None:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > width and any(cell.strip() for cell in row[width:]):
@@ -165,16 +207,78 @@ def read_table(name: str, data: bytes | str, *, delimiter: str | None = None) ->
                 name,
                 f"the row has {len(row)} fields but the header has {width}; "
                 f"expected the same delimiter {delimiter!r} on every line",
-                row=len(rows) + 1,
+                row=len(line_numbers) + 1,
             )
-        rows.append([cell.strip() for cell in row[:width]] + [""] * (width - len(row)))
-        lines.append(reader.line_num)
-    cells = (
-        pd.DataFrame(rows, columns=range(width), dtype=object)
-        if rows
-        else pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
+        for position, column in enumerate(columns):
+            column.append(row[position].strip() if position < len(row) else "")
+        line_numbers.append(reader.line_num)
+        lines.last_fields = len(row)
+    cells = pd.DataFrame(
+        {i: pd.Series(column, dtype=object) for i, column in enumerate(columns)},
+        columns=range(width),
     )
-    return CsvTable(name, header, cells, delimiter, np.asarray(lines, dtype=int))
+    cut = line_numbers and lines.last_fields < width and not text.endswith(("\n", "\r"))
+    return CsvTable(
+        name,
+        header,
+        cells,
+        delimiter,
+        np.asarray(line_numbers, dtype=int),
+        cut_row=len(line_numbers) if cut else None,
+        cut_fields=lines.last_fields if cut else 0,
+    )
+
+
+class _Records:
+    """The physical lines of a text, for :func:`csv.reader`, refusing a record over its cap.
+
+    :func:`csv.reader` pulls lines until a record is complete (a quoted cell
+    may hold line breaks); :func:`_next_record` resets :attr:`record_chars`
+    after each record, so a record's length is known while it is read.
+    """
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.record_chars = 0
+        self.record = 0
+        self.last_fields = 0  # fields of the last data row read
+
+    def __iter__(self) -> _Records:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.record_chars += len(line)
+        if self.record_chars > MAX_RECORD_CHARS:
+            raise CsvImportError(
+                self.name,
+                f"the record is longer than {MAX_RECORD_CHARS} characters (an unclosed quote, "
+                "or not a table at all); the analyzer reads records up to that length",
+                row=self.record or None,
+                recovered="nothing was imported",
+            )
+        return line
+
+
+def _next_record(name: str, reader, lines: _Records, row: int) -> list[str] | None:  # noqa: ANN001
+    """The next record of ``reader``, or None at the end; ``row`` is its 1-based data row."""
+    lines.record_chars = 0
+    lines.record = row
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        problem = (
+            f"a cell is longer than {MAX_CELL_CHARS} characters, the longest a cell may be "
+            "(shorten the note or text in it)"
+            if "field larger than field limit" in str(exc)
+            else f"the row cannot be read as delimited text ({exc})"
+        )
+        raise CsvImportError(
+            name, problem, row=row or None, recovered="nothing was imported"
+        ) from exc
 
 
 def is_null(series: pd.Series) -> pd.Series:

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from analyzer.io.archive import is_archive
+from analyzer.io.caps import MAX_JSON_BYTES
 from analyzer.io.csvsniff import normalize_header, sniff_delimiter
 from analyzer.schema import ImportBundle
 
@@ -113,7 +114,9 @@ class Probe:
 
     @cached_property
     def json_value(self) -> Any:
-        """The parsed JSON document, or ``None`` if it is not valid JSON."""
+        """The parsed JSON document, or ``None`` if it is not valid JSON or over its size cap."""
+        if len(self.data) > MAX_JSON_BYTES:  # refused by the registry before any parse
+            return None
         try:
             return json.loads(self.data.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):

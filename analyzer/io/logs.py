@@ -241,6 +241,9 @@ def _read_log(
     table = read_table(name, data)
     warnings = _check_columns(table, required, columns)
     problems = RowProblems(name)
+    cut = table.cut_problem()
+    if cut is not None:
+        problems.add(*cut)
     records = []
     for number, row in enumerate(_rows(table, columns), start=1):
         record, found = parse(row)

@@ -26,7 +26,9 @@ Options every reader takes:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 from collections.abc import Iterator
 from functools import cache
 from io import BufferedReader
@@ -34,8 +36,15 @@ from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
 
-from analyzer.errors import ImportFileError, UnknownFormatError
-from analyzer.io.archive import is_archive, is_archive_refusal, iter_archive, iter_archive_streams
+from analyzer.errors import AnalyzerError, ImportFileError, ReaderFault, UnknownFormatError
+from analyzer.io.archive import (
+    MAX_GZIP_BYTES,
+    is_archive,
+    is_archive_refusal,
+    iter_archive,
+    iter_archive_streams,
+)
+from analyzer.io.caps import MAX_JSON_BYTES, MAX_TABLE_BYTES, format_bytes
 from analyzer.io.formats import HEAD_BYTES, FormatSpec, Probe
 from analyzer.io.gzipped import gunzip
 from analyzer.schema import ImportBundle
@@ -163,25 +172,95 @@ def read_bytes(
     ImportFileError
         If the file is a ZIP archive (use :func:`read_archive`) or cannot be read.
     """
-    probe = Probe(name, data)
-    if format is None and probe.kind == "fit" or format == "fit":
-        from analyzer.io.fit_tables import read_fit_bundle  # imported lazily: numpy, pandas
+    with reader_guard(name):
+        probe = Probe(name, data)
+        if format is None and probe.kind == "fit" or format == "fit":
+            from analyzer.io.fit_tables import read_fit_bundle  # imported lazily: numpy, pandas
 
-        return read_fit_bundle(data, name)
-    if format is None and probe.kind == "gzip":
-        return read_bytes(
-            name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only
+            return read_fit_bundle(data, name)
+        if format is None and probe.kind == "gzip":
+            return read_bytes(
+                name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only
+            )
+        if format is None and probe.kind == "zip":
+            raise ImportFileError(
+                name, "the file is a ZIP archive; open it with read_archive or iter_archive"
+            )
+        if probe.kind in _WHOLE_READ_CAPS:
+            check_size(name, probe, len(data))
+        spec = _named_spec(name, format) if format else _spec_for(probe)
+        if spec is None:
+            raise UnknownFormatError(
+                name, f"not a format the analyzer knows: it looks like {_describe(probe)}"
+            )
+        return spec.read(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+@contextlib.contextmanager
+def reader_guard(name: str) -> Iterator[None]:
+    """Turn an exception no reader raises on purpose into this file's :class:`ReaderFault`.
+
+    Readers raise :class:`~analyzer.errors.ImportFileError` for every problem
+    they foresee. Anything else (a ``TypeError`` on a value nobody thought of,
+    ``RecursionError`` on absurd nesting, ``MemoryError``) is a bug; it fails
+    this one file with a message asking for a report, instead of ending a
+    whole import or the dashboard's upload. With ``CRAMP_ANALYZER_STRICT=1``
+    in the environment (the tests and the fuzz runs) the exception goes
+    through unchanged, so that such a bug is seen where it happens.
+    """
+    try:
+        yield
+    except AnalyzerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one net under every reader (MemoryError too)
+        if os.environ.get(STRICT_ENV):
+            raise
+        detail = str(exc)[:200]
+        raise ReaderFault(
+            name,
+            f"the reader stopped on content it does not expect ({type(exc).__name__}"
+            + (f": {detail}" if detail else "")
+            + "); this is a bug in cramp-analyzer, please report it",
+            recovered="nothing was imported",
+        ) from exc
+
+
+#: Environment variable that lets reader bugs through :func:`reader_guard` (tests, fuzzing).
+STRICT_ENV = "CRAMP_ANALYZER_STRICT"
+
+#: Size caps of the formats read whole, by content kind (:mod:`analyzer.io.caps`).
+_WHOLE_READ_CAPS = {"csv": MAX_TABLE_BYTES, "json": MAX_JSON_BYTES}
+_KIND_WORDS = {"csv": "CSV file", "json": "JSON document"}
+
+
+def check_size(name: str, probe: Probe, size: int, *, at_least: bool = False) -> None:
+    """Refuse a CSV or JSON file over its cap before it is parsed.
+
+    Any other kind that reaches here (an unknown file, XML that is not an
+    Apple Health export) gets the CSV cap. ``at_least`` says that ``size`` is
+    only what was read so far (a stream cut at the cap).
+
+    Raises
+    ------
+    ImportFileError
+        If ``size`` is over the cap of the file's kind.
+    """
+    cap = _WHOLE_READ_CAPS.get(probe.kind, MAX_TABLE_BYTES)
+    if size <= cap:
+        return
+    what = _KIND_WORDS.get(probe.kind)
+    if what is None:
+        problem = (
+            f"the file is larger than {format_bytes(cap)} and not a format the analyzer reads: "
+            f"it looks like {_describe(probe)}"
         )
-    if format is None and probe.kind == "zip":
-        raise ImportFileError(
-            name, "the file is a ZIP archive; open it with read_archive or iter_archive"
+    else:
+        problem = (
+            f"the {what} is {'over ' if at_least else ''}{format_bytes(size)}; such exports are "
+            f"read whole, and the analyzer reads at most {format_bytes(cap)} of one (real "
+            "exports are far smaller: split the file, or check that it is the export you meant)"
         )
-    spec = _named_spec(name, format) if format else _spec_for(probe)
-    if spec is None:
-        raise UnknownFormatError(
-            name, f"not a format the analyzer knows: it looks like {_describe(probe)}"
-        )
-    return spec.read(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+    raise ImportFileError(name, problem, recovered="nothing was imported")
 
 
 def _named_spec(name: str, format_name: str) -> FormatSpec:
@@ -246,16 +325,40 @@ def read_stream(
     UnknownFormatError, ImportFileError
         As :func:`read_bytes`.
     """
-    if not hasattr(stream, "peek"):
-        stream = BufferedReader(stream, HEAD_BYTES)  # type: ignore[arg-type]
-    probe = Probe(name, _head(stream))
-    if probe.kind == "xml" and probe.xml_root == "HealthData":
-        from analyzer.io.vendors.apple_health import read_apple_health_stream
+    with reader_guard(name):
+        if not hasattr(stream, "peek"):
+            stream = BufferedReader(stream, HEAD_BYTES)  # type: ignore[arg-type]
+        probe = Probe(name, _head(stream))
+        if probe.kind == "xml" and probe.xml_root == "HealthData":
+            from analyzer.io.vendors.apple_health import read_apple_health_stream
 
-        return read_apple_health_stream(
-            name, stream, timezone=timezone, valid_rows_only=valid_rows_only
-        )
-    return read_bytes(name, stream.read(), timezone=timezone, valid_rows_only=valid_rows_only)
+            return read_apple_health_stream(
+                name, stream, timezone=timezone, valid_rows_only=valid_rows_only
+            )
+        data = _read_whole(name, stream, probe)
+        return read_bytes(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def _read_whole(name: str, stream: BinaryIO, probe: Probe) -> bytes:
+    """The rest of a stream, for a reader that takes bytes: never more than its kind's cap + 1.
+
+    FIT files are read whole (the FIT decoder applies its own caps); a gzip
+    file up to :data:`~analyzer.io.archive.MAX_GZIP_BYTES` (its output is capped
+    there too); everything else up to its cap (:func:`check_size`).
+    """
+    if probe.kind == "fit":
+        return stream.read()
+    if probe.kind == "gzip":
+        cap = MAX_GZIP_BYTES
+        data = stream.read(cap + 1)
+        if len(data) > cap:
+            raise ImportFileError(
+                name, f"the gzip file is over {format_bytes(cap)}, more than any activity file"
+            )
+        return data
+    data = stream.read(_WHOLE_READ_CAPS.get(probe.kind, MAX_TABLE_BYTES) + 1)
+    check_size(name, probe, len(data), at_least=True)
+    return data
 
 
 def _head(stream: BufferedReader) -> bytes:

@@ -61,7 +61,7 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
 }
 
 
-#: Name of the optional boolean column that selects the rows a table keeps (see :meth:`Extractor.bundle`).
+#: Name of the optional boolean column selecting the rows a table keeps (:meth:`Extractor.bundle`).
 KEEP = "_keep"
 
 
@@ -99,13 +99,13 @@ class Extractor:
     ) -> None:
         self.table = table
         self.problems = RowProblems(table.source)
+        cut = table.cut_problem()
+        if cut is not None:
+            self.problems.add(*cut)
         if number_format is None:
-            sample = (
-                pd.concat([table.cells[p] for p in table.cells.columns], ignore_index=True)
-                if len(table.cells.columns)
-                else pd.Series(dtype=object)
+            number_format = sniff_number_format(
+                _first_cells(table, 20_000), delimiter=table.delimiter
             )
-            number_format = sniff_number_format(list(sample)[:20_000], delimiter=table.delimiter)
         self.decimal, self.thousands = number_format
 
     @classmethod
@@ -128,11 +128,12 @@ class Extractor:
     def require(self, *names: str) -> None:
         """Raise if a column the format cannot do without is missing."""
         missing = [name for name in names if self.table.find(name) is None]
+        more = "..." if len(self.table.header) > 12 else ""
         if missing:
             raise CsvImportError(
                 self.table.source,
                 f"missing column(s) {', '.join(repr(m) for m in missing)}; the header has "
-                f"{', '.join(self.table.header[:12])}{'...' if len(self.table.header) > 12 else ''}",
+                f"{', '.join(self.table.header[:12])}{more}",
                 recovered="nothing was imported",
             )
 
@@ -256,7 +257,7 @@ class Extractor:
     def local_to_utc(
         self, local: pd.Series, column: str | None, zones: pd.Series | str
     ) -> pd.Series:
-        """Localise naive times (one zone, or one zone name per row), reporting DST gaps and overlaps."""
+        """Localise naive times (one zone, or one per row), reporting DST gaps and overlaps."""
         out = pd.Series(pd.NaT, index=local.index, dtype="datetime64[ns, UTC]")
         if column is None:
             return out
@@ -299,6 +300,7 @@ class Extractor:
         *,
         local: pd.Series | None = None,
         ids: pd.Series | None = None,
+        start_column: str | None = None,
         valid_rows_only: bool,
         **columns: object,
     ) -> ImportBundle:
@@ -308,7 +310,11 @@ class Extractor:
         library can prefer the FIT file of the same session), FIT-style sport
         names, the UTC offset when local times are known, and a stable
         ``activity_id`` from the vendor's own ``ids`` or from format, start and sport.
+        A row without a start time (``start_column``, for messages) is a row
+        problem; a row that repeats an earlier activity (the same id) is kept
+        once, with a warning naming the repeated rows.
         """
+        self._require_start(start_utc, start_column)
         sport, sub_sport = sport_and_sub_sport(activity_names)
         frame = pd.DataFrame(
             {
@@ -324,7 +330,29 @@ class Extractor:
             frame["utc_offset_s"] = utc_offset_s(local, start_utc)
         keys = zip(ids) if ids is not None else zip(start_utc, sport)
         frame["activity_id"] = [stable_id(fmt, *key) for key in keys]
-        return self.bundle(data, fmt, {"activities": frame}, valid_rows_only=valid_rows_only)
+        repeats = _repeats(
+            frame["activity_id"], "the same start and sport" if ids is None else "its id"
+        )
+        bundle = self.bundle(data, fmt, {"activities": frame}, valid_rows_only=valid_rows_only)
+        if repeats:
+            activities = bundle.tables["activities"]
+            bundle.tables["activities"] = activities.drop_duplicates("activity_id")
+            bundle.warnings.append(f"{self.table.source}: {repeats}")
+        return bundle
+
+    def _require_start(self, start_utc: pd.Series, column: str | None) -> None:
+        """Record a problem for each activity row without a start time that has no other problem."""
+        position = self.table.find(column) if column else None
+        label = self.table.header[position] if position is not None else "start time"
+        raw = (
+            self.table.cells[position]
+            if position is not None
+            else pd.Series("", index=start_utc.index)
+        )
+        already = np.zeros(len(start_utc), dtype=bool)
+        already[[r - 1 for r in self.problems.bad_rows if 0 < r <= len(start_utc)]] = True
+        missing = start_utc.isna().to_numpy() & ~already
+        self.problems.add_mask(missing, raw, label, "a start time: every activity needs one")
 
     def bundle(
         self,
@@ -354,12 +382,12 @@ class Extractor:
         return ImportBundle(self.table.source, sha256_hex(data), fmt, settled, warnings)
 
 
-#: Dates outside this range are typing errors in fitness data (and outside pandas' nanosecond range).
+#: Dates outside this range are typing errors in fitness data (and outside pandas' ns range).
 DATE_RANGE = (pd.Timestamp("1970-01-01"), pd.Timestamp("2100-01-01"))
 
 
 def _to_datetime(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series:
-    """``pd.to_datetime(errors="coerce")`` at nanosecond resolution; dates outside :data:`DATE_RANGE` are NaT."""
+    """``pd.to_datetime(errors="coerce")`` in ns; dates outside :data:`DATE_RANGE` are NaT."""
 
     def one(value: object) -> pd.Timestamp:
         try:
@@ -377,6 +405,26 @@ def _to_datetime(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series
         parsed = pd.to_datetime(parsed, errors="coerce", utc=utc)
     parsed = parsed.where((parsed >= low) & (parsed < high))
     return parsed.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
+
+
+def _first_cells(table: CsvTable, limit: int) -> list:
+    """Up to ``limit`` cells, column by column (not a copy of every cell of a large file)."""
+    cells: list = []
+    for position in table.cells.columns:
+        cells.extend(table.cells[position].iloc[: limit - len(cells)])
+        if len(cells) >= limit:
+            break
+    return cells
+
+
+def _repeats(ids: pd.Series, what: str) -> str:
+    """Say which rows repeat an earlier row's activity, or ``""`` when none does."""
+    repeated = ids.duplicated().to_numpy()
+    if not repeated.any():
+        return ""
+    rows = [int(i) + 1 for i in np.flatnonzero(repeated)]
+    shown = ", ".join(map(str, rows[:8])) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+    return f"row(s) {shown} repeat an activity listed earlier ({what}); each activity is kept once"
 
 
 def _cell_text(value: object) -> str:

@@ -199,6 +199,7 @@ def read_fitbit_exercise_json(
         "fitbit_exercise_json",
         ex.text("activityName"),
         start_utc,
+        start_column="startTime",
         local=local,
         valid_rows_only=valid_rows_only,
         duration_s=ex.number("duration_s", "duration", scale=1e-3),

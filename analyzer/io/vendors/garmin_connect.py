@@ -73,6 +73,7 @@ def read_garmin_connect_csv(
         FORMAT,
         ex.text("Activity Type"),
         start_utc,
+        start_column="Date",
         local=local,
         valid_rows_only=valid_rows_only,
         duration_s=elapsed,

@@ -63,6 +63,7 @@ def read_strava_activities_csv(
         FORMAT,
         ex.text("Activity Type"),
         start_utc,
+        start_column="Activity Date",
         ids=ex.text("Activity ID"),
         valid_rows_only=valid_rows_only,
         duration_s=_si(ex, "duration_s", "Elapsed Time", same_unit=True),

@@ -141,6 +141,7 @@ def read_whoop_workouts(
         "whoop_workouts_csv",
         ex.text("Activity name"),
         start_utc,
+        start_column="Workout start time",
         local=start_local,
         valid_rows_only=valid_rows_only,
         duration_s=duration.fillna(ex.number("duration_s", "Duration (min)", scale=60.0)),
