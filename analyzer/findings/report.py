@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import re
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -26,6 +27,7 @@ from analyzer.indicators.params import IndicatorParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
 from analyzer.parameters import describe
+from analyzer.printable import printable
 
 #: Keys of each JSON findings row (the issue's keys first).
 FINDING_KEYS = [
@@ -349,22 +351,40 @@ def _medication_blocks(meds: list[dict]) -> list:
     return [table, *(c.note() for c in classes)] + ([MEDICATION_ADVICE] if classes else [])
 
 
+#: Characters that can start Markdown or HTML markup anywhere in a line (CommonMark 0.31, 2.4:
+#: any ASCII punctuation may be escaped with a backslash and is then taken literally).
+_MD_INLINE = re.compile(r"([\\`*\[\]<>|~!&]|(?<!\w)_|_(?!\w))")
+#: What makes a line a heading, quote, list item or rule when it starts it.
+_MD_LINE_START = re.compile(r"^(\s*|\s*\d+(?=[.)]))([#>+=.)-])")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as Markdown that shows exactly its text, never markup (names, notes, sentences).
+
+    Control characters and line breaks are escaped first (:func:`analyzer.printable.printable`),
+    so a value is always one line; then every character that could open
+    emphasis, a link, code, a table cell or raw HTML is backslash-escaped, and
+    so is a heading, quote or list marker at the start.
+    """
+    text = _MD_INLINE.sub(r"\\\1", printable(str(value)))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
 def render_markdown(doc: dict) -> str:
-    """The report as Markdown."""
+    """The report as Markdown; every name, note and value is escaped (:func:`markdown_text`)."""
     athlete = doc["athlete"]
-    lines = [f"# Cramp report: {athlete.get('display_name') or athlete.get('athlete_id')}", ""]
+    name = markdown_text(athlete.get("display_name") or athlete.get("athlete_id"))
+    lines = [f"# Cramp report: {name}", ""]
     for title, blocks in _sections(doc):
-        lines += [f"## {title}", ""]
+        lines += [f"## {markdown_text(title)}", ""]
         for block in blocks:
             if isinstance(block, str):
-                lines += [block, ""]
+                lines += [markdown_text(block), ""]
                 continue
             header, rows = block
-            lines.append("| " + " | ".join(header) + " |")
+            lines.append("| " + " | ".join(markdown_text(h) for h in header) + " |")
             lines.append("|" + "---|" * len(header))
-            lines += [
-                "| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in rows
-            ]
+            lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
             lines.append("")
     return "\n".join(lines)
 
