@@ -1,34 +1,42 @@
 """Benchmark: our numpy FIT reader against fitdecode and fitparse, in one run.
 
-Each library decodes the same file, read from its path, and materialises
-every data message:
+Two tables:
 
-* ours: ``read_fit(path)`` then ``messages(name)`` for every message type
-  present (DataFrames, i.e. everything up to the tables a user reads);
-* ours, cold: the same after :func:`clear_layout_caches`, i.e. as the first
-  file of its device in a process (the per-layout decoding plans, dtypes and
-  column labels are built again; later files of a device reuse them);
-* fitdecode 0.11: every data message's fields into a dict (``{name: value}``);
-* fitparse 1.2: ``get_messages()`` and ``get_values()`` for every message.
+``records`` (the bundled large activity files in tests/data)
+    each library decodes the file from its path and materialises every data
+    message: ours ``read_fit(path)`` then ``messages(name)`` for every
+    message type (DataFrames), also *cold* (after :func:`clear_layout_caches`,
+    as the first file of its device in a process); fitdecode 0.11 every data
+    message's fields into a dict; fitparse 1.2 ``get_messages()`` and
+    ``get_values()``. Reported: seconds, ``record`` messages per second, ratios
+    and our peak memory (tracemalloc) relative to the file size.
+
+``samples`` (every activity file of ``$ANALYZER_SAMPLES_DIR/fit`` and the Garmin month)
+    the path the library uses, *tables*: the file's bytes to the canonical
+    tables it imports (``read_fit_bundle(data).tables`` without the one-file
+    night and day tables the library rebuilds itself); and *full*: every
+    message type's DataFrame; against the same fitdecode and fitparse decoding.
+    Per file the ratio of fitdecode's time to ours; then the median, geometric
+    mean and worst ratio over the activity files, and over the month's files
+    (also as one total). A corrupt file is decoded as far as each library
+    gets (fitdecode and fitparse stop at the first error they raise).
 
 Per file and library: one warm-up run, then the median of ``--repeat`` (>= 5)
 timed runs, libraries interleaved run by run so that machine load hits them
 alike. Times are CPU seconds of this process (``time.process_time``; every
 library decodes in one thread), which on a shared, loaded machine are much
-steadier than the wall clock and equal it on an idle core; the wall-clock
-ratio to fitdecode is printed too. Reported: seconds, ``record`` messages per
-second, the ratio of our records/s to fitdecode's, and our peak memory while
-decoding (tracemalloc, a separate untimed run) relative to the file size.
+steadier than the wall clock and equal it on an idle core.
 
-Targets (issue 2): >= 100x fitdecode's records/s on the two large activity
-files, peak memory <= 20x the file size.
-Run: ``python benchmarks/fit_decode.py [--repeat 5] [FILE ...]`` (default:
-the large activity files in tests/data).
+Targets (issue 16): canonical tables at a median of >= 60 x fitdecode and no
+file under 20 x; peak memory as before (issue 2: <= 20 x the file size).
+Run: ``python benchmarks/fit_decode.py [--part records|samples|both] [--repeat 5]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import statistics
 import time
 import tracemalloc
@@ -37,6 +45,7 @@ from pathlib import Path
 
 from analyzer.io.fit import read_fit
 from analyzer.io.fit.reader import clear_layout_caches
+from analyzer.io.fit_tables import read_fit_bundle
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEFAULT_FILES = (
@@ -45,6 +54,9 @@ DEFAULT_FILES = (
     "activity_hr_fenix2_run.fit",
     "activity_hr_msgs_fr935_chained.fit",
 )
+#: Shared sample files that are daily (sleep, monitoring, HRV status), not activities.
+DAILY_PREFIXES = ("hrv_status_", "monitoring_", "sleep_")
+MONTH = "garmin_wellness_2021_06"
 
 
 def decode_ours(path: Path) -> int:
@@ -53,17 +65,41 @@ def decode_ours(path: Path) -> int:
     return len(frames.get("record", ()))
 
 
+def tables_ours(path: Path) -> int:
+    """Bytes -> the canonical tables the library imports (errors count as done)."""
+    from analyzer.errors import FitError
+
+    try:
+        tables = read_fit_bundle(path.read_bytes(), path.name).tables
+    except FitError:
+        return 0
+    kept = tables.without_one_file_day_tables()
+    return len(kept.get("samples", ()))
+
+
+def full_ours(path: Path) -> int:
+    from analyzer.errors import FitError
+
+    try:
+        return decode_ours(path)
+    except FitError:
+        return 0
+
+
 def decode_fitdecode(path: Path) -> int:
     import fitdecode
 
     records = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with fitdecode.FitReader(path) as reader:
-            for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage):
-                    _ = {field.name: field.value for field in frame.fields}
-                    records += frame.name == "record"
+        try:
+            with fitdecode.FitReader(path) as reader:
+                for frame in reader:
+                    if isinstance(frame, fitdecode.FitDataMessage):
+                        _ = {field.name: field.value for field in frame.fields}
+                        records += frame.name == "record"
+        except fitdecode.FitError:
+            pass  # a corrupt file: what came before the error is decoded
     return records
 
 
@@ -73,64 +109,65 @@ def decode_fitparse(path: Path) -> int:
     records = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for message in fitparse.FitFile(str(path)).get_messages():
-            message.get_values()
-            records += message.name == "record"
+        try:
+            for message in fitparse.FitFile(str(path)).get_messages():
+                message.get_values()
+                records += message.name == "record"
+        except fitparse.FitParseError:
+            pass
     return records
 
 
-LIBRARIES = {
+RECORD_LIBRARIES = {
     "ours": decode_ours,
     "ours_cold": decode_ours,
     "fitdecode": decode_fitdecode,
     "fitparse": decode_fitparse,
 }
+SAMPLE_LIBRARIES = {
+    "tables": tables_ours,
+    "full": full_ours,
+    "fitdecode": decode_fitdecode,
+    "fitparse": decode_fitparse,
+}
 
 
-def time_file(path: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
+def time_file(path: Path, repeat: int, libraries: dict) -> dict[str, tuple[float, float, int]]:
     """Median CPU seconds, median wall seconds and record count per library for one file."""
-    cpu: dict[str, list[float]] = {name: [] for name in LIBRARIES}
-    wall: dict[str, list[float]] = {name: [] for name in LIBRARIES}
+    cpu: dict[str, list[float]] = {name: [] for name in libraries}
+    wall: dict[str, list[float]] = {name: [] for name in libraries}
     counts: dict[str, int] = {}
     for run in range(repeat + 1):
-        for name, decode in LIBRARIES.items():
+        for name, decode in libraries.items():
             if name == "ours_cold":
                 clear_layout_caches()
             start_cpu, start_wall = time.process_time(), time.perf_counter()
             counts[name] = decode(path)
-            elapsed_cpu, elapsed_wall = (
-                time.process_time() - start_cpu,
-                time.perf_counter() - start_wall,
-            )
+            elapsed_cpu = time.process_time() - start_cpu
+            elapsed_wall = time.perf_counter() - start_wall
             if run:  # run 0 is the warm-up
                 cpu[name].append(elapsed_cpu)
                 wall[name].append(elapsed_wall)
     return {
         name: (statistics.median(cpu[name]), statistics.median(wall[name]), counts[name])
-        for name in LIBRARIES
+        for name in libraries
     }
 
 
-def peak_memory(path: Path) -> int:
+def peak_memory(path: Path, decode=decode_ours) -> int:
     """Peak bytes allocated while our reader decodes ``path`` (tracemalloc)."""
     tracemalloc.start()
-    decode_ours(path)
+    decode(path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per library (>= 5)")
-    args = parser.parse_args(argv)
-    repeat = max(5, args.repeat)
-    files = args.files or [DATA / name for name in DEFAULT_FILES]
+def records_table(files: list[Path], repeat: int) -> None:
     header = (
-        f"{'file':40s} {'bytes':>9s} {'records':>8s} {'ours s':>8s} {'cold s':>8s} {'fitdecode s':>11s} "
-        f"{'fitparse s':>10s} {'ours rec/s':>11s} {'fitdecode rec/s':>15s} {'x fitdecode':>11s} "
-        f"{'cold x':>7s} {'wall x':>7s} {'x fitparse':>10s} {'peak mem':>9s}"
+        f"{'file':40s} {'bytes':>9s} {'records':>8s} {'ours s':>8s} {'cold s':>8s} "
+        f"{'fitdecode s':>11s} {'fitparse s':>10s} {'ours rec/s':>11s} {'fitdecode rec/s':>15s} "
+        f"{'x fitdecode':>11s} {'cold x':>7s} {'wall x':>7s} {'x fitparse':>10s} {'peak mem':>9s}"
     )
     print(f"median CPU time of {repeat} runs after a warm-up; 'cold' = ours with the per-layout")
     print("caches cleared before each run; 'wall x' = wall-clock ratio to fitdecode;")
@@ -138,17 +175,91 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for path in files:
-        result = time_file(path, repeat)
+        result = time_file(path, repeat, RECORD_LIBRARIES)
         ours_s, ours_wall, records = result["ours"]
         cold_s = result["ours_cold"][0]
         fd_s, fd_wall, _ = result["fitdecode"]
         fp_s = result["fitparse"][0]
         peak = peak_memory(path) / path.stat().st_size
         print(
-            f"{path.name:40s} {path.stat().st_size:9d} {records:8d} {ours_s:8.4f} {cold_s:8.4f} {fd_s:11.3f} "
-            f"{fp_s:10.3f} {records / ours_s:11.0f} {records / fd_s:15.0f} {fd_s / ours_s:11.1f} "
-            f"{fd_s / cold_s:7.1f} {fd_wall / ours_wall:7.1f} {fp_s / ours_s:10.1f} {peak:8.1f}x"
+            f"{path.name:40s} {path.stat().st_size:9d} {records:8d} {ours_s:8.4f} {cold_s:8.4f} "
+            f"{fd_s:11.3f} {fp_s:10.3f} {records / ours_s:11.0f} {records / fd_s:15.0f} "
+            f"{fd_s / ours_s:11.1f} {fd_s / cold_s:7.1f} {fd_wall / ours_wall:7.1f} "
+            f"{fp_s / ours_s:10.1f} {peak:8.1f}x"
         )
+
+
+def _summary(label: str, ratios: list[float]) -> str:
+    geo = math.exp(statistics.mean(math.log(r) for r in ratios))
+    return (
+        f"{label:34s} median {statistics.median(ratios):7.1f}  geometric mean {geo:7.1f}  "
+        f"worst {min(ratios):6.1f}"
+    )
+
+
+def samples_table(activity_files: list[Path], month_files: list[Path], repeat: int) -> None:
+    print(f"median CPU time of {repeat} runs after a warm-up; 'x' = fitdecode's time / ours;")
+    print("tables = bytes -> canonical tables the library imports; full = every message DataFrame;")
+    print("peak = tracemalloc peak of the tables path / file size")
+    header = (
+        f"{'file':44s} {'bytes':>9s} {'tables ms':>9s} {'full ms':>8s} {'fitdecode ms':>12s} "
+        f"{'fitparse ms':>11s} {'tables x':>8s} {'full x':>7s} {'peak':>6s}"
+    )
+    print(header)
+    print("-" * len(header))
+    rows = {}
+    for path in activity_files + month_files:
+        result = time_file(path, repeat, SAMPLE_LIBRARIES)
+        tables_s, full_s = result["tables"][0], result["full"][0]
+        fd_s, fp_s = result["fitdecode"][0], result["fitparse"][0]
+        rows[path] = (tables_s, full_s, fd_s, fp_s)
+        if path in activity_files:
+            peak = peak_memory(path, tables_ours) / path.stat().st_size
+            print(
+                f"{path.name:44s} {path.stat().st_size:9d} {tables_s * 1e3:9.2f} "
+                f"{full_s * 1e3:8.2f} {fd_s * 1e3:12.2f} {fp_s * 1e3:11.2f} "
+                f"{fd_s / tables_s:8.1f} {fd_s / full_s:7.1f} {peak:5.1f}x"
+            )
+    if month_files:
+        totals = [sum(rows[p][i] for p in month_files) for i in range(4)]
+        print(
+            f"{MONTH + f' ({len(month_files)} files)':44s} "
+            f"{sum(p.stat().st_size for p in month_files):9d} {totals[0] * 1e3:9.1f} "
+            f"{totals[1] * 1e3:8.1f} {totals[2] * 1e3:12.1f} {totals[3] * 1e3:11.1f} "
+            f"{totals[2] / totals[0]:8.1f} {totals[2] / totals[1]:7.1f}"
+        )
+    print()
+    for label, files in (("activity files", activity_files), ("month files", month_files)):
+        if files:
+            for what, i in (("tables", 0), ("full", 1)):
+                ratios = [rows[p][2] / rows[p][i] for p in files]
+                print(_summary(f"{what}, {label} ({len(files)}):", ratios))
+
+
+def shared_samples() -> tuple[list[Path], list[Path]]:
+    root = Path(os.environ.get("ANALYZER_SAMPLES_DIR", "../shared/samples"))
+    activities = [
+        p for p in sorted((root / "fit").glob("*.fit")) if not p.name.startswith(DAILY_PREFIXES)
+    ]
+    return activities, sorted((root / MONTH).rglob("*.fit"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="files of the records table")
+    parser.add_argument("--part", choices=("records", "samples", "both"), default="both")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per library (>= 5)")
+    parser.add_argument(
+        "--month-files", type=int, default=None, help="time only the first N files of the month"
+    )
+    args = parser.parse_args(argv)
+    repeat = max(5, args.repeat)
+    if args.part in ("records", "both"):
+        records_table(args.files or [DATA / name for name in DEFAULT_FILES], repeat)
+        print()
+    if args.part in ("samples", "both"):
+        activities, month = shared_samples()
+        samples_table(activities, month[: args.month_files], repeat)
     return 0
 
 

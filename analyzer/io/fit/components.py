@@ -26,8 +26,11 @@ from .frames import accumulate
 from .values import Column, _enum_objects, row_tuples
 
 
-def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None:
-    """Add component values of message ``number`` to ``columns`` (in place)."""
+def apply_components(fit, number, layouts, frames, slots, rows, columns, wanted=None) -> None:
+    """Add component values of message ``number`` to ``columns`` (in place).
+
+    Only targets whose names are ``wanted`` (all when ``None``).
+    """
     mesg = profile.message_type(number)
     if mesg is None:
         return
@@ -35,11 +38,11 @@ def apply_components(fit, number, layouts, frames, slots, rows, columns) -> None
     for frame, slot in zip(frames, slots):
         for comp in frame.components:
             by_target.setdefault(comp.target, []).append((frame, slot, comp))
-    if number == profile.MESG_HR:
+    if number == profile.MESG_HR and (wanted is None or "event_timestamp" in wanted):
         _apply_hr_beats(columns, by_target.pop(profile.HR_EVENT_TIMESTAMP, []), rows.size)
     for target, items in by_target.items():
         target_field = mesg.fields.get(target)
-        if target_field is None:
+        if target_field is None or (wanted is not None and target_field.name not in wanted):
             continue
         _apply_target(
             fit, number, layouts, frames, slots, rows, columns, target, target_field, items

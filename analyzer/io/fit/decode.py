@@ -22,11 +22,19 @@ message's rows are assembled, in :mod:`.frames`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from . import profile
-from .plan import FieldPlan, LayoutPlan, layout_plan, numeric_dtype, numeric_matrix
+from .plan import (
+    FieldPlan,
+    LayoutPlan,
+    layout_plan,
+    numeric_dtype,
+    numeric_matrix,
+    selected_fields,
+)
 from .values import Column, RawField, from_values, read_raw, render
 
 
@@ -231,7 +239,11 @@ class _RawFields:
 
 
 def decode_layout(
-    data: np.ndarray, positions: np.ndarray, records: np.ndarray, layout: Layout
+    data: np.ndarray,
+    positions: np.ndarray,
+    records: np.ndarray,
+    layout: Layout,
+    wanted: frozenset[str] | None = None,
 ) -> LayoutFrame:
     """Decode every record of ``layout``.
 
@@ -244,22 +256,28 @@ def decode_layout(
     records : ndarray of int64
         Index of each of these records in the file's record list.
     layout : Layout
+    wanted : frozenset of str, optional
+        Decode only the columns of these names (the fields, sub-fields and
+        components that give them; no developer fields); default: everything.
     """
     rows = gather_rows(data, positions, layout.size)
     n = positions.size
     plan = layout_plan(layout.global_num, layout.endian, layout.fields)
     frame = LayoutFrame(records=records, warnings=list(plan.warnings))
     frame.field_order = tuple(fp.number for fp in plan.fields)
+    fields = selected_fields(layout.global_num, layout.endian, layout.fields, wanted)
     view, _ = _numeric_view(rows, layout)
-    matrix = numeric_matrix(view, plan) if plan.matrix_fields and view is not None else None
+    use_matrix = plan.matrix_fields and view is not None and any(fp.row >= 0 for fp in fields)
+    matrix = numeric_matrix(view, plan) if use_matrix else None
     raws = _RawFields(rows, view, plan, layout.endian)
-    for fp in plan.fields:
+    for fp in fields:
         spec = fp.spec
-        if fp.row >= 0 and matrix is not None:
-            column = Column(plan.kinds[fp.row], matrix[fp.row])
-        else:
-            column = render(raws.of(fp), spec)
-        _put(frame, fp.name, column)
+        if wanted is None or fp.name in wanted:
+            if fp.row >= 0 and matrix is not None:
+                column = Column(plan.kinds[fp.row], matrix[fp.row])
+            else:
+                column = render(raws.of(fp), spec)
+            _put(frame, fp.name, column)
         if spec is None or not fp.primary:
             continue
         if not spec.subfields:
@@ -273,9 +291,11 @@ def decode_layout(
             if sub is None:
                 _add_components(frame, fp.position, spec, raw, hit)
             else:
-                _put(frame, sub.name, render(raw, sub, rows=hit))
+                if wanted is None or sub.name in wanted:
+                    _put(frame, sub.name, render(raw, sub, rows=hit))
                 _add_components(frame, fp.position, sub, raw, hit)
-    _decode_dev_fields(frame, rows, layout)
+    if wanted is None:
+        _decode_dev_fields(frame, rows, layout)
     return frame
 
 
@@ -299,18 +319,57 @@ def _decode_dev_fields(frame: LayoutFrame, rows: np.ndarray, layout: Layout) -> 
         frame.columns[name] = render(raw, spec)
 
 
-def layout_timestamps(data: np.ndarray, positions: np.ndarray, layout: Layout) -> np.ndarray | None:
-    """Raw ``timestamp`` (field 253) of each record as float64 (NaN if invalid), or ``None``."""
+@lru_cache(maxsize=4096)
+def timestamp_slot(fields: tuple, endian: str) -> tuple[int, int, int, str] | None:
+    """Where a layout holds its ``timestamp`` (field 253): (offset, size, base type, byte order).
+
+    ``None`` when it has none, or not as a plain integer.
+    """
     offset = 0
-    for number, size, bt_id in layout.fields:
+    for number, size, bt_id in fields:
         if number == profile.TIMESTAMP_FIELD:
             bt = profile.base_type(bt_id)
             if bt.kind != "int" or size != bt.size:
                 return None
-            rows = gather_rows(data, positions + offset, size)
-            raw = read_raw(rows, 0, size, bt, layout.endian)
-            values = raw.data.astype(np.float64)
-            values[~raw.valid] = np.nan
-            return values
+            return offset, size, bt_id, endian
         offset += size
     return None
+
+
+def read_timestamps(
+    data: np.ndarray, positions: np.ndarray, size: int, bt_id: int, endian: str
+) -> np.ndarray:
+    """Raw integer timestamps of ``size`` bytes at each of ``positions`` (+1, after the header).
+
+    float64, NaN where invalid.
+    """
+    bt = profile.base_type(bt_id)
+    rows = gather_rows(data, positions, size)
+    raw = read_raw(rows, 0, size, bt, endian)
+    values = raw.data.astype(np.float64)
+    values[~raw.valid] = np.nan
+    return values
+
+
+def field_elements(
+    data: np.ndarray, positions: np.ndarray, layout: Layout, name: str
+) -> np.ndarray | None:
+    """The elements of numeric field ``name`` of each record, scaled, as a float64 (n, k) matrix.
+
+    NaN where an element is invalid; ``None`` when the layout has no such
+    numeric field (its last occurrence, as :func:`decode_layout` reads it).
+    """
+    plan = layout_plan(layout.global_num, layout.endian, layout.fields)
+    fp = next((f for f in plan.fields if f.primary and f.name == name), None)
+    if fp is None or fp.base.kind not in ("int", "float"):
+        return None
+    rows = gather_rows(data, positions, layout.size)
+    raw = read_raw(rows, fp.start, fp.size, fp.base, layout.endian)
+    values = raw.data.astype(np.float64).reshape(positions.size, -1)
+    scale, offset = getattr(fp.spec, "scale", None), getattr(fp.spec, "offset", None)
+    if scale:
+        values /= scale
+    if offset:
+        values -= offset
+    values[~raw.valid.reshape(values.shape)] = np.nan
+    return values

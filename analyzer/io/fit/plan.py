@@ -213,6 +213,41 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
     )
 
 
+@lru_cache(maxsize=4096)
+def selected_fields(
+    global_num: int, endian: str, fields: tuple, wanted: frozenset[str] | None
+) -> tuple[FieldPlan, ...]:
+    """The fields of a layout to decode for the columns ``wanted`` (all when ``None``).
+
+    A field is decoded when its column is wanted, or when it is the last
+    occurrence of its number and one of its sub-fields or components gives
+    a wanted column.
+    """
+    plan = layout_plan(global_num, endian, fields)
+    if wanted is None:
+        return plan.fields
+    mesg = profile.message_type(global_num)
+    return tuple(
+        fp
+        for fp in plan.fields
+        if fp.name in wanted or (fp.primary and _gives(fp.spec, mesg, wanted))
+    )
+
+
+def _gives(spec, mesg, wanted: frozenset[str]) -> bool:
+    """Whether a profile field gives a wanted column through its sub-fields or components."""
+    if spec is None:
+        return False
+    for owner in (spec, *(spec.subfields or ())):
+        if owner is not spec and owner.name in wanted:
+            return True
+        for component in owner.components or ():
+            target = mesg.fields.get(component.def_num)
+            if target is not None and target.name in wanted:
+                return True
+    return False
+
+
 def _last_first(fields: tuple) -> list[int]:
     """Indexes of the fields with a size, in record order except that a repeated field
     number's occurrences are taken last first, at the place of its first occurrence."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+from collections.abc import Collection
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +18,15 @@ from analyzer.errors import FitError, FitRecordError
 
 from . import profile
 from .components import apply_components
-from .decode import DevFieldSpec, Layout, LayoutFrame, decode_layout, layout_timestamps
+from .decode import (
+    DevFieldSpec,
+    Layout,
+    LayoutFrame,
+    decode_layout,
+    field_elements,
+    read_timestamps,
+    timestamp_slot,
+)
 from .frames import (
     all_missing,
     compressed_timestamps,
@@ -31,6 +40,8 @@ from .offsets import recorded_utc_offset_s
 from .values import Column
 from .walk import walk
 
+#: The fields :attr:`FitFile.utc_offset_s` reads.
+_OFFSET_FIELDS = frozenset({"timestamp", "local_timestamp"})
 #: Largest file read_fit accepts (a year of 1 Hz records is ~30 MB).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -102,12 +113,15 @@ class FitFile:
                 self._messages[name] = self._build_messages(name)
         return self._messages[name]
 
-    def arrays(self, name: str) -> MessageArrays:
+    def arrays(self, name: str, fields: Collection[str] | None = None) -> MessageArrays:
         """The columns of :meth:`messages` ``(name)`` as numpy arrays, without a DataFrame.
 
-        For code that only computes with a few columns (the Garmin daily
-        files): the same decoded values, in file order, with the same columns
-        left out (fields missing in every message). Numbers are float64
+        For code that only computes with a few columns (the canonical
+        tables): the same decoded values, in file order, with the same columns
+        left out (fields missing in every message). With ``fields``, only
+        those columns are decoded (and given), with the sub-fields and
+        components that fill them; developer fields only without ``fields``.
+        Numbers are float64
         (NaN where missing); ``date_time`` fields are ``datetime64[ns]`` in
         UTC and ``local_date_time`` fields ``datetime64[ns]`` on the wall
         clock (NaT where missing or device-relative; the ``_relative_s``
@@ -119,24 +133,61 @@ class FitFile:
         message DataFrame): decoding happens once per message type, whichever
         of the two asks first.
         """
-        cached = self._arrays.get(name)
+        wanted = None if fields is None else frozenset(fields)
+        cached = self._arrays.get((name, wanted))
         if cached is None:
-            columns = self._message_columns(name)
+            columns = self._message_columns(name, wanted)
+            if wanted is not None and columns is not None:
+                columns = {k: v for k, v in columns.items() if k in wanted}
             number = profile.message_number(name)
             rows = self._records_by_global.get(number) if number is not None else None
             n = 0 if rows is None else int(rows.size)
-            cached = self._arrays[name] = MessageArrays(_column_arrays(columns or {}), n)
+            cached = MessageArrays(_column_arrays(columns or {}), n)
+            self._arrays[(name, wanted)] = cached
         return cached
 
-    def _message_columns(self, name: str) -> dict[str, Column] | None:
+    def element_matrix(self, name: str, field: str) -> np.ndarray:
+        """The elements of numeric field ``field`` of message type ``name`` as a float64 matrix.
+
+        One row per message in file order, one column per element (as many as
+        the longest definition holds), scaled as in :meth:`messages`, NaN
+        where an element is invalid or the message has no such field. For
+        array fields (``hrv.time``) read without building a tuple per message;
+        the field's own values only (no components or sub-fields).
+        """
+        number = profile.message_number(name)
+        rows = self._records_by_global.get(number) if number is not None else None
+        if rows is None:
+            return np.zeros((0, 0))
+        with self.decoding(f"{name}.{field}"):
+            parts = []
+            for layout_id in self._layouts_by_global[number]:
+                layout = self._layouts[layout_id]
+                records = self._layout_records[layout_id]
+                values = field_elements(self._array, self._walk.positions[records], layout, field)
+                if values is not None:
+                    parts.append((np.searchsorted(rows, records), values))
+            width = max((values.shape[1] for _, values in parts), default=0)
+            out = np.full((rows.size, width), np.nan)
+            for at, values in parts:
+                out[at, : values.shape[1]] = values
+        return out
+
+    def _message_columns(
+        self, name: str, wanted: frozenset[str] | None = None
+    ) -> dict[str, Column] | None:
         """Decoded columns of message type ``name`` (components and header times applied), cached.
 
-        ``None`` when the file has no message of that type.
+        ``wanted``: only these columns (see :meth:`arrays`); a full decode
+        already made serves too. ``None`` when the file has no message of that type.
         """
-        if name not in self._columns:
+        full = self._columns.get((name, None))
+        if full is not None or (name, None) in self._columns:
+            return full
+        if (name, wanted) not in self._columns:
             with self.decoding(f"{name} messages"):
-                self._columns[name] = self._decode_columns(name)
-        return self._columns[name]
+                self._columns[(name, wanted)] = self._decode_columns(name, wanted)
+        return self._columns[(name, wanted)]
 
     @contextmanager
     def decoding(self, what: str):
@@ -172,7 +223,7 @@ class FitFile:
         for name in ("activity", "monitoring_info", "timestamp_correlation"):
             if profile.message_number(name) not in self._records_by_global:
                 continue  # absent: nothing to decode
-            columns = self._message_columns(name) or {}
+            columns = self._message_columns(name, _OFFSET_FIELDS) or {}
             local, utc = columns.get("local_timestamp"), columns.get("timestamp")
             if local is None or utc is None or local.kind != "ldt" or utc.kind != "dt":
                 continue
@@ -220,6 +271,7 @@ class FitFile:
         record_layout = (
             def_layout[walk_.definition_ids] if walk_.positions.size else np.zeros(0, np.int64)
         )
+        self._record_layout = record_layout
         order = np.argsort(record_layout, kind="stable")
         counts = np.bincount(record_layout, minlength=n_layouts)
         self._layout_records = np.split(order, np.cumsum(counts)[:-1]) if n_layouts else []
@@ -271,31 +323,41 @@ class FitFile:
 
     # -- messages ----------------------------------------------------------------
 
-    def _frame(self, layout_id: int) -> LayoutFrame:
-        frame = self._frames.get(layout_id)
+    def _frame(self, layout_id: int, wanted: frozenset[str] | None = None) -> LayoutFrame:
+        frame = self._frames.get((layout_id, None)) or self._frames.get((layout_id, wanted))
         if frame is None:
             records = self._layout_records[layout_id]
             positions = self._walk.positions[records]
-            frame = decode_layout(self._array, positions, records, self._layouts[layout_id])
+            layout = self._layouts[layout_id]
+            frame = decode_layout(self._array, positions, records, layout, wanted)
             self.warnings.extend(
                 f"{self.source}: {w}"
                 for w in frame.warnings
                 if f"{self.source}: {w}" not in self.warnings
             )
-            self._frames[layout_id] = frame
+            self._frames[(layout_id, wanted)] = frame
         return frame
 
     def full_timestamps(self) -> np.ndarray:
-        """Raw ``timestamp`` field of every record (FIT seconds; NaN if none)."""
+        """Raw ``timestamp`` field of every record (FIT seconds; NaN if none).
+
+        Read for all layouts at once: the records whose layouts hold the field
+        with the same size, type and byte order are gathered together, each at
+        its own layout's offset.
+        """
         if self._timestamps is None:
-            out = np.full(self._walk.positions.size, np.nan)
-            for layout_id, layout in enumerate(self._layouts):
-                records = self._layout_records[layout_id]
-                if records.size == 0:
-                    continue
-                values = layout_timestamps(self._array, self._walk.positions[records], layout)
-                if values is not None:
-                    out[records] = values
+            positions = self._walk.positions
+            out = np.full(positions.size, np.nan)
+            slots = [timestamp_slot(layout.fields, layout.endian) for layout in self._layouts]
+            offsets = np.array([-1 if slot is None else slot[0] for slot in slots], np.int64)
+            kinds = {slot[1:] for slot in slots if slot is not None}
+            for size, bt_id, endian in kinds:
+                same = [
+                    i for i, slot in enumerate(slots) if slot and slot[1:] == (size, bt_id, endian)
+                ]
+                records = np.flatnonzero(np.isin(self._record_layout, same))
+                at = positions[records] + offsets[self._record_layout[records]]
+                out[records] = read_timestamps(self._array, at, size, bt_id, endian)
             self._timestamps = out
         return self._timestamps
 
@@ -332,21 +394,22 @@ class FitFile:
         columns = self._message_columns(name)
         return pd.DataFrame() if columns is None else to_dataframe(columns)
 
-    def _decode_columns(self, name: str) -> dict[str, Column] | None:
+    def _decode_columns(self, name: str, wanted: frozenset[str] | None) -> dict[str, Column] | None:
         number = profile.message_number(name)
         layout_ids = self._layouts_by_global.get(number, []) if number is not None else []
         if not layout_ids:
             return None
+        if wanted is not None and number == profile.MESG_HR and "event_timestamp" in wanted:
+            wanted = wanted | {"timestamp", "fractional_timestamp"}  # what dates the beats
         rows = self._records_by_global[number]
-        frames = [self._frame(i) for i in layout_ids]
+        frames = [self._frame(i, wanted) for i in layout_ids]
         if len(frames) == 1:
             slots = [slice(None)]  # one layout: its records are the message's rows
         else:
             slots = [np.searchsorted(rows, frame.records) for frame in frames]
         columns = merge_layouts(frames, rows.size, slots)
-        apply_components(
-            self, number, [self._layouts[i] for i in layout_ids], frames, slots, rows, columns
-        )
+        layouts = [self._layouts[i] for i in layout_ids]
+        apply_components(self, number, layouts, frames, slots, rows, columns, wanted)
         self._apply_compressed_timestamps(rows, columns)
         return columns
 
@@ -490,10 +553,12 @@ def clear_layout_caches() -> None:
     """
     from analyzer.io.fastframe import clear_label_cache
 
-    from . import plan
+    from . import decode, plan
 
     plan.layout_plan.cache_clear()
     plan.numeric_dtype.cache_clear()
+    plan.selected_fields.cache_clear()
+    decode.timestamp_slot.cache_clear()
     clear_label_cache()
 
 

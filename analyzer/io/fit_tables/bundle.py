@@ -8,7 +8,6 @@ at once; what one daily file says on its own about its night and days
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, MutableMapping
 
 import pandas as pd
@@ -161,11 +160,10 @@ def _activity_tables(fit: FitFile, warn: Callable[[str], None]) -> dict[str, pd.
         "laps": "lap" in present,
         "rr_intervals": "hrv" in present,
     }
-    tables: dict[str, pd.DataFrame] = {}
-    if not any(wanted.values()):  # daily files: even an empty DataFrame costs ~50 us
-        return tables
+    if not any(wanted.values()):  # daily files
+        return {}
     activities = (
-        activity.sessions(fit, fit.sha256, warn) if wanted["activities"] else pd.DataFrame()
+        activity.sessions(fit, fit.sha256, warn) if wanted["activities"] else activity.NO_ACTIVITIES
     )
     if wanted["activities"] and activities.empty:
         raise FitRecordError(
@@ -175,15 +173,16 @@ def _activity_tables(fit: FitFile, warn: Callable[[str], None]) -> dict[str, pd.
             recovered="nothing",
         )
     builders = {
-        "activities": lambda: activities,
+        "activities": lambda: activities.frame,
         "samples": lambda: activity.samples(fit, activities, warn),
         "laps": lambda: activity.laps(fit, activities),
         "rr_intervals": lambda: activity.rr_intervals(fit, activities),
     }
+    tables: dict[str, pd.DataFrame] = {}
     for name, build in builders.items():
         frame = build() if wanted[name] else None
-        if frame is not None and not frame.empty:
-            tables[name] = conform(name, frame)
+        if frame is not None and len(frame):
+            tables[name] = frame  # canonical already (table_frames.canonical_frame)
     return tables
 
 
@@ -217,7 +216,7 @@ def read_fit_bundle(data: bytes, source_name: str) -> ImportBundle:
     tables = canonical_tables(fit)
     return ImportBundle(
         source_name=source_name,
-        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_sha256=fit.sha256,
         format="fit",
         tables=tables,
         warnings=tables.warnings,

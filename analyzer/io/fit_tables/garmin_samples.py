@@ -38,6 +38,8 @@ from analyzer.io.fit.frames import fit_s_to_unix_ns
 from analyzer.io.fit.offsets import plausible_utc_offset_s
 from analyzer.io.fit.profile import FIT_EPOCH_S
 
+from .columns import numeric, times_ns
+
 STAGES = {
     "unmeasurable": "unmeasurable",
     "awake": "awake",
@@ -68,36 +70,18 @@ DAILY_MESSAGES = frozenset(
 )
 
 
+#: The ``monitoring`` fields the samples read.
+MONITORING_FIELDS = (
+    "timestamp",
+    "timestamp_16",
+    "heart_rate",
+    "activity_type",
+    "steps",
+    "cycles",
+    "active_time",
+)
 _NAT = NAT_NS
 _NS = 1_000_000_000
-
-
-def _numeric(columns: MessageArrays, name: str) -> np.ndarray:
-    """Column ``name`` as float64 (NaN where missing or not a number; all NaN when absent)."""
-    values = columns.get(name)
-    if values is None:
-        return np.full(columns.n, np.nan)
-    if values.dtype.kind == "f":
-        return values
-    if values.dtype.kind in "iuM":
-        return (
-            values.view(np.int64).astype("float64")
-            if values.dtype.kind == "M"
-            else values.astype("float64")
-        )
-    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-    return numbers.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _times_ns(columns: MessageArrays, name: str) -> np.ndarray:
-    """A date_time column as int64 ns since the Unix epoch (``_NAT`` where missing or absent)."""
-    values = columns.get(name)
-    if values is None:
-        return np.full(columns.n, _NAT, dtype=np.int64)
-    if values.dtype.kind == "M":
-        return values.view(np.int64)
-    series = pd.Series(values, dtype=object if values.dtype == object else None)
-    return np.asarray(pd.to_datetime(series, utc=True, errors="coerce").array.as_unit("ns").asi8)
 
 
 def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
@@ -115,14 +99,14 @@ def sleep_data_info(fit) -> tuple[pd.Timestamp | None, float | None, float]:
     The offset is missing when it cannot be a time zone's
     (:func:`analyzer.io.fit.offsets.plausible_utc_offset_s`).
     """
-    info = fit.arrays(SLEEP_DATA_INFO)
+    info = fit.arrays(SLEEP_DATA_INFO, ("unknown_253", "unknown_2", "unknown_1"))
     if "unknown_253" not in info:
         return None, None, DEFAULT_EPOCH_S
-    utc_s = float(_numeric(info, "unknown_253")[0])
+    utc_s = float(numeric(info, "unknown_253")[0])
     start_ns = int(fit_s_to_unix_ns([utc_s])[0])
-    local_s = float(_numeric(info, "unknown_2")[0])
+    local_s = float(numeric(info, "unknown_2")[0])
     offset = local_s - utc_s if plausible_utc_offset_s(local_s - utc_s) else None
-    epoch = float(_numeric(info, "unknown_1")[0])
+    epoch = float(numeric(info, "unknown_1")[0])
     epoch = epoch if epoch > 0 else DEFAULT_EPOCH_S  # NaN fails the test too
     start = None if start_ns == _NAT else pd.Timestamp(start_ns, unit="ns", tz="UTC")
     return start, offset, epoch
@@ -139,7 +123,7 @@ def file_utc_offset_s(fit, info_offset_s: float | None) -> float | None:
 
 
 def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:
-    times = _times_ns(mon, "timestamp")
+    times = times_ns(mon, "timestamp")
     if "timestamp_16" not in mon:
         return times
     have = times != _NAT
@@ -147,7 +131,7 @@ def _monitoring_times_ns(fit, mon: MessageArrays) -> np.ndarray:
     last = np.maximum.accumulate(np.where(have, np.arange(mon.n), -1))
     anchors = np.where(last >= 0, own[np.maximum(last, 0)], np.nan)
     anchors = np.where(np.isnan(anchors), fit.anchor_timestamps("monitoring"), anchors)
-    low = _numeric(mon, "timestamp_16")
+    low = numeric(mon, "timestamp_16")
     ok = np.isfinite(low) & np.isfinite(anchors)
     full = np.full(mon.n, np.nan)
     a = anchors[ok].astype(np.int64)
@@ -165,7 +149,7 @@ def monitoring_times(fit) -> pd.Series:
     ``event`` messages stamped later than the monitoring that follows them,
     which would push those samples ~18 h ahead.
     """
-    return pd.Series(_utc(_monitoring_times_ns(fit, fit.arrays("monitoring"))))
+    return pd.Series(_utc(_monitoring_times_ns(fit, fit.arrays("monitoring", MONITORING_FIELDS))))
 
 
 class _Samples:
@@ -223,25 +207,28 @@ def daily_sample_arrays(
     if "monitoring" in present:
         _monitoring_samples(fit, out)
     if "monitoring_hr_data" in present:
-        hr = fit.arrays("monitoring_hr_data")
+        hr = fit.arrays(
+            "monitoring_hr_data",
+            ("timestamp", "current_day_resting_heart_rate", "resting_heart_rate"),
+        )
         if "timestamp" in hr:
-            t = _times_ns(hr, "timestamp")
-            out.add(t, _numeric(hr, "current_day_resting_heart_rate"), "resting_hr_day")
-            out.add(t, _numeric(hr, "resting_heart_rate"), "resting_hr_7d")
+            t = times_ns(hr, "timestamp")
+            out.add(t, numeric(hr, "current_day_resting_heart_rate"), "resting_hr_day")
+            out.add(t, numeric(hr, "resting_heart_rate"), "resting_hr_7d")
     if "stress_level" in present:
-        stress = fit.arrays("stress_level")
+        stress = fit.arrays("stress_level", ("stress_level_time", "stress_level_value"))
         if "stress_level_time" in stress:
-            level = _numeric(stress, "stress_level_value")
+            level = numeric(stress, "stress_level_value")
             level = np.where((level >= 0) & (level <= 100), level, np.nan)
-            out.add(_times_ns(stress, "stress_level_time"), level, "stress")
+            out.add(times_ns(stress, "stress_level_time"), level, "stress")
     for name, field, kind in (
         ("hrv_status_summary", "last_night_average", "hrv_night"),
         ("hrv_value", "value", "hrv_5min"),
     ):
         if name in present:
-            columns = fit.arrays(name)
+            columns = fit.arrays(name, ("timestamp", field))
             if "timestamp" in columns:
-                out.add(_times_ns(columns, "timestamp"), _numeric(columns, field), kind)
+                out.add(times_ns(columns, "timestamp"), numeric(columns, field), kind)
     if "sleep_assessment" in present:
         _assessment_samples(fit, out)
     _offset_samples(fit, out, utc_offset_s)
@@ -263,11 +250,11 @@ def _activity_kinds(activity_type: object) -> tuple[str | None, str | None]:
 
 
 def _monitoring_samples(fit, out: _Samples) -> None:
-    mon = fit.arrays("monitoring")
+    mon = fit.arrays("monitoring", MONITORING_FIELDS)
     if not mon:
         return
     times = _monitoring_times_ns(fit, mon)
-    out.add(times, _numeric(mon, "heart_rate"), "heart_rate")
+    out.add(times, numeric(mon, "heart_rate"), "heart_rate")
     raw = mon.get("activity_type")
     if raw is None:
         return  # no typed sample: no steps or active time
@@ -276,10 +263,10 @@ def _monitoring_samples(fit, out: _Samples) -> None:
     step_kind = np.array([k[0] for k in kinds], dtype=object)[codes]
     active_kind = np.array([k[1] for k in kinds], dtype=object)[codes]
     takes_cycles = np.array([v in STEP_TYPES for v in distinct.tolist()] + [False])[codes]
-    steps = _numeric(mon, "steps")
-    from_cycles = 2.0 * _numeric(mon, "cycles")  # profile subfield: steps = cycles x 2
+    steps = numeric(mon, "steps")
+    from_cycles = 2.0 * numeric(mon, "cycles")  # profile subfield: steps = cycles x 2
     steps = np.where(np.isnan(steps) & takes_cycles, from_cycles, steps)
-    active_s = _numeric(mon, "active_time")
+    active_s = numeric(mon, "active_time")
     for kind, values in ((step_kind, steps), (active_kind, active_s)):
         mask = np.not_equal(kind, None)
         if mask.any():
@@ -287,15 +274,17 @@ def _monitoring_samples(fit, out: _Samples) -> None:
 
 
 def _assessment_samples(fit, out: _Samples) -> None:
-    assessment = fit.arrays("sleep_assessment")
+    assessment = fit.arrays(
+        "sleep_assessment", ("timestamp", "overall_sleep_score", "awakenings_count")
+    )
     if not assessment:
         return
     if "timestamp" in assessment:
-        t = _times_ns(assessment, "timestamp")
+        t = times_ns(assessment, "timestamp")
     else:
         t = fit_s_to_unix_ns(fit.anchor_timestamps("sleep_assessment"))
-    out.add(t, _numeric(assessment, "overall_sleep_score"), "sleep_score")
-    out.add(t, _numeric(assessment, "awakenings_count"), "sleep_awakenings")
+    out.add(t, numeric(assessment, "overall_sleep_score"), "sleep_score")
+    out.add(t, numeric(assessment, "awakenings_count"), "sleep_awakenings")
 
 
 def _offset_samples(fit, out: _Samples, offset: float | None) -> None:

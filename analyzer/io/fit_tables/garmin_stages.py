@@ -24,30 +24,31 @@ import pandas as pd
 from analyzer.io.fit.frames import fit_s_to_unix_ns
 from analyzer.io.fit.profile import FIT_EPOCH_S
 
-from .garmin_samples import _NAT, _NS, SLEEP_DATA_RAW, STAGES, _times_ns, _utc
+from .columns import times_ns
+from .garmin_samples import _NAT, _NS, SLEEP_DATA_RAW, STAGES, _utc
 
 
 def sleep_stop_ns(fit, default: int) -> int:
     """The last sleep ``stop`` event (file order) if at or after ``default``, else ``default``."""
-    events = fit.arrays("event")
+    events = fit.arrays("event", ("timestamp", "event_type"))
     if "event_type" not in events or "timestamp" not in events:
         return default
-    stops = _times_ns(events, "timestamp")[events["event_type"] == "stop"]
+    stops = times_ns(events, "timestamp")[events["event_type"] == "stop"]
     stops = stops[stops != _NAT]
     return int(stops[-1]) if stops.size and stops[-1] >= default else default
 
 
 def has_sleep_levels(fit) -> bool:
     """Whether the file's ``sleep_level`` messages carry the ``sleep_level`` field."""
-    return "sleep_level" in fit.arrays("sleep_level")
+    return "sleep_level" in fit.arrays("sleep_level", ("timestamp", "sleep_level"))
 
 
 def level_times_ns(fit) -> np.ndarray:
     """Times [ns] of the file's ``sleep_level`` messages that have one, in file order."""
-    levels = fit.arrays("sleep_level")
+    levels = fit.arrays("sleep_level", ("timestamp", "sleep_level"))
     if "timestamp" not in levels:
         return np.zeros(0, np.int64)
-    t = _times_ns(levels, "timestamp")
+    t = times_ns(levels, "timestamp")
     return t[t != _NAT]
 
 
@@ -70,8 +71,8 @@ def stage_arrays(
     t, names = level_times_ns(fit), np.zeros(0, dtype=object)
     level_ns = t
     if has_sleep_levels(fit) and t.size:
-        levels = fit.arrays("sleep_level")
-        names = levels["sleep_level"][_times_ns(levels, "timestamp") != _NAT]
+        levels = fit.arrays("sleep_level", ("timestamp", "sleep_level"))
+        names = levels["sleep_level"][times_ns(levels, "timestamp") != _NAT]
     else:
         t = np.zeros(0, np.int64)
     stage = _stage_names(names)

@@ -98,5 +98,9 @@ def _normalised(values, kind: str, n: int):
         if values is None or np.ndim(values) == 0:
             values = np.full(n, NAT_NS if values is None else values, dtype=np.int64)
         return utc_array_from_ns(values)
+    if kind == "int" and values is not None and np.ndim(values) == 1:
+        ints = np.asarray(values)
+        if ints.dtype.kind in "iu":  # no missing value: the nullable array wraps the ints
+            return pd.arrays.IntegerArray(ints.astype(np.int64), np.zeros(n, dtype=bool))
     dtype = "Int64" if kind == "int" else "boolean"  # nullable extension arrays
     return pd.array([None] * n if values is None else values, dtype=dtype)
