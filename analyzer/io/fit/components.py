@@ -80,16 +80,19 @@ def _slot_matrix(items, n: int):
 def _reset_groups(fit, number, layouts, rows, target) -> np.ndarray:
     """Accumulator group of each row: it restarts at each definition declaring a source field."""
     walk = fit._walk
-    resets = []
     sources = {
         num for num, targets in profile.accumulating_targets(number).items() if target in targets
     }
-    for definition in walk.definitions:
-        if definition.global_num == number and any(f[0] in sources for f in definition.fields):
-            resets.append(definition.offset)
-    resets.extend(seg.offset for seg in walk.segments)
-    resets.sort()
-    return np.searchsorted(np.asarray(resets), walk.positions[rows], side="right")
+    declares = np.array(
+        [
+            shape.global_num == number and any(f[0] in sources for f in shape.fields)
+            for shape in walk.shapes
+        ],
+        dtype=bool,
+    )
+    resets = walk.def_offsets[declares[walk.def_shapes]] if declares.size else walk.def_offsets[:0]
+    resets = np.sort(np.concatenate([resets, [seg.offset for seg in walk.segments]]))
+    return np.searchsorted(resets, walk.positions[rows], side="right")
 
 
 def _apply_target(fit, number, layouts, frames, slots, rows, columns, target, target_field, items):

@@ -57,12 +57,16 @@ class DevFieldSpec:
 
 @dataclass(frozen=True)
 class Layout:
-    """Records sharing a global message number, byte order and field list."""
+    """Records sharing a global message number, byte order and field list.
+
+    ``dev_fields`` is ``None`` while the developer fields of a layout that has
+    some are not resolved yet (a decode of wanted columns never needs them).
+    """
 
     global_num: int
     endian: str
     fields: tuple[tuple[int, int, int], ...]
-    dev_fields: tuple[tuple[int, int, DevFieldSpec], ...]
+    dev_fields: tuple[tuple[int, int, DevFieldSpec], ...] | None
     size: int
 
 
@@ -260,8 +264,17 @@ def decode_layout(
         Decode only the columns of these names (the fields, sub-fields and
         components that give them; no developer fields); default: everything.
     """
-    rows = gather_rows(data, positions, layout.size)
-    n = positions.size
+    return decode_rows(gather_rows(data, positions, layout.size), records, layout, wanted)
+
+
+def decode_rows(
+    rows: np.ndarray, records: np.ndarray, layout: Layout, wanted: frozenset[str] | None = None
+) -> LayoutFrame:
+    """Decode the records of ``layout`` given as an (n, record size) uint8 matrix.
+
+    As :func:`decode_layout`, from the gathered payload bytes.
+    """
+    n = rows.shape[0]
     plan = layout_plan(layout.global_num, layout.endian, layout.fields)
     frame = LayoutFrame(records=records, warnings=list(plan.warnings))
     frame.field_order = tuple(fp.number for fp in plan.fields)

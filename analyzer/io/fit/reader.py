@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import os
 from collections.abc import Collection
@@ -36,6 +37,7 @@ from .frames import (
     merge_layouts,
     to_dataframe,
 )
+from .merged import merged_frame
 from .offsets import recorded_utc_offset_s
 from .values import Column
 from .walk import walk
@@ -241,29 +243,72 @@ class FitFile:
     # -- layouts ---------------------------------------------------------------
 
     def _build_layouts(self) -> None:
+        """One layout per distinct shape; for shapes with developer fields, per shape and
+        the ``field_description`` messages before the definition in its segment, which
+        decide what the developer fields are (resolved when first decoded)."""
         walk_ = self._walk
-        dev_lookup = (
-            self._developer_fields() if any(d.dev_fields for d in walk_.definitions) else None
-        )
-        keys: dict[tuple, int] = {}
-        self._layouts: list[Layout] = []
-        def_layout = np.zeros(len(walk_.definitions), dtype=np.int64)
-        for i, definition in enumerate(walk_.definitions):
-            dev = ()
-            if definition.dev_fields:
-                dev = tuple(
-                    (num, size, dev_lookup(definition, idx, num))
-                    for num, size, idx in definition.dev_fields
-                )
-            layout = Layout(
-                definition.global_num, definition.endian, definition.fields, dev, definition.size
+        n_defs = walk_.def_shapes.size
+        has_dev = np.array([bool(shape.dev_fields) for shape in walk_.shapes], dtype=bool)
+        segment = np.full(n_defs, -1, dtype=np.int64)
+        described = np.full(n_defs, -1, dtype=np.int64)
+        if has_dev.any():
+            dev_defs = np.flatnonzero(has_dev[walk_.def_shapes])
+            segment[dev_defs] = walk_.def_segments[dev_defs]
+            described[dev_defs] = np.searchsorted(
+                self._description_positions(), walk_.def_offsets[dev_defs]
             )
-            key = (layout.global_num, layout.endian, layout.fields, layout.dev_fields)
-            if key not in keys:
-                keys[key] = len(self._layouts)
-                self._layouts.append(layout)
-            def_layout[i] = keys[key]
+        keys = np.stack([walk_.def_shapes, segment, described], axis=1)
+        if n_defs:
+            unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+            order = np.argsort(first, kind="stable")  # layouts in order of first appearance
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            def_layout = rank[inverse.ravel()]
+            first_defs = first[order]
+        else:
+            def_layout = np.zeros(0, dtype=np.int64)
+            first_defs = np.zeros(0, dtype=np.int64)
+        self._layouts: list[Layout] = []
+        self._layout_first_def = first_defs.tolist()
+        for shape_index in walk_.def_shapes[first_defs].tolist():
+            shape = walk_.shapes[shape_index]
+            dev = None if shape.dev_fields else ()
+            self._layouts.append(
+                Layout(shape.global_num, shape.endian, shape.fields, dev, shape.size)
+            )
         self._group_records(def_layout)
+
+    def _description_positions(self) -> np.ndarray:
+        """Byte offsets of the ``field_description`` records (of definitions without developer
+        fields of their own), sorted."""
+        walk_ = self._walk
+        plain = np.array(
+            [
+                shape.global_num == profile.MESG_FIELD_DESCRIPTION and not shape.dev_fields
+                for shape in walk_.shapes
+            ],
+            dtype=bool,
+        )
+        if not plain.any() or not walk_.positions.size:
+            return np.zeros(0, dtype=np.int64)
+        records = plain[walk_.def_shapes[walk_.definition_ids]]
+        return walk_.positions[records]
+
+    def _resolved(self, layout_id: int) -> Layout:
+        """The layout with its developer fields named and typed (resolved once)."""
+        layout = self._layouts[layout_id]
+        if layout.dev_fields is None:
+            walk_ = self._walk
+            first = self._layout_first_def[layout_id]
+            segment, offset = int(walk_.def_segments[first]), int(walk_.def_offsets[first])
+            resolve = self._developer_fields
+            shape = walk_.shapes[walk_.def_shapes[first]]
+            dev = tuple(
+                (num, size, resolve(segment, offset, idx, num))
+                for num, size, idx in shape.dev_fields
+            )
+            layout = self._layouts[layout_id] = dataclasses.replace(layout, dev_fields=dev)
+        return layout
 
     def _group_records(self, def_layout: np.ndarray) -> None:
         walk_ = self._walk
@@ -289,21 +334,20 @@ class FitFile:
             for g, ids in sorted(by_global.items(), key=lambda item: first_seen[item[0]])
         }
 
+    @cached_property
     def _developer_fields(self):
-        """Return a resolver (definition, dev index, field number) -> :class:`DevFieldSpec`."""
+        """A resolver (segment, definition offset, dev index, field) -> :class:`DevFieldSpec`.
+
+        A developer field is what the last ``field_description`` of its
+        segment before the definition says it is.
+        """
         walk_ = self._walk
         descriptions: dict[tuple[int, int, int], list[tuple[int, DevFieldSpec]]] = {}
-        for i, definition in enumerate(walk_.definitions):
-            if definition.global_num != profile.MESG_FIELD_DESCRIPTION or definition.dev_fields:
-                continue
-            records = np.flatnonzero(walk_.definition_ids == i)
-            if records.size == 0:
-                continue
-            layout = Layout(
-                definition.global_num, definition.endian, definition.fields, (), definition.size
-            )
-            frame = decode_layout(self._array, walk_.positions[records], records, layout)
-            for row, spec in zip(records.tolist(), _description_specs(frame)):
+        for layout_id in self._layouts_by_global.get(profile.MESG_FIELD_DESCRIPTION, []):
+            if self._layouts[layout_id].dev_fields is None:
+                continue  # a description with developer fields of its own is not used
+            frame = self._frame(layout_id)
+            for row, spec in zip(frame.records.tolist(), _description_specs(frame)):
                 if spec is None:
                     continue
                 key = (int(walk_.record_segments[row]), spec.dev_data_index, spec.number)
@@ -311,9 +355,9 @@ class FitFile:
         for entries in descriptions.values():
             entries.sort(key=lambda e: e[0])
 
-        def resolve(definition, dev_index: int, number: int) -> DevFieldSpec:
-            entries = descriptions.get((definition.segment, dev_index, number), [])
-            at = bisect.bisect_left([pos for pos, _ in entries], definition.offset)
+        def resolve(segment: int, offset: int, dev_index: int, number: int) -> DevFieldSpec:
+            entries = descriptions.get((segment, dev_index, number), [])
+            at = bisect.bisect_left([pos for pos, _ in entries], offset)
             if at:
                 return entries[at - 1][1]
             name = f"unknown_dev_{dev_index}_{number}"
@@ -328,7 +372,7 @@ class FitFile:
         if frame is None:
             records = self._layout_records[layout_id]
             positions = self._walk.positions[records]
-            layout = self._layouts[layout_id]
+            layout = self._layouts[layout_id] if wanted is not None else self._resolved(layout_id)
             frame = decode_layout(self._array, positions, records, layout, wanted)
             self.warnings.extend(
                 f"{self.source}: {w}"
@@ -336,6 +380,28 @@ class FitFile:
                 if f"{self.source}: {w}" not in self.warnings
             )
             self._frames[(layout_id, wanted)] = frame
+        return frame
+
+    def _merged_frame(
+        self, layout_ids: list[int], rows: np.ndarray, wanted: frozenset[str]
+    ) -> LayoutFrame | None:
+        """The wanted columns of all layouts of a message type, decoded as one (:mod:`.merged`)."""
+        local = np.full(len(self._layouts), -1, dtype=np.int64)
+        local[layout_ids] = np.arange(len(layout_ids))
+        frame = merged_frame(
+            self._array,
+            self._walk.positions[rows],
+            local[self._record_layout[rows]],
+            [self._layouts[i] for i in layout_ids],
+            rows,
+            wanted,
+        )
+        if frame is not None:
+            self.warnings.extend(
+                f"{self.source}: {w}"
+                for w in dict.fromkeys(frame.warnings)
+                if f"{self.source}: {w}" not in self.warnings
+            )
         return frame
 
     def full_timestamps(self) -> np.ndarray:
@@ -402,7 +468,12 @@ class FitFile:
         if wanted is not None and number == profile.MESG_HR and "event_timestamp" in wanted:
             wanted = wanted | {"timestamp", "fractional_timestamp"}  # what dates the beats
         rows = self._records_by_global[number]
-        frames = [self._frame(i, wanted) for i in layout_ids]
+        frames = None
+        if wanted is not None and len(layout_ids) > 1:  # one decode for all layouts
+            frame = self._merged_frame(layout_ids, rows, wanted)
+            frames = [frame] if frame is not None else None
+        if frames is None:
+            frames = [self._frame(i, wanted) for i in layout_ids]
         if len(frames) == 1:
             slots = [slice(None)]  # one layout: its records are the message's rows
         else:

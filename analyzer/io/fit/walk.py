@@ -8,14 +8,24 @@ afterwards, all messages of one definition at once, by :mod:`.decode`.
 The inner loop is kept lean: a 256-entry table maps a record-header byte to
 the total size of the data record it starts (0 for an undefined local message
 type, -1 for a definition message), so that a data record costs one table
-look-up and one append. Which definition each record used is reconstructed
-afterwards, vectorised, from the header bytes and the list of definition
-"epochs" (the local-type map after each definition message).
+look-up and one append. A definition message costs a dictionary look-up of
+its bytes: the *shape* it declares (message number, byte order, fields) is
+parsed once per distinct byte string and process (a Suunto Ambit3 writes a
+definition before nearly every data message, 14,217 for 14,768). Which
+definition each record used is reconstructed afterwards, vectorised, from
+the header bytes and the local message type and first record of each
+definition.
 
 Problems do not raise unless nothing at all can be read: a truncated file, a
 bad CRC, a data message for an undefined local type or garbage after a
 complete segment stop the walk (or are noted) and become warnings; the
 messages read before the problem are kept.
+
+Limits (hostile input must not exhaust memory or time): at most
+:data:`MAX_DATA_MESSAGES` data messages and :data:`MAX_SHAPES` distinct
+definition shapes per file, and at most :data:`MAX_DEFINITIONS` definition
+messages; past one of them the walk stops with a warning and keeps what came
+before.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 import struct
 from array import array
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,20 +44,21 @@ from .crc import crc16, crc16_py
 _HEADER_MAGIC = b".FIT"
 #: Highest major protocol version of the FIT protocol this reader knows (FIT SDK 21: 2.x).
 MAX_PROTOCOL_MAJOR = 2
+#: Data messages read from one file at most: 46 days of 1 Hz records (the longest real
+#: activities, multi-day ultras, hold a few hundred thousand).
+MAX_DATA_MESSAGES = 4_000_000
+#: Distinct definitions (message number, byte order, field list) per file at most; real
+#: files have a few dozen, the most seen (a fit_tool file with fields in random order) 366.
+MAX_SHAPES = 4096
+#: Definition messages per file at most (a Suunto file writes one per data message).
+MAX_DEFINITIONS = 4_000_000
 
 
-@dataclass(frozen=True)
-class Definition:
-    """One definition message.
+class Shape(NamedTuple):
+    """What a definition message declares.
 
     Attributes
     ----------
-    offset : int
-        Byte offset of the definition record in the file.
-    segment : int
-        Index of the (chained) FIT segment it belongs to.
-    local : int
-        Local message type 0-15.
     global_num : int
         Global message number (profile message).
     endian : str
@@ -59,14 +71,40 @@ class Definition:
         Bytes of a data record's payload (without its header byte).
     """
 
-    offset: int
-    segment: int
-    local: int
     global_num: int
     endian: str
     fields: tuple[tuple[int, int, int], ...]
     dev_fields: tuple[tuple[int, int, int], ...]
     size: int
+
+
+class Definition(NamedTuple):
+    """One definition message: where it is and the :class:`Shape` it declares."""
+
+    offset: int
+    segment: int
+    local: int
+    shape: Shape
+
+    @property
+    def global_num(self) -> int:
+        return self.shape.global_num
+
+    @property
+    def endian(self) -> str:
+        return self.shape.endian
+
+    @property
+    def fields(self) -> tuple[tuple[int, int, int], ...]:
+        return self.shape.fields
+
+    @property
+    def dev_fields(self) -> tuple[tuple[int, int, int], ...]:
+        return self.shape.dev_fields
+
+    @property
+    def size(self) -> int:
+        return self.shape.size
 
 
 @dataclass(frozen=True)
@@ -82,32 +120,58 @@ class Segment:
     crc_ok: bool | None
 
 
+def _ints() -> np.ndarray:
+    return np.zeros(0, np.int64)
+
+
 @dataclass
 class Walk:
     """Where every complete data message of a file starts and what defines it.
 
     Attributes
     ----------
+    shapes : list of Shape
+        The distinct definition shapes of the file, in order of first appearance.
+    def_offsets, def_segments, def_locals, def_shapes : ndarray of int64
+        Per definition message: its byte offset, segment, local message type
+        and index into ``shapes``.
     positions : ndarray of int64
         Byte offset of each data record's header byte, in file order.
     definition_ids : ndarray of int64
-        Index into ``definitions`` of the definition each record uses.
+        Index of the definition message each record uses.
     compressed : ndarray of bool
         Whether the record used a compressed-timestamp header.
-    time_offsets : ndarray of int64
+    time_offsets : ndarray of uint8
         The 5-bit time offset of compressed-timestamp headers (0 otherwise).
     record_segments : ndarray of int64
         Segment index of each record.
     """
 
-    definitions: list[Definition] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    def_offsets: np.ndarray = field(default_factory=_ints)
+    def_segments: np.ndarray = field(default_factory=_ints)
+    def_locals: np.ndarray = field(default_factory=_ints)
+    def_shapes: np.ndarray = field(default_factory=_ints)
     segments: list[Segment] = field(default_factory=list)
-    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    definition_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    positions: np.ndarray = field(default_factory=_ints)
+    definition_ids: np.ndarray = field(default_factory=_ints)
     compressed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    time_offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    record_segments: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    time_offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    record_segments: np.ndarray = field(default_factory=_ints)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def definitions(self) -> list[Definition]:
+        """Every definition message as a :class:`Definition` (built on each call)."""
+        return [
+            Definition(offset, segment, local, self.shapes[shape])
+            for offset, segment, local, shape in zip(
+                self.def_offsets.tolist(),
+                self.def_segments.tolist(),
+                self.def_locals.tolist(),
+                self.def_shapes.tolist(),
+            )
+        ]
 
 
 class _Stop(Exception):
@@ -143,36 +207,44 @@ def _parse_header(buf: bytes, pos: int, source: str) -> tuple[Segment, int]:
     return segment, size
 
 
-def _parse_definition(buf: bytes, pos: int, end: int, segment: int) -> tuple[Definition, int]:
-    """Parse the definition message at ``pos``; return it and the next offset."""
+def _definition_end(buf: bytes, pos: int, end: int) -> int:
+    """The offset after the definition message at ``pos`` (raises :class:`_Stop` past ``end``)."""
     if pos + 6 > end:
         raise _Stop(f"file ends inside a definition message at byte {pos}")
-    header = buf[pos]
-    endian = ">" if buf[pos + 2] else "<"
-    global_num = struct.unpack_from(endian + "H", buf, pos + 3)[0]
-    n_fields = buf[pos + 5]
-    cursor = pos + 6
-    if cursor + 3 * n_fields > end:
-        raise _Stop(f"file ends inside a definition message at byte {pos}")
-    raw = buf[cursor : cursor + 3 * n_fields]
-    fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
-    cursor += 3 * n_fields
-    dev_fields: tuple[tuple[int, int, int], ...] = ()
-    if header & 0x20:
+    cursor = pos + 6 + 3 * buf[pos + 5]
+    if buf[pos] & 0x20:  # developer fields follow
         if cursor + 1 > end:
             raise _Stop(f"file ends inside a definition message at byte {pos}")
-        n_dev = buf[cursor]
-        cursor += 1
-        if cursor + 3 * n_dev > end:
-            raise _Stop(f"file ends inside a definition message at byte {pos}")
-        raw = buf[cursor : cursor + 3 * n_dev]
-        dev_fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
-        cursor += 3 * n_dev
-    size = sum(f[1] for f in fields) + sum(f[1] for f in dev_fields)
-    definition = Definition(
-        pos, segment, header & 0x0F, global_num, endian, fields, dev_fields, size
-    )
-    return definition, cursor
+        cursor += 1 + 3 * buf[cursor]
+    if cursor > end:
+        raise _Stop(f"file ends inside a definition message at byte {pos}")
+    return cursor
+
+
+#: Shapes parsed so far, by the definition's bytes after its header byte (any file).
+_SHAPES: dict[bytes, Shape] = {}
+_SHAPES_KEPT = 65536
+
+
+def _shape(key: bytes) -> Shape:
+    """The shape declared by a definition's bytes after its header byte (parsed once)."""
+    shape = _SHAPES.get(key)
+    if shape is None:
+        endian = ">" if key[1] else "<"
+        global_num = struct.unpack_from(endian + "H", key, 2)[0]
+        n_fields = key[4]
+        raw = key[5 : 5 + 3 * n_fields]
+        fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
+        dev_fields: tuple[tuple[int, int, int], ...] = ()
+        if len(key) > 5 + 3 * n_fields:
+            raw = key[6 + 3 * n_fields :]
+            dev_fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
+        size = sum(f[1] for f in fields) + sum(f[1] for f in dev_fields)
+        shape = Shape(global_num, endian, fields, dev_fields, size)
+        if len(_SHAPES) >= _SHAPES_KEPT:  # bounded across files, whatever they hold
+            _SHAPES.clear()
+        _SHAPES[key] = shape
+    return shape
 
 
 #: Same-size records in a row before the walker looks for a longer run with numpy.
@@ -198,9 +270,13 @@ class _RecordWalker:
         self.chunks: list[np.ndarray] = []
         self.pending = array("q")
         self._flushed = 0  # records in ``chunks``
-        self.definitions: list[Definition] = []
-        self.epoch_starts: list[int] = []
-        self.epoch_maps: list[list[int]] = []
+        self.shapes: list[Shape] = []
+        self.shape_ids: dict[bytes, int] = {}
+        self.def_offsets = array("q")
+        self.def_segments = array("q")
+        self.def_locals = array("q")
+        self.def_shapes = array("q")
+        self.def_starts = array("q")  # records found before each definition
 
     @property
     def count(self) -> int:
@@ -220,7 +296,7 @@ class _RecordWalker:
             self.pending = array("q")
 
     def _run(self, step_np: np.ndarray, pos: int, size: int, end: int) -> int:
-        """Number of consecutive records of ``size`` bytes starting at ``pos``."""
+        """Number of consecutive records of ``size`` bytes starting at ``pos``, before ``end``."""
         count = 0
         chunk = _RUN_FIRST_CHUNK  # grows: runs between events are often a few hundred records
         while True:
@@ -236,6 +312,10 @@ class _RecordWalker:
             if m < k:
                 return count
 
+    def _budget_end(self, pos: int, end: int) -> int:
+        """Where the walk must check the cap on data messages again (each is >= 1 byte)."""
+        return min(end, pos + max(MAX_DATA_MESSAGES - self.count, 0))
+
     def walk_segment(self, start: int, end: int, segment: int) -> str | None:
         """Walk the records in ``[start, end)``; return why it stopped early, if it did."""
         buf = self.buf
@@ -243,18 +323,21 @@ class _RecordWalker:
         for h in range(0x40, 0x80):
             step[h] = -1
         step_np = np.asarray(step, dtype=np.int64)
-        local_map = [-1] * 16
-        self._new_epoch(local_map)
+        step_changed = False
         pos = start
+        checkpoint = self._budget_end(pos, end)
         last = streak = 0
         threshold = _RUN_STREAK
         while True:
             append = self.pending.append
-            while pos < end and (size := step[buf[pos]]) > 0:
+            while pos < checkpoint and (size := step[buf[pos]]) > 0:
                 if size == last:
                     streak += 1
                     if streak >= threshold:
-                        run = self._run(step_np, pos, size, end)
+                        if step_changed:
+                            step_np = np.asarray(step, dtype=np.int64)
+                            step_changed = False
+                        run = self._run(step_np, pos, size, checkpoint)
                         if run:
                             self._flush()
                             self.chunks.append(
@@ -272,23 +355,57 @@ class _RecordWalker:
                 pos += size
             if pos >= end:
                 break
+            if pos >= checkpoint:
+                if self.count >= MAX_DATA_MESSAGES:
+                    return (
+                        f"more than {MAX_DATA_MESSAGES:,} data messages at byte {pos} "
+                        "(a limit of this reader)"
+                    )
+                checkpoint = self._budget_end(pos, end)
+                continue
             if step[buf[pos]] == 0:
                 local = buf[pos] & 0x0F if buf[pos] < 0x80 else (buf[pos] >> 5) & 0x3
                 return f"data message for undefined local message type {local} at byte {pos}"
             try:
-                definition, pos = _parse_definition(buf, pos, end, segment)
+                next_pos = _definition_end(buf, pos, end)
             except _Stop as stop:
                 return str(stop.args[0])
-            local_map[definition.local] = len(self.definitions)
-            self.definitions.append(definition)
-            for h in _HEADERS_OF_LOCAL[definition.local]:
-                step[h] = definition.size + 1
-                step_np[h] = definition.size + 1
+            why = self._add_definition(buf, pos, next_pos, segment)
+            if why:
+                return why
+            local = buf[pos] & 0x0F
+            record_size = self.shapes[self.def_shapes[-1]].size + 1
+            headers = _HEADERS_OF_LOCAL[local]
+            if step[headers[0]] != record_size:
+                for h in headers:
+                    step[h] = record_size
+                step_changed = True
+            pos = next_pos
             last = streak = 0
-            self._new_epoch(local_map)
         if pos > end:
             self._drop_last()
             return f"file ends inside a data message at byte {pos - size}"
+        return None
+
+    def _add_definition(self, buf: bytes, pos: int, end: int, segment: int) -> str | None:
+        """Record the definition message in ``[pos, end)``; say why not when a limit is hit."""
+        if len(self.def_offsets) >= MAX_DEFINITIONS:
+            return f"more than {MAX_DEFINITIONS:,} definition messages at byte {pos}"
+        key = buf[pos + 1 : end]
+        index = self.shape_ids.get(key)
+        if index is None:
+            if len(self.shapes) >= MAX_SHAPES:
+                return (
+                    f"more than {MAX_SHAPES:,} different message definitions at byte {pos} "
+                    "(a limit of this reader)"
+                )
+            index = self.shape_ids[key] = len(self.shapes)
+            self.shapes.append(_shape(key))
+        self.def_offsets.append(pos)
+        self.def_segments.append(segment)
+        self.def_locals.append(buf[pos] & 0x0F)
+        self.def_shapes.append(index)
+        self.def_starts.append(self.count)
         return None
 
     def _drop_last(self) -> None:
@@ -296,10 +413,6 @@ class _RecordWalker:
         last = self.chunks[-1]
         self.chunks[-1] = last[:-1]
         self._flushed -= 1
-
-    def _new_epoch(self, local_map: list[int]) -> None:
-        self.epoch_starts.append(self.count)
-        self.epoch_maps.append(list(local_map))
 
 
 def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
@@ -393,21 +506,31 @@ def walk(buf: bytes, source: str, *, check_crc: bool = True) -> Walk:
 
 
 def _finish(result: Walk, walker: _RecordWalker, buf: bytes, segment_starts: list[int]) -> None:
-    """Turn the walker's lists into the vectorised record tables of ``result``."""
-    result.definitions = walker.definitions
+    """Turn the walker's lists into the vectorised record tables of ``result``.
+
+    A record of local type ``l`` uses the last definition of ``l`` before it:
+    definitions of one local type, ordered by the records found before them,
+    searched with each record's index.
+    """
+    result.shapes = walker.shapes
+    for name in ("def_offsets", "def_segments", "def_locals", "def_shapes"):
+        setattr(result, name, np.frombuffer(getattr(walker, name), dtype=np.int64).copy())
     positions = walker.positions()
     result.positions = positions
     if positions.size == 0:
         return
-    headers = np.frombuffer(buf, dtype=np.uint8)[positions].astype(np.int64)
+    headers = np.frombuffer(buf, dtype=np.uint8)[positions]
     compressed = headers >= 0x80
     local = np.where(compressed, (headers >> 5) & 0x3, headers & 0x0F)
-    record_index = np.arange(positions.size)
-    epoch = np.searchsorted(np.asarray(walker.epoch_starts), record_index, side="right") - 1
-    maps = np.asarray(walker.epoch_maps, dtype=np.int64)
-    result.definition_ids = maps[epoch, local]
+    starts = np.frombuffer(walker.def_starts, dtype=np.int64)
+    definition_ids = np.empty(positions.size, dtype=np.int64)
+    for value in np.unique(local).tolist():
+        defs = np.flatnonzero(result.def_locals == value)
+        records = np.flatnonzero(local == value)
+        definition_ids[records] = defs[np.searchsorted(starts[defs], records, side="right") - 1]
+    result.definition_ids = definition_ids
     result.compressed = compressed
-    result.time_offsets = np.where(compressed, headers & 0x1F, 0)
+    result.time_offsets = np.where(compressed, headers & 0x1F, 0).astype(np.uint8)
     result.record_segments = (
-        np.searchsorted(np.asarray(segment_starts), record_index, side="right") - 1
+        np.searchsorted(np.asarray(segment_starts), np.arange(positions.size), side="right") - 1
     )
