@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.devicedays import assemble_days, assemble_nights, local_dates
+from analyzer.devicedays import assemble_days, assemble_nights
 from analyzer.devicedays.nights import MAX_WAKE_S, merge_stages, rescore_unstaged
 
 T0 = pd.Timestamp("2021-06-01T21:00:00Z")
@@ -116,24 +116,6 @@ def test_vendor_score_attaches_to_the_night_nearest_its_time():
         ]
     )
     assert assemble_nights(stages, samples)[0]["score"].iloc[0] == 81.0
-
-
-def test_offset_rule_latest_before_else_earliest_else_fallback():
-    times = pd.Series(pd.to_datetime(["2021-03-27T23:30Z", "2021-03-28T12:00Z"], utc=True))
-    offsets = pd.DataFrame(
-        {
-            "t_utc": pd.to_datetime(["2021-03-28T06:00Z"], utc=True),
-            "kind": ["utc_offset_s"],
-            "value": [7200.0],
-        }
-    )
-    assert list(local_dates(times, offsets)) == [dt.date(2021, 3, 28), dt.date(2021, 3, 28)]
-    empty = offsets.iloc[0:0]
-    assert list(local_dates(times, empty, "Europe/Berlin")) == [
-        dt.date(2021, 3, 28),
-        dt.date(2021, 3, 28),
-    ]
-    assert list(local_dates(times, empty)) == [dt.date(2021, 3, 27), dt.date(2021, 3, 28)]
 
 
 def _samples(rows):

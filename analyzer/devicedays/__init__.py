@@ -11,22 +11,20 @@ functions here assemble them into canonical ``sleep`` and ``wellness`` rows:
     epochs (:mod:`.nights`);
 :func:`assemble_days`
     resting heart rate, stress, steps, active time and HRV per local date
-    (:mod:`.days`);
-:func:`local_dates`
-    the local date of a time from the offsets the files recorded (:mod:`.offsets`).
+    (:mod:`.days`).
+
+Local dates come from the UTC offsets the files recorded, with the
+analyzer's one time base (:func:`analyzer.timebase.offsets_at`).
 """
 
 from __future__ import annotations
 
 from .days import assemble_days, has_day_values
 from .nights import SOURCE, assemble_nights
-from .offsets import local_dates, offsets_at
 
 __all__ = [
     "SOURCE",
     "assemble_days",
     "assemble_nights",
     "has_day_values",
-    "local_dates",
-    "offsets_at",
 ]

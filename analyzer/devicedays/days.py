@@ -5,7 +5,8 @@ Garmin devices spread one day over several ``*_WELLNESS.fit`` files (and
 order. :func:`assemble_days` takes the day-level samples of *any number* of
 files (read by :func:`analyzer.io.fit_tables.daily_samples`), counts a sample
 repeated by overlapping files once and returns one canonical ``wellness`` row
-per local date (:mod:`.offsets`), whatever the split into files.
+per local date (from the UTC offsets the files recorded,
+:func:`analyzer.timebase.offsets_at`), whatever the split into files.
 
 References
 ----------
@@ -25,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer import timebase
+
 from .nights import SOURCE
-from .offsets import offsets_at
 
 _NS = 1_000_000_000
 _DAY_NS = 86_400 * _NS
@@ -77,11 +79,8 @@ def assemble_days(samples: pd.DataFrame, fallback=None) -> pd.DataFrame:
         return _wellness_frame({})
     family = np.array([k.split(":")[0] for k in kinds], dtype=object)[code]
     counter = np.isin(family, COUNTERS)
-    local = (
-        t
-        - counter * _NS
-        + (offsets_at(pd.to_datetime(t, utc=True), offsets, fallback) * _NS).astype(np.int64)
-    )
+    offset_s = timebase.offsets_at(pd.to_datetime(t, utc=True), offsets, fallback)
+    local = t - counter * _NS + (offset_s * _NS).astype(np.int64)
     day = np.floor_divide(local, _DAY_NS)
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     pick = {f: family == f for f in np.unique(family)}

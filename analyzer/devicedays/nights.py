@@ -6,7 +6,8 @@ sleep stage intervals of *any number* of files (read by
 :func:`analyzer.io.fit_tables.stage_intervals`), merges repeated intervals
 once and returns canonical ``sleep`` rows, so that the result does not depend
 on how the intervals were split into files or in which order they came. A
-night is dated by the local date of its wake-up (:mod:`.offsets`).
+night is dated by the local date of its wake-up, from the UTC offsets the
+files recorded (:func:`analyzer.timebase.offsets_at`).
 
 Nights
 ------
@@ -43,7 +44,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .offsets import local_dates
+from analyzer import timebase
 
 ASLEEP_STAGES = ("light", "deep", "rem", "asleep")
 #: Awake stretches (or gaps in the data) at most this long stay inside one sleep period [s].
@@ -202,7 +203,9 @@ def _period_rows(merged: pd.DataFrame, offsets: pd.DataFrame, fallback) -> pd.Da
     rows = pd.DataFrame(
         {
             "period": np.arange(n),
-            "night": local_dates(wake_utc, offsets, fallback),
+            "night": timebase.local_dates(
+                wake_utc, utc_offset_s=timebase.offsets_at(wake_utc, offsets, fallback)
+            ),
             "start_utc": pd.to_datetime(onset, utc=True),
             "end_utc": wake_utc,
             "asleep_min": asleep_min,
