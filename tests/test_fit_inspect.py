@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from analyzer.cli import main
+from analyzer.simulate.fit_encode import FitWriter, to_fit_seconds
 
 DATA = Path(__file__).parent / "data"
 
@@ -37,3 +42,57 @@ def test_fit_inspect_bad_file_exits_non_zero(tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["errors"]
     assert "notes.fit" in captured.err and "byte 0" in captured.err
+
+
+def _odd_file(tmp_path: Path) -> Path:
+    """Fields declared otherwise than the profile: a 3-byte uint16 heart rate (uint8 elements),
+    a text power, a timestamp of two uint32 and a sport of two enums."""
+    t0 = pd.Timestamp("2024-06-01 07:00", tz="UTC")
+    fit_t0 = int(to_fit_seconds(t0)[0])
+    w = FitWriter()
+    w.add("file_id", type="activity", manufacturer="development", time_created=t0)
+    w.add_raw(
+        "record",
+        [("timestamp", 4, "uint32"), ("heart_rate", 3, "uint16"), ("power", 4, "string")],
+        [(fit_t0 + i, bytes([120 + i, 255, 3]), b"abc") for i in range(5)],
+    )
+    w.add_raw(
+        "session",
+        [("timestamp", 8, "uint32"), ("start_time", 4, "uint32"), ("sport", 2, "enum")],
+        [((fit_t0 + 4, fit_t0 + 5), fit_t0, (1, 2))],
+    )
+    path = tmp_path / "odd.fit"
+    path.write_bytes(w.to_bytes())
+    return path
+
+
+def test_fit_inspect_fields_declared_as_arrays_or_text(tmp_path, capsys):
+    """Issue 18 item 10: inspect raised TypeError on heart_rate declared as an array."""
+    path = _odd_file(tmp_path)
+    assert main(["inspect", str(path), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["record_count"] == 5
+    assert summary["sport"] == ["running"]  # the first of two enum elements
+    assert summary["heart_rate_bpm"] == {"min": None, "mean": None, "max": None}
+    assert summary["time_span"]["start_utc"] == "2024-06-01T07:00:00+00:00"
+    assert any("heart_rate" in w or "field 3" in w for w in summary["warnings"])
+    assert main(["inspect", str(path)]) == 0
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(sorted(p.name for p in DATA.glob("*.fit") if p.stat().st_size < 60_000)),
+    position=st.integers(min_value=0, max_value=10**9),
+    value=st.integers(min_value=0, max_value=255),
+    count=st.integers(min_value=1, max_value=8),
+)
+def test_fit_inspect_mutated_files_exit_0_or_2(tmp_path, capsys, name, position, value, count):
+    data = bytearray((DATA / name).read_bytes())
+    for k in range(count):  # change ``count`` bytes spread over the file
+        data[(position + k * 997) % len(data)] = (value + 31 * k) % 256
+    path = tmp_path / "mutated.fit"
+    path.write_bytes(bytes(data))
+    assert main(["inspect", str(path), "--format", "json"]) in (0, 2)
+    json.loads(capsys.readouterr().out)

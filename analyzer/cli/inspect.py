@@ -5,6 +5,10 @@ the device's UTC offset, the sport(s), heart-rate min/mean/max, and the
 warnings and errors met while reading. ``--format json`` gives the same as
 one JSON object. Exit code 0 when the file was read (possibly with
 warnings), 2 when it could not be read at all.
+
+The summary takes what the file holds as it is: a field a device declared
+otherwise than the profile (an array, a text) is left out of the span and
+the heart-rate figures rather than compared with numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import json
 import math
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from analyzer.errors import FitError
 
@@ -26,9 +32,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _number(value) -> float | None:
-    return (
-        None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    )
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _instants(frame: pd.DataFrame) -> pd.Series:
+    """The frame's ``timestamp`` values that are dates (none when the column is not a date)."""
+    column = frame.get("timestamp")
+    if column is None or not isinstance(column.dtype, pd.DatetimeTZDtype):
+        return pd.Series([], dtype="datetime64[ns, UTC]")
+    return column.dropna()
+
+
+def _heart_rates(records: pd.DataFrame) -> pd.Series:
+    """The records' heart rates that are numbers [bpm]."""
+    column = records.get("heart_rate")
+    if column is None:
+        return pd.Series([], dtype="float64")
+    return pd.to_numeric(column, errors="coerce").dropna()
 
 
 def summarize(path: str) -> dict:
@@ -43,22 +66,12 @@ def summarize(path: str) -> dict:
 
     fit = read_fit(path)
     counts = fit.message_counts()
-    records = fit.messages("record")
-    stamps = [
-        frame["timestamp"].dropna()
-        for frame in (fit.messages(name) for name in counts)
-        if "timestamp" in frame.columns
-    ]
-    stamps = [s for s in stamps if len(s)]
+    stamps = [s for s in (_instants(fit.messages(name)) for name in counts) if len(s)]
     start = min(s.min() for s in stamps) if stamps else None
     end = max(s.max() for s in stamps) if stamps else None
-    hr = records["heart_rate"].dropna() if "heart_rate" in records.columns else records.iloc[:0, :0]
+    hr = _heart_rates(fit.messages("record"))
     sessions = fit.messages("session")
-    sports = (
-        [str(s) for s in sessions["sport"].tolist() if s is not None]
-        if "sport" in sessions.columns
-        else []
-    )
+    sports = [str(s) for s in sessions.get("sport", pd.Series([], dtype=object)) if s is not None]
     return {
         "file": Path(path).name,
         "size_bytes": Path(path).stat().st_size,

@@ -82,7 +82,12 @@ def training_stress_score(duration_s, normalized_power_w, ftp_w: float):
 
 
 def resample_regular(
-    t_s, values, interval_s: float = 1.0, max_gap_s: float = 10.0, gap_value: float = 0.0
+    t_s,
+    values,
+    interval_s: float = 1.0,
+    max_gap_s: float = 10.0,
+    gap_value: float = 0.0,
+    max_duration_s: float | None = None,
 ) -> np.ndarray:
     """Resample an irregular stream onto a regular grid by holding the last sample.
 
@@ -99,17 +104,26 @@ def resample_regular(
         (a pause: no pedalling) [s].
     gap_value : float
         Value used inside pauses.
+    max_duration_s : float, optional
+        The grid covers at most this long after the first sample (the
+        session's recorded duration): later samples do not count. It bounds
+        the memory the grid takes whatever the timestamps say (one damaged
+        timestamp years away would otherwise make a grid of years).
 
     Returns
     -------
     numpy.ndarray
-        Values on the grid ``t_s[0], t_s[0] + interval_s, ...`` up to the last sample.
+        Values on the grid ``t_s[0], t_s[0] + interval_s, ...`` up to the last
+        sample, or up to ``t_s[0] + max_duration_s``.
     """
     t = np.asarray(t_s, dtype=float)
     v = np.asarray(values, dtype=float)
     if t.size == 0:
         return np.empty(0)
-    grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) / interval_s)) + 1) * interval_s
+    span = t[-1] - t[0]
+    if max_duration_s is not None and np.isfinite(max_duration_s):
+        span = min(span, max(float(max_duration_s), 0.0))
+    grid = t[0] + np.arange(int(np.floor(span / interval_s)) + 1) * interval_s
     last = np.searchsorted(t, grid, side="right") - 1
     out = v[last]
     out[(grid - t[last]) > max_gap_s] = gap_value

@@ -22,6 +22,9 @@ from analyzer.indicators.params import IndicatorParams
 CHANNELS = ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c")
 MOVING_SPEED_MPS = 0.5  # slower than this counts as stopped when no moving time is recorded
 MIN_CHANNEL_FRACTION = 0.1  # a channel with fewer valid samples is treated as absent
+#: A gap between samples counts at most this long when bounding stream work by the samples'
+#: own span [s]: longer ones are damaged timestamps (import splits such records off).
+MAX_PAUSE_S = 6 * 3600
 
 
 class StreamSet:
@@ -86,12 +89,18 @@ class StreamSet:
         return np.where(weight > 0, weighted / np.where(weight > 0, weight, 1.0), np.nan)
 
     def duration_s(self) -> np.ndarray:
-        """Elapsed time from the first sample to the end of the last one [s] (NaN without samples)."""
+        """Elapsed time from the first sample to the end of the last one [s] (NaN w/o samples)."""
         last = self.bounds[1:] - 1
         has = np.diff(self.bounds) > 0
         out = np.full(self.n, np.nan)
         out[has] = self.t_s[last[has]] + self.dt_s[last[has]]
         return out
+
+    def span_s(self, max_gap_s: float) -> np.ndarray:
+        """First to last sample [s], each gap counted as ``max_gap_s`` at most (0 w/o samples)."""
+        gaps = np.diff(self.t_s, prepend=0.0)
+        first = np.concatenate(([True], self.code[1:] != self.code[:-1])) if gaps.size else gaps
+        return self.total(np.where(first, 0.0, np.minimum(gaps, max_gap_s)))
 
     def moving_s(self) -> np.ndarray:
         """Time credited to samples while moving (speed stream) or recording (no speed) [s]."""
@@ -172,9 +181,22 @@ def banister_trimp_per_session(
     return np.where(streams.has("heart_rate_bpm") & weighted, impulse, np.nan)
 
 
-def stream_metrics(streams: StreamSet, params: IndicatorParams) -> pd.DataFrame:
-    """NP, decoupling, cardiac drift and HRR of each session (one loop over sessions)."""
-    rows = [_one_stream(streams.slice(i), params) for i in range(streams.n)]
+def stream_metrics(
+    streams: StreamSet, params: IndicatorParams, duration_s: np.ndarray | None = None
+) -> pd.DataFrame:
+    """NP, decoupling, cardiac drift and HRR of each session (one loop over sessions).
+
+    ``duration_s``: each session's recorded (elapsed) duration [s], NaN where
+    unknown. The 1 Hz power grid of Normalized Power covers at most that long,
+    else the span of the samples with every gap counted as
+    :data:`MAX_PAUSE_S` at most: a damaged timestamp years away cannot make
+    the grid (and its memory) longer.
+    """
+    bound = streams.span_s(MAX_PAUSE_S)
+    if duration_s is not None:
+        recorded = np.asarray(duration_s, dtype=float)
+        bound = np.where(np.isfinite(recorded), recorded, bound)
+    rows = [_one_stream(streams.slice(i), params, bound[i]) for i in range(streams.n)]
     return pd.DataFrame(
         rows,
         columns=[
@@ -192,14 +214,16 @@ def _valid(values: np.ndarray, fraction: float) -> bool:
     return values.size > 0 and np.isfinite(values).mean() >= fraction
 
 
-def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams) -> dict:
+def _one_stream(data: dict[str, np.ndarray], params: IndicatorParams, bound_s: float) -> dict:
     out = dict.fromkeys(
         ["np_w", "decoupling_pct", "cardiac_drift_pct", "hrr60_bpm", "hrr120_bpm"], float("nan")
     )
     out["decoupling_output"] = None
     if _valid(data["power_w"], MIN_CHANNEL_FRACTION) and np.nanmax(data["power_w"]) > 0:
         # an all-zero power channel is a sensor that was not there, not a ride at 0 W
-        regular = pw.resample_regular(data["t_s"], data["power_w"], 1.0, params.sample_max_gap_s)
+        regular = pw.resample_regular(
+            data["t_s"], data["power_w"], 1.0, params.sample_max_gap_s, max_duration_s=bound_s
+        )
         out["np_w"] = pw.normalized_power(regular, 1.0, params.np_window_s, params.np_warmup)
     if not _valid(data["heart_rate_bpm"], MIN_CHANNEL_FRACTION):
         return out

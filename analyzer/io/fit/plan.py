@@ -182,7 +182,9 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
             name = f"unknown_{number}"
         else:
             name = spec.name
-            if spec.type.name in ("date_time", "local_date_time") and bt.kind != "int":
+            if spec.type.name in ("date_time", "local_date_time") and (
+                bt.kind != "int" or used != bt.size
+            ):
                 # a date field declared with a non-integer type: keep, but not as a date
                 name = f"{name}_raw"
         kind = _matrix_kind(spec, bt, used)

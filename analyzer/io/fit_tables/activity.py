@@ -6,6 +6,14 @@ A file that holds records but no session (a recording cut short) gets one
 activity summarised from its records, with a warning. Sleep and wellness
 tables are built in :mod:`.wellness`.
 
+Implausible times are split off, never imported: a session that starts
+more than :data:`FUTURE_MARGIN_S` after the time of import, and records, laps
+and RR beats more than :data:`SESSION_MARGIN_S` outside their session's
+recorded span (a flipped bit in one record's timestamp of a ride otherwise
+makes an 8-year session). A file without sessions is summarised from its
+largest run of records without a gap of :data:`RECORD_GAP_S`. Each case is
+a warning.
+
 Every table is built from the decoded numpy columns of the few message
 types it needs (:meth:`FitFile.arrays <analyzer.io.fit.FitFile.arrays>`),
 straight in its canonical form (:func:`.table_frames.canonical_frame`):
@@ -21,6 +29,7 @@ positions in semicircles (180 / 2^31 degrees).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.io.fastframe import NAT_NS
+from analyzer.io.fit import MessageArrays
 from analyzer.io.fit.frames import fit_s_to_unix_ns
 
 from .columns import first_numeric, numeric, texts, times_ns
@@ -36,6 +46,14 @@ from .table_frames import canonical_frame
 Warn = Callable[[str], None]
 
 SEMICIRCLE_DEG = 180.0 / 2**31
+#: A time this long after the time of import is in the future: not a recording [s].
+FUTURE_MARGIN_S = 86_400
+#: Records, laps and beats this far before a session's start or after its end belong to no
+#: session: devices write a few records after the stop, not hours [s].
+SESSION_MARGIN_S = 3_600
+#: Records of a file without sessions further apart than this are not one activity [s].
+RECORD_GAP_S = 6 * 3_600
+_NS = 1_000_000_000
 #: The fields each table reads, so that the reader decodes only those.
 FILE_ID_FIELDS = ("type", "manufacturer", "garmin_product", "product")
 SESSION_FIELDS = (
@@ -91,13 +109,52 @@ class Activities:
     frame: pd.DataFrame
     ids: np.ndarray  # activity_id (object)
     starts_ns: np.ndarray  # start_utc, int64 ns
+    ends_ns: np.ndarray  # start + elapsed time, float ns (inf when the elapsed time is unknown)
 
     @property
     def empty(self) -> bool:
         return self.ids.size == 0
 
+    def _positions(self, t_ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per time: the index (in start order) of its session, and the start order."""
+        order = np.argsort(self.starts_ns, kind="stable")
+        pos = np.searchsorted(self.starts_ns[order], t_ns, side="right") - 1
+        return np.clip(pos, 0, order.size - 1), order
 
-NO_ACTIVITIES = Activities(pd.DataFrame(), np.zeros(0, dtype=object), np.zeros(0, np.int64))
+    def assign(self, t_ns: np.ndarray) -> np.ndarray:
+        """activity_id of the session whose span holds each time (else the last started before).
+
+        ``None`` where the time is missing or the file has no activity.
+        """
+        if self.empty:
+            out = np.empty(t_ns.size, dtype=object)
+            out[:] = None
+            return out
+        pos, order = self._positions(t_ns)
+        return np.where(t_ns == NAT_NS, None, self.ids[order][pos])
+
+    def holds(self, t_ns: np.ndarray) -> np.ndarray:
+        """Whether each time lies within its session's span, :data:`SESSION_MARGIN_S` around it."""
+        if self.empty:
+            return np.ones(t_ns.size, dtype=bool)
+        pos, order = self._positions(t_ns)
+        margin = SESSION_MARGIN_S * _NS
+        starts, ends = self.starts_ns[order][pos], self.ends_ns[order][pos]
+        return (t_ns >= starts - margin) & (t_ns <= ends + margin)
+
+
+NO_ACTIVITIES = Activities(
+    pd.DataFrame(), np.zeros(0, dtype=object), np.zeros(0, np.int64), np.zeros(0)
+)
+
+
+def future_ns() -> int:
+    """Times after this [ns since the Unix epoch] are in the future (:data:`FUTURE_MARGIN_S`)."""
+    return time.time_ns() + FUTURE_MARGIN_S * _NS
+
+
+def _day(t_ns: int) -> str:
+    return str(np.datetime64(int(t_ns), "ns").astype("datetime64[D]"))
 
 
 def _device(fit) -> str | None:
@@ -172,9 +229,16 @@ def sessions(fit, sha: str, warn: Warn) -> Activities:
             "(their times count seconds since the device was switched on: its clock was not "
             "set) and were left out"
         )
-        dated = ~undated
-        columns = {k: v[dated] if isinstance(v, np.ndarray) else v for k, v in columns.items()}
-        n = int(dated.sum())
+    future = ~undated & (start > future_ns())
+    if future.any():
+        warn(
+            f"{fit.source}: {int(future.sum())} of {n} sessions start in the future (the first "
+            f"on {_day(start[future][0])}: a damaged timestamp or a wrong clock) and were left out"
+        )
+    keep = ~(undated | future)
+    if not keep.all():
+        columns = {k: v[keep] if isinstance(v, np.ndarray) else v for k, v in columns.items()}
+        n = int(keep.sum())
     return _activities(columns, n)
 
 
@@ -182,7 +246,10 @@ def _activities(columns: dict, n: int) -> Activities:
     if not n:
         return NO_ACTIVITIES
     frame = canonical_frame("activities", columns, n)
-    return Activities(frame, columns["activity_id"], columns["start_utc"])
+    starts = columns["start_utc"]
+    elapsed = np.broadcast_to(np.asarray(columns.get("duration_s", np.nan), float), (n,))
+    ends = starts + np.where(np.isfinite(elapsed), elapsed * _NS, np.inf)
+    return Activities(frame, columns["activity_id"], starts, ends)
 
 
 def _activity_from_records(fit, sha: str, offset, warn: Warn) -> Activities:
@@ -194,8 +261,11 @@ def _activity_from_records(fit, sha: str, offset, warn: Warn) -> Activities:
         f"{fit.source}: no session message (recording cut short?); "
         "the activity summary was computed from the records"
     )
-    times = stamps[stamps != NAT_NS]
-    hr = numeric(records, "heart_rate")
+    main = _main_run(stamps)
+    if not main.any():
+        return NO_ACTIVITIES  # every dated record lies in the future
+    times = stamps[main]
+    hr = numeric(records, "heart_rate")[main]
     sport = fit.arrays("sport", ("sport", "sub_sport"))
     columns = {
         "activity_id": np.array([f"{sha[:16]}-0"], dtype=object),
@@ -205,7 +275,7 @@ def _activity_from_records(fit, sha: str, offset, warn: Warn) -> Activities:
         "sub_sport": texts(sport, "sub_sport")[0] if sport.n else None,
         "start_utc": times[:1],
         "duration_s": (times[-1] - times[0]) / 1e9,
-        "distance_m": _nan_reduce(np.nanmax, numeric(records, "distance")),
+        "distance_m": _nan_reduce(np.nanmax, numeric(records, "distance")[main]),
         "avg_heart_rate_bpm": _nan_reduce(np.nanmean, hr),
         "max_heart_rate_bpm": _nan_reduce(np.nanmax, hr),
         "utc_offset_s": np.nan if offset is None else offset,
@@ -214,25 +284,60 @@ def _activity_from_records(fit, sha: str, offset, warn: Warn) -> Activities:
     return _activities(columns, 1)
 
 
+def no_activity_problem(fit) -> str:
+    """Why a file with sessions or records gives no activity (for the error the reader raises)."""
+    dated = [
+        times_ns(fit.arrays(name, fields), field)
+        for name, fields, field in (
+            ("session", SESSION_FIELDS, "start_time"),
+            ("session", SESSION_FIELDS, "timestamp"),
+            ("record", RECORD_FIELDS, "timestamp"),
+        )
+    ]
+    dated = np.concatenate(dated)
+    dated = dated[dated != NAT_NS]
+    if dated.size:
+        return (
+            f"every date in the file lies in the future (from {_day(dated.min())}: a damaged "
+            "timestamp or a wrong clock), so its activity cannot be placed on a day"
+        )
+    return (
+        "no session or record has a date: the file's times count seconds since the device "
+        "was switched on (its clock was not set), so its activity cannot be placed on a day"
+    )
+
+
+def _main_run(stamps: np.ndarray) -> np.ndarray:
+    """The records of the largest run without a gap of :data:`RECORD_GAP_S` (none in the future).
+
+    A mask over ``stamps`` (file order); the earliest run wins a tie.
+    """
+    dated = (stamps != NAT_NS) & (stamps <= future_ns())
+    at = np.flatnonzero(dated)
+    order = at[np.argsort(stamps[at], kind="stable")]
+    t = stamps[order]
+    run = np.concatenate([[0], np.cumsum(np.diff(t) > RECORD_GAP_S * _NS)])
+    largest = int(np.argmax(np.bincount(run))) if run.size else 0
+    out = np.zeros(stamps.size, dtype=bool)
+    out[order[run == largest]] = True
+    return out
+
+
+def _inside(what: str, t_ns: np.ndarray, activities: Activities, fit, warn: Warn) -> np.ndarray:
+    """Mask of ``t_ns`` within their sessions (:meth:`Activities.holds`), warning for the rest."""
+    inside = activities.holds(t_ns) & (t_ns <= future_ns())
+    if not inside.all():
+        out = t_ns[~inside]
+        warn(
+            f"{fit.source}: {out.size} of {t_ns.size} {what} lie outside their session (between "
+            f"{_day(out.min())} and {_day(out.max())}: damaged timestamps) and were left out"
+        )
+    return inside
+
+
 def _nan_reduce(reduce, values: np.ndarray) -> float:
     """``reduce`` over the values that are not NaN; NaN when there are none."""
     return float(reduce(values)) if not np.isnan(values).all() else np.nan
-
-
-def _assign(times_ns_: np.ndarray, activities: Activities) -> np.ndarray:
-    """activity_id of the session whose span holds each time (else the last one started before).
-
-    ``None`` where the time is missing or the file has no activity.
-    """
-    if activities.empty:
-        out = np.empty(times_ns_.size, dtype=object)
-        out[:] = None
-        return out
-    order = np.argsort(activities.starts_ns, kind="stable")
-    pos = np.searchsorted(activities.starts_ns[order], times_ns_, side="right") - 1
-    pos = np.clip(pos, 0, order.size - 1)
-    ids = activities.ids[order][pos]
-    return np.where(times_ns_ == NAT_NS, None, ids)
 
 
 def samples(fit, activities: Activities, warn: Warn) -> pd.DataFrame | None:
@@ -242,19 +347,21 @@ def samples(fit, activities: Activities, warn: Warn) -> pd.DataFrame | None:
         return None
     stamps = times_ns(rec, "timestamp")
     dated = stamps != NAT_NS
-    n = int(dated.sum())
-    if n < rec.n:
+    if not dated.all():
         warn(
-            f"{fit.source}: {rec.n - n} of {rec.n} records have no date (missing or "
-            "device-relative timestamps, seconds since power-on) and are not in the samples"
+            f"{fit.source}: {rec.n - int(dated.sum())} of {rec.n} records have no date (missing "
+            "or device-relative timestamps, seconds since power-on) and are not in the samples"
         )
+    keep = dated.copy()
+    keep[dated] = _inside("records", stamps[dated], activities, fit, warn)
+    n = int(keep.sum())
 
     def pick(values: np.ndarray) -> np.ndarray:
-        return values if n == rec.n else values[dated]
+        return values if n == rec.n else values[keep]
 
     t = pick(stamps)
     columns = {
-        "activity_id": _assign(t, activities),
+        "activity_id": activities.assign(t),
         "t_utc": t,
         "heart_rate_bpm": pick(numeric(rec, "heart_rate")),
         "power_w": pick(numeric(rec, "power")),
@@ -269,14 +376,20 @@ def samples(fit, activities: Activities, warn: Warn) -> pd.DataFrame | None:
     return canonical_frame("samples", columns, n) if n else None
 
 
-def laps(fit, activities: Activities) -> pd.DataFrame | None:
+def laps(fit, activities: Activities, warn: Warn) -> pd.DataFrame | None:
     """The ``laps`` rows, attached to their activity."""
     lap = fit.arrays("lap", LAP_FIELDS)
     if not lap.n:
         return None
     start = times_ns(lap, "start_time" if "start_time" in lap else "timestamp")
+    dated = start != NAT_NS
+    keep = np.ones(lap.n, dtype=bool)
+    keep[dated] = _inside("laps", start[dated], activities, fit, warn)
+    if not keep.all():
+        lap = MessageArrays({k: v[keep] for k, v in lap.items()}, int(keep.sum()))
+        start = start[keep]
     columns = {
-        "activity_id": _assign(start, activities),
+        "activity_id": activities.assign(start),
         "lap_index": np.arange(lap.n),
         "start_utc": start,
         "duration_s": numeric(lap, "total_elapsed_time"),
@@ -295,7 +408,7 @@ def laps(fit, activities: Activities) -> pd.DataFrame | None:
 RR_REANCHOR_GAP_S = 2.0
 
 
-def rr_intervals(fit, activities: Activities) -> pd.DataFrame | None:
+def rr_intervals(fit, activities: Activities, warn: Warn) -> pd.DataFrame | None:
     """RR intervals of ``hrv`` messages with reconstructed beat times.
 
     ``hrv`` messages carry no timestamp, and RR intervals follow each other
@@ -324,11 +437,12 @@ def rr_intervals(fit, activities: Activities) -> pd.DataFrame | None:
     start = _clock_restarts(drift, RR_REANCHOR_GAP_S)
     beat = drift[start][row] + np.cumsum(values)
     t = fit_s_to_unix_ns(beat)
-    dated = t != NAT_NS
-    if not dated.any():
+    keep = t != NAT_NS
+    keep[keep] = _inside("RR intervals", t[keep], activities, fit, warn)
+    if not keep.any():
         return None
-    t = t[dated]
-    columns = {"activity_id": _assign(t, activities), "t_utc": t, "rr_s": values[dated]}
+    t = t[keep]
+    columns = {"activity_id": activities.assign(t), "t_utc": t, "rr_s": values[keep]}
     return canonical_frame("rr_intervals", columns, t.size)
 
 

@@ -166,17 +166,12 @@ def _activity_tables(fit: FitFile, warn: Callable[[str], None]) -> dict[str, pd.
         activity.sessions(fit, fit.sha256, warn) if wanted["activities"] else activity.NO_ACTIVITIES
     )
     if wanted["activities"] and activities.empty:
-        raise FitRecordError(
-            fit.source,
-            "no session or record has a date: the file's times count seconds since the device "
-            "was switched on (its clock was not set), so its activity cannot be placed on a day",
-            recovered="nothing",
-        )
+        raise FitRecordError(fit.source, activity.no_activity_problem(fit), recovered="nothing")
     builders = {
         "activities": lambda: activities.frame,
         "samples": lambda: activity.samples(fit, activities, warn),
-        "laps": lambda: activity.laps(fit, activities),
-        "rr_intervals": lambda: activity.rr_intervals(fit, activities),
+        "laps": lambda: activity.laps(fit, activities, warn),
+        "rr_intervals": lambda: activity.rr_intervals(fit, activities, warn),
     }
     tables: dict[str, pd.DataFrame] = {}
     for name, build in builders.items():
