@@ -112,3 +112,16 @@ def test_fit_250000_distinct_definitions_are_capped():
     assert fit.message_counts() == {"record": walk.MAX_SHAPES}
     assert len(fit.messages("record")) == walk.MAX_SHAPES
     assert fit.messages("record")["unknown_100"].notna().any()
+
+
+def test_fit_files_past_the_size_cap_are_refused(monkeypatch, tmp_path):
+    from analyzer.errors import FitError
+    from analyzer.io.fit import reader
+
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
+    data = _ride(define_each=False, n=200)
+    path = tmp_path / "big.fit"
+    path.write_bytes(data)
+    for source in (data, path):
+        with pytest.raises(FitError, match="more than the 1,000 this reader accepts"):
+            read_fit(source, name="big.fit")

@@ -23,12 +23,23 @@ Design (modules in data-flow order)
     a numpy structured view, then per field invalid sentinels -> missing,
     ``raw / scale - offset``, enum names, arrays as tuples, strings, bytes,
     sub-fields, developer fields (named, typed and scaled from their
-    ``field_description``), mis-sized fields read as bytes as the SDK does.
-``frames``/``components``
+    ``field_description``).
+``frames``/``components``/``hr_events``
     rows of a message type in file order: components (``speed`` ->
     ``enhanced_speed``, accumulated ``compressed_speed_distance`` ->
-    ``distance``, ``hr.event_timestamp_12``), compressed-timestamp headers
-    with rollover, and the DataFrame.
+    ``distance``, ``hr.event_timestamp_12``), the beat times of ``hr``
+    messages as the FIT SDK dates them, compressed-timestamp headers with
+    rollover, and the DataFrame.
+``merged``
+    a decode of a few wanted columns (``arrays(name, fields)``) of a message
+    type with several layouts, as one synthetic layout.
+``offsets``
+    the device's UTC offset, when it can be one.
+``profile``/``profile_arrays``/``plan``
+    the FIT profile (from fitdecode; which fields are arrays from the FIT
+    SDK), and per layout the decoding plan: mis-sized fields as uint8
+    elements, a field defined twice keeps its last valid value, a scalar
+    field recorded with several elements keeps the first.
 
 Conventions of ``messages(name)``
 ---------------------------------
@@ -52,11 +63,12 @@ Conventions of ``messages(name)``
   ``str`` dtype: that conversion cost more than decoding a small file).
 * Performance: a file is walked once; a message type is decoded and its
   DataFrame built only when ``messages(name)`` first asks for it (then
-  cached); ``utc_offset_s`` is computed once per file.
+  cached); ``arrays(name, fields)`` decodes only the wanted columns, without
+  a DataFrame; ``utc_offset_s`` is computed once per file.
 """
 
 from __future__ import annotations
 
-from .reader import FitFile, MessageArrays, read_fit
+from .reader import MAX_FILE_BYTES, FitFile, MessageArrays, read_fit
 
-__all__ = ["FitFile", "MessageArrays", "read_fit"]
+__all__ = ["MAX_FILE_BYTES", "FitFile", "MessageArrays", "read_fit"]

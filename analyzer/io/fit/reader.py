@@ -44,8 +44,9 @@ from .walk import walk
 
 #: The fields :attr:`FitFile.utc_offset_s` reads.
 _OFFSET_FIELDS = frozenset({"timestamp", "local_timestamp"})
-#: Largest file read_fit accepts (a year of 1 Hz records is ~30 MB).
-MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Largest file read_fit accepts: four times a year of 1 Hz records (~30 MB); the cap on data
+#: messages (:data:`.walk.MAX_DATA_MESSAGES`) bounds the tables built from it.
+MAX_FILE_BYTES = 128 * 1024 * 1024
 
 _BASE_TYPE_BY_NAME = {bt.name: ident for ident, bt in profile.BASE_TYPES.items()}
 
@@ -596,7 +597,8 @@ def _read_source(source) -> tuple[bytes, str]:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
                 raise FitError(
-                    path.name, f"file is {size} bytes, more than the {MAX_FILE_BYTES} accepted"
+                    path.name,
+                    f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} this reader accepts",
                 )
             return path.read_bytes(), path.name
         except OSError as exc:
@@ -607,7 +609,9 @@ def _read_source(source) -> tuple[bytes, str]:
         if not isinstance(data, (bytes, bytearray)):
             raise FitError(name, "file object must be opened in binary mode")
         if len(data) > MAX_FILE_BYTES:
-            raise FitError(name, f"file is larger than the {MAX_FILE_BYTES} bytes accepted")
+            raise FitError(
+                name, f"file is larger than the {MAX_FILE_BYTES:,} bytes this reader accepts"
+            )
         return bytes(data), name
     raise TypeError(
         f"read_fit() needs a path, bytes or a binary file object, not {type(source).__name__}"
@@ -657,4 +661,9 @@ def read_fit(
         (or a subclass) when the file cannot be read at all, e.g. it has no FIT header.
     """
     data, display = _read_source(source)
+    if len(data) > MAX_FILE_BYTES:
+        raise FitError(
+            name or display,
+            f"file is {len(data):,} bytes, more than the {MAX_FILE_BYTES:,} this reader accepts",
+        )
     return FitFile(data, name or display, check_crc=check_crc)
