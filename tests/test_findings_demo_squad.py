@@ -40,6 +40,7 @@ ALPHA = 0.05
 PLANTED_TO_FINDINGS = {
     "above_habit_intensity": {"high_intensity"},
     "hot_session": {"heat"},
+    "not_hydrated_day": {"not_hydrated"},
     "hard_day_before": {"hard_day"},
     "short_night": {"short_sleep"},
     "taking hydrochlorothiazide": {

@@ -1,8 +1,11 @@
 """The demo squad's four athletes, and random variations of them for benchmarks.
 
-Each archetype plants one pattern (see the ``description`` of each spec and
-sample_data/README.md). Effect sizes are odds ratios around 3-6, the range in
-which a six-month diary of 15-40 cramps can show a pattern (SCIENCE.md §3.6).
+Every athlete keeps a daily log (hydration, electrolytes, alcohol...; the
+defaults of :class:`~analyzer.simulate.model.JournalModel`); the
+triathlete's exercise cramps also depend on her hydration. Each archetype plants one
+pattern (see the ``description`` of each spec and sample_data/README.md).
+Effect sizes are odds ratios around 3-6, the range in which a six-month diary
+of 15-40 cramps can show a pattern (SCIENCE.md §3.6).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from analyzer.simulate.model import (
     AthleteSpec,
     Climate,
     CrampModel,
+    JournalModel,
     MedicationCourse,
     Physiology,
     TrainingHabits,
@@ -183,6 +187,7 @@ TRIATHLETE = AthleteSpec(
     ),
     climate=Climate(mean_c=21.5, amplitude_c=5.0, warmest_doy=SOUTH),
     cramps=CrampModel(p_session=0.08, or_heat=5.0, heat_threshold_c=28.0),
+    journal=JournalModel(p_not_hydrated=0.3, or_not_hydrated=5.0),
     medications=(
         MedicationCourse(
             "vitamin D3", "supplement", start_day=-200, end_day=None, notes="1000 IU daily"
@@ -192,7 +197,9 @@ TRIATHLETE = AthleteSpec(
     description=(
         "Heat-related exercise cramps: session odds ratio 5 when the air temperature of a run "
         "or ride is 28 deg C or more (the stream's temperature records it); swims are in a "
-        "pool and never hot."
+        "pool and never hot. And on days she did not drink enough: session odds ratio 5 on a "
+        "day not hydrated (30% of her days), whether or not she logged that day in her daily "
+        "log (15% of days left blank)."
     ),
 )
 

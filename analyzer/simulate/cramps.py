@@ -30,11 +30,23 @@ _RELIEFS = ("stretching", "massage", "walking", "none")
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 
 
-def session_exposures(spec: AthleteSpec, sessions: pd.DataFrame) -> pd.DataFrame:
-    """Add habit and heat exposures and the per-session cramp probability ``p_cramp``."""
+def session_exposures(
+    spec: AthleteSpec, sessions: pd.DataFrame, journal: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Add habit, heat and hydration exposures and the per-session cramp probability ``p_cramp``.
+
+    ``journal`` (:func:`analyzer.simulate.journal.draw_journal`) gives each
+    day's true hydration; without it no session is on a day not hydrated.
+    """
     model = spec.cramps
     out = pd.concat([sessions, habit_exposures(sessions)], axis=1)
     out["hot"] = (out["air_temp_c"] >= model.heat_threshold_c) & (out["sport"] != "swimming")
+    days = out["day"].to_numpy(dtype=int)
+    out["not_hydrated_day"] = (
+        journal["not_hydrated"].to_numpy(dtype=bool)[days]
+        if journal is not None
+        else np.zeros(len(out), dtype=bool)
+    )
     if model.p_session <= 0:
         out["p_cramp"] = 0.0
         return out
@@ -43,6 +55,7 @@ def session_exposures(spec: AthleteSpec, sessions: pd.DataFrame) -> pd.DataFrame
         + np.log(model.or_intensity) * out["above_habit_intensity"]
         + np.log(model.or_duration) * out["above_habit_duration"]
         + np.log(model.or_heat) * out["hot"]
+        + np.log(spec.journal.or_not_hydrated) * out["not_hydrated_day"]
     )
     out["p_cramp"] = logistic(log_odds.to_numpy(dtype=float))
     return out

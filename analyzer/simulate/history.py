@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.simulate.cramps import draw_cramps, night_exposures, session_exposures
+from analyzer.simulate.journal import draw_journal
 from analyzer.simulate.model import AthleteSpec
 from analyzer.simulate.sleep import morning_wellness, simulate_nights
 from analyzer.simulate.training import daily_trimp, plan_sessions
@@ -37,6 +38,8 @@ class AthleteHistory:
         Every cramp drawn, with the component and probability behind it.
     medications : DataFrame
         The medication log (``name, kind, start_date, end_date, notes``).
+    journal : DataFrame
+        Each day's true state and daily-log answers (see :mod:`journal`).
     trimp_per_day : ndarray
         Planned Banister TRIMP per day (0 on rest days).
     """
@@ -51,21 +54,25 @@ class AthleteHistory:
     cramps: pd.DataFrame
     medications: pd.DataFrame
     trimp_per_day: np.ndarray
+    journal: pd.DataFrame
 
 
 def simulate_athlete(spec: AthleteSpec, start: dt.date, days: int, seed: int) -> AthleteHistory:
     """Draw ``days`` days of ``spec``'s life from ``start``; same seed, same history.
 
     Independent child generators (``numpy.random.Generator.spawn``) drive the
-    training plan, the nights, the mornings and the cramps, so changing one
-    part of the model leaves the others' draws unchanged.
+    training plan, the nights, the mornings, the cramps and the daily log, so
+    changing one part of the model leaves the others' draws unchanged (the
+    daily log's generator is the fifth child: the first four are those of a
+    squad simulated before the daily log existed).
     """
-    rng_plan, rng_sleep, rng_well, rng_cramp = np.random.default_rng(seed).spawn(4)
+    rng_plan, rng_sleep, rng_well, rng_cramp, rng_journal = np.random.default_rng(seed).spawn(5)
     sessions = plan_sessions(spec, start, days, rng_plan)
     trimp = daily_trimp(sessions, days)
     nights = simulate_nights(spec, start, days, rng_sleep)
     wellness = morning_wellness(spec, nights, trimp, rng_well)
-    sessions = session_exposures(spec, sessions)
+    journal = draw_journal(spec, start, days, trimp > 0, rng_journal)
+    sessions = session_exposures(spec, sessions, journal)
     nights = night_exposures(spec, nights, trimp)
     first = pd.Timestamp(start).tz_localize(spec.timezone).tz_convert("UTC")
     last = (
@@ -87,6 +94,7 @@ def simulate_athlete(spec: AthleteSpec, start: dt.date, days: int, seed: int) ->
         cramps,
         medication_log(spec, start),
         trimp,
+        journal,
     )
 
 

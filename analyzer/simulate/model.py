@@ -150,6 +150,30 @@ class CrampModel:
 
 
 @dataclass(frozen=True)
+class JournalModel:
+    """The athlete's daily log: what they did each day and how often they wrote it down.
+
+    Each day has a true state, drawn independently of everything else:
+    ``not hydrated`` with probability ``p_not_hydrated``, no electrolytes with
+    ``p_no_electrolytes_training`` on training days (and mostly none on rest
+    days), alcohol with ``p_alcohol``. The log writes it down except on a
+    share ``p_unanswered`` of the days, left blank (not logged). Exercise
+    cramps, per session, also depend on the true hydration of the session's
+    day::
+
+        + ln(or_not_hydrated) * not_hydrated(day of the session)
+
+    so a day the athlete forgot to log still carries its risk, as in life.
+    """
+
+    p_unanswered: float = 0.15
+    p_not_hydrated: float = 0.25
+    p_no_electrolytes_training: float = 0.5
+    p_alcohol: float = 0.2
+    or_not_hydrated: float = 1.0
+
+
+@dataclass(frozen=True)
 class AthleteSpec:
     """Everything that defines a simulated athlete."""
 
@@ -161,6 +185,7 @@ class AthleteSpec:
     climate: Climate
     cramps: CrampModel
     medications: tuple[MedicationCourse, ...] = field(default_factory=tuple)
+    journal: JournalModel = field(default_factory=JournalModel)
     device: str = "fr955"
     description: str = ""
 
@@ -260,6 +285,7 @@ def planted_effects(spec: AthleteSpec) -> list[dict]:
         ("above_habit_intensity", "session", m.or_intensity, m.p_session),
         ("above_habit_duration", "session", m.or_duration, m.p_session),
         ("hot_session", "session", m.or_heat, m.p_session),
+        ("not_hydrated_day", "session", spec.journal.or_not_hydrated, m.p_session),
         ("hard_day_before", "night", m.or_hard_day, m.p_night),
         ("short_night", "night", m.or_short_night, m.p_night),
     ]

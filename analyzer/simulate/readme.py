@@ -40,8 +40,9 @@ _LAYOUT = """\
 | `<athlete_id>/wellness/<date>_HRV_STATUS.fit` | `file_id` type 68, `timestamp_correlation` at wake-up, `hrv_value` every 5 min of the night (RMSSD, ms), `hrv_status_summary` at wake-up; `last_night_average` is the mean of the night's 5-minute values |
 | `<athlete_id>/cramps.csv` | the cramp log: `start_local,muscle,side,severity_0_10,duration_s,context,relief,notes`; `start_local` is ISO 8601 local time with its UTC offset, e.g. `2026-03-14T02:30:00+01:00` |
 | `<athlete_id>/medications.csv` | the medication log: `name,kind,start_date,end_date,notes` (dates `YYYY-MM-DD`; empty `end_date` = still taking it) |
+| `<athlete_id>/daily_log.csv` | the daily log in the template's columns: `date,hydrated,fluid_l,electrolytes,alcohol_drinks,caffeine_mg,stretching_min,massage,ill,notes`; only the days the athlete logged (about {answered:.0%}), some with the fluid left empty |
 | `truth/<athlete_id>.json` | what was planted (kept out of the athlete folders, which the demo import reads whole): the athlete's full spec, the exposure definitions, the planted effects, counts, and every session, night and cramp with its exposures and the probability it was drawn with |
-| `templates/` | blank cramp and medication log templates (not generated here) |
+| `templates/` | blank cramp, medication and daily log templates (not generated here) |
 
 Dates of nights are the local **wake-up** date; a cramp at 02:30 belongs to the night that ends that morning,
 and its exposures are the previous day's training and that night's sleep.
@@ -54,6 +55,7 @@ Exercise-associated cramps, per session (Schwellnus et al. 2011: relative intens
 
     logit P(cramp in session) = logit(p_session) + ln(OR_intensity) * above_habit_intensity
                                 + ln(OR_duration) * above_habit_duration + ln(OR_heat) * hot
+                                + ln(OR_not_hydrated) * not_hydrated(day of the session)
 
 Nocturnal calf cramps, per night ending on date d (Grandner & Winkelman 2017; Garrison et al. 2012):
 
@@ -75,7 +77,11 @@ Exposure definitions (all from *planned* session values, which the 1 Hz streams 
 - `hard_day`: the day's Banister TRIMP is at least {hard_ratio} x the mean daily TRIMP (rest days count as 0) of the
   previous {hard_window} days, the indicators' and the findings engine's rule (which apply it to the imported
   daily load: TSS with power, else hrTSS or TRIMP, so a few borderline days differ);
-- `short_night`: asleep less than the athlete's sleep need minus {short} h.
+- `short_night`: asleep less than the athlete's sleep need minus {short} h;
+- `not_hydrated`: the day's true state in the daily-log model (`JournalModel`): not hydrated on a share
+  `p_not_hydrated` of days, independent of everything else, and acting on that day's sessions whether or not
+  the athlete logged the day (a share `p_unanswered` of days is left blank); the daily log writes "no" to
+  `hydrated` on those days and usually less fluid.
 
 Heart rate follows the target intensity with a 40 s first-order lag plus cardiac drift of 0.011 bpm per minute
 per degree above 12 deg C; resting HR rises and overnight RMSSD falls with acute training stress (ATL above CTL)
@@ -90,7 +96,8 @@ def squad_readme(histories: list[AthleteHistory], seed: int) -> str:
     parts.append(_athlete_table(histories))
     parts.append("## Planted patterns\n")
     parts += [_athlete_section(h) for h in histories]
-    parts.append(_LAYOUT.format(every=RECORD_EVERY_S))
+    answered = 1.0 - first.spec.journal.p_unanswered
+    parts.append(_LAYOUT.format(every=RECORD_EVERY_S, answered=answered))
     parts.append(
         _MODEL.format(
             margin=model.INTENSITY_MARGIN_HRR,
@@ -165,7 +172,20 @@ def _athlete_section(h: AthleteHistory) -> str:
         f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}"
     )
     lines.append(_exposed_line(h))
+    lines.append(_journal_line(h))
     return "\n".join(lines) + "\n"
+
+
+def _journal_line(h: AthleteHistory) -> str:
+    """What the daily log holds, and how many exercise cramps fell on days not hydrated."""
+    j, s, c = h.journal, h.sessions, h.cramps
+    in_session = s.set_index("session_id").reindex(c["session_id"].dropna())
+    return (
+        f"- daily log: {int(j['answered'].sum())} of {len(j)} days logged; not hydrated on "
+        f"{int(j['not_hydrated'].sum())} days ({int((j['not_hydrated'] & j['answered']).sum())} "
+        f"of them logged), {int(s['not_hydrated_day'].sum())} sessions on those days, "
+        f"{int(in_session['not_hydrated_day'].sum())} cramps in them"
+    )
 
 
 def _exposed_line(h: AthleteHistory) -> str:

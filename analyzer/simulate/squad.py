@@ -164,6 +164,9 @@ def truth(history: AthleteHistory) -> dict:
             "nights_after_hard_day": int(n["hard_day_before"].sum()),
             "short_nights": int(n["short_night"].sum()),
             "nights_on_medication_effect": int((n["medication_log_or"] != 0).sum()),
+            "days_logged_in_daily_log": int(history.journal["answered"].sum()),
+            "days_not_hydrated": int(history.journal["not_hydrated"].sum()),
+            "sessions_on_days_not_hydrated": int(s["not_hydrated_day"].sum()),
             "expected_cramps_from_model": round(
                 float(s["p_cramp"].sum() + n["p_cramp"].sum())
                 + spec.cramps.random_per_day * history.days,
@@ -194,6 +197,7 @@ def _session_truth(r: pd.Series, cramp: bool, tz: str) -> dict:
         "above_habit_intensity": bool(r["above_habit_intensity"]),
         "above_habit_duration": bool(r["above_habit_duration"]),
         "hot": bool(r["hot"]),
+        "not_hydrated_day": bool(r["not_hydrated_day"]),
         "p_cramp": round(float(r["p_cramp"]), 5),
         "cramp": bool(cramp),
     }
@@ -236,7 +240,10 @@ def _jsonable(value: object) -> object:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m analyzer.simulate.squad --out DIR [--athletes N] [--days D] [--seed S]``."""
+    """Command line: ``python -m analyzer.simulate.squad --out DIR [--athletes N] [--days D]``.
+
+    ``--seed S`` changes the master seed.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m analyzer.simulate.squad", description=__doc__.split("\n")[0]
     )
@@ -265,7 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for h in histories:
         print(
-            f"{h.spec.athlete_id}: {len(h.sessions)} sessions, {len(h.nights)} nights, {len(h.cramps)} cramps"
+            f"{h.spec.athlete_id}: {len(h.sessions)} sessions, {len(h.nights)} nights, "
+            f"{len(h.cramps)} cramps"
         )
     return 0
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analyzer.simulate.fit_encode import FitWriter, local_seconds
 from analyzer.simulate.history import AthleteHistory
+from analyzer.simulate.journal import daily_log_csv
 from analyzer.simulate.model import AthleteSpec
 from analyzer.simulate.sleep import stage_table
 from analyzer.simulate.streams import session_streams
@@ -178,7 +179,7 @@ def _summary(
 
 
 def _kcal(s: dict[str, np.ndarray], session: pd.Series) -> float:
-    """Energy: mechanical work / 24 % efficiency (cycling) or 1 kcal/kg/km (running, swimming x4)."""
+    """Energy: work / 24 % efficiency (cycling), or 1 kcal/kg/km (running; swimming x4)."""
     if session["sport"] == "cycling":
         return float(s["power_w"].sum() / 0.24 / 4184.0)
     per_km = 4.0 if session["sport"] == "swimming" else 1.0
@@ -205,7 +206,7 @@ def sleep_fit(night: pd.Series, spec: AthleteSpec) -> bytes:
 
 
 def _timestamp_correlation(w: FitWriter, at_utc: pd.Timestamp, timezone: str) -> None:
-    """Record the wall-clock time at ``at_utc``: readers take the UTC offset (and local dates) from it."""
+    """Record the wall-clock time at ``at_utc``: readers take UTC offset and local dates from it."""
     offset_s = int(at_utc.tz_convert(timezone).utcoffset().total_seconds())
     w.add(
         "timestamp_correlation",
@@ -327,4 +328,5 @@ def write_athlete_files(history: AthleteHistory, out_dir: Path) -> dict[str, int
     cramp_log(history).to_csv(root / "cramps.csv", index=False)
     meds = history.medications.copy()
     meds.to_csv(root / "medications.csv", index=False, columns=MEDICATION_LOG_COLUMNS)
+    daily_log_csv(history.journal).to_csv(root / "daily_log.csv", index=False)
     return counts
