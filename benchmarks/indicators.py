@@ -1,8 +1,10 @@
-"""Benchmark of the indicators: the daily table for one athlete over three years and for 50 athletes.
+"""Benchmark of the indicators: the daily table of one athlete over three years and of 50 athletes.
 
 Targets (issue 6): one athlete, three years < 200 ms; 50 athletes < 5 s (daily table from the
 session table). Also timed, for context: the session table without streams (summary rows only)
-and with one-hour 1 Hz streams for 100 sessions.
+and with one-hour 1 Hz streams for 100 sessions, and the physiology estimated from those
+sessions for an athlete who set none
+(:func:`analyzer.indicators.athlete_settings.resolve_settings`).
 
 Inputs come from :mod:`analyzer.simulate` (the project's athlete simulator: sessions, nights and
 mornings, turned into canonical tables here) or, with ``--generator seeded`` or when the simulator
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.indicators import daily_table, sessions_table
+from analyzer.indicators.athlete_settings import ESTIMATED, resolve_settings
 from analyzer.schema import conform
 
 SPORTS = ("running", "cycling")
@@ -250,6 +253,10 @@ def main(argv=None) -> None:
         ignore_index=True,
     )
     stream_wall, stream_cpu = timed(lambda: sessions_table(streamed, samples, athlete))
+    unset = {k: v for k, v in athlete.items() if k not in ESTIMATED}
+    estimate_wall, estimate_cpu = timed(
+        lambda: resolve_settings(unset, streamed, samples, wellness)
+    )
 
     rows = [
         (
@@ -280,15 +287,21 @@ def main(argv=None) -> None:
             stream_cpu,
             None,
         ),
+        (
+            "physiology estimated (nothing set)",
+            f"the same {len(streamed)} sessions, {len(wellness)} days of resting HR",
+            estimate_wall,
+            estimate_cpu,
+            None,
+        ),
     ]
     print(f"inputs: {source}; 1-athlete rows: best of {args.repeat} runs; others: one pass")
     print(f"{'what':42} {'input':48} {'wall':>10} {'CPU':>10} {'target':>8}  met (CPU)")
     for what, size, wall, cpu, target in rows:
         verdict = "" if target is None else ("yes" if cpu < target else "NO")
         target_text = "" if target is None else f"{target * 1000:.0f} ms"
-        print(
-            f"{what:42} {size:48} {wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms {target_text:>8}  {verdict}"
-        )
+        times = f"{wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms"
+        print(f"{what:42} {size:48} {times} {target_text:>8}  {verdict}")
 
 
 if __name__ == "__main__":
