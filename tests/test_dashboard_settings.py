@@ -66,3 +66,16 @@ def test_overview_says_what_is_missing(newcomer_library):
     assert not at.exception, errors(at)
     (notes,) = [i.value for i in at.info if "What is missing or estimated" in i.value]
     assert "No nights are imported" in notes and "No time zone is set" in notes
+
+
+@pytest.mark.parametrize("page", ["cramps.py", "report.py", "session.py"])
+def test_results_pages_say_what_is_missing(newcomer_library, page):
+    at = app(page)
+    assert not at.exception, errors(at)
+    assert any("What is missing or estimated" in i.value for i in at.info), page
+
+
+def test_team_lists_what_is_missing_per_athlete(newcomer_library):
+    at = app("team.py")
+    assert not at.exception, errors(at)
+    assert any("No time zone is set" in m.value for m in at.markdown)

@@ -14,6 +14,7 @@ if not ui.require_athlete(ctx):
     st.stop()
 
 timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
+ui.data_notes(data.daily(ctx.path, ctx.version, ctx.athlete_id, conventions.current_params()))
 activities = data.table(ctx.path, ctx.version, "activities", ctx.athlete_id)
 cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
 if activities.empty:

@@ -40,6 +40,16 @@ st.dataframe(
     width="stretch",
 )
 
+missing = {a: d.attrs.get("data_notes", []) for a, d in dailies.items()}
+if any(missing.values()):
+    with st.expander("What is missing or estimated, athlete by athlete"):
+        for a, notes in missing.items():
+            if notes:
+                st.markdown(
+                    f"**{ui.literal(names.get(a, a))}**\n\n"
+                    + "\n".join(f"- {ui.literal(n)}" for n in notes)
+                )
+
 st.header("Side by side")
 chosen = st.multiselect(
     "Athletes", ids, default=ids[:4], format_func=lambda a: str(names.get(a, a)), key="team_compare"
