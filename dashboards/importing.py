@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from dashboards.sources import api
-
 RESULT_COLUMNS = ["file", "status", "rows stored", "message"]
 STATUS_LABELS = {
     "imported": "imported",
@@ -15,11 +13,6 @@ STATUS_LABELS = {
     "duplicate": "already there",
     "failed": "failed",
 }
-
-
-def readers_available() -> bool:
-    """True once the file readers (``analyzer.io.registry``) have landed."""
-    return api("analyzer.io.registry", "read_bytes") is not None
 
 
 def _row(name: str, status: str, counts: dict | None, message: str) -> dict:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analyzer.errors import AnalyzerError
 from analyzer.figures.journal import ITEM_LABELS
+from analyzer.io.localtime import localize
 from analyzer.limits import (
     ALCOHOL,
     CAFFEINE,
@@ -20,7 +21,6 @@ from analyzer.limits import (
 )
 from analyzer.schema import CONTEXTS, MEDICATION_KINDS, MUSCLES, RELIEFS, SIDES
 from dashboards import ui
-from dashboards.sources import api
 from dashboards.state import open_library
 
 CONTEXT_LABELS = {
@@ -40,13 +40,7 @@ def local_to_utc(day: dt.date, time: dt.time, timezone: str) -> pd.Timestamp:
         When the local time falls in a daylight-saving gap (never happened) or
         overlap (happened twice): the user must say which, nothing is shifted.
     """
-    localize = api("analyzer.io.localtime", "localize")
     naive = pd.Series([pd.Timestamp(dt.datetime.combine(day, time))])
-    if (
-        localize is None
-    ):  # the vendor-export helpers have not landed: refuse both cases the same way
-        aware = naive.dt.tz_localize(timezone, ambiguous="raise", nonexistent="raise")
-        return aware.dt.tz_convert("UTC").iloc[0]
     utc, in_gap, in_overlap = localize(naive, timezone)
     if in_gap[0]:
         raise ValueError(

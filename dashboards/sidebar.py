@@ -9,7 +9,7 @@ import streamlit as st
 
 from analyzer.errors import AnalyzerError
 from dashboards import data
-from dashboards.state import choose_library, ensure_demo_library, library_class
+from dashboards.state import choose_library, ensure_demo_library
 from dashboards.ui import AppContext, literal
 
 DEFAULT_SPAN_DAYS = 182
@@ -18,9 +18,6 @@ DEFAULT_SPAN_DAYS = 182
 def build_context() -> AppContext:
     """Resolve the library, draw the selectors and return what they selected."""
     choice = choose_library()
-    if library_class() is None:
-        st.sidebar.caption("The athlete library is not available yet.")
-        return AppContext(choice)
     if choice.is_demo and not _demo_ready(choice):
         return AppContext(choice)
     version = data.content_version(str(choice.path))
@@ -49,9 +46,7 @@ def _demo_ready(choice) -> bool:
         built = False
     bar.empty()
     if not built:
-        st.sidebar.caption(
-            "The demo library is not available yet (builder or sample data missing)."
-        )
+        st.sidebar.caption("The demo library cannot be built: the sample data are missing.")
     return built
 
 

@@ -15,10 +15,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from analyzer.paths import LIBRARY_ENV, default_library_path, sample_data_dir, user_data_dir
-from dashboards.sources import api
+from analyzer.store import Library
+from analyzer.store.demo import build_demo_library
 
 DEMO_LIBRARY_ENV = "CRAMP_ANALYZER_DEMO_LIBRARY"
 _BUILD_LOCK = threading.Lock()
@@ -57,16 +57,6 @@ def choose_library() -> LibraryChoice:
     return LibraryChoice(demo_library_path(), is_demo=True)
 
 
-def library_class() -> Any | None:
-    """The library class of :mod:`analyzer.store`, or ``None`` until it has landed."""
-    return api("analyzer.store", "Library")
-
-
-def demo_builder() -> Any | None:
-    """The function that builds the demo library from ``sample_data/``, or ``None``."""
-    return api("analyzer.store.demo", "build_demo_library")
-
-
 def ensure_demo_library(path: Path, progress=None) -> bool:
     """Build the demo library at ``path`` unless it is already there.
 
@@ -78,8 +68,8 @@ def ensure_demo_library(path: Path, progress=None) -> bool:
     Returns
     -------
     bool
-        True when the library exists afterwards, False when the builder or the
-        sample data are not available.
+        True when the library exists afterwards, False when there is no sample
+        data to build it from.
 
     Raises
     ------
@@ -88,27 +78,21 @@ def ensure_demo_library(path: Path, progress=None) -> bool:
     """
     if path.exists():
         return True
-    builder = demo_builder()
-    if builder is None or not sample_data_dir().is_dir():
+    if not sample_data_dir().is_dir():
         return False
     with _BUILD_LOCK:
         if path.exists():  # another session built it while we waited
             return True
         path.parent.mkdir(parents=True, exist_ok=True)
-        builder(path, sample_data_dir(), progress)
+        build_demo_library(path, sample_data_dir(), progress)
     return path.exists()
 
 
 @contextlib.contextmanager
-def open_library(path: Path | str) -> Iterator[Any]:
+def open_library(path: Path | str) -> Iterator[Library]:
     """Open the library at ``path`` for the duration of a ``with`` block."""
-    cls = library_class()
-    if cls is None:
-        raise RuntimeError("the athlete library (analyzer.store.Library) is not available yet")
-    library = cls(Path(path))
+    library = Library(Path(path))
     try:
         yield library
     finally:
-        close = getattr(library, "close", None)
-        if callable(close):
-            close()
+        library.close()

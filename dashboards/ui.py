@@ -24,7 +24,7 @@ class AppContext:
     library : LibraryChoice
         The library file shown and whether it is the demo squad.
     ready : bool
-        True when the library can be read (the store has landed and the file exists).
+        True when the library file exists and can be read.
     version : object
         The library's ``content_version()``: the cache key of everything read from it.
     athletes : DataFrame
@@ -59,19 +59,13 @@ def context() -> AppContext:
     return st.session_state[_CONTEXT_KEY]
 
 
-def not_available(what: str, needs: str) -> None:
-    """Say plainly that a part of the page has no data source yet; draw nothing."""
-    st.info(
-        f"**{what}** is not available yet: it needs `{needs}`, which is still being built. "
-        "Nothing is shown here rather than something made up.",
-        icon=":material/construction:",
-    )
-
-
 def require_library(ctx: AppContext) -> bool:
-    """Show why nothing can be drawn when the library is not readable; return ``ctx.ready``."""
+    """Show why nothing can be drawn when no library is open; return ``ctx.ready``."""
     if not ctx.ready:
-        not_available("The athlete library", "analyzer.store.Library")
+        st.info(
+            "No athlete library is open: the demo squad could not be built (the sidebar says "
+            "why). Import your own files on the Import page to start a library of your own."
+        )
     return ctx.ready
 
 

@@ -1,8 +1,7 @@
-"""Which library the dashboard opens, and the honest fallbacks of missing APIs."""
+"""Which library the dashboard opens."""
 
 from __future__ import annotations
 
-from dashboards.sources import api
 from dashboards.state import choose_library, demo_library_path, own_library_path
 from dashboards.ui import literal
 
@@ -35,12 +34,6 @@ def test_the_environment_variable_names_the_users_library(tmp_path, monkeypatch)
 def test_demo_location_can_be_overridden(tmp_path, monkeypatch):
     monkeypatch.setenv("CRAMP_ANALYZER_DEMO_LIBRARY", str(tmp_path / "d.sqlite"))
     assert demo_library_path() == tmp_path / "d.sqlite"
-
-
-def test_missing_apis_are_none_not_errors():
-    assert api("analyzer.no_such_module", "x") is None
-    assert api("analyzer.paths", "no_such_name") is None
-    assert api("analyzer.paths", "sample_data_dir") is not None
 
 
 def test_literal_escapes_markdown_from_file_names():

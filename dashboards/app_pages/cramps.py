@@ -7,7 +7,6 @@ from analyzer.figures.epochs import epoch_panels, epochs_display_table, lag_heat
 from analyzer.figures.timeline import local_cramp_times
 from dashboards import conventions, data, ui
 from dashboards.medication_notes import medication_section
-from dashboards.sources import api
 
 ctx = ui.context()
 st.title("Cramps")
@@ -18,9 +17,6 @@ st.caption(
 )
 params = conventions.current_params()
 if not ui.require_athlete(ctx):
-    st.stop()
-if params is None or api("analyzer.findings", "analyze_athlete") is None:
-    ui.not_available("Findings", "analyzer.findings.analyze_athlete")
     st.stop()
 
 result = data.findings(ctx.path, ctx.version, ctx.athlete_id, params)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from analyzer.errors import AnalyzerError
 from dashboards import data, ui
-from dashboards.importing import import_uploads, readers_available
-from dashboards.state import library_class, open_library, own_library_path
+from dashboards.importing import import_uploads
+from dashboards.state import open_library, own_library_path
 
 NEW_ATHLETE = "+ a new athlete"
 _RESULTS_KEY = "import_results"
@@ -18,10 +18,6 @@ st.markdown(
     "`sample_data/`). Each file is stored whole or not at all; a file already in the library is "
     "reported and changes nothing."
 )
-
-if library_class() is None or not readers_available():
-    ui.not_available("Importing", "analyzer.store.Library and analyzer.io.registry")
-    st.stop()
 
 target = ctx.library.path if ctx.ready else own_library_path()
 if ctx.library.is_demo:

@@ -9,7 +9,7 @@ ctx = ui.context()
 st.title("Overview")
 ui.demo_notice(ctx)
 params = conventions.current_params()
-if ui.require_athlete(ctx) and params is not None:
+if ui.require_athlete(ctx):
     days = data.daily(ctx.path, ctx.version, ctx.athlete_id, params)
     ui.data_notes(days)
     cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
@@ -39,5 +39,3 @@ if ui.require_athlete(ctx) and params is not None:
     ui.chart_with_table(figure, in_range, key="timeline", caption="Daily numbers")
     st.subheader("Cramps in this range")
     st.dataframe(shown, hide_index=True, key="overview_cramps", width="stretch")
-elif ctx.ready and params is None:
-    ui.not_available("The daily timeline", "analyzer.indicators.daily_table")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from analyzer.findings.report import render_report
 from dashboards import conventions, data, ui
-from dashboards.sources import api
 from dashboards.state import open_library
 
 ctx = ui.context()
@@ -18,32 +18,28 @@ st.markdown(
 if not ui.require_athlete(ctx):
     st.stop()
 
-render = api("analyzer.findings.report", "render_report")
 params = conventions.current_params()
-if render is None or params is None:
-    ui.not_available("The report", "analyzer.findings.report.render_report")
-else:
-    document = data.report_document(ctx.path, ctx.version, ctx.athlete_id, params)
-    ui.data_notes(data.daily(ctx.path, ctx.version, ctx.athlete_id, params))
-    st.caption(f"{len(document['findings'])} findings, {sum(document['cramps'].values())} cramps.")
-    columns = st.columns(3)
-    for column, (fmt, label, mime) in zip(
-        columns,
-        (
-            ("html", "HTML", "text/html"),
-            ("md", "Markdown", "text/markdown"),
-            ("json", "JSON", "application/json"),
-        ),
-    ):
-        column.download_button(
-            f"Download the report ({label})",
-            render(document, fmt),
-            file_name=f"cramp-report-{ctx.athlete_id}.{fmt}",
-            mime=mime,
-            key=f"report_{fmt}",
-        )
-    with st.expander("Preview (Markdown)"):
-        st.code(render(document, "md"), language="markdown")
+document = data.report_document(ctx.path, ctx.version, ctx.athlete_id, params)
+ui.data_notes(data.daily(ctx.path, ctx.version, ctx.athlete_id, params))
+st.caption(f"{len(document['findings'])} findings, {sum(document['cramps'].values())} cramps.")
+columns = st.columns(3)
+for column, (fmt, label, mime) in zip(
+    columns,
+    (
+        ("html", "HTML", "text/html"),
+        ("md", "Markdown", "text/markdown"),
+        ("json", "JSON", "application/json"),
+    ),
+):
+    column.download_button(
+        f"Download the report ({label})",
+        render_report(document, fmt),
+        file_name=f"cramp-report-{ctx.athlete_id}.{fmt}",
+        mime=mime,
+        key=f"report_{fmt}",
+    )
+with st.expander("Preview (Markdown)"):
+    st.code(render_report(document, "md"), language="markdown")
 
 st.header("The data")
 st.caption("A ZIP of the athlete's tables as CSV, with every original file imported.")

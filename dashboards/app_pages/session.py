@@ -6,7 +6,6 @@ import streamlit as st
 from analyzer.figures import session_streams, streams_table
 from analyzer.figures.insession import context_bars, context_table
 from dashboards import conventions, data, ui
-from dashboards.sources import api
 
 ctx = ui.context()
 st.title("Session")
@@ -62,8 +61,6 @@ st.header("The cramp in its session")
 params = conventions.current_params()
 if session_cramps.empty:
     st.write("No cramp is linked to this session.")
-elif params is None or api("analyzer.findings", "analyze_athlete") is None:
-    ui.not_available("In-session context", "analyzer.findings.analyze_athlete")
 else:
     in_session = data.findings(ctx.path, ctx.version, ctx.athlete_id, params).in_session
     rows = in_session.loc[in_session["activity_id"] == activity_id]

@@ -15,9 +15,6 @@ if not ui.require_library(ctx):
 if ctx.athletes.empty:
     st.write("The library holds no athletes yet. Import files on the Import page.")
     st.stop()
-if params is None:
-    ui.not_available("The roster", "analyzer.indicators.daily_table")
-    st.stop()
 
 ids = ctx.athletes["athlete_id"].tolist()
 names = dict(zip(ids, ctx.athletes["display_name"].fillna(ctx.athletes["athlete_id"])))

@@ -79,10 +79,8 @@ def simulated_fit() -> tuple[str, bytes]:
 
 
 def demo_available() -> bool:
-    """True when ``sample_data/`` holds the demo squad and the demo builder exists."""
-    from dashboards.state import demo_builder
-
-    return (ROOT / "sample_data" / "athletes.csv").is_file() and demo_builder() is not None
+    """True when ``sample_data/`` holds the demo squad."""
+    return (ROOT / "sample_data" / "athletes.csv").is_file()
 
 
 #: The demo squad trimmed for tests: these athletes, their last ``MINI_DEMO_DAYS`` days of files.
@@ -134,11 +132,9 @@ def mini_demo_library(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
-    """The trimmed demo library (see :func:`mini_demo_library`); tests use copies (:func:`demo_user`)."""
+    """The trimmed demo library (:func:`mini_demo_library`); tests use copies (``demo_user``)."""
     if not demo_available():
-        pytest.skip(
-            "sample_data/ holds no demo squad yet (athletes.csv) or the demo builder is missing"
-        )
+        pytest.skip("sample_data/ holds no demo squad (athletes.csv)")
     return mini_demo_library(tmp_path_factory.mktemp("demo"))
 
 
