@@ -12,8 +12,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "analyzer"
 
@@ -124,12 +122,6 @@ def test_the_graph_reader_sees_function_level_and_relative_imports():
     assert "analyzer.devicedays.days" in graph["analyzer.devicedays"]  # from .days import ...
 
 
-#: Cycles that remain while the import path and the FIT reader are being untangled
-#: (issue 13); each must go, and this list with them.
-KNOWN_CYCLES = "analyzer.store.importer <-> analyzer.store.readahead <-> analyzer.store.largeimport"
-
-
-@pytest.mark.xfail(reason=f"import cycles still present: {KNOWN_CYCLES}", strict=False)
 def test_no_import_cycles_inside_analyzer():
     found = cycles(import_graph())
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
