@@ -26,6 +26,11 @@ Source conventions (FORMATS.md 4.5):
   because watch, phone and apps overlap.
 * ``Workout`` -> ``activities`` (durations to s, distances to m, energy to kcal;
   heart rate from ``WorkoutStatistics`` when present).
+* ``HKQuantityTypeIdentifierDietaryWater`` (``mL``, ``L``, US or imperial
+  fluid ounces or cups, as the logging app stored it) -> the daily log's
+  ``fluid_l``: the sum of the day's records, by the local date of each
+  record's start, source ``apple_health``; a day without a water record is
+  not logged, never 0 L. Every app writing to Health is summed.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from analyzer.io.formats import FormatSpec
 from analyzer.io.problems import RowProblems
 from analyzer.io.vendors._extract import PLAUSIBLE, stable_id
 from analyzer.io.vendors.sports import sport_and_sub_sport
+from analyzer.limits import FLUID
 from analyzer.schema import ImportBundle, conform
 
 FORMAT = "apple_health_xml"
@@ -54,6 +60,18 @@ _HR = "HKQuantityTypeIdentifierHeartRate"
 _RESTING = "HKQuantityTypeIdentifierRestingHeartRate"
 _SDNN = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
 _SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
+_WATER = "HKQuantityTypeIdentifierDietaryWater"
+#: HealthKit volume units of water records, in litres (HKUnit: mL, L, fl_oz_us, fl_oz_imp, cup_us,
+#: cup_imp; a US fluid ounce is 29.5735 mL, an imperial one 28.4131 mL, the cups 236.588 and
+#: 284.131 mL).
+_TO_LITRES = {
+    "mL": 0.001,
+    "L": 1.0,
+    "fl_oz_us": 0.0295735,
+    "fl_oz_imp": 0.0284131,
+    "cup_us": 0.236588,
+    "cup_imp": 0.284131,
+}
 _STAGES = {
     "HKCategoryValueSleepAnalysisAsleepCore": "light",
     "HKCategoryValueSleepAnalysisAsleepDeep": "deep",
@@ -143,7 +161,7 @@ class _Collector:
 
     def record(self, element: ET.Element, ordinal: int) -> None:
         kind = element.get("type")
-        if kind not in _RANGES and kind != _SLEEP:
+        if kind not in _RANGES and kind not in (_SLEEP, _WATER):
             return
         try:
             start, offset, date = self.clock.parse(element.get("startDate", ""))
@@ -159,6 +177,9 @@ class _Collector:
             return
         if kind == _SLEEP:
             self._sleep(element, start, end, offset)
+            return
+        if kind == _WATER:
+            self._water(element, ordinal, date)
             return
         value_text = element.get("value")
         try:
@@ -185,6 +206,20 @@ class _Collector:
         else:
             sums["sdnn_sum"] += value
             sums["sdnn_n"] += 1
+
+    def _water(self, element: ET.Element, ordinal: int, date: dt.date) -> None:
+        value_text, unit = element.get("value"), element.get("unit")
+        litres = _scaled(value_text, unit, _TO_LITRES)
+        if not FLUID.accepts(litres):
+            expected = (
+                f"a volume in one of {', '.join(_TO_LITRES)}"
+                if unit not in _TO_LITRES
+                else FLUID.expected
+            )
+            self.problem(ordinal, f"{_WATER} value", f"{value_text} {unit}", expected)
+            return
+        self.day[date]["water_l"] += litres
+        self.day[date]["water_n"] += 1
 
     def _sleep(self, element: ET.Element, start: float, end: float, offset: int) -> None:
         value = element.get("value", "")
@@ -256,6 +291,8 @@ def _utc(seconds: list[float] | np.ndarray) -> pd.Series:
 def _wellness(c: _Collector) -> pd.DataFrame:
     rows = []
     for date, s in sorted(c.day.items()):
+        if not (s["hr_n"] or s["rest_n"] or s["sdnn_n"]):
+            continue  # a day with water records only
         rows.append(
             {
                 "date": date,
@@ -267,6 +304,16 @@ def _wellness(c: _Collector) -> pd.DataFrame:
             }
         )
     return conform("wellness", pd.DataFrame(rows))
+
+
+def _daily_log(c: _Collector) -> pd.DataFrame:
+    """The days with water records: their total fluid [L]."""
+    rows = [
+        {"date": date, "fluid_l": s["water_l"], "source": "apple_health"}
+        for date, s in sorted(c.day.items())
+        if s.get("water_n")
+    ]
+    return conform("daily_log", pd.DataFrame(rows, columns=["date", "fluid_l", "source"]))
 
 
 def _main_periods(stages: pd.DataFrame) -> pd.DataFrame:
@@ -483,6 +530,7 @@ def read_apple_health_stream(
         "sleep_stages": stages,
         "activities": activities,
         "samples": samples,
+        "daily_log": _daily_log(c),
     }
     return ImportBundle(name, sha, FORMAT, {k: v for k, v in tables.items() if len(v)}, warnings)
 
