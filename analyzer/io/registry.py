@@ -72,6 +72,7 @@ READER_MODULES: tuple[str, ...] = (
     "analyzer.io.vendors.whoop_journal",
     "analyzer.io.vendors.apple_health",
     "analyzer.io.vendors.garmin_account",
+    "analyzer.io.vendors.garmin_hydration",
     "analyzer.io.vendors.fitbit",
     "analyzer.io.vendors.oura",
     "analyzer.io.vendors.generic_csv",  # last: it accepts any CSV whose columns it recognises
