@@ -115,3 +115,20 @@ def test_a_day_with_nothing_answered_is_not_saved(own_library):
     at.button(key="FormSubmitter:log_day-Save day").click().run()
     assert not at.exception, errors(at)
     assert any("not logged" in e.value for e in at.error)
+
+
+def test_the_imported_template_shows_on_the_log_page(own_library):
+    from analyzer.store import Library
+    from tests.helpers.paths import SAMPLE_DATA
+
+    with Library(own_library) as library:
+        (result,) = library.import_paths(
+            "anna", [SAMPLE_DATA / "templates" / "daily_log_template.csv"]
+        )
+        assert result.status == "imported", result.summary()
+    at = app("log.py")
+    assert not at.exception, errors(at)
+    (table,) = frames_with(at, "fluid [L]")
+    day = table[table["date"] == dt.date(2024, 5, 12)].iloc[0]
+    assert (day["hydrated"], day["fluid [L]"], day["alcohol [drinks]"]) == ("no", 1.2, 2.0)
+    assert set(table["date"]) == {dt.date(2024, 5, 11), dt.date(2024, 5, 12), dt.date(2024, 5, 14)}

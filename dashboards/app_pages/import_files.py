@@ -14,9 +14,10 @@ ctx = ui.context()
 st.title("Import")
 st.markdown(
     "Upload several files at once or a whole export ZIP: FIT files (activities, sleep, HRV, "
-    "monitoring), vendor CSV/JSON exports, and your cramp and medication logs (CSV templates in "
-    "`sample_data/`). Each file is stored whole or not at all; a file already in the library is "
-    "reported and changes nothing."
+    "monitoring), vendor CSV/JSON exports (a WHOOP journal, Apple Health water and Garmin "
+    "hydration logs fill the daily log), and your cramp, medication and daily logs (CSV templates "
+    "in `sample_data/templates/`). Each file is stored whole or not at all; a file already in the "
+    "library is reported and changes nothing."
 )
 
 target = ctx.library.path if ctx.ready else own_library_path()
