@@ -1,4 +1,4 @@
-"""The daily-log CSV: three states per yes/no item, shared limits, custom tags, bad values refused."""
+"""The daily-log CSV: three states per yes/no item, shared limits, own items, bad values refused."""
 
 from __future__ import annotations
 

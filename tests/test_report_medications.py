@@ -1,4 +1,4 @@
-"""The report names each logged medication's drug class, with the reference, and the doctor advice."""
+"""The report names each medication's drug class, with the reference, and the doctor advice."""
 
 from __future__ import annotations
 
