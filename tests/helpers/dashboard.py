@@ -66,16 +66,17 @@ def frames_with(at: AppTest, column: str) -> list[pd.DataFrame]:
 
 
 def simulated_fit() -> tuple[str, bytes]:
-    """A FIT activity file of a simulated run in 2030 (never already in the demo library)."""
+    """A FIT activity file of a simulated run in June 2024 (before the demo squad, so never already
+    in the demo library, and not in the future, which the FIT reader refuses)."""
     import datetime as dt
 
     from analyzer.simulate.athletes import RUNNER
     from analyzer.simulate.history import simulate_athlete
     from analyzer.simulate.writers import activity_fit
 
-    history = simulate_athlete(RUNNER, dt.date(2030, 1, 1), 10, seed=7)
+    history = simulate_athlete(RUNNER, dt.date(2024, 6, 1), 10, seed=7)
     data, _ = activity_fit(history.sessions.iloc[0], RUNNER, 3600)
-    return "morning_run_2030-01-01.fit", data
+    return "morning_run_2024-06-01.fit", data
 
 
 def demo_available() -> bool:
