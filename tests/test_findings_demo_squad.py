@@ -42,7 +42,7 @@ PLANTED_TO_FINDINGS = {
     "hot_session": {"heat"},
     "not_hydrated_day": {"not_hydrated"},
     "hard_day_before": {"hard_day"},
-    "short_night": {"short_sleep"},
+    "short_night_before": {"short_sleep"},
     "taking hydrochlorothiazide": {
         "medication_started:hydrochlorothiazide",
         "rate_ratio:starting hydrochlorothiazide",
@@ -90,6 +90,8 @@ def test_the_top_finding_is_a_planted_pattern(reports, athlete_id):
     )
     assert top["p_adjusted"] is not None and top["p_adjusted"] < ALPHA, top
     assert top["estimate"] > 1 and not top["descriptive_only"], top
+    assert top["evidence"] == "clear", top
+    assert reports[athlete_id]["summary"].startswith("What stands out"), reports[athlete_id]
 
 
 def test_the_null_control_has_no_significant_finding(reports):
@@ -106,3 +108,5 @@ def test_the_null_control_has_no_significant_finding(reports):
         if f["p_adjusted"] is not None and f["p_adjusted"] < ALPHA
     ]
     assert not significant, significant
+    summary = reports[NULL_ATHLETE]["summary"]
+    assert summary.startswith("Nothing stands out: none of the "), summary

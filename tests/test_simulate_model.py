@@ -128,7 +128,7 @@ def test_triathlete_heat_odds_ratio(pooled):
 
 def test_masters_nocturnal_odds_ratios(pooled):
     n = _nights(pooled[MASTERS.athlete_id])
-    hard, short = n["hard_day_before"].to_numpy(), n["short_night"].to_numpy()
+    hard, short = n["hard_day_before"].to_numpy(), n["short_night_before"].to_numpy()
     on_drug = (n["medication_log_or"] != 0).to_numpy()
     cramp = n["cramp"].to_numpy()
     # Each effect estimated within strata of the other two (the model is conditional).
@@ -137,7 +137,7 @@ def test_masters_nocturnal_odds_ratios(pooled):
     strata_d = hard * 2 + short
     for exposed, strata, target in (
         (hard, strata_h, MASTERS.cramps.or_hard_day),
-        (short, strata_s, MASTERS.cramps.or_short_night),
+        (short, strata_s, MASTERS.cramps.or_short_night_before),
         (on_drug, strata_d, MASTERS.medications[0].nocturnal_odds_ratio),
     ):
         _, se = _log_or(exposed, cramp)
@@ -272,7 +272,7 @@ def test_hard_day_rule_is_the_indicators_and_the_findings_engines():
 
 
 def test_banister_trimp_oracle():
-    # SCIENCE.md 1.1: 30 min at 130 + 30 min at 175 bpm (rest 60, max 190, men): per-minute sum 121.9003.
+    # Oracle: 30 min at 130 + 30 min at 175 bpm (rest 60, max 190, men): per-minute sum 121.9003.
     x = (np.array([130.0, 175.0]) - 60) / 130
     assert model.banister_trimp(np.array([30.0, 30.0]), x, "m").sum() == pytest.approx(
         121.9003, abs=1e-4

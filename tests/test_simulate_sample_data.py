@@ -1,4 +1,4 @@
-"""The committed demo squad in sample_data/: layout, formats, planted patterns, and every file decodes."""
+"""The committed demo squad in sample_data/: layout, formats, planted patterns, decodable files."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def _table(truth: dict, unit: str, exposure: str) -> list[list[int]]:
 
 
 def _cmh_greater(truth: dict, unit: str, exposure: str, others: list[str]) -> tuple[float, float]:
-    """Mantel-Haenszel odds ratio and one-sided Cochran-Mantel-Haenszel p within strata of ``others``.
+    """Mantel-Haenszel odds ratio and one-sided Cochran-Mantel-Haenszel p, within ``others`` strata.
 
     The masters athlete's nightly model is conditional (hard day, short night and
     the diuretic act together), so each effect is tested within strata of the others
@@ -144,7 +144,7 @@ def test_planted_patterns_show_in_the_committed_data(truths):
                 _table(truths[athlete_id], unit, exposure), alternative="greater"
             )
             assert p < 0.05 and odds_ratio > 2, (athlete_id, exposure, odds_ratio, p)
-    night = ["hard_day_before", "short_night", "medication_log_or"]
+    night = ["hard_day_before", "short_night_before", "medication_log_or"]
     for exposure in night[:2]:
         others = [name for name in night if name != exposure]
         odds_ratio, p = _cmh_greater(truths["masters-bernd"], "nights", exposure, others)
@@ -155,6 +155,7 @@ def test_planted_patterns_show_in_the_committed_data(truths):
         ("sessions", "above_habit_duration"),
         ("nights", "hard_day_before"),
         ("nights", "short_night"),
+        ("nights", "short_night_before"),
     ]:
         _, p = fisher_exact(_table(null, unit, exposure))
         assert p > 0.05, exposure
@@ -226,7 +227,7 @@ def test_every_fit_file_decodes_with_fitdecode_without_warnings():
 
 @pytest.mark.slow
 def test_committed_squad_is_what_the_code_builds(tmp_path):
-    """Rebuilding with the documented command gives the committed bytes (README and truth included)."""
+    """Rebuilding with the documented command gives the committed bytes (README, truth included)."""
     write_squad(tmp_path)
     built = {p.relative_to(tmp_path).as_posix(): p for p in tmp_path.rglob("*") if p.is_file()}
     committed = {

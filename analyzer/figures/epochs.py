@@ -41,7 +41,9 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
     Returns
     -------
     plotly.graph_objects.Figure
-        Shaded: the pointwise 95% band of the circular-shift null; dashed: the
+        Grey span: lags measured at or after the cramp (possibly a consequence
+        of it, e.g. the night a cramp woke you from). Shaded: the pointwise
+        95% band of the circular-shift null; dashed: the
         family-wise band (look at every lag at once); dotted: the null mean.
         Built from dicts in one go (see :mod:`analyzer.figures.stacked`).
     """
@@ -93,6 +95,13 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
                 line=dict(width=1, color=SERIES_COLOURS["cramp_line"]),
             )
         )
+        after = (
+            frame.loc[frame["possibly_consequence"].astype(bool), "lag_days"]
+            if "possibly_consequence" in frame.columns
+            else frame.iloc[0:0]["lag_days"]
+        )
+        if len(after):
+            shapes.append(_after_the_cramp(xaxis, yaxis, int(after.min()), int(after.max())))
         if k > len(indicators) - columns:  # bottom panel of its column
             layout.setdefault(_axis("xaxis", k), {})["title"] = dict(text="days from the cramp [d]")
     layout.update(
@@ -102,6 +111,24 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     )
     return go.Figure({"data": data, "layout": layout}, skip_invalid=True)
+
+
+def _after_the_cramp(xaxis: str, yaxis: str, first: int, last: int) -> dict:
+    """Hatched-looking grey span over the lags measured at or after the cramp."""
+    return dict(
+        type="rect",
+        xref=xaxis,
+        x0=first - 0.5,
+        x1=last + 0.5,
+        yref=f"{yaxis} domain",
+        y0=0,
+        y1=1,
+        fillcolor=SERIES_COLOURS["band"],
+        opacity=0.35,
+        line=dict(width=0),
+        layer="below",
+        label=dict(text="after: maybe a result", textposition="top center", font=dict(size=9)),
+    )
 
 
 def _floats(series: pd.Series) -> list:
@@ -177,7 +204,9 @@ def _panel(frame: pd.DataFrame, legend: bool) -> list[dict]:
             showlegend=legend,
             legendgroup="obs",
             customdata=[[float(n)] for n in frame["n_events"]],
-            hovertemplate="day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>",
+            hovertemplate=(
+                "day %{x}<br>average %{y:.2f}<br>%{customdata[0]:.0f} cramps<extra></extra>"
+            ),
         ),
     ]
 

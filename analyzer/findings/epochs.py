@@ -14,6 +14,12 @@ average recomputed (SCIENCE.md section 3.2; Chree C. *Phil Trans R Soc A*
 
 Missing days are ignored in each average (``nanmean``); events whose window
 leaves the series are dropped from the observed average.
+
+Lags at or after the cramp are marked ``possibly_consequence``: for nocturnal
+cramps everything from the cramp night on (a cramp that wakes you shortens
+that night and may raise that morning's resting heart rate), for exercise
+cramps the days after the cramp's day. They describe what followed the cramps,
+not what preceded them, and are never tested as exposures.
 """
 
 from __future__ import annotations
@@ -121,6 +127,18 @@ def event_triggered_average(
     )
 
 
+def possibly_consequence(cramp_type: str, lags: np.ndarray) -> np.ndarray:
+    """True at lags whose values are measured at or after the cramp.
+
+    Nocturnal cramps: lag 0 and later (the index day is the night's wake-up
+    date, so lag 0 holds the cramp night's sleep and that morning's
+    measurements). Exercise cramps: lag 1 and later (lag 0 is the cramp's own
+    day, whose morning measurements and session came before it).
+    """
+    first_after = 0 if cramp_type == "nocturnal" else 1
+    return np.asarray(lags) >= first_after
+
+
 def epochs_table(
     daily: pd.DataFrame,
     event_positions: dict[str, np.ndarray],
@@ -159,6 +177,7 @@ def epochs_table(
             frame.insert(0, "indicator", column)
             frame.insert(1, "caption", caption)
             frame.insert(2, "cramp_type", cramp_type)
+            frame["possibly_consequence"] = possibly_consequence(cramp_type, lags)
             frames.append(frame)
     if not frames:
         return pd.DataFrame(
@@ -176,6 +195,7 @@ def epochs_table(
                 "familywise_high",
                 "outside_pointwise",
                 "outside_familywise",
+                "possibly_consequence",
             ]
         )
     return pd.concat(frames, ignore_index=True)

@@ -8,8 +8,9 @@
   on which the night ends: the night the library linked the cramp to (the
   recorded sleep containing it), else :func:`analyzer.timebase.nights_of` (before
   ``night_cutoff_hour`` local time the night ending that date, from then on the
-  next). Their training exposure is the previous day, their sleep exposure that
-  night (the sleep row of the index day, since a night belongs to its wake-up date).
+  next). Their training exposure is the previous day, their sleep exposure the
+  night before (the sleep row of the previous day, since a night belongs to its
+  wake-up date).
 * Cramps at rest in the daytime (context ``rest``) and cramps without a context
   are counted and described but not used in the case-crossover analysis: their
   timing relative to training and sleep is not defined well enough.

@@ -8,7 +8,13 @@ cramp's index day (see :mod:`analyzer.findings.events`):
   the morning's resting HR / HRV, the night before the session for sleep
   (the sleep row of the same date, since a night belongs to its wake-up date);
 * nocturnal cramps: the previous day (lag -1) for training, resting HR and
-  HRV, that night's sleep (lag 0).
+  HRV, and the night before the cramp night for sleep (lag -1: the night that
+  ended the morning before). The cramp night's own sleep is never an exposure:
+  a cramp that wakes you shortens that night, so a short cramp night is as
+  likely a consequence as a cause (Allen RE, Kirby KA. Nocturnal leg cramps.
+  *Am Fam Physician* 2012;86(4):350-355: cramps "can cause severe insomnia").
+  It is shown only in the event-triggered averages, labelled as possibly a
+  consequence.
 
 Each exposure is tested as a binary exposure at the stated thresholds of
 :class:`FindingsParams` (these tests form the findings' one Benjamini-Hochberg
@@ -239,7 +245,9 @@ def is_primary(cramp_type: str, exposure_key: str) -> bool:
 LOAD = ("load",)
 
 TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
-SLEEP_LAGS = {"exercise": 0, "nocturnal": 0}
+#: Sleep that precedes the cramp: the night before the session (same wake-up date) for
+#: exercise cramps, the night before the cramp night for nocturnal cramps.
+SLEEP_LAGS = {"exercise": 0, "nocturnal": -1}
 EXERCISE_ONLY = {"exercise": 0}
 
 
@@ -415,11 +423,15 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "sleep_debt",
             "binary",
             f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
-            {"nocturnal": 0},
+            {"nocturnal": -1},
             _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
             label="a sleep debt",
             per_sd=_per_sd(
-                "sleep_debt_per_sd", "7-night sleep debt", "sleep_debt_7n_h", {"nocturnal": 0}, "h"
+                "sleep_debt_per_sd",
+                "7-night sleep debt",
+                "sleep_debt_7n_h",
+                {"nocturnal": -1},
+                "h",
             ),
         ),
         Exposure(

@@ -30,8 +30,10 @@ def method_note(params: FindingsParams) -> str:
         "without an answer is neither a cramp day nor a control day for that item. "
         "Exercise-associated cramps are compared with other training days; nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
-        "training and that night's sleep. Odds ratios come from conditional logistic "
-        "regression (binary exposures at stated thresholds, with the exact conditional test and "
+        "training and the sleep of the night before; the cramp night's own sleep, which a cramp "
+        "can cut short, is only shown around the cramps, labelled as possibly a consequence. "
+        "Odds ratios come from conditional logistic regression (binary exposures at stated "
+        "thresholds, with the exact conditional test and "
         "exact confidence limits"
         + (
             ""
@@ -93,7 +95,8 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
         "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
         f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
         "hazard_windows": "exercise cramps: the session day (sleep: the night before); nocturnal "
-        "cramps: the previous day (sleep: that night)",
+        "cramps: the previous day (sleep: the night before the cramp night; the cramp night's "
+        "own sleep may be a consequence and is not tested)",
         "continuous_scaling": "per SD of the athlete's own days (ddof=1)",
         "timezone": timezone,
         "sleep_need_h": sleep_need_h,

@@ -42,8 +42,11 @@ def _interval(low: float, high: float) -> str:
 
 
 def _when(cramp_type: str, phrase: str) -> str:
+    night = cramp_type == "nocturnal"
     if phrase.startswith("less than"):
-        return f"after nights with {phrase}"
+        return f"when the night before had {phrase}" if night else f"after nights with {phrase}"
+    if phrase.startswith("a sleep debt") and night:
+        return f"with {phrase} before the cramp night"
     if phrase.startswith("the first"):
         return f"in {phrase}"
     return f"{'on days with' if cramp_type == 'exercise' else 'after days with'} {phrase}"

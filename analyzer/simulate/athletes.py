@@ -97,7 +97,7 @@ MASTERS = AthleteSpec(
         evening_share=0.2,
     ),
     climate=Climate(mean_c=12.5, amplitude_c=11.0, warmest_doy=NORTH),
-    cramps=CrampModel(p_night=0.045, or_hard_day=4.0, or_short_night=4.0),
+    cramps=CrampModel(p_night=0.045, or_hard_day=4.0, or_short_night_before=5.0),
     medications=(
         MedicationCourse(
             "hydrochlorothiazide",
@@ -114,8 +114,8 @@ MASTERS = AthleteSpec(
     device="fenix7",
     description=(
         "Nocturnal calf cramps: night odds ratio 4 after a hard day (TRIMP >= 1.5 x the mean daily "
-        "TRIMP of the previous 28 days, rest days counting 0), 4 after a short night (asleep "
-        "< need - 1 h), and 4 while taking hydrochlorothiazide."
+        "TRIMP of the previous 28 days, rest days counting 0), 5 when the night before was short "
+        "(asleep < need - 1 h), and 4 while taking hydrochlorothiazide."
     ),
 )
 

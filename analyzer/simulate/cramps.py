@@ -64,9 +64,17 @@ def session_exposures(
 def night_exposures(
     spec: AthleteSpec, nights: pd.DataFrame, trimp_per_day: np.ndarray
 ) -> pd.DataFrame:
-    """Add ``hard_day_before``, ``on_medication_log_or`` and per-night ``p_cramp``."""
+    """Add ``hard_day_before``, ``short_night_before``, ``medication_log_or`` and ``p_cramp``.
+
+    ``short_night_before`` is the night ending the morning before (wake date
+    ``d - 1``): a cramp shortens the night it wakes you from, so a pattern
+    planted on the cramp night's own sleep could not be told from that
+    consequence; the first night, whose night before is unknown, is not exposed.
+    """
     model = spec.cramps
     out = nights.copy()
+    short = out["short_night"].to_numpy(dtype=bool)
+    out["short_night_before"] = np.concatenate([[False], short[:-1]])
     hard = hard_days(trimp_per_day)
     day = out["day"].to_numpy()
     out["hard_day_before"] = np.where(day >= 1, hard[np.maximum(day - 1, 0)], False)
@@ -78,7 +86,7 @@ def night_exposures(
     log_odds = (
         logit(model.p_night)
         + np.log(model.or_hard_day) * out["hard_day_before"]
-        + np.log(model.or_short_night) * out["short_night"]
+        + np.log(model.or_short_night_before) * out["short_night_before"]
         + out["medication_log_or"]
     )
     out["p_cramp"] = logistic(log_odds.to_numpy(dtype=float))

@@ -126,7 +126,7 @@ class CrampModel:
 
         logit P(cramp in night d) = logit(p_night)
             + ln(or_hard_day)    * hard_day(d - 1)
-            + ln(or_short_night) * short_night(d)
+            + ln(or_short_night_before) * short_night(d - 1)
             + sum of ln(medication odds ratio) over courses taken on d - 1
 
     With every odds ratio at 1 (the null control) both components still draw
@@ -145,7 +145,7 @@ class CrampModel:
     heat_threshold_c: float = 28.0
     p_night: float = 0.0
     or_hard_day: float = 1.0
-    or_short_night: float = 1.0
+    or_short_night_before: float = 1.0
     random_per_day: float = 0.0
 
 
@@ -287,7 +287,7 @@ def planted_effects(spec: AthleteSpec) -> list[dict]:
         ("hot_session", "session", m.or_heat, m.p_session),
         ("not_hydrated_day", "session", spec.journal.or_not_hydrated, m.p_session),
         ("hard_day_before", "night", m.or_hard_day, m.p_night),
-        ("short_night", "night", m.or_short_night, m.p_night),
+        ("short_night_before", "night", m.or_short_night_before, m.p_night),
     ]
     out = [
         {"exposure": name, "unit": unit, "odds_ratio": ratio, "baseline_probability": p}

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- the templates are Markdown: table rows and the generated README's lines stay whole
 """The ``sample_data/README.md`` text, generated from the simulated squad so it never goes stale."""
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ _LAYOUT = """\
 | `templates/` | blank cramp, medication and daily log templates (not generated here) |
 
 Dates of nights are the local **wake-up** date; a cramp at 02:30 belongs to the night that ends that morning,
-and its exposures are the previous day's training and that night's sleep.
+and its exposures are the previous day's training and the nights before it (that night's own sleep may be cut
+short by the cramp, so it is shown around the cramps but never tested as something that came first).
 """
 
 _MODEL = """\
@@ -60,7 +62,8 @@ Exercise-associated cramps, per session (Schwellnus et al. 2011: relative intens
 Nocturnal calf cramps, per night ending on date d (Grandner & Winkelman 2017; Garrison et al. 2012):
 
     logit P(cramp in night d) = logit(p_night) + ln(OR_hard_day) * hard_day(d - 1)
-                                + ln(OR_short_night) * short_night(d) + sum ln(OR_medication) over courses taken on d - 1
+                                + ln(OR_short_night_before) * short_night(d - 1)
+                                + sum ln(OR_medication) over courses taken on d - 1
 
 Null control: every odds ratio is 1, so exercise-associated cramps fall in a constant share of sessions and
 nocturnal cramps in a constant share of nights, unrelated to anything the findings engine compares. (Optional
@@ -77,7 +80,9 @@ Exposure definitions (all from *planned* session values, which the 1 Hz streams 
 - `hard_day`: the day's Banister TRIMP is at least {hard_ratio} x the mean daily TRIMP (rest days count as 0) of the
   previous {hard_window} days, the indicators' and the findings engine's rule (which apply it to the imported
   daily load: TSS with power, else hrTSS or TRIMP, so a few borderline days differ);
-- `short_night`: asleep less than the athlete's sleep need minus {short} h;
+- `short_night`: asleep less than the athlete's sleep need minus {short} h; `short_night_before`: the night
+  ending the morning before (a cramp shortens the night it wakes you from, so only earlier nights can be tested
+  as something that came first);
 - `not_hydrated`: the day's true state in the daily-log model (`JournalModel`): not hydrated on a share
   `p_not_hydrated` of days, independent of everything else, and acting on that day's sessions whether or not
   the athlete logged the day (a share `p_unanswered` of days is left blank); the daily log writes "no" to
@@ -169,7 +174,8 @@ def _athlete_section(h: AthleteHistory) -> str:
     lines.append(
         f"- drawn: {len(c)} cramps ({by_context}); sessions above habitual intensity "
         f"{int(s['above_habit_intensity'].sum())}/{len(s)}, hot {int(s['hot'].sum())}; nights after a "
-        f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}"
+        f"hard day {int(n['hard_day_before'].sum())}/{len(n)}, short {int(n['short_night'].sum())}, "
+        f"after a short night {int(n['short_night_before'].sum())}"
     )
     lines.append(_exposed_line(h))
     lines.append(_journal_line(h))
@@ -196,6 +202,8 @@ def _exposed_line(h: AthleteHistory) -> str:
     return (
         f"- cramps in sessions above habitual intensity {int(in_session['above_habit_intensity'].sum())}, "
         f"in hot sessions {int(in_session['hot'].sum())}; in nights after a hard day "
-        f"{int(in_night['hard_day_before'].sum())}, in short nights {int(in_night['short_night'].sum())}, "
+        f"{int(in_night['hard_day_before'].sum())}, in short nights "
+        f"{int(in_night['short_night'].sum())}, in nights after a short night "
+        f"{int(in_night['short_night_before'].sum())}, "
         f"in nights on a medication with a planted effect {int((in_night['medication_log_or'] != 0).sum())}"
     )
