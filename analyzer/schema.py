@@ -5,7 +5,7 @@ pandas DataFrames with exactly the columns below (a reader may leave a column
 all-missing, never drop or rename it). The library stores them; the analysis
 reads them back in the same shape.
 
-Conventions (see ``../shared/guide/DESIGN.md``):
+Conventions, shared by every reader and every analysis:
 
 * names carry the unit (``duration_s``, ``heart_rate_bpm``);
 * ``*_utc`` and ``t_utc`` columns are tz-aware UTC ``datetime64``;

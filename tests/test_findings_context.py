@@ -33,7 +33,7 @@ def session_samples(minutes=60, hr_late=150.0, power=200.0, temperature=28.0):
 
 
 def test_decoupling_oracle():
-    # SCIENCE.md 1.10: 200 W at 140 bpm, then 200 W at 147 bpm -> 4.7619 %.
+    # Worked by hand from (EF1 - EF2) / EF1: 200 W at 140 bpm, then 200 W at 147 bpm -> 4.7619 %.
     samples = pd.DataFrame({"heart_rate_bpm": [140.0] * 50 + [147.0] * 50, "power_w": 200.0})
     assert decoupling_pct(samples) == pytest.approx(4.7619, abs=1e-4)
     pace = pd.DataFrame({"heart_rate_bpm": [140.0] * 10 + [150.0] * 10, "speed_mps": 3.0})

@@ -68,7 +68,8 @@ def test_clogit_flags_separation_and_exact_gives_one_sided_limit():
     a = np.ones(8)
     res = exact_binary_test(a, np.full(8, 2), np.full(8, 4))
     assert np.isinf(res.estimate) and np.isinf(res.ci_high) and res.ci_low > 1
-    # One-sided p = (k/n)^8 = 0.5^8, the "hard floor" of SCIENCE.md section 3.6; with
+    # One-sided p = (k/n)^8 = 0.5^8: with k exposed windows of n in each set, the chance that
+    # the case is an exposed one in all eight sets, the smallest p these sets can give; with
     # k/n = 1/2 the null is symmetric, so "none exposed" is as unlikely and the two-sided p doubles.
     assert res.p_value == pytest.approx(2 * 0.5**8)
     one_in_four = exact_binary_test(a, np.full(8, 1), np.full(8, 4))

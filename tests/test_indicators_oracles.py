@@ -1,4 +1,10 @@
-"""Every oracle value of SCIENCE.md sections 1.1-1.14, each to 1e-4."""
+"""The indicators against oracle values computed outside this package, each to 1e-4.
+
+Each value was worked out independently of the code under test: by hand or with plain
+numpy/scipy from the published formula, or taken from the published or open-source
+implementation named above each group (GoldenCheetah's exported metrics, the R ``ACWR``
+package's test series, the worked examples of the papers).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from analyzer.indicators import acwr, monotony, pmc, power, recovery, sleep, str
 TOL = 1e-4
 
 
-# 1.1 Banister TRIMP ------------------------------------------------------------------------
+# Banister TRIMP: t * x * a * e^(b * x) with the constants of Morton, Fitz-Clarke & Banister,
+# J Appl Physiol 1990;69(3):1171-1177 (and GoldenCheetah's a = 0.64 for women), evaluated with
+# numpy; the 60-min/155-bpm row matches the "about 118" of published online calculators. ----
 
 
 @pytest.mark.parametrize(
@@ -56,7 +64,9 @@ def test_trimp_is_zero_below_rest_and_clamped_above_max():
     ],
 )
 def test_goldencheetah_opendata_trimp_rows(avg_hr, time_riding_s, expected):
-    # GoldenCheetah OpenData example athlete (male), HR_rest 57, HR_max 188.
+    # GoldenCheetah OpenData example athlete (male; doi:10.17605/OSF.IO/6HFPZ): the ride's
+    # exported average_hr, time_riding and trimp_points; HR_rest 57 and HR_max 188 are the values
+    # a least-squares fit of those rides recovers.
     value = trimp.banister_trimp(time_riding_s / 60.0, avg_hr, 57, 188, "m", "goldencheetah")
     assert value == pytest.approx(expected, abs=TOL)
 
@@ -66,7 +76,8 @@ def test_hrtss_reproduces_goldencheetah_trimp_100():
     assert trimp.hr_tss(session, 160, 57, 188, "m") == pytest.approx(95.68633, abs=TOL)
 
 
-# 1.2-1.4 zone TRIMPs and sRPE ----------------------------------------------------------------
+# Zone TRIMPs and sRPE, worked by hand: Edwards (1993) zone weights 1-5, Lucia et al. (2003)
+# phase weights 1-3, Foster et al. (2001) RPE x minutes. ---------------------------------------
 
 
 def test_edwards_trimp():
@@ -94,7 +105,8 @@ def test_session_rpe_load():
     assert trimp.session_rpe_load(7, 60) == pytest.approx(420, abs=TOL)
 
 
-# 1.5 monotony and strain -----------------------------------------------------------------------
+# Monotony and strain (Foster, Med Sci Sports Exerc 1998;30(7):1164-1168): mean/SD of one week,
+# computed with numpy for both SD conventions. -------------------------------------------------
 
 WEEK = [420, 0, 300, 480, 0, 600, 240]
 
@@ -117,7 +129,8 @@ def test_monotony_undefined_for_identical_loads():
     assert np.isnan(monotony.rolling_monotony_strain([100.0] * 7)["monotony"].iloc[-1])
 
 
-# 1.6 Banister fitness-fatigue model -------------------------------------------------------------
+# Banister fitness-fatigue model (Calvert et al. 1976; Clarke & Skiba, Adv Physiol Educ 2013):
+# the closed form 100 (e^(-t/42) - 2 e^(-t/7)) of a single impulse, evaluated with numpy. -------
 
 
 def test_banister_model_single_impulse():
@@ -146,7 +159,8 @@ def test_banister_model_zero_crossing_and_peak():
     assert abs(p(crossing)) < 1e-9
 
 
-# 1.7 CTL / ATL / TSB ------------------------------------------------------------------------------
+# CTL / ATL / TSB: the recurrences of GoldenCheetah (src/Metrics/PMCData.cpp,
+# alpha = 1 - e^(-1/tau)) and TrainingPeaks (alpha = 1/tau) iterated with numpy. --------------
 
 
 def test_alpha_values():
@@ -184,7 +198,8 @@ def test_pmc_constant_load_42_days(alpha, ctl, atl, tsb):
     assert next_day["tsb"].iloc[0] == 0.0
 
 
-# 1.8 NP, IF, TSS ----------------------------------------------------------------------------------
+# NP, IF, TSS (Allen & Coggan, Training and Racing with a Power Meter): full-window NP with numpy
+# and GoldenCheetah's zero-initialised 30-sample buffer (src/Metrics/Coggan.cpp) replayed. -----
 
 
 def test_normalized_power_constant_hour():
@@ -221,7 +236,9 @@ def test_tss_and_if():
     assert power.intensity_factor(230, 280) == pytest.approx(230 / 280)
 
 
-# 1.9 ACWR -------------------------------------------------------------------------------------------
+# ACWR on the test series of the R ``ACWR`` package (JorgeDelro/ACWR; 30 AU x 21 days, 50 AU x 7):
+# rolling coupled and uncoupled means, and EWMA with lambda = 2/(N+1) (Williams et al., Br J Sports
+# Med 2017, doi:10.1136/bjsports-2016-096589) seeded as the package does (first load) or at 0. --
 
 ACWR_SERIES = [30.0] * 21 + [50.0] * 7
 
@@ -244,7 +261,8 @@ def test_acwr_ewma_seeding(seed, acute, chronic, ratio):
     assert acwr.ewma_lambda(28) == pytest.approx(0.068966, abs=1e-6)
 
 
-# 1.10-1.12 decoupling, drift, HRR ---------------------------------------------------------------------
+# Decoupling (GoldenCheetah AerobicDecoupling.cpp: efficiency drop, first vs second half), cardiac
+# drift and heart-rate recovery (Cole et al., N Engl J Med 1999), worked by hand. ---------------
 
 
 def test_decoupling_oracles():
@@ -279,7 +297,8 @@ def test_heart_rate_recovery():
     assert np.isnan(stream.heart_rate_recovery_bpm(t[:61], hr[:61], 60))
 
 
-# 1.13 RMSSD and the baseline example ---------------------------------------------------------------------
+# RMSSD and the lnRMSSD baseline (Plews et al., Sports Med 2013, doi:10.1007/s40279-013-0071-8:
+# 7-day rolling mean, baseline mean +- 0.5 SD), computed with numpy on a made-up fortnight. ----
 
 
 def test_rmssd():
@@ -305,7 +324,7 @@ def test_hrv_baseline_example():
     assert recovery.zscore_against(ln.iloc[13], baseline) == pytest.approx(-5.344337, abs=TOL)
 
 
-# 1.14 sleep debt ----------------------------------------------------------------------------------------
+# Sleep debt over seven nights against an 8-h need, gross and net, worked by hand. -------------
 
 
 def test_sleep_debt():

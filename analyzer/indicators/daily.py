@@ -1,6 +1,7 @@
 """The daily table: one row per local date of the athlete with every daily indicator.
 
-Rules (DESIGN.md, SCIENCE.md section 5):
+Rules, so that a value on day d could have been known on day d and a gap in the record is
+never taken for rest:
 
 * Days are the athlete's local calendar days; sessions carry their ``local_date`` (device UTC
   offset, else the athlete's IANA zone); a night belongs to its local wake-up date. Both rules

@@ -6,11 +6,12 @@ Banister EW. Modeling elite athletic performance. In: MacDougall, Wenger, Green 
 *Physiological Testing of Elite Athletes*. Human Kinetics, 1991.
 Morton RH, Fitz-Clarke JR, Banister EW. Modeling human performance in running.
 *J Appl Physiol* 1990;69(3):1171-1177 (sex-specific constants).
+doi:10.1152/jappl.1990.69.3.1171.
 Edwards S. *The Heart Rate Monitor Book*. Fleet Feet Press, 1993.
 Lucia A et al. Tour de France versus Vuelta a Espana: which is harder?
-*Med Sci Sports Exerc* 2003;35(5):872-878.
+*Med Sci Sports Exerc* 2003;35(5):872-878. doi:10.1249/01.MSS.0000064999.82036.B4.
 Foster C et al. A new approach to monitoring exercise training.
-*J Strength Cond Res* 2001;15(1):109-115.
+*J Strength Cond Res* 2001;15(1):109-115. doi:10.1519/00124278-200102000-00019.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def banister_trimp_samples(
     """Per-sample (integrated) Banister TRIMP, ``Σ Δt_i·x_i·a·e^(b·x_i)``.
 
     Larger than the average-HR form for interval sessions because the weight is
-    convex (SCIENCE.md 1.1: 30 min @130 + 30 min @175 bpm gives 121.9003 vs 107.1131).
+    convex: 30 min at 130 + 30 min at 175 bpm (rest 60, max 190, men) gives 121.9003
+    per minute against 107.1131 from the mean heart rate (worked by hand from the formula).
 
     Parameters
     ----------
@@ -240,7 +242,8 @@ def hr_tss(
     """HR-based TSS: ``100·TRIMP / TRIMP(60 min at LTHR)`` (NaN without a usable LTHR).
 
     The open equivalent of TrainingPeaks' proprietary hrTSS (GoldenCheetah
-    ``trimp_100_points``, Elevate/Strava "HRSS"); SCIENCE.md 1.8.
+    ``trimp_100_points``, Elevate/Strava "HRSS"): the session's Banister TRIMP as a
+    percentage of an hour at the lactate-threshold heart rate.
 
     Parameters
     ----------
@@ -248,6 +251,12 @@ def hr_tss(
         The session's Banister TRIMP [AU], computed with the same constants.
     lthr_bpm : float
         Lactate-threshold heart rate [bpm].
+
+    References
+    ----------
+    GoldenCheetah, ``src/Metrics/TRIMPPoints.cpp`` (metric ``trimp_100_points``),
+    https://github.com/GoldenCheetah/GoldenCheetah. On the GoldenCheetah OpenData example
+    athlete (ride of 2005-06-25, LTHR 160 bpm) it gives 95.68633, which this function reproduces.
     """
     hour_at_threshold = banister_trimp(60.0, lthr_bpm, hr_rest_bpm, hr_max_bpm, sex, variant)
     impulse = np.asarray(trimp, dtype=float)
