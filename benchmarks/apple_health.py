@@ -11,15 +11,16 @@ peak is its own:
 * imports it through :meth:`analyzer.store.Library.import_paths` into a new
   library (hash, read, write the rows, keep the original in chunks), and the
   same export zipped as ``apple_health_export/export.xml``;
-* with ``--runs ...,bytes``, imports it with the file read whole into memory,
-  as every file was before large files were streamed (for comparison).
+* with ``--runs ...,bytes``, imports it with the file read whole into memory
+  (what streaming saves, for comparison).
 
 It prints a table: wall and CPU time, throughput, peak resident memory
 (``VmHWM``, or ``ru_maxrss`` off Linux) next to the process's memory before
 the import, rows, library size, and with ``--tracemalloc`` the peak of Python
 allocations (slower: tracemalloc instruments every allocation).
 
-Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--runs read,library,zip,bytes] [--tracemalloc] [--keep]``.
+Run: ``python benchmarks/apple_health.py [--size-mb 1024] [--runs read,library,zip,bytes]
+[--tracemalloc] [--keep]``.
 """
 
 from __future__ import annotations
@@ -43,18 +44,23 @@ from analyzer.io.registry import read_path
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [
-<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord)*)>
+<!ELEMENT HealthData (ExportDate,Me,
+ (Record|Correlation|Workout|ActivitySummary|ClinicalRecord)*)>
 <!ATTLIST HealthData locale CDATA #REQUIRED>
 <!ELEMENT Record ((MetadataEntry|HeartRateVariabilityMetadataList)*)>
-<!ATTLIST Record type CDATA #REQUIRED unit CDATA #IMPLIED value CDATA #IMPLIED sourceName CDATA #REQUIRED
- sourceVersion CDATA #IMPLIED device CDATA #IMPLIED creationDate CDATA #IMPLIED startDate CDATA #REQUIRED
- endDate CDATA #REQUIRED>
+<!ATTLIST Record type CDATA #REQUIRED unit CDATA #IMPLIED value CDATA #IMPLIED
+ sourceName CDATA #REQUIRED sourceVersion CDATA #IMPLIED device CDATA #IMPLIED
+ creationDate CDATA #IMPLIED startDate CDATA #REQUIRED endDate CDATA #REQUIRED>
 ]>
 <HealthData locale="en_GB">
  <ExportDate value="2026-01-01 08:00:00 +0100"/>
- <Me HKCharacteristicTypeIdentifierDateOfBirth="1990-01-01" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexMale"/>
+ <Me HKCharacteristicTypeIdentifierDateOfBirth="1990-01-01"
+  HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexMale"/>
 """
-_DEVICE = "&lt;&lt;HKDevice: 0x283a1c2d0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2&gt;"
+_DEVICE = (
+    "&lt;&lt;HKDevice: 0x283a1c2d0&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, "
+    "hardware:Watch6,2&gt;"
+)
 _STAGES = (
     "AsleepCore",
     "AsleepDeep",
@@ -118,7 +124,8 @@ def _day(day: dt.datetime, rng: np.random.Generator) -> str:
         )
     )
     beats = "".join(
-        f'   <InstantaneousBeatsPerMinute bpm="{int(rng.normal(60, 4))}" time="6:50:{i:02d}.{i:02d} AM"/>\n'
+        f'   <InstantaneousBeatsPerMinute bpm="{int(rng.normal(60, 4))}" '
+        f'time="6:50:{i:02d}.{i:02d} AM"/>\n'
         for i in range(40)
     )
     t = day + dt.timedelta(hours=6, minutes=50)
@@ -149,11 +156,14 @@ def _day(day: dt.datetime, rng: np.random.Generator) -> str:
         s = day + dt.timedelta(hours=18)
         e = s + dt.timedelta(minutes=45)
         out.append(
-            f' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="45" durationUnit="min" '
-            f'totalDistance="8.1" totalDistanceUnit="km" totalEnergyBurned="520" totalEnergyBurnedUnit="kcal" '
+            ' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="45" '
+            'durationUnit="min" totalDistance="8.1" totalDistanceUnit="km" '
+            'totalEnergyBurned="520" totalEnergyBurnedUnit="kcal" '
             f'sourceName="Apple Watch" startDate="{_stamp(s)}" endDate="{_stamp(e)}">\n'
-            f'  <WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" startDate="{_stamp(s)}" '
-            f'endDate="{_stamp(e)}" average="148" minimum="95" maximum="176" unit="count/min"/>\n </Workout>\n'
+            '  <WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" '
+            f'startDate="{_stamp(s)}" endDate="{_stamp(e)}" '
+            'average="148" minimum="95" maximum="176" unit="count/min"/>\n'
+            " </Workout>\n"
         )
     return "".join(out)
 
@@ -264,7 +274,7 @@ def main() -> None:
         default="read,library,zip",
         help="comma-separated: read (registry.read_path), library (Library.import_paths), "
         "zip (the same zipped), bytes (import_paths with the file read whole, "
-        "the path every file took before large files were streamed)",
+        "without streaming, for comparison)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument(
@@ -301,7 +311,7 @@ def main() -> None:
         elif run == "bytes":
             runs.append(
                 (
-                    "Library.import_paths(export.xml) read whole (as before issue 5)",
+                    "Library.import_paths(export.xml) read whole, not streamed",
                     "library-bytes",
                     path,
                 )
@@ -318,8 +328,8 @@ def main() -> None:
         traced = f" (tracemalloc peak {r['traced_mb']:.0f} MB)" if args.tracemalloc else ""
         print(
             f"| {label} | {r['wall_s']:.1f} s | {r['cpu_s']:.1f} s | {size_mb / r['wall_s']:.1f} | "
-            f"{r['peak_rss_mb']:.0f} MB{traced} | {r['baseline_rss_mb']:.0f} MB | {rows} ({r['status']}) | "
-            f"{library} |"
+            f"{r['peak_rss_mb']:.0f} MB{traced} | {r['baseline_rss_mb']:.0f} MB | "
+            f"{rows} ({r['status']}) | {library} |"
         )
     if args.keep:
         print(f"kept {folder}")

@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> None:
             imp_med, imp_mean = 1000 * statistics.median(cpu), 1000 * statistics.mean(cpu)
             print(
                 f"{kind:<11} {len(files):>5} {kb:>7.1f} {read_ms:>8.2f} {imp_med:>10.2f} "
-                f"{imp_mean:>12.2f} {imp_med - read_ms:>9.2f} {1000 * statistics.median(wall):>12.2f}"
+                f"{imp_mean:>12.2f} {imp_med - read_ms:>9.2f} "
+                f"{1000 * statistics.median(wall):>12.2f}"
             )
         lib.close()
 

@@ -7,15 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.helpers.dashboard import (  # noqa: F401
-    ROOT,
-    app,
-    demo_file,
-    demo_user,
-    errors,
-    frames_with,
-    simulated_fit,
-)
+from tests.helpers.dashboard import ROOT, app, errors, frames_with, simulated_fit
 
 pytestmark = pytest.mark.slow  # builds the (trimmed) demo library once per run
 

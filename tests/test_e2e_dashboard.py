@@ -58,7 +58,7 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`streamlit run dashboards/app.py` on a free loopback port: a first start on the (trimmed) demo library."""
+    """`streamlit run dashboards/app.py` on a free loopback port; first start on the mini demo."""
     home = tmp_path_factory.mktemp("e2e")
     env = {**os.environ, "XDG_DATA_HOME": str(home / "xdg")}
     env.pop("CRAMP_ANALYZER_LIBRARY", None)

@@ -1,4 +1,7 @@
-"""Garmin account JSON, Fitbit Takeout JSON/CSV and Oura CSV (own fixtures: no real samples exist)."""
+"""Garmin account JSON, Fitbit Takeout JSON/CSV and Oura CSV.
+
+The fixtures are the project's own: no real export of these kinds is available.
+"""
 
 from __future__ import annotations
 

@@ -128,8 +128,9 @@ def test_whoop_zone_column_in_iana_and_gmt_forms():
 
 def test_strava_fixture_with_duplicate_columns_and_bad_heart_rate():
     header = (
-        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Max Heart Rate,"
-        "Elapsed Time,Moving Time,Distance,Average Speed,Max Heart Rate,Average Heart Rate"
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,"
+        "Max Heart Rate,Elapsed Time,Moving Time,Distance,Average Speed,Max Heart Rate,"
+        "Average Heart Rate"
     )
     rows = [
         '1,"Mar 31, 2024, 1:30:00 AM",Night,Run,1800,5.1,170,1800.0,1750.0,5100.0,2.9,,150',

@@ -29,7 +29,11 @@ def test_split_unit(header, expected):
 
 
 def test_european_spreadsheet_wellness():
-    data = "\ufeffDate;Resting HR (bpm);HRV [ms];Steps\n31.03.2024;52;61,5;12.345\n01.04.2024;--;58,0;9.876\n"
+    data = (
+        "\ufeffDate;Resting HR (bpm);HRV [ms];Steps\n"
+        "31.03.2024;52;61,5;12.345\n"
+        "01.04.2024;--;58,0;9.876\n"
+    )
     assert detect_format("my.csv", data.encode()) == "generic_csv"
     wellness = read_bytes("my.csv", data.encode()).tables["wellness"]
     assert list(wellness["date"]) == [dt.date(2024, 3, 31), dt.date(2024, 4, 1)]

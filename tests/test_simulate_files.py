@@ -1,4 +1,4 @@
-"""The simulator's files round-trip: fitdecode, fitparse and our reader give back the simulated values."""
+"""Simulated files round-trip: fitdecode, fitparse and our reader return the simulated values."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def masters():
 
 
 def fitdecode_messages(data: bytes) -> dict[str, pd.DataFrame]:
-    """Every data message by type, decoded by fitdecode with CRC errors raising and warnings as errors."""
+    """Every data message by type, decoded by fitdecode (CRC errors raise, warnings are errors)."""
     rows: dict[str, list[dict]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -134,7 +134,7 @@ def test_activity_round_trips_through_our_reader(triathlete):
 
 
 def test_stream_physiology(triathlete):
-    """Heart rate lags intensity and drifts upward in heat; streams are deterministic per session."""
+    """Heart rate lags intensity and drifts up in heat; each session's streams are repeatable."""
     from analyzer.simulate.streams import session_streams
 
     session = one_session(triathlete, "running").copy()
@@ -228,7 +228,7 @@ def test_our_reader_reads_sleep_and_wellness_messages(masters):
 
 
 def test_our_reader_dates_nights_and_mornings_across_a_dst_change():
-    """Canonical sleep and wellness rows keep the local wake-up date across Berlin's spring-forward."""
+    """Sleep and wellness rows keep the local wake-up date across Berlin's spring-forward."""
     runner = simulate_athlete(RUNNER, START, 21, seed=13)  # 2026-03-16 .. 04-05, DST on 03-29
     for i, night in runner.nights.iterrows():
         day = runner.wellness.iloc[i]

@@ -1,4 +1,7 @@
-"""The Import page with large exports: the upload limit and the CLI are named; a large upload is kept in chunks."""
+"""The Import page with large exports.
+
+The upload limit and the command line are named, and a large upload is kept in chunks.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Several processes opening a new library at the same moment all succeed (WAL switch and migrations)."""
+"""Processes opening a new library at the same moment all succeed (WAL switch and migrations)."""
 
 from __future__ import annotations
 

@@ -138,7 +138,10 @@ def _mark_cramps(fig: go.Figure, cramps: pd.DataFrame | None, start: pd.Timestam
             yref="paper",
             yanchor="bottom",
             showarrow=False,
-            text=f"cramp: {plain(row.muscle)} {plain(row.side)}, severity {plain(row.severity_0_10)}/10",
+            text=(
+                f"cramp: {plain(row.muscle)} {plain(row.side)}, "
+                f"severity {plain(row.severity_0_10)}/10"
+            ),
             font=dict(color=SERIES_COLOURS["neutral"], size=11),
         )
 

@@ -5,9 +5,10 @@ References
 Friel J. Aerobic endurance and decoupling (TrainingPeaks); GoldenCheetah
 ``AerobicDecoupling.cpp`` (output:HR efficiency, halves by sample count).
 Coyle EF, Gonzalez-Alonso J. Cardiovascular drift during prolonged exercise: new perspectives.
-*Exerc Sport Sci Rev* 2001;29(2):88-92.
+*Exerc Sport Sci Rev* 2001;29(2):88-92. doi:10.1097/00003677-200104000-00009.
 Cole CR, Blackstone EH, Pashkow FJ, Snader CE, Lauer MS. Heart-rate recovery immediately after
 exercise as a predictor of mortality. *N Engl J Med* 1999;341(18):1351-1357.
+doi:10.1056/NEJM199910283411804.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import numpy as np
 
 
 def decoupling_pct(output_first, hr_first, output_second, hr_second) -> float:
-    """Aerobic decoupling from the two halves' means, ``100·(EF₁ − EF₂)/EF₁`` with ``EF = output/HR``.
+    """Aerobic decoupling of the two halves' means, ``100·(EF₁ − EF₂)/EF₁``, ``EF = output/HR``.
 
-    This is the corrected (output:HR) form; the old HR:output form overstates it
-    (200 W@140 → 200 W@147 bpm: 4.7619 % here, 5.0000 % in the old form).
+    The drop in efficiency (output per beat), the form GoldenCheetah's
+    ``AerobicDecoupling.cpp`` settled on; the rise of the HR:output ratio overstates it
+    (200 W@140 → 200 W@147 bpm: 4.7619 % here, 5.0000 % as an HR:output rise).
 
     Parameters
     ----------
@@ -72,8 +74,9 @@ def heart_rate_recovery_bpm(
     Only reported where the stream shows a recovery: samples must exist around
     ``t_peak + delay_s`` (within ``max_gap_s``), and the athlete must have stopped or eased
     off -- with an output stream, mean output over the delay below half that of the minute
-    before the peak; without one, the recording ends within ``delay_s`` after the delay. Cole et al. (1999): ≤ 12 bpm after one
-    minute is abnormal in a clinical exercise test; for athletes compare with their own history.
+    before the peak; without one, the recording ends within ``delay_s`` after the delay.
+    Cole et al. (1999): ≤ 12 bpm after one minute is abnormal in a clinical exercise test; for
+    athletes compare with their own history.
 
     Parameters
     ----------

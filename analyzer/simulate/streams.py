@@ -1,4 +1,5 @@
-"""1 Hz streams of one session: heart rate, power or speed, cadence, altitude, distance, temperature.
+"""1 Hz streams of one session: heart rate, power or speed, cadence, altitude, distance and
+temperature.
 
 Heart rate follows the target intensity through a first-order lag
 (time constant 40 s; the mono-exponential kinetics of HR after a change in
