@@ -271,3 +271,12 @@ def test_fit_random_bytes_after_a_valid_header(tail):
     data = fit_file(tail, crc=False)
     _decode_everything(data)
     _decode_everything(np.frombuffer(data, dtype=np.uint8).tobytes()[: len(data) // 2])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(min_size=1, max_size=5000))  # fitdecode asserts on empty input
+def test_fit_crc16_equals_fitdecodes(data):
+    """Both paths of our CRC (byte loop below 1 kB, numpy blocks above) against fitdecode's."""
+    from analyzer.io.fit.crc import crc16
+
+    assert crc16(data) == compute_crc(data)

@@ -15,6 +15,8 @@ import numpy as np
 
 _POLY = 0xA001
 _BLOCK = 32  # bytes advanced in parallel per block (even: read as 16-bit words)
+#: Below this many bytes the byte loop is faster than numpy's fixed cost (measured: ~45 us at 1 kB).
+_PYTHON_BELOW = 1024
 
 
 def _byte_table() -> np.ndarray:
@@ -59,13 +61,20 @@ def _shift_tables(n_bytes: int) -> tuple[np.ndarray, np.ndarray]:
     return values[:256].copy(), values[256:].copy()
 
 
-_SHIFT_BLOCK = _shift_tables(_BLOCK)
-
-
 def _compose(tables: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Return the tables of applying ``tables``' shift twice."""
     lo, hi = tables
     return (lo[lo & 0xFF] ^ hi[lo >> 8], lo[hi & 0xFF] ^ hi[hi >> 8])
+
+
+#: Shift tables for 2^k blocks of zero bytes, k = 0, 1, ...: one per folding level, built once.
+_FOLD_TABLES = [_shift_tables(_BLOCK)]
+
+
+def _fold_tables(level: int) -> tuple[np.ndarray, np.ndarray]:
+    while len(_FOLD_TABLES) <= level:
+        _FOLD_TABLES.append(_compose(_FOLD_TABLES[-1]))
+    return _FOLD_TABLES[level]
 
 
 def crc16(data: bytes | memoryview | np.ndarray) -> int:
@@ -83,7 +92,7 @@ def crc16(data: bytes | memoryview | np.ndarray) -> int:
     """
     arr = np.frombuffer(data, dtype=np.uint8) if not isinstance(data, np.ndarray) else data
     n = arr.size
-    if n < 4 * _BLOCK:
+    if n < _PYTHON_BELOW:
         return crc16_py(arr.tobytes())
     n_blocks = -(-n // _BLOCK)
     # Leading zero bytes leave a zero-initialised CRC unchanged, so pad in front.
@@ -95,12 +104,12 @@ def crc16(data: bytes | memoryview | np.ndarray) -> int:
     for row in columns:  # all blocks advance by two bytes per step
         np.bitwise_xor(crc, row, out=index)
         np.take(_WORD_TABLE, index, out=crc)
-    tables = _SHIFT_BLOCK
+    level = 0
     while crc.size > 1:
         if crc.size % 2:  # a zero block in front changes nothing
             crc = np.concatenate([np.zeros(1, dtype=np.uint16), crc])
-        lo, hi = tables
+        lo, hi = _fold_tables(level)
         left, right = crc[0::2], crc[1::2]
         crc = lo[left & 0xFF] ^ hi[left >> 8] ^ right
-        tables = _compose(tables)
+        level += 1
     return int(crc[0])

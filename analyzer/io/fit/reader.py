@@ -99,7 +99,11 @@ class FitFile:
         return list(self.message_counts())
 
     def message_counts(self) -> dict[str, int]:
-        """Number of data messages of each type, in order of first appearance."""
+        """Number of data messages of each type, in order of first appearance (a new dict)."""
+        return dict(self._counts)
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
         return {profile.message_name(g): int(r.size) for g, r in self._records_by_global.items()}
 
     def messages(self, name: str) -> pd.DataFrame:
