@@ -1,6 +1,6 @@
 """Benchmark: how fast the dashboard draws on the demo library.
 
-Targets (issue 8): cold start to the Overview drawn under 3 s; a widget change
+Targets: cold start to the Overview drawn under 3 s; a widget change
 redrawn under 300 ms.
 
 Measured with Streamlit's AppTest (the script runs in-process, no browser):

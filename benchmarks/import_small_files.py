@@ -21,7 +21,7 @@ wall clock on a shared machine) and, for the import, also the wall time
     of the same bytes would be a duplicate), median and mean per file;
     ``store`` is ``import`` minus ``read`` (median), i.e. the library's part.
 
-Targets (issue 2 follow-up): read ~2-3 ms for a sleep/wellness file and
+Targets: read ~2-3 ms for a sleep/wellness file and
 ~10-20 ms for a 1-hour 1 Hz activity on an idle core; import a few ms per
 small file.
 

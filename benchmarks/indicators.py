@@ -1,6 +1,6 @@
 """Benchmark of the indicators: the daily table of one athlete over three years and of 50 athletes.
 
-Targets (issue 6): one athlete, three years < 200 ms; 50 athletes < 5 s (daily table from the
+Targets: one athlete, three years < 200 ms; 50 athletes < 5 s (daily table from the
 session table). Also timed, for context: the session table without streams (summary rows only)
 and with one-hour 1 Hz streams for 100 sessions, and the physiology estimated from those
 sessions for an athlete who set none

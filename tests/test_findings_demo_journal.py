@@ -1,4 +1,4 @@
-"""Issue 17's demo "must show": the planted dehydration is found, the null control stays clean.
+"""On the demo squad's daily logs the planted dehydration is found and the null control stays clean.
 
 The demo library is built once from the committed ``sample_data/`` (every file,
 the daily logs included, through the real readers) and analysed by the

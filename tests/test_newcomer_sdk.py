@@ -2,7 +2,7 @@
 
 The export (:mod:`tests.helpers.sdk_athlete`) is written by Garmin's FIT SDK encoder with
 heart-rate spikes, dropouts and smart recording; the athlete sets no physiology and is
-imported with only ``--timezone``, as a newcomer would (issue 14).
+imported with only ``--timezone``, as a newcomer would.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """One pipeline: the command line and the dashboard give the same results for the same athlete.
 
 Both run :mod:`analyzer.pipeline`; these tests hold them to it on a library
-file, with indicator conventions other than the defaults (the command line
-used to ignore them in its report).
+file, with indicator conventions other than the defaults, which the report must
+honour as the dashboard does.
 """
 
 from __future__ import annotations

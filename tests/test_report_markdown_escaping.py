@@ -1,4 +1,4 @@
-"""The Markdown report shows names and notes as text, never as markup (issue 18, item 12)."""
+"""The Markdown report shows names and notes as text, never as markup."""
 
 from __future__ import annotations
 
