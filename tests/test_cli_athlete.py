@@ -77,6 +77,12 @@ def test_json_lists_every_setting_with_its_source(capsys, newcomer):
     assert doc["settings"]["timezone"]["source"].startswith("default: UTC")
 
 
+def test_every_setting_has_a_label():
+    from analyzer.indicators.athlete_settings import SETTING_LABELS, SETTING_NAMES
+
+    assert set(SETTING_LABELS) == set(SETTING_NAMES)
+
+
 def test_text_form(capsys, newcomer):
     code, out, _ = cli(capsys, "athlete", "--library", str(newcomer), "--athlete", "newbie")
     assert code == 0

@@ -11,7 +11,7 @@ import pytest
 
 from analyzer.cli import main
 from analyzer.schema import conform
-from tests.helpers.library import library_from_tables
+from tests.helpers.library import library_from_tables, nightly_tables
 
 PHYSIOLOGY = {
     "sex": "m",
@@ -56,29 +56,8 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
         ),
     )
     nights = [dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in range(N_DAYS)]
-    sleep = conform(
-        "sleep",
-        pd.DataFrame(
-            {
-                "night": nights,
-                "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=1) for n in nights],
-                "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=6) for n in nights],
-                "asleep_min": rng.uniform(330, 500, len(nights)),
-                "in_bed_min": 520.0,
-                "source": "test",
-            }
-        ),
-    )
-    wellness = conform(
-        "wellness",
-        pd.DataFrame(
-            {
-                "date": nights,
-                "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
-                "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)),
-                "source": "test",
-            }
-        ),
+    nightly = nightly_tables(
+        nights, rng, bed_h=1, wake_h=6, asleep_min=(330, 500), in_bed_min=520.0
     )
     night_days = np.sort(rng.choice(np.arange(30, N_DAYS), 14, replace=False))
     cramps = conform(
@@ -112,8 +91,7 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
     return {
         "activities": activities,
         "samples": samples,
-        "sleep": sleep,
-        "wellness": wellness,
+        **nightly,
         "cramps": cramps,
         "medications": medications,
     }
@@ -131,7 +109,7 @@ def run_report(capsys, path, fmt) -> str:
     return captured.out
 
 
-def test_report_json_has_findings_with_the_issue_keys(library_path, capsys):
+def test_report_json_has_findings_with_every_key(library_path, capsys):
     doc = json.loads(run_report(capsys, library_path, "json"))
     keys = {
         "exposure",

@@ -21,6 +21,7 @@ from analyzer.findings.mantel_haenszel import mantel_haenszel_matched
 from analyzer.findings.multiple import bh_adjust
 from analyzer.findings.rates import rate_ratio
 from analyzer.findings.referents import time_stratified_referents
+from tests.helpers.oracles import BH_1995_P
 
 # (case exposed a, exposed windows k, referents M) per event: twelve made-up matched sets.
 STRATA_1M = [
@@ -119,23 +120,7 @@ def test_rate_ratio_oracle():
 
 
 def test_bh_oracle():
-    p = [
-        0.0001,
-        0.0004,
-        0.0019,
-        0.0095,
-        0.0201,
-        0.0278,
-        0.0298,
-        0.0344,
-        0.0459,
-        0.3240,
-        0.4262,
-        0.5719,
-        0.6528,
-        0.7590,
-        1.0000,
-    ]
+    p = list(BH_1995_P)
     expected = [
         0.0015,
         0.003,

@@ -14,6 +14,7 @@ from analyzer.findings.epochs import event_triggered_average
 from analyzer.findings.exact import exact_binary_test
 from analyzer.findings.multiple import bh_adjust, family_weights
 from analyzer.findings.referents import stratum_of, time_stratified_referents
+from tests.helpers.oracles import BH_1995_P
 
 
 def brute_force_loglik(beta, x, strata, case):
@@ -91,25 +92,7 @@ def test_bh_properties(p):
 
 
 def test_weighted_bh_with_equal_weights_is_plain_bh_and_weights_move_the_thresholds():
-    p = np.array(
-        [
-            0.0001,
-            0.0004,
-            0.0019,
-            0.0095,
-            0.0201,
-            0.0278,
-            0.0298,
-            0.0344,
-            0.0459,
-            0.3240,
-            0.4262,
-            0.5719,
-            0.6528,
-            0.7590,
-            1.0000,
-        ]
-    )
+    p = np.array(BH_1995_P)
     assert bh_adjust(p, np.full(p.size, 3.0)) == pytest.approx(bh_adjust(p))
     # One test of nine, weight 3.6 (80 % of the weight on two primaries): rejected at
     # level q when p <= q * 3.6 / 9 (Genovese, Roeder & Wasserman 2006), i.e. 0.02 at 5 %.

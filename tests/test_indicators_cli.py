@@ -17,7 +17,7 @@ from analyzer.indicators import DAILY_COLUMNS, daily_table, sessions_table
 from analyzer.indicators.journal import JOURNAL_COLUMNS
 from analyzer.schema import conform
 from analyzer.store import Library
-from tests.helpers.library import library_from_tables
+from tests.helpers.library import library_from_tables, nightly_tables
 
 PHYSIOLOGY = {
     "sex": "f",
@@ -63,31 +63,10 @@ def bundle_tables() -> dict[str, pd.DataFrame]:
         ),
     )
     nights = [dt.date(2024, 1, 8) + dt.timedelta(days=d) for d in range(N_DAYS) if d != 20]
-    sleep = conform(
-        "sleep",
-        pd.DataFrame(
-            {
-                "night": nights,
-                "start_utc": [pd.Timestamp(n, tz="UTC") - pd.Timedelta(hours=2) for n in nights],
-                "end_utc": [pd.Timestamp(n, tz="UTC") + pd.Timedelta(hours=5) for n in nights],
-                "asleep_min": rng.uniform(360, 480, len(nights)),
-                "in_bed_min": 500.0,
-                "source": "test",
-            }
-        ),
+    nightly = nightly_tables(
+        nights, rng, bed_h=2, wake_h=5, asleep_min=(360, 480), in_bed_min=500.0
     )
-    wellness = conform(
-        "wellness",
-        pd.DataFrame(
-            {
-                "date": nights,
-                "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
-                "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)),
-                "source": "test",
-            }
-        ),
-    )
-    return {"activities": activities, "samples": samples, "sleep": sleep, "wellness": wellness}
+    return {"activities": activities, "samples": samples, **nightly}
 
 
 @pytest.fixture

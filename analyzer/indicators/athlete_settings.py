@@ -23,18 +23,11 @@ from analyzer.indicators import physiology as phys
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
 from analyzer.indicators.session_streams import StreamSet
+from analyzer.schema import TABLES
 
-#: The settings of an athlete, in the order they are shown.
-SETTING_NAMES = (
-    "display_name",
-    "sex",
-    "hr_rest_bpm",
-    "hr_max_bpm",
-    "lthr_bpm",
-    "ftp_w",
-    "timezone",
-    "sleep_need_h",
-)
+#: The settings of an athlete, in the order they are shown: every column of the athletes
+#: table but its key.
+SETTING_NAMES = tuple(name for name in TABLES["athletes"] if name != "athlete_id")
 
 #: Plain-words label and unit of each setting.
 SETTING_LABELS = {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 
 def library_from_tables(path: Path, athlete_id: str, physiology: dict, tables: dict) -> Path:
@@ -23,3 +27,42 @@ def library_from_tables(path: Path, athlete_id: str, physiology: dict, tables: d
         result = lib.import_file(athlete_id, "synthetic.bin", b"synthetic export")
         assert result.status == "imported", result.message
     return path
+
+
+def nightly_tables(
+    nights: list[dt.date],
+    rng: np.random.Generator,
+    *,
+    bed_h: float,
+    wake_h: float,
+    asleep_min: tuple[float, float],
+    in_bed_min: float,
+) -> dict[str, pd.DataFrame]:
+    """Canonical ``sleep`` and ``wellness`` tables with one row per night in ``nights``.
+
+    Each night runs from ``bed_h`` hours before midnight UTC of its wake date to ``wake_h``
+    hours after; asleep minutes are uniform in ``asleep_min``, resting heart rate in
+    45-55 bpm and rMSSD in 50-80 ms, drawn from ``rng`` in that order.
+    """
+    from analyzer.schema import conform
+
+    midnights = [pd.Timestamp(n, tz="UTC") for n in nights]
+    sleep = pd.DataFrame(
+        {
+            "night": nights,
+            "start_utc": [m - pd.Timedelta(hours=bed_h) for m in midnights],
+            "end_utc": [m + pd.Timedelta(hours=wake_h) for m in midnights],
+            "asleep_min": rng.uniform(*asleep_min, len(nights)),
+            "in_bed_min": in_bed_min,
+            "source": "test",
+        }
+    )
+    wellness = pd.DataFrame(
+        {
+            "date": nights,
+            "resting_hr_bpm": rng.uniform(45, 55, len(nights)),
+            "hrv_rmssd_ms": rng.uniform(50, 80, len(nights)),
+            "source": "test",
+        }
+    )
+    return {"sleep": conform("sleep", sleep), "wellness": conform("wellness", wellness)}
