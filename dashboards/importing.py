@@ -11,6 +11,7 @@ STATUS_LABELS = {
     "imported": "imported",
     "partial": "imported with problems",
     "duplicate": "already there",
+    "skipped": "skipped (not a kind of file the analyzer reads)",
     "failed": "failed",
 }
 

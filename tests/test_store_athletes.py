@@ -47,6 +47,7 @@ def test_create_with_physiology_and_read_back(lib):
     ("athlete_id", "fields", "match"),
     [
         ("Anna K", {}, "not valid"),
+        ("anna\n", {}, "not valid"),  # the pattern matches the whole id, not a first line
         ("anna", {"timezone": "Mars/Olympus"}, "IANA"),
         ("anna", {"hr_max_bpm": 900}, "plausible"),
         ("anna", {"hr_rest_bpm": 100, "hr_max_bpm": 100}, "below"),

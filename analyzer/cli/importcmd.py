@@ -2,7 +2,9 @@
 
 Prints one result line per file on stdout, progress on stderr while the
 import runs for more than a moment, and exits 1 if any file failed (0 when
-every file was imported, partially imported or already there).
+every file was imported, partially imported, already there, or skipped: a
+file found in a folder or archive that is of no kind the analyzer reads). A
+new athlete gets the time zone given, else this computer's own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TextIO
 from analyzer.paths import default_library_path
 from analyzer.printable import printable
 from analyzer.store import ImportJob, ImportReport, ImportResult, Library
+from analyzer.store.zones import default_timezone
 
 # Progress appears only for imports that take longer than this [s].
 PROGRESS_AFTER_S = 1.0
@@ -81,13 +84,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import",
         help="import FIT files, exports, cramp and medication logs (files, folders, ZIPs)",
-        description="Import files for one athlete; exits 1 if any file failed.",
+        description="Import files for one athlete; exits 1 if any file failed. Files of no known "
+        "kind inside a folder or ZIP are skipped; a file of no known kind named on its own fails.",
     )
     add_library_option(parser)
     parser.add_argument("--athlete", required=True, help="athlete id (created when missing)")
     parser.add_argument("--name", help="display name when the athlete is created")
     parser.add_argument(
-        "--timezone", help="IANA time zone when the athlete is created, e.g. Europe/Berlin"
+        "--timezone",
+        help="IANA time zone when the athlete is created, e.g. Europe/Berlin "
+        "(default: this computer's)",
     )
     parser.add_argument(
         "--valid-rows-only",
@@ -100,22 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with Library(library_path(args)) as lib:
-        created = lib.ensure_athlete(args.athlete, args.name, timezone=args.timezone)
-        if created:
-            print(f"created athlete {args.athlete!r}", file=sys.stderr)
-            if not args.timezone:
-                print(
-                    "note: no --timezone given; local days and nights use UTC until the "
-                    "athlete's time zone is set (dashboard Settings page)",
-                    file=sys.stderr,
-                )
-        elif args.timezone and lib.athlete(args.athlete)["timezone"] != args.timezone:
-            zone = lib.athlete(args.athlete)["timezone"]
-            print(
-                f"note: athlete {args.athlete!r} keeps time zone {zone}; --timezone applies "
-                "only to a new athlete",
-                file=sys.stderr,
-            )
+        announce_athlete(lib, args.athlete, args.name, args.timezone)
         job = ImportJob(lib, args.athlete, valid_rows_only=args.valid_rows_only)
         job.add_paths(args.paths)
         progress = ProgressPrinter()
@@ -124,6 +115,30 @@ def run(args: argparse.Namespace) -> int:
         code = print_report(report)
         print(athlete_totals(lib, args.athlete))
     return code
+
+
+def announce_athlete(lib: Library, athlete_id: str, name: str | None, timezone: str | None):
+    """Create the athlete if new (time zone: the one given, else this computer's) and say so."""
+    if lib.has_athlete(athlete_id):
+        zone = lib.athlete(athlete_id)["timezone"]
+        if timezone and zone != timezone:
+            print(
+                f"note: athlete {athlete_id!r} keeps time zone {zone}; --timezone applies "
+                "only to a new athlete (change it on the dashboard's Settings page)",
+                file=sys.stderr,
+            )
+        return
+    if timezone:
+        zone, how = timezone, "as given"
+    else:
+        zone, found = default_timezone()
+        how = (
+            "this computer's; give --timezone to choose another"
+            if found
+            else "this computer's time zone could not be told; give --timezone"
+        )
+    if lib.ensure_athlete(athlete_id, name, timezone=zone):
+        print(f"created athlete {athlete_id!r} with time zone {zone} ({how})", file=sys.stderr)
 
 
 def athlete_totals(lib: Library, athlete_id: str) -> str:

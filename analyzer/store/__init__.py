@@ -16,7 +16,10 @@ The rules in short (each is detailed in the module named):
   are written in one transaction (or one savepoint of a group commit), so a
   killed process leaves each file wholly in or out. Statuses: ``imported``,
   ``partial`` (stored, with the reader's warnings), ``duplicate`` (same bytes
-  already there: nothing changes) and ``failed`` (only a history row saying why).
+  already there: nothing changes), ``skipped`` (found in a folder or archive,
+  of no kind the analyzer reads) and ``failed`` (only a history row saying why).
+  Device files belong to one athlete; a cramp or medication log may be
+  imported for several.
 * **Same session from two sources** (:mod:`.sessions`): same athlete, starts
   at most 120 s apart and elapsed durations within 10 % -> stored once, the
   richer one (more samples, then more summary fields) kept, the other's extra

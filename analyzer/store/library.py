@@ -238,11 +238,11 @@ class Library(RosterMixin):
         """Assemble the Garmin nights and days an interrupted import left; return the athletes."""
         return GarminAssembly.finish(self)
 
-    def reimport(self, sha256: str) -> ImportResult:
+    def reimport(self, sha256: str, athlete_id: str | None = None) -> ImportResult:
         """Read a kept file again with the current reader; see :mod:`analyzer.store.reimport`."""
         from analyzer.store.reimport import reimport
 
-        return reimport(self, sha256)
+        return reimport(self, sha256, athlete_id)
 
     def reimport_athlete(
         self, athlete_id: str, progress: Progress | None = None

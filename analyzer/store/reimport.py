@@ -29,40 +29,57 @@ _ROWS_BY_SOURCE = ("sleep", "sleep_stages", "wellness", "cramps", "medications")
 
 
 def forget_file(conn: sqlite3.Connection, athlete_id: str, sha256: str) -> None:
-    """Delete the rows a file contributed and its successful history rows (caller's transaction)."""
-    conn.execute("DELETE FROM session_duplicates WHERE dropped_source_sha256 = ?", (sha256,))
-    conn.execute("DELETE FROM activities WHERE source_sha256 = ?", (sha256,))
-    conn.execute("DELETE FROM rr_streams WHERE source_sha256 = ?", (sha256,))
-    for table in _ROWS_BY_SOURCE:
-        conn.execute(
-            f"DELETE FROM {table} WHERE athlete_id = ? AND source_sha256 = ?", (athlete_id, sha256)
-        )
+    """Delete what a file contributed to one athlete, and its successful history rows.
+
+    Runs inside the caller's transaction. The same log may be imported for
+    several athletes: the others' rows stay.
+    """
+    key = (athlete_id, sha256)
     conn.execute(
-        "DELETE FROM imports WHERE sha256 = ? AND status IN ('imported', 'partial')", (sha256,)
+        "DELETE FROM session_duplicates WHERE athlete_id = ? AND dropped_source_sha256 = ?", key
+    )
+    for table in ("activities", "rr_streams", *_ROWS_BY_SOURCE):
+        conn.execute(f"DELETE FROM {table} WHERE athlete_id = ? AND source_sha256 = ?", key)
+    conn.execute(
+        "DELETE FROM imports WHERE athlete_id = ? AND sha256 = ? "
+        "AND status IN ('imported', 'partial')",
+        key,
     )
 
 
-def reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult:
+def reimport(
+    lib, sha256: str, athlete_id: str | None = None, *, valid_rows_only: bool = False
+) -> ImportResult:
     """Read the kept file ``sha256`` again and replace what it contributed.
 
     A large kept file (:mod:`analyzer.store.keptfiles`) is read as a stream
     from its chunks, never whole. The Garmin nights and days it touches are
     assembled again afterwards.
 
+    Parameters
+    ----------
+    athlete_id : str, optional
+        Whose import of the file (a log may be imported for several athletes);
+        by default the latest one's.
+
     Returns the new :class:`ImportResult` (its message starts with
     ``re-imported``), or a ``failed`` one if the current reader refuses the
     file, in which case the earlier import stays as it was.
     """
-    result = _reimport(lib, sha256, valid_rows_only=valid_rows_only)
+    result = reimport_one(lib, sha256, athlete_id, valid_rows_only=valid_rows_only)
     GarminAssembly.finish(lib)
     return result
 
 
-def _reimport(lib, sha256: str, *, valid_rows_only: bool = False) -> ImportResult:
+def reimport_one(
+    lib, sha256: str, athlete_id: str | None = None, *, valid_rows_only: bool = False
+) -> ImportResult:
+    """:func:`reimport` without the final assembly of Garmin nights and days (the caller's)."""
+    who = "" if athlete_id is None else " AND athlete_id = ?"
     row = lib.connection.execute(
         "SELECT athlete_id, original_name FROM imports WHERE sha256 = ? "
-        "AND status IN ('imported', 'partial') ORDER BY import_id DESC LIMIT 1",
-        (sha256,),
+        f"AND status IN ('imported', 'partial'){who} ORDER BY import_id DESC LIMIT 1",
+        (sha256,) if athlete_id is None else (sha256, athlete_id),
     ).fetchone()
     if row is None:
         raise LibraryError(f"no imported file with SHA-256 {sha256} in {lib.path}")
@@ -103,7 +120,7 @@ def reimport_athlete(
     ]
     results = []
     for done, sha256 in enumerate(shas, start=1):
-        results.append(_reimport(lib, sha256))
+        results.append(reimport_one(lib, sha256, athlete_id))
         if progress is not None:
             progress(done, len(shas), results[-1])
     GarminAssembly.finish(lib)

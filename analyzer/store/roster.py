@@ -19,6 +19,7 @@ from analyzer.store.journal import JOURNAL_KEYS
 from analyzer.store.keptfiles import forget_unused
 from analyzer.store.linking import relink_cramps
 from analyzer.store.writer import cramp_id, upsert, upsert_cramps, upsert_medications
+from analyzer.store.zones import change_timezone
 
 
 class RosterMixin:
@@ -99,23 +100,35 @@ class RosterMixin:
             )
 
     def set_physiology(self, athlete_id: str, **fields) -> None:
-        """Set physiology fields (``None`` clears one); a new time zone re-links nights."""
+        """Set physiology fields (``None`` clears one) in one transaction.
+
+        A new time zone re-derives what depended on the old one
+        (:meth:`set_timezone`).
+        """
         current = self.athlete(athlete_id)
         merged = {k: current[k] for k in ("hr_rest_bpm", "hr_max_bpm")}
         checked = validation.check_physiology({**merged, **fields})
-        changes = {k: checked[k] for k in fields}
-        if not changes:
+        changes = {k: checked[k] for k in fields if k != "timezone"}
+        new_zone = "timezone" in fields and checked["timezone"] != current["timezone"]
+        if not changes and not new_zone:
             return
         with self.write() as conn:
-            assignments = ", ".join(f"{k} = ?" for k in changes)
-            conn.execute(
-                f"UPDATE athletes SET {assignments} WHERE athlete_id = ?",
-                (*changes.values(), athlete_id),
-            )
-            if "timezone" in changes:
-                relink_cramps(
-                    conn, athlete_id, timezone=changes["timezone"], window_s=self.link_window_s
+            if changes:
+                assignments = ", ".join(f"{k} = ?" for k in changes)
+                conn.execute(
+                    f"UPDATE athletes SET {assignments} WHERE athlete_id = ?",
+                    (*changes.values(), athlete_id),
                 )
+            if new_zone:
+                self.set_timezone(athlete_id, checked["timezone"])
+
+    def set_timezone(self, athlete_id: str, timezone: str | None) -> list:
+        """Change the athlete's time zone and re-derive local days and nights.
+
+        See :func:`analyzer.store.zones.change_timezone`; returns the
+        results of the files read again.
+        """
+        return change_timezone(self, athlete_id, timezone)
 
     def delete_athlete(self, athlete_id: str) -> None:
         """Delete an athlete with every row and every kept file of theirs."""

@@ -12,7 +12,7 @@ import re
 from analyzer.errors import LibraryError
 from analyzer.io.localtime import check_zone_name
 
-ATHLETE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ATHLETE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 # Plausible ranges (inclusive) of the athlete physiology fields, in their units.
 PHYSIOLOGY_RANGES: dict[str, tuple[float, float]] = {
@@ -27,7 +27,7 @@ SEXES = ("f", "m", "unspecified")
 
 def check_athlete_id(athlete_id: str) -> str:
     """Return ``athlete_id`` if it is a slug (lower-case letters, digits, ``-``, ``_``)."""
-    if not isinstance(athlete_id, str) or not ATHLETE_ID_PATTERN.match(athlete_id):
+    if not isinstance(athlete_id, str) or not ATHLETE_ID_PATTERN.fullmatch(athlete_id):
         raise LibraryError(
             f"athlete id {athlete_id!r} is not valid: use 1-64 lower-case letters, digits, "
             "'-' or '_', starting with a letter or digit (e.g. 'anna-k')"

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analyzer.errors import AnalyzerError
+from analyzer.store.zones import default_timezone
 from dashboards import data, ui
 from dashboards.importing import import_uploads
 from dashboards.state import open_library, own_library_path
@@ -53,7 +54,9 @@ if athlete_id == NEW_ATHLETE:
     ).strip()
     new_name = mid.text_input("Display name", key="import_new_name").strip() or None
     timezone = right.text_input(
-        "Time zone (IANA)", value=st.context.timezone or "UTC", key="import_new_tz"
+        "Time zone (IANA)",
+        value=st.context.timezone or default_timezone()[0],  # the browser's, else this computer's
+        key="import_new_tz",
     ).strip()
 
 upload_limit_mb = st.get_option("server.maxUploadSize")
@@ -78,7 +81,9 @@ elif clicked:
     try:
         with open_library(target) as library:
             if athlete_id not in ids:
-                library.ensure_athlete(athlete_id, new_name, timezone=timezone or None)
+                library.ensure_athlete(
+                    athlete_id, new_name, timezone=timezone or default_timezone()[0]
+                )
             results = import_uploads(
                 library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show
             )

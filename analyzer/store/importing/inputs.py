@@ -14,7 +14,8 @@ yields each file in order, opening archives as it goes:
 * a file larger than that threshold is imported from disk as a stream.
 
 Each item says whether the user **named** it (a file given on its own) or
-it was found inside a folder or an archive.
+it was found inside a folder or an archive: a named file of no known kind
+fails, a found one is skipped.
 """
 
 from __future__ import annotations

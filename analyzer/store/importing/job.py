@@ -35,7 +35,8 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from analyzer.errors import ImportFileError
+from analyzer.errors import ImportFileError, UnknownFormatError
+from analyzer.schema import ImportBundle
 from analyzer.store.importing import onefile
 from analyzer.store.importing.inputs import Failure, Item, Upload, items, list_paths
 from analyzer.store.importing.reading import reading_for
@@ -175,58 +176,55 @@ class ImportJob:
             bundle = None
         else:
             data, sha256, bundle = prepared.data, prepared.sha256, prepared.bundle
-        owner = self._owner_conflict(lib.connection, item.name, sha256)
-        if owner is not None:
-            return self._refused(item, data, sha256, owner)
+        if athlete_id in onefile.owners(lib.connection, sha256):  # never read again
+            return ImportResult(item.name, "duplicate", "already in the library", {}, sha256)
         if bundle is None:
             self._group.commit()
-            try:
-                bundle = onefile.read_file(
-                    lib.reader,
-                    item.name,
-                    data,
-                    timezone=self._timezone,
-                    valid_rows_only=self.valid_rows_only,
-                )
-            except ImportFileError as exc:
-                return onefile.record_failure(lib, athlete_id, item.name, data, sha256, str(exc))
-            except _READ_ERRORS as exc:
-                message = (
-                    f"{item.name}: the reader stopped on unexpected content "
-                    f"({type(exc).__name__}: {exc})"
-                )
-                return onefile.record_failure(lib, athlete_id, item.name, data, sha256, message)
+            bundle = self._read(item, data, sha256)
+            if isinstance(bundle, ImportResult):
+                return bundle
         bundle.source_sha256 = sha256
         try:
             with lib.write() as conn:
-                owner = self._owner_conflict(conn, item.name, sha256)  # another process, meanwhile
-                if owner is None:
+                holders = onefile.owners(conn, sha256)  # another process may have written meanwhile
+                if onefile.may_import(athlete_id, holders, bundle):
                     return onefile.write_bundle(lib, conn, athlete_id, item.name, data, bundle)
         except _WRITE_ERRORS as exc:
             message = f"{item.name}: could not be stored ({type(exc).__name__}: {exc})"
             return onefile.record_failure(
                 lib, athlete_id, item.name, data, sha256, message, bundle.format
             )
-        return self._refused(item, data, sha256, owner)
-
-    def _owner_conflict(self, conn, name: str, sha256: str) -> str | None:
-        """Who else holds these bytes ("" for this athlete: a duplicate), or None if nobody."""
-        holders = onefile.owners(conn, sha256)
-        if not holders:
-            return None
-        return "" if self.athlete_id in holders else sorted(holders)[0]
-
-    def _refused(self, item: Item, data, sha256: str, owner: str) -> ImportResult:
-        """The result for bytes already in the library: a duplicate, or another athlete's file."""
-        if owner == "":
+        if athlete_id in holders:
             return ImportResult(item.name, "duplicate", "already in the library", {}, sha256)
         message = (
-            f"{item.name}: these exact bytes are already imported for athlete {owner!r}; "
-            "delete them there first if they belong to this athlete"
+            f"{item.name}: these exact bytes are already imported for athlete "
+            f"{sorted(holders)[0]!r}; delete them there first if they belong to this athlete"
         )
-        return onefile.record_failure(
-            self.library, self.athlete_id, item.name, data, sha256, message
-        )
+        return onefile.record_failure(lib, athlete_id, item.name, data, sha256, message)
+
+    def _read(self, item: Item, data, sha256: str) -> ImportBundle | ImportResult:
+        """The file's bundle, or its result when it cannot be read (failed, or skipped if found)."""
+        lib = self.library
+        try:
+            return onefile.read_file(
+                lib.reader,
+                item.name,
+                data,
+                timezone=self._timezone,
+                valid_rows_only=self.valid_rows_only,
+            )
+        except UnknownFormatError as exc:
+            if not item.named:  # in a folder or archive: a README, another program's file
+                return ImportResult(item.name, "skipped", str(exc), {}, sha256)
+            message = str(exc)
+        except ImportFileError as exc:
+            message = str(exc)
+        except _READ_ERRORS as exc:
+            message = (
+                f"{item.name}: the reader stopped on unexpected content "
+                f"({type(exc).__name__}: {exc})"
+            )
+        return onefile.record_failure(lib, self.athlete_id, item.name, data, sha256, message)
 
     def _failure(self, failure: Failure) -> ImportResult:
         """The result of a file or archive found unreadable while listing or opening it."""

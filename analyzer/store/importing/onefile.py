@@ -27,6 +27,8 @@ from analyzer.store.writer import BundleWriter, keep_file
 
 #: Tables whose new rows can change which session or night a cramp belongs to.
 _LINKED_TABLES = ("activities", "cramps", "sleep")
+#: Tables of entries an athlete logs by hand (the cramp and medication logs).
+LOGGED_TABLES = frozenset({"cramps", "medications"})
 
 
 def default_reader(
@@ -46,6 +48,25 @@ def owners(conn: sqlite3.Connection, sha256: str) -> set[str]:
         (sha256,),
     ).fetchall()
     return {row[0] for row in rows}
+
+
+def is_personal_log(bundle: ImportBundle) -> bool:
+    """Whether a file holds only hand-logged entries (:data:`LOGGED_TABLES`), not a recording.
+
+    The same log may belong to several athletes (two athletes who started the
+    same drug the same day); a device's recording belongs to one.
+    """
+    filled = {name for name, frame in bundle.tables.items() if frame is not None and len(frame)}
+    return bool(filled) and filled <= LOGGED_TABLES
+
+
+def may_import(athlete_id: str, holders: set[str], bundle: ImportBundle) -> bool:
+    """Whether a file others may already hold is imported for ``athlete_id``.
+
+    Not when ``athlete_id`` holds it already (a duplicate); when another
+    athlete holds it, only if it is a personal log (:func:`is_personal_log`).
+    """
+    return athlete_id not in holders and (not holders or is_personal_log(bundle))
 
 
 def read_file(

@@ -9,6 +9,11 @@ partial
     a bad CRC, a truncated end); the message lists them.
 duplicate
     The same bytes were imported before for this athlete; nothing changed.
+skipped
+    A file found inside a folder or an archive that is of no kind the analyzer
+    reads (a README, an account export's other JSON documents); the message
+    says what it looks like. Nothing is stored, not even a history row. A file
+    named on its own that is of no known kind fails instead.
 failed
     Nothing was stored but an ``imports`` row saying why.
 """
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from analyzer.printable import printable
 
 #: Every status, in the order summaries list them.
-STATUSES = ("imported", "partial", "duplicate", "failed")
+STATUSES = ("imported", "partial", "duplicate", "failed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class ImportResult:
     status : str
         One of :data:`STATUSES`.
     message : str
-        Why it failed, what was worked around, or which sessions were merged.
+        Why it failed or was skipped, what was worked around, or which sessions were merged.
     counts : dict of str to int
         Rows written per canonical table.
     sha256 : str
@@ -89,10 +94,10 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        """True when no file failed and the job ran to its end."""
+        """True when no file failed and the job ran to its end (skipped files are fine)."""
         return not self.stopped and not self.tally()["failed"]
 
     def summary(self) -> str:
-        """The closing line: files per status."""
+        """The closing line: files per status (``skipped`` only when some were)."""
         tally = self.tally()
-        return ", ".join(f"{tally[s]} {s}" for s in STATUSES)
+        return ", ".join(f"{tally[s]} {s}" for s in STATUSES if tally[s] or s != "skipped")
