@@ -197,6 +197,7 @@ TABLES: dict[str, dict[str, str]] = {
         "imported_at": "utc",
         "status": "str",  # imported, duplicate, failed, partial
         "message": "str",
+        "internal_error": "bool",  # failed because of a bug in cramp-analyzer, not the file
     },
 }
 

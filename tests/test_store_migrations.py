@@ -113,3 +113,21 @@ def test_not_a_library_is_a_library_error(tmp_path):
     with pytest.raises(LibraryError, match="not an athlete library: the file is not an SQLite"):
         Library(path)
     assert path.read_bytes() == b"this is not an SQLite file" * 100
+
+
+def test_version_6_history_gains_the_internal_error_mark(tmp_path):
+    path = tmp_path / "v6.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=6) == [1, 2, 3, 4, 5, 6]
+    conn.execute("INSERT INTO athletes (athlete_id, display_name) VALUES ('old', 'Old')")
+    conn.execute(
+        "INSERT INTO imports (sha256, original_name, athlete_id, imported_at, status, message) "
+        "VALUES ('abc', 'run.fit', 'old', 0, 'failed', 'bad CRC')"
+    )
+    conn.close()
+
+    with Library(path) as lib:
+        assert schema_version(lib.connection) == CURRENT_VERSION
+        history = lib.imports("old")
+        assert history["internal_error"].tolist() == [False]  # an old failure: the file's own
+        assert history["message"].tolist() == ["bad CRC"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analyzer.cli.importcmd import add_library_option, library_path
-from analyzer.store import Library
+from analyzer.cli.importcmd import add_library_option, read_library
 
 HEADERS = ("id", "name", "activities", "nights", "cramps", "from", "to")
 
@@ -25,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Library(library_path(args), read_only=True) as lib:
+    with read_library(args) as lib:
         roster = lib.roster()
     if roster.empty:
         print("no athletes yet")

@@ -18,7 +18,7 @@ import sys
 import pandas as pd
 
 from analyzer import pipeline
-from analyzer.cli.importcmd import add_library_option, library_path
+from analyzer.cli.importcmd import add_library_option, library_path, read_library
 from analyzer.errors import AnalyzerError, LibraryError
 from analyzer.indicators import IndicatorParams
 from analyzer.store import Library
@@ -127,8 +127,13 @@ def indicator_params(args: argparse.Namespace) -> IndicatorParams:
         raise AnalyzerError(str(exc)) from exc
 
 
-def open_library(args: argparse.Namespace) -> Library:
-    """The library of ``--library``; an :class:`LibraryError` when there is none."""
+def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
+    """The library of ``--library``; an :class:`LibraryError` when there is none.
+
+    ``read_only``: opened only to read (:func:`analyzer.cli.importcmd.read_library`).
+    """
+    if read_only:
+        return read_library(args)
     path = library_path(args)
     if not path.exists():
         raise LibraryError(f"{path}: no library here (create one with `cramp-analyzer import`)")
@@ -137,7 +142,7 @@ def open_library(args: argparse.Namespace) -> Library:
 
 def run(args: argparse.Namespace) -> int:
     params = indicator_params(args)
-    with open_library(args) as lib:
+    with open_library(args, read_only=True) as lib:
         sessions = pipeline.session_table(lib, args.athlete, params)
         daily = pipeline.daily_table(lib, args.athlete, sessions, params)
     if args.format == "json":

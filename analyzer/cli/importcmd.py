@@ -4,7 +4,10 @@ Prints one result line per file on stdout, progress on stderr while the
 import runs for more than a moment, and exits 1 if any file failed (0 when
 every file was imported, partially imported, already there, or skipped: a
 file found in a folder or archive that is of no kind the analyzer reads). A
-new athlete gets the time zone given, else this computer's own.
+problem of the library itself met on the way (a full disk) stops the import
+with a message saying how many files are in (exit 1); a library that fails
+its quick check is not written to at all (exit 2). A new athlete gets the time
+zone given, else this computer's own.
 """
 
 from __future__ import annotations
@@ -37,6 +40,23 @@ def add_library_option(parser: argparse.ArgumentParser) -> None:
 def library_path(args: argparse.Namespace) -> Path:
     """The library file the arguments name, or the default one."""
     return Path(args.library).expanduser() if args.library else default_library_path()
+
+
+def read_library(args: argparse.Namespace) -> Library:
+    """The library of the arguments opened to read: never created, never written, checked sound.
+
+    Raises
+    ------
+    LibraryError
+        If there is no library there, it is another program's database, or it is damaged.
+    """
+    lib = Library(library_path(args), read_only=True)
+    try:
+        lib.check_sound()
+    except BaseException:
+        lib.close()
+        raise
+    return lib
 
 
 class ProgressPrinter:
@@ -72,11 +92,16 @@ class ProgressPrinter:
 
 
 def print_report(report: ImportReport, stream: TextIO | None = None) -> int:
-    """Print one line per file and a total; return the exit code (1 if any failed)."""
+    """Print one line per file, a total, and why the import stopped early if it did.
+
+    Returns the exit code: 1 if any file failed or the import stopped, else 0.
+    """
     stream = stream or sys.stdout
     for result in report.results:
         print(result.summary(), file=stream)
     print(report.summary(), file=stream)
+    if report.stopped:
+        print(f"error: the import stopped: {report.stopped}", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -113,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
         report = job.run(progress)
         progress.finish()
         code = print_report(report)
-        print(athlete_totals(lib, args.athlete))
+        if not report.stopped:
+            print(athlete_totals(lib, args.athlete))
     return code
 
 

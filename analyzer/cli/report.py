@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = indicator_params(args)
-    with open_library(args) as lib:
+    with open_library(args, read_only=True) as lib:
         doc = pipeline.analyse_athlete(lib, args.athlete, params).report
     text = render_report(doc, args.format)
     if args.output:

@@ -44,6 +44,10 @@ _ZLIB_LEVEL = 1
 _READ_BYTES = 1024**2
 
 
+class SourceChangedError(ValueError):
+    """A file changed while it was being imported (its bytes no longer hash the same)."""
+
+
 class Source(Protocol):
     """A file that can be read as a stream more than once."""
 
@@ -115,7 +119,7 @@ def keep_chunks(conn: sqlite3.Connection, sha256: str, data: bytes | Source) -> 
 
     Raises
     ------
-    ValueError
+    SourceChangedError
         If the content read now does not hash to ``sha256`` (the file changed
         since it was hashed); the caller's transaction then rolls back.
     """
@@ -133,7 +137,7 @@ def keep_chunks(conn: sqlite3.Connection, sha256: str, data: bytes | Source) -> 
             )
             index += 1
     if digest.hexdigest() != sha256:
-        raise ValueError(
+        raise SourceChangedError(
             f"the file changed while it was being imported (SHA-256 {digest.hexdigest()} "
             f"instead of {sha256}); import it again"
         )

@@ -55,7 +55,8 @@ def library_problem(path: Path, exc: BaseException) -> LibraryError | None:
         return LibraryDamagedError(
             f"{path}: the library is damaged ({text}); restore a backup of it"
         )
-    if primary == _FULL or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+    full = primary == _FULL or "database or disk is full" in text
+    if full or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
         return DiskFullError(f"{path}: the disk is full")
     if primary == _READONLY:
         return LibraryError(f"{path}: the library cannot be written (read-only file or folder)")
@@ -95,8 +96,30 @@ def _create_folder(path: Path) -> None:
         )
 
 
+def _read_only_mode(path: Path) -> str:
+    """The URI parameters to read a library this process may not write.
+
+    SQLite reads a WAL-mode file through its shared-memory file (``-shm``),
+    which it must be able to create when it is missing. In a folder this
+    process may not write, a library closed cleanly (no write-ahead log left
+    beside it) is read as an immutable file instead; one with a log left
+    cannot be read correctly there.
+    """
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    if folder_writable or Path(f"{path}-shm").exists():
+        return "mode=ro"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise LibraryError(
+            f"{path}: the library cannot be read: its folder is read-only and it was not closed "
+            f"cleanly ({wal.name} is left beside it); open it once where it can be written"
+        )
+    return "mode=ro&immutable=1"
+
+
 def _connect(path: Path, *, writable: bool, busy_timeout_s: float) -> sqlite3.Connection:
-    uri = path.absolute().as_uri() + ("?mode=rwc" if writable else "?mode=ro")
+    mode = "mode=rwc" if writable else _read_only_mode(path)
+    uri = f"{path.absolute().as_uri()}?{mode}"
     try:
         conn = sqlite3.connect(
             uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False

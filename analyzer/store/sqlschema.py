@@ -303,6 +303,13 @@ CREATE TABLE daily_tags (
 );
 """
 
+# Version 7: a failed import caused by a bug in cramp-analyzer rather than by the file
+# (an unexpected exception while reading or storing it) is marked as such.
+SCHEMA_V7 = """
+ALTER TABLE imports ADD COLUMN internal_error INTEGER NOT NULL DEFAULT 0
+    CHECK (internal_error IN (0, 1));
+"""
+
 # SQL type of each canonical column kind (analyzer.schema.TABLES).
 SQL_TYPES = {
     "str": "TEXT",
@@ -337,6 +344,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, SCHEMA_V4),
     (5, SCHEMA_V5),
     (6, SCHEMA_V6),
+    (7, SCHEMA_V7),
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 

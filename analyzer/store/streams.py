@@ -17,6 +17,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from analyzer.errors import LibraryDamagedError
 from analyzer.schema import TABLES, conform, empty_table
 
 _ZLIB_LEVEL = 1
@@ -54,12 +55,27 @@ def encode_stream(table: str, frame: pd.DataFrame) -> tuple[int, str, bytes]:
 
 
 def decode_stream(table: str, n_rows: int, columns: str, payload: bytes) -> dict[str, np.ndarray]:
-    """Decode one blob into ``{column: array}`` (``t_utc`` as int64 ns)."""
-    raw = zlib.decompress(payload)
-    names = json.loads(columns)
+    """Decode one blob into ``{column: array}`` (``t_utc`` as int64 ns).
+
+    Raises
+    ------
+    LibraryDamagedError
+        If the blob cannot be what :func:`encode_stream` wrote (the file is damaged).
+    """
+    try:
+        raw = zlib.decompress(payload)
+        names = json.loads(columns)
+    except (zlib.error, TypeError, ValueError) as exc:
+        raise LibraryDamagedError(
+            f"the library is damaged: a stored stream cannot be decoded ({exc}); "
+            "restore a backup of it"
+        ) from exc
     width = 8 * n_rows
-    if len(raw) != width * len(names):
-        raise ValueError(f"stream blob holds {len(raw)} bytes, expected {width * len(names)}")
+    if not isinstance(names, list) or len(raw) != width * len(names):
+        raise LibraryDamagedError(
+            f"the library is damaged: a stored stream holds {len(raw)} bytes where {n_rows} rows "
+            f"of {columns} were written; restore a backup of it"
+        )
     out = {}
     for i, name in enumerate(names):
         chunk = raw[i * width : (i + 1) * width]

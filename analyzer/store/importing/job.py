@@ -31,17 +31,23 @@ simply not imported yet), never part of a file.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from analyzer.errors import ImportFileError, UnknownFormatError
+from analyzer.errors import (
+    DiskFullError,
+    ImportFileError,
+    LibraryDamagedError,
+    LibraryError,
+    UnknownFormatError,
+)
+from analyzer.printable import printable
 from analyzer.schema import ImportBundle
 from analyzer.store.importing import onefile
 from analyzer.store.importing.inputs import Failure, Item, Upload, items, list_paths
 from analyzer.store.importing.reading import reading_for
 from analyzer.store.importing.results import ImportReport, ImportResult
-from analyzer.store.keptfiles import sha256_of
+from analyzer.store.keptfiles import SourceChangedError, sha256_of
 from analyzer.store.nights import GarminAssembly
 
 Progress = Callable[[int, int, ImportResult], None]
@@ -51,17 +57,8 @@ GROUP_FILES = 200
 #: Longest such a transaction stays open before it is committed [s].
 GROUP_S = 1.0
 
-#: Reader errors that mean the content is not what the reader expected (reported, not raised).
-_READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
-#: Errors storing a read bundle that concern that file alone.
-_WRITE_ERRORS = (
-    ValueError,
-    TypeError,
-    sqlite3.IntegrityError,
-    sqlite3.DataError,
-    OSError,  # a large source read again to be kept
-    ImportFileError,
-)
+#: Errors storing a file that concern the file (a large one read again to be kept), not a bug.
+_SOURCE_ERRORS = (OSError, ImportFileError, SourceChangedError)
 
 
 class ImportJob:
@@ -125,48 +122,123 @@ class ImportJob:
         Raises
         ------
         LibraryError
-            If the athlete does not exist; problems of single files are results.
+            If the athlete does not exist, or the library fails a quick check
+            (a damaged library is never written to); nothing is imported then.
+            Problems of single files are results; a problem of the library met
+            on the way (a full disk) stops the job: :attr:`ImportReport.stopped`.
         """
         lib = self.library
         self._timezone = lib.athlete(self.athlete_id)["timezone"]
+        lib.check_sound()
         report = ImportReport()
         total, previous = len(self._sources), None
         with reading_for(lib, self._paths, self._timezone, self.valid_rows_only) as reading:
             self._reading = reading
             with lib.write_group(GROUP_FILES, GROUP_S) as group:
                 self._group = group
-                for source, entry in items(self._sources):
-                    total += source == previous  # a second file of one source: an archive's
-                    previous = source
-                    report.results.append(self._import(entry))
-                    if progress is not None:
-                        progress(len(report.results), total, report.results[-1])
-        self.assembly.finish(lib)
+                committed = 0  # results known to be committed
+                try:
+                    for source, entry in items(self._sources):
+                        total += source == previous  # a second file of one source: an archive's
+                        previous = source
+                        result, read_here = self._import(entry)
+                        report.results.append(result)
+                        self._settle(read_here)
+                        if not group.is_open:
+                            committed = len(report.results)
+                        if progress is not None:
+                            progress(len(report.results), total, report.results[-1])
+                except LibraryError as exc:  # the library itself (a full disk): stop here
+                    committed = self._keep_what_can_be_kept(report, committed)
+                    report.stopped = self._stop_message(exc, report, committed)
+        if not report.stopped:
+            with lib.guard():
+                self.assembly.finish(lib)
         return report
+
+    def _keep_what_can_be_kept(self, report: ImportReport, committed: int) -> int:
+        """Commit what the open group holds, if the library still can; mark the rest lost.
+
+        Returns how many results are committed. A file reported before its group
+        was committed, and lost with it, becomes a ``failed`` result saying so.
+        """
+        group = self._group
+        if group.is_open and self.library.connection.in_transaction:
+            try:
+                with self.library.guard():
+                    group.commit()
+                committed = len(report.results)
+            except LibraryError:
+                group.rollback()
+        else:
+            group.rollback()
+        for i in range(committed, len(report.results)):
+            lost = report.results[i]
+            if lost.status in ("imported", "partial", "failed"):
+                message = "not stored: the import stopped before this file was committed"
+                report.results[i] = ImportResult(lost.name, "failed", message, {}, lost.sha256)
+        return committed
+
+    @staticmethod
+    def _stop_message(exc: LibraryError, report: ImportReport, committed: int) -> str:
+        """Why the job stopped, how many files are in, and what to do."""
+        stored = sum(r.status in ("imported", "partial") for r in report.results[:committed])
+        done = f"{stored} file{'s' if stored != 1 else ''} imported"
+        if isinstance(exc, DiskFullError):
+            return f"{exc}; {done}; run the import again after freeing space"
+        if isinstance(exc, LibraryDamagedError):
+            return f"{exc}; {done} before it was found"
+        return f"{exc}; {done}; run the import again"
 
     # -- one file -------------------------------------------------------------------
 
-    def _import(self, entry: Item | Failure) -> ImportResult:
-        """Import one file; commit it now if this process read it, else when its group is due."""
+    def _import(self, entry: Item | Failure) -> tuple[ImportResult, bool]:
+        """Import one file; return its result and whether this process read it.
+
+        An unexpected exception (a bug, not a problem of the file) fails that
+        file alone, with a history row marked as an internal error; a
+        :class:`LibraryError` (the library itself) goes on to :meth:`run`.
+        """
         if isinstance(entry, Failure):
-            result = self._failure(entry)
-            self._group.commit()
-            return result
+            return self._failure(entry), True
         prepared = self._reading.take(entry)
         read_here = prepared is None or prepared.bundle is None
         try:
             result = self._import_item(entry, prepared)
-        finally:
-            if read_here:
-                self._group.commit()
-            else:
+        except LibraryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported as the file's internal error
+            result = self._internal_error(entry, exc, "importing it")
+        return result, read_here
+
+    def _settle(self, read_here: bool) -> None:
+        """Commit a file this process read now; one read ahead when its group is due."""
+        if read_here:
+            self._commit()
+        else:
+            with self.library.guard():
                 self._group.item_done()
-        return result
+
+    def _commit(self) -> None:
+        with self.library.guard():
+            self._group.commit()
+
+    def _internal_error(self, item: Item, exc: Exception, doing: str, data=None, sha256="", fmt=""):
+        """The ``failed`` result of a file that met a bug; its history row is marked internal."""
+        detail = printable(str(exc))[:300]
+        message = (
+            f"{item.name}: internal error: cramp-analyzer stopped on an unexpected "
+            f"{type(exc).__name__}{f' ({detail})' if detail else ''} while {doing}. This is a bug "
+            "in cramp-analyzer, not a problem with your file: please report it"
+        )
+        return onefile.record_failure(
+            self.library, self.athlete_id, item.name, data, sha256, message, fmt, internal=True
+        )
 
     def _import_item(self, item: Item, prepared) -> ImportResult:
         lib, athlete_id = self.library, self.athlete_id
         if prepared is None:
-            self._group.commit()  # no write lock held while this process reads a file
+            self._commit()  # no write lock held while this process reads a file
             try:
                 data = item.load()
                 sha256 = item.sha256 or sha256_of(data)
@@ -176,10 +248,12 @@ class ImportJob:
             bundle = None
         else:
             data, sha256, bundle = prepared.data, prepared.sha256, prepared.bundle
-        if athlete_id in onefile.owners(lib.connection, sha256):  # never read again
+        with lib.guard():
+            holders = onefile.owners(lib.connection, sha256)
+        if athlete_id in holders:  # never read again
             return ImportResult(item.name, "duplicate", "already in the library", {}, sha256)
         if bundle is None:
-            self._group.commit()
+            self._commit()
             bundle = self._read(item, data, sha256)
             if isinstance(bundle, ImportResult):
                 return bundle
@@ -189,11 +263,15 @@ class ImportJob:
                 holders = onefile.owners(conn, sha256)  # another process may have written meanwhile
                 if onefile.may_import(athlete_id, holders, bundle):
                     return onefile.write_bundle(lib, conn, athlete_id, item.name, data, bundle)
-        except _WRITE_ERRORS as exc:
+        except LibraryError:
+            raise
+        except _SOURCE_ERRORS as exc:  # a large file or member read again to be kept
             message = f"{item.name}: could not be stored ({type(exc).__name__}: {exc})"
             return onefile.record_failure(
                 lib, athlete_id, item.name, data, sha256, message, bundle.format
             )
+        except Exception as exc:  # noqa: BLE001 - the writer met a bug: this file fails alone
+            return self._internal_error(item, exc, "storing it", data, sha256, bundle.format)
         if athlete_id in holders:
             return ImportResult(item.name, "duplicate", "already in the library", {}, sha256)
         message = (
@@ -219,11 +297,8 @@ class ImportJob:
             message = str(exc)
         except ImportFileError as exc:
             message = str(exc)
-        except _READ_ERRORS as exc:
-            message = (
-                f"{item.name}: the reader stopped on unexpected content "
-                f"({type(exc).__name__}: {exc})"
-            )
+        except Exception as exc:  # noqa: BLE001 - the reader met a bug: this file fails alone
+            return self._internal_error(item, exc, "reading it", data, sha256)
         return onefile.record_failure(lib, self.athlete_id, item.name, data, sha256, message)
 
     def _failure(self, failure: Failure) -> ImportResult:

@@ -122,11 +122,16 @@ def write_bundle(lib, conn, athlete_id: str, name: str, data, bundle: ImportBund
     return ImportResult(name, status, message, counts, bundle.source_sha256, bundle.format)
 
 
-def insert_history(conn, athlete_id, name, data, sha256, fmt, status, message, counts) -> None:
-    """Add a file's row to the import history (``imports``), inside the caller's transaction."""
+def insert_history(
+    conn, athlete_id, name, data, sha256, fmt, status, message, counts, *, internal=False
+) -> None:
+    """Add a file's row to the import history (``imports``), inside the caller's transaction.
+
+    ``internal`` marks a failure caused by a bug in cramp-analyzer, not by the file.
+    """
     conn.execute(
         "INSERT INTO imports (sha256, original_name, size_bytes, format, athlete_id, imported_at, "
-        "status, message, counts_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "status, message, counts_json, internal_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             sha256,
             name,
@@ -137,12 +142,26 @@ def insert_history(conn, athlete_id, name, data, sha256, fmt, status, message, c
             status,
             message,
             json.dumps(counts),
+            int(internal),
         ),
     )
 
 
-def record_failure(lib, athlete_id, name, data, sha256, message, fmt="") -> ImportResult:
+def record_failure(
+    lib, athlete_id, name, data, sha256, message, fmt="", *, internal=False
+) -> ImportResult:
     """Record a failed attempt (a history row, nothing else) and return its result."""
     with lib.write() as conn:
-        insert_history(conn, athlete_id, name, data, sha256, fmt or None, "failed", message, {})
+        insert_history(
+            conn,
+            athlete_id,
+            name,
+            data,
+            sha256,
+            fmt or None,
+            "failed",
+            message,
+            {},
+            internal=internal,
+        )
     return ImportResult(name, "failed", message, {}, sha256, fmt)
