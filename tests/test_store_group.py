@@ -85,7 +85,7 @@ def test_a_failed_write_is_rolled_back_alone_and_the_group_commits_the_rest(grou
     results = lib.import_paths("anna", paths, progress)
     assert seen_by_other == [0, 0, 0]
     assert [r.status for r in results] == ["imported", "failed", "imported"]
-    assert "could not be stored" in results[1].message
+    assert "internal error" in results[1].message and "while storing it" in results[1].message
     assert other.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 3
     other.close()
     # the bad file left only its history row: no cramp, no medication, no kept bytes

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from analyzer.errors import LibraryDamagedError
 from analyzer.schema import conform
 from analyzer.store.codec import date_to_iso, frame_to_rows, rows_to_frame, utc_to_ns
 from analyzer.store.streams import decode_stream, encode_stream, streams_to_frame
@@ -59,7 +60,7 @@ def test_corrupt_blob_is_detected():
         ),
     )
     n, columns, payload = encode_stream("samples", frame)
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(LibraryDamagedError, match="the library is damaged"):
         decode_stream("samples", n + 1, columns, payload)
 
 

@@ -13,7 +13,8 @@ through :class:`ImportJob`. What happens, in order:
    importing process otherwise;
 3. each file (:mod:`~analyzer.store.importing.inputs`: archives opened, large
    files streamed) is checked against the history (the same bytes already
-   imported for this athlete are a ``duplicate`` and are not read), read, and
+   imported for this athlete are a ``duplicate`` and are not read), read (a
+   file of no known kind found in a folder or archive is ``skipped``), and
    written with its original bytes and its history row
    (:mod:`~analyzer.store.importing.onefile`), wholly or not at all;
 4. the nights and days of Garmin daily files are assembled once, from all
@@ -27,6 +28,12 @@ committed before it is reported, and the group is committed before this
 process reads a file, so the write lock is never held while a file is read.
 A process killed mid-group loses that group's files (each wholly: they are
 simply not imported yet), never part of a file.
+
+Faults: an unexpected exception while reading or storing one file is a bug,
+not the file's fault; that file fails alone (its history row marked as an
+internal error) and the job goes on. A problem of the library itself (a full
+disk, a damaged file) stops the job after committing what it can; the report
+says why and how many files are in (:attr:`ImportReport.stopped`).
 """
 
 from __future__ import annotations
