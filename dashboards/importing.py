@@ -48,6 +48,13 @@ def import_uploads(
         The file names are shown, never used as paths.
     progress : callable, optional
         ``progress(done, total, name)`` after each file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per file (:data:`RESULT_COLUMNS`). When a problem of the
+        library itself (a full disk) stopped the import early,
+        ``attrs["stopped"]`` says why and how many files are in.
     """
     from analyzer.store import ImportJob
 
@@ -56,4 +63,6 @@ def import_uploads(
         job.add_bytes(name, payload)
     report = job.run(None if progress is None else lambda d, t, r: progress(d, t, r.name))
     rows = [_row(r.name, r.status, r.counts, r.message) for r in report.results]
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    table = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    table.attrs["stopped"] = report.stopped
+    return table

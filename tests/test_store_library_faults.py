@@ -180,6 +180,22 @@ def grouped(monkeypatch):
     monkeypatch.setattr(job, "GROUP_S", 600.0)
 
 
+def test_the_import_page_says_why_an_upload_stopped(tmp_path, monkeypatch):
+    from dashboards.importing import import_uploads
+
+    library = tmp_path / "lib.sqlite"
+    Library(library, reader=json_reader).close()
+    _small_disk(monkeypatch, pages=60)
+    uploads = [(path.name, path.read_bytes()) for path in _files(tmp_path / "in", 40)]
+    with Library(library, reader=json_reader) as lib:
+        lib.create_athlete("anna", timezone="UTC")
+        table = import_uploads(lib, "anna", uploads)
+    stored_files, _ = _stored(library)
+    assert "the disk is full" in table.attrs["stopped"]
+    assert f"; {stored_files} files imported;" in table.attrs["stopped"]
+    assert list(table["status"]).count("imported") == stored_files
+
+
 def test_a_full_disk_inside_a_group_keeps_the_files_before_it(tmp_path, monkeypatch, grouped):
     files = _files(tmp_path / "in", 40)
     library = tmp_path / "lib.sqlite"

@@ -100,6 +100,8 @@ if results is not None:
     counts = results["status"].value_counts()
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     (st.warning if "failed" in counts else st.success)(f"Last import: {summary}.")
+    if results.attrs.get("stopped"):
+        st.error(f"The import stopped early: {ui.literal(results.attrs['stopped'])}")
     st.dataframe(results, hide_index=True, key="import_results_table", width="stretch")
 
 if ctx.ready:
