@@ -13,7 +13,7 @@ import pytest
 
 from analyzer.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, main
 from analyzer.printable import printable, printable_output
-from tests.helpers.paths import SAMPLE_DATA
+from tests.helpers.paths import SAMPLE_DATA, TEST_DATA
 
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\x1b[31m"
 FORGED = "\nimported  forged.fit samples=9999\r"
@@ -138,3 +138,11 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
         err = proc.stderr.read().decode()
         proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_inspect_reads_a_damaged_file_whose_timestamp_decodes_to_several_values(capsys):
+    """Before: AttributeError ('tuple' object has no attribute 'isoformat') from inspect."""
+    path = TEST_DATA / "hostile" / "event_timestamp_array.fit"
+    for output in ("text", "json"):
+        assert main(["inspect", str(path), "--format", output]) == 0
+    assert "internal error" not in capsys.readouterr().err

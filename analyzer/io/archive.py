@@ -334,7 +334,7 @@ def _members(
     set; an archive-wide refusal (:func:`is_archive_refusal`) raises.
     """
     for info in archive.infolist():
-        if info.is_dir() or _is_link(info):
+        if info.filename.endswith("/") or _is_link(info):  # a folder (ZipInfo.is_dir fails on "")
             continue
         label = safe_member_name(info.filename)
         if label is None or _skipped(label):

@@ -20,6 +20,8 @@ from analyzer.errors import CsvImportError
 
 #: How many problems an error message lists before summarising the rest.
 MAX_LISTED = 8
+#: Longest part of a bad value an error message quotes.
+SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,22 @@ class RowProblem:
     expected: str
 
     def describe(self) -> str:
-        """Return ``row 3, column 'severity_0_10': '14' (expected ...)``."""
+        """Return ``row 3, column 'severity_0_10': '14' (expected ...)``.
+
+        A value longer than :data:`SHOWN_CHARS` is shown by its start and its length.
+        """
         where = f"row {self.row}, " if self.row else ""
-        return f"{where}column {self.column!r}: {self.value!r} (expected {self.expected})"
+        return f"{where}column {self.column!r}: {shown(self.value)} (expected {self.expected})"
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to its first :data:`SHOWN_CHARS` characters when longer."""
+    if isinstance(value, int) and abs(value) >= 10**SHOWN_CHARS:  # no 4,300-digit repr
+        return f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
 
 
 @dataclass

@@ -440,12 +440,7 @@ class Runner:
     def __init__(self, workdir: Path, time_limit_s: float = 30.0) -> None:
         self.workdir = workdir
         self.time_limit_s = time_limit_s
-        self._library = None
         os.environ[STRICT_ENV] = "1"
-
-    def close(self) -> None:
-        if self._library is not None:
-            self._library.close()
 
     def run(self, case: Case) -> Outcome:
         from analyzer.errors import ImportFileError, ReaderFault
@@ -520,16 +515,19 @@ class Runner:
         return ""
 
     def _import(self, case: Case) -> str:
+        """Import into a new library each time: one case's data cannot slow the next one down."""
         from analyzer.store import Library
 
-        if self._library is None:
-            self._library = Library(self.workdir / "fuzz.sqlite")
-            for zone in ("Europe/Berlin", "UTC"):
-                self._library.create_athlete(zone.split("/")[-1].lower(), zone, timezone=zone)
-        athlete = "berlin" if case.timezone else "utc"
-        result = self._library.import_file(
-            athlete, case.name, case.data, valid_rows_only=case.valid_rows_only
-        )
+        path = self.workdir / f"fuzz-{case.index}.sqlite"
+        try:
+            with Library(path) as library:
+                library.create_athlete("a", "A", timezone=case.timezone)
+                result = library.import_file(
+                    "a", case.name, case.data, valid_rows_only=case.valid_rows_only
+                )
+        finally:
+            for leftover in self.workdir.glob(f"fuzz-{case.index}.sqlite*"):
+                leftover.unlink()
         if result.status == "failed" and "bug in cramp-analyzer" in result.message:
             return f"failure: import fault {result.message[:100]}|{result.message}"
         if result.status == "failed" and "stopped on unexpected content" in result.message:
@@ -583,16 +581,13 @@ def run_cases(
     report = Report()
     with tempfile.TemporaryDirectory(prefix="cramp-fuzz-") as workdir:
         runner = Runner(Path(workdir), time_limit_s)
-        try:
-            for index in indices:
-                case = make_case(run_seed, index, seeds, target)
-                before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                outcome = runner.run(case)
-                report.add(outcome, before)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-        finally:
-            runner.close()
+        for index in indices:
+            case = make_case(run_seed, index, seeds, target)
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            outcome = runner.run(case)
+            report.add(outcome, before)
+            if on_outcome is not None:
+                on_outcome(outcome)
     return report
 
 

@@ -120,7 +120,7 @@ class Extractor:
         flat = pd.json_normalize(records) if records else pd.DataFrame()
         header = [str(c) for c in flat.columns]
         cells = pd.DataFrame(
-            {i: flat[c].map(_cell_text) for i, c in enumerate(flat.columns)}, index=range(len(flat))
+            {i: flat[c].map(cell_text) for i, c in enumerate(flat.columns)}, index=range(len(flat))
         )
         table = CsvTable(source, header, cells, ",", np.arange(1, len(flat) + 1))
         return cls(table, number_format=(".", None))
@@ -215,7 +215,7 @@ class Extractor:
         missing = is_null(raw)
         best = None
         for fmt in formats:
-            parsed = _to_datetime(raw.where(~missing, None), fmt)
+            parsed = datetimes_in_range(raw.where(~missing, None), fmt)
             if best is None or parsed.notna().sum() > best.notna().sum():
                 best = parsed
         column = self.table.header[position]
@@ -239,7 +239,7 @@ class Extractor:
         raw = self.table.cells[position]
         missing = is_null(raw)
         with_offset = raw.map(lambda v: has_offset(str(v)))
-        utc = _to_datetime(raw.where(~missing & with_offset, None), "ISO8601", utc=True)
+        utc = datetimes_in_range(raw.where(~missing & with_offset, None), "ISO8601", utc=True)
         bad = ~missing & utc.isna()
         self.problems.add_mask(
             bad,
@@ -386,7 +386,7 @@ class Extractor:
 DATE_RANGE = (pd.Timestamp("1970-01-01"), pd.Timestamp("2100-01-01"))
 
 
-def _to_datetime(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series:
+def datetimes_in_range(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series:
     """``pd.to_datetime(errors="coerce")`` in ns; dates outside :data:`DATE_RANGE` are NaT."""
 
     def one(value: object) -> pd.Timestamp:
@@ -405,6 +405,20 @@ def _to_datetime(values: pd.Series, fmt: str, *, utc: bool = False) -> pd.Series
         parsed = pd.to_datetime(parsed, errors="coerce", utc=utc)
     parsed = parsed.where((parsed >= low) & (parsed < high))
     return parsed.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
+
+
+def finite_float(value: object) -> float:
+    """A JSON number as a float: ``inf`` beyond float's range (``10**400``), NaN if not a number.
+
+    ``float(10**400)`` raises :class:`OverflowError`; as ``inf`` the value is
+    caught by the plausibility check like any other absurd number.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return float("nan")
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 def _first_cells(table: CsvTable, limit: int) -> list:
@@ -427,7 +441,7 @@ def _repeats(ids: pd.Series, what: str) -> str:
     return f"row(s) {shown} repeat an activity listed earlier ({what}); each activity is kept once"
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """JSON value to the text cell the extractor parses (lists and objects as ``""``)."""
     if value is None or isinstance(value, (list, dict)):
         return ""

@@ -29,7 +29,13 @@ import pandas as pd
 from analyzer.io.csvsniff import read_table
 from analyzer.io.formats import FormatSpec, Probe, sha256_hex
 from analyzer.io.localtime import source_zone
-from analyzer.io.vendors._extract import KEEP, Extractor
+from analyzer.io.vendors._extract import (
+    KEEP,
+    Extractor,
+    cell_text,
+    datetimes_in_range,
+    finite_float,
+)
 from analyzer.schema import ImportBundle, conform
 
 _LOCAL = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "ISO8601")
@@ -43,6 +49,8 @@ _STAGE = {
     "asleep": "unmeasurable",
     "restless": "unmeasurable",
 }
+#: Longest plausible sleep-stage interval [s]: a whole day.
+MAX_STAGE_S = 86_400
 _UNITS = {
     "km": 1000.0,
     "kilometer": 1000.0,
@@ -61,8 +69,14 @@ def _dates(local: pd.Series) -> pd.Series:
     return local.map(lambda t: None if pd.isna(t) else t.date()).astype("object")
 
 
-def _stages(records: list, tz: str) -> pd.DataFrame:
-    """One ``sleep_stages`` row per ``levels.data`` item of each kept log."""
+def _stages(ex: Extractor, records: list, tz: str) -> pd.DataFrame:
+    """One ``sleep_stages`` row per ``levels.data`` item of each log; bad items are row problems.
+
+    An item's ``seconds`` must be a number of more than 0 and at most
+    :data:`MAX_STAGE_S`, its ``dateTime`` a local time in the plausible date
+    range (:data:`~analyzer.io.vendors._extract.DATE_RANGE`); an item of
+    another ``level`` (none is known) is left out.
+    """
     rows = []
     for position, record in enumerate(records):
         levels = record.get("levels") if isinstance(record, dict) else None
@@ -71,12 +85,29 @@ def _stages(records: list, tz: str) -> pd.DataFrame:
             if not isinstance(item, dict):
                 continue
             stage = _STAGE.get(str(item.get("level", "")).casefold())
-            if stage and item.get("dateTime") and isinstance(item.get("seconds"), (int, float)):
-                rows.append((position, item["dateTime"], float(item["seconds"]), stage))
+            if not stage:
+                continue
+            seconds = finite_float(item.get("seconds"))
+            if not 0 < seconds <= MAX_STAGE_S:  # NaN fails too
+                ex.problems.add(
+                    position + 1,
+                    "levels.data.seconds",
+                    item.get("seconds"),
+                    f"the seconds of a sleep stage, more than 0 and at most {MAX_STAGE_S}",
+                )
+                continue
+            rows.append((position, cell_text(item.get("dateTime")), seconds, stage))
     if not rows:
         return pd.DataFrame(columns=["_row", "start_utc", "end_utc", "stage"])
     frame = pd.DataFrame(rows, columns=["_row", "local", "seconds", "stage"])
-    local = pd.to_datetime(frame["local"], format="ISO8601", errors="coerce")
+    local = datetimes_in_range(frame["local"].where(frame["local"] != "", None), "ISO8601")
+    for position, value in zip(frame["_row"][local.isna()], frame["local"][local.isna()]):
+        ex.problems.add(
+            int(position) + 1,
+            "levels.data.dateTime",
+            value,
+            "a date and time like 2024-03-31T01:30:00",
+        )
     start = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     frame["start_utc"] = start
     frame["end_utc"] = start + pd.to_timedelta(frame["seconds"], unit="s")
@@ -113,8 +144,8 @@ def read_fitbit_sleep_json(
             KEEP: main,
         }
     )
+    stages = _stages(ex, records, zone.key)
     bundle = ex.bundle(data, "fitbit_sleep_json", {"sleep": frame}, valid_rows_only=valid_rows_only)
-    stages = _stages(records, zone.key)
     kept = set(frame.index[main & ~frame.index.isin([r - 1 for r in ex.problems.bad_rows])])
     stages = stages[stages["_row"].isin(kept)].copy()
     unresolved = int(stages["start_utc"].isna().sum())

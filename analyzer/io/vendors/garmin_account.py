@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyzer.io.formats import FormatSpec, Probe
-from analyzer.io.vendors._extract import Extractor
+from analyzer.io.vendors._extract import Extractor, check_range, finite_float
 from analyzer.schema import ImportBundle
 
 _GMT_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "ISO8601")
@@ -83,9 +83,13 @@ def read_garmin_sleep_json(
     return ex.bundle(data, "garmin_sleep_json", {"sleep": frame}, valid_rows_only=valid_rows_only)
 
 
-def _stress_total(records: list) -> list[float | None]:
-    """``allDayStress.aggregatorList[type=TOTAL].averageStressLevel`` per day (negative = no data)."""
-    out: list[float | None] = []
+def _stress_total(ex: Extractor, records: list) -> pd.Series:
+    """``allDayStress.aggregatorList[type=TOTAL].averageStressLevel`` per day, range-checked.
+
+    Negative levels mean "not enough data" (missing); a level outside 0-100 is
+    a row problem like any other value.
+    """
+    raw: list[object] = []
     for record in records:
         level = None
         stress = record.get("allDayStress") if isinstance(record, dict) else None
@@ -93,8 +97,11 @@ def _stress_total(records: list) -> list[float | None]:
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and item.get("type") == "TOTAL":
                 level = item.get("averageStressLevel")
-        out.append(level if isinstance(level, (int, float)) and level >= 0 else None)
-    return out
+        raw.append(level)
+    levels = pd.Series([finite_float(v) for v in raw], index=ex.table.cells.index, dtype="float64")
+    levels = levels.where(~(levels < 0))
+    column = "allDayStress.aggregatorList.averageStressLevel"
+    return check_range(levels, "stress_avg", pd.Series(raw, dtype=object), column, ex.problems)
 
 
 def read_garmin_daily_json(
@@ -121,7 +128,7 @@ def read_garmin_daily_json(
             ),
             "steps": ex.number("steps", "totalSteps"),
             "active_min": active.where(moderate.notna() | vigorous.notna()),
-            "stress_avg": pd.Series(_stress_total(records), dtype="float64"),
+            "stress_avg": _stress_total(ex, records),
             "source": "garmin",
         }
     )

@@ -27,6 +27,8 @@ from analyzer.schema import ImportBundle, conform
 
 _PHASES = {"1": "deep", "2": "light", "3": "rem", "4": "awake"}
 _PHASE_S = 300
+#: Most 5-minute phases one sleep period may hold: 24 hours.
+MAX_PHASES = 24 * 3600 // _PHASE_S
 
 
 def _phases(
@@ -93,6 +95,10 @@ def read_oura_sleep_csv(
         }
     )
     phases = ex.text("sleep_phase_5_min")
+    too_long = phases.fillna("").str.len() > MAX_PHASES
+    ex.problems.add_mask(
+        too_long, phases, "sleep_phase_5_min", f"at most {MAX_PHASES} phase digits (24 hours)"
+    )
     bundle = ex.bundle(
         data,
         "oura_sleep_csv",
