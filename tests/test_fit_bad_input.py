@@ -280,3 +280,17 @@ def test_fit_crc16_equals_fitdecodes(data):
     from analyzer.io.fit.crc import crc16
 
     assert crc16(data) == compute_crc(data)
+
+
+def test_fit_signalling_nan_in_a_float_field_is_missing_without_a_warning():
+    """Random bytes in a float32 field can be a signalling NaN; numpy warns when casting it."""
+    import warnings
+
+    fields = [TIMESTAMP, (200, 4, 0x88), (201, 8, 0x89)]  # unknown float32 and float64 fields
+    records = definition(0, RECORD, fields, big=True)
+    records += bytes([0]) + struct.pack(">I", T0) + bytes([0x7F, 0x80, 0, 1])
+    records += bytes([0x7F, 0xF0, 0, 0, 0, 0, 0, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = read_fit(fit_file(records)).messages("record")
+    assert list(frame.columns) == ["timestamp"]  # NaN in every message: left out

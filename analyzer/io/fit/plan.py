@@ -267,8 +267,9 @@ def numeric_matrix(records: np.ndarray, plan: LayoutPlan) -> np.ndarray:
     raw value is the field's invalid sentinel.
     """
     matrix = np.empty((len(plan.matrix_fields), records.shape[0]), dtype=np.float64)
-    for row, name in enumerate(plan.matrix_fields):
-        matrix[row] = records[name]
+    with np.errstate(invalid="ignore"):  # a float field's bytes may be a signalling NaN
+        for row, name in enumerate(plan.matrix_fields):
+            matrix[row] = records[name]
     invalid = matrix == plan.invalid
     if plan.has_float:
         invalid |= np.isnan(matrix)

@@ -91,7 +91,8 @@ def from_values(data: np.ndarray, bt: profile.BaseType) -> RawField:
 
 def _scaled(data: np.ndarray, scale, offset) -> np.ndarray:
     """``raw / scale - offset`` in float64 (the SDK's order of operations)."""
-    values = data.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # a float field's bytes may be a signalling NaN
+        values = data.astype(np.float64)
     if scale:
         np.divide(values, scale, out=values)
     if offset:
