@@ -30,7 +30,7 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
     Parameters
     ----------
     epochs : DataFrame
-        ``AthleteFindings.epochs`` (``analyzer.findings.epochs.epochs_table``):
+        ``AthleteFindings.epochs`` (``analyzer.findings.epoch_family.epochs_table``):
         ``indicator``, ``caption``, ``cramp_type``, ``lag_days``, ``mean``,
         ``null_mean``, ``pointwise_low/high``, ``familywise_low/high``, ``n_events``.
     cramp_type : str
@@ -298,9 +298,31 @@ def lag_heatmap(epochs: pd.DataFrame, cramp_type: str) -> go.Figure:
     return fig
 
 
+def epoch_status(epochs: pd.DataFrame) -> pd.Series:
+    """What each average is, in words: a listed finding, exploratory, after the cramp, or nothing.
+
+    ``listed``: outside the family-wise band over every curve shown, before the
+    cramp (a finding); outside only its pointwise band: exploratory; lags at
+    or after the cramp: possibly a consequence, never a finding.
+    """
+    status = pd.Series("", index=epochs.index, dtype=object)
+    if "possibly_consequence" in epochs.columns:
+        after = epochs["possibly_consequence"].astype(bool)
+        status[after] = "after the cramp: possibly a consequence"
+    else:
+        after = pd.Series(False, index=epochs.index)
+    if "outside_pointwise" in epochs.columns:
+        status[epochs["outside_pointwise"].astype(bool) & ~after] = (
+            "exploratory: outside the pointwise band only"
+        )
+    if "listed" in epochs.columns:
+        status[epochs["listed"].astype(bool)] = "finding: outside the family-wise band"
+    return status
+
+
 def epochs_display_table(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
-    """The numbers behind :func:`epoch_panels` for one cramp type."""
-    rows = _rows(epochs, cramp_type)
+    """The numbers behind :func:`epoch_panels` for one cramp type, with each average's status."""
+    rows = _rows(epochs, cramp_type).assign(status=lambda f: epoch_status(f))
     keep = [
         c
         for c in (
@@ -313,7 +335,7 @@ def epochs_display_table(epochs: pd.DataFrame, cramp_type: str) -> pd.DataFrame:
             "pointwise_high",
             "familywise_low",
             "familywise_high",
-            "outside_familywise",
+            "status",
         )
         if c in rows.columns
     ]

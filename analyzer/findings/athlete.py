@@ -26,7 +26,7 @@ from analyzer.findings.casecrossover import (
     exposure_windows,
     prepare_daily,
 )
-from analyzer.findings.epochs import epochs_table
+from analyzer.findings.epoch_family import epochs_table, excursion_clauses
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
 from analyzer.findings.evidence import evidence_levels, summary_text
 from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
@@ -435,13 +435,9 @@ def _analyze(
     findings = assemble_findings(rows + _rate_rows(rates, params), params)
     overlaps = find_overlaps(items, findings)
     findings["overlaps"] = overlap_column(findings, overlaps)
-    positions = {
-        cramp_type: design.windows.loc[design.windows["is_case"], "pos"].to_numpy()
-        for cramp_type, design in designs.items()
-    }
     epochs = epochs_table(
         prepared,
-        positions,
+        designs,
         params.epoch_lag_min_days,
         params.epoch_lag_max_days,
         params.n_permutations,
@@ -460,6 +456,12 @@ def _analyze(
         method=method_note(params),
         conventions=conventions(params, timezone, sleep_need_h),
         n_cramps=n_cramps,
-        summary=summary_text(findings, n_cramps, params.descriptive_below_events, overlaps),
+        summary=summary_text(
+            findings,
+            n_cramps,
+            params.descriptive_below_events,
+            overlaps,
+            extra_clear=excursion_clauses(epochs),
+        ),
     )
     return result, items

@@ -1,11 +1,17 @@
-"""Event-triggered (superposed epoch) averages with circular-shift permutation bands.
+"""Event-triggered (superposed epoch) averages of one series, with circular-shift bands.
 
     SEA(l) = mean_i y(t_i + l),   l = lag_min .. lag_max  (days from the index day)
 
 Null bands keep the autocorrelation of the series and the spacing of the
 events: the whole series is shifted circularly by a random offset and the
-average recomputed (SCIENCE.md section 3.2; Chree C. *Phil Trans R Soc A*
-1913; Adams JB, Mann ME, Ammann CM. *Nature* 2003;426:274-278). Reported:
+average recomputed (Chree C. *Phil Trans R Soc A* 1913, the superposed
+epoch method; Adams JB, Mann ME, Ammann CM. *Nature*
+2003;426:274-278, doi:10.1038/nature02101). This module holds that one-series
+tool, the indicators shown around the cramps and which lags come after the
+cramp; the analysis of every indicator around a person's cramps draws its
+pseudo-events from the days each cramp could have fallen on instead
+(:mod:`analyzer.findings.epoch_family`), since a circular shift would put
+exercise cramps on rest days. Reported here:
 
 * pointwise bands: 2.5 and 97.5 percentiles of the null average at each lag;
 * a family-wise band: null mean +/- the 95th percentile over permutations of
@@ -137,65 +143,3 @@ def possibly_consequence(cramp_type: str, lags: np.ndarray) -> np.ndarray:
     """
     first_after = 0 if cramp_type == "nocturnal" else 1
     return np.asarray(lags) >= first_after
-
-
-def epochs_table(
-    daily: pd.DataFrame,
-    event_positions: dict[str, np.ndarray],
-    lag_min: int,
-    lag_max: int,
-    n_permutations: int,
-    seed: int,
-) -> pd.DataFrame:
-    """Event-triggered averages of every indicator in :data:`EPOCH_INDICATORS`, per cramp type.
-
-    Parameters
-    ----------
-    daily : pandas.DataFrame
-        Prepared daily table (gap-free ``day`` axis).
-    event_positions : dict of str to numpy.ndarray
-        Day positions of the cramp index days, per cramp type.
-    lag_min, lag_max : int
-        Lag range [days].
-    n_permutations, seed : int
-        Null distribution size and seed (each indicator and type gets its own stream).
-    """
-    lags = np.arange(lag_min, lag_max + 1)
-    frames = []
-    for t, (cramp_type, positions) in enumerate(event_positions.items()):
-        if len(positions) == 0:
-            continue
-        for i, (column, caption) in enumerate(EPOCH_INDICATORS.items()):
-            if column not in daily.columns:
-                continue
-            values = pd.to_numeric(daily[column], errors="coerce").to_numpy(dtype=float)
-            if np.all(np.isnan(values)):
-                continue
-            frame = event_triggered_average(
-                values, positions, lags, n_permutations, seed=seed + 1000 * t + i
-            )
-            frame.insert(0, "indicator", column)
-            frame.insert(1, "caption", caption)
-            frame.insert(2, "cramp_type", cramp_type)
-            frame["possibly_consequence"] = possibly_consequence(cramp_type, lags)
-            frames.append(frame)
-    if not frames:
-        return pd.DataFrame(
-            columns=[
-                "indicator",
-                "caption",
-                "cramp_type",
-                "lag_days",
-                "mean",
-                "n_events",
-                "null_mean",
-                "pointwise_low",
-                "pointwise_high",
-                "familywise_low",
-                "familywise_high",
-                "outside_pointwise",
-                "outside_familywise",
-                "possibly_consequence",
-            ]
-        )
-    return pd.concat(frames, ignore_index=True)

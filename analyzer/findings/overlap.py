@@ -6,8 +6,9 @@ one pattern seen twice, and an athlete should read them that way rather than
 as two separate risks. For each pair of standing-out findings (``clear`` or
 ``suggestive``) of one cramp type, the two binary exposures are compared over
 the days both were compared on (the cramp days and their control days): the
-phi coefficient (Pearson's correlation of two 0/1 variables; Yule GU. *J R Stat
-Soc* 1912;75(6):579-652, doi:10.2307/2340126) and, among the cramp days with
+phi coefficient (Pearson's correlation of two 0/1 variables; Yule GU. On the
+methods of measuring association between two attributes. *J R Stat Soc*
+1912;75(6):579-652) and, among the cramp days with
 either exposure, how many had both. A pair overlaps when ``phi`` reaches
 :data:`PHI_OVERLAP`; the confidence intervals of the two estimates are not
 adjusted for each other (the case-crossover fits one exposure at a time).

@@ -96,7 +96,8 @@ class FindingsParams:
     epoch_lag_min_days, epoch_lag_max_days : int
         Event-triggered averages run over these lags around the cramps [days].
     n_permutations : int
-        Circular shifts for the epoch null bands.
+        Draws of pseudo-cramps (each cramp on one of its own control days) for
+        the epoch null bands.
     seed : int
         Seed of every random draw (results are reproducible).
     """
@@ -235,7 +236,8 @@ class FindingsParams:
     n_permutations: int = parameter(
         1000,
         "Permutations",
-        "Circular shifts of the cramp dates for the bands around the averages.",
+        "Draws of pseudo-cramps, each cramp moved to one of its own control days, for the "
+        "bands around the averages.",
     )
     seed: int = parameter(20261124, "Random seed", "Every random draw uses it: results repeat.")
 

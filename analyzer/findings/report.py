@@ -142,7 +142,14 @@ def report_document(
         Canonical medications table (the timeline).
     """
     epochs = result.epochs
-    excursions = epochs.loc[epochs["outside_familywise"].astype(bool)] if len(epochs) else epochs
+    listed = epochs["listed"].astype(bool) if len(epochs) else pd.Series(dtype=bool)
+    excursions = epochs.loc[listed] if len(epochs) else epochs
+    before = ~epochs["possibly_consequence"].astype(bool) if len(epochs) else listed
+    exploratory = (
+        int((epochs["outside_pointwise"].astype(bool) & before & ~listed).sum())
+        if len(epochs)
+        else 0
+    )
     return {
         "summary": result.summary,
         "athlete": {k: _clean(v) for k, v in dict(athlete).items()},
@@ -165,10 +172,13 @@ def report_document(
                 "caption",
                 "lag_days",
                 "mean",
+                "null_mean",
                 "familywise_low",
                 "familywise_high",
             ],
         ),
+        "epoch_curves": int(epochs["n_curves"].iloc[0]) if len(epochs) else 0,
+        "epoch_exploratory": exploratory,
         "in_session": _records(result.in_session),
         "relief": _records(result.relief),
         "notes": list(result.notes),
@@ -296,29 +306,8 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
         blocks.append(([title for _, title in FINDING_TABLE], rows))
     sections.append(("Findings (ranked)", blocks))
     sections.append(("Medication timeline", _medication_blocks(doc["medications"])))
-    if doc["epoch_excursions"]:
-        sections.append(
-            (
-                "Before and after the cramps",
-                [
-                    "Indicator averages that leave the family-wise 95% band of circular-shift "
-                    "permutations (lag in days from the cramp day or night):",
-                    (
-                        ["cramps", "indicator", "lag", "average", "band"],
-                        [
-                            [
-                                e["cramp_type"],
-                                e["caption"],
-                                _fmt(e["lag_days"]),
-                                _fmt(e["mean"]),
-                                f"{_fmt(e['familywise_low'])} to {_fmt(e['familywise_high'])}",
-                            ]
-                            for e in doc["epoch_excursions"]
-                        ],
-                    ),
-                ],
-            )
-        )
+    if doc.get("epoch_curves"):
+        sections.append(("Before the cramps", _epoch_blocks(doc)))
     if doc["in_session"]:
         sections.append(
             ("Exercise cramps inside their sessions", [s["sentence"] for s in doc["in_session"]])
@@ -368,6 +357,40 @@ def markdown_text(value: object) -> str:
     """
     text = _MD_INLINE.sub(r"\\\1", printable(str(value)))
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _epoch_blocks(doc: dict) -> list:
+    """The event-triggered averages that survive their family-wise band, and how many do not."""
+    curves, listed = doc["epoch_curves"], doc["epoch_excursions"]
+    exploratory = doc.get("epoch_exploratory", 0)
+    intro = (
+        f"Averages of {curves} daily indicator curves around the cramps were compared with the "
+        "same averages on days each cramp could have fallen on (same season; training days for "
+        "exercise cramps), as one family. "
+    )
+    tail = (
+        f" {exploratory} average(s) before the cramps left only their pointwise band: "
+        "exploratory, shown on the dashboard's Cramps page, not findings."
+        if exploratory
+        else ""
+    )
+    if not listed:
+        return [intro + "None of them stands out before the cramps." + tail]
+    table = (
+        ["cramps", "indicator", "days from the cramp", "average", "comparable days", "band"],
+        [
+            [
+                _fmt(e["cramp_type"]),
+                _fmt(e["caption"]),
+                _fmt(e["lag_days"]),
+                _fmt(e["mean"]),
+                _fmt(e.get("null_mean")),
+                f"{_fmt(e['familywise_low'])} to {_fmt(e['familywise_high'])}",
+            ]
+            for e in listed
+        ],
+    )
+    return [intro + "These leave the family-wise 95% band before the cramps:" + tail, table]
 
 
 def render_markdown(doc: dict) -> str:

@@ -5,6 +5,7 @@ import streamlit as st
 from analyzer.figures import cramp_table, findings_table, forest_plot
 from analyzer.figures.epochs import epoch_panels, epochs_display_table, lag_heatmap
 from analyzer.figures.timeline import local_cramp_times
+from analyzer.findings.epoch_family import excursion_clauses
 from dashboards import conventions, data, ui
 from dashboards.medication_notes import medication_section
 
@@ -50,11 +51,18 @@ if not types:
     st.write("No cramps with enough daily data around them to average.")
 else:
     cramp_type = st.radio("Cramps", types, horizontal=True, key="epoch_type")
+    n_curves = int(result.epochs["n_curves"].iloc[0])
     st.caption(
-        "Average of each daily indicator from 14 days before to 2 days after the cramps. Grey: "
-        "where the average falls when the cramp days are shifted at random (pointwise 95%); "
-        "dashed: the band for looking at every day at once (family-wise 95%)."
+        "Average of each daily indicator from 14 days before to 2 days after the cramps. Grey "
+        "band: where the average falls when each cramp is moved to another day it could have "
+        "fallen on (same season; a training day for an exercise cramp), pointwise 95%; dashed: "
+        f"the band for looking at all {n_curves} curves and every day at once (family-wise "
+        "95%). Only an average outside the dashed band before the cramps is a finding; one "
+        "outside the grey band only is exploratory; grey-shaded days come after the cramp and "
+        "may show its consequences (a cramp shortens the night it wakes you from)."
     )
+    for clause in excursion_clauses(result.epochs, most=10):
+        st.markdown("- Finding: " + ui.literal(clause))
     ui.chart_with_table(
         epoch_panels(result.epochs, cramp_type),
         epochs_display_table(result.epochs, cramp_type),
