@@ -146,3 +146,17 @@ def test_inspect_reads_a_damaged_file_whose_timestamp_decodes_to_several_values(
     for output in ("text", "json"):
         assert main(["inspect", str(path), "--format", output]) == 0
     assert "internal error" not in capsys.readouterr().err
+
+
+def test_display_names_cannot_forge_rows_in_the_athlete_listings(tmp_path, capsys):
+    from analyzer.store import Library
+
+    library = tmp_path / "lib.sqlite"
+    with Library(library) as lib:
+        lib.create_athlete("anna", f"Anna{ESCAPES}\nbert  Bert  0  0  0", timezone="UTC")
+    assert main(["athletes", "--library", str(library)]) == 0
+    assert main(["athlete", "--library", str(library), "--athlete", "anna"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert not any(line.startswith("bert") for line in out.splitlines())
+    assert "Anna\\x1b]0;owned\\x07" in out and "\\nbert" in out

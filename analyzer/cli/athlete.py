@@ -17,6 +17,7 @@ from analyzer.cli.features import open_library
 from analyzer.cli.importcmd import add_library_option
 from analyzer.errors import LibraryError
 from analyzer.indicators.athlete_settings import SETTING_LABELS, SETTING_NAMES, AthleteSettings
+from analyzer.printable import printable
 from analyzer.store import validation
 
 #: Words that clear a setting (it is estimated or defaulted again).
@@ -119,7 +120,10 @@ def _text_value(name: str, value) -> str:
 def format_text(settings: AthleteSettings) -> str:
     """The settings as an aligned table: setting, value, source."""
     rows = [("setting", "value", "source")]
-    rows += [(name, _text_value(name, s.value), s.source) for name, s in settings.settings.items()]
+    rows += [
+        (name, printable(_text_value(name, s.value)), s.source)
+        for name, s in settings.settings.items()
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"athlete {settings.athlete_id}"]
     lines += [f"{a.ljust(widths[0])}  {b.ljust(widths[1])}  {c}".rstrip() for a, b, c in rows]

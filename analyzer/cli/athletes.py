@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from analyzer.cli.importcmd import add_library_option, read_library
+from analyzer.printable import printable
 
 HEADERS = ("id", "name", "activities", "nights", "cramps", "from", "to")
 
 
 def format_table(rows: list[tuple]) -> str:
     """Return ``rows`` under :data:`HEADERS` as aligned plain text."""
-    cells = [HEADERS] + [tuple("" if v is None else str(v) for v in row) for row in rows]
+    cells = [HEADERS] + [tuple("" if v is None else printable(v) for v in row) for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)

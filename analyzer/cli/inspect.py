@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import FitError
+from analyzer.printable import printable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,7 +102,7 @@ def _text(summary: dict) -> str:
     hr = summary["heart_rate_bpm"]
     offset = summary["utc_offset_s"]
     lines = [
-        f"file          {summary['file']} ({summary['size_bytes']} bytes, "
+        f"file          {printable(summary['file'])} ({summary['size_bytes']} bytes, "
         f"{summary['fit_segments']} FIT segment(s))",
         f"records       {summary['record_count']}",
         f"time span     {span['start_utc'] or '-'} .. {span['end_utc'] or '-'}"
@@ -118,7 +119,7 @@ def _text(summary: dict) -> str:
     ]
     lines += [f"  {name:30s} {count:8d}" for name, count in summary["messages"].items()]
     lines.append(f"warnings      {len(summary['warnings'])}")
-    lines += [f"  - {w}" for w in summary["warnings"]]
+    lines += [f"  - {printable(w)}" for w in summary["warnings"]]
     return "\n".join(lines)
 
 
