@@ -4,9 +4,10 @@ An account export (Garmin, Apple Health, Strava, Oura, Fitbit) arrives as one
 ZIP whose members are the files the readers know. The archive comes from the
 user but may have been built by anyone, so this module
 
-* never writes a member to disk and never uses a member name as a path: names
-  are kept only as labels, with ``..``, drive letters, absolute roots and
-  backslashes neutralised;
+* never uses a member name as a path: names are kept only as labels, with
+  ``..``, drive letters, absolute roots and backslashes neutralised (the only
+  file it may write is the anonymous temporary copy of a large nested archive,
+  below);
 * refuses archive bombs: it caps the number of members (counted from the raw
   central directory before :mod:`zipfile` parses it, :mod:`analyzer.io.zipcensus`),
   the bytes one member and all members together expand to, and the compression
