@@ -1,6 +1,8 @@
 """Case-crossover design: build matched windows per exposure and estimate odds ratios.
 
-The design (Maclure 1991; SCIENCE.md section 3.1) compares the exposure in each
+The design (Maclure M. The case-crossover design: a method for studying transient
+effects on the risk of acute events. *Am J Epidemiol* 1991;133(2):144-153,
+doi:10.1093/oxfordjournals.aje.a115853) compares the exposure in each
 cramp's hazard window with the same athlete's exposure on referent days of the
 same time stratum. :func:`build_design` selects the referent days once per
 cramp type; :func:`exposure_windows` reads one exposure at its hazard-window

@@ -7,7 +7,7 @@ Research I*, IARC 1980, ch. 7; Maclure M. *Am J Epidemiol* 1991;133:144-153)
     L(beta) = prod_i exp(x_i0 beta) / sum_j exp(x_ij beta)
 
 is maximised by Newton-Raphson with step halving. Gradient and Hessian
-(SCIENCE.md section 3.1):
+of the log-likelihood:
 
     g = sum_i [x_i0 - sum_j w_ij x_ij],     w = softmax_j(x_ij beta)
     H = -sum_i sum_j w_ij (x_ij - xbar_i)(x_ij - xbar_i)^T

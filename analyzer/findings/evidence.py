@@ -12,9 +12,10 @@ more than the numbers hold:
   comparisons, about one in twenty reaches this by chance alone;
 * ``none``: no pattern either way;
 * ``descriptive_only``: fewer events than ``FindingsParams.descriptive_below_events``
-  (about ten), too few to tell a pattern from chance (SCIENCE.md section 3.6's
-  rule; with few events even a perfect association cannot reach significance,
-  and one that does rests on a handful of days).
+  (about ten), too few to tell a pattern from chance: with few events even a
+  perfect association cannot reach significance (with every cramp exposed, the
+  exact one-sided p is the product over cramps of the exposed share of its
+  windows), and one that does rests on a handful of days.
 
 :func:`summary_text` turns a findings table into the one or two sentences a
 report and each dashboard page open with: what stands out, or that nothing

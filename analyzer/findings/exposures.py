@@ -23,7 +23,7 @@ family, in which the pre-specified primary hypotheses of
 also estimated per standard deviation of the athlete's own days, in the
 direction the hypothesis names (shorter sleep, lower TSB, lower HRV), as an
 exploratory dose-response description beside it. The
-choice of exposures follows SCIENCE.md sections 2.2-2.4: relative intensity and
+choice of exposures follows the cramp literature: relative intensity and
 duration (Schwellnus et al. *BJSM* 2011;45:650-656), unaccustomed load (ACWR
 treated descriptively and acute load modelled with chronic load as a covariate,
 Lolli et al. *BJSM* 2019;53:921-922), sleep (Grandner & Winkelman *PLoS One*
@@ -207,7 +207,7 @@ def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None
 
 #: The pre-specified primary hypotheses per cramp type (exposure keys; a key
 #: ending in ``":"`` or ``" "`` is a prefix), chosen from the literature before
-#: any data were seen (SCIENCE.md sections 2.2-2.4 and 3.6): exercise-associated
+#: any data were seen: exercise-associated
 #: cramps with sessions more intense or longer than habit (Schwellnus, Drew &
 #: Collins, *BJSM* 2011;45:650-656) and in the heat (Maughan & Shirreffs,
 #: *Sports Med* 2019;49:115-124); nocturnal cramps after a hard day

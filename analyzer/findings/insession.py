@@ -6,7 +6,7 @@ minutes before it against the session so far, aerobic decoupling up to the
 cramp, temperature, and cumulative work and distance. Decoupling is the drop
 in output:HR efficiency between the first and second half of the samples up
 to the cramp, ``100 (EF_1 - EF_2) / EF_1`` (Friel; GoldenCheetah
-``AerobicDecoupling.cpp``; SCIENCE.md section 1.10).
+``AerobicDecoupling.cpp``).
 """
 
 from __future__ import annotations

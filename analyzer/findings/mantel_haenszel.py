@@ -2,7 +2,7 @@
 
 For matched sets (one case, ``M_i`` referents; ``a_i`` = case exposed, ``k_i``
 exposed windows of ``n_i = M_i + 1``) the pooled estimate is
-(SCIENCE.md section 3.1; Maclure 1991):
+(Maclure M. *Am J Epidemiol* 1991;133(2):144-153, doi:10.1093/oxfordjournals.aje.a115853):
 
     OR_MH = sum a_i (n_i - k_i) / n_i  /  sum (1 - a_i) k_i / n_i
 

@@ -21,9 +21,9 @@ class FindingsParams:
     ----------
     stratum_scheme : {"block", "month"}
         Time strata for referent selection. ``"block"``: fixed 28-day blocks
-        counted from Monday 1970-01-05 (the practical choice for a personal
-        diary, SCIENCE.md section 3.1); ``"month"``: calendar months
-        (Janes, Sheppard & Lumley 2005).
+        counted from Monday 1970-01-05 (every stratum equally long, so a
+        personal diary's cramps all get a full set of referents); ``"month"``:
+        calendar months (Janes, Sheppard & Lumley 2005).
     stratum_days : int
         Length of a ``"block"`` stratum [days].
     same_weekday : bool
@@ -55,8 +55,8 @@ class FindingsParams:
         PRIMARY_HYPOTHESES``); the exploratory tests share the rest. Weighted
         BH (Genovese, Roeder & Wasserman 2006) with weights fixed in advance
         keeps the chance of any false finding under no effect at most 5 %,
-        and spends most of it where the literature points (SCIENCE.md 3.6:
-        "pre-register a small set of hypotheses"). The conventional 4:1 split
+        and spends most of it where the literature points, on a small set of
+        hypotheses fixed before any data are seen. The conventional 4:1 split
         of primary and secondary error budgets; ``None``: every test weighs
         the same (plain BH).
     hard_day_load_ratio_min : float

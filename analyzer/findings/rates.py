@@ -5,7 +5,7 @@
 Exact conditional test: given ``N = n_before + n_after``, ``n_after`` is
 Binomial(N, T_after / (T_after + T_before)) when the rate does not change;
 Clopper-Pearson limits ``(p_L, p_U)`` for ``n_after / N`` give the exact limits
-``p / (1 - p) * T_before / T_after`` (SCIENCE.md section 3.4; Breslow NE, Day NE.
+``p / (1 - p) * T_before / T_after`` (Breslow NE, Day NE.
 *Statistical Methods in Cancer Research II*, IARC 1987, ch. 2).
 """
 

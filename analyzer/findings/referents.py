@@ -7,7 +7,8 @@ the event, which avoids the overlap bias and time-trend bias of unidirectional
 and symmetric-window designs (Lumley T, Levy D. *Environmetrics*
 2000;11:689-704; Janes H, Sheppard L, Lumley T. *Epidemiology*
 2005;16(6):717-726). Referent days near other events (their hazard windows) and
-days without data are skipped (SCIENCE.md section 3.1).
+days without data are skipped: a referent must be a day on which no other cramp's
+effect could act and on which the exposure could have been measured.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Each athlete keeps their own matched sets (strata are per cramp, so every
 comparison stays within one athlete and time-invariant differences between
 athletes cancel); stacking the strata of all athletes gives the pooled
 conditional likelihood with one common odds ratio per exposure, and the
-Mantel-Haenszel estimate over the same strata as a cross-check (SCIENCE.md
-section 3.1). Continuous exposures are scaled per SD within each athlete.
+Mantel-Haenszel estimate over the same strata as a cross-check (for a binary
+exposure it approximates the conditional-likelihood estimate: Marshall RJ, Jackson RT.
+Analysis of case-crossover designs. *Stat Med* 1993;12:2333-2341). Continuous exposures are
+scaled per SD within each athlete.
 Medication exposures are personal and are not pooled.
 """
 
