@@ -97,7 +97,7 @@ def main() -> None:
     squad_wall, squad_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rows = [
         (
-            "one athlete, 3 years (median of %d)" % args.repeats,
+            f"one athlete, 3 years (median of {args.repeats})",
             statistics.median(wall),
             statistics.median(cpu),
             1.0,
