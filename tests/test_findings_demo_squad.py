@@ -1,4 +1,4 @@
-"""Issue 7's "must show": on the demo squad, each planted pattern is the top finding.
+"""On the demo squad, each planted pattern is the top finding.
 
 The whole demo library is built once from the committed ``sample_data/``
 (every FIT file and log through the real readers), and each athlete is

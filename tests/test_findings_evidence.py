@@ -1,10 +1,10 @@
-"""Words match the evidence; referent days only where data exist (issues 14 and 15).
+"""Words match the evidence; referent days only where data exist.
 
 * every finding carries an ``evidence`` level and its sentence opens with what it means;
 * the summary says what stands out, or that nothing does after N comparisons;
 * exercise-cramp referents are days with a session, whether or not the load is known
-  (with no HR rest/max set every exercise cramp used to vanish);
-* days without device data give no TSB/CTL observations (they used to be referents);
+  (so that an athlete with no HR rest/max set keeps every exercise cramp);
+* days without device data give no TSB/CTL observations (they are not referents);
 * the medication note follows adjusted evidence, not a raw p-value.
 """
 

@@ -1,11 +1,10 @@
-"""Exposures that precede the cramp (issue 15 item 1): a cramp that wakes you shortens that night.
+"""Exposures that precede the cramp: a cramp that wakes you shortens that night.
 
-The issue's reproduction on the project's own generator: no effect planted,
-40 nocturnal cramps, 45 minutes taken off every cramp night's sleep. When the
-cramp night's own sleep was the exposure, 19 of 20 seeds gave a significant
-short-sleep finding (median OR 5.2); the sleep exposures now read the nights
-before the cramp night, and the cramp night shows only around the cramps,
-marked as possibly a consequence.
+On the project's own generator: no effect planted, 40 nocturnal cramps, 45 minutes
+taken off every cramp night's sleep. Were the cramp night's own sleep the exposure,
+nearly every seed would give a significant short-sleep finding (the cramp causes the
+short night); the sleep exposures read the nights before the cramp night, and the
+cramp night shows only around the cramps, marked as possibly a consequence.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ def test_cramps_that_shorten_their_own_night_give_no_sleep_finding(null_runs):
         for r in null_runs
     ]
     assert sum(clear) == 0, sum(clear)
-    assert sum(raw) <= 3, sum(raw)  # about 1 in 20 by chance; was 19 of 20
+    assert sum(raw) <= 3, sum(raw)  # about 1 in 20 by chance
     odds = [r.findings.set_index("exposure").loc["short_sleep", "estimate"] for r in null_runs]
     assert 0.5 < np.median(odds) < 2.0
 

@@ -1,6 +1,6 @@
 """Findings for one athlete: every pre-specified comparison, ranked, with sentences.
 
-:func:`analyze_athlete` runs the whole analysis of issue 7 on one athlete's
+:func:`analyze_athlete` runs the whole analysis on one athlete's
 daily indicator table, cramp log and medication log: the case-crossover
 comparison of every exposure for exercise-associated and nocturnal cramps,
 rate ratios around medication changes, event-triggered averages, the

@@ -2,7 +2,7 @@
 
 :func:`report_document` turns an :class:`AthleteFindings` and the athlete's
 data into a JSON-ready dict (``findings`` is a list of rows with the keys of
-issue 7); :func:`render_markdown` and :func:`render_html` print it for a
+:data:`FINDING_KEYS`); :func:`render_markdown` and :func:`render_html` print it for a
 person, e.g. to hand to a physiotherapist or doctor. Nothing here computes a
 statistic: it only arranges what ``analyze_athlete`` found.
 """
@@ -29,7 +29,8 @@ from analyzer.medication_classes import classes_in, with_drug_classes
 from analyzer.parameters import describe
 from analyzer.printable import printable
 
-#: Keys of each JSON findings row (the issue's keys first).
+#: Keys of each JSON findings row: what a reader needs first (the effect, its interval and
+#: evidence, the event counts, the sentence), then how it was computed.
 FINDING_KEYS = [
     "exposure",
     "label",
