@@ -174,5 +174,20 @@ def test_a_file_uploaded_in_the_browser_is_imported(server, page):
     page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
 
 
+def test_the_browser_fetches_nothing_from_other_servers(server, page):
+    """Health data: every request of every page goes to the local server (issue 18, item 12).
+
+    A ``:material/...:`` tab icon made the browser fetch an SVG from
+    fonts.gstatic.com on every page load.
+    """
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for _, script, _, _ in PAGE_TABLE:
+        _open(page, _url(server, script))
+    page.wait_for_timeout(1000)  # the tab icon is set after the page has drawn
+    elsewhere = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
+    assert requested and not elsewhere, elsewhere
+
+
 def test_chromium_is_the_system_one():
     assert shutil.which("chromium") or CHROMIUM.exists()
