@@ -10,7 +10,6 @@ import pytest
 
 from analyzer.findings import FindingsParams, analyze_athlete
 from analyzer.findings.athlete import FINDINGS_COLUMNS
-from analyzer.findings.evidence import EVIDENCE_OPENERS
 from analyzer.findings.synthetic import planted_cramps, synthetic_daily
 
 FAST = FindingsParams(n_permutations=200)
@@ -172,65 +171,6 @@ def test_relief_and_notes(daily):
     assert any("at rest" in note for note in res.notes)
     assert res.conventions["parameters"]["stratum_days"] == 28
     assert "case-crossover" in res.method
-
-
-def test_medication_rate_ratio_and_doctor_note(daily):
-    days = pd.to_datetime(daily["date"].astype(str))
-    start = days.iloc[400]
-    before = days.iloc[310:400:15]  # 6 cramps in the 90 days before
-    after = days.iloc[400:490:4]  # 23 in the 90 days after
-    when = pd.concat([before, after]) + pd.Timedelta(hours=3)
-    cramps = pd.DataFrame({"start_utc": when.dt.tz_localize("UTC").to_numpy(), "context": "night"})
-    meds = pd.DataFrame(
-        {
-            "name": ["hydrochlorothiazide"],
-            "kind": ["medication"],
-            "start_date": [start.date()],
-            "end_date": [None],
-        }
-    )
-    res = analyze_athlete(daily, cramps, meds, params=FAST)
-    rr = res.rate_ratios.iloc[0]
-    assert (rr["n_before"], rr["n_after"]) == (6, 23)
-    assert rr["estimate"] == pytest.approx(23 / 6) and rr["p_value"] < 0.01
-    row = res.findings.loc[res.findings["kind"] == "rate_ratio"].iloc[0]
-    assert "times as frequent after starting hydrochlorothiazide" in row["sentence"]
-    assert any("discuss this with your doctor" in note for note in res.notes)
-    assert (res.findings["exposure"] == "medication_started:hydrochlorothiazide").any()
-
-
-def test_rate_windows_end_with_the_course(daily):
-    from analyzer.findings.casecrossover import prepare_daily
-    from analyzer.findings.events import cramp_index_days
-    from analyzer.findings.medications import medication_rate_ratios
-
-    days = pd.to_datetime(daily["date"].astype(str))
-    when = pd.concat([days.iloc[350:400:10], days.iloc[400:430:3], days.iloc[430:520:30]])
-    cramps = pd.DataFrame(
-        {
-            "start_utc": (when + pd.Timedelta(hours=3)).dt.tz_localize("UTC").to_numpy(),
-            "context": "night",
-        }
-    )
-    meds = pd.DataFrame(
-        {
-            "name": ["drug"],
-            "start_date": [days.iloc[400].date()],
-            "end_date": [days.iloc[430].date()],
-        }
-    )
-    rates = medication_rate_ratios(
-        prepare_daily(daily), cramp_index_days(cramps, "UTC"), meds, FindingsParams()
-    ).set_index("change")
-    start, stop = rates.loc["starting drug"], rates.loc["stopping drug"]
-    assert (start["n_before"], start["days_before"]) == (5, 90)
-    assert (start["n_after"], start["days_after"]) == (10, 30)  # on the drug only
-    assert (stop["n_before"], stop["days_before"]) == (10, 30)
-    assert (stop["n_after"], stop["days_after"]) == (3, 90)
-    zero = analyze_athlete(daily, cramps.iloc[:5], meds, params=FAST).findings
-    sentence = zero.loc[zero["exposure"] == "rate_ratio:starting drug", "sentence"].iloc[0]
-    assert sentence.startswith(EVIDENCE_OPENERS["descriptive_only"])
-    assert "No nocturnal cramps after starting drug (5 in 90 days before" in sentence
 
 
 def test_binary_test_conventions(daily):

@@ -32,7 +32,7 @@ from analyzer.findings.evidence import evidence_levels, summary_text
 from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.journal import journal_exposures, journal_notes
-from analyzer.findings.medications import medication_rate_ratios
+from analyzer.findings.medications import medication_note, medication_rate_ratios, rate_rows
 from analyzer.findings.multiple import bh_adjust, family_weights
 from analyzer.findings.overlap import find_overlaps, overlap_column
 from analyzer.findings.params import FindingsParams
@@ -245,38 +245,6 @@ def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
     return row
 
 
-def _rate_rows(rates: pd.DataFrame, params: FindingsParams) -> list[dict]:
-    rows = []
-    for _, r in rates.iterrows():
-        n = int(r["n_before"] + r["n_after"])
-        rows.append(
-            dict(
-                status="ok",
-                cramp_type=r["cramp_type"],
-                exposure=f"rate_ratio:{r['change']}",
-                label=f"{r['change']} (rate after vs before)",
-                kind="rate_ratio",
-                phrase=r["change"],
-                estimate=r["estimate"],
-                ci_low=r["ci_low"],
-                ci_high=r["ci_high"],
-                p_value=r["p_value"],
-                n_events=n,
-                n_referents=0,
-                exposed_events=int(r["n_after"]),
-                lag_days=0,
-                per_sd_measure="",
-                sd=np.nan,
-                unit="",
-                method=(
-                    f"exact conditional rate-ratio test, {params.rate_window_days} days each side"
-                ),
-                _rate=r.to_dict(),
-            )
-        )
-    return rows
-
-
 def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     """Rank findings rows, add BH-adjusted p-values, labels and sentences.
 
@@ -301,7 +269,7 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     sentences = []
     for rec in frame.to_dict("records"):
         if rec["kind"] == "rate_ratio":
-            sentences.append(rate_sentence(dict(rec["_rate"], evidence=rec["evidence"])))
+            sentences.append(rate_sentence(dict(rec, evidence=rec["evidence"])))
         else:
             sentences.append(finding_sentence(rec, params.confidence_level))
     frame["sentence"] = sentences
@@ -314,10 +282,6 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     )
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame[FINDINGS_COLUMNS]
-
-
-#: Findings about a medication: the case-crossover start window and the rate ratios.
-MEDICATION_PREFIXES = ("rate_ratio:starting", "medication_started:")
 
 
 def _notes(
@@ -360,23 +324,9 @@ def _notes(
         )
     if n_dropped_time:
         notes.append(f"{n_dropped_time} cramp(s) without a start time were left out.")
-    medication_signal = findings.loc[
-        findings["exposure"].str.startswith(MEDICATION_PREFIXES)
-        & (findings["estimate"] > 1)
-        & (findings["evidence"] == "clear")
-    ]
-    if len(medication_signal):
-        names = sorted(
-            {
-                key.split(":", 1)[1].removeprefix("starting ")
-                for key in medication_signal["exposure"]
-            }
-        )
-        notes.append(
-            f"Cramps were more frequent after starting {', '.join(names)}. Some medications are "
-            "associated with cramps: please discuss this with your doctor, and do not stop or "
-            "change a medication on the basis of this report."
-        )
+    note = medication_note(findings)
+    if note:
+        notes.append(note)
     return notes
 
 
@@ -432,7 +382,7 @@ def _analyze(
     items, designs = athlete_windows(prepared, events, medications, params, sleep_need_h)
     rows = [finding_row(item, params) for item in items]
     rates = medication_rate_ratios(prepared, events, medications, params)
-    findings = assemble_findings(rows + _rate_rows(rates, params), params)
+    findings = assemble_findings(rows + rate_rows(rates), params)
     overlaps = find_overlaps(items, findings)
     findings["overlaps"] = overlap_column(findings, overlaps)
     epochs = epochs_table(

@@ -228,7 +228,7 @@ PRIMARY_HYPOTHESES = {
         "no_electrolytes",
         "hot_long_no_electrolytes",
     ),
-    "nocturnal": ("hard_day", "short_sleep", "medication_started:", "rate_ratio:starting "),
+    "nocturnal": ("hard_day", "short_sleep", "medication_started:", "on_medication:"),
 }
 
 

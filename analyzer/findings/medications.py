@@ -1,14 +1,35 @@
-"""Cramp rates before and after each medication start or stop.
+"""Cramp rates while taking each medication, against days off it in the same calendar months.
 
-For every start (and end) date of a logged medication inside the data span,
-the cramps of each type are counted in the ``rate_window_days`` before and
-after the change, and person-time is the number of days with any data in each
-window (missing is not zero). The time on the drug bounds the windows: after a
-start they end when the course ends, before a stop they begin when it began.
-The rate ratio, its exact test and limits come from
-:func:`analyzer.findings.rates.rate_ratio`. A before/after comparison is open
-to regression to the mean (people start a treatment when cramps are worst),
-which the method note says.
+A before/after comparison around a start date is confounded by season:
+nocturnal leg cramps are about twice as common in summer as in winter
+(new quinine prescriptions and searches for "leg cramps" roughly double from
+winter low to summer high: Garrison SR et al. *CMAJ* 2015;187(4):248-253), so
+a drug started in spring looks harmful and one started in autumn protective. Here the whole course
+is the exposure ("on the medication"), and each cramp is compared only with
+days of the same calendar month of the year, in any year of the data:
+conditional Poisson regression on daily counts with month-of-year strata,
+which equals a time-stratified conditional logistic model with every day of
+the stratum as a control (Armstrong BG, Gasparrini A, Tobias A. Conditional
+Poisson models: a flexible alternative to conditional logistic case
+cross-over analysis. *BMC Med Res Methodol* 2014;14:122,
+doi:10.1186/1471-2288-14-122). It is also the self-controlled case series of
+pharmacoepidemiology with the risk period the course and season as the
+adjustment (Whitaker HJ, Farrington CP, Spiessens B, Musonda P. Tutorial in
+biostatistics: the self-controlled case series method. *Stat Med*
+2006;25(10):1768-1797, doi:10.1002/sim.2302).
+
+Each cramp on a day with device data is one matched set: ``k`` days on the
+drug and ``n`` days with data in its calendar month (all years), ``a`` = 1 if
+the cramp fell on the drug. The exact conditional test and limits of
+:func:`analyzer.findings.exact.exact_binary_test` then give the rate ratio;
+with a single stratum this is the classical exact rate-ratio test (Breslow
+NE, Day NE. *Statistical Methods in Cancer Research II*, IARC 1987, ch. 2).
+Only months with days both on and off the drug inform it: with less than a
+year of data a course that covers whole months cannot be told apart from the
+season, and the row says so instead of printing a number.
+
+Nocturnal cramps count against the drug taken the day before their night's
+wake-up date (a drug taken on day d acts on the night ending on d + 1).
 """
 
 from __future__ import annotations
@@ -18,28 +39,124 @@ import pandas as pd
 
 from analyzer.findings.casecrossover import day_axis
 from analyzer.findings.events import CRAMP_TYPES
+from analyzer.findings.exact import exact_binary_test
 from analyzer.findings.exposures import covered_days
 from analyzer.findings.params import FindingsParams
-from analyzer.findings.rates import rate_ratio
+
+#: Offset from the day the drug is taken to the cramp's index day, per cramp type [days].
+DOSE_TO_INDEX_DAYS = {"exercise": 0, "nocturnal": 1}
+
+RATE_COLUMNS = [
+    "medication",
+    "change",
+    "start_date",
+    "end_date",
+    "cramp_type",
+    "n_on",
+    "days_on",
+    "n_off",
+    "days_off",
+    "n_compared",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "status",
+]
 
 
-def _changes(medications: pd.DataFrame, first: np.datetime64, last: np.datetime64):
-    """Yield (name, verb, change day, other end of the course or None) for each start and stop.
-
-    The other end bounds the comparison: after a start, the window ends when
-    the course ends; before a stop, it begins when the course began.
-    """
+def _courses(medications: pd.DataFrame) -> dict[str, list[tuple]]:
+    """Courses per medication name: (start, end) days, ``None`` = open-ended."""
+    out: dict[str, list[tuple]] = {}
     for _, med in medications.iterrows():
-        name = str(med.get("name") or "").strip() or "a medication"
+        name = str(med.get("name") or "").strip()
         start, end = (
             pd.to_datetime(med.get(c), errors="coerce") for c in ("start_date", "end_date")
         )
-        start = None if pd.isna(start) else np.datetime64(start.date(), "D")
+        if not name or pd.isna(start):
+            continue
+        start = np.datetime64(start.date(), "D")
         end = None if pd.isna(end) else np.datetime64(end.date(), "D")
-        if start is not None and first < start <= last:
-            yield name, "starting", start, end
-        if end is not None and first < end <= last:
-            yield name, "stopping", end, start
+        out.setdefault(name, []).append((start, end))
+    return out
+
+
+def _taking(days: np.ndarray, courses: list[tuple]) -> np.ndarray:
+    on = np.zeros(days.size, bool)
+    for start, end in courses:
+        on |= (days >= start) & ((days <= end) if end is not None else True)
+    return on
+
+
+def _month_of_year(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[M]").astype(np.int64) % 12
+
+
+def season_adjusted_rate(
+    days: np.ndarray,
+    covered: np.ndarray,
+    on: np.ndarray,
+    cramp_days: np.ndarray,
+    level: float = 0.95,
+) -> dict:
+    """Rate ratio on/off an exposure within month-of-year strata.
+
+    Parameters
+    ----------
+    days : numpy.ndarray of datetime64[D]
+        Gap-free day axis.
+    covered : numpy.ndarray of bool
+        Days with device data (person-time at risk).
+    on : numpy.ndarray of bool
+        Days exposed (already shifted to the cramps' index days).
+    cramp_days : numpy.ndarray of datetime64[D]
+        Index day of each cramp.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``n_on``/``n_off`` cramps and ``days_on``/``days_off`` in the informative
+        months (both states present), ``n_compared`` cramps in them,
+        ``estimate``, ``ci_low``, ``ci_high``, ``p_value`` and ``status``
+        (``"ok"``, ``"no_events"`` or ``"not_comparable"``).
+    """
+    month = _month_of_year(days)
+    on_days = np.bincount(month, weights=covered & on, minlength=12)
+    all_days = np.bincount(month, weights=covered, minlength=12)
+    informative = (on_days > 0) & (on_days < all_days)
+    where = np.searchsorted(days, cramp_days)
+    inside = (where < days.size) & (days[np.minimum(where, days.size - 1)] == cramp_days)
+    where = where[inside]
+    where = where[covered[where]]
+    c_month = month[where]
+    a, k, n = on[where].astype(int), on_days[c_month], all_days[c_month]
+    used = informative[c_month]
+    out = dict(
+        n_on=int(a[used].sum()),
+        days_on=int(on_days[informative].sum()),
+        n_off=int((1 - a[used]).sum()),
+        days_off=int((all_days - on_days)[informative].sum()),
+        n_compared=int(used.sum()),
+        estimate=np.nan,
+        ci_low=np.nan,
+        ci_high=np.nan,
+        p_value=np.nan,
+    )
+    if not informative.any():
+        return dict(out, status="not_comparable")
+    if not used.any():
+        return dict(out, status="no_events")
+    exact = exact_binary_test(a[used], k[used], n[used], level=level)
+    return dict(
+        out,
+        estimate=exact.estimate,
+        ci_low=exact.ci_low,
+        ci_high=exact.ci_high,
+        p_value=exact.p_value,
+        status="ok",
+    )
 
 
 def medication_rate_ratios(
@@ -48,7 +165,7 @@ def medication_rate_ratios(
     medications: pd.DataFrame | None,
     params: FindingsParams,
 ) -> pd.DataFrame:
-    """Rate ratio after/before every medication start or stop, per cramp type.
+    """Season-adjusted rate ratio while taking each medication, per cramp type.
 
     Parameters
     ----------
@@ -59,70 +176,104 @@ def medication_rate_ratios(
     medications : pandas.DataFrame or None
         Canonical medications table.
     params : FindingsParams
-        ``rate_window_days`` and ``confidence_level``.
+        ``confidence_level``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per change and cramp type with any cramp in the windows:
-        ``medication``, ``change`` (e.g. "starting hydrochlorothiazide"),
-        ``change_date``, ``cramp_type``, ``n_before``, ``days_before``,
-        ``n_after``, ``days_after``, ``estimate``, ``ci_low``, ``ci_high``, ``p_value``.
+        One row per medication and cramp type that has cramps, whose course
+        overlaps the data: :data:`RATE_COLUMNS` (``change`` reads "taking X").
     """
-    columns = [
-        "medication",
-        "change",
-        "change_date",
-        "cramp_type",
-        "n_before",
-        "days_before",
-        "n_after",
-        "days_after",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "p_value",
-    ]
     days = day_axis(daily)
     if medications is None or medications.empty or days.size < 2:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=RATE_COLUMNS)
     covered = covered_days(daily)
-    window = params.rate_window_days
     rows = []
-    for name, verb, day, other_end in _changes(medications, days[0], days[-1]):
-        lo, hi = day - window, day + window
-        if other_end is not None and verb == "starting":
-            hi = min(hi, other_end)
-        if other_end is not None and verb == "stopping":
-            lo = max(lo, other_end)
-        before = (days >= lo) & (days < day)
-        after = (days >= day) & (days < hi)
-        t_before, t_after = int((before & covered).sum()), int((after & covered).sum())
-        if t_before == 0 or t_after == 0:
-            continue
+    for name, courses in _courses(medications).items():
         for cramp_type in CRAMP_TYPES:
-            mine = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
-            mine = mine.astype("datetime64[D]")
-            on_covered = np.isin(mine, days[covered])
-            n_b = int(((mine >= lo) & (mine < day) & on_covered).sum())
-            n_a = int(((mine >= day) & (mine < hi) & on_covered).sum())
-            if n_b + n_a == 0:
+            shift = DOSE_TO_INDEX_DAYS[cramp_type]
+            on = _taking(days - shift, courses)
+            if not (on & covered).any() or (on | ~covered).all():
                 continue
-            rr = rate_ratio(n_b, t_before, n_a, t_after, level=params.confidence_level)
+            mine = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
+            if mine.size == 0:
+                continue
+            rate = season_adjusted_rate(
+                days, covered, on, mine.astype("datetime64[D]"), params.confidence_level
+            )
+            first, last = courses[0][0], courses[-1][1]
             rows.append(
                 dict(
                     medication=name,
-                    change=f"{verb} {name}",
-                    change_date=str(day),
+                    change=f"taking {name}",
+                    start_date=str(first),
+                    end_date=None if last is None else str(last),
                     cramp_type=cramp_type,
-                    n_before=n_b,
-                    days_before=t_before,
-                    n_after=n_a,
-                    days_after=t_after,
-                    estimate=rr.estimate,
-                    ci_low=rr.ci_low,
-                    ci_high=rr.ci_high,
-                    p_value=rr.p_value,
+                    **rate,
                 )
             )
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=RATE_COLUMNS)
+
+
+def rate_rows(rates: pd.DataFrame) -> list[dict]:
+    """Findings rows of the season-adjusted rate ratios (in the one Benjamini-Hochberg family).
+
+    ``n_events`` counts the cramps compared (in months with days both on and
+    off the drug); ``n_referents`` the days off it in those months.
+    """
+    rows = []
+    for _, r in rates.iterrows():
+        rows.append(
+            dict(
+                status=r["status"],
+                cramp_type=r["cramp_type"],
+                exposure=f"on_medication:{r['medication']}",
+                label=f"taking {r['medication']}",
+                kind="rate_ratio",
+                phrase=r["change"],
+                estimate=r["estimate"],
+                ci_low=r["ci_low"],
+                ci_high=r["ci_high"],
+                p_value=r["p_value"],
+                n_events=int(r["n_compared"]),
+                n_referents=int(r["days_off"]),
+                exposed_events=int(r["n_on"]),
+                lag_days=DOSE_TO_INDEX_DAYS[r["cramp_type"]],
+                per_sd_measure="",
+                sd=np.nan,
+                unit="",
+                method="exact conditional Poisson test, month-of-year strata (rate ratio)",
+                n_on=r["n_on"],
+                days_on=r["days_on"],
+                n_off=r["n_off"],
+                days_off=r["days_off"],
+            )
+        )
+    return rows
+
+
+#: Findings about a medication: the case-crossover start window and the course's rate ratio.
+MEDICATION_PREFIXES = ("on_medication:", "medication_started:")
+
+
+def medication_note(findings: pd.DataFrame) -> str | None:
+    """The "discuss with your doctor" note, when a medication finding is clear and harmful.
+
+    Keyed on the adjusted evidence (``clear``), never on a raw p-value: with
+    dozens of comparisons one in twenty reaches p < 0.05 by chance.
+    """
+    if findings.empty:
+        return None
+    signal = findings.loc[
+        findings["exposure"].str.startswith(MEDICATION_PREFIXES)
+        & (findings["estimate"] > 1)
+        & (findings["evidence"] == "clear")
+    ]
+    if signal.empty:
+        return None
+    names = sorted({key.split(":", 1)[1] for key in signal["exposure"]})
+    return (
+        f"Cramps were more frequent while taking or after starting {', '.join(names)}. Some "
+        "medications are associated with cramps: please discuss this with your doctor, and do "
+        "not stop or change a medication on the basis of this report."
+    )

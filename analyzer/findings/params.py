@@ -86,9 +86,6 @@ class FindingsParams:
     medication_window_days : int
         A medication counts as "recently started" for this many days from its
         start date [days].
-    rate_window_days : int
-        Rate ratios compare this many days before and after a medication start
-        or stop [days].
     tag_min_answers : int
         An athlete's own yes/no item of the daily log is compared only when
         each answer (yes and no) was given on at least this many days; fewer
@@ -213,12 +210,6 @@ class FindingsParams:
     )
     medication_window_days: int = parameter(
         14, "Medication recently started: within", "Days from the start date.", "days"
-    )
-    rate_window_days: int = parameter(
-        90,
-        "Rate comparison window",
-        "Cramp rates are compared over this many days before and after a medication start or stop.",
-        "days",
     )
     tag_min_answers: int = parameter(
         5,

@@ -42,9 +42,11 @@ def method_note(params: FindingsParams) -> str:
         )
         + "; each measure is also described per standard deviation in the table, as an "
         "exploratory description outside the tested family and never in the sentences). "
-        "Cramp rates before and after medication changes are compared with an "
-        f"exact rate-ratio test over up to {params.rate_window_days} days on each side (bounded by "
-        "the course of the medication). All p-values "
+        "The cramp rate while taking each medication is compared with days off it in the same "
+        "calendar months of any year (exact conditional Poisson test, month-of-year strata), so "
+        "a drug started in spring is not credited with summer's cramps; months entirely on or "
+        "off it tell nothing, and with less than a year of data that may be all of them. Each "
+        "medication's first days are also compared in the case-crossover. All p-values "
         "shown together are adjusted with the Benjamini-Hochberg procedure"
         + (
             ""

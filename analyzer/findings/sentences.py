@@ -102,23 +102,35 @@ def _open(row: dict, text: str) -> str:
 
 
 def rate_sentence(row: dict) -> str:
-    """Sentence for a before/after rate ratio row (medication start or stop)."""
+    """Sentence for a medication's season-adjusted rate ratio (on the drug vs off it).
+
+    Needs ``cramp_type``, ``phrase`` ("taking X"), ``status``, ``estimate``,
+    ``ci_low``, ``ci_high``, ``n_on``, ``days_on``, ``n_off``, ``days_off``
+    and ``evidence``.
+    """
     noun = TYPE_NOUNS[row["cramp_type"]][0] if row["cramp_type"] in TYPE_NOUNS else "Cramps"
-    change = row["change"]
-    n_b, n_a = int(row["n_before"]), int(row["n_after"])
-    d_b, d_a = row["days_before"], row["days_after"]
-    counts = f"{n_b} in {d_b:.0f} days before, {n_a} in {d_a:.0f} days after"
+    taking = row["phrase"]
+    if row["status"] == "not_comparable":
+        return (
+            f"{noun}: the days {taking.replace('taking', 'on')} cannot yet be compared with days "
+            "off it in the same calendar months (every month of the data is all on or all off "
+            "it), so the medication cannot be told apart from the season."
+        )
+    counts = (
+        f"{int(row['n_on'])} in {int(row['days_on'])} days on it, {int(row['n_off'])} in "
+        f"{int(row['days_off'])} days off it in the same calendar months"
+    )
+    if row["status"] != "ok":
+        return f"{noun}: none in the months with days both on and off it ({counts})."
     est = row["estimate"]
-    if n_b + n_a == 0:
-        return f"{noun}: none in the {d_b:.0f} days before or {d_a:.0f} days after {change}."
     if math.isinf(est):
-        text = f"{noun} appeared only after {change} ({counts})"
+        text = f"{noun} came only while {taking} ({counts})"
     elif est == 0:
-        text = f"No {noun.lower()} after {change} ({counts})"
+        text = f"No {noun.lower()} while {taking} ({counts})"
     else:
         text = (
-            f"{noun} were {fmt_ratio(est)} times as frequent after {change} "
-            f"{_interval(row['ci_low'], row['ci_high'])} ({counts})"
+            f"{noun} were {fmt_ratio(est)} times as frequent while {taking} "
+            f"{_interval(row['ci_low'], row['ci_high'])} as on days off it in the same calendar "
+            f"months ({counts})"
         )
-    text += "."
-    return _open(row, text)
+    return _open(row, text + ".")

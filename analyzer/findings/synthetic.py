@@ -166,3 +166,44 @@ def planted_cramps(
             "activity_id": None,
         }
     )
+
+
+def seasonal_cramps(
+    daily: pd.DataFrame,
+    n_events: int,
+    summer_to_winter: float = 4.0,
+    seed: int = 0,
+    warmest_doy: int = 200,
+    extra_log_odds: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Nocturnal cramp nights drawn with a seasonal rate and nothing else.
+
+    The weight of each night follows ``exp(A cos(2 pi (doy - warmest_doy) / 365.25))``
+    with ``A = ln(summer_to_winter) / 2``, so the rate at the warmest time of
+    the year is ``summer_to_winter`` times the rate at the coldest
+    (nocturnal leg cramps about double from winter to summer in the
+    population: Garrison SR et al. *CMAJ* 2015;187(4):248-253; 4:1 is a
+    harsh test). ``extra_log_odds`` (per day) adds a planted effect, e.g. a
+    medication's. Cramps are logged at 03:00 UTC of the index day.
+    """
+    rng = np.random.default_rng(seed)
+    dates = pd.to_datetime(pd.Series(daily["date"]).astype(str))
+    doy = dates.dt.day_of_year.to_numpy()
+    amplitude = np.log(summer_to_winter) / 2
+    log_w = amplitude * np.cos(2 * np.pi * (doy - warmest_doy) / 365.25)
+    if extra_log_odds is not None:
+        log_w = log_w + extra_log_odds
+    weights = np.exp(log_w)
+    weights[:28] = 0.0
+    chosen = np.sort(
+        rng.choice(len(daily), size=n_events, replace=False, p=weights / weights.sum())
+    )
+    when = (dates.iloc[chosen] + pd.Timedelta(hours=3)).dt.tz_localize("UTC")
+    return pd.DataFrame(
+        {
+            "cramp_id": [f"s{i}" for i in range(n_events)],
+            "start_utc": when.to_numpy(),
+            "context": "night",
+            "muscle": "calf",
+        }
+    )

@@ -82,7 +82,12 @@ else:
     )
 
 if not result.rate_ratios.empty:
-    st.header("Before and after medication changes")
+    st.header("While taking each medication")
+    st.caption(
+        "Cramp rate on the days taking it against days off it in the same calendar months of "
+        "any year, so that the season is not taken for the medication; months entirely on or "
+        "off it tell nothing."
+    )
     st.dataframe(result.rate_ratios, hide_index=True, key="rate_ratios")
 if not result.relief.empty:
     st.header("What relieved them")
