@@ -160,3 +160,15 @@ def test_display_names_cannot_forge_rows_in_the_athlete_listings(tmp_path, capsy
     assert "\x1b" not in out and "\x07" not in out
     assert not any(line.startswith("bert") for line in out.splitlines())
     assert "Anna\\x1b]0;owned\\x07" in out and "\\nbert" in out
+
+
+@pytest.mark.parametrize("zone", ["x" * 300, "localtime", "Factory", "Europe/Berlin\n"])
+def test_an_absurd_timezone_option_is_refused_as_an_invalid_zone(tmp_path, capsys, zone):
+    """Before: OSError traceback (file name too long) for a name over 255 characters."""
+    log = tmp_path / "cramps.csv"
+    log.write_bytes(cramp_log())
+    library = str(tmp_path / "lib.sqlite")
+    code = main(["import", "--library", library, "--athlete", "a", "--timezone", zone, str(log)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "not an IANA time-zone name" in err and "Traceback" not in err
