@@ -8,7 +8,9 @@ intervals (a few dozen a night), the workouts, and heart-rate samples as
 compact float arrays (16 bytes each) so that workouts get their heart-rate
 stream. ``benchmarks/apple_health.py`` measures time and peak memory.
 
-Source conventions (FORMATS.md 4.5):
+Source conventions (Apple publishes no schema for the export; element and attribute names as
+several independent open-source parsers of real exports read them, and HealthKit's identifier
+names; no real export is available to the project):
 
 * Dates carry their own UTC offset (``"2024-01-01 23:00:00 -0800"``); no
   athlete time zone is needed. Local dates and nights use the record's offset.

@@ -1,6 +1,8 @@
 """Fitbit account data (Google Takeout ``Fitbit/Global Export Data`` and CSV folders).
 
-Schemas from FORMATS.md 4.2 (multi-source; no real sample is available to the project):
+Schemas as several independent open-source parsers of Google Takeout's Fitbit folders read them
+(for example kev-m/FitOut, saubury/duckdb-fitbit, barfittc/Takeout.Fitbit.Parser); Fitbit
+publishes none for the export, and no real sample is available to the project:
 
 * ``sleep-YYYY-MM-DD.json``: a list of sleep logs. ``startTime``/``endTime`` are
   local times without a zone (``2021-08-30T22:16:30.000``): the athlete's

@@ -2,8 +2,9 @@
 
 The FIT files inside the export (``DI-Connect-Uploaded-Files/UploadedFiles_*.zip``)
 go through the registry's nested-archive handling to the FIT reader; this
-module reads the JSON (FORMATS.md 4.1, multi-source schema; no real sample is
-available to the project):
+module reads the JSON. Garmin publishes no schema for the export; the names below
+are those several independent open-source parsers read, and no real sample is
+available to the project:
 
 * ``DI-Connect-Wellness/*_sleepData.json``: a list of nights.
   ``calendarDate`` is the local wake-up date (the ``night``);

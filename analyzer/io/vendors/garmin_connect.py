@@ -1,6 +1,7 @@
 """Garmin Connect "Activities" list exported as CSV (Connect web, All Activities > Export CSV).
 
-Source conventions (FORMATS.md 4.1, and the real export in the shared samples):
+Source conventions (Garmin publishes no schema: the columns of a real 2022 export, which the
+tests read through ``ANALYZER_SAMPLES_DIR``, and of other public samples):
 
 * ``Date`` is the activity's local start time without a zone: the athlete's
   IANA ``timezone`` is required.

@@ -31,7 +31,8 @@ from analyzer.io.localtime import has_offset, source_zone
 from analyzer.io.vendors._extract import Extractor
 from analyzer.schema import ImportBundle
 
-#: Header words (folded, unit removed) -> canonical column. ``start`` and ``date`` are the time keys.
+#: Header words (folded, unit removed) -> canonical column; ``start`` and ``date`` are the time
+#: keys.
 SYNONYMS: dict[str, str] = {
     "date": "date",
     "day": "date",
@@ -226,7 +227,7 @@ def split_unit(header: str) -> tuple[str, str | None]:
 
 
 def guess_mapping(table: CsvTable) -> ColumnMapping | None:
-    """Recognise a CSV's columns; return ``None`` unless it has a time key and one known quantity."""
+    """Recognise a CSV's columns: ``None`` unless it has a time key and one known quantity."""
     columns: dict[str, str] = {}
     units: dict[str, str] = {}
     for header in table.header:

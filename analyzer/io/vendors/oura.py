@@ -1,7 +1,7 @@
 """Oura "Data export" ZIP (``App Data/*.csv``): sleep periods and daily activity.
 
-Schemas from FORMATS.md 4.3 (multi-source; no real sample is available to the
-project): semicolon-delimited files (sniffed, not assumed), column names as in
+Schemas as several independent open-source parsers read them (no real sample is
+available to the project): semicolon-delimited files (sniffed, not assumed), column names as in
 Oura's API v2, JSON objects inside some cells.
 
 * ``sleepmodel.csv``: one row per sleep period. ``bedtime_start`` and

@@ -1,11 +1,12 @@
-"""Vendor activity names to FIT-style sport and sub-sport, so that sessions compare across sources."""
+"""Vendor activity names to FIT-style sport and sub-sport, so sessions compare across sources."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-#: Vendor activity names (folded) to FIT-style ``(sport, sub_sport)``; others keep their slug as sport.
+#: Vendor activity names (folded) to FIT-style ``(sport, sub_sport)``; others keep their slug
+#: as the sport.
 _SPORTS: dict[str, tuple[str, str | None]] = {
     "run": ("running", None),
     "running": ("running", None),

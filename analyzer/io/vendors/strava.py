@@ -1,6 +1,7 @@
 """Strava bulk export (Settings > My Account > Download your account): ``activities.csv``.
 
-Source conventions (FORMATS.md 4.6, and the real export in the shared samples):
+Source conventions (Strava publishes no schema: the columns of a real export, which the tests
+read through ``ANALYZER_SAMPLES_DIR``, and of other exports read by open-source parsers):
 
 * Several names repeat with different units, so columns are read by position
   (name plus occurrence), never through a name-keyed dict: the first

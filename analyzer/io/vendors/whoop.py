@@ -1,6 +1,7 @@
 """WHOOP app export (``my_whoop_data`` zip): cycles, sleeps, workouts.
 
-Source conventions (FORMATS.md 4.4, and the real export in the shared samples):
+Source conventions (WHOOP publishes no schema: the files of a real export of 2024-06, which the
+tests read through ``ANALYZER_SAMPLES_DIR``, confirmed by open-source parsers):
 
 * Times are local ``YYYY-MM-DD HH:MM:SS`` with the zone of each row in
   ``Cycle timezone`` (``UTC-04:00``; other exports write ``GMT-5`` or an IANA
