@@ -27,8 +27,8 @@ alike. Times are CPU seconds of this process (``time.process_time``; every
 library decodes in one thread), which on a shared, loaded machine are much
 steadier than the wall clock and equal it on an idle core.
 
-Targets (issue 16): canonical tables at a median of >= 60 x fitdecode and no
-file under 20 x; peak memory as before (issue 2: <= 20 x the file size).
+Targets: canonical tables at a median of >= 60 x fitdecode and no file under
+20 x; peak memory <= 20 x the file size.
 Run: ``python benchmarks/fit_decode.py [--part records|samples|both] [--repeat 5]``.
 """
 

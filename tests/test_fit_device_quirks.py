@@ -273,7 +273,7 @@ def test_fit_crc_is_checked_when_reading_stops_early():
     assert any("CRC mismatch" in w for w in fit.warnings)
 
 
-# --- issue 18 item 6: a file whose clock was never set ---------------------------------------
+# --- a file whose clock was never set -------------------------------------------------------
 
 
 @pytest.mark.parametrize(

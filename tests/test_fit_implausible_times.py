@@ -1,9 +1,8 @@
-"""Implausible times are split off at import and cannot inflate stream work (issue 18 item 1).
+"""Implausible times are split off at import and cannot inflate stream work.
 
-The reproductions of the issue, rebuilt: one flipped bit in one record's
-timestamp of a real ride (2^28 s = 8.5 years later), a small file with
-records from 1998 to 2126, a session in 2126; and the 1 Hz power grid of
-Normalized Power over a stream with one sample years away.
+The cases: one flipped bit in one record's timestamp of a real ride (2^28 s = 8.5 years
+later), a small file with records from 1998 to 2126, a session in 2126; and the 1 Hz power
+grid of Normalized Power over a stream with one sample years away.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def _odd_file(tmp_path: Path) -> Path:
 
 
 def test_fit_inspect_fields_declared_as_arrays_or_text(tmp_path, capsys):
-    """Issue 18 item 10: inspect raised TypeError on heart_rate declared as an array."""
+    """``inspect`` summarises fields declared otherwise than the profile (arrays, text)."""
     path = _odd_file(tmp_path)
     assert main(["inspect", str(path), "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
