@@ -1,4 +1,4 @@
-"""One athlete's damaged files cannot break the Team page for the others (issue 18).
+"""One athlete's damaged files cannot break the Team page for the others.
 
 A third athlete joins the trimmed demo squad with the kinds of damage the
 attack run imported with only a warning: a power ride with one flipped bit in

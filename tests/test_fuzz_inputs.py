@@ -1,4 +1,4 @@
-"""Fuzzing every reader, the archive layer, ``inspect`` and the import (issue 18).
+"""Fuzzing every reader, the archive layer, ``inspect`` and the import.
 
 Two halves, a few minutes together:
 

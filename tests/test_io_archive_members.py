@@ -1,4 +1,4 @@
-"""Archive members opened where the ZIP lies on disk, re-readable, under the same caps (issue 5)."""
+"""Archive members opened where the ZIP lies on disk, re-readable, under the same caps."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Absurd values in every cell of every export: a row problem, never an exception (issue 18, 12).
+"""Absurd values in every cell of every export: a row problem, never an exception.
 
 The attack run found read functions leaking ``OverflowError``,
 ``OutOfBoundsDatetime``, ``OutOfBoundsTimedelta`` and ``TypeError`` on values

@@ -1,6 +1,6 @@
-"""Readers against hostile and broken files (issue 18, items 3, 4, 6, 12): a clear error or data.
+"""Readers against hostile and broken files: a clear error or data.
 
-Each test is one of the issue's reproductions: a cell over 131,072 characters,
+The cases: a cell over 131,072 characters,
 a duplicated Garmin row, a WHOOP file cut mid-row, CSV and JSON files far over
 their size caps (read from a stream: refused without being held), and values
 no reader should choke on (an integer of 400 digits, years 9999 and 0001, a
@@ -28,7 +28,7 @@ def _lines(path) -> list[str]:
     return path.read_bytes().decode("utf-8-sig").splitlines()
 
 
-# --- item 4: one long cell ----------------------------------------------------------------------
+# --- one long cell ----------------------------------------------------------------------------
 
 
 def _cramp_log_with_note(length: int) -> bytes:
@@ -68,7 +68,7 @@ def test_a_header_of_absurd_width_is_refused():
         read_bytes("wide.csv", data, format="generic_csv")
 
 
-# --- item 6: valid-looking files with a repeated or a cut row ----------------------------------
+# --- valid-looking files with a repeated or a cut row -----------------------------------------
 
 
 def test_garmin_activities_with_a_repeated_row_keep_it_once(samples_dir):
@@ -151,7 +151,7 @@ def test_a_last_row_without_line_break_but_complete_is_read():
     assert len(bundle.tables["cramps"]) == CRAMP_LOG.rstrip(b"\n").count(b"\n")
 
 
-# --- item 3: files far over their caps, from a stream ---------------------------------------
+# --- files far over their caps, from a stream -------------------------------------------------
 
 
 class CountingStream(io.RawIOBase):
@@ -204,7 +204,7 @@ def test_csv_and_json_bytes_over_their_caps_are_refused_before_parsing(monkeypat
 
 
 def test_a_zip_member_csv_over_its_cap_is_refused_not_held(tmp_path):
-    """The issue's 14.6 MB ZIP holding a 1 GB CSV, scaled to 40 MB: refused, memory flat."""
+    """A 14.6 MB ZIP holding a 1 GB CSV, scaled to 40 MB: refused, memory flat."""
     import zipfile
 
     rng = random.Random(3)
@@ -223,7 +223,7 @@ def test_a_zip_member_csv_over_its_cap_is_refused_not_held(tmp_path):
         assert member.counted_bytes <= caps.MAX_TABLE_BYTES + 2 * (1 << 20)
 
 
-# --- the net under every reader -----------------------------------------------------------------
+# --- the net under every reader ---------------------------------------------------------------
 
 
 def test_a_reader_bug_fails_its_file_with_a_report_hint(monkeypatch):

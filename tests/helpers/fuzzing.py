@@ -4,8 +4,8 @@ The fuzz suite (``tests/test_fuzz_*.py``) and the long run (``benchmarks/fuzz.py
 share this engine. Inputs are real files (the MIT/BSD FIT files and the
 project's own export fixtures in ``tests/data``, the demo squad's files, and
 the shared samples when ``ANALYZER_SAMPLES_DIR`` is set), mutated by seeded
-byte-level and text-level operations that follow what the attack run behind
-issue 18 found: flipped bits, cut files, duplicated rows, absurd values
+byte-level and text-level operations modelled on what an attack run against the
+readers found: flipped bits, cut files, duplicated rows, absurd values
 (``10**400``, year 9999 and 0001, ``1e29`` seconds, time zones of 300
 characters), cells over 131,072 characters, deep nesting, control characters.
 
