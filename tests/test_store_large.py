@@ -1,4 +1,4 @@
-"""Large files through the library: streamed from disk or archive, kept in chunks (issue 5).
+"""Large files through the library: streamed from disk or archive, kept in chunks.
 
 The threshold (``keptfiles.LARGE_FILE_BYTES``) and the chunk size are made
 tiny here so that a small Apple Health export takes the large-file path and is

@@ -1,6 +1,6 @@
 """A library under faults: bugs met on one file, a full disk, damaged or foreign or read-only files.
 
-Each test rebuilds a reproduction of issue 18 (items 4, 5, 7, 8 and 12):
+Each test rebuilds one fault:
 
 * an unexpected exception while reading or storing one file fails that file
   alone, with a history row marked as an internal error; the batch goes on;
@@ -61,7 +61,7 @@ def _files(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-# -- item 4: one file's unexpected exception, and a full disk ----------------------------
+# -- one file's unexpected exception, and a full disk ------------------------------------
 
 
 def _reader_with_bugs(name, data, **options):
@@ -235,7 +235,7 @@ def test_a_group_lost_at_its_commit_is_reported_as_not_stored(tmp_path, monkeypa
     assert _stored(tmp_path / "lib.sqlite") == (8, 8)
 
 
-# -- item 5: another program's database ---------------------------------------------------
+# -- another program's database ----------------------------------------------------------
 
 
 def _places(path: Path) -> bytes:
@@ -275,7 +275,7 @@ def test_reading_a_library_writes_nothing(tmp_path):
     assert hashlib.sha256(library.read_bytes()).hexdigest() == before
 
 
-# -- item 8: a damaged library ------------------------------------------------------------
+# -- a damaged library -------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +319,7 @@ def test_an_overwritten_page_is_reported_as_damage_never_as_a_traceback(
         assert library.read_bytes() == damaged  # never written into
 
 
-# -- item 12: read-only files and folders -------------------------------------------------
+# -- read-only files and folders ---------------------------------------------------------
 
 
 def _as_another_user(function) -> dict:
@@ -407,7 +407,7 @@ def test_creating_a_library_in_a_read_only_folder_says_why(shared_dir):
     assert "Traceback" not in seen["err"] and list(folder.iterdir()) == []
 
 
-# -- item 7: the member cap is checked before any member is read --------------------------
+# -- the member cap is checked before any member is read ---------------------------------
 
 
 def test_an_archive_over_the_member_cap_is_refused_before_any_member_is_read(tmp_path, monkeypatch):
