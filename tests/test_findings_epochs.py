@@ -1,11 +1,11 @@
-"""Event-triggered averages: a null that fits the design, one family for all curves (issue 15, 3).
+"""Event-triggered averages: a null that fits the design, one family for all curves.
 
-The issue's reproduction: exercise cramps fall only on training days, so with
-a circular shift daily load at the cramp's own day stood outside the
-family-wise band for 7 of 40 no-effect athletes, and with 10 indicators x 2
-cramp types 80% of no-effect athletes saw some "excursion" listed in the
-report. Pseudo-cramps are now drawn from each cramp's own matched set and the
-family-wise band covers every curve shown.
+Exercise cramps fall only on training days, so against a circular shift of the series
+daily load at the cramp's own day stands outside the family-wise band for about one
+no-effect athlete in five, and with a band per curve (10 indicators x 2 cramp types)
+most no-effect athletes would see some "excursion" listed. Pseudo-cramps are drawn
+from each cramp's own matched set instead, and one family-wise band covers every curve
+shown.
 """
 
 from __future__ import annotations
@@ -52,11 +52,11 @@ def test_exercise_load_on_the_cramp_day_is_not_an_excursion_under_no_effect(null
         )
         for e in null_epochs
     ]
-    assert sum(outside) <= 1  # was 7 of 40 with the circular shift
+    assert sum(outside) <= 1  # against a circular shift: about 1 in 5
 
 
 def test_the_circular_shift_puts_exercise_cramps_on_rest_days():
-    """Why the circular shift cannot serve: the reproduction, on the old null."""
+    """Why a circular shift cannot serve as the null for exercise cramps."""
     flagged = 0
     for seed in range(40):
         daily, _ = _no_effect(seed)
@@ -69,13 +69,13 @@ def test_the_circular_shift_puts_exercise_cramps_on_rest_days():
             prepared["load"].to_numpy(dtype=float), positions, np.arange(-14, 3), 300, seed
         )
         flagged += bool(res.loc[res["lag_days"] == 0, "outside_familywise"].iloc[0])
-    assert flagged >= 4  # 8 of these 40 seeds (the issue: 7 of 40); about 2 by chance
+    assert flagged >= 4  # 8 of these 40 seeds; about 2 by chance
 
 
 def test_few_no_effect_athletes_get_a_listed_excursion(null_epochs):
     listed = [bool(e["listed"].any()) for e in null_epochs]
     assert {int(e["n_curves"].iloc[0]) for e in null_epochs} == {20}
-    # One family over 20 curves: about 5% of athletes (was 80% with one band per curve).
+    # One family over 20 curves: about 5% of athletes (about 80% with one band per curve).
     assert sum(listed) <= 5, sum(listed)
     pointwise = np.mean(
         [e.loc[~e["possibly_consequence"], "outside_pointwise"].mean() for e in null_epochs]
