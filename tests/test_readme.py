@@ -28,6 +28,15 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in ci_script.splitlines()
 
 
+def test_ci_lints_and_checks_formatting_before_the_tests():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    tests = lines.index(_readme_commands()[1])
+    for check in (".venv/bin/ruff check .", ".venv/bin/ruff format --check ."):
+        assert check in lines[:tests], check
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"ruff>=' in pyproject  # the fresh CI venv installs it with the test extra
+
+
 def test_dashboard_binds_loopback_without_usage_stats():
     command = streamlit_command([])
     assert "--server.address=127.0.0.1" in command
