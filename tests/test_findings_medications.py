@@ -1,12 +1,13 @@
-"""Medications (issue 15 item 5): season-adjusted rates over the whole course; notes on evidence.
+"""Medications: season-adjusted rates over the whole course; notes on evidence.
 
 * The rate while taking a drug is compared with days off it in the same calendar
   months; with one informative month it is the classical exact rate-ratio test.
-* The issue's reproduction: a 4:1 summer:winter nocturnal rate and a drug started
-  in spring, no effect: the "discuss with your doctor" note appeared for 12% of
-  athletes with 90-day before/after rate ratios on raw p-values.
+* Seasons do not masquerade as drugs: with a 4:1 summer:winter nocturnal rate and
+  a drug started in spring that does nothing, 90-day before/after rate ratios on
+  raw p-values would put the "discuss with your doctor" note in front of about 12%
+  of athletes.
 * A drug that raises the risk for as long as it is taken is found over its
-  whole course (the 14-day start window read OR 0.5 for it).
+  whole course (a 14-day window after its start can even point the other way).
 """
 
 from __future__ import annotations
