@@ -70,7 +70,9 @@ def test_heatmap_is_centred_on_zero():
     (heat,) = fig.data
     assert heat.zmid == 0 and heat.zmax == -heat.zmin
     assert "[" in fig.layout.xaxis.title.text
-    assert not lag_heatmap(_epochs(), "exercise").data
+    empty = lag_heatmap(_epochs(), "exercise")
+    assert not empty.data and empty.layout.annotations[0].text == "No cramps of this type"
+    assert empty.layout.height == 160
 
 
 def test_context_bars_compare_the_last_ten_minutes():

@@ -10,17 +10,8 @@ import pytest
 
 from analyzer.indicators import DAILY_COLUMNS, IndicatorParams, daily_table
 from analyzer.schema import conform
+from tests.helpers.athletes import ANN as ATHLETE
 
-ATHLETE = {
-    "athlete_id": "ann",
-    "sex": "f",
-    "hr_rest_bpm": 50.0,
-    "hr_max_bpm": 190.0,
-    "lthr_bpm": 165.0,
-    "ftp_w": 250.0,
-    "timezone": "Europe/Berlin",
-    "sleep_need_h": 8.0,
-}
 DAY0 = dt.date(2024, 3, 4)
 
 

@@ -9,18 +9,9 @@ import pytest
 from analyzer.indicators import IndicatorParams, session_metrics, sessions_table, trimp
 from analyzer.indicators.habit import relative_to_habit
 from analyzer.schema import conform
+from tests.helpers.athletes import ANN as ATHLETE
 
 START = pd.Timestamp("2024-05-01 06:00", tz="UTC")
-ATHLETE = {
-    "athlete_id": "ann",
-    "sex": "f",
-    "hr_rest_bpm": 50.0,
-    "hr_max_bpm": 190.0,
-    "lthr_bpm": 165.0,
-    "ftp_w": 250.0,
-    "timezone": "Europe/Berlin",
-    "sleep_need_h": 8.0,
-}
 
 
 def stream(seconds=3600, hr=150.0, watts=200.0, speed=8.0, temperature=21.0, activity_id="a1"):

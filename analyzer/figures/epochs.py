@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain
+from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain, say_nothing_to_draw
 
 PANEL_HEIGHT_PX = 210
 #: Diverging scale from Okabe-Ito blue through white to vermillion (colour-blind safe).
@@ -51,19 +51,7 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
     indicators = list(dict.fromkeys(rows["indicator"]))
     if not indicators:
         fig = go.Figure()
-        fig.update_layout(
-            height=160,
-            annotations=[
-                dict(
-                    text="No cramps of this type to average around",
-                    showarrow=False,
-                    xref="paper",
-                    yref="paper",
-                    x=0.5,
-                    y=0.5,
-                )
-            ],
-        )
+        say_nothing_to_draw(fig, "No cramps of this type to average around", height=160)
         return fig
     captions = [plain(rows.loc[rows["indicator"] == i, "caption"].iloc[0]) for i in indicators]
     n_rows = math.ceil(len(indicators) / columns)
@@ -258,19 +246,7 @@ def lag_heatmap(epochs: pd.DataFrame, cramp_type: str) -> go.Figure:
     matrix = deviation_from_null(epochs, cramp_type)
     fig = go.Figure()
     if matrix.empty:
-        fig.update_layout(
-            height=160,
-            annotations=[
-                dict(
-                    text="No cramps of this type",
-                    showarrow=False,
-                    xref="paper",
-                    yref="paper",
-                    x=0.5,
-                    y=0.5,
-                )
-            ],
-        )
+        say_nothing_to_draw(fig, "No cramps of this type", height=160)
         return fig
     limit = (
         float(np.nanmax(np.abs(matrix.to_numpy(dtype=float))))

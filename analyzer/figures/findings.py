@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain
+from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, plain, say_nothing_to_draw
 from analyzer.findings.evidence import evidence_level, fmt_p
 
 ROW_HEIGHT_PX = 34
@@ -81,19 +81,7 @@ def forest_plot(
     """
     fig = go.Figure()
     if findings.empty:
-        fig.update_layout(
-            height=160,
-            annotations=[
-                dict(
-                    text="No findings to show",
-                    showarrow=False,
-                    xref="paper",
-                    yref="paper",
-                    x=0.5,
-                    y=0.5,
-                )
-            ],
-        )
+        say_nothing_to_draw(fig, "No findings to show", height=160)
         return fig
     rows = list(findings.itertuples(index=False))
     labels = [_label(r) for r in rows]

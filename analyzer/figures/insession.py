@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyzer.figures.palette import OKABE_ITO
+from analyzer.figures.palette import OKABE_ITO, say_nothing_to_draw
 
 #: (before column, last-10-min column, title with unit) of each measure compared.
 MEASURES = (
@@ -47,18 +47,7 @@ def context_bars(context: pd.Series) -> go.Figure:
         )
         fig.update_yaxes(title_text=title, row=1, col=k)
     if not shown:
-        fig.update_layout(
-            annotations=[
-                dict(
-                    text="No HR, power or speed around this cramp",
-                    showarrow=False,
-                    xref="paper",
-                    yref="paper",
-                    x=0.5,
-                    y=0.5,
-                )
-            ]
-        )
+        say_nothing_to_draw(fig, "No HR, power or speed around this cramp")
     fig.update_layout(height=280, margin=dict(l=60, r=20, t=40, b=30))
     return fig
 

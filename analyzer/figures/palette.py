@@ -1,4 +1,4 @@
-"""Colours, marker shapes and text safety shared by the figures.
+"""Colours, marker shapes, text safety and the empty-figure message shared by the figures.
 
 The palette is Okabe & Ito's eight colours (Okabe M, Ito K. *Color Universal
 Design*, 2008, https://jfly.uni-koeln.de/color/), distinguishable with
@@ -83,3 +83,24 @@ def plain(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     return html.escape(str(value), quote=True)
+
+
+def say_nothing_to_draw(fig, text: str, *, height: int | None = None):
+    """Write ``text`` in the middle of ``fig``, which has nothing to draw, and return it.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure; its annotations are replaced by the message.
+    text : str
+        Why there is nothing to draw, in plain words.
+    height : int, optional
+        Figure height [px]; unchanged when not given.
+    """
+    layout: dict = {
+        "annotations": [dict(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)]
+    }
+    if height is not None:
+        layout["height"] = height
+    fig.update_layout(**layout)
+    return fig

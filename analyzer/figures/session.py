@@ -7,7 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analyzer.figures.palette import OKABE_ITO, SERIES_COLOURS, muscle_colour, plain
+from analyzer.figures.palette import (
+    OKABE_ITO,
+    SERIES_COLOURS,
+    muscle_colour,
+    plain,
+    say_nothing_to_draw,
+)
 
 PANEL_HEIGHT_PX = 170
 #: Slowest pace drawn [min/km]; slower samples (standing still) would flatten the axis.
@@ -73,19 +79,7 @@ def session_streams(
     panels = stream_panels(frame)
     fig = make_subplots(rows=max(1, len(panels)), cols=1, shared_xaxes=True, vertical_spacing=0.03)
     if frame.empty or not panels:
-        fig.update_layout(
-            height=200,
-            annotations=[
-                dict(
-                    text="This session has no streams",
-                    showarrow=False,
-                    xref="paper",
-                    yref="paper",
-                    x=0.5,
-                    y=0.5,
-                )
-            ],
-        )
+        say_nothing_to_draw(fig, "This session has no streams", height=200)
         return fig
     start = start_utc if start_utc is not None else frame["t_utc"].iloc[0]
     minutes = _elapsed_min(frame["t_utc"], start)
