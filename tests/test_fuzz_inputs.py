@@ -181,6 +181,7 @@ members = st.builds(
     crc=st.integers(0, 2**32 - 1),
     size=st.integers(0, 2**32 - 1),
     flags=st.sampled_from([0, 1, 8]),
+    version=st.sampled_from([20, 45, 63, 255]),
 )
 
 

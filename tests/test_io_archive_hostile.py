@@ -176,8 +176,15 @@ def _encrypted() -> Entry:
             Entry("crc.csv", b"a,b\n1,2\n", hostile_zips.STORED, crc=1, size=8),
             "Bad CRC",
         ),
+        (
+            Entry.stored(
+                "future.zip",
+                hostile_zips.build([Entry("a.csv", b"a", hostile_zips.STORED, version=255)]),
+            ),
+            "zip file version 25.5",
+        ),
     ],
-    ids=["encrypted", "twice-nested", "damaged-nested", "bad-crc"],
+    ids=["encrypted", "twice-nested", "damaged-nested", "bad-crc", "nested-version-25.5"],
 )
 def test_a_bad_member_is_one_failed_line_and_the_rest_is_read(bad, message):
     data = hostile_zips.build(
@@ -191,6 +198,13 @@ def test_a_bad_member_is_one_failed_line_and_the_rest_is_read(bad, message):
     assert members["first.csv"] == b"x,y\n1,2\n" and members["cramps.csv"] == CRAMP_LOG
     results = dict(read_archive("export.zip", data, timezone="UTC"))
     assert len(results["cramps.csv"].tables["cramps"]) > 0
+
+
+def test_an_archive_needing_a_newer_zip_version_is_refused_with_a_message():
+    """Found by the long fuzz run: zipfile raised NotImplementedError('zip file version 25.5')."""
+    data = hostile_zips.build([Entry("a.csv", b"a", hostile_zips.STORED, version=255)])
+    with pytest.raises(ImportFileError, match="damaged or truncated: zip file version 25.5"):
+        list(iter_archive("future.zip", data))
 
 
 def test_import_command_reports_the_bad_member_and_imports_the_others(tmp_path, capsys):

@@ -311,7 +311,8 @@ def _open_zip(
             return zipfile.ZipFile(archive)
         budget.census(archive, label)
         return zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError) as exc:
+        # NotImplementedError: an entry needs a newer ZIP version than zipfile reads
         where = "ZIP archive" if not label else f"nested ZIP archive {label!r}"
         raise ImportFileError(source, f"the {where} is damaged or truncated: {exc}") from exc
 

@@ -44,6 +44,7 @@ class Entry:
     crc: int = 0
     size: int = 0  # the uncompressed size the headers declare
     flags: int = 0
+    version: int = 20  # the ZIP version needed to extract it (2.0)
 
     @classmethod
     def stored(cls, name: str, content: bytes) -> Entry:
@@ -68,7 +69,7 @@ def _local(entry: Entry) -> bytes:
 def _central(entry: Entry, offset: int) -> bytes:
     name = entry.name.encode("utf-8")
     header = _CENTRAL.pack(
-        b"PK\x01\x02", 20, 20, entry.flags | 0x800, entry.method, 0, 0x21,
+        b"PK\x01\x02", 20, entry.version, entry.flags | 0x800, entry.method, 0, 0x21,
         entry.crc, len(entry.payload), entry.size, len(name), 0, 0, 0, 0, 0, offset,
     )  # fmt: skip
     return header + name
