@@ -183,10 +183,14 @@ def cramps_with_offsets(library, athlete_id: str) -> pd.DataFrame:
     return cramps.assign(utc_offset_s=cramps["activity_id"].map(offsets).astype("float64"))
 
 
-def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:
+def findings_inputs(
+    library, athlete_id: str, daily: pd.DataFrame, sessions: pd.DataFrame | None = None
+) -> dict:
     """The keyword arguments of :func:`analyzer.findings.analyze_athlete` for one athlete.
 
     ``samples_for`` reads from ``library``, so the analysis must run while it is open.
+    ``sessions`` (:func:`session_table`) lets exercise cramps be compared through
+    the session they happened in; without it they are compared through their day.
     """
     athlete = athlete_profile(library, athlete_id)
     return {
@@ -196,18 +200,23 @@ def findings_inputs(library, athlete_id: str, daily: pd.DataFrame) -> dict:
         "samples_for": library.samples,
         "timezone": athlete.get("timezone") or "UTC",
         "sleep_need_h": sleep_need_h(athlete),
+        "sessions": sessions,
     }
 
 
 def athlete_findings(
-    library, athlete_id: str, daily: pd.DataFrame, params: FindingsParams | None = None
+    library,
+    athlete_id: str,
+    daily: pd.DataFrame,
+    params: FindingsParams | None = None,
+    sessions: pd.DataFrame | None = None,
 ) -> AthleteFindings:
     """What lines up with one athlete's cramps (:func:`analyzer.findings.analyze_athlete`)."""
     # Imported here: the findings load scipy.stats (about 0.7 s), which the daily
     # indicators (the dashboard's first page) do not need.
     from analyzer.findings import analyze_athlete
 
-    return analyze_athlete(**findings_inputs(library, athlete_id, daily), params=params)
+    return analyze_athlete(**findings_inputs(library, athlete_id, daily, sessions), params=params)
 
 
 def report_document(
@@ -229,7 +238,10 @@ def report_document(
 
 
 def squad_findings(
-    library, dailies: Mapping[str, pd.DataFrame], params: FindingsParams | None = None
+    library,
+    dailies: Mapping[str, pd.DataFrame],
+    params: FindingsParams | None = None,
+    sessions: Mapping[str, pd.DataFrame] | None = None,
 ) -> SquadFindings:
     """Every athlete of ``dailies`` analysed, then pooled (:func:`analyzer.findings.analyze_squad`).
 
@@ -239,10 +251,15 @@ def squad_findings(
     dailies : mapping of athlete id to pandas.DataFrame
         Each athlete's :func:`daily_table`.
     params : FindingsParams, optional
+    sessions : mapping of athlete id to pandas.DataFrame, optional
+        Each athlete's :func:`session_table` (exercise cramps compared by session).
     """
     from analyzer.findings import analyze_squad
 
-    inputs = {a: findings_inputs(library, a, daily) for a, daily in dailies.items()}
+    sessions = sessions or {}
+    inputs = {
+        a: findings_inputs(library, a, daily, sessions.get(a)) for a, daily in dailies.items()
+    }
     return analyze_squad(inputs, params)
 
 
@@ -315,7 +332,7 @@ def analyse_athlete(
     """Run every step for one athlete of an open library."""
     sessions = session_table(library, athlete_id, indicator_params)
     daily = daily_table(library, athlete_id, sessions, indicator_params)
-    findings = athlete_findings(library, athlete_id, daily, findings_params)
+    findings = athlete_findings(library, athlete_id, daily, findings_params, sessions)
     report = report_document(library, athlete_id, daily, findings)
     return AthleteAnalysis(athlete_profile(library, athlete_id), sessions, daily, findings, report)
 

@@ -88,8 +88,9 @@ def daily(path: str, version: object, athlete_id: str, params) -> pd.DataFrame:
 def findings(path: str, version: object, athlete_id: str, params, findings_params=None):
     """What lines up with one athlete's cramps (:func:`analyzer.pipeline.athlete_findings`)."""
     days = daily(path, version, athlete_id, params)
+    per_session = sessions(path, version, athlete_id, params)
     with open_library(path) as library:
-        return pipeline.athlete_findings(library, athlete_id, days, findings_params)
+        return pipeline.athlete_findings(library, athlete_id, days, findings_params, per_session)
 
 
 @st.cache_data(max_entries=4, show_spinner="Analysing the squad…")
@@ -97,8 +98,9 @@ def squad(path: str, version: object, params, findings_params=None):
     """Every athlete analysed, then pooled (:func:`analyzer.pipeline.squad_findings`)."""
     roster = athletes(path, version)
     dailies = {a: daily(path, version, a, params) for a in roster["athlete_id"]}
+    per_session = {a: sessions(path, version, a, params) for a in roster["athlete_id"]}
     with open_library(path) as library:
-        return pipeline.squad_findings(library, dailies, findings_params)
+        return pipeline.squad_findings(library, dailies, findings_params, per_session)
 
 
 @st.cache_data(max_entries=_HEAVY, show_spinner="Writing the report…")

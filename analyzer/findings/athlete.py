@@ -39,6 +39,12 @@ from analyzer.findings.params import FindingsParams
 from analyzer.findings.relief import relief_table
 from analyzer.findings.report_text import conventions, method_note
 from analyzer.findings.sentences import finding_sentence, rate_sentence
+from analyzer.findings.sessions import (
+    CUT_SHORT_S,
+    cramp_sessions,
+    session_design,
+    session_units,
+)
 
 #: Columns of the findings table, in order.
 FINDINGS_COLUMNS = [
@@ -135,6 +141,24 @@ class ExposureWindows:
     n_athletes: int = 1
 
 
+def _per_sd(exposure: Exposure, values: np.ndarray) -> tuple[np.ndarray, float]:
+    """Continuous values per SD of their own spread, in the hypothesis' direction."""
+    sd = float(np.nanstd(values, ddof=1)) if np.isfinite(values).sum() > 2 else np.nan
+    if not np.isfinite(sd) or sd == 0:
+        return values * 0.0, np.nan
+    return exposure.direction * values / sd, sd
+
+
+def _session_scaled(exposure: Exposure, units, daily: pd.DataFrame):
+    """The exposure of each session (continuous: per SD over the sessions), or ``None``."""
+    if units is None or exposure.session_values is None:
+        return None, np.nan
+    values = np.asarray(exposure.session_values(units, daily), dtype=float)
+    if exposure.kind != "continuous":
+        return values, np.nan
+    return _per_sd(exposure, values)
+
+
 def _scaled(exposure: Exposure, daily: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None, float]:
     """Exposure values (continuous: per SD, in the hypothesis' direction) and covariates."""
     values = exposure.daily_values(daily)
@@ -162,6 +186,7 @@ def athlete_windows(
     medications: pd.DataFrame | None,
     params: FindingsParams,
     sleep_need_h: float | None = None,
+    sessions: pd.DataFrame | None = None,
 ) -> tuple[list[ExposureWindows], dict[str, Design]]:
     """Matched windows of every exposure and cramp type for one athlete.
 
@@ -171,8 +196,12 @@ def athlete_windows(
         Prepared daily table (see ``prepare_daily``).
     cramps : pandas.DataFrame
         Cramps with ``cramp_type`` and ``index_day`` (see ``cramp_index_days``).
+    sessions : pandas.DataFrame, optional
+        Per-session indicators: exercise cramps are then compared session by
+        session (:mod:`analyzer.findings.sessions`), else day by day.
     """
     days = day_axis(daily)
+    units = session_units(sessions, daily)
     exposures = (
         binary_exposures(params, sleep_need_h)
         + medication_exposures(medications, days, params)
@@ -184,27 +213,56 @@ def athlete_windows(
         index_days = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
         if index_days.size == 0 or days.size == 0:
             continue
-        design = designs[cramp_type] = build_design(daily, index_days, cramp_type, params)
+        design = build_design(daily, index_days, cramp_type, params)
+        by_session = cramp_type == "exercise" and units is not None
+        if by_session:
+            mine = cramps.loc[cramps["cramp_type"] == cramp_type]
+            design = session_design(design, units, cramp_sessions(mine, units, daily))
+        designs[cramp_type] = design
         for exposure in exposures:
             if cramp_type not in exposure.lags:
                 continue
             item = ExposureWindows(
-                cramp_type, exposure, _windows(design, exposure, daily, cache, cramp_type)
+                cramp_type,
+                exposure,
+                _windows(design, exposure, daily, cache, cramp_type, units if by_session else None),
             )
             if exposure.per_sd is not None:
-                item.per_sd_windows = _windows(design, exposure.per_sd, daily, cache, cramp_type)
+                item.per_sd_windows = _windows(
+                    design, exposure.per_sd, daily, cache, cramp_type, units if by_session else None
+                )
                 item.sd = cache[exposure.per_sd.key][2]
             out.append(item)
     return out, designs
 
 
 def _windows(
-    design: Design, exposure: Exposure, daily: pd.DataFrame, cache: dict, cramp_type: str
+    design: Design,
+    exposure: Exposure,
+    daily: pd.DataFrame,
+    cache: dict,
+    cramp_type: str,
+    units: pd.DataFrame | None = None,
 ) -> Windows:
     if exposure.key not in cache:
         cache[exposure.key] = _scaled(exposure, daily)
     values, cov, _ = cache[exposure.key]
-    return exposure_windows(design, values, exposure.lags[cramp_type], cov)
+    session = None
+    if units is not None and exposure.session_values is not None:
+        key = exposure.key + "@sessions"
+        if key not in cache:
+            cache[key] = _session_scaled(exposure, units, daily)
+        session, sd = cache[key]
+        if exposure.kind == "continuous":
+            cache[exposure.key] = (values, cov, sd)  # the SD the windows are scaled by
+    return exposure_windows(
+        design,
+        values,
+        exposure.lags[cramp_type],
+        cov,
+        session_values=session,
+        unknown_when_cut_short=exposure.unknown_when_cut_short,
+    )
 
 
 def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
@@ -316,6 +374,20 @@ def _notes(
                 f"{noun}: {design.n_not_at_risk} fell on {where}, so what preceded them is "
                 "unknown and they were not compared."
             )
+        if design is not None and design.n_without_session:
+            notes.append(
+                f"{noun}: on {design.n_without_session} day(s) the cramps were in or just after "
+                "none of the recorded sessions, so they were not compared."
+            )
+        if design is not None and "cut_short" in design.windows.columns:
+            cut = int(design.windows.loc[design.windows["is_case"], "cut_short"].sum())
+            if cut:
+                notes.append(
+                    f"{noun}: {cut} came within {CUT_SHORT_S / 60:.0f} minutes of the end of "
+                    "their session, which probably stopped because of them; how long those "
+                    "sessions would have lasted is unknown, so they are left out of the "
+                    "session-length comparison only."
+                )
     other = int(counts.get("other", 0))
     if other:
         notes.append(
@@ -339,6 +411,7 @@ def analyze_athlete(
     params: FindingsParams | None = None,
     *,
     sleep_need_h: float | None = None,
+    sessions: pd.DataFrame | None = None,
 ) -> AthleteFindings:
     """Run the full findings analysis for one athlete.
 
@@ -360,18 +433,29 @@ def analyze_athlete(
         Thresholds, windows and conventions (defaults documented there).
     sleep_need_h : float, optional
         The athlete's sleep need, for the short-sleep threshold [h].
+    sessions : pandas.DataFrame, optional
+        Per-session indicators (``analyzer.indicators.sessions_table``): exercise
+        cramps are then compared through the session they happened in
+        (:mod:`analyzer.findings.sessions`); without it, through their day.
 
     Returns
     -------
     AthleteFindings
     """
     return _analyze(
-        daily, cramps, medications, samples_for, timezone, params or FindingsParams(), sleep_need_h
+        daily,
+        cramps,
+        medications,
+        samples_for,
+        timezone,
+        params or FindingsParams(),
+        sleep_need_h,
+        sessions,
     )[0]
 
 
 def _analyze(
-    daily, cramps, medications, samples_for, timezone, params, sleep_need_h
+    daily, cramps, medications, samples_for, timezone, params, sleep_need_h, sessions=None
 ) -> tuple[AthleteFindings, list[ExposureWindows]]:
     """:func:`analyze_athlete`, also returning the matched windows (for squad pooling)."""
     prepared = prepare_daily(daily)
@@ -379,7 +463,7 @@ def _analyze(
     events = cramp_index_days(
         cramps if cramps is not None else pd.DataFrame(), timezone, params.night_cutoff_hour
     )
-    items, designs = athlete_windows(prepared, events, medications, params, sleep_need_h)
+    items, designs = athlete_windows(prepared, events, medications, params, sleep_need_h, sessions)
     rows = [finding_row(item, params) for item in items]
     rates = medication_rate_ratios(prepared, events, medications, params)
     findings = assemble_findings(rows + rate_rows(rates), params)

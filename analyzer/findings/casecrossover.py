@@ -70,6 +70,9 @@ class Design:
         Cramp days inside the span that are not at risk: for exercise cramps
         a day without a recorded session, for nocturnal cramps a day without
         any device data. Their exposures are unknown, so they are not compared.
+    n_without_session : int
+        Exercise-cramp days with sessions, none of which the cramps were in or
+        just after (session-level design only): not compared.
     """
 
     cramp_type: str
@@ -77,6 +80,7 @@ class Design:
     n_cramps: int
     n_outside: int
     n_not_at_risk: int = 0
+    n_without_session: int = 0
 
 
 def at_risk_days(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
@@ -157,6 +161,8 @@ class Windows:
     pos : numpy.ndarray of int or None
         Row of the prepared daily table each window's index day is (before the
         lag); ``None`` for windows stacked over athletes.
+    unit : numpy.ndarray of int or None
+        Session row of each window in a session-level design (-1 for a day).
     """
 
     event: np.ndarray
@@ -164,6 +170,7 @@ class Windows:
     x: np.ndarray
     cov: np.ndarray | None = None
     pos: np.ndarray | None = None
+    unit: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.x.size)
@@ -206,13 +213,21 @@ class Windows:
 
 
 def exposure_windows(
-    design: Design, values: np.ndarray, lag: int, covariates: np.ndarray | None = None
+    design: Design,
+    values: np.ndarray,
+    lag: int,
+    covariates: np.ndarray | None = None,
+    session_values: np.ndarray | None = None,
+    unknown_when_cut_short: bool = False,
 ) -> Windows:
-    """Read an exposure at its hazard-window lag for every case and referent day.
+    """Read an exposure at its hazard-window lag for every case and referent window.
 
-    Windows whose exposure (or covariate) is missing, or falls outside the
-    daily table, are dropped; then events left without their case or without
-    any referent are dropped too.
+    In a session-level design (``unit`` in the windows) an exposure with
+    ``session_values`` reads each window's own session instead of its day;
+    with ``unknown_when_cut_short`` a case whose cramp ended its session is
+    missing (see :mod:`analyzer.findings.sessions`). Windows whose exposure
+    (or covariate) is missing, or falls outside the daily table, are dropped;
+    then events left without their case or without any referent are dropped too.
     """
     w = design.windows
     event = w["event"].to_numpy()
@@ -221,6 +236,11 @@ def exposure_windows(
     ok = (pos >= 0) & (pos < values.size)
     x = np.full(pos.size, np.nan)
     x[ok] = values[pos[ok]]
+    unit = w["unit"].to_numpy(dtype=np.int64) if "unit" in w.columns else None
+    if unit is not None and session_values is not None:
+        x = np.where(unit >= 0, session_values[np.maximum(unit, 0)], np.nan)
+        if unknown_when_cut_short:
+            x[w["cut_short"].to_numpy(dtype=bool)] = np.nan
     keep = ~np.isnan(x)
     cov = None
     if covariates is not None:
@@ -237,6 +257,7 @@ def exposure_windows(
         x[keep],
         None if cov is None else cov[keep],
         w["pos"].to_numpy()[keep],
+        None if unit is None else unit[keep],
     )
 
 

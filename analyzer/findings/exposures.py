@@ -72,6 +72,13 @@ class Exposure:
         reported beside it as a dose-response description.
     label : str
         Short plain name for labels, tables and plots (e.g. "a hard training day").
+    session_values : callable or None
+        ``session_values(units, daily) -> numpy.ndarray``: the exposure of each
+        session (:func:`analyzer.findings.sessions.session_units`), read instead
+        of the day when exercise cramps are compared session by session.
+    unknown_when_cut_short : bool
+        The session value is unknown for a cramp that ended its session early
+        (session length: how long it would have lasted is not known).
     requires : tuple of str
         Daily columns that must be known on the day read: a day without them
         is neither case nor referent for this exposure (a model value such as
@@ -89,6 +96,10 @@ class Exposure:
     per_sd: Exposure | None = None
     label: str = ""
     requires: tuple[str, ...] = ()
+    session_values: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray] | None = field(
+        default=None, repr=False
+    )
+    unknown_when_cut_short: bool = False
 
     def daily_values(self, daily: pd.DataFrame) -> np.ndarray:
         """``values(daily)`` with days lacking a required input set missing."""
@@ -197,6 +208,34 @@ def _raw(column: str):
     return lambda daily: _col(daily, column)
 
 
+def _session(rule):
+    """A daily rule applied to the session table instead (same columns)."""
+    return lambda units, daily: rule(units)
+
+
+def _chronic_load(daily: pd.DataFrame) -> np.ndarray:
+    """Mean daily load of the 28 days before each day (21 of them with data)."""
+    load = pd.Series(_col(daily, "load"))
+    return load.shift(1).rolling(28, min_periods=21).mean().to_numpy()
+
+
+def _session_load_ratio(units: pd.DataFrame, daily: pd.DataFrame) -> np.ndarray:
+    """The day's load up to and including each session over the 28-day mean before the day."""
+    chronic = _chronic_load(daily)[units["pos"].to_numpy()]
+    so_far = units["load_so_far"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(chronic > 0, so_far / chronic, np.nan)
+
+
+def _session_hard_day(threshold: float):
+    def values(units: pd.DataFrame, daily: pd.DataFrame) -> np.ndarray:
+        ratio = _session_load_ratio(units, daily)
+        with np.errstate(invalid="ignore"):
+            return _binary(ratio, ratio >= threshold)
+
+    return values
+
+
 def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None) -> float:
     """Short sleep: asleep below ``max(floor, need - margin)`` [min]."""
     hours = params.short_sleep_floor_h
@@ -245,6 +284,10 @@ def is_primary(cramp_type: str, exposure_key: str) -> bool:
 LOAD = ("load",)
 
 TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
+#: The load models (ACWR, TSB, monotony, strain, hard-day streaks) at the end of the day
+#: before: their value on the cramp's own day would include sessions after the cramp.
+LOAD_MODEL_LAGS = {"exercise": -1, "nocturnal": -1}
+EXERCISE_DAY_BEFORE = {"exercise": -1}
 #: Sleep that precedes the cramp: the night before the session (same wake-up date) for
 #: exercise cramps, the night before the cramp night for nocturnal cramps.
 SLEEP_LAGS = {"exercise": 0, "nocturnal": -1}
@@ -264,6 +307,8 @@ def _per_sd(
     direction: int = 1,
     covariates: tuple[str, ...] = (),
     requires: tuple[str, ...] = (),
+    session: bool = False,
+    unknown_when_cut_short: bool = False,
 ) -> Exposure:
     return Exposure(
         key,
@@ -275,6 +320,8 @@ def _per_sd(
         unit,
         covariates,
         requires=requires,
+        session_values=_session(_raw(column)) if session else None,
+        unknown_when_cut_short=unknown_when_cut_short,
     )
 
 
@@ -297,6 +344,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             _hard_day(p.hard_day_load_ratio_min),
             label="a hard training day",
             requires=LOAD,
+            session_values=_session_hard_day(p.hard_day_load_ratio_min),
             per_sd=Exposure(
                 "load_ratio_per_sd",
                 "continuous",
@@ -304,6 +352,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 TRAINING_LAGS,
                 _load_ratio,
                 unit="x average",
+                session_values=_session_load_ratio,
             ),
         ),
         Exposure(
@@ -314,12 +363,14 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             TRAINING_LAGS,
             _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
             label="a session more intense than usual",
+            session_values=_session(_above("intensity_rel_habit", p.intensity_rel_habit_min)),
             per_sd=_per_sd(
                 "intensity_rel_habit_per_sd",
                 "session intensity relative to habit",
                 "intensity_rel_habit",
                 TRAINING_LAGS,
                 "x habit",
+                session=True,
             ),
         ),
         Exposure(
@@ -329,19 +380,23 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             TRAINING_LAGS,
             _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
             label="a session longer than usual",
+            session_values=_session(_above("duration_rel_habit", p.duration_rel_habit_min)),
+            unknown_when_cut_short=True,
             per_sd=_per_sd(
                 "duration_rel_habit_per_sd",
                 "session duration relative to habit",
                 "duration_rel_habit",
                 TRAINING_LAGS,
                 "x habit",
+                session=True,
+                unknown_when_cut_short=True,
             ),
         ),
         Exposure(
             "load_spike",
             "binary",
             f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
-            TRAINING_LAGS,
+            LOAD_MODEL_LAGS,
             _above("acwr_ewma", p.acwr_min),
             label="a load spike",
             requires=LOAD,
@@ -349,7 +404,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 "acute_load_per_sd",
                 "acute load (ATL, chronic load CTL held fixed)",
                 "atl",
-                TRAINING_LAGS,
+                LOAD_MODEL_LAGS,
                 "load units",
                 covariates=("ctl",),
                 requires=LOAD,
@@ -359,7 +414,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "very_negative_tsb",
             "binary",
             f"very negative form (training stress balance below {p.tsb_max:g})",
-            TRAINING_LAGS,
+            LOAD_MODEL_LAGS,
             _above("tsb", p.tsb_max, below=True),
             label="very negative form (TSB)",
             requires=LOAD,
@@ -367,7 +422,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 "tsb_per_sd",
                 "form (TSB)",
                 "tsb",
-                TRAINING_LAGS,
+                LOAD_MODEL_LAGS,
                 "TSB points",
                 direction=-1,
                 requires=LOAD,
@@ -377,7 +432,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "high_monotony",
             "binary",
             f"monotonous training (7-day monotony above {p.monotony_min:g})",
-            EXERCISE_ONLY,
+            EXERCISE_DAY_BEFORE,
             _above("monotony", p.monotony_min),
             label="monotonous training",
             requires=LOAD,
@@ -386,7 +441,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "high_strain",
             "binary",
             f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
-            EXERCISE_ONLY,
+            EXERCISE_DAY_BEFORE,
             _above_quantile("strain", p.strain_quantile),
             label="high training strain",
             requires=LOAD,
@@ -394,7 +449,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 "strain_per_sd",
                 "training strain",
                 "strain",
-                EXERCISE_ONLY,
+                EXERCISE_DAY_BEFORE,
                 "strain units",
                 requires=LOAD,
             ),
@@ -403,7 +458,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "consecutive_hard_days",
             "binary",
             f"at least {p.consecutive_hard_days_min} hard days in a row",
-            TRAINING_LAGS,
+            LOAD_MODEL_LAGS,
             _at_least("consecutive_hard_days", p.consecutive_hard_days_min),
             label="several hard days in a row",
             requires=LOAD,
@@ -472,12 +527,14 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             TRAINING_LAGS,
             _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
             label="a hot session",
+            session_values=_session(_above_quantile("avg_temperature_c", p.heat_quantile)),
             per_sd=_per_sd(
                 "temperature_per_sd",
                 "session temperature",
                 "avg_temperature_c",
                 TRAINING_LAGS,
                 "°C",
+                session=True,
             ),
         ),
     ]

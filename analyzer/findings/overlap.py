@@ -72,8 +72,9 @@ def _capital(text: str) -> str:
 
 
 def _by_position(windows) -> pd.Series:
-    """Exposure value per (event, day position) of one exposure's windows."""
-    index = pd.MultiIndex.from_arrays([windows.event, windows.pos])
+    """Exposure value per (event, day position, session) of one exposure's windows."""
+    unit = windows.unit if windows.unit is not None else np.full(windows.x.size, -1)
+    index = pd.MultiIndex.from_arrays([windows.event, windows.pos, unit])
     return pd.Series(windows.x, index=index)
 
 

@@ -28,7 +28,12 @@ def method_note(params: FindingsParams) -> str:
         "Items of the daily log (drinking enough, electrolytes, alcohol the evening before a "
         "night, your own yes/no items) are compared only on the days that answer them: a day "
         "without an answer is neither a cramp day nor a control day for that item. "
-        "Exercise-associated cramps are compared with other training days; nocturnal cramps "
+        "Exercise-associated cramps are compared through the session they happened in with the "
+        "sessions of other training days (when the sessions are known; else day by day): the "
+        "session's own intensity, length and heat, the day's load up to and including that "
+        "session, and the load models as of the day before, so nothing after the cramp counts; "
+        "a cramp within 10 minutes of its session's end is taken to have ended it and is left "
+        "out of the session-length comparison only. Nocturnal cramps "
         "belong to the night ending that morning and are compared on the previous day's "
         "training and the sleep of the night before; the cramp night's own sleep, which a cramp "
         "can cut short, is only shown around the cramps, labelled as possibly a consequence. "
@@ -101,7 +106,9 @@ def conventions(params: FindingsParams, timezone: str, sleep_need_h: float | Non
         ),
         "night_assignment": "a night belongs to its local wake-up date; nocturnal cramps before "
         f"{params.night_cutoff_hour}:00 belong to the night ending that morning",
-        "hazard_windows": "exercise cramps: the session day (sleep: the night before); nocturnal "
+        "hazard_windows": "exercise cramps: the cramp's session (intensity, length, heat), the "
+        "day's load up to it, the load models and the night before as of the day before / that "
+        "morning; nocturnal "
         "cramps: the previous day (sleep: the night before the cramp night; the cramp night's "
         "own sleep may be a consequence and is not tested)",
         "continuous_scaling": "per SD of the athlete's own days (ddof=1)",

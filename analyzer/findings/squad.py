@@ -127,6 +127,7 @@ def analyze_squad(
             data.get("timezone", "UTC"),
             params,
             data.get("sleep_need_h"),
+            data.get("sessions"),
         )
         results[athlete_id] = res
         for item in items:

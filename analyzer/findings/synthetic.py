@@ -207,3 +207,120 @@ def seasonal_cramps(
             "muscle": "calf",
         }
     )
+
+
+def synthetic_sessions(
+    daily: pd.DataFrame, seed: int = 0, second_share: float = 0.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sessions behind a synthetic daily table, optionally two on some days.
+
+    Every training day gets a morning session at 07:00 UTC carrying the day's
+    intensity, duration and temperature; on a share ``second_share`` of
+    training days an afternoon session at 16:00 follows, with its own draws
+    (same distributions). The day's load is split by duration. Returns the
+    daily table with its session columns recomputed from the sessions (sum of
+    load and duration, largest intensity and duration ratio, duration-weighted
+    temperature) and the sessions table (``activity_id``, ``start_utc``,
+    ``local_date``, ``duration_s``, ``load``, ``intensity_rel_habit``,
+    ``duration_rel_habit``, ``avg_temperature_c``).
+    """
+    rng = np.random.default_rng(seed)
+    dates = pd.to_datetime(pd.Series(daily["date"]).astype(str))
+    training = (pd.to_numeric(daily["session_count"]) > 0).to_numpy()
+    rows = []
+    for i in np.flatnonzero(training):
+        base = dict(
+            intensity_rel_habit=float(daily["intensity_rel_habit"].iloc[i]),
+            duration_rel_habit=float(daily["duration_rel_habit"].iloc[i]),
+            avg_temperature_c=float(daily["avg_temperature_c"].iloc[i]),
+        )
+        parts = [(7, base)]
+        if rng.random() < second_share:
+            parts.append(
+                (
+                    16,
+                    dict(
+                        intensity_rel_habit=float(np.exp(rng.normal(0, 0.12))),
+                        duration_rel_habit=float(np.exp(rng.normal(0, 0.30))),
+                        avg_temperature_c=base["avg_temperature_c"] + rng.normal(2, 2),
+                    ),
+                )
+            )
+        for hour, values in parts:
+            duration_s = 3600.0 * values["duration_rel_habit"]
+            rows.append(
+                dict(
+                    activity_id=f"s{i}-{hour}",
+                    start_utc=(dates.iloc[i] + pd.Timedelta(hours=hour)).tz_localize("UTC"),
+                    local_date=dates.iloc[i].date(),
+                    duration_s=duration_s,
+                    load=60.0 * (duration_s / 3600.0) * values["intensity_rel_habit"] ** 2,
+                    **values,
+                )
+            )
+    sessions = pd.DataFrame(rows)
+    out = daily.copy()
+    by_day = sessions.groupby("local_date")
+    index = pd.Series(range(len(out)), index=dates.dt.date.to_numpy())
+    at = index.loc[list(by_day.groups)].to_numpy()
+    out.loc[at, "session_count"] = by_day.size().to_numpy(dtype=float)
+    out.loc[at, "duration_s"] = by_day["duration_s"].sum().to_numpy()
+    out.loc[at, "load"] = by_day["load"].sum().to_numpy()
+    out.loc[at, "intensity_rel_habit"] = by_day["intensity_rel_habit"].max().to_numpy()
+    out.loc[at, "duration_rel_habit"] = by_day["duration_rel_habit"].max().to_numpy()
+    weighted = by_day.apply(
+        lambda g: np.average(g["avg_temperature_c"], weights=g["duration_s"]), include_groups=False
+    )
+    out.loc[at, "avg_temperature_c"] = weighted.to_numpy()
+    return out, sessions
+
+
+def session_cramps(
+    sessions: pd.DataFrame,
+    n_events: int,
+    column: str | None = None,
+    threshold: float = np.inf,
+    odds_ratio: float = 1.0,
+    seed: int = 0,
+    minutes_before_end: tuple[float, float] | None = None,
+) -> pd.DataFrame:
+    """Exercise cramps drawn per session: weight ``odds_ratio`` where ``column > threshold``.
+
+    One cramp per chosen session (never two on a day), linked to it by
+    ``activity_id``, at a uniform time within its 20-90% (or, with
+    ``minutes_before_end``, that many minutes before its end: a cramp that
+    stops the session).
+    """
+    rng = np.random.default_rng(seed)
+    frame = sessions.reset_index(drop=True)
+    weights = np.ones(len(frame))
+    if column is not None:
+        weights = np.where(frame[column].to_numpy(dtype=float) > threshold, odds_ratio, 1.0)
+    first_days = pd.to_datetime(frame["local_date"].astype(str)) >= (
+        pd.to_datetime(frame["local_date"].astype(str)).min() + pd.Timedelta(days=28)
+    )
+    weights = np.where(first_days.to_numpy(), weights, 0.0)
+    eligible = int((weights > 0).sum())
+    order = rng.choice(len(frame), size=eligible, replace=False, p=weights / weights.sum())
+    chosen, seen = [], set()
+    for i in order:
+        if frame["local_date"].iloc[i] not in seen:
+            seen.add(frame["local_date"].iloc[i])
+            chosen.append(i)
+        if len(chosen) == n_events:
+            break
+    chosen = np.sort(chosen)
+    start = pd.to_datetime(frame["start_utc"].iloc[chosen], utc=True).reset_index(drop=True)
+    duration = pd.to_timedelta(frame["duration_s"].iloc[chosen].to_numpy(), unit="s")
+    if minutes_before_end is None:
+        at = start + duration * rng.uniform(0.2, 0.9, len(chosen))
+    else:
+        before = rng.uniform(*minutes_before_end, len(chosen))
+        at = start + duration - pd.to_timedelta(before, unit="min")
+    return pd.DataFrame(
+        {
+            "start_utc": at,
+            "context": "exercise",
+            "activity_id": frame["activity_id"].iloc[chosen].to_numpy(),
+        }
+    )
