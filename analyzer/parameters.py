@@ -4,8 +4,12 @@ The parameter dataclasses (:class:`analyzer.indicators.IndicatorParams`,
 :class:`analyzer.findings.FindingsParams`) declare each field with :func:`parameter`: a label
 in plain words, a help sentence, the unit, the allowed values (each with its own label) and
 whether the Settings page offers it among the main choices. The dashboard and the report
-render from :func:`describe`; :func:`check_choices` enforces the allowed values, so the list
-of allowed values exists once.
+render from :func:`describe` (the report's tables through :func:`parameter_rows`);
+:func:`check_choices` enforces the allowed values, so the list of allowed values exists once.
+
+A parameter class may also name, in a ``recorded`` class attribute, values that are not
+parameters but are recorded beside them with a result (``{name: (label, unit)}``), so that
+they read as words too.
 """
 
 from __future__ import annotations
@@ -53,7 +57,13 @@ class ParameterInfo:
         return str(self.choices.get(value, value)) if self.choices else str(value)
 
     def value_text(self) -> str:
-        """The value for a person: its choice label, or number and unit."""
+        """The value for a person: its choice label, or number and unit.
+
+        A tuple of choices is an order of preference (the first available is used), so its
+        labels are joined with "then": "TSS, then hrTSS, then TRIMP, then session RPE".
+        """
+        if self.choices and isinstance(self.value, tuple | list):
+            return ", then ".join(self.choice_label(v) for v in self.value)
         if self.choices:
             return self.choice_label(self.value)
         if isinstance(self.value, bool):
@@ -128,3 +138,29 @@ def check_choices(params) -> None:
             if item not in allowed:
                 listed = ", ".join(str(a) for a in allowed)
                 raise ValueError(f"{field.name} must be one of {listed}; got {item!r}")
+
+
+def parameter_rows(cls, values: Mapping[str, Any]) -> list[list[str]]:
+    """``[label, value]`` rows of recorded parameter values, in plain words.
+
+    Parameters
+    ----------
+    cls : type
+        The parameter dataclass the values belong to.
+    values : Mapping
+        ``{name: value}`` as recorded with a result (tuples may have become JSON lists).
+        Names of ``cls.recorded`` get their label and unit; a name the class does not
+        describe (a report written by an older version may hold one since renamed) is
+        shown with its underscores as spaces.
+    """
+    described = {info.name: info for info in describe(cls())}
+    recorded = getattr(cls, "recorded", {})
+    rows = []
+    for name, value in values.items():
+        value = tuple(value) if isinstance(value, list) else value
+        info = described.get(name)
+        if info is None:
+            label, unit = recorded.get(name, (name.replace("_", " "), ""))
+            info = ParameterInfo(name, label, "", unit, None, False, value, None)
+        rows.append([info.label, dataclasses.replace(info, value=value).value_text()])
+    return rows

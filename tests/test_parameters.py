@@ -8,9 +8,9 @@ import re
 import pytest
 
 from analyzer.findings.params import FindingsParams
-from analyzer.findings.report import parameter_rows, render_markdown
+from analyzer.findings.report import render_markdown
 from analyzer.indicators.params import IndicatorParams
-from analyzer.parameters import choices_of, describe
+from analyzer.parameters import choices_of, describe, parameter_rows
 
 CLASSES = [IndicatorParams, FindingsParams]
 IDENTIFIER = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
@@ -52,6 +52,19 @@ def test_value_text_in_plain_words():
     assert info["ctl_tau_d"].value_text() == "28 days"
     assert info["model_missing_load_as_zero"].value_text() == "yes"
     assert info["lucia_vt1_bpm"].value_text() == "not set"
+
+
+def test_an_order_of_choices_reads_as_words():
+    info = {i.name: i for i in describe(IndicatorParams(habit_intensity_priority=("speed",)))}
+    assert info["load_priority"].value_text() == "TSS, then hrTSS, then TRIMP, then session RPE"
+    assert info["habit_intensity_priority"].value_text() == "speed"
+    recorded = {"load_priority": ["trimp", "srpe"], "sleep_need_h_used": 7.5}  # as in JSON
+    rows = dict(parameter_rows(IndicatorParams, recorded))
+    assert rows["Load measure, first available"] == "TRIMP, then session RPE"
+    assert rows["Sleep need used (yours when set, else the default)"] == "7.5 h/night"
+    for cls in CLASSES:
+        for label, text in parameter_rows(cls, cls().as_dict()):
+            assert not re.search(r"[()\[\]]'|'[,)\]]", text), (label, text)
 
 
 def test_report_method_table_shows_labels_not_identifiers():

@@ -9,7 +9,6 @@ statistic: it only arranges what ``analyze_athlete`` found.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import math
 import re
@@ -26,7 +25,7 @@ from analyzer.indicators.journal import logged_days
 from analyzer.indicators.params import IndicatorParams
 from analyzer.medication_classes import DOCTOR_ADVICE as MEDICATION_ADVICE
 from analyzer.medication_classes import classes_in, with_drug_classes
-from analyzer.parameters import describe
+from analyzer.parameters import parameter_rows
 from analyzer.printable import printable
 
 #: Keys of each JSON findings row: what a reader needs first (the effect, its interval and
@@ -195,24 +194,6 @@ def settings_rows(settings: dict) -> list[list[str]]:
         value = setting.get("value")
         text = "not known" if value is None else f"{_fmt(value)} {unit}".strip()
         rows.append([label, text, str(setting.get("source", ""))])
-    return rows
-
-
-def parameter_rows(cls, values: dict) -> list[list[str]]:
-    """``[label, value]`` rows of a parameter dataclass's values, in plain words.
-
-    Names the class does not describe are shown as they are (a report written by an
-    older version may hold parameters since renamed).
-    """
-    described = {info.name: info for info in describe(cls())}
-    rows = []
-    for name, value in values.items():
-        info = described.get(name)
-        if info is None:
-            rows.append([name.replace("_", " "), _fmt(value)])
-            continue
-        value = tuple(value) if isinstance(value, list) else value
-        rows.append([info.label, dataclasses.replace(info, value=value).value_text()])
     return rows
 
 

@@ -11,8 +11,10 @@ produced it. Each field also carries its label, help, unit and allowed values fo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from analyzer.parameters import check_choices, parameter
 
@@ -350,6 +352,12 @@ class IndicatorParams:
         "HRV rolling mean needs",
         "Valid days the rolling HRV needs (Plews et al. 2014: 3).",
         "days",
+    )
+
+    #: Values recorded beside the parameters in a daily table's ``attrs["indicator_params"]``
+    #: (not parameters): name -> (label, unit).
+    recorded: ClassVar[Mapping[str, tuple[str, str]]] = MappingProxyType(
+        {"sleep_need_h_used": ("Sleep need used (yours when set, else the default)", "h/night")}
     )
 
     def __post_init__(self) -> None:
