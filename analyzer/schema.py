@@ -34,6 +34,9 @@ TABLES: dict[str, dict[str, str]] = {
         "ftp_w": "float",
         "timezone": "str",  # IANA name, e.g. "Europe/Berlin"
         "sleep_need_h": "float",
+        # None: the time zone is the user's choice (or none is stored); otherwise one of
+        # TIMEZONE_ORIGINS: the default filled in when the athlete was created.
+        "timezone_origin": "str",
     },
     "activities": {
         "activity_id": "str",  # "<source sha256[:16]>-<session index>"
@@ -217,6 +220,9 @@ SIDES = ("left", "right", "both")
 CONTEXTS = ("exercise", "after_exercise", "night", "rest")
 RELIEFS = ("stretching", "massage", "walking", "none", "other")
 MEDICATION_KINDS = ("medication", "supplement", "other")
+#: Where an athlete's time zone came from when no one chose it: this computer's zone, the
+#: browser's (the dashboard's Import page), or UTC because the computer's could not be told.
+TIMEZONE_ORIGINS = ("computer", "browser", "fallback")
 #: The daily log's yes/no items (three states: yes, no, not logged).
 DAILY_YES_NO = ("hydrated", "electrolytes", "alcohol", "caffeine", "massage", "ill")
 #: The daily log's amounts (limits in :mod:`analyzer.limits`).

@@ -80,11 +80,7 @@ def physiology_form(ctx: ui.AppContext, settings: dict | None = None) -> None:
         values = {
             name: _physiology_input(row, name, settings.get(name)) for name in PHYSIOLOGY_STEPS
         }
-        st.text_input(
-            "Time zone (IANA name, e.g. Europe/Berlin)",
-            value=row.get("timezone") or "",
-            key="phys_timezone",
-        )
+        _timezone_input(row, settings.get("timezone"))
         submitted = st.form_submit_button("Save physiology")
     if submitted:
         chosen = {
@@ -92,6 +88,40 @@ def physiology_form(ctx: ui.AppContext, settings: dict | None = None) -> None:
             for name, value in values.items()
         }
         _save_physiology(ctx, chosen)
+
+
+def _timezone_input(row: pd.Series, setting: dict | None) -> None:
+    """The time zone; a default one (filled in at creation) has a "default" box to untick.
+
+    Saving keeps a default zone a default unless it is typed over or the box is unticked.
+    """
+    default = isinstance(row.get("timezone_origin"), str)
+    name, box = st.columns([4, 1], vertical_alignment="bottom")
+    name.text_input(
+        "Time zone (IANA name, e.g. Europe/Berlin)",
+        value=row.get("timezone") or "",
+        key="phys_timezone",
+    )
+    if default:
+        box.checkbox(
+            "default",
+            value=True,
+            key="phys_default_timezone",
+            help="Filled in when the athlete was created. Untick (or type another zone) to "
+            "keep it as your own.",
+        )
+        source = (setting or {}).get("source", "default")
+        st.caption(f"In use: **{ui.literal(row.get('timezone'))}** ({ui.literal(source)})")
+
+
+def _timezone_change(row: pd.Series) -> dict:
+    """``{"timezone": ...}`` when the form sets a zone, else ``{}`` (a default stays one)."""
+    typed = st.session_state["phys_timezone"].strip() or None
+    stored = row.get("timezone") if isinstance(row.get("timezone"), str) else None
+    kept_default = st.session_state.get("phys_default_timezone", False)
+    if typed == stored and (kept_default or not isinstance(row.get("timezone_origin"), str)):
+        return {}
+    return {"timezone": typed}
 
 
 def _physiology_input(row: pd.Series, name: str, setting: dict | None) -> float | None:
@@ -124,14 +154,15 @@ def _physiology_input(row: pd.Series, name: str, setting: dict | None) -> float 
 def _save_physiology(ctx: ui.AppContext, values: dict) -> None:
     from analyzer.errors import AnalyzerError
 
-    timezone = st.session_state["phys_timezone"].strip() or None
-    if timezone is not None:
+    row = ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id]
+    zone = _timezone_change(row)
+    if zone.get("timezone") is not None:
         try:
-            check_zone_name(timezone)
+            check_zone_name(zone["timezone"])
         except ValueError as exc:
             ui.error(f"{exc}.")
             return
-    changes = {**values, "sex": st.session_state["phys_sex"], "timezone": timezone}
+    changes = {**values, "sex": st.session_state["phys_sex"], **zone}
     try:
         with open_library(ctx.path) as library:
             library.set_physiology(ctx.athlete_id, **changes)

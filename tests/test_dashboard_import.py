@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from analyzer.store import Library
 from tests.helpers.dashboard import ROOT, app, errors, frames_with, simulated_fit
 
 pytestmark = pytest.mark.slow  # builds the (trimmed) demo library once per run
@@ -33,6 +34,22 @@ def test_a_fit_file_goes_into_a_new_library_of_the_users_own(demo_user, tmp_path
     # From now on the app opens the user's own library, with the new athlete.
     assert at.sidebar.selectbox(key="athlete").value == "me"
     assert not any("demo squad" in i.value for i in at.info)
+    with Library(own) as lib:  # a zone typed in is the user's choice
+        assert lib.athlete("me")["timezone_origin"] is None
+
+
+def test_the_offered_time_zone_kept_as_it_is_stays_a_default(demo_user, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    at = app("import_files.py")
+    assert at.text_input(key="import_new_tz").value == "America/New_York"  # this computer's
+    at.text_input(key="import_new_id").set_value("me")
+    name, data = simulated_fit()
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    with Library(tmp_path / "xdg" / "cramp-analyzer" / "library.sqlite") as lib:
+        athlete = lib.athlete("me")
+    assert (athlete["timezone"], athlete["timezone_origin"]) == ("America/New_York", "computer")
 
 
 def test_zip_uploads_are_opened_and_each_file_reported(demo_user):

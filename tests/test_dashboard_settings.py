@@ -79,3 +79,37 @@ def test_team_lists_what_is_missing_per_athlete(newcomer_library):
     at = app("team.py")
     assert not at.exception, errors(at)
     assert any("No time zone is set" in m.value for m in at.markdown)
+
+
+def test_a_default_time_zone_stays_one_until_unticked(tmp_path, monkeypatch):
+    acts, samples = training_block(np.random.default_rng(3), 192.0, 52.0, n_sessions=2)
+    physiology = {"timezone": "Europe/Berlin", "timezone_origin": "computer"}
+    path = library_from_tables(
+        tmp_path / "own.sqlite", "newbie", physiology, {"activities": acts, "samples": samples}
+    )
+    monkeypatch.setenv("CRAMP_ANALYZER_LIBRARY", str(path))
+    save = "FormSubmitter:physiology_newbie-Save physiology"
+    at = app("settings.py")
+    assert not at.exception, errors(at)
+    value, source = _in_use(at)["Time zone"]
+    assert value == "Europe/Berlin"
+    assert source.startswith("default: this computer's time zone when the athlete was created")
+    assert any("No time zone is set by you" in i.value for i in at.info)
+
+    assert at.checkbox(key="phys_default_timezone").value is True
+    at.number_input(key="phys_sleep_need_h").set_value(7.5)
+    at.checkbox(key="phys_auto_sleep_need_h").uncheck()
+    at.button(key=save).click().run()
+    assert not at.exception, errors(at)
+    at = app("settings.py")
+    assert _in_use(at)["Sleep need"] == ("7.5 h/night", "set by you")
+    assert _in_use(at)["Time zone"] == (value, source)  # saving other values keeps the default
+
+    at.checkbox(key="phys_default_timezone").uncheck()
+    at.button(key=save).click().run()
+    assert not at.exception, errors(at)
+    at = app("settings.py")
+    assert _in_use(at)["Time zone"] == ("Europe/Berlin", "set by you")
+    assert "phys_default_timezone" not in [box.key for box in at.checkbox]
+    with Library(path) as lib:
+        assert lib.athlete("newbie")["timezone_origin"] is None

@@ -80,6 +80,6 @@ def test_no_sleep_no_wellness_no_time_zone():
     assert [n.split(",")[0].split(":")[0] for n in notes] == [
         "No nights are imported",
         "No daily resting heart rate and HRV are imported",
-        "No time zone is set",
+        "No time zone is set by you",
     ]
     assert "--set timezone=VALUE" in notes[-1]

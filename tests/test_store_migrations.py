@@ -8,6 +8,7 @@ import pytest
 
 from analyzer import schema
 from analyzer.errors import LibraryError
+from analyzer.indicators.athlete_settings import resolve_settings
 from analyzer.store import Library
 from analyzer.store.sqlschema import (
     CURRENT_VERSION,
@@ -131,3 +132,26 @@ def test_version_6_history_gains_the_internal_error_mark(tmp_path):
         history = lib.imports("old")
         assert history["internal_error"].tolist() == [False]  # an old failure: the file's own
         assert history["message"].tolist() == ["bad CRC"]
+
+
+def test_version_7_athletes_gain_the_time_zone_origin(tmp_path):
+    path = tmp_path / "v7.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=7) == [1, 2, 3, 4, 5, 6, 7]
+    assert "timezone_origin" not in _columns(conn, "athletes")
+    conn.execute(
+        "INSERT INTO athletes (athlete_id, display_name, timezone) "
+        "VALUES ('old', 'Old', 'Europe/Berlin')"
+    )
+    conn.close()
+
+    with Library(path) as lib:
+        assert schema_version(lib.connection) == CURRENT_VERSION
+        assert lib.athlete("old")["timezone_origin"] is None  # a zone stored before: kept as set
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            lib.connection.execute(
+                "UPDATE athletes SET timezone_origin = 'guess' WHERE athlete_id = 'old'"
+            )
+    with Library(path) as lib:
+        zone = resolve_settings(lib.athlete("old")).settings["timezone"]
+    assert (zone.value, zone.source) == ("Europe/Berlin", "set by you")

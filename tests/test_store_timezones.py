@@ -6,6 +6,8 @@ which the same files were imported with the new zone from the start.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -102,3 +104,69 @@ def test_a_refused_zone_changes_nothing(tmp_path):
             lib.set_physiology("anna", timezone="localtime", hr_max_bpm=190)
         assert lib.athlete("anna")["timezone"] == OLD and lib.athlete("anna")["hr_max_bpm"] is None
         assert lib.content_version() == version
+
+
+def _zone(capsys, library, *sets) -> dict:
+    argv = ["athlete", "--library", str(library), "--athlete", "anna", "--format", "json"]
+    assert main([*argv, *(item for s in sets for item in ("--set", s))]) == 0
+    return json.loads(capsys.readouterr().out)["settings"]["timezone"]
+
+
+def test_the_computers_zone_is_a_default_until_the_user_sets_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TZ", NEW)
+    log = tmp_path / "cramps.csv"
+    log.write_bytes(CRAMP_LOG)
+    library = tmp_path / "lib.sqlite"
+    assert main(["import", "--library", str(library), "--athlete", "anna", str(log)]) == 0
+    capsys.readouterr()
+    default = _zone(capsys, library)
+    assert default["value"] == NEW
+    assert default["source"].startswith(
+        "default: this computer's time zone when the athlete was created; set yours with "
+        "'cramp-analyzer athlete --set timezone=NAME'"
+    )
+    assert main(["athlete", "--library", str(library), "--athlete", "anna"]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("timezone")]
+    assert line.split()[1:3] == [NEW, "default:"]
+    with Library(library) as lib:  # other settings leave the zone a default
+        lib.set_physiology("anna", hr_max_bpm=190)
+    assert _zone(capsys, library) == default
+    # setting the zone it already has makes it the user's own
+    assert _zone(capsys, library, f"timezone={NEW}") == {"value": NEW, "source": "set by you"}
+
+
+def test_a_zone_given_at_creation_is_set_by_you(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TZ", NEW)
+    log = tmp_path / "cramps.csv"
+    log.write_bytes(CRAMP_LOG)
+    library = tmp_path / "lib.sqlite"
+    argv = ["import", "--library", str(library), "--athlete", "anna", "--timezone", NEW, str(log)]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert _zone(capsys, library) == {"value": NEW, "source": "set by you"}
+
+
+def test_a_computer_without_a_zone_gives_utc_said_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("analyzer.store.zones.system_timezone", lambda: None)
+    library = tmp_path / "lib.sqlite"
+    log = tmp_path / "cramps.csv"
+    log.write_bytes(CRAMP_LOG)
+    assert main(["import", "--library", str(library), "--athlete", "anna", str(log)]) == 0
+    assert "could not be told" in capsys.readouterr().err
+    zone = _zone(capsys, library)
+    assert zone["value"] == "UTC"
+    assert zone["source"].startswith("default: UTC (this computer's time zone could not be told")
+    assert _zone(capsys, library, "timezone=UTC") == {"value": "UTC", "source": "set by you"}
+
+
+def test_a_new_zone_is_set_by_you_and_an_origin_needs_a_zone(tmp_path):
+    with Library(tmp_path / "lib.sqlite") as lib:
+        lib.create_athlete("anna", timezone=OLD, timezone_origin="browser")
+        assert lib.athlete("anna")["timezone_origin"] == "browser"
+        lib.set_physiology("anna", timezone=NEW)
+        assert lib.athlete("anna")["timezone_origin"] is None
+        with pytest.raises(LibraryError, match="time zone origin 'moon' is not one of"):
+            lib.create_athlete("bert", timezone=OLD, timezone_origin="moon")
+        with pytest.raises(LibraryError, match="a time zone origin needs a time zone"):
+            lib.create_athlete("bert", timezone_origin="computer")
+        assert not lib.has_athlete("bert")

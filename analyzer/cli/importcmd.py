@@ -144,26 +144,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def announce_athlete(lib: Library, athlete_id: str, name: str | None, timezone: str | None):
-    """Create the athlete if new (time zone: the one given, else this computer's) and say so."""
+    """Create the athlete if new (time zone: the one given, else this computer's) and say so.
+
+    A zone not given is recorded as a default (``timezone_origin``) until the user sets one.
+    """
     if lib.has_athlete(athlete_id):
         zone = lib.athlete(athlete_id)["timezone"]
         if timezone and zone != timezone:
             print(
                 f"note: athlete {athlete_id!r} keeps time zone {zone}; --timezone applies "
-                "only to a new athlete (change it on the dashboard's Settings page)",
+                "only to a new athlete (change it with 'cramp-analyzer athlete --set "
+                "timezone=NAME' or on the dashboard's Settings page)",
                 file=sys.stderr,
             )
         return
     if timezone:
-        zone, how = timezone, "as given"
+        zone, origin, how = timezone, None, "as given"
     else:
-        zone, found = default_timezone()
+        zone, origin = default_timezone()
         how = (
             "this computer's; give --timezone to choose another"
-            if found
+            if origin == "computer"
             else "this computer's time zone could not be told; give --timezone"
         )
-    if lib.ensure_athlete(athlete_id, name, timezone=zone):
+    if lib.ensure_athlete(athlete_id, name, timezone=zone, timezone_origin=origin):
         print(f"created athlete {athlete_id!r} with time zone {zone} ({how})", file=sys.stderr)
 
 

@@ -26,8 +26,10 @@ from analyzer.indicators.session_streams import StreamSet
 from analyzer.schema import TABLES
 
 #: The settings of an athlete, in the order they are shown: every column of the athletes
-#: table but its key.
-SETTING_NAMES = tuple(name for name in TABLES["athletes"] if name != "athlete_id")
+#: table but its key and the mark of a default time zone.
+SETTING_NAMES = tuple(
+    name for name in TABLES["athletes"] if name not in ("athlete_id", "timezone_origin")
+)
 
 #: Plain-words label and unit of each setting.
 SETTING_LABELS = {
@@ -205,6 +207,17 @@ class _Evidence:
         return Setting(float(round(value)), self.sessions(used, "95 % of the best 20-minute power"))
 
 
+#: How to set the time zone, as a default zone's source names it.
+_SET_ZONE = "set yours with 'cramp-analyzer athlete --set timezone=NAME' or on the Settings page"
+
+#: The source of a time zone filled in when the athlete was created, by its origin.
+_DEFAULT_ZONES = {
+    "computer": f"default: this computer's time zone when the athlete was created; {_SET_ZONE}",
+    "browser": f"default: the browser's time zone when the athlete was created; {_SET_ZONE}",
+    "fallback": "default: UTC (this computer's time zone could not be told when the athlete "
+    f"was created); {_SET_ZONE}",
+}
+
 _MISSING = {
     "hr_max_bpm": "default: not known (needs sessions with heart rate; or set it)",
     "lthr_bpm": "default: not known (needs a session with 30 minutes of heart rate; or set it)",
@@ -276,12 +289,7 @@ def resolve_settings(
         }[field]()
         settings[field] = estimate or Setting(None, _MISSING[field])  # HR rest: always one
     _keep_rest_below_max(settings)
-    zone = _stored(athlete, "timezone")
-    settings["timezone"] = (
-        Setting(zone, "set by you")
-        if zone
-        else Setting("UTC", "default: UTC (local days and nights use UTC until you set it)")
-    )
+    settings["timezone"] = _timezone(athlete)
     need = _stored(athlete, "sleep_need_h")
     settings["sleep_need_h"] = (
         Setting(float(need), "set by you")
@@ -289,6 +297,19 @@ def resolve_settings(
         else Setting(params.sleep_need_h, f"default: {params.sleep_need_h:g} h/night")
     )
     return AthleteSettings(athlete_id, {key: settings[key] for key in SETTING_NAMES})
+
+
+def _timezone(athlete: Mapping) -> Setting:
+    """The stored zone: set by you, or the default filled in at creation; else UTC."""
+    zone = _stored(athlete, "timezone")
+    if not zone:
+        return Setting("UTC", "default: UTC (local days and nights use UTC until you set it)")
+    origin = _stored(athlete, "timezone_origin")
+    return (
+        Setting(zone, _DEFAULT_ZONES[origin])
+        if origin in _DEFAULT_ZONES
+        else Setting(zone, "set by you")
+    )
 
 
 def _keep_rest_below_max(settings: dict[str, Setting]) -> None:

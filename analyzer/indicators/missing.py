@@ -106,9 +106,11 @@ def _other_notes(athlete_id: str, daily: pd.DataFrame, settings: Mapping) -> lis
                 "import daily wellness data (Garmin wellness or HRV status files, WHOOP cycles, "
                 "Oura, Fitbit)."
             )
-    if settings["timezone"]["source"].startswith("default"):
+    zone = settings["timezone"]
+    if zone["source"].startswith("default"):
         notes.append(
-            "No time zone is set: local days and nights use UTC; "
+            f"No time zone is set by you: local days and nights use {zone['value'] or 'UTC'} "
+            "(the default); "
             + f"set yours on the Settings page or with {set_command(athlete_id, ['timezone'])}."
         )
     return notes

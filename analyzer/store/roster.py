@@ -48,7 +48,12 @@ class RosterMixin:
         return self._read(_athlete_row, ["1"], athlete_id) is not None
 
     def create_athlete(
-        self, athlete_id: str, display_name: str | None = None, **physiology
+        self,
+        athlete_id: str,
+        display_name: str | None = None,
+        *,
+        timezone_origin: str | None = None,
+        **physiology,
     ) -> None:
         """Add an athlete.
 
@@ -58,12 +63,20 @@ class RosterMixin:
             A slug: lower-case letters, digits, ``-`` and ``_``.
         display_name : str, optional
             Defaults to ``athlete_id``.
+        timezone_origin : str, optional
+            ``None`` when ``timezone`` is the user's choice; one of
+            :data:`analyzer.schema.TIMEZONE_ORIGINS` when it is a default filled in
+            for them (it is then shown as a default until the user sets a zone).
         **physiology
             ``sex``, ``timezone``, ``hr_rest_bpm``, ``hr_max_bpm``, ``lthr_bpm``,
             ``ftp_w``, ``sleep_need_h``; see :func:`validation.check_physiology`.
         """
         validation.check_athlete_id(athlete_id)
         fields = validation.check_physiology({"sex": "unspecified", **physiology})
+        if validation.check_timezone_origin(timezone_origin) is not None:
+            if fields.get("timezone") is None:
+                raise LibraryError("a time zone origin needs a time zone")
+            fields["timezone_origin"] = timezone_origin
         fields = {"athlete_id": athlete_id, "display_name": display_name or athlete_id, **fields}
         with self.write() as conn:
             if self.has_athlete(athlete_id):
@@ -75,13 +88,20 @@ class RosterMixin:
             )
 
     def ensure_athlete(
-        self, athlete_id: str, display_name: str | None = None, **physiology
+        self,
+        athlete_id: str,
+        display_name: str | None = None,
+        *,
+        timezone_origin: str | None = None,
+        **physiology,
     ) -> bool:
-        """Create the athlete unless present; return True if it was created."""
+        """Create the athlete unless present (see :meth:`create_athlete`); True if created."""
         if self.has_athlete(athlete_id):
             return False
         try:
-            self.create_athlete(athlete_id, display_name, **physiology)
+            self.create_athlete(
+                athlete_id, display_name, timezone_origin=timezone_origin, **physiology
+            )
         except LibraryError:
             if self.has_athlete(athlete_id):  # another process created it meanwhile
                 return False
@@ -102,14 +122,17 @@ class RosterMixin:
     def set_physiology(self, athlete_id: str, **fields) -> None:
         """Set physiology fields (``None`` clears one) in one transaction.
 
-        A new time zone re-derives what depended on the old one
-        (:meth:`set_timezone`).
+        A ``timezone`` given is the user's choice from then on, even when it equals the
+        default the athlete was created with. A new time zone re-derives what depended
+        on the old one (:meth:`set_timezone`).
         """
         current = self.athlete(athlete_id)
         merged = {k: current[k] for k in ("hr_rest_bpm", "hr_max_bpm")}
         checked = validation.check_physiology({**merged, **fields})
         changes = {k: checked[k] for k in fields if k != "timezone"}
         new_zone = "timezone" in fields and checked["timezone"] != current["timezone"]
+        if "timezone" in fields and not new_zone and current["timezone_origin"] is not None:
+            changes["timezone_origin"] = None  # the default, confirmed: now the user's own
         if not changes and not new_zone:
             return
         with self.write() as conn:

@@ -310,6 +310,14 @@ ALTER TABLE imports ADD COLUMN internal_error INTEGER NOT NULL DEFAULT 0
     CHECK (internal_error IN (0, 1));
 """
 
+# Version 8: whether an athlete's time zone is a default filled in at creation (this
+# computer's or the browser's zone, or UTC) rather than one the user chose. Athletes stored
+# before keep NULL (chosen): which of their zones were defaults cannot be told afterwards.
+SCHEMA_V8 = """
+ALTER TABLE athletes ADD COLUMN timezone_origin TEXT
+    CHECK (timezone_origin IN ('computer', 'browser', 'fallback'));
+"""
+
 # SQL type of each canonical column kind (analyzer.schema.TABLES).
 SQL_TYPES = {
     "str": "TEXT",
@@ -345,6 +353,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, SCHEMA_V5),
     (6, SCHEMA_V6),
     (7, SCHEMA_V7),
+    (8, SCHEMA_V8),
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
 

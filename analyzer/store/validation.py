@@ -11,6 +11,7 @@ import re
 
 from analyzer.errors import LibraryError
 from analyzer.io.localtime import check_zone_name
+from analyzer.schema import TIMEZONE_ORIGINS
 
 ATHLETE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
@@ -43,6 +44,15 @@ def check_timezone(name: str | None) -> str | None:
         return check_zone_name(name)
     except ValueError as exc:
         raise LibraryError(f"time zone {exc}") from exc
+
+
+def check_timezone_origin(origin: str | None) -> str | None:
+    """Return ``origin`` if it is ``None`` (the user's choice) or one of ``TIMEZONE_ORIGINS``."""
+    if origin is not None and origin not in TIMEZONE_ORIGINS:
+        raise LibraryError(
+            f"time zone origin {origin!r} is not one of {', '.join(TIMEZONE_ORIGINS)}"
+        )
+    return origin
 
 
 def check_physiology(fields: dict) -> dict:

@@ -6,7 +6,9 @@ write local times without an offset (Garmin Connect ``Activities.csv``,
 Fitbit ``exercise.json``, a cramp log). So:
 
 * a new athlete gets the computer's own IANA zone when none is given
-  (:func:`system_timezone`), so that such files import at once;
+  (:func:`system_timezone`), so that such files import at once; the library
+  records that it is a default (``athletes.timezone_origin``) until the user
+  sets a zone;
 * changing the zone later (:func:`change_timezone`) re-derives everything
   that depended on it, in one transaction.
 """
@@ -69,14 +71,20 @@ def system_timezone() -> str | None:
     return text if _is_zone(text) else None
 
 
-def default_timezone() -> tuple[str, bool]:
-    """The zone of a new athlete given none: ``(the computer's, True)``, else ``("UTC", False)``."""
+def default_timezone() -> tuple[str, str]:
+    """The zone of a new athlete given none, and its origin (``athletes.timezone_origin``).
+
+    ``(the computer's zone, "computer")``, or ``("UTC", "fallback")`` when the computer's
+    cannot be told.
+    """
     zone = system_timezone()
-    return (zone, True) if zone else ("UTC", False)
+    return (zone, "computer") if zone else ("UTC", "fallback")
 
 
 def change_timezone(lib, athlete_id: str, timezone: str) -> list:
     """Set an athlete's time zone and re-derive what depended on the old one; one transaction.
+
+    The zone is the user's choice from then on (``timezone_origin`` cleared).
 
     * files other than FIT files are read again from their kept bytes with
       the new zone (a CSV or JSON export, a cramp log may hold local times;
@@ -93,7 +101,8 @@ def change_timezone(lib, athlete_id: str, timezone: str) -> list:
     lib.athlete(athlete_id)
     with lib.write() as conn:
         conn.execute(
-            "UPDATE athletes SET timezone = ? WHERE athlete_id = ?", (timezone, athlete_id)
+            "UPDATE athletes SET timezone = ?, timezone_origin = NULL WHERE athlete_id = ?",
+            (timezone, athlete_id),
         )
         shas = [
             row[0]

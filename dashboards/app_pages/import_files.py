@@ -47,6 +47,11 @@ athlete_id = st.selectbox(
     "Athlete", [*ids, NEW_ATHLETE], index=default, key=f"import_athlete_{target_key}"
 )
 new_name = timezone = None
+# The zone offered for a new athlete: the browser's, else this computer's. Kept unchanged, it
+# is recorded as a default (shown so until the user sets one); typed over, it is their choice.
+suggested_zone, suggested_origin = (
+    (st.context.timezone, "browser") if st.context.timezone else default_timezone()
+)
 if athlete_id == NEW_ATHLETE:
     left, mid, right = st.columns(3)
     athlete_id = left.text_input(
@@ -55,8 +60,10 @@ if athlete_id == NEW_ATHLETE:
     new_name = mid.text_input("Display name", key="import_new_name").strip() or None
     timezone = right.text_input(
         "Time zone (IANA)",
-        value=st.context.timezone or default_timezone()[0],  # the browser's, else this computer's
+        value=suggested_zone,
         key="import_new_tz",
+        help="Kept as offered, it is shown as a default until you set the athlete's time zone "
+        "on the Settings page.",
     ).strip()
 
 upload_limit_mb = st.get_option("server.maxUploadSize")
@@ -81,8 +88,12 @@ elif clicked:
     try:
         with open_library(target) as library:
             if athlete_id not in ids:
+                chosen = timezone and timezone != suggested_zone
                 library.ensure_athlete(
-                    athlete_id, new_name, timezone=timezone or default_timezone()[0]
+                    athlete_id,
+                    new_name,
+                    timezone=timezone if chosen else suggested_zone,
+                    timezone_origin=None if chosen else suggested_origin,
                 )
             results = import_uploads(
                 library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show
