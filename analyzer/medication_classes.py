@@ -40,7 +40,7 @@ References
 .. [1] Garrison SR, Dormuth CR, Morrow RL, Carney GA, Khan KM. Nocturnal leg
    cramps and prescription use that precedes them: a sequence symmetry
    analysis. Arch Intern Med 2012;172(2):120-126.
-   doi:10.1001/archinternmed.2011.1029. PMID 22157068.
+   doi:10.1001/archinternmed.2011.1029.
 .. [2] Schwellnus MP, Swanevelder S, Jordaan E, Derman W, Van Rensburg DCJ.
    Underlying chronic disease, medication use, history of running injuries and
    being a more experienced runner are independent factors associated with

@@ -30,7 +30,7 @@ References
 ----------
 Semin K, Stahlnecker AC, Heelan K, Brown GA, Shaw BS, Shaw I. Discrepancy between
 training, competition and laboratory measures of maximum heart rate in NCAA division 2
-distance runners. *J Sports Sci Med* 2008;7(4):455-460. PMCID: PMC3761926.
+distance runners. *J Sports Sci Med* 2008;7(4):455-460.
 Boudet G, Garet M, Bedu M, Albuisson E, Chamoux A. Median maximal heart rate for heart rate
 calibration in different conditions: laboratory, field and competition. *Int J Sports Med*
 2002;23(4):290-297. doi:10.1055/s-2002-29081.
@@ -41,7 +41,7 @@ in daily resting heart rate and its associations with age, sex, sleep, BMI, and 
 retrospective, longitudinal cohort study of 92,457 adults. *PLoS One* 2020;15(2):e0227709.
 doi:10.1371/journal.pone.0227709.
 McGehee JC, Tanner CJ, Houmard JA. A comparison of methods for estimating the lactate
-threshold. *J Strength Cond Res* 2005;19(3):553-558. doi:10.1519/15444.1.
+threshold. *J Strength Cond Res* 2005;19(3):553-558.
 Friel J. *The Triathlete's Training Bible*, 4th ed. VeloPress, 2016 (the 30-minute test).
 Allen H, Coggan A. *Training and Racing with a Power Meter*, 3rd ed. VeloPress, 2019
 (FTP = 95 % of the best 20-min power).
