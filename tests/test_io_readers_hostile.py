@@ -248,3 +248,10 @@ def test_a_reader_bug_fails_its_file_with_a_report_hint(monkeypatch):
 def test_strict_mode_is_on_in_the_test_suite():
     """Reader bugs must surface in tests, not hide behind ReaderFault (see tests/conftest.py)."""
     assert os.environ.get("CRAMP_ANALYZER_STRICT") == "1"
+
+
+def test_a_large_zip_given_to_read_stream_is_named_a_zip_without_being_read():
+    stream = CountingStream(b"PK\x03\x04" + b"\x00" * 26, b"\x00" * 64)
+    with pytest.raises(ImportFileError, match="is a ZIP archive; open it with read_archive"):
+        read_stream("export.zip", io.BufferedReader(stream, 1 << 16))
+    assert stream.given < 1 << 20

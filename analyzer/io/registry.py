@@ -184,9 +184,7 @@ def read_bytes(
                 name, gunzip(name, data), timezone=timezone, valid_rows_only=valid_rows_only
             )
         if format is None and probe.kind == "zip":
-            raise ImportFileError(
-                name, "the file is a ZIP archive; open it with read_archive or iter_archive"
-            )
+            raise _zip_given(name)
         if probe.kind in _WHOLE_READ_CAPS:
             check_size(name, probe, len(data))
         spec = _named_spec(name, format) if format else _spec_for(probe)
@@ -340,6 +338,12 @@ def read_stream(
         return read_bytes(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
 
 
+def _zip_given(name: str) -> ImportFileError:
+    return ImportFileError(
+        name, "the file is a ZIP archive; open it with read_archive or iter_archive"
+    )
+
+
 def _read_whole(name: str, stream: BinaryIO, probe: Probe) -> bytes:
     """The rest of a stream, for a reader that takes bytes: never more than its kind's cap + 1.
 
@@ -349,6 +353,8 @@ def _read_whole(name: str, stream: BinaryIO, probe: Probe) -> bytes:
     """
     if probe.kind == "fit":
         return stream.read()
+    if probe.kind == "zip":
+        raise _zip_given(name)
     if probe.kind == "gzip":
         cap = MAX_GZIP_BYTES
         data = stream.read(cap + 1)
