@@ -106,9 +106,10 @@ def test_normalized_power_of_a_stream_with_a_sample_years_away_is_bounded():
         {"activity_id": ["a"], "t_utc": [start + pd.Timedelta(seconds=2**28)], "power_w": [300.0]}
     )
     params = IndicatorParams()
-    expected = stream_metrics(StreamSet(clean, ["a"], params.sample_max_gap_s), params, [3599.0])
-    streams = StreamSet(pd.concat([clean, far], ignore_index=True), ["a"], params.sample_max_gap_s)
-    recorded = stream_metrics(streams, params, np.array([3599.0]))
-    unknown = stream_metrics(streams, params, np.array([np.nan]))
+    gap = params.sample_max_gap_s
+    expected = stream_metrics(StreamSet(clean, ["a"], gap, [3599.0]), params)
+    damaged = pd.concat([clean, far], ignore_index=True)
+    recorded = stream_metrics(StreamSet(damaged, ["a"], gap, [3599.0]), params)
+    unknown = stream_metrics(StreamSet(damaged, ["a"], gap, [np.nan]), params)
     assert recorded["np_w"].iloc[0] == pytest.approx(expected["np_w"].iloc[0])
     assert np.isfinite(unknown["np_w"].iloc[0])  # bounded by the span with gaps capped

@@ -7,6 +7,8 @@ threshold power are known by construction.
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,3 +182,35 @@ def test_everything_set_reads_no_data():
     resolved = resolve_settings(_athlete(**stored), activities=None, samples=object())
     assert {s.kind for s in resolved.settings.values()} == {"set"}
     assert resolved.values()["hr_max_bpm"] == 190.0
+
+
+FLIPPED_BIT_S = 2**28  # one flipped bit 28 of a FIT timestamp: 8.5 years later
+
+
+@pytest.mark.parametrize("duration_known", [True, False])
+def test_a_sample_years_away_leaves_the_estimates_and_their_memory_alone(duration_known):
+    """A session holding one sample whose timestamp lies 8.5 years on (a flipped bit).
+
+    Without the session's bound the 1-s grid of that session would span 2**28 seconds
+    (gigabytes); with it the grid stays the session's own, with the duration recorded or
+    (unknown) the samples' span with long gaps capped.
+    """
+    acts, samples = training_block(np.random.default_rng(21), 188.0, 50.0, n_sessions=12)
+    spans = samples.groupby("activity_id")["t_utc"].agg(
+        lambda t: (t.max() - t.min()).total_seconds()
+    )
+    acts["duration_s"] = acts["activity_id"].map(spans).astype(float) if duration_known else np.nan
+    clean = resolve_settings({"athlete_id": "a"}, acts, samples)
+    damaged = samples.copy()
+    row = damaged.index[damaged["activity_id"] == "run-005"][1500]
+    damaged.loc[row, "t_utc"] += pd.Timedelta(seconds=FLIPPED_BIT_S)
+    tracemalloc.start()
+    try:
+        settings = resolve_settings({"athlete_id": "a"}, acts, damaged)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64e6, f"peak {peak / 1e6:.0f} MB"
+    for name in ("hr_rest_bpm", "hr_max_bpm", "lthr_bpm"):
+        assert settings.settings[name] == clean.settings[name], name
+    assert 185.0 <= settings.settings["hr_max_bpm"].value <= 189.0

@@ -129,8 +129,7 @@ class _Evidence:
         )
         self.wellness = wellness
         self.rules = rules
-        ids = self.activities["activity_id"].astype(str).tolist()
-        self.streams = StreamSet(samples, ids, max_gap_s)
+        self.streams = StreamSet.of_sessions(self.activities, samples, max_gap_s)
         self._grids: dict[str, list] = {}
 
     def grids(self, channel: str) -> list:

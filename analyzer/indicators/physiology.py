@@ -122,10 +122,14 @@ def session_grids(
 ) -> list[SessionGrid | None]:
     """Each session's channel on a 1-s grid from its first sample (None without readings).
 
+    A grid reaches at most ``streams.bound_s`` past the first sample (the session's recorded
+    duration): readings after it, such as one with a damaged timestamp years away, are left
+    out, so a grid's length and memory stay those of the session.
+
     Parameters
     ----------
     streams : StreamSet
-        The athlete's sessions.
+        The athlete's sessions (:meth:`StreamSet.of_sessions`).
     channel : {"heart_rate_bpm", "power_w"}
     limits : (float, float)
         Readings outside ``[low, high]`` are dropouts and count as no value.
@@ -137,7 +141,8 @@ def session_grids(
     for i in range(streams.n):
         part = streams.slice(i)
         values, t_s = part[channel], part["t_s"]
-        valid = np.isfinite(values) & (values >= low) & (values <= high) & np.isfinite(t_s)
+        within = t_s <= max(float(streams.bound_s[i]), 0.0)
+        valid = np.isfinite(values) & (values >= low) & (values <= high) & within
         if not valid.any():
             grids.append(None)
             continue

@@ -164,9 +164,8 @@ def _metrics_table(
     acts: pd.DataFrame, samples, athlete: Mapping, params: IndicatorParams
 ) -> pd.DataFrame:
     """Every column of :data:`SESSION_COLUMNS`, one row per row of ``acts``."""
-    ids = acts["activity_id"].astype(str).tolist()
-    streams = StreamSet(samples, ids, params.sample_max_gap_s)
-    metrics = stream_metrics(streams, params, numeric_column(acts, "duration_s"))
+    streams = StreamSet.of_sessions(acts, samples, params.sample_max_gap_s)
+    metrics = stream_metrics(streams, params)
     out: dict[str, object] = {
         name: acts[name].to_numpy(dtype=object)
         if name in acts.columns

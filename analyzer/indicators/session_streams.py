@@ -5,6 +5,12 @@ reductions are ``numpy.bincount`` over the session code, so the cost does not gr
 Python loop over samples. Only the metrics that need a session's own time axis (Normalized
 Power on a regular grid, decoupling halves, heart-rate recovery) loop over sessions, on
 array slices.
+
+Work that lays a session out on a time grid (the 1 Hz power of Normalized Power, the 1-s
+grids of the physiology estimates) covers at most :attr:`StreamSet.bound_s` of each session:
+its recorded duration, else the span of its samples with every gap counted as
+:data:`MAX_PAUSE_S` at most. One damaged timestamp years away (a flipped bit) therefore
+cannot make a grid, and its memory, years long.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ MAX_PAUSE_S = 6 * 3600
 class StreamSet:
     """The samples of sessions ``activity_ids``, grouped and sorted.
 
+    Build it with :meth:`of_sessions` from the sessions table, so that each session's
+    recorded duration bounds the work on its stream.
+
     Parameters
     ----------
     samples : pandas.DataFrame, Mapping of activity_id to DataFrame, or None
@@ -39,9 +48,31 @@ class StreamSet:
     max_gap_s : float
         A longer gap between two samples is a pause: the earlier sample is credited with
         ``max_gap_s`` at most; the last sample of a session gets its preceding gap [s].
+    duration_s : array-like of float, optional
+        Each session's recorded (elapsed) duration [s], NaN where unknown; see
+        :attr:`bound_s`.
+
+    Attributes
+    ----------
+    bound_s : numpy.ndarray
+        How far after its first sample each session's grid work reaches [s]: the recorded
+        duration, else the samples' span with each gap counted as :data:`MAX_PAUSE_S` at
+        most.
     """
 
-    def __init__(self, samples, activity_ids: Sequence[str], max_gap_s: float) -> None:
+    @classmethod
+    def of_sessions(cls, sessions: pd.DataFrame, samples, max_gap_s: float) -> StreamSet:
+        """The streams of the sessions of ``sessions`` (``activity_id``, ``duration_s``)."""
+        ids = sessions["activity_id"].astype(str).tolist() if len(sessions) else []
+        return cls(samples, ids, max_gap_s, numeric_column(sessions, "duration_s"))
+
+    def __init__(
+        self,
+        samples,
+        activity_ids: Sequence[str],
+        max_gap_s: float,
+        duration_s: Sequence[float] | np.ndarray | None = None,
+    ) -> None:
         self.n = len(activity_ids)
         frame = _one_frame(samples, activity_ids)
         code = pd.Index(list(activity_ids)).get_indexer(frame["activity_id"]) if len(frame) else []
@@ -61,6 +92,12 @@ class StreamSet:
         )
         self.t_s = (t_ns - starts) / 1e9
         self.dt_s = _credited_seconds(self.t_s, self.code, max_gap_s)
+        self.bound_s = self.span_s(MAX_PAUSE_S)
+        if duration_s is not None:
+            recorded = np.asarray(duration_s, dtype=float)
+            if recorded.shape != (self.n,):
+                raise ValueError(f"{recorded.size} durations for {self.n} sessions")
+            self.bound_s = np.where(np.isfinite(recorded), recorded, self.bound_s)
 
     def count(self, mask: np.ndarray | None = None) -> np.ndarray:
         weights = None if mask is None else mask.astype(float)
@@ -181,22 +218,13 @@ def banister_trimp_per_session(
     return np.where(streams.has("heart_rate_bpm") & weighted, impulse, np.nan)
 
 
-def stream_metrics(
-    streams: StreamSet, params: IndicatorParams, duration_s: np.ndarray | None = None
-) -> pd.DataFrame:
+def stream_metrics(streams: StreamSet, params: IndicatorParams) -> pd.DataFrame:
     """NP, decoupling, cardiac drift and HRR of each session (one loop over sessions).
 
-    ``duration_s``: each session's recorded (elapsed) duration [s], NaN where
-    unknown. The 1 Hz power grid of Normalized Power covers at most that long,
-    else the span of the samples with every gap counted as
-    :data:`MAX_PAUSE_S` at most: a damaged timestamp years away cannot make
-    the grid (and its memory) longer.
+    The 1 Hz power grid of Normalized Power covers at most ``streams.bound_s`` of each
+    session (:class:`StreamSet`).
     """
-    bound = streams.span_s(MAX_PAUSE_S)
-    if duration_s is not None:
-        recorded = np.asarray(duration_s, dtype=float)
-        bound = np.where(np.isfinite(recorded), recorded, bound)
-    rows = [_one_stream(streams.slice(i), params, bound[i]) for i in range(streams.n)]
+    rows = [_one_stream(streams.slice(i), params, streams.bound_s[i]) for i in range(streams.n)]
     return pd.DataFrame(
         rows,
         columns=[
