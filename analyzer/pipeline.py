@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analyzer import indicators, timebase
+from analyzer import indicators
 from analyzer.indicators import IndicatorParams
 from analyzer.indicators.athlete_settings import AthleteSettings, needs_data, resolve_settings
 from analyzer.indicators.journal import with_journal
@@ -266,27 +266,12 @@ def squad_findings(
 def date_span(library, athlete_id: str) -> tuple[dt.date | None, dt.date | None]:
     """First and last local date holding any data of the athlete: ``(None, None)`` without any.
 
-    Session starts and cramps count on their local day, nights on their
-    wake-up date, wellness rows on their date (:mod:`analyzer.timebase`); a
-    nocturnal cramp also counts on the night the library linked it to.
+    The library's rule (:meth:`analyzer.store.Library.date_span`), which the ``athletes``
+    command and the import summary print too: session starts and cramps on their local day
+    (with the offset the session recorded), nights on their wake-up date, wellness rows on
+    their date (:mod:`analyzer.timebase`).
     """
-    timezone = athlete_profile(library, athlete_id).get("timezone")
-    activities = library.activities(athlete_id)
-    cramps = library.cramps(athlete_id)
-    days = np.concatenate(
-        [
-            timebase.local_days(activities["start_utc"], timezone, activities["utc_offset_s"]),
-            timebase.to_days(library.sleep(athlete_id)["night"]),
-            timebase.to_days(library.wellness(athlete_id)["date"]),
-            timebase.local_days(cramps["start_utc"], timezone),
-            timebase.to_days(cramps["night"]),
-        ]
-    )
-    days = days[~np.isnat(days)]
-    if days.size == 0:
-        return None, None
-    first, last = timebase.days_to_dates(np.array([days.min(), days.max()]))
-    return first, last
+    return library.date_span(athlete_id)
 
 
 def flag_thresholds(params: FindingsParams | None = None) -> dict[str, float]:

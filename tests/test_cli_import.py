@@ -213,7 +213,8 @@ def test_demo_progress_counts_over_the_squad(tmp_path, test_format):
 
 def test_import_ends_with_what_the_athlete_now_has(samples_dir, tmp_path, capsys):
     # Garmin daily files: the nights are assembled after the files, so the per-file lines
-    # do not count them; the closing line does.
+    # do not count them; the closing line does. The span is of every local day with data:
+    # the wellness data of the last folder reaches 4 June in Copenhagen.
     month = samples_dir / "garmin_wellness_2021_06"
     days = [str(month / day) for day in ("01", "02", "03")]
     code = main(
@@ -230,5 +231,5 @@ def test_import_ends_with_what_the_athlete_now_has(samples_dir, tmp_path, capsys
     )
     assert code == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "athlete 'kent' in the library: sessions 0, nights 3, cramps 0, 2021-06-01 to 2021-06-03"
+        "athlete 'kent' in the library: sessions 0, nights 3, cramps 0, 2021-06-01 to 2021-06-04"
     )

@@ -214,3 +214,15 @@ def test_a_sample_years_away_leaves_the_estimates_and_their_memory_alone(duratio
     for name in ("hr_rest_bpm", "hr_max_bpm", "lthr_bpm"):
         assert settings.settings[name] == clean.settings[name], name
     assert 185.0 <= settings.settings["hr_max_bpm"].value <= 189.0
+
+
+def test_an_estimate_names_the_local_dates_of_its_sessions():
+    # every run starts at 20:00 UTC: 06:00 on the next day in Brisbane (UTC+10)
+    acts, samples = training_block(
+        np.random.default_rng(8), 190.0, 50.0, n_sessions=6, start="2026-01-05 20:00"
+    )
+    athlete = {"athlete_id": "a", "timezone": "Australia/Brisbane"}
+    source = resolve_settings(athlete, acts, samples).settings["hr_max_bpm"].source
+    assert source.endswith(" of 6 sessions, 2026-01-06 to 2026-01-16"), source
+    utc = resolve_settings({"athlete_id": "a"}, acts, samples).settings["hr_max_bpm"].source
+    assert utc.endswith(" of 6 sessions, 2026-01-05 to 2026-01-15"), utc

@@ -188,3 +188,28 @@ def test_roster_counts(lib):
         "2026-03-04",
     )
     assert roster.loc["ben", "n_activities"] == 0
+
+
+def test_roster_dates_are_local_days_with_each_sessions_own_offset(lib):
+    lib.create_athlete("kai", timezone="Australia/Brisbane")  # UTC+10 all year
+    # 20:00 UTC on 1 March is 06:00 on 2 March in Brisbane
+    lib.import_file("kai", "home.fit", session_file("2026-03-01T20:00:00Z", 600))
+    # a run in Los Angeles, its device recording UTC-8: 02:00 UTC on 10 March was 18:00 on
+    # 9 March where it was run (12:00 on 10 March in Brisbane)
+    away = session_file("2026-03-10T02:00:00Z", 600, utc_offset_s=-8 * 3600.0)
+    lib.import_file("kai", "away.fit", away)
+    roster = lib.roster().set_index("athlete_id")
+    assert (roster.loc["kai", "first_date"], roster.loc["kai", "last_date"]) == (
+        "2026-03-02",
+        "2026-03-09",
+    )
+    assert lib.date_span("kai") == (dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+    # a cramp during that run falls on its session's day, not on Brisbane's
+    cramp = {"start_utc": "2026-03-10T02:05:00Z", "muscle": "calf", "context": "exercise"}
+    lib.import_file("kai", "c.csv", cramp_file(cramp))
+    assert lib.cramps("kai")["activity_id"].notna().all()
+    assert lib.date_span("kai") == (dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+    # one at home, 01:30 on 12 March in Brisbane
+    cramp = {"start_utc": "2026-03-11T15:30:00Z", "muscle": "calf", "context": "rest"}
+    lib.import_file("kai", "d.csv", cramp_file(cramp))
+    assert lib.date_span("kai") == (dt.date(2026, 3, 2), dt.date(2026, 3, 12))

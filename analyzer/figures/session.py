@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analyzer import timebase
 from analyzer.figures.palette import (
     OKABE_ITO,
     SERIES_COLOURS,
@@ -18,6 +21,61 @@ from analyzer.figures.palette import (
 PANEL_HEIGHT_PX = 170
 #: Slowest pace drawn [min/km]; slower samples (standing still) would flatten the axis.
 PACE_CEILING_MIN_PER_KM = 20.0
+
+
+def _utc_offset_text(offset_s: float) -> str:
+    sign = "+" if offset_s >= 0 else "\u2212"
+    minutes = int(round(abs(offset_s) / 60.0))
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def session_labels(
+    sessions: pd.DataFrame, timezone: str | None, with_cramp: Collection[str] = frozenset()
+) -> dict[str, str]:
+    """A label per session for choosing one: local start, sport, minutes, cramp.
+
+    The start is the local time where the session was recorded: the UTC offset the device
+    recorded for it where known, else the athlete's ``timezone`` (:mod:`analyzer.timebase`),
+    so a run abroad shows the clock time it was run at, followed by its UTC offset when that
+    differs from the home zone's. An unknown duration is left out, never shown as 0.
+
+    Parameters
+    ----------
+    sessions : pandas.DataFrame
+        ``activity_id``, ``start_utc``, ``utc_offset_s``, ``sport``, ``duration_s``.
+    timezone : str or None
+        The athlete's IANA time zone.
+    with_cramp : collection of str
+        Sessions with a cramp linked to them.
+
+    Returns
+    -------
+    dict
+        ``{activity_id: label}`` in the order of ``sessions``.
+    """
+    starts = pd.to_datetime(sessions["start_utc"], utc=True)
+    recorded = sessions["utc_offset_s"] if "utc_offset_s" in sessions.columns else None
+    wall = timebase.wall_clock_ns(starts, timezone, recorded)
+    own = timebase.utc_offsets_s(starts, timezone, recorded)
+    home = timebase.utc_offsets_s(starts, timezone)
+    labels = {}
+    for i, (activity_id, sport, duration) in enumerate(
+        zip(sessions["activity_id"], sessions["sport"], sessions["duration_s"])
+    ):
+        if np.isnan(own[i]):
+            start = "start not known"
+        else:
+            start = f"{pd.Timestamp(wall[i]):%Y-%m-%d %H:%M}"
+            if own[i] != home[i]:
+                start += f" ({_utc_offset_text(own[i])})"
+        parts = [start]
+        parts.append(sport if isinstance(sport, str) and sport else "session")
+        if not pd.isna(duration):
+            parts.append(f"{float(duration) / 60:.0f} min")
+        if activity_id in with_cramp:
+            parts.append("cramp")
+        labels[activity_id] = " · ".join(parts)
+    return labels
 
 
 def _elapsed_min(t_utc: pd.Series, start_utc: pd.Timestamp) -> pd.Series:

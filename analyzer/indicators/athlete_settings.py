@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analyzer import timebase
 from analyzer.indicators import physiology as phys
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
@@ -99,11 +100,12 @@ def _stored(athlete: Mapping, name: str):
     return value
 
 
-def _span(starts: pd.Series, used: np.ndarray) -> str:
-    dates = pd.to_datetime(starts, utc=True)[used].dropna()
-    if dates.empty:
+def _span(days: np.ndarray) -> str:
+    """``", first to last"`` of local dates (``datetime64[D]``, NaT ignored); "" without any."""
+    days = days[~np.isnat(days)]
+    if days.size == 0:
         return ""
-    first, last = dates.min().date().isoformat(), dates.max().date().isoformat()
+    first, last = timebase.days_to_dates(np.array([days.min(), days.max()]))
     return f", {first}" if first == last else f", {first} to {last}"
 
 
@@ -121,7 +123,9 @@ class _Evidence:
         wellness: pd.DataFrame | None,
         rules: phys.EstimationRules,
         max_gap_s: float,
+        timezone: str | None,
     ) -> None:
+        self.timezone = timezone
         self.activities = (
             activities
             if activities is not None
@@ -142,9 +146,9 @@ class _Evidence:
 
     def sessions(self, used: np.ndarray, what: str) -> str:
         n = int(np.count_nonzero(used))
-        return f"estimated from {what} of {_plural(n, 'session')}" + _span(
-            self.activities["start_utc"], used
-        )
+        offsets = self.activities.get("utc_offset_s")
+        days = timebase.local_days(self.activities["start_utc"], self.timezone, offsets)
+        return f"estimated from {what} of {_plural(n, 'session')}" + _span(days[used])
 
     def hr_max(self) -> Setting | None:
         value, used = phys.estimate_hr_max(self.grids("heart_rate_bpm"), self.rules)
@@ -166,7 +170,7 @@ class _Evidence:
             value, n_days = phys.estimate_hr_rest(daily)
             if np.isfinite(value):
                 known = np.isfinite(daily) & (daily >= phys.HR_LIMITS_BPM[0])
-                span = _span(pd.to_datetime(self.wellness["date"]).dt.tz_localize("UTC"), known)
+                span = _span(timebase.to_days(self.wellness["date"])[known])
                 return Setting(
                     float(round(value)),
                     f"estimated from your device's resting heart rate on "
@@ -279,7 +283,14 @@ def resolve_settings(
             settings[field] = Setting(float(stored), "set by you")
             continue
         if evidence is None:
-            evidence = _Evidence(activities, samples, wellness, rules, params.sample_max_gap_s)
+            evidence = _Evidence(
+                activities,
+                samples,
+                wellness,
+                rules,
+                params.sample_max_gap_s,
+                _stored(athlete, "timezone"),
+            )
         estimate = {
             "hr_rest_bpm": evidence.hr_rest,
             "hr_max_bpm": evidence.hr_max,

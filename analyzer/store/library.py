@@ -329,6 +329,10 @@ class Library(RosterMixin):
         """Counts and date span per athlete; see :func:`reads.roster`."""
         return self._read(reads.roster)
 
+    def date_span(self, athlete_id: str) -> tuple:
+        """First and last local date with data of the athlete; see :func:`reads.data_span`."""
+        return self._read(reads.data_span, athlete_id, self.athlete(athlete_id)["timezone"])
+
 
 def _fetch_one(conn: sqlite3.Connection, sql: str):
     return conn.execute(sql).fetchone()

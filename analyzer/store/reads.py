@@ -6,11 +6,13 @@ streams are decoded from their blobs (see :mod:`analyzer.store.streams`).
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import numpy as np
 import pandas as pd
 
+from analyzer import timebase
 from analyzer.schema import conform, empty_table
 from analyzer.store.codec import query_frame, utc_to_ns
 from analyzer.store.streams import decode_stream, numeric_columns, streams_to_frame
@@ -186,35 +188,79 @@ def session_duplicates(conn: sqlite3.Connection, athlete_id: str) -> pd.DataFram
     return frame
 
 
+def _instants(ns: list) -> pd.DatetimeIndex:
+    """Stored ``*_utc`` integers (ns since the Unix epoch) as UTC instants."""
+    return pd.DatetimeIndex(np.array(ns, dtype="int64").view("M8[ns]")).tz_localize("UTC")
+
+
+def data_span(
+    conn: sqlite3.Connection, athlete_id: str, timezone: str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """First and last local date holding any data of the athlete; ``(None, None)`` without any.
+
+    The dates follow the time base (:mod:`analyzer.timebase`): a session starts on its
+    local day with the UTC offset it recorded (a run abroad keeps the date it had where it
+    was run), a cramp on the local day of its session's offset or else of ``timezone``
+    (and a nocturnal cramp also counts on the night it is linked to), a night on its
+    wake-up date, a wellness row on its date.
+    """
+    sessions = conn.execute(
+        "SELECT start_utc, utc_offset_s FROM activities WHERE athlete_id = ?", (athlete_id,)
+    ).fetchall()
+    cramps = conn.execute(
+        "SELECT c.start_utc, a.utc_offset_s, c.night FROM cramps c "
+        "LEFT JOIN activities a ON a.activity_id = c.activity_id WHERE c.athlete_id = ?",
+        (athlete_id,),
+    ).fetchall()
+    stored = conn.execute(
+        "SELECT MIN(night), MAX(night) FROM sleep WHERE athlete_id = ? "
+        "UNION ALL SELECT MIN(date), MAX(date) FROM wellness WHERE athlete_id = ?",
+        (athlete_id, athlete_id),
+    ).fetchall()
+    days = [timebase.to_days([d for pair in stored for d in pair])]
+    for rows in (sessions, cramps):
+        if rows:
+            starts = _instants([r[0] for r in rows])
+            offsets = np.array([r[1] for r in rows], dtype="float64")
+            days.append(timebase.local_days(starts, timezone, offsets))
+    days.append(timebase.to_days([r[2] for r in cramps]))
+    known = np.concatenate(days)
+    known = known[~np.isnat(known)]
+    if known.size == 0:
+        return None, None
+    first, last = timebase.days_to_dates(np.array([known.min(), known.max()]))
+    return first, last
+
+
 def roster(conn: sqlite3.Connection) -> pd.DataFrame:
     """One row per athlete: counts of sessions, nights and cramps and the span of their data.
 
-    ``first_date``/``last_date`` are the earliest and latest UTC date of any
-    session start, night or cramp (``None`` for an athlete without data).
+    ``first_date``/``last_date`` are ISO dates of :func:`data_span` in the athlete's own
+    time zone (``None`` for an athlete without data).
     """
     rows = conn.execute(
         """
-        SELECT a.athlete_id, a.display_name,
+        SELECT a.athlete_id, a.display_name, a.timezone,
                (SELECT COUNT(*) FROM activities x WHERE x.athlete_id = a.athlete_id),
                (SELECT COUNT(DISTINCT night) FROM sleep s WHERE s.athlete_id = a.athlete_id),
-               (SELECT COUNT(*) FROM cramps c WHERE c.athlete_id = a.athlete_id),
-               (SELECT MIN(t) FROM (
-                    SELECT date(MIN(start_utc) / 1000000000, 'unixepoch') AS t
-                      FROM activities WHERE athlete_id = a.athlete_id
-                    UNION ALL SELECT MIN(night) FROM sleep WHERE athlete_id = a.athlete_id
-                    UNION ALL SELECT date(MIN(start_utc) / 1000000000, 'unixepoch')
-                      FROM cramps WHERE athlete_id = a.athlete_id)),
-               (SELECT MAX(t) FROM (
-                    SELECT date(MAX(start_utc) / 1000000000, 'unixepoch') AS t
-                      FROM activities WHERE athlete_id = a.athlete_id
-                    UNION ALL SELECT MAX(night) FROM sleep WHERE athlete_id = a.athlete_id
-                    UNION ALL SELECT date(MAX(start_utc) / 1000000000, 'unixepoch')
-                      FROM cramps WHERE athlete_id = a.athlete_id))
+               (SELECT COUNT(*) FROM cramps c WHERE c.athlete_id = a.athlete_id)
           FROM athletes a ORDER BY a.athlete_id
         """
     ).fetchall()
+    out = []
+    for athlete_id, name, timezone, *counts in rows:
+        first, last = data_span(conn, athlete_id, timezone)
+        out.append(
+            (
+                athlete_id,
+                name,
+                *counts,
+                None if first is None else first.isoformat(),
+                None if last is None else last.isoformat(),
+            )
+        )
     return pd.DataFrame(
-        rows,
+        out,
         columns=[
             "athlete_id",
             "display_name",

@@ -5,6 +5,7 @@ import streamlit as st
 
 from analyzer.figures import session_streams, streams_table
 from analyzer.figures.insession import context_bars, context_table
+from analyzer.figures.session import session_labels
 from dashboards import conventions, data, ui
 
 ctx = ui.context()
@@ -34,14 +35,7 @@ listed = (
     else activities
 )
 listed = listed.sort_values("start_utc", ascending=False)
-local = listed["start_utc"].dt.tz_convert(timezone)
-labels = {
-    a: f"{when:%Y-%m-%d %H:%M} · {sport or 'session'} · {dur / 60:.0f} min"
-    + (" · cramp" if a in with_cramp else "")
-    for a, when, sport, dur in zip(
-        listed["activity_id"], local, listed["sport"], listed["duration_s"].fillna(0)
-    )
-}
+labels = session_labels(listed, timezone, with_cramp)
 ids = list(labels)
 if len(wanted_activity) and wanted_activity.iloc[0] in labels:
     st.session_state["session_pick"] = wanted_activity.iloc[0]
