@@ -98,3 +98,73 @@ def test_a_single_file_import_completes_pending_spans(files, tmp_path):
     assert len(lib.wellness("kent")) > 0
     lib.close()
     reference.close()
+
+
+FAR_NS = 3_800_000_000 * 10**9  # 2090-06-01: a time decades past the data, as a corrupt file gives
+
+
+def _store_far_sample(lib: Library, pending: list[tuple[str, str]]) -> None:
+    """One stored heart-rate sample in 2090 and the given pending spans (SQL expressions)."""
+    with lib.write() as conn:
+        conn.execute(
+            "INSERT INTO daily_samples (athlete_id, t_utc, kind, value, source) "
+            "SELECT 'kent', ?, kind, value, source FROM daily_samples "
+            "WHERE kind = 'heart_rate' LIMIT 1",
+            (FAR_NS,),
+        )
+        for first, last in pending:
+            conn.execute(
+                "INSERT INTO pending_assembly (athlete_id, first_utc, last_utc, nights, days) "
+                f"SELECT 'kent', {first}, {last}, 1, 1 FROM daily_samples LIMIT 1"
+            )
+
+
+def test_a_span_reaching_decades_past_the_data_is_assembled_where_the_data_are(
+    files, tmp_path, monkeypatch
+):
+    """Work is bounded by the stored data, not by a corrupt span (a fuzz input took over 30 s)."""
+    from analyzer.store import nights
+
+    jobs_seen = []
+    original = nights.assembled_pieces
+
+    def spy(conn, athlete_id, timezone, jobs):
+        jobs_seen.append(list(jobs))
+        return original(conn, athlete_id, timezone, jobs)
+
+    monkeypatch.setattr(nights, "assembled_pieces", spy)
+    libs = []
+    for name, pending in (
+        ("one_span.sqlite", [("(SELECT MIN(t_utc) FROM daily_samples)", str(FAR_NS))]),
+        (
+            "two_spans.sqlite",
+            [
+                (
+                    "(SELECT MIN(t_utc) FROM daily_samples)",
+                    f"(SELECT MAX(t_utc) FROM daily_samples WHERE t_utc < {FAR_NS})",
+                ),
+                (str(FAR_NS), str(FAR_NS)),
+            ],
+        ),
+    ):
+        lib = Library(tmp_path / name)
+        lib.create_athlete("kent", "Kent", timezone=TZ)
+        lib.import_paths("kent", files[:6])
+        _store_far_sample(lib, pending)
+        jobs_seen.clear()
+        assert lib.complete_pending_assembly() == ["kent"]
+        libs.append((lib, [job for jobs in jobs_seen for job in jobs]))
+
+    (one_span, jobs), (two_spans, _) = libs
+    # 69 years of span make 813 pieces of 31 days; the data lie in two (nights and days each)
+    assert len(jobs) == 4
+    assert {(kind, lo) for kind, lo, _ in jobs if lo >= FAR_NS} == {
+        ("nights", FAR_NS),
+        ("days", FAR_NS),
+    }
+    assert one_span.wellness("kent")["date"].astype(str).max() == "2090-06-01"
+    for read in (Library.sleep, Library.wellness):
+        pd.testing.assert_frame_equal(read(one_span, "kent"), read(two_spans, "kent"))
+    assert len(one_span.sleep("kent")) > 0
+    one_span.close()
+    two_spans.close()

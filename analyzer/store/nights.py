@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Callable
 
 import numpy as np
 
@@ -182,8 +183,9 @@ def assemble_pending(conn: sqlite3.Connection, athlete_id: str, timezone: str | 
     if not rows:
         return False
     spans = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    jobs = [("nights", lo, hi) for lo, hi in _pieces(spans[spans[:, 2] == 1, :2])]
-    jobs += [("days", lo, hi) for lo, hi in _pieces(spans[spans[:, 3] == 1, :2])]
+    next_stored = _next_stored_time(conn, athlete_id)
+    jobs = [("nights", lo, hi) for lo, hi in _pieces(spans[spans[:, 2] == 1, :2], next_stored)]
+    jobs += [("days", lo, hi) for lo, hi in _pieces(spans[spans[:, 3] == 1, :2], next_stored)]
     changed = False
     for (kind, lo, hi), frame in zip(jobs, assembled_pieces(conn, athlete_id, timezone, jobs)):
         if kind == "nights":
@@ -200,10 +202,17 @@ def _relink(conn: sqlite3.Connection, athlete_id: str, timezone: str | None) -> 
     relink_cramps(conn, athlete_id, timezone=timezone, window_s=window_s)
 
 
-def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
+def _pieces(
+    spans: np.ndarray, next_stored: Callable[[int, int], int | None]
+) -> list[tuple[int, int]]:
     """Spans ``[first, last]`` [ns] merged where their contexts overlap, then cut in pieces.
 
-    Pieces are at most :data:`CHUNK_DAYS` long; returns their ``(first, last)``.
+    Pieces are at most :data:`CHUNK_DAYS` long and each starts at a stored
+    time (``next_stored(t, last)``: the first stored time in ``[t, last]``, or
+    None): a stretch without stored data holds no night or day to assemble,
+    and skipping it bounds the pieces by the data, not by the span. A file
+    with one corrupt time decades away spans thousands of pieces but holds
+    data in two. Returns the pieces' ``(first, last)``.
     """
     if spans.size == 0:
         return []
@@ -215,7 +224,38 @@ def _pieces(spans: np.ndarray) -> list[tuple[int, int]]:
         else:
             merged.append([first, last])
     step = CHUNK_DAYS * _DAY
-    return [(lo, min(lo + step, hi)) for first, hi in merged for lo in range(first, hi + 1, step)]
+    pieces = []
+    for first, last in merged:
+        lo = next_stored(first, last)
+        while lo is not None:
+            hi = min(lo + step, last)
+            pieces.append((lo, hi))
+            lo = next_stored(hi + 1, last) if hi < last else None
+    return pieces
+
+
+def _next_stored_time(
+    conn: sqlite3.Connection, athlete_id: str
+) -> Callable[[int, int], int | None]:
+    """``next_stored(t, last)``: the first sample time or Garmin stage start in ``[t, last]``.
+
+    Each is an index look-up that stops at the first row (the tables' primary
+    keys lead with athlete and time).
+    """
+
+    def next_stored(t: int, last: int) -> int | None:
+        found = conn.execute(
+            "SELECT MIN(x) FROM ("
+            "SELECT * FROM (SELECT t_utc AS x FROM daily_samples "
+            "WHERE athlete_id = ? AND t_utc BETWEEN ? AND ? ORDER BY t_utc LIMIT 1) "
+            "UNION ALL SELECT * FROM (SELECT start_utc FROM sleep_stages "
+            "WHERE athlete_id = ? AND source = ? AND start_utc BETWEEN ? AND ? "
+            "ORDER BY start_utc LIMIT 1))",
+            (athlete_id, t, last, athlete_id, SOURCE, t, last),
+        ).fetchone()[0]
+        return None if found is None else int(found)
+
+    return next_stored
 
 
 def _days_unchanged(
