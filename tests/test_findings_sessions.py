@@ -3,7 +3,9 @@
 * A morning cramp is not credited with an afternoon long run (the day's largest
   session duration was the exposure of the whole day).
 * The hard-day rule counts the day's load up to and including the cramp's session.
-* A cramp that ends its session early leaves only the session-length comparison.
+* A cramp that ends its session early counts with the session's recorded length, and a note
+  says how many did.
+* The load models of the day before are compared for an athlete who records sessions only.
 * A planted per-session pattern is found, and no-effect athletes rarely get a clear finding.
 """
 
@@ -82,7 +84,7 @@ def test_the_hard_day_rule_counts_the_load_up_to_the_cramps_session(athlete):
     assert (w.x[w.is_case] < whole_day).all()
 
 
-def test_a_cramp_that_ends_its_session_leaves_only_the_session_length_comparison(athlete):
+def test_a_cramp_that_ends_its_session_counts_with_the_recorded_length(athlete):
     daily, sessions = athlete
     ended = session_cramps(sessions, 10, seed=3, minutes_before_end=(0.5, 5))
     during = session_cramps(sessions, 30, seed=4)
@@ -100,8 +102,34 @@ def test_a_cramp_that_ends_its_session_leaves_only_the_session_length_comparison
     cut = int((left_s <= 600).sum())
     assert cut >= 10 and (left_s[: len(ended)] <= 600).all()
     assert f.loc["high_intensity", "n_events"] == len(cramps)
-    assert f.loc["long_session", "n_events"] == len(cramps) - cut
+    assert f.loc["long_session", "n_events"] == len(cramps)
     assert any(f"{cut} came within 10 minutes of the end of their session" in n for n in res.notes)
+
+
+def test_long_sessions_ended_by_their_cramp_are_found(athlete):
+    """Cramps a few minutes before the end of a long session: the pattern the rule must keep."""
+    daily, sessions = athlete
+    found = 0
+    for seed in range(8):
+        cramps = session_cramps(
+            sessions, 40, "duration_rel_habit", 1.5, 4.0, seed=seed, minutes_before_end=(0.5, 9)
+        )
+        f = analyze_athlete(daily, cramps, params=FAST, sessions=sessions).findings
+        found += f.set_index("exposure").loc["long_session", "evidence"] == "clear"
+    assert found >= 6, found
+
+
+def test_load_models_are_compared_for_an_athlete_who_records_sessions_only(athlete):
+    """Rest days without any device data have no load; the state before a session still counts."""
+    daily, sessions = athlete
+    sessions_only = daily.copy()
+    rest = pd.to_numeric(sessions_only["session_count"]).fillna(0).to_numpy() == 0
+    sessions_only.loc[rest, "load"] = np.nan
+    cramps = session_cramps(sessions, 30, seed=5)
+    f = analyze_athlete(sessions_only, cramps, params=FAST, sessions=sessions).findings
+    rows = f.loc[f["cramp_type"] == "exercise"].set_index("exposure")
+    for key in ("load_spike", "very_negative_tsb", "high_monotony", "consecutive_hard_days"):
+        assert rows.loc[key, "n_events"] == 30, key
 
 
 def test_a_planted_session_pattern_is_found(athlete):

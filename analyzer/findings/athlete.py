@@ -159,9 +159,11 @@ def _session_scaled(exposure: Exposure, units, daily: pd.DataFrame):
     return _per_sd(exposure, values)
 
 
-def _scaled(exposure: Exposure, daily: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None, float]:
+def _scaled(
+    exposure: Exposure, daily: pd.DataFrame, cramp_type: str
+) -> tuple[np.ndarray, np.ndarray | None, float]:
     """Exposure values (continuous: per SD, in the hypothesis' direction) and covariates."""
-    values = exposure.daily_values(daily)
+    values = exposure.daily_values(daily, cramp_type)
     if exposure.kind != "continuous":
         return values, None, np.nan
     sd = float(np.nanstd(values, ddof=1)) if np.isfinite(values).sum() > 2 else np.nan
@@ -222,16 +224,13 @@ def athlete_windows(
         for exposure in exposures:
             if cramp_type not in exposure.lags:
                 continue
-            item = ExposureWindows(
-                cramp_type,
-                exposure,
-                _windows(design, exposure, daily, cache, cramp_type, units if by_session else None),
-            )
+            per_session = units if by_session else None
+            windows, _ = _windows(design, exposure, daily, cache, cramp_type, per_session)
+            item = ExposureWindows(cramp_type, exposure, windows)
             if exposure.per_sd is not None:
-                item.per_sd_windows = _windows(
-                    design, exposure.per_sd, daily, cache, cramp_type, units if by_session else None
+                item.per_sd_windows, item.sd = _windows(
+                    design, exposure.per_sd, daily, cache, cramp_type, per_session
                 )
-                item.sd = cache[exposure.per_sd.key][2]
             out.append(item)
     return out, designs
 
@@ -243,26 +242,21 @@ def _windows(
     cache: dict,
     cramp_type: str,
     units: pd.DataFrame | None = None,
-) -> Windows:
-    if exposure.key not in cache:
-        cache[exposure.key] = _scaled(exposure, daily)
-    values, cov, _ = cache[exposure.key]
+) -> tuple[Windows, float]:
+    """The exposure's matched windows and the SD its values are scaled by (continuous)."""
+    key = exposure.cache_key(cramp_type)
+    if key not in cache:
+        cache[key] = _scaled(exposure, daily, cramp_type)
+    values, cov, sd = cache[key]
     session = None
     if units is not None and exposure.session_values is not None:
-        key = exposure.key + "@sessions"
-        if key not in cache:
-            cache[key] = _session_scaled(exposure, units, daily)
-        session, sd = cache[key]
-        if exposure.kind == "continuous":
-            cache[exposure.key] = (values, cov, sd)  # the SD the windows are scaled by
-    return exposure_windows(
-        design,
-        values,
-        exposure.lags[cramp_type],
-        cov,
-        session_values=session,
-        unknown_when_cut_short=exposure.unknown_when_cut_short,
+        if exposure.key + "@sessions" not in cache:
+            cache[exposure.key + "@sessions"] = _session_scaled(exposure, units, daily)
+        session, sd = cache[exposure.key + "@sessions"]
+    windows = exposure_windows(
+        design, values, exposure.lags[cramp_type], cov, session_values=session
     )
+    return windows, sd
 
 
 def finding_row(item: ExposureWindows, params: FindingsParams) -> dict:
@@ -384,9 +378,10 @@ def _notes(
             if cut:
                 notes.append(
                     f"{noun}: {cut} came within {CUT_SHORT_S / 60:.0f} minutes of the end of "
-                    "their session, which probably stopped because of them; how long those "
-                    "sessions would have lasted is unknown, so they are left out of the "
-                    "session-length comparison only."
+                    "their session, which may have stopped because of them. Those sessions "
+                    "count with the length recorded, shorter than planned if the cramp ended "
+                    "them: that can hide a link between longer sessions and cramps, or make "
+                    "longer sessions look protective, but cannot create a link."
                 )
     other = int(counts.get("other", 0))
     if other:

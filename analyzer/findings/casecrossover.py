@@ -218,14 +218,12 @@ def exposure_windows(
     lag: int,
     covariates: np.ndarray | None = None,
     session_values: np.ndarray | None = None,
-    unknown_when_cut_short: bool = False,
 ) -> Windows:
     """Read an exposure at its hazard-window lag for every case and referent window.
 
     In a session-level design (``unit`` in the windows) an exposure with
-    ``session_values`` reads each window's own session instead of its day;
-    with ``unknown_when_cut_short`` a case whose cramp ended its session is
-    missing (see :mod:`analyzer.findings.sessions`). Windows whose exposure
+    ``session_values`` reads each window's own session instead of its day
+    (see :mod:`analyzer.findings.sessions`). Windows whose exposure
     (or covariate) is missing, or falls outside the daily table, are dropped;
     then events left without their case or without any referent are dropped too.
     """
@@ -239,8 +237,6 @@ def exposure_windows(
     unit = w["unit"].to_numpy(dtype=np.int64) if "unit" in w.columns else None
     if unit is not None and session_values is not None:
         x = np.where(unit >= 0, session_values[np.maximum(unit, 0)], np.nan)
-        if unknown_when_cut_short:
-            x[w["cut_short"].to_numpy(dtype=bool)] = np.nan
     keep = ~np.isnan(x)
     cov = None
     if covariates is not None:

@@ -76,13 +76,16 @@ class Exposure:
         ``session_values(units, daily) -> numpy.ndarray``: the exposure of each
         session (:func:`analyzer.findings.sessions.session_units`), read instead
         of the day when exercise cramps are compared session by session.
-    unknown_when_cut_short : bool
-        The session value is unknown for a cramp that ended its session early
-        (session length: how long it would have lasted is not known).
-    requires : tuple of str
-        Daily columns that must be known on the day read: a day without them
-        is neither case nor referent for this exposure (a model value such as
-        TSB carried through a day without any device data is not an observation).
+    requires : dict of str to tuple of str
+        Per cramp type, daily columns that must be known on the day read: a day
+        without them is neither case nor referent for this exposure. For
+        nocturnal cramps a load-model value (TSB, ACWR...) carried over a day
+        without any device data is not an observation of that day. Exercise
+        cramps need no such rule for the load models: their case and referent
+        days are training days, observed by definition, and the models at the
+        end of the day before are the state the session started from, whatever
+        that day held (a day without data enters the models by the indicators'
+        rest-day rule, as the Fitness page shows it).
     """
 
     key: str
@@ -95,18 +98,25 @@ class Exposure:
     covariates: tuple[str, ...] = ()
     per_sd: Exposure | None = None
     label: str = ""
-    requires: tuple[str, ...] = ()
+    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     session_values: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray] | None = field(
         default=None, repr=False
     )
-    unknown_when_cut_short: bool = False
 
-    def daily_values(self, daily: pd.DataFrame) -> np.ndarray:
-        """``values(daily)`` with days lacking a required input set missing."""
+    def daily_values(self, daily: pd.DataFrame, cramp_type: str | None = None) -> np.ndarray:
+        """``values(daily)``, missing on days lacking an input ``cramp_type`` requires.
+
+        Without ``cramp_type``, every cramp type's requirement applies (the strictest reading).
+        """
         values = np.array(self.values(daily), dtype=float)
-        for name in self.requires:
+        types = self.requires if cramp_type is None else [cramp_type]
+        for name in {n for t in types for n in self.requires.get(t, ())}:
             values[np.isnan(_col(daily, name))] = np.nan
         return values
+
+    def cache_key(self, cramp_type: str) -> str:
+        """Key of this exposure's daily values for ``cramp_type`` (they differ by ``requires``)."""
+        return f"{self.key}@{cramp_type}" if self.requires else self.key
 
 
 def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
@@ -281,7 +291,8 @@ def is_primary(cramp_type: str, exposure_key: str) -> bool:
 
 #: Inputs of the training-load models: a day whose load is unknown (no device data)
 #: gives no CTL, ATL, TSB, ACWR, monotony or strain observation, whatever the models carry.
-LOAD = ("load",)
+#: The load models need a known load on the day read for nocturnal cramps (see ``Exposure``).
+LOAD = {"nocturnal": ("load",)}
 
 TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
 #: The load models (ACWR, TSB, monotony, strain, hard-day streaks) at the end of the day
@@ -306,9 +317,8 @@ def _per_sd(
     unit: str,
     direction: int = 1,
     covariates: tuple[str, ...] = (),
-    requires: tuple[str, ...] = (),
+    requires: dict[str, tuple[str, ...]] | None = None,
     session: bool = False,
-    unknown_when_cut_short: bool = False,
 ) -> Exposure:
     return Exposure(
         key,
@@ -319,9 +329,8 @@ def _per_sd(
         direction,
         unit,
         covariates,
-        requires=requires,
+        requires=requires or {},
         session_values=_session(_raw(column)) if session else None,
-        unknown_when_cut_short=unknown_when_cut_short,
     )
 
 
@@ -381,7 +390,6 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
             label="a session longer than usual",
             session_values=_session(_above("duration_rel_habit", p.duration_rel_habit_min)),
-            unknown_when_cut_short=True,
             per_sd=_per_sd(
                 "duration_rel_habit_per_sd",
                 "session duration relative to habit",
@@ -389,7 +397,6 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
                 TRAINING_LAGS,
                 "x habit",
                 session=True,
-                unknown_when_cut_short=True,
             ),
         ),
         Exposure(

@@ -22,14 +22,18 @@ What a session is exposed to:
   resting HR and HRV, the load models up to the day before).
 
 A cramp that ends its session early: when a cramp during a session comes
-within :data:`CUT_SHORT_S` of the session's recorded end, the session is taken
-to have stopped because of it. Its recorded duration then says how long it
-lasted, not how long it was meant to last, and whether it would have been
-long is unknown, so that cramp is left out of the session-length comparison
-(``Exposure.unknown_when_cut_short``); it stays in every other comparison,
-and the session's load up to the cramp counts as recorded. Leaving out
-exactly these cramps does not bias the comparison as long as how a session
-ends after a cramp does not depend on how long it was planned to be.
+within :data:`CUT_SHORT_S` of the session's recorded end, the session may
+have stopped because of it, and a note counts these cramps. The session then
+counts with its recorded length in the session-length comparison, which is
+shorter than planned if the cramp ended it: cramp sessions can only look
+shorter than they would have been, so the comparison can hide a link between
+longer sessions and cramps (or make longer sessions look protective) but
+cannot create one. The alternatives
+are worse: leaving these cramps out loses exactly the ones the hypothesis is
+about (a cramp late in a long session, often the last thing in it), and
+treating only the still-short ones as unknown would keep the long ones and so
+create a link. Every other comparison reads the session as recorded too, with
+its load up to the cramp.
 """
 
 from __future__ import annotations
