@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from analyzer.errors import ImportFileError
+from analyzer.io.caps import MAX_FIT_BYTES
 from analyzer.io.zipcensus import count_entries
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,9 +72,8 @@ NESTED_IN_MEMORY_BYTES = 64 * 1024**2
 OPENED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 #: Names of the other methods, for messages (APPNOTE 4.4.5).
 METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz", 98: "PPMd"}
-#: Most bytes a gzip file (Strava's activities/*.fit.gz) may expand to. The largest real
-#: activity FIT files (a day-long ride at 1 Hz with every sensor) stay below 30 MB.
-MAX_GZIP_BYTES = 128 * 1024**2
+#: Most bytes a gzip file (Strava's activities/*.fit.gz) may expand to: the FIT reader's cap.
+MAX_GZIP_BYTES = MAX_FIT_BYTES
 
 _CHUNK = 1024**2
 _SKIPPED_PARTS = ("__MACOSX/",)

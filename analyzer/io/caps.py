@@ -13,11 +13,15 @@ export a few MB; the one export that grows beyond them, Apple Health's
 ``export.xml``, is parsed as a stream and has no size cap.
 
 Archive caps (member count, expansion size and ratio, nesting) are in
-:class:`analyzer.io.archive.Limits`; the FIT decoder's in :mod:`analyzer.io.fit`.
+:class:`analyzer.io.archive.Limits`; the FIT decoder's other caps in :mod:`analyzer.io.fit`.
 """
 
 from __future__ import annotations
 
+#: Largest FIT file read [bytes], and so the most a gzip file (Strava's ``activities/*.fit.gz``)
+#: may expand to: over four times the largest real activity files (a day-long ride at 1 Hz with
+#: every sensor stays below 30 MB).
+MAX_FIT_BYTES = 128 * 1024**2
 #: Largest CSV (or other delimited text) export read [bytes].
 MAX_TABLE_BYTES = 32 * 1024**2
 #: Largest JSON document read [bytes].

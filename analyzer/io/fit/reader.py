@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import FitError, FitRecordError
+from analyzer.io.caps import MAX_FIT_BYTES
 
 from . import profile
 from .components import apply_components
@@ -44,9 +45,10 @@ from .walk import walk
 
 #: The fields :attr:`FitFile.utc_offset_s` reads.
 _OFFSET_FIELDS = frozenset({"timestamp", "local_timestamp"})
-#: Largest file read_fit accepts: four times a year of 1 Hz records (~30 MB); the cap on data
-#: messages (:data:`.walk.MAX_DATA_MESSAGES`) bounds the tables built from it.
-MAX_FILE_BYTES = 128 * 1024 * 1024
+#: Largest file read_fit accepts (:data:`analyzer.io.caps.MAX_FIT_BYTES`, which caps a gzipped
+#: FIT file's expansion too); the cap on data messages (:data:`.walk.MAX_DATA_MESSAGES`) bounds
+#: the tables built from it.
+MAX_FILE_BYTES = MAX_FIT_BYTES
 
 _BASE_TYPE_BY_NAME = {bt.name: ident for ident, bt in profile.BASE_TYPES.items()}
 
