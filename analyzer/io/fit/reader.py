@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import hashlib
 import os
@@ -21,7 +20,6 @@ from analyzer.io.caps import MAX_FIT_BYTES
 from . import profile
 from .components import apply_components
 from .decode import (
-    DevFieldSpec,
     Layout,
     LayoutFrame,
     decode_layout,
@@ -29,6 +27,7 @@ from .decode import (
     read_timestamps,
     timestamp_slot,
 )
+from .developer import DevFieldResolver, description_specs
 from .frames import (
     all_missing,
     compressed_timestamps,
@@ -49,8 +48,6 @@ _OFFSET_FIELDS = frozenset({"timestamp", "local_timestamp"})
 #: FIT file's expansion too); the cap on data messages (:data:`.walk.MAX_DATA_MESSAGES`) bounds
 #: the tables built from it.
 MAX_FILE_BYTES = MAX_FIT_BYTES
-
-_BASE_TYPE_BY_NAME = {bt.name: ident for ident, bt in profile.BASE_TYPES.items()}
 
 
 class FitFile:
@@ -342,35 +339,20 @@ class FitFile:
         }
 
     @cached_property
-    def _developer_fields(self):
-        """A resolver (segment, definition offset, dev index, field) -> :class:`DevFieldSpec`.
-
-        A developer field is what the last ``field_description`` of its
-        segment before the definition says it is.
-        """
-        walk_ = self._walk
-        descriptions: dict[tuple[int, int, int], list[tuple[int, DevFieldSpec]]] = {}
+    def _developer_fields(self) -> DevFieldResolver:
+        """What each developer field is: the last ``field_description`` before its definition."""
+        resolver = DevFieldResolver()
         for layout_id in self._layouts_by_global.get(profile.MESG_FIELD_DESCRIPTION, []):
             if self._layouts[layout_id].dev_fields is None:
                 continue  # a description with developer fields of its own is not used
             frame = self._frame(layout_id)
-            for row, spec in zip(frame.records.tolist(), _description_specs(frame)):
-                if spec is None:
-                    continue
-                key = (int(walk_.record_segments[row]), spec.dev_data_index, spec.number)
-                descriptions.setdefault(key, []).append((int(walk_.positions[row]), spec))
-        for entries in descriptions.values():
-            entries.sort(key=lambda e: e[0])
-
-        def resolve(segment: int, offset: int, dev_index: int, number: int) -> DevFieldSpec:
-            entries = descriptions.get((segment, dev_index, number), [])
-            at = bisect.bisect_left([pos for pos, _ in entries], offset)
-            if at:
-                return entries[at - 1][1]
-            name = f"unknown_dev_{dev_index}_{number}"
-            return DevFieldSpec(dev_index, number, name, profile.BYTE_BASE_TYPE, None, None, None)
-
-        return resolve
+            rows = frame.records
+            resolver.add(
+                self._walk.record_segments[rows],
+                self._walk.positions[rows],
+                description_specs(frame),
+            )
+        return resolver
 
     # -- messages ----------------------------------------------------------------
 
@@ -537,60 +519,6 @@ def _column_arrays(columns: dict[str, Column]) -> dict[str, np.ndarray]:
         values.flags.writeable = False
         out[name] = values
     return out
-
-
-def _description_specs(frame: LayoutFrame) -> list[DevFieldSpec | None]:
-    """Developer-field specs from decoded ``field_description`` rows."""
-    cols = frame.columns
-    n = frame.records.size
-
-    def get(name):
-        column = cols.get(name)
-        return column.values.tolist() if column is not None else [None] * n
-
-    out = []
-    for index, number, base, field_name, units, scale, offset in zip(
-        get("developer_data_index"),
-        get("field_definition_number"),
-        get("fit_base_type_id"),
-        get("field_name"),
-        get("units"),
-        get("scale"),
-        get("offset"),
-    ):
-        if not (_is_number(index) and _is_number(number)):
-            out.append(None)  # missing, or mis-declared as an array or string
-            continue
-        field_name = field_name if isinstance(field_name, str) else None
-        units = units if isinstance(units, str) else None
-        scale = scale if _is_number(scale) else None
-        offset = offset if _is_number(offset) else None
-        base_id = (
-            _BASE_TYPE_BY_NAME.get(base, base) if not _missing(base) else profile.BYTE_BASE_TYPE
-        )
-        if not isinstance(base_id, (int, float)) or int(base_id) not in profile.BASE_TYPES:
-            base_id = profile.BYTE_BASE_TYPE
-        name = field_name or f"unknown_dev_{int(index)}_{int(number)}"
-        out.append(
-            DevFieldSpec(
-                int(index),
-                int(number),
-                name,
-                int(base_id),
-                units,
-                None if _missing(scale) or not scale else float(scale),
-                None if _missing(offset) or not offset else float(offset),
-            )
-        )
-    return out
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def _read_source(source) -> tuple[bytes, str]:
