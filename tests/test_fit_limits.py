@@ -15,6 +15,7 @@ import tracemalloc
 import pandas as pd
 import pytest
 
+from analyzer.errors import ImportFileError
 from analyzer.io.fit import read_fit, walk
 from analyzer.io.fit_tables import read_fit_bundle
 from analyzer.simulate.fit_encode import FitWriter, to_fit_seconds
@@ -125,3 +126,73 @@ def test_fit_files_past_the_size_cap_are_refused(monkeypatch, tmp_path):
     for source in (data, path):
         with pytest.raises(FitError, match="more than the 1,000 this reader accepts"):
             read_fit(source, name="big.fit")
+
+
+def _wide_layouts(n: int, first: int, n_fields: int = 255) -> bytes:
+    """``n`` different record definitions of ``n_fields`` byte fields, one message each."""
+    body = bytearray()
+    for i in range(n):
+        j = first + i
+        sizes = [1 + j % 200, 1 + j // 200 % 200] + [1] * (n_fields - 2)
+        fields = b"".join(bytes((number, sizes[number], 0x0D)) for number in range(n_fields))
+        body += struct.pack("<BBBHB", 0x40 | i % 16, 0, 0, 20, n_fields) + fields
+        body += bytes([i % 16]) + bytes(sum(sizes))
+    head = struct.pack("<BBHI4s", 12, 0x20, 2132, len(body), b".FIT")
+    return head + bytes(body) + b"\x00\x00"
+
+
+def test_fit_layout_caches_across_files_are_bounded_by_the_fields_they_hold(monkeypatch):
+    """Files of many wide layouts cannot fill the per-process caches past their budget.
+
+    Counting entries alone let 16 hostile files of 4,096 layouts of 255 fields (3.2 MB
+    each) keep 1.3 GB resident.
+    """
+    from analyzer.io import boundedcache, fastframe
+    from analyzer.io.fit import decode, merged, plan
+
+    budget = 20_000
+    monkeypatch.setattr(boundedcache, "MAX_WEIGHT", budget)
+    caches = [
+        walk._shape,
+        plan.layout_plan,
+        plan.numeric_dtype,
+        plan.selected_fields,
+        merged._needed,
+        decode.timestamp_slot,
+        fastframe._cached_labels,
+    ]
+    for cache in caches:
+        cache.cache_clear()
+    first = None
+    for k in range(4):  # 4 files of 120 layouts: 122,880 fields in all
+        fit = read_fit(_wide_layouts(120, 120 * k), name=f"wide{k}.fit", check_crc=False)
+        records = fit.messages("record")
+        assert len(records) == 120
+        with pytest.raises(ImportFileError, match="no session or record has a date"):
+            read_fit_bundle(_wide_layouts(120, 120 * k), f"wide{k}.fit")
+        first = records if first is None else first
+        assert all(cache.cache_weight() <= budget for cache in caches)
+    assert walk._shape.cache_weight() > 0 and plan.layout_plan.cache_weight() > 0
+    # the first file read again, after its entries were dropped: the same messages
+    again = read_fit(_wide_layouts(120, 0), name="wide0.fit", check_crc=False)
+    pd.testing.assert_frame_equal(again.messages("record"), first)
+
+
+def test_a_weighted_cache_drops_its_entries_before_passing_its_budget(monkeypatch):
+    from analyzer.io import boundedcache
+
+    monkeypatch.setattr(boundedcache, "MAX_WEIGHT", 10)
+    calls = []
+
+    @boundedcache.weighted_cache(len)
+    def size(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    assert [size("abc"), size("abc"), size("defg")] == [3, 3, 4]
+    assert calls == ["abc", "defg"] and size.cache_weight() == 4 + 5
+    assert size("hi") == 2  # 9 + 3 > 10: everything dropped first
+    assert size.cache_weight() == 3
+    assert size("abc") == 3 and calls == ["abc", "defg", "hi", "abc"]
+    size.cache_clear()
+    assert size.cache_weight() == 0

@@ -14,10 +14,10 @@ cache column labels. Used by the FIT decoder's message frames
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
+
+from analyzer.io.boundedcache import weighted_cache
 
 try:  # pandas >= 3: a frame straight from its blocks (public, documented, low-level)
     from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
@@ -50,7 +50,7 @@ def utc_array_from_ns(ns: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.DatetimeIndex(stamps, tz="UTC").array  # pragma: no cover - other pandas versions
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(len)
 def _cached_labels(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(list(names), dtype=LABEL_DTYPE)
 

@@ -22,9 +22,10 @@ message's rows are assembled, in :mod:`.frames`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
+
+from analyzer.io.boundedcache import weighted_cache
 
 from . import profile
 from .plan import (
@@ -332,7 +333,7 @@ def _decode_dev_fields(frame: LayoutFrame, rows: np.ndarray, layout: Layout) -> 
         frame.columns[name] = render(raw, spec)
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(lambda fields, endian: len(fields))
 def timestamp_slot(fields: tuple, endian: str) -> tuple[int, int, int, str] | None:
     """Where a layout holds its ``timestamp`` (field 253): (offset, size, base type, byte order).
 

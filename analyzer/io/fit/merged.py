@@ -19,12 +19,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from analyzer.io.boundedcache import weighted_cache
+
 from . import profile
 from .decode import Layout, LayoutFrame, decode_rows, gather_rows
 from .plan import layout_plan, selected_fields
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(lambda global_num, endian, fields, wanted: len(fields))
 def _needed(global_num: int, endian: str, fields: tuple, wanted: frozenset[str]):
     """``{number: (offset, size, base type)}`` of the fields a wanted decode reads, or ``None``.
 

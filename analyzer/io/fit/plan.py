@@ -4,7 +4,8 @@ Everything about a layout that does not depend on its records -- column
 names, which fields are *plain numeric*, their invalid sentinels, scales and
 offsets, the structured dtype that reads them -- is computed here once and
 cached (a device writes the same few layouts in every file, so later files
-reuse it). :func:`numeric_matrix` then decodes the plain numeric fields of
+reuse it; the caches are bounded by the fields they hold,
+:mod:`analyzer.io.boundedcache`). :func:`numeric_matrix` then decodes the plain numeric fields of
 all records of a layout as the rows of one float64 matrix: one cast per
 field, then the invalid sentinels, scale and offset as whole-matrix
 operations (FIT SDK: ``value = raw / scale - offset``; an invalid raw value
@@ -14,15 +15,16 @@ is missing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
+from analyzer.io.boundedcache import weighted_cache
+
 from . import profile, profile_arrays
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(lambda global_num, fields, endian, width: len(fields))
 def numeric_dtype(
     global_num: int, fields: tuple, endian: str, width: int
 ) -> tuple[np.dtype | None, frozenset]:
@@ -134,7 +136,7 @@ def _matrix_kind(spec, bt: profile.BaseType, size: int) -> str | None:
     return {"date_time": "dt", "local_date_time": "ldt"}.get(spec.type.name, "num")
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(lambda global_num, endian, fields: len(fields))
 def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
     """Build (once per distinct layout) the decoding plan of its native fields.
 
@@ -215,7 +217,7 @@ def layout_plan(global_num: int, endian: str, fields: tuple) -> LayoutPlan:
     )
 
 
-@lru_cache(maxsize=4096)
+@weighted_cache(lambda global_num, endian, fields, wanted: len(fields))
 def selected_fields(
     global_num: int, endian: str, fields: tuple, wanted: frozenset[str] | None
 ) -> tuple[FieldPlan, ...]:

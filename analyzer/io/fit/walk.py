@@ -38,6 +38,7 @@ from typing import NamedTuple
 import numpy as np
 
 from analyzer.errors import FitHeaderError
+from analyzer.io.boundedcache import weighted_cache
 
 from .crc import crc16, crc16_py
 
@@ -221,30 +222,24 @@ def _definition_end(buf: bytes, pos: int, end: int) -> int:
     return cursor
 
 
-#: Shapes parsed so far, by the definition's bytes after its header byte (any file).
-_SHAPES: dict[bytes, Shape] = {}
-_SHAPES_KEPT = 65536
-
-
+@weighted_cache(lambda key: len(key) // 3)
 def _shape(key: bytes) -> Shape:
-    """The shape declared by a definition's bytes after its header byte (parsed once)."""
-    shape = _SHAPES.get(key)
-    if shape is None:
-        endian = ">" if key[1] else "<"
-        global_num = struct.unpack_from(endian + "H", key, 2)[0]
-        n_fields = key[4]
-        raw = key[5 : 5 + 3 * n_fields]
-        fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
-        dev_fields: tuple[tuple[int, int, int], ...] = ()
-        if len(key) > 5 + 3 * n_fields:
-            raw = key[6 + 3 * n_fields :]
-            dev_fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
-        size = sum(f[1] for f in fields) + sum(f[1] for f in dev_fields)
-        shape = Shape(global_num, endian, fields, dev_fields, size)
-        if len(_SHAPES) >= _SHAPES_KEPT:  # bounded across files, whatever they hold
-            _SHAPES.clear()
-        _SHAPES[key] = shape
-    return shape
+    """The shape declared by a definition's bytes after its header byte (parsed once per process).
+
+    Cached by weight (:mod:`analyzer.io.boundedcache`): a shape of 255 fields
+    holds about 19 kB.
+    """
+    endian = ">" if key[1] else "<"
+    global_num = struct.unpack_from(endian + "H", key, 2)[0]
+    n_fields = key[4]
+    raw = key[5 : 5 + 3 * n_fields]
+    fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
+    dev_fields: tuple[tuple[int, int, int], ...] = ()
+    if len(key) > 5 + 3 * n_fields:
+        raw = key[6 + 3 * n_fields :]
+        dev_fields = tuple((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3))
+    size = sum(f[1] for f in fields) + sum(f[1] for f in dev_fields)
+    return Shape(global_num, endian, fields, dev_fields, size)
 
 
 #: Same-size records in a row before the walker looks for a longer run with numpy.
