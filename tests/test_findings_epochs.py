@@ -101,6 +101,32 @@ def test_pseudo_cramps_stay_in_their_stratum_and_on_eligible_days():
             assert (prepared["session_count"].to_numpy()[pseudo] > 0).all()
 
 
+def test_session_level_pseudo_cramps_are_drawn_per_session():
+    """Exercise cramps compared session by session: a day with two sessions is twice as likely.
+
+    Drawn per day instead, pseudo-cramps under-sample two-session days, whose load is the
+    sum of both, so a no-effect athlete's cramps look like they follow high-load days.
+    """
+    # One stratum of 10 days, one cramp (day 5); day 0 holds two sessions (rows 0 and 10).
+    refs = [
+        (day, unit) for day in range(10) if day != 5 for unit in ([0, 10] if day == 0 else [day])
+    ]
+    windows = pd.DataFrame(
+        {
+            "event": 0,
+            "is_case": [True] + [False] * len(refs),
+            "stratum": 0,
+            "pos": [5] + [day for day, _ in refs],
+            "unit": [5] + [unit for _, unit in refs],
+        }
+    )
+    observed, pseudo = pseudo_events(windows, 20_000, np.random.default_rng(1))
+    assert observed.tolist() == [5]
+    share = np.bincount(pseudo[:, 0], minlength=10) / pseudo.shape[0]
+    assert share[0] == pytest.approx(2 / 11, abs=0.012)  # per day it would be 1/10
+    assert share[1:] == pytest.approx(np.full(9, 1 / 11), abs=0.012)
+
+
 def test_a_planted_pattern_is_listed_and_named_in_the_summary():
     daily = synthetic_daily(730, 5)
     cramps = planted_cramps(daily, 40, "nocturnal", "hard_day", 6.0, seed=2)

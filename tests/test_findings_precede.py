@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analyzer.findings import FindingsParams, analyze_athlete
-from analyzer.findings.synthetic import planted_cramps, synthetic_daily
+from analyzer.findings.synthetic import planted_cramps, shorten_cramp_nights, synthetic_daily
 
 FAST = FindingsParams(n_permutations=50)
 CRAMP_COST_MIN = 45.0
@@ -24,13 +24,7 @@ NEED_H = 8.0
 
 def cramps_cost_sleep(daily: pd.DataFrame, cramps: pd.DataFrame) -> pd.DataFrame:
     """The daily table with each cramp night 45 min shorter, and the sleep debt recomputed."""
-    out = daily.copy()
-    nights = pd.to_datetime(cramps["start_utc"]).dt.tz_convert("UTC").dt.date
-    hit = pd.Series(out["date"]).isin(set(nights)).to_numpy()
-    out.loc[hit, "sleep_asleep_min"] -= CRAMP_COST_MIN
-    deficit_h = np.clip(8 * 60 - out["sleep_asleep_min"], 0, None) / 60
-    out["sleep_debt_7n_h"] = deficit_h.rolling(7, min_periods=7).sum()
-    return out
+    return shorten_cramp_nights(daily, cramps, CRAMP_COST_MIN)
 
 
 @pytest.fixture(scope="module")

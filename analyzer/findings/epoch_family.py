@@ -64,7 +64,9 @@ def pseudo_events(
 
     A stratum's cramps are re-drawn together, as that many distinct days out
     of every day they could have fallen on (the stratum's cramp days and
-    their referent days). Under no effect the observed days are one of these
+    their referent days; sessions instead of days when exercise cramps are
+    compared session by session, so a day with two sessions counts twice).
+    Under no effect the observed days are one of these
     equally likely draws: an exact conditional permutation null. Drawing each
     cramp's pseudo-day from its own referents alone understates the null
     spread (in simulations with no effect the standardised averages had SD
@@ -74,7 +76,7 @@ def pseudo_events(
     ----------
     windows : pandas.DataFrame
         ``Design.windows`` of one cramp type: ``event``, ``is_case``,
-        ``stratum``, ``pos``.
+        ``stratum``, ``pos``, and ``unit`` (session row) in a session-level design.
     n_permutations : int
     rng : numpy.random.Generator
 
@@ -89,12 +91,16 @@ def pseudo_events(
     is_case = windows["is_case"].astype(bool).to_numpy()
     strata = windows["stratum"].to_numpy()
     pos = windows["pos"].to_numpy(dtype=np.int64)
+    # In a session-level design the units are sessions: a day with two sessions
+    # is twice as likely to hold the cramp, so pseudo-cramps are drawn by session.
+    unit = windows["unit"].to_numpy(dtype=np.int64) if "unit" in windows.columns else pos
     events, columns = [], []
     for stratum in np.unique(strata[is_case]):
         mine = strata == stratum
-        days = np.unique(pos[mine])
-        cases = np.unique(pos[mine & is_case])
-        keys = rng.random((n_permutations, days.size))
+        units, first = np.unique(unit[mine], return_index=True)
+        days = pos[mine][first]
+        cases = pos[mine & is_case]
+        keys = rng.random((n_permutations, units.size))
         chosen = np.argpartition(keys, cases.size - 1, axis=1)[:, : cases.size]
         events.append(cases)
         columns.append(days[chosen])

@@ -223,8 +223,13 @@ def synthetic_sessions(
     temperature) and the sessions table (``activity_id``, ``start_utc``,
     ``local_date``, ``duration_s``, ``load``, ``intensity_rel_habit``,
     ``duration_rel_habit``, ``avg_temperature_c``).
+
+    The draws come from a stream of their own (``SeedSequence([seed, 1])``), so a
+    daily table and its sessions built with the same seed are independent: sharing
+    :func:`synthetic_daily`'s stream would tie each day's second session to that
+    table's first draws (which days are training days).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 1])
     dates = pd.to_datetime(pd.Series(daily["date"]).astype(str))
     training = (pd.to_numeric(daily["session_count"]) > 0).to_numpy()
     rows = []
@@ -324,3 +329,23 @@ def session_cramps(
             "activity_id": frame["activity_id"].iloc[chosen].to_numpy(),
         }
     )
+
+
+def shorten_cramp_nights(
+    daily: pd.DataFrame, cramps: pd.DataFrame, minutes: float = 45.0, need_h: float = 8.0
+) -> pd.DataFrame:
+    """The daily table with every cramp night shorter by ``minutes``, sleep debt recomputed.
+
+    A cramp that wakes you costs sleep on its own night (Allen RE, Kirby KA.
+    Nocturnal leg cramps. *Am Fam Physician* 2012;86(4):350-355); this makes
+    a no-effect athlete whose cramps cost them sleep. Cramp nights are the
+    UTC dates of the cramps (the generators log them at 03:00 UTC); the 7-night
+    gross sleep debt against ``need_h`` is recomputed from the shortened nights.
+    """
+    out = daily.copy()
+    nights = set(pd.to_datetime(cramps["start_utc"], utc=True).dt.date)
+    hit = pd.Series(out["date"]).isin(nights).to_numpy()
+    out.loc[hit, "sleep_asleep_min"] -= minutes
+    deficit_h = np.clip(need_h * 60 - out["sleep_asleep_min"], 0, None) / 60
+    out["sleep_debt_7n_h"] = deficit_h.rolling(7, min_periods=7).sum()
+    return out
