@@ -6,7 +6,8 @@ analysed by the pipeline the report command and the dashboard run
 (:func:`analyzer.pipeline.analyse_athlete`). For every athlete with a planted
 pattern, the top-ranked finding must be one of its planted exposures
 (``sample_data/truth/<athlete>.json``, key ``planted``) with
-``p_adjusted < 0.05``; for the null-control athlete, whose exercise and nocturnal
+``p_adjusted < 0.05``, and every planted exposure must come out ``clear``; for the
+null-control athlete, whose exercise and nocturnal
 cramps are both compared (not descriptive only), no finding may reach
 ``p_adjusted < 0.05``.
 """
@@ -45,7 +46,7 @@ PLANTED_TO_FINDINGS = {
     "short_night_before": {"short_sleep"},
     "taking hydrochlorothiazide": {
         "medication_started:hydrochlorothiazide",
-        "rate_ratio:starting hydrochlorothiazide",
+        "on_medication:hydrochlorothiazide",
     },
 }
 
@@ -92,6 +93,15 @@ def test_the_top_finding_is_a_planted_pattern(reports, athlete_id):
     assert top["estimate"] > 1 and not top["descriptive_only"], top
     assert top["evidence"] == "clear", top
     assert reports[athlete_id]["summary"].startswith("What stands out"), reports[athlete_id]
+
+
+@pytest.mark.parametrize("athlete_id", [a for a in _squad() if a != NULL_ATHLETE])
+def test_every_planted_pattern_comes_out_clear(reports, athlete_id):
+    """Not only the top one: each planted exposure has a clear finding raising the risk."""
+    findings = reports[athlete_id]["findings"]
+    clear = {f["exposure"] for f in findings if f["evidence"] == "clear" and f["estimate"] > 1}
+    missed = [name for name in _planted(athlete_id) if not PLANTED_TO_FINDINGS[name] & clear]
+    assert not missed, (athlete_id, missed, sorted(clear))
 
 
 def test_the_null_control_has_no_significant_finding(reports):

@@ -106,7 +106,9 @@ def test_cramp_counts_match_the_model_probabilities(pooled, spec):
     variance = np.sum(p * (1 - p)) + spec.cramps.random_per_day * DAYS * len(histories)
     assert abs(observed - expected) < 3 * np.sqrt(variance) + 2
     per_athlete = observed / len(histories)
-    assert 15 <= per_athlete <= 40  # enough events for the findings, as the issue asks
+    # Enough events for the findings; up to one night in four for the masters athlete,
+    # whose three planted night patterns need that many in seven months.
+    assert 15 <= per_athlete <= 65
 
 
 def test_runner_intensity_odds_ratio(pooled):

@@ -86,7 +86,9 @@ def test_logs_have_the_template_columns_and_match_the_truth(roster, truths):
         assert list(cramps["start_local"]) == [
             c["start_local"] for c in truths[athlete_id]["cramps"]
         ]
-        assert 15 <= len(cramps) <= 40  # enough events for the findings engine
+        # Enough events for the findings engine; up to one night in four for the masters
+        # athlete, whose three planted night patterns need that many in seven months.
+        assert 15 <= len(cramps) <= 65
         meds = pd.read_csv(SAMPLE_DATA / athlete_id / "medications.csv", keep_default_na=False)
         assert list(meds.columns) == MEDICATION_LOG_COLUMNS
 

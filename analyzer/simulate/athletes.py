@@ -99,13 +99,16 @@ MASTERS = AthleteSpec(
         evening_share=0.2,
     ),
     climate=Climate(mean_c=12.5, amplitude_c=11.0, warmest_doy=NORTH),
-    cramps=CrampModel(p_night=0.045, or_hard_day=4.0, or_short_night_before=5.0),
+    # Frequent night cramps and a five-week course: with fewer cramps (baseline 0.045, about 31
+    # in the 212 nights) or a course filling whole calendar months, a 212-day record cannot
+    # show all three planted patterns apart from chance.
+    cramps=CrampModel(p_night=0.12, or_hard_day=4.0, or_short_night_before=5.0),
     medications=(
         MedicationCourse(
             "hydrochlorothiazide",
             "medication",
             start_day=100,
-            end_day=175,
+            end_day=135,
             nocturnal_odds_ratio=4.0,
             notes="12.5 mg each morning, for blood pressure",
         ),
