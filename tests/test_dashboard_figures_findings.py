@@ -75,6 +75,16 @@ def test_forest_plot_escapes_exposure_names_and_handles_no_rows():
     assert not empty.data
 
 
+def test_forest_plot_hover_words_an_infinite_ratio():
+    rows = _findings()
+    rows.loc[0, ["estimate", "ci_high"]] = np.inf
+    rows.loc[1, "ci_high"] = np.inf
+    hovers = " ".join(t for trace in forest_plot(rows).data for t in (trace.text or ()))
+    assert "odds ratio: no upper limit (95% lower limit 1.10)" in hovers, hovers
+    assert "odds ratio 1.10 (95% CI 0.60–no upper limit)" in hovers, hovers
+    assert "inf" not in hovers
+
+
 def test_findings_table_keeps_the_numbers():
     table = findings_table(_findings())
     assert list(table["events"]) == [14, 14, 6, 0]

@@ -22,6 +22,9 @@ from tests.helpers.dashboard import (
     small_library,
 )  # noqa: F401
 
+#: How a findings summary opens (bold, as the Cramps and Team pages show it).
+SUMMARY_OPENERS = ("**What stands out", "**Nothing stands out", "**Too few cramps")
+
 
 @pytest.fixture
 def own_library(tmp_path, monkeypatch):
@@ -59,6 +62,9 @@ def test_cramps_on_the_demo_draws_findings_epochs_and_heat_map(demo_user):
     assert len(figures) >= 3
     assert "heatmap" in set().union(*kinds)
     assert frames_with(at, "estimate [ratio]") and frames_with(at, "muscle")
+    # The page opens with the summary: what stands out, that nothing does, or why nothing can
+    # be compared (the trimmed demo keeps 30 days of device data and the whole cramp log).
+    assert at.markdown[0].value.startswith(SUMMARY_OPENERS), at.markdown[0].value
 
 
 @pytest.mark.slow
@@ -78,6 +84,8 @@ def test_team_on_the_demo_draws_roster_comparison_and_squad_findings(demo_user):
     (roster,) = frames_with(at, "cramps per 100 h")
     assert len(roster) == len(MINI_DEMO_ATHLETES)
     assert len(charts(at)) == 2
+    assert at.markdown[0].value.startswith(SUMMARY_OPENERS), at.markdown[0].value
+    assert "summary" in roster.columns
 
 
 @pytest.mark.slow

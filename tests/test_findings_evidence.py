@@ -100,6 +100,41 @@ def test_summary_with_few_or_no_cramps():
     text = summary_text(few, {"nocturnal": 6})
     assert text.startswith("Too few cramps to tell a pattern from chance yet (0 exercise")
     assert "6 nocturnal cramps" in text
+    one = summary_text(few, {"nocturnal": 1, "exercise": 1})
+    assert "(1 exercise-associated cramp, 1 nocturnal cramp;" in one, one
+
+
+def _clear_row(**values) -> pd.DataFrame:
+    row = dict(
+        p_value=0.001,
+        p_adjusted=0.01,
+        evidence="clear",
+        cramp_type="exercise",
+        exposure="heat",
+        label="a hot session",
+        kind="odds_ratio",
+        estimate=3.0,
+        ci_low=1.5,
+        ci_high=6.0,
+        n_events=12,
+    )
+    return pd.DataFrame([row | values])
+
+
+def test_summary_words_an_infinite_ratio_as_no_upper_limit():
+    every = summary_text(_clear_row(estimate=np.inf, ci_low=2.5, ci_high=np.inf), {"exercise": 12})
+    assert "came only with a hot session, so the ratio has no upper limit" in every, every
+    assert "(95% lower limit 2.5; 12 cramps)" in every
+    open_ended = summary_text(_clear_row(ci_high=np.inf), {"exercise": 12})
+    assert "3.0 times as likely with a hot session (95% CI from 1.5, no upper limit" in open_ended
+    rate = summary_text(
+        _clear_row(kind="rate_ratio", label="taking X", estimate=np.inf, ci_high=np.inf),
+        {"nocturnal": 12},
+    )
+    assert "came only while taking X" in rate
+    for text in (every, open_ended, rate):
+        assert "inf" not in text.replace("infinite", ""), text
+        assert "no upper limit times" not in text
 
 
 def _without_load(daily: pd.DataFrame) -> pd.DataFrame:
@@ -196,3 +231,18 @@ def test_overlapping_exposures_are_named_as_overlapping(daily):
     assert "a hard training day and a session longer than usual overlap" in res.summary
     # Independent exposures are not named so.
     assert f.loc["short_sleep", "overlaps"] == ""
+
+
+def test_summary_when_the_cramps_fall_outside_the_data():
+    """Many cramps logged but few with data around them: not "too few cramps"."""
+    few_compared = pd.DataFrame(
+        {
+            "p_value": [0.3, 0.4],
+            "evidence": ["descriptive_only"] * 2,
+            "cramp_type": ["nocturnal", "nocturnal"],
+            "n_events": [4, 3],
+        }
+    )
+    text = summary_text(few_compared, {"nocturnal": 31, "exercise": 23})
+    assert text.startswith("Too few cramps fall on days with data to compare them with yet")
+    assert "(0 of 23 exercise-associated cramps, 4 of 31 nocturnal cramps;" in text, text

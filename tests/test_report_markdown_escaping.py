@@ -62,3 +62,42 @@ def test_escaped_text_reads_back_as_the_text(value):
     assert unescape(escaped) == printable(value)
     unescaped_specials = re.sub(r"\\[!-/:-@\[-`{-~]", "", escaped)
     assert not re.search(r"[<>`*\[\]|]", unescaped_specials)
+
+
+def test_our_commands_stay_code_while_user_text_around_them_is_escaped():
+    doc = _document() | {
+        "data_notes": [
+            "Load is missing: set them on the Settings page or with "
+            "`cramp-analyzer athlete --athlete anna --set hr_rest_bpm=VALUE`."
+        ],
+        "notes": [f"Cramps while taking {HOSTILE_DRUG}; `not ours` stays text."],
+    }
+    text = render_markdown(doc)
+    assert "with `cramp-analyzer athlete --athlete anna --set hr_rest_bpm=VALUE`\\." in text
+    (note,) = [line for line in text.splitlines() if line.startswith("Cramps while taking")]
+    assert "\\`not ours\\`" in note and "\\<img" in note and "\\`statin\\`" in note
+    assert unescape(note) == doc["notes"][0]
+
+
+def test_an_infinite_ratio_reads_no_upper_limit_in_the_table():
+    finding = {
+        "rank": 1,
+        "cramp_type": "exercise",
+        "label": "a hot session",
+        "evidence": "clear",
+        "estimate": None,  # infinite in the engine; JSON holds no infinity
+        "ci_low": 2.5,
+        "ci_high": None,
+        "p_value": 0.0004,
+        "p_adjusted": 0.004,
+        "n_events": 12,
+        "n_referents": 200,
+        "hypothesis": "primary",
+        "sentence": "Every comparable cramp day came on days with a hot session.",
+    }
+    not_estimable = finding | {"rank": 2, "ci_low": None, "p_value": None, "p_adjusted": None}
+    text = render_markdown(_document() | {"findings": [finding, not_estimable]})
+    (row,) = [line for line in text.splitlines() if line.startswith("| 1 |")]
+    assert "| no upper limit | 2.5 | no upper limit | < 0.001 | 0.004 |" in unescape(row), row
+    (row,) = [line for line in text.splitlines() if line.startswith("| 2 |")]
+    assert "no upper limit" not in row and "| – | – | – |" in row, row

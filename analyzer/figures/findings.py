@@ -153,10 +153,17 @@ def _num(value, fmt: str = ".2f") -> str:
     return "–" if value is None or pd.isna(value) else format(float(value), fmt)
 
 
+def _ratio_text(row, estimate_name: str) -> str:
+    """The estimate and its interval; an infinite one has no upper limit (every cramp exposed)."""
+    if np.isposinf(_float(row.estimate) or 0.0):
+        return f"{estimate_name}: no upper limit (95% lower limit {_num(row.ci_low)})"
+    high = "no upper limit" if np.isposinf(_float(row.ci_high) or 0.0) else _num(row.ci_high)
+    return f"{estimate_name} {_num(row.estimate)} (95% CI {_num(row.ci_low)}–{high})"
+
+
 def _hover(row, estimate_name: str) -> str:
     return (
-        f"<b>{_label(row)}</b><br>{estimate_name} {_num(row.estimate)} "
-        f"(95% CI {_num(row.ci_low)}–{_num(row.ci_high)})<br>"
+        f"<b>{_label(row)}</b><br>{_ratio_text(row, estimate_name)}<br>"
         f"p {fmt_p(_float(getattr(row, 'p_value', None)))}, "
         f"adjusted {fmt_p(_float(row.p_adjusted))}<br>"
         f"{_int(row.n_events)} events, {_int(getattr(row, 'n_referents', None))} referent days"

@@ -104,21 +104,40 @@ def fmt_p(value: float | None) -> str:
 
 
 def _ratio(value: float) -> str:
-    if not math.isfinite(value):
-        return "no upper limit"
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}" if value >= 1 else f"{value:.2g}"
 
 
-def _stand_out(rows: pd.DataFrame, overlaps) -> str:
-    parts = []
-    for _, row in rows.head(2).iterrows():
-        noun = TYPE_NOUNS.get(row["cramp_type"], ("Cramps",))[0].lower()
-        times = "frequent" if row.get("kind") == "rate_ratio" else "likely"
-        parts.append(
-            f"{noun} were {_ratio(row['estimate'])} times as {times} with {row['label']} "
-            f"(95% CI {_ratio(row['ci_low'])}-{_ratio(row['ci_high'])}; "
-            f"{int(row['n_events'])} cramps)"
+def cramp_count(n: int, cramp_type: str | None = None) -> str:
+    """``"1 nocturnal cramp"``, ``"12 nocturnal cramps"``; ``"3 cramps"`` without a type."""
+    noun = TYPE_NOUNS[cramp_type][0].lower() if cramp_type in TYPE_NOUNS else "cramps"
+    return f"{n} {noun.removesuffix('s') if n == 1 else noun}"
+
+
+def _clause(row) -> str:
+    """What one clear finding says, in words; an infinite ratio has no upper limit."""
+    noun = TYPE_NOUNS.get(row["cramp_type"], ("Cramps",))[0].lower()
+    rate = row.get("kind") == "rate_ratio"
+    with_what = f"{'while' if rate else 'with'} {row['label']}"
+    count = cramp_count(int(row["n_events"]))
+    low, high = row["ci_low"], row["ci_high"]
+    if not math.isfinite(row["estimate"]):
+        return (
+            f"{noun} came only {with_what}, so the ratio has no upper limit "
+            f"(95% lower limit {_ratio(low)}; {count})"
         )
+    interval = (
+        f"95% CI {_ratio(low)}-{_ratio(high)}"
+        if math.isfinite(high)
+        else f"95% CI from {_ratio(low)}, no upper limit"
+    )
+    times = "frequent" if rate else "likely"
+    return (
+        f"{noun} were {_ratio(row['estimate'])} times as {times} {with_what} ({interval}; {count})"
+    )
+
+
+def _stand_out(rows: pd.DataFrame, overlaps) -> str:
+    parts = [_clause(row) for _, row in rows.head(2).iterrows()]
     more = len(rows) - len(parts)
     tail = f", and {more} more clear pattern{'s' if more > 1 else ''}" if more > 0 else ""
     shown = set(zip(rows["cramp_type"], rows["exposure"]))
@@ -128,6 +147,29 @@ def _stand_out(rows: pd.DataFrame, overlaps) -> str:
         if (o.cramp_type, o.first) in shown and (o.cramp_type, o.second) in shown
     ]
     return "; ".join(parts) + tail + "".join(f" ({p})" for p in pairs[:1])
+
+
+def _too_few(findings: pd.DataFrame, n_cramps: dict[str, int], descriptive_below: int) -> str:
+    """Why nothing could be tested: too few cramps, or too few with data around them."""
+    if all(n_cramps.get(t, 0) < descriptive_below for t in TYPE_NOUNS):
+        counts = ", ".join(cramp_count(n_cramps.get(t, 0), t) for t in TYPE_NOUNS)
+        return (
+            f"Too few cramps to tell a pattern from chance yet ({counts}; about "
+            f"{descriptive_below} of a kind are needed), so every comparison is descriptive only."
+        )
+    compared = []
+    for cramp_type in TYPE_NOUNS:
+        if not n_cramps.get(cramp_type, 0):
+            continue
+        mine = findings.loc[findings["cramp_type"] == cramp_type] if len(findings) else findings
+        events = pd.to_numeric(mine["n_events"], errors="coerce") if len(mine) else pd.Series()
+        n = int(events.max()) if events.notna().any() else 0
+        compared.append(f"{n} of {cramp_count(n_cramps[cramp_type], cramp_type)}")
+    return (
+        f"Too few cramps fall on days with data to compare them with yet "
+        f"({', '.join(compared)}; about {descriptive_below} of a kind are needed), so every "
+        "comparison is descriptive only: import the device data of the weeks around your cramps."
+    )
 
 
 def summary_text(
@@ -167,11 +209,7 @@ def summary_text(
     inferential = tested.loc[tested["evidence"] != "descriptive_only"] if len(tested) else tested
     n_tests = int(len(tested))
     if len(inferential) == 0:
-        counts = ", ".join(f"{n_cramps.get(t, 0)} {TYPE_NOUNS[t][0].lower()}" for t in TYPE_NOUNS)
-        return (
-            f"Too few cramps to tell a pattern from chance yet ({counts}; about "
-            f"{descriptive_below} of a kind are needed), so every comparison is descriptive only."
-        )
+        return _too_few(findings, n_cramps, descriptive_below)
     clear = findings.loc[findings["evidence"] == "clear"]
     extra = list(extra_clear or [])
     if len(clear) or extra:

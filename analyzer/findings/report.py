@@ -232,6 +232,22 @@ FINDING_TABLE = [
 P_KEYS = ("p_value", "p_adjusted")
 
 
+def _finding_cell(finding: dict, key: str) -> str:
+    """One cell of the findings table; an infinite ratio or upper limit reads "no upper limit".
+
+    The JSON document holds infinities as ``null`` (JSON has none); a ratio with a
+    positive lower limit and no upper limit is one whose every comparable cramp was exposed.
+    """
+    value = finding.get(key)
+    if key in P_KEYS:
+        return fmt_p(value)
+    low = finding.get("ci_low")
+    if key in ("estimate", "ci_high") and value is None and finding.get("ci_high") is None:
+        if isinstance(low, int | float) and low > 0:
+            return "no upper limit"
+    return _fmt(value).replace("_", " ")
+
+
 def _sections(doc: dict) -> list[tuple[str, list]]:
     """Report sections as (title, blocks); a block is a str paragraph or (header, rows) table."""
     athlete = doc["athlete"]
@@ -278,10 +294,7 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
         (["parameter", "value"], parameter_rows(FindingsParams, params)),
     ]
     sections.append(("Method and parameters", method))
-    rows = [
-        [fmt_p(f[k]) if k in P_KEYS else _fmt(f[k]).replace("_", " ") for k, _ in FINDING_TABLE]
-        for f in doc["findings"]
-    ]
+    rows = [[_finding_cell(f, k) for k, _ in FINDING_TABLE] for f in doc["findings"]]
     blocks = [f["sentence"] for f in doc["findings"] if f["p_value"] is not None][:10]
     blocks = blocks or ["No comparison could be made yet."]
     if rows:
@@ -341,6 +354,27 @@ def markdown_text(value: object) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
+#: Our own command lines in a paragraph (``set_command`` in analyzer.indicators.missing): kept
+#: as code spans. A code span's content is literal text (CommonMark 0.31, 6.1), and one
+#: without a backtick, a pipe or a line break cannot close early, split a table row or
+#: hold markup, so keeping it cannot let any text inside it, an athlete id included, act.
+_OUR_COMMAND = re.compile(r"`(cramp-analyzer [^`|\n]*)`")
+
+
+def markdown_paragraph(value: object) -> str:
+    """A paragraph as Markdown: our own ``cramp-analyzer`` commands as code, all else as text.
+
+    Everything outside those command spans is escaped by :func:`markdown_text`, so a
+    name, note, muscle or medication name quoted in a sentence still shows as text.
+    """
+    text = printable(str(value))
+    parts, end = [], 0
+    for match in _OUR_COMMAND.finditer(text):
+        parts += [markdown_text(text[end : match.start()]), f"`{match.group(1)}`"]
+        end = match.end()
+    return "".join([*parts, markdown_text(text[end:])])
+
+
 def _epoch_blocks(doc: dict) -> list:
     """The event-triggered averages that survive their family-wise band, and how many do not."""
     curves, listed = doc["epoch_curves"], doc["epoch_excursions"]
@@ -384,7 +418,7 @@ def render_markdown(doc: dict) -> str:
         lines += [f"## {markdown_text(title)}", ""]
         for block in blocks:
             if isinstance(block, str):
-                lines += [markdown_text(block), ""]
+                lines += [markdown_paragraph(block), ""]
                 continue
             header, rows = block
             lines.append("| " + " | ".join(markdown_text(h) for h in header) + " |")
