@@ -19,6 +19,7 @@ from analyzer.errors import ImportFileError
 from analyzer.io.fit import read_fit, walk
 from analyzer.io.fit_tables import read_fit_bundle
 from analyzer.simulate.fit_encode import FitWriter, to_fit_seconds
+from tests.helpers.paths import TEST_DATA
 
 T0 = pd.Timestamp("2023-05-01 06:00:00", tz="UTC")
 FIT_T0 = int(to_fit_seconds(T0)[0])
@@ -196,3 +197,21 @@ def test_a_weighted_cache_drops_its_entries_before_passing_its_budget(monkeypatc
     assert size("abc") == 3 and calls == ["abc", "defg", "hi", "abc"]
     size.cache_clear()
     assert size.cache_weight() == 0
+
+
+def test_fit_fields_of_distinct_definitions_past_the_cap_stop_the_walk(monkeypatch):
+    """Layouts cost decoding work per field: 4,096 layouts of 255 fields took 19 s to inspect."""
+    monkeypatch.setattr(walk, "MAX_SHAPE_FIELDS", 255 * 10 + 100)
+    fit = read_fit(_wide_layouts(30, 0), name="wide.fit", check_crc=False)
+    assert fit.message_counts() == {"record": 10}
+    assert any("more than 2,650 fields in different message definitions" in w for w in fit.warnings)
+    assert len(fit.messages("record")) == 10
+
+
+def test_fit_fields_cap_leaves_the_widest_real_file_whole():
+    """The real file with the most layouts (366, fields in random order) is far below the cap."""
+    data = (TEST_DATA / "devfields_multiple_index.fit").read_bytes()
+    fit = read_fit(data, name="devfields_multiple_index.fit")
+    assert not any("fields in different message definitions" in w for w in fit.warnings)
+    shapes = walk.walk(data, "devfields_multiple_index.fit").shapes
+    assert 4_000 < sum(len(s.fields) + len(s.dev_fields) for s in shapes) < walk.MAX_SHAPE_FIELDS
