@@ -127,6 +127,33 @@ def test_session_level_pseudo_cramps_are_drawn_per_session():
     assert share[1:] == pytest.approx(np.full(9, 1 / 11), abs=0.012)
 
 
+def test_the_cramp_day_counts_with_all_its_sessions():
+    """The cramp's own day held two sessions: both were at risk, not only the cramp's.
+
+    With only the cramp's session in the pool the null under-samples the cramp days
+    themselves, and no-effect athletes whose cramps fall per session saw 8-9% listed
+    excursions instead of about 5%.
+    """
+    # One stratum of 10 days, one cramp on day 5 in session row 5; day 5 also held row 10.
+    refs = [(day, day) for day in range(10) if day != 5]
+    windows = pd.DataFrame(
+        {
+            "event": 0,
+            "is_case": [True] + [False] * len(refs),
+            "stratum": 0,
+            "pos": [5] + [day for day, _ in refs],
+            "unit": [5] + [unit for _, unit in refs],
+        }
+    )
+    per_day = np.ones(10, dtype=np.int64)
+    per_day[5] = 2
+    _, pseudo = pseudo_events(windows, 20_000, np.random.default_rng(2), per_day)
+    share = np.bincount(pseudo[:, 0], minlength=10) / pseudo.shape[0]
+    assert share[5] == pytest.approx(2 / 11, abs=0.012)  # 1/10 without its second session
+    _, without = pseudo_events(windows, 20_000, np.random.default_rng(2))
+    assert np.mean(without[:, 0] == 5) == pytest.approx(1 / 10, abs=0.012)
+
+
 def test_a_planted_pattern_is_listed_and_named_in_the_summary():
     daily = synthetic_daily(730, 5)
     cramps = planted_cramps(daily, 40, "nocturnal", "hard_day", 6.0, seed=2)
