@@ -175,7 +175,7 @@ def test_a_file_uploaded_in_the_browser_is_imported(server, page):
 
 
 def test_the_browser_fetches_nothing_from_other_servers(server, page):
-    """Health data: every request of every page goes to the local server (issue 18, item 12).
+    """Health data: every request of every page goes to the local server.
 
     A ``:material/...:`` tab icon made the browser fetch an SVG from
     fonts.gstatic.com on every page load.
