@@ -29,6 +29,15 @@ def samples_dir() -> Path:
 
 
 @pytest.fixture
+def garmin_month(samples_dir) -> Path:
+    """The shared Garmin month (June 2021, one folder per day); skips the test without it."""
+    month = samples_dir / "garmin_wellness_2021_06"
+    if not month.is_dir():
+        pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
+    return month
+
+
+@pytest.fixture
 def lib(tmp_path):
     """A fresh library whose reader is the store tests' JSON session reader, with athlete ``anna``.
 

@@ -211,12 +211,11 @@ def test_demo_progress_counts_over_the_squad(tmp_path, test_format):
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
-def test_import_ends_with_what_the_athlete_now_has(samples_dir, tmp_path, capsys):
+def test_import_ends_with_what_the_athlete_now_has(garmin_month, tmp_path, capsys):
     # Garmin daily files: the nights are assembled after the files, so the per-file lines
     # do not count them; the closing line does. The span is of every local day with data:
     # the wellness data of the last folder reaches 4 June in Copenhagen.
-    month = samples_dir / "garmin_wellness_2021_06"
-    days = [str(month / day) for day in ("01", "02", "03")]
+    days = [str(garmin_month / day) for day in ("01", "02", "03")]
     code = main(
         [
             "import",

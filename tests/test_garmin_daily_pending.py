@@ -19,7 +19,6 @@ import pytest
 from analyzer.store.library import Library
 from tests.helpers.store_files import import_and_kill
 
-MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
 KILL_AFTER = 15
 
@@ -38,11 +37,8 @@ lib.import_paths("kent", sys.argv[2:], progress)
 
 
 @pytest.fixture
-def files(samples_dir) -> list[Path]:
-    folder = samples_dir / MONTH
-    if not folder.is_dir():
-        pytest.skip(f"{MONTH} is not in the shared samples")
-    return sorted((folder / "08").glob("*.fit"))[:20]
+def files(garmin_month) -> list[Path]:
+    return sorted((garmin_month / "08").glob("*.fit"))[:20]
 
 
 def _pending(path: Path) -> int:

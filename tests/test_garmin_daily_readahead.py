@@ -9,16 +9,12 @@ from analyzer.store import nights
 from analyzer.store.importing import reading
 from analyzer.store.library import Library
 
-MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
 
 
 @pytest.fixture
-def files(samples_dir):
-    folder = samples_dir / MONTH
-    if not folder.is_dir():
-        pytest.skip(f"{MONTH} is not in the shared samples")
-    return sorted(folder.glob("1[01]/*.fit"))
+def files(garmin_month):
+    return sorted(garmin_month.glob("1[01]/*.fit"))
 
 
 def _import(path, files, progress=None):
@@ -67,11 +63,9 @@ def test_worker_reads_give_the_same_results_statuses_and_progress(files, tmp_pat
 
 
 def test_nights_and_days_assembled_in_pieces_of_two_days_equal_one_piece(
-    samples_dir, tmp_path, monkeypatch
+    garmin_month, tmp_path, monkeypatch
 ):
-    files = sorted((samples_dir / MONTH).glob("0[1-6]/*.fit"))
-    if not files:
-        pytest.skip(f"{MONTH} is not in the shared samples")
+    files = sorted(garmin_month.glob("0[1-6]/*.fit"))
     monkeypatch.setattr(nights, "CHUNK_DAYS", 2)  # several pieces of nights and of days
     pieces, _ = _import(tmp_path / "pieces.sqlite", files)
     monkeypatch.setattr(nights, "CHUNK_DAYS", 10_000)

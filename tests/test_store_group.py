@@ -150,12 +150,10 @@ def _worker_fails_on_sleep_files(name, data, timezone, valid_rows_only):
     return _read_in_worker(name, data, timezone, valid_rows_only)
 
 
-def test_files_read_by_the_writer_are_read_with_no_group_open(samples_dir, tmp_path, monkeypatch):
+def test_files_read_by_the_writer_are_read_with_no_group_open(garmin_month, tmp_path, monkeypatch):
     if not reading.can_fork():
         pytest.skip("worker processes are only forked from a single-threaded process on POSIX")
-    files = sorted((samples_dir / "garmin_wellness_2021_06" / "12").glob("*.fit"))
-    if len(files) < 10:
-        pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
+    files = sorted((garmin_month / "12").glob("*.fit"))
     monkeypatch.setattr(reading, "MIN_FILES", 10)
     monkeypatch.setattr(reading, "read_in_worker", _worker_fails_on_sleep_files)
     readers, inline_reads = [], []

@@ -13,16 +13,12 @@ import pytest
 from analyzer.store import ImportJob, Library, nights
 from dashboards.importing import import_uploads
 
-MONTH = "garmin_wellness_2021_06"
 TZ = "Europe/Copenhagen"
 
 
 @pytest.fixture
-def files(samples_dir):
-    folder = samples_dir / MONTH
-    if not folder.is_dir():
-        pytest.skip(f"{MONTH} is not in the shared samples")
-    return sorted(folder.glob("0[1-3]/*.fit"))  # three days and their nights, 50-odd files
+def files(garmin_month):
+    return sorted(garmin_month.glob("0[1-3]/*.fit"))  # three days and their nights, 50-odd files
 
 
 @pytest.fixture

@@ -72,11 +72,8 @@ def test_a_folder_with_a_readme_exits_0_and_a_file_named_on_its_own_fails(tmp_pa
 
 
 @pytest.mark.slow
-def test_the_shared_garmin_month_imported_as_its_folder_exits_0(samples_dir, tmp_path, capsys):
-    month = samples_dir / "garmin_wellness_2021_06"
-    if not month.is_dir():
-        pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
-    code, out = _cli(tmp_path, capsys, month)
+def test_the_shared_garmin_month_imported_as_its_folder_exits_0(garmin_month, tmp_path, capsys):
+    code, out = _cli(tmp_path, capsys, garmin_month)
     assert code == 0, out[-2000:]
     skipped = [line for line in out.splitlines() if line.startswith("skipped")]
     assert len(skipped) == 1 and "PROVENANCE.md" in skipped[0]

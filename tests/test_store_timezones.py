@@ -75,10 +75,8 @@ def _imported(path, zone, files) -> Library:
     return lib
 
 
-def test_changing_the_zone_rederives_local_times_nights_and_links(samples_dir, tmp_path):
-    month = samples_dir / "garmin_wellness_2021_06"
-    if not month.is_dir():
-        pytest.skip("garmin_wellness_2021_06 is not in the shared samples")
+def test_changing_the_zone_rederives_local_times_nights_and_links(garmin_month, tmp_path):
+    month = garmin_month
     log = tmp_path / "in" / "cramps.csv"
     log.parent.mkdir()
     log.write_bytes(CRAMP_LOG.replace(b"2026-03-0", b"2021-06-0"))
