@@ -16,21 +16,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from analyzer.io.daily_log import DAILY_LOG_COLUMNS  # the template's columns, in its order
 from analyzer.simulate.model import AthleteSpec
 
-#: The daily-log CSV columns the simulator writes (the template's, ``sample_data/templates``).
-DAILY_LOG_COLUMNS = (
-    "date",
-    "hydrated",
-    "fluid_l",
-    "electrolytes",
-    "alcohol_drinks",
-    "caffeine_mg",
-    "stretching_min",
-    "massage",
-    "ill",
-    "notes",
-)
 _CAFFEINE_PER_CUP_MG = 80
 
 
