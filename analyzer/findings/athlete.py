@@ -250,9 +250,10 @@ def _windows(
     values, cov, sd = cache[key]
     session = None
     if units is not None and exposure.session_values is not None:
-        if exposure.key + "@sessions" not in cache:
-            cache[exposure.key + "@sessions"] = _session_scaled(exposure, units, daily)
-        session, sd = cache[exposure.key + "@sessions"]
+        per_session = exposure.key + "@sessions"
+        if per_session not in cache:
+            cache[per_session] = _session_scaled(exposure, units, daily)
+        session, sd = cache[per_session]
     windows = exposure_windows(
         design, values, exposure.lags[cramp_type], cov, session_values=session
     )
