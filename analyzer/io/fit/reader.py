@@ -553,7 +553,7 @@ def _read_source(source) -> tuple[bytes, str]:
 
 
 def clear_layout_caches() -> None:
-    """Forget the per-layout decoding plans, dtypes and column labels cached across files.
+    """Forget everything cached per definition layout across files: shapes, plans, labels.
 
     They are built once per distinct definition layout (a device writes the
     same few layouts in every file) and reused by every later file; clearing
@@ -562,12 +562,18 @@ def clear_layout_caches() -> None:
     """
     from analyzer.io.fastframe import clear_label_cache
 
-    from . import decode, plan
+    from . import decode, merged, plan, walk
 
-    plan.layout_plan.cache_clear()
-    plan.numeric_dtype.cache_clear()
-    plan.selected_fields.cache_clear()
-    decode.timestamp_slot.cache_clear()
+    for cached in (
+        walk._shape,
+        plan.layout_plan,
+        plan.numeric_dtype,
+        plan.selected_fields,
+        decode.timestamp_slot,
+        merged._needed,
+        merged._invalid_bytes,
+    ):
+        cached.cache_clear()
     clear_label_cache()
 
 
