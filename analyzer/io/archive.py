@@ -11,14 +11,11 @@ user but may have been built by anyone, so this module
 * refuses archive bombs: it caps the number of members (counted from the raw
   central directory before :mod:`zipfile` parses it, :mod:`analyzer.io.zipcensus`),
   the bytes one member and all members together expand to, and the compression
-  ratio. The caps are checked on the bytes *actually* decompressed, chunk by
-  chunk, so a member whose header under-declares its size is caught as well;
-* opens only stored and deflated members (:data:`OPENED_METHODS`). For bzip2
-  and LZMA members :mod:`zipfile` decompresses a whole compressed chunk before
-  it cuts the result to the requested size (``ZipExtFile._read2`` passes no
-  ``max_length`` for them), so a 2.4 kB bzip2 member expands to 3 GB in one
-  call, before any cap can act. Every export the analyzer knows (Garmin,
-  Apple Health, Google Takeout, Strava, WHOOP, Oura) uses deflate;
+  ratio (:mod:`analyzer.io.archive_limits`). The caps are checked on the bytes
+  *actually* decompressed, chunk by chunk, so a member whose header
+  under-declares its size is caught as well;
+* opens only stored and deflated members, whose expansion can be capped as it
+  happens (:mod:`analyzer.io.archive_member` says why bzip2 and LZMA cannot);
 * opens ZIPs nested inside the archive (Garmin's ``UploadedFiles_*.zip``) one
   level deep (:data:`MAX_NESTING`), counting their members and bytes against
   the same budget; a nested archive is spooled to an anonymous temporary file
@@ -41,59 +38,45 @@ import shutil
 import stat
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from analyzer.errors import ImportFileError
-from analyzer.io.caps import MAX_FIT_BYTES
+from analyzer.io.archive_limits import (
+    DEFAULT_LIMITS,
+    MAX_GZIP_BYTES,
+    Budget,
+    Limits,
+    is_archive_refusal,
+)
+from analyzer.io.archive_member import CHUNK_BYTES, ArchiveMember
 from analyzer.io.zipcensus import count_entries
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "MAX_GZIP_BYTES",
+    "ArchiveMember",
+    "Limits",
+    "is_archive",
+    "is_archive_path",
+    "is_archive_refusal",
+    "iter_archive",
+    "iter_archive_members",
+    "iter_archive_streams",
+    "safe_member_name",
+    "too_many_members",
+]
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 
-#: Most members one archive (nested archives included) may hold.
-MAX_MEMBERS = 50_000
-#: Most bytes one member may expand to (an Apple Health export.xml can pass 1 GB).
-MAX_MEMBER_BYTES = 4 * 1024**3
-#: Most bytes all members together may expand to.
-MAX_TOTAL_BYTES = 8 * 1024**3
-#: Largest expansion ratio (uncompressed / compressed) of one member. Text
-#: exports compress 10-40 times; bombs reach thousands.
-MAX_RATIO = 200.0
-#: Ratios are only checked beyond this many expanded bytes (tiny files compress oddly).
-RATIO_GRACE_BYTES = 1024**2
 #: How deep archives inside the archive are opened (Garmin's UploadedFiles_*.zip: one level).
 MAX_NESTING = 1
 #: A nested archive up to this size is held in memory; a larger one is spooled to a temporary file.
 NESTED_IN_MEMORY_BYTES = 64 * 1024**2
-#: Compression methods whose members are opened (APPNOTE 4.4.5): stored and deflate.
-OPENED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
-#: Names of the other methods, for messages (APPNOTE 4.4.5).
-METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz", 98: "PPMd"}
-#: Most bytes a gzip file (Strava's activities/*.fit.gz) may expand to: the FIT reader's cap.
-MAX_GZIP_BYTES = MAX_FIT_BYTES
 
-_CHUNK = 1024**2
 _SKIPPED_PARTS = ("__MACOSX/",)
 _SKIPPED_NAMES = (".DS_Store", "Thumbs.db")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The archive-bomb caps (defaults are the module constants)."""
-
-    max_members: int = MAX_MEMBERS
-    max_member_bytes: int = MAX_MEMBER_BYTES
-    max_total_bytes: int = MAX_TOTAL_BYTES
-    max_ratio: float = MAX_RATIO
-    ratio_grace_bytes: int = RATIO_GRACE_BYTES
-    max_gzip_bytes: int = MAX_GZIP_BYTES
-
-
-#: The caps used when a caller gives none.
-DEFAULT_LIMITS = Limits()
 
 
 def is_archive(name: str, data: bytes) -> bool:
@@ -114,179 +97,6 @@ def safe_member_name(name: str) -> str | None:
     if not parts:
         return None
     return posixpath.join(*parts)
-
-
-class Budget:
-    """Counts members and expanded bytes across an archive and its nested archives."""
-
-    def __init__(self, source: str, limits: Limits) -> None:
-        self.source = source
-        self.limits = limits
-        self.members = 0
-        self.total_bytes = 0
-
-    def census(self, handle: BinaryIO, label: str) -> None:
-        """Refuse an archive (or a nested one) listing more members than the budget has left.
-
-        Counted from the raw central directory, before :mod:`zipfile` parses
-        it and before any member is read.
-        """
-        room = self.limits.max_members - self.members
-        entries = count_entries(handle, room)
-        handle.seek(0)
-        if entries is not None and entries > room:
-            where = "the archive" if not label else f"the nested archive {label!r}"
-            raise _archive_refusal(
-                self.source,
-                f"{where} lists more than {room} files (one archive may hold "
-                f"{self.limits.max_members}); refusing it as a possible archive bomb before "
-                "reading any file",
-            )
-
-    def count_member(self, label: str) -> None:
-        self.members += 1
-        if self.members > self.limits.max_members:
-            raise _archive_refusal(
-                self.source,
-                f"the archive holds more than {self.limits.max_members} files (at {label!r}); "
-                "refusing it as a possible archive bomb",
-            )
-
-    def check(self, size: int, compressed: int, label: str) -> None:
-        """Raise if a member of ``size`` bytes so far, or the archive, breaks a cap."""
-        limits = self.limits
-        problem = None
-        if size > limits.max_member_bytes:
-            problem = f"member {label!r} expands beyond {limits.max_member_bytes} bytes"
-        elif self.total_bytes > limits.max_total_bytes:
-            problem = f"the archive expands beyond {limits.max_total_bytes} bytes in total"
-        elif size > limits.ratio_grace_bytes and size / compressed > limits.max_ratio:
-            problem = (
-                f"member {label!r} expands more than {limits.max_ratio:.0f} times "
-                f"({compressed} compressed bytes gave {size} so far)"
-            )
-        if problem:
-            raise _archive_refusal(
-                self.source, problem + "; refusing it as a possible archive bomb"
-            )
-
-
-def _archive_refusal(source: str, problem: str) -> ImportFileError:
-    """An error that stops the whole archive (a cap), not only one member."""
-    error = ImportFileError(source, problem)
-    error.archive_limit = True
-    return error
-
-
-def is_archive_refusal(error: BaseException) -> bool:
-    """True for an archive-wide refusal (a cap broken, a bomb), false for one member's problem."""
-    return bool(getattr(error, "archive_limit", False))
-
-
-class ArchiveMember:
-    """One file inside an archive, which can be opened (again) as a stream under the caps.
-
-    Valid while the iteration that yielded it has not finished. Reading the
-    member twice (hash first, then parse) counts its bytes once against the
-    archive's total.
-
-    Attributes
-    ----------
-    label : str
-        The member's harmless relative name (``inner.zip/path`` inside a nested archive).
-    size_bytes : int
-        The size the archive declares. The stream never yields more: :mod:`zipfile`
-        stops at the declared size and checks the CRC, so a member that lies
-        about its size fails instead of growing.
-    problem : ImportFileError or None
-        Why the member cannot be read (encrypted, another compression method,
-        nested too deep, damaged); :meth:`open` raises it.
-    """
-
-    def __init__(
-        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: Budget
-    ) -> None:
-        self.label = label
-        self.size_bytes = info.file_size
-        self.problem: ImportFileError | None = None
-        self._archive = archive
-        self._info = info
-        self._budget = budget
-        self.counted_bytes = 0  # bytes already counted against the archive's total
-
-    def open(self) -> io.BufferedReader:
-        """Open the member for streaming; the caps are enforced on the bytes actually read.
-
-        Raises
-        ------
-        ImportFileError
-            The member's :attr:`problem`, or a new one if it cannot be opened.
-        """
-        if self.problem is not None:
-            raise self.problem
-        try:
-            stream = self._archive.open(self._info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-            raise self._error(f"cannot be opened: {exc}") from exc
-        return io.BufferedReader(_BoundedReader(stream, self._budget, self), _CHUNK)
-
-    def count(self, size: int) -> None:
-        """Note that ``size`` bytes of the member have been expanded; raise if a cap is broken."""
-        if size > self.counted_bytes:
-            self._budget.total_bytes += size - self.counted_bytes
-            self.counted_bytes = size
-        self._budget.check(size, max(self._info.compress_size, 1), self.label)
-
-    def _error(self, problem: str) -> ImportFileError:
-        return ImportFileError(
-            f"{self._budget.source}/{self.label}",
-            problem,
-            recovered="nothing from this member; the archive's other files are read",
-        )
-
-    def check_openable(self) -> None:
-        """Set :attr:`problem` for a member this module will not open (checked before reading)."""
-        info = self._info
-        if info.flag_bits & 0x1:
-            self.problem = self._error(
-                "the member is encrypted; export the archive again without a password"
-            )
-        elif info.compress_type not in OPENED_METHODS:
-            method = METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
-            self.problem = self._error(
-                f"the member is compressed with {method}; only stored and deflated (ordinary ZIP) "
-                "members are opened, because bzip2, LZMA and other methods cannot be expanded "
-                "under a size cap here; re-create the archive with ordinary ZIP compression"
-            )
-
-
-class _BoundedReader(io.RawIOBase):
-    """A read-only stream over one member that stops at the archive-bomb caps."""
-
-    def __init__(self, stream: io.BufferedIOBase, budget: Budget, member: ArchiveMember) -> None:
-        super().__init__()
-        self._stream = stream
-        self._budget = budget
-        self._member = member
-        self._size = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - memoryview/bytearray per io protocol
-        try:
-            chunk = self._stream.read(min(len(buffer), _CHUNK))
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
-            raise self._member._error(f"cannot be decompressed: {exc}") from exc
-        n = len(chunk)
-        buffer[:n] = chunk
-        self._size += n
-        self._member.count(self._size)
-        return n
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
 
 
 ArchiveSource = bytes | str | os.PathLike
@@ -373,20 +183,20 @@ def _nested_archive(
     if member.problem is not None or not _holds_archive(member):
         return None
     if depth >= MAX_NESTING:
-        raise member._error(
+        raise member.error(
             f"the member is an archive inside a nested archive; only {MAX_NESTING} level of "
             "nesting is opened"
         )
     copy = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=NESTED_IN_MEMORY_BYTES))
     with member.open() as stream:
-        shutil.copyfileobj(stream, copy, _CHUNK)
+        shutil.copyfileobj(stream, copy, CHUNK_BYTES)
     copy.seek(0)
     try:
         opened = _open_zip(source, copy, budget, member.label)
     except ImportFileError as exc:
         if is_archive_refusal(exc):
             raise
-        raise member._error(exc.problem) from exc
+        raise member.error(exc.problem) from exc
     return stack.enter_context(opened)
 
 

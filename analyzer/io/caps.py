@@ -13,7 +13,7 @@ export a few MB; the one export that grows beyond them, Apple Health's
 ``export.xml``, is parsed as a stream and has no size cap.
 
 Archive caps (member count, expansion size and ratio, nesting) are in
-:class:`analyzer.io.archive.Limits`; the FIT decoder's other caps in :mod:`analyzer.io.fit`.
+:class:`analyzer.io.archive_limits.Limits`; the FIT decoder's other caps in :mod:`analyzer.io.fit`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import io
 import zlib
 
 from analyzer.errors import ImportFileError
-from analyzer.io.archive import DEFAULT_LIMITS, Budget, Limits
+from analyzer.io.archive_limits import DEFAULT_LIMITS, Budget, Limits
 from analyzer.io.formats import is_gzip
 
 _CHUNK = 1024**2

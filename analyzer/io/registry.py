@@ -38,12 +38,12 @@ from typing import BinaryIO
 
 from analyzer.errors import AnalyzerError, ImportFileError, ReaderFault, UnknownFormatError
 from analyzer.io.archive import (
-    MAX_GZIP_BYTES,
     is_archive,
     is_archive_refusal,
     iter_archive,
     iter_archive_streams,
 )
+from analyzer.io.archive_limits import MAX_GZIP_BYTES
 from analyzer.io.caps import MAX_JSON_BYTES, MAX_TABLE_BYTES, format_bytes
 from analyzer.io.formats import HEAD_BYTES, FormatSpec, Probe
 from analyzer.io.gzipped import gunzip
@@ -348,7 +348,7 @@ def _read_whole(name: str, stream: BinaryIO, probe: Probe) -> bytes:
     """The rest of a stream, for a reader that takes bytes: never more than its kind's cap + 1.
 
     FIT files are read whole (the FIT decoder applies its own caps); a gzip
-    file up to :data:`~analyzer.io.archive.MAX_GZIP_BYTES` (its output is capped
+    file up to :data:`~analyzer.io.archive_limits.MAX_GZIP_BYTES` (its output is capped
     there too); everything else up to its cap (:func:`check_size`).
     """
     if probe.kind == "fit":
