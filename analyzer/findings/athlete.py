@@ -29,7 +29,8 @@ from analyzer.findings.casecrossover import (
 from analyzer.findings.epoch_family import epochs_table, excursion_clauses
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
 from analyzer.findings.evidence import evidence_levels, summary_text
-from analyzer.findings.exposures import Exposure, binary_exposures, is_primary, medication_exposures
+from analyzer.findings.exposure_spec import Exposure
+from analyzer.findings.exposures import binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
 from analyzer.findings.journal import journal_exposures, journal_notes
 from analyzer.findings.medications import medication_note, medication_rate_ratios, rate_rows

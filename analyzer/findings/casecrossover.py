@@ -20,7 +20,7 @@ import pandas as pd
 
 from analyzer.findings.clogit import fit_clogit, likelihood_ratio_p
 from analyzer.findings.exact import exact_binary_test
-from analyzer.findings.exposures import covered_days, training_days
+from analyzer.findings.exposure_rules import covered_days, training_days
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.referents import as_days, time_stratified_referents
 

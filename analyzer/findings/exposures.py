@@ -1,20 +1,9 @@
-"""The pre-specified exposures, their thresholds and hazard windows.
+"""The pre-specified exposures and their thresholds.
 
 Each exposure is a daily series computed from the indicators' daily table
-(one row per local date). Its hazard window is a day offset (``lag``) from the
-cramp's index day (see :mod:`analyzer.findings.events`):
-
-* exercise-associated cramps: the session day itself (lag 0) for training and
-  the morning's resting HR / HRV, the night before the session for sleep
-  (the sleep row of the same date, since a night belongs to its wake-up date);
-* nocturnal cramps: the previous day (lag -1) for training, resting HR and
-  HRV, and the night before the cramp night for sleep (lag -1: the night that
-  ended the morning before). The cramp night's own sleep is never an exposure:
-  a cramp that wakes you shortens that night, so a short cramp night is as
-  likely a consequence as a cause (Allen RE, Kirby KA. Nocturnal leg cramps.
-  *Am Fam Physician* 2012;86(4):350-355: cramps "can cause severe insomnia").
-  It is shown only in the event-triggered averages, labelled as possibly a
-  consequence.
+(one row per local date), read in its hazard window: a day offset from the
+cramp's index day per cramp type (:mod:`analyzer.findings.exposure_spec`
+gives the windows and why the cramp night's own sleep is never one).
 
 Each exposure is tested as a binary exposure at the stated thresholds of
 :class:`FindingsParams` (these tests form the findings' one Benjamini-Hochberg
@@ -29,221 +18,42 @@ treated descriptively and acute load modelled with chronic load as a covariate,
 Lolli et al. *BJSM* 2019;53:921-922), sleep (Grandner & Winkelman *PLoS One*
 2017;12:e0178465), heat, and recently started medication (Garrison et al.
 *Arch Intern Med* 2012;172:120-126).
+
+This module lists the pre-specified exposures and primary hypotheses; what
+one exposure is (:class:`~analyzer.findings.exposure_spec.Exposure`, with the
+hazard windows) and the rules computing the daily values
+(:mod:`analyzer.findings.exposure_rules`) are in their own modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
+from analyzer.findings.exposure_rules import (
+    above,
+    above_quantile,
+    at_least,
+    constant,
+    hard_day,
+    load_ratio,
+    per_session,
+    raw,
+    session_hard_day,
+    session_load_ratio,
+)
+from analyzer.findings.exposure_spec import (
+    EXERCISE_DAY_BEFORE,
+    EXERCISE_ONLY,
+    LOAD,
+    LOAD_MODEL_LAGS,
+    SLEEP_LAGS,
+    TRAINING_LAGS,
+    Exposure,
+)
 from analyzer.findings.params import FindingsParams
 
 SESSION_COLUMNS = ("intensity_rel_habit", "duration_rel_habit", "avg_temperature_c")
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """One pre-specified exposure.
-
-    Attributes
-    ----------
-    key : str
-        Identifier, e.g. ``"load_spike"`` or ``"sleep_asleep_min_per_sd"``.
-    kind : {"binary", "continuous"}
-        Binary exposures are 0/1; continuous ones are scaled per SD.
-    phrase : str
-        How a sentence names exposed days (binary) or the measure (continuous).
-    lags : dict of str to int
-        Hazard-window offset from the index day per cramp type [days]; a cramp
-        type missing here does not use this exposure.
-    values : callable
-        ``values(daily) -> numpy.ndarray``: the daily exposure (``NaN`` missing).
-    direction : int
-        Continuous: +1 per SD higher, -1 per SD lower.
-    unit : str
-        Unit of one SD in sentences (continuous).
-    covariates : tuple of str
-        Daily columns held fixed in the model (continuous, per SD).
-    per_sd : Exposure or None
-        Continuous twin of a binary exposure (the underlying measure per SD),
-        reported beside it as a dose-response description.
-    label : str
-        Short plain name for labels, tables and plots (e.g. "a hard training day").
-    session_values : callable or None
-        ``session_values(units, daily) -> numpy.ndarray``: the exposure of each
-        session (:func:`analyzer.findings.sessions.session_units`), read instead
-        of the day when exercise cramps are compared session by session.
-    requires : dict of str to tuple of str
-        Per cramp type, daily columns that must be known on the day read: a day
-        without them is neither case nor referent for this exposure. For
-        nocturnal cramps a load-model value (TSB, ACWR...) carried over a day
-        without any device data is not an observation of that day. Exercise
-        cramps need no such rule for the load models: their case and referent
-        days are training days, observed by definition, and the models at the
-        end of the day before are the state the session started from, whatever
-        that day held (a day without data enters the models by the indicators'
-        rest-day rule, as the Fitness page shows it).
-    """
-
-    key: str
-    kind: str
-    phrase: str
-    lags: dict[str, int]
-    values: Callable[[pd.DataFrame], np.ndarray] = field(repr=False)
-    direction: int = 1
-    unit: str = ""
-    covariates: tuple[str, ...] = ()
-    per_sd: Exposure | None = None
-    label: str = ""
-    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    session_values: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray] | None = field(
-        default=None, repr=False
-    )
-
-    def daily_values(self, daily: pd.DataFrame, cramp_type: str | None = None) -> np.ndarray:
-        """``values(daily)``, missing on days lacking an input ``cramp_type`` requires.
-
-        Without ``cramp_type``, every cramp type's requirement applies (the strictest reading).
-        """
-        values = np.array(self.values(daily), dtype=float)
-        types = self.requires if cramp_type is None else [cramp_type]
-        for name in {n for t in types for n in self.requires.get(t, ())}:
-            values[np.isnan(_col(daily, name))] = np.nan
-        return values
-
-    def cache_key(self, cramp_type: str) -> str:
-        """Key of this exposure's daily values for ``cramp_type`` (they differ by ``requires``)."""
-        return f"{self.key}@{cramp_type}" if self.requires else self.key
-
-
-def _col(daily: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in daily.columns:
-        return np.full(len(daily), np.nan)
-    return pd.to_numeric(daily[name], errors="coerce").to_numpy(dtype=float)
-
-
-def training_days(daily: pd.DataFrame) -> np.ndarray:
-    """True on days with at least one recorded session, whether or not its load is known.
-
-    Falls back on ``load > 0`` for a daily table without ``session_count``.
-    """
-    if "session_count" in daily.columns:
-        return np.nan_to_num(_col(daily, "session_count")) > 0
-    return np.nan_to_num(_col(daily, "load")) > 0
-
-
-def covered_days(daily: pd.DataFrame) -> np.ndarray:
-    """Boolean mask of days with any device data, from the daily table's ``coverage``.
-
-    Accepts a numeric coverage (covered when > 0), a boolean, or text (covered
-    when not empty and not ``"none"``); without the column, a day is covered
-    when any numeric indicator is present.
-    """
-    if "coverage" in daily.columns:
-        cov = daily["coverage"]
-        numeric = pd.to_numeric(cov, errors="coerce")
-        if numeric.notna().any():
-            return numeric.fillna(0).to_numpy() > 0
-        text = cov.astype("object").where(cov.notna(), "").astype(str).str.strip().str.lower()
-        return ~text.isin(["", "none", "nan", "false", "0", "missing"]).to_numpy()
-    numeric = daily.drop(columns=[c for c in ("day", "date") if c in daily.columns])
-    numeric = numeric.apply(pd.to_numeric, errors="coerce")
-    return numeric.notna().any(axis=1).to_numpy()
-
-
-def _rest_day(daily: pd.DataFrame) -> np.ndarray:
-    """True on days with device data but no session: not exposed to session measures."""
-    return covered_days(daily) & ~training_days(daily)
-
-
-def _binary(values: np.ndarray, exposed: np.ndarray) -> np.ndarray:
-    out = np.where(exposed, 1.0, 0.0)
-    out[np.isnan(values)] = np.nan
-    return out
-
-
-def _above(column: str, threshold: float, session: bool = False, below: bool = False):
-    def values(daily: pd.DataFrame) -> np.ndarray:
-        x = _col(daily, column)
-        with np.errstate(invalid="ignore"):
-            out = _binary(x, x < threshold if below else x > threshold)
-        if session:
-            out[np.isnan(x) & _rest_day(daily)] = 0.0
-        return out
-
-    return values
-
-
-def _above_quantile(column: str, quantile: float, session: bool = False):
-    def values(daily: pd.DataFrame) -> np.ndarray:
-        x = _col(daily, column)
-        finite = x[np.isfinite(x)]
-        if finite.size < 10:
-            return np.full(x.size, np.nan)
-        return _above(column, float(np.quantile(finite, quantile)), session)(daily)
-
-    return values
-
-
-def _at_least(column: str, threshold: float):
-    def values(daily: pd.DataFrame) -> np.ndarray:
-        x = _col(daily, column)
-        with np.errstate(invalid="ignore"):
-            return _binary(x, x >= threshold)
-
-    return values
-
-
-def _load_ratio(daily: pd.DataFrame) -> np.ndarray:
-    """The day's load over the mean load of the 28 days before it (21 of them with data)."""
-    load = pd.Series(_col(daily, "load"))
-    chronic = load.shift(1).rolling(28, min_periods=21).mean()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(chronic > 0, (load / chronic).to_numpy(), np.nan)
-
-
-def _hard_day(threshold: float):
-    def values(daily: pd.DataFrame) -> np.ndarray:
-        ratio = _load_ratio(daily)
-        with np.errstate(invalid="ignore"):
-            return _binary(ratio, ratio >= threshold)
-
-    return values
-
-
-def _raw(column: str):
-    return lambda daily: _col(daily, column)
-
-
-def _session(rule):
-    """A daily rule applied to the session table instead (same columns)."""
-    return lambda units, daily: rule(units)
-
-
-def _chronic_load(daily: pd.DataFrame) -> np.ndarray:
-    """Mean daily load of the 28 days before each day (21 of them with data)."""
-    load = pd.Series(_col(daily, "load"))
-    return load.shift(1).rolling(28, min_periods=21).mean().to_numpy()
-
-
-def _session_load_ratio(units: pd.DataFrame, daily: pd.DataFrame) -> np.ndarray:
-    """The day's load up to and including each session over the 28-day mean before the day."""
-    chronic = _chronic_load(daily)[units["pos"].to_numpy()]
-    so_far = units["load_so_far"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(chronic > 0, so_far / chronic, np.nan)
-
-
-def _session_hard_day(threshold: float):
-    def values(units: pd.DataFrame, daily: pd.DataFrame) -> np.ndarray:
-        ratio = _session_load_ratio(units, daily)
-        with np.errstate(invalid="ignore"):
-            return _binary(ratio, ratio >= threshold)
-
-    return values
 
 
 def short_sleep_threshold_min(params: FindingsParams, sleep_need_h: float | None) -> float:
@@ -289,22 +99,6 @@ def is_primary(cramp_type: str, exposure_key: str) -> bool:
     return False
 
 
-#: Inputs of the training-load models: a day whose load is unknown (no device data)
-#: gives no CTL, ATL, TSB, ACWR, monotony or strain observation, whatever the models carry.
-#: The load models need a known load on the day read for nocturnal cramps (see ``Exposure``).
-LOAD = {"nocturnal": ("load",)}
-
-TRAINING_LAGS = {"exercise": 0, "nocturnal": -1}
-#: The load models (ACWR, TSB, monotony, strain, hard-day streaks) at the end of the day
-#: before: their value on the cramp's own day would include sessions after the cramp.
-LOAD_MODEL_LAGS = {"exercise": -1, "nocturnal": -1}
-EXERCISE_DAY_BEFORE = {"exercise": -1}
-#: Sleep that precedes the cramp: the night before the session (same wake-up date) for
-#: exercise cramps, the night before the cramp night for nocturnal cramps.
-SLEEP_LAGS = {"exercise": 0, "nocturnal": -1}
-EXERCISE_ONLY = {"exercise": 0}
-
-
 def _hours(minutes: float) -> str:
     return f"{minutes / 60:g} h"
 
@@ -325,12 +119,12 @@ def _per_sd(
         "continuous",
         phrase,
         lags,
-        _raw(column),
+        raw(column),
         direction,
         unit,
         covariates,
         requires=requires or {},
-        session_values=_session(_raw(column)) if session else None,
+        session_values=per_session(raw(column)) if session else None,
     )
 
 
@@ -350,18 +144,18 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a load at least {pct(p.hard_day_load_ratio_min)} above your 4-week average",
             TRAINING_LAGS,
-            _hard_day(p.hard_day_load_ratio_min),
+            hard_day(p.hard_day_load_ratio_min),
             label="a hard training day",
             requires=LOAD,
-            session_values=_session_hard_day(p.hard_day_load_ratio_min),
+            session_values=session_hard_day(p.hard_day_load_ratio_min),
             per_sd=Exposure(
                 "load_ratio_per_sd",
                 "continuous",
                 "load relative to the 4-week average",
                 TRAINING_LAGS,
-                _load_ratio,
+                load_ratio,
                 unit="x average",
-                session_values=_session_load_ratio,
+                session_values=session_load_ratio,
             ),
         ),
         Exposure(
@@ -370,9 +164,9 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             f"a session at least {pct(p.intensity_rel_habit_min)} more intense than your "
             "90-day habit",
             TRAINING_LAGS,
-            _above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
+            above("intensity_rel_habit", p.intensity_rel_habit_min, session=True),
             label="a session more intense than usual",
-            session_values=_session(_above("intensity_rel_habit", p.intensity_rel_habit_min)),
+            session_values=per_session(above("intensity_rel_habit", p.intensity_rel_habit_min)),
             per_sd=_per_sd(
                 "intensity_rel_habit_per_sd",
                 "session intensity relative to habit",
@@ -387,9 +181,9 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a session at least {pct(p.duration_rel_habit_min)} longer than your 90-day habit",
             TRAINING_LAGS,
-            _above("duration_rel_habit", p.duration_rel_habit_min, session=True),
+            above("duration_rel_habit", p.duration_rel_habit_min, session=True),
             label="a session longer than usual",
-            session_values=_session(_above("duration_rel_habit", p.duration_rel_habit_min)),
+            session_values=per_session(above("duration_rel_habit", p.duration_rel_habit_min)),
             per_sd=_per_sd(
                 "duration_rel_habit_per_sd",
                 "session duration relative to habit",
@@ -404,7 +198,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a load spike (acute load over {p.acwr_min:g} times your chronic load, EWMA)",
             LOAD_MODEL_LAGS,
-            _above("acwr_ewma", p.acwr_min),
+            above("acwr_ewma", p.acwr_min),
             label="a load spike",
             requires=LOAD,
             per_sd=_per_sd(
@@ -422,7 +216,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"very negative form (training stress balance below {p.tsb_max:g})",
             LOAD_MODEL_LAGS,
-            _above("tsb", p.tsb_max, below=True),
+            above("tsb", p.tsb_max, below=True),
             label="very negative form (TSB)",
             requires=LOAD,
             per_sd=_per_sd(
@@ -440,7 +234,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"monotonous training (7-day monotony above {p.monotony_min:g})",
             EXERCISE_DAY_BEFORE,
-            _above("monotony", p.monotony_min),
+            above("monotony", p.monotony_min),
             label="monotonous training",
             requires=LOAD,
         ),
@@ -449,7 +243,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"high training strain (top {100 * (1 - p.strain_quantile):.0f}% of your days)",
             EXERCISE_DAY_BEFORE,
-            _above_quantile("strain", p.strain_quantile),
+            above_quantile("strain", p.strain_quantile),
             label="high training strain",
             requires=LOAD,
             per_sd=_per_sd(
@@ -466,7 +260,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"at least {p.consecutive_hard_days_min} hard days in a row",
             LOAD_MODEL_LAGS,
-            _at_least("consecutive_hard_days", p.consecutive_hard_days_min),
+            at_least("consecutive_hard_days", p.consecutive_hard_days_min),
             label="several hard days in a row",
             requires=LOAD,
         ),
@@ -475,7 +269,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"less than {_hours(sleep_min)} of sleep",
             SLEEP_LAGS,
-            _above("sleep_asleep_min", sleep_min, below=True),
+            above("sleep_asleep_min", sleep_min, below=True),
             label="a short night",
             per_sd=_per_sd(
                 "sleep_per_sd", "sleep", "sleep_asleep_min", SLEEP_LAGS, "min", direction=-1
@@ -486,7 +280,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a sleep debt above {p.sleep_debt_7n_min_h:g} h over the last 7 nights",
             {"nocturnal": -1},
-            _above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
+            above("sleep_debt_7n_h", p.sleep_debt_7n_min_h),
             label="a sleep debt",
             per_sd=_per_sd(
                 "sleep_debt_per_sd",
@@ -501,7 +295,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a morning resting heart rate more than {p.resting_hr_z_min:g} SD above your baseline",
             EXERCISE_ONLY,
-            _above("resting_hr_z", p.resting_hr_z_min),
+            above("resting_hr_z", p.resting_hr_z_min),
             label="a raised resting heart rate",
             per_sd=_per_sd(
                 "resting_hr_per_sd",
@@ -516,7 +310,7 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"an overnight HRV (lnRMSSD) more than {abs(p.hrv_z_max):g} SD below your baseline",
             EXERCISE_ONLY,
-            _above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
+            above("hrv_lnrmssd_z", p.hrv_z_max, below=True),
             label="a lowered HRV",
             per_sd=_per_sd(
                 "hrv_per_sd",
@@ -532,9 +326,9 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             "binary",
             f"a hot session (top {100 * (1 - p.heat_quantile):.0f}% of your session temperatures)",
             TRAINING_LAGS,
-            _above_quantile("avg_temperature_c", p.heat_quantile, session=True),
+            above_quantile("avg_temperature_c", p.heat_quantile, session=True),
             label="a hot session",
-            session_values=_session(_above_quantile("avg_temperature_c", p.heat_quantile)),
+            session_values=per_session(above_quantile("avg_temperature_c", p.heat_quantile)),
             per_sd=_per_sd(
                 "temperature_per_sd",
                 "session temperature",
@@ -545,11 +339,6 @@ def binary_exposures(params: FindingsParams, sleep_need_h: float | None = None) 
             ),
         ),
     ]
-
-
-def _constant(values: np.ndarray):
-    """An exposure whose daily values do not depend on the daily table (a medication log)."""
-    return lambda daily: values
 
 
 def medication_exposures(
@@ -582,7 +371,7 @@ def medication_exposures(
                 "binary",
                 f"the first {window} days after starting {name}",
                 {"nocturnal": 0},
-                _constant(exposed.astype(float)),
+                constant(exposed.astype(float)),
                 label=f"the first {window} days of {name}",
             )
         )

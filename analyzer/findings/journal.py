@@ -59,7 +59,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.findings.exposures import Exposure, binary_exposures
+from analyzer.findings.exposure_spec import Exposure
+from analyzer.findings.exposures import binary_exposures
 from analyzer.findings.params import FindingsParams
 from analyzer.indicators.journal import PREFIX, TAG_PREFIX, logged_days
 

@@ -40,7 +40,7 @@ import pandas as pd
 from analyzer.findings.casecrossover import day_axis
 from analyzer.findings.events import CRAMP_TYPES
 from analyzer.findings.exact import exact_binary_test
-from analyzer.findings.exposures import covered_days
+from analyzer.findings.exposure_rules import covered_days
 from analyzer.findings.params import FindingsParams
 
 #: Offset from the day the drug is taken to the cramp's index day, per cramp type [days].

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analyzer.findings.athlete import AthleteFindings
 from analyzer.findings.evidence import fmt_p
-from analyzer.findings.exposures import training_days
+from analyzer.findings.exposure_rules import training_days
 from analyzer.findings.params import FindingsParams
 from analyzer.indicators.athlete_settings import SETTING_LABELS
 from analyzer.indicators.journal import logged_days
