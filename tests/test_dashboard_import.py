@@ -80,3 +80,31 @@ def test_zip_uploads_are_opened_and_each_file_reported(demo_user):
         "already there",
         "skipped (not a kind of file the analyzer reads)",
     }
+
+
+def _import_box(at):
+    (box,) = [s for s in at.main.selectbox if s.label == "Athlete"]
+    return box
+
+
+def test_switching_the_sidebar_athlete_switches_where_uploads_go(demo_user):
+    at = app("import_files.py")
+    at.radio(key="import_into_demo").set_value(True).run()
+    first = at.sidebar.selectbox(key="athlete").value
+    assert _import_box(at).value == first
+    sidebar = at.sidebar.selectbox(key="athlete")
+    sidebar.select_index(1 if sidebar.index == 0 else 0).run()
+    assert not at.exception, errors(at)
+    other = at.sidebar.selectbox(key="athlete").value
+    assert other != first
+    assert _import_box(at).value == other  # not the stale first choice
+    name, data = simulated_fit()
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    assert _results(at) == {name: "imported"}
+    with Library(demo_user) as lib:
+        owners = lib.connection.execute(
+            "SELECT DISTINCT athlete_id FROM imports WHERE original_name = ?", (name,)
+        ).fetchall()
+    assert owners == [(other,)]

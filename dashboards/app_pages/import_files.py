@@ -41,10 +41,14 @@ if roster is None and target.exists():
         roster = library.athletes()
 ids = [] if roster is None or roster.empty else roster["athlete_id"].tolist()
 default = ids.index(ctx.athlete_id) if ctx.athlete_id in ids else 0
-# One selector per target library, so that switching the target does not carry a stale choice over.
+# One selector per target library and sidebar athlete: switching either starts a fresh box on
+# the athlete now shown, so that a stale choice never sends files to someone else.
 target_key = "current" if ctx.ready and target == ctx.library.path else "own"
 athlete_id = st.selectbox(
-    "Athlete", [*ids, NEW_ATHLETE], index=default, key=f"import_athlete_{target_key}"
+    "Athlete",
+    [*ids, NEW_ATHLETE],
+    index=default,
+    key=f"import_athlete_{target_key}_{ctx.athlete_id}",
 )
 new_name = timezone = None
 # The zone offered for a new athlete: the browser's, else this computer's. Kept unchanged, it
