@@ -271,3 +271,28 @@ def test_fuzzed_cramp_logs_either_read_or_fail_with_an_import_error(rows):
             "other",
         ]
     )
+
+
+def test_relief_none_is_a_logged_answer_not_a_missing_value():
+    data = cramp_log(
+        "2024-05-01T10:00,calf,left,5,30,exercise,none,",
+        "2024-05-02T10:00,calf,left,5,30,exercise,None,",
+        "2024-05-03T10:00,calf,left,5,30,exercise,,",
+        "2024-05-04T10:00,calf,left,5,30,exercise,NA,",
+        "2024-05-05T10:00,calf,left,5,30,exercise,--,",
+    )
+    table = read_cramp_log("log.csv", data, timezone="Europe/Berlin").tables["cramps"]
+    relief = table.sort_values("start_utc")["relief"].tolist()
+    assert relief[:2] == ["none", "none"]
+    assert all(pd.isna(value) for value in relief[2:])  # empty or null tokens: not logged
+
+
+def test_a_date_without_a_time_of_day_is_refused_not_put_at_midnight():
+    data = cramp_log("2021-06-20,calf,left,5,30,night,,", "2021-06-21T03:10,calf,left,5,30,night,,")
+    with pytest.raises(CsvImportError) as info:
+        read_cramp_log("log.csv", data, timezone="Europe/Berlin")
+    message = str(info.value)
+    assert "row 1, column 'start_local': '2021-06-20'" in message
+    assert "time of day" in message and "1 of 2 rows are valid" in message
+    assert validate_cramp({"start_local": "2021-06-20", "muscle": "calf"}, timezone="UTC")
+    assert not validate_cramp({"start_local": "2021-06-20T23:00", "muscle": "calf"}, timezone="UTC")

@@ -60,17 +60,25 @@ def choice(
     *,
     required: bool = False,
 ) -> str | None:
-    """One word of ``vocabulary`` (case, spaces and hyphens as underscores do not matter)."""
-    found = text(value)
-    if found is None:
-        if required:
-            problems.append((column, value, "one of " + ", ".join(vocabulary)))
+    """One word of ``vocabulary`` (case, spaces and hyphens as underscores do not matter).
+
+    A word of the vocabulary wins over the null tokens: ``none`` is a relief
+    the athlete logged (nothing helped), not a missing value.
+    """
+    word = _vocabulary_key(value)
+    if word in vocabulary:
+        return word
+    if blank(value) and not required:
         return None
-    key = found.casefold().replace(" ", "_").replace("-", "_")
-    if key not in vocabulary:
-        problems.append((column, value, "one of " + ", ".join(vocabulary)))
+    problems.append((column, value, "one of " + ", ".join(vocabulary)))
+    return None
+
+
+def _vocabulary_key(value: object) -> str | None:
+    """The cell as a vocabulary word would be spelt (``None`` for no cell or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return key
+    return str(value).strip().casefold().replace(" ", "_").replace("-", "_")
 
 
 def date(value: object, column: str, problems: list[Problem], *, required: bool) -> dt.date | None:

@@ -101,6 +101,11 @@ def parse_start_local(
         written = cells.text(value)
         if written is None:
             return None, "an ISO 8601 local date and time such as 2024-03-31T02:30"
+        if _is_date_only(written):
+            return None, (
+                "a time of day with the date, such as 2024-03-31T02:30 (a date alone would "
+                "put the cramp at midnight)"
+            )
         try:
             moment = dt.datetime.fromisoformat(written)
         except ValueError:
@@ -127,6 +132,15 @@ def parse_start_local(
             "add the UTC offset to say which"
         )
     return pd.Timestamp(moment.replace(tzinfo=tz)).tz_convert("UTC"), None
+
+
+def _is_date_only(written: str) -> bool:
+    """Whether an entry is an ISO date without a time of day (``2024-03-31``)."""
+    try:
+        dt.date.fromisoformat(written)
+    except ValueError:
+        return False
+    return True
 
 
 def cramp_id(start_utc: pd.Timestamp, muscle: str, side: str | None) -> str:
