@@ -111,3 +111,25 @@ def test_the_medication_table_gains_drug_class_and_note_columns():
     assert out["cramp_note"].isna().tolist() == [False, False, True]
     assert "drug_class" not in meds
     assert with_drug_classes(None).empty
+
+
+def test_the_medication_table_has_one_type_per_column_for_the_browser():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from analyzer.figures.journal import medication_table
+
+    meds = pd.DataFrame(
+        {
+            "name": ["Atorvastatin", "Lipitor"],
+            "kind": "medication",
+            "start_date": [dt.date(2021, 6, 1), dt.date(2021, 5, 1)],
+            "end_date": [None, dt.date(2021, 5, 31)],
+        }
+    )
+    table = medication_table(meds)
+    pa.Table.from_pandas(table)  # what st.dataframe does; mixed dates and text raise here
+    newest, older = table.to_numpy().tolist()  # newest start first
+    assert newest[0] == "Atorvastatin" and "2021-06-01" in newest and "ongoing" in newest
+    assert older[0] == "Lipitor" and "2021-05-31" in older

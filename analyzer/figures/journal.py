@@ -33,10 +33,19 @@ def medication_table(medications: pd.DataFrame | None) -> pd.DataFrame:
     for column in MEDICATION_COLUMNS:
         if column not in frame:
             frame[column] = None
-    frame["end_date"] = frame["end_date"].astype(object).where(frame["end_date"].notna(), "ongoing")
     start = pd.to_datetime(frame["start_date"].astype(str), errors="coerce")
+    # One type per column (text), so that the table travels to the browser as one Arrow type.
+    frame["start_date"] = frame["start_date"].map(lambda day: _day_text(day, ""))
+    frame["end_date"] = frame["end_date"].map(lambda day: _day_text(day, "ongoing"))
     frame = frame.assign(_start=start).sort_values("_start", ascending=False, na_position="last")
     return frame[list(MEDICATION_COLUMNS)].rename(columns=MEDICATION_COLUMNS).reset_index(drop=True)
+
+
+def _day_text(day: object, missing: str) -> str:
+    """A date as ``YYYY-MM-DD`` (``missing`` when there is none)."""
+    if day is None or pd.isna(day):
+        return missing
+    return pd.Timestamp(day).date().isoformat()
 
 
 #: Labels of the daily-log items in display tables and forms (units in brackets).
