@@ -14,7 +14,7 @@ from analyzer.figures.epochs import (
     lag_heatmap,
 )
 from analyzer.figures.insession import context_bars, context_table
-from analyzer.figures.team import roster_table, side_by_side, weekly_summary
+from analyzer.figures.team import PER_100H, roster_table, side_by_side, weekly_summary
 from analyzer.indicators.recent import recent_flags
 
 
@@ -124,7 +124,7 @@ def test_roster_and_side_by_side():
             "athlete_id": ["a"],
             "cramps": [4],
             "training_h": [80.0],
-            "cramps_per_100h": [5.0],
+            "exercise_cramps_per_100h": [5.0],
             "summary": ["x"],
         }
     )
@@ -132,7 +132,7 @@ def test_roster_and_side_by_side():
     assert list(table["athlete"]) == ["Ann", "b"]
     assert table.loc[0, "load, last 28 d [a.u.]"] == 28 * 50.0
     assert pd.isna(table.loc[1, "last data"]) and table.loc[1, "nights recorded"] == 0
-    assert table.loc[0, "cramps per 100 h"] == 5.0 and pd.isna(table.loc[1, "cramps per 100 h"])
+    assert table.loc[0, PER_100H] == 5.0 and pd.isna(table.loc[1, PER_100H])
     weekly = weekly_summary(_daily(), weeks=4)
     assert (weekly["sleep_h"].dropna() == 7.0).all()
     fig = side_by_side({"a": _daily(), "b": _daily()}, {"a": "Ann"})

@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 
+from analyzer.figures.team import PER_100H
 from dashboards.app_pages import PAGE_FILES
 from tests.helpers.dashboard import (
     MINI_DEMO_ATHLETES,
@@ -81,7 +82,7 @@ def test_session_on_the_demo_draws_streams(demo_user):
 def test_team_on_the_demo_draws_roster_comparison_and_squad_findings(demo_user):
     at = app("team.py")
     assert not at.exception, errors(at)
-    (roster,) = frames_with(at, "cramps per 100 h")
+    (roster,) = frames_with(at, PER_100H)
     assert len(roster) == len(MINI_DEMO_ATHLETES)
     assert len(charts(at)) == 2
     assert at.markdown[0].value.startswith(SUMMARY_OPENERS), at.markdown[0].value

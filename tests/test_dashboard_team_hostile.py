@@ -16,6 +16,7 @@ import struct
 import pandas as pd
 import pytest
 
+from analyzer.figures.team import PER_100H
 from analyzer.store import Library
 from tests.helpers.dashboard import app, errors, frames_with
 from tests.helpers.paths import SAMPLE_DATA, TEST_DATA
@@ -56,7 +57,7 @@ DAMAGED = [
 
 
 def _roster(at) -> pd.DataFrame:
-    (roster,) = frames_with(at, "cramps per 100 h")
+    (roster,) = frames_with(at, PER_100H)
     return roster.set_index("athlete")
 
 

@@ -127,4 +127,9 @@ def test_squad_pools_events_across_athletes():
     )
     assert squad.summary.startswith("What stands out after allowing for all")
     assert "a session more intense than usual" in squad.summary
-    assert summary.loc["athlete0", "cramps_per_100h"] > 0
+    trained = summary[summary["training_h"] > 0]
+    assert (trained["exercise_cramps_per_100h"] > 0).any()
+    # Nocturnal cramps are not counted per training hour.
+    assert trained["exercise_cramps_per_100h"].to_numpy() == pytest.approx(
+        (100 * trained["exercise_cramps"] / trained["training_h"]).to_numpy()
+    )

@@ -35,12 +35,17 @@ def _dates(daily: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(daily["date"].astype(str))
 
 
+#: Roster columns over all of an athlete's data (the others cover the last 28 days).
+ALL_CRAMPS = "cramps, all data"
+PER_100H = "exercise cramps per 100 h of training"
+
+
 def roster_table(
     athletes: pd.DataFrame,
     flags: Mapping[str, dict],
     squad_summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per athlete: cramps per 100 h of training, recent load and sleep flags, coverage.
+    """One row per athlete: cramps and exercise cramps per 100 h, recent load, sleep, coverage.
 
     Parameters
     ----------
@@ -52,7 +57,8 @@ def roster_table(
         shows as having no data).
     squad_summary : DataFrame, optional
         ``SquadFindings.roster`` (``athlete_id``, ``cramps``, ``training_h``,
-        ``cramps_per_100h``, ``summary``).
+        ``exercise_cramps_per_100h``, ``summary``), over all of each
+        athlete's data.
     """
     rows = []
     summary = (
@@ -72,10 +78,10 @@ def roster_table(
             s = summary.loc[athlete.athlete_id]
             row.update(
                 {
-                    "cramps": int(s["cramps"]),
-                    "training [h]": round(float(s["training_h"]), 1),
-                    "cramps per 100 h": round(float(s["cramps_per_100h"]), 2)
-                    if pd.notna(s["cramps_per_100h"])
+                    ALL_CRAMPS: int(s["cramps"]),
+                    "training, all data [h]": round(float(s["training_h"]), 1),
+                    PER_100H: round(float(s["exercise_cramps_per_100h"]), 1)
+                    if pd.notna(s["exercise_cramps_per_100h"])
                     else np.nan,
                 }
             )

@@ -44,8 +44,10 @@ class SquadFindings:
     athletes : dict of str to AthleteFindings
         Each athlete's own analysis.
     roster : pandas.DataFrame
-        Per athlete: cramps by type, training hours, cramps per 100 h of
-        training, and the athlete's own summary (``summary``).
+        Per athlete, over all of the athlete's data: cramps by type, training
+        hours, exercise-associated cramps per 100 h of training (nocturnal
+        cramps are not counted against training time), and the athlete's own
+        summary (``summary``).
     summary : str
         One or two sentences on the pooled findings: what stands out across the
         squad, or that nothing does after the number of comparisons made.
@@ -95,7 +97,9 @@ def _roster(athletes: Mapping[str, Mapping], results: dict[str, AthleteFindings]
                 exercise_cramps=res.n_cramps.get("exercise", 0),
                 nocturnal_cramps=res.n_cramps.get("nocturnal", 0),
                 training_h=hours,
-                cramps_per_100h=100 * n / hours if hours and hours > 0 else np.nan,
+                exercise_cramps_per_100h=(
+                    100 * res.n_cramps.get("exercise", 0) / hours if hours and hours > 0 else np.nan
+                ),
                 summary=res.summary,
             )
         )

@@ -26,7 +26,9 @@ st.markdown("**" + ui.literal(squad.summary) + "**")
 
 st.header("Roster")
 st.caption(
-    "Last 28 days of each athlete's data. Flags use the findings' own thresholds: ACWR above "
+    "Cramps and training hours cover all of each athlete's data (nocturnal cramps are not "
+    "counted per training hour); load, flags and coverage the last 28 days. Flags use the "
+    "findings' own thresholds: ACWR above "
     f"{thresholds['acwr_high']:g}, nights under {thresholds['short_sleep_h']:g} h asleep. "
     "Coverage: days with any device data."
 )
