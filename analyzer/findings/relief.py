@@ -60,9 +60,14 @@ def relief_table(cramps: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("n_cramps", ascending=False, ignore_index=True)
 
 
+#: How a relief value reads at the start of a sentence (others: the word, capitalised).
+_SPOKEN = {"none": "No relief method (logged as 'none')"}
+
+
 def _sentence(row: dict, n_timed: int) -> str:
     n = row["n_cramps"]
-    head = f"{row['relief'].replace('_', ' ').capitalize()}: {n} cramp{'s' if n != 1 else ''}"
+    label = _SPOKEN.get(row["relief"], row["relief"].replace("_", " ").capitalize())
+    head = f"{label}: {n} cramp{'s' if n != 1 else ''}"
     if n_timed == 0:
         return head + ", no duration logged."
     text = f"{head}, median duration {row['median_duration_s']:.0f} s"
