@@ -15,6 +15,7 @@ import pytest
 
 from analyzer.indicators import physiology as phys
 from analyzer.indicators.athlete_settings import resolve_settings
+from analyzer.indicators.plausible import POWER_LIMITS_W
 from analyzer.indicators.session_streams import StreamSet
 from tests.helpers.hr_streams import (
     effort_profile,
@@ -115,7 +116,7 @@ def test_ftp_95_percent_of_best_20_minutes_with_coasting_and_dropouts():
     start = pd.Timestamp("2026-04-02 16:00", tz="UTC")
     samples = session_frame("ride", start, np.full(power.size, 150.0), power_w=power)
     acts = pd.DataFrame({"activity_id": ["ride"], "start_utc": [start]})
-    grids = _grids(acts, samples, "power_w", phys.POWER_LIMITS_W)
+    grids = _grids(acts, samples, "power_w", POWER_LIMITS_W)
     estimate, _ = phys.estimate_ftp(grids)
     assert estimate == pytest.approx(0.95 * 300.0, abs=3.0)
 
@@ -124,7 +125,7 @@ def test_no_ftp_from_a_power_channel_of_zeros():
     start = pd.Timestamp("2026-04-02 16:00", tz="UTC")
     samples = session_frame("ride", start, np.full(1500, 150.0), power_w=np.zeros(1500))
     acts = pd.DataFrame({"activity_id": ["ride"], "start_utc": [start]})
-    estimate, used = phys.estimate_ftp(_grids(acts, samples, "power_w", phys.POWER_LIMITS_W))
+    estimate, used = phys.estimate_ftp(_grids(acts, samples, "power_w", POWER_LIMITS_W))
     assert np.isnan(estimate) and not used.any()
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from analyzer.indicators.plausible import plausible_samples
+
 WINDOW_S = 600.0
 
 COLUMNS = [
@@ -183,7 +185,7 @@ def in_session_table(
     linked = cramps.loc[(cramps["cramp_type"] == "exercise") & cramps["activity_id"].notna()]
     rows = []
     for _, cramp in linked.iterrows():
-        samples = samples_for(cramp["activity_id"])
+        samples = plausible_samples(samples_for(cramp["activity_id"])).samples
         rows.append(
             session_context(
                 cramp.get("cramp_id"),

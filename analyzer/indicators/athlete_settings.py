@@ -23,6 +23,7 @@ from analyzer import timebase
 from analyzer.indicators import physiology as phys
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
+from analyzer.indicators.plausible import POWER_LIMITS_W
 from analyzer.indicators.session_streams import StreamSet
 from analyzer.schema import TABLES
 
@@ -138,7 +139,7 @@ class _Evidence:
 
     def grids(self, channel: str) -> list:
         if channel not in self._grids:
-            limits = phys.HR_LIMITS_BPM if channel == "heart_rate_bpm" else phys.POWER_LIMITS_W
+            limits = phys.HR_LIMITS_BPM if channel == "heart_rate_bpm" else POWER_LIMITS_W
             self._grids[channel] = phys.session_grids(
                 self.streams, channel, limits, self.rules.hold_s
             )

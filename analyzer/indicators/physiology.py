@@ -61,8 +61,6 @@ HR_LIMITS_BPM = (30.0, 240.0)
 #: Mean daily resting heart rate of 92,457 adults wearing a wrist tracker (Quer et al. 2020:
 #: 65.5 ± 7.7 bpm; individual means ranged from 40 to 109 bpm) [bpm].
 POPULATION_HR_REST_BPM = 65.0
-#: Power outside these limits is not a measurement [W].
-POWER_LIMITS_W = (0.0, 2500.0)
 
 
 @dataclass(frozen=True)

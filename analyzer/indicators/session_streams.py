@@ -11,6 +11,11 @@ grids of the physiology estimates) covers at most :attr:`StreamSet.bound_s` of e
 its recorded duration, else the span of its samples with every gap counted as
 :data:`MAX_PAUSE_S` at most. One damaged timestamp years away (a flipped bit) therefore
 cannot make a grid, and its memory, years long.
+
+Power readings outside the physiological limits
+(:func:`analyzer.indicators.plausible.implausible_power`) are blanked when the set is built,
+so every metric and estimate computed from it sees the same cleaned stream;
+:attr:`StreamSet.dropped_power` counts them per session.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from analyzer.indicators import power as pw
 from analyzer.indicators import stream, trimp
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import IndicatorParams
+from analyzer.indicators.plausible import implausible_power
 
 CHANNELS = ("heart_rate_bpm", "power_w", "speed_mps", "temperature_c")
 MOVING_SPEED_MPS = 0.5  # slower than this counts as stopped when no moving time is recorded
@@ -58,6 +64,10 @@ class StreamSet:
         How far after its first sample each session's grid work reaches [s]: the recorded
         duration, else the samples' span with each gap counted as :data:`MAX_PAUSE_S` at
         most.
+    dropped_power : numpy.ndarray of int
+        Power readings of each session left out as implausible
+        (:func:`analyzer.indicators.plausible.implausible_power`); ``values["power_w"]`` is
+        NaN there.
     """
 
     @classmethod
@@ -83,7 +93,10 @@ class StreamSet:
         self.code = code[keep][order]
         t_ns = t_ns[keep][order]
         self.values = {name: numeric_column(frame, name)[keep][order] for name in CHANNELS}
+        spikes = implausible_power(self.values["power_w"])
+        self.values["power_w"] = np.where(spikes, np.nan, self.values["power_w"])
         self.bounds = np.searchsorted(self.code, np.arange(self.n + 1))
+        self.dropped_power = self.count(spikes).astype(np.int64)
         first = np.minimum(
             self.bounds[:-1], max(len(t_ns) - 1, 0)
         )  # sessions without samples repeat 0 times

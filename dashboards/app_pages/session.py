@@ -6,6 +6,7 @@ import streamlit as st
 from analyzer.figures import session_streams, streams_table
 from analyzer.figures.insession import context_bars, context_table
 from analyzer.figures.session import session_labels
+from analyzer.indicators.plausible import plausible_samples
 from dashboards import conventions, data, ui
 
 ctx = ui.context()
@@ -41,7 +42,8 @@ if len(wanted_activity) and wanted_activity.iloc[0] in labels:
     st.session_state["session_pick"] = wanted_activity.iloc[0]
 activity_id = st.selectbox("Session", ids, format_func=labels.get, key="session_pick")
 
-samples = data.samples(ctx.path, ctx.version, activity_id)
+cleaned = plausible_samples(data.samples(ctx.path, ctx.version, activity_id))
+samples = cleaned.samples
 session_cramps = cramps.loc[cramps["activity_id"] == activity_id]
 start = listed.loc[listed["activity_id"] == activity_id, "start_utc"].iloc[0]
 ui.chart_with_table(
@@ -50,6 +52,8 @@ ui.chart_with_table(
     key="streams",
     caption="Streams every 10 s",
 )
+if cleaned.note():
+    st.caption(ui.literal(cleaned.note()))
 
 st.header("The cramp in its session")
 params = conventions.current_params()
