@@ -261,6 +261,7 @@ def test_day_aggregates_of_several_sessions():
             sessions_on([40.0]),
             sessions_on([60.0], duration_s=1800.0).assign(
                 activity_id="b",
+                start_utc=pd.Timestamp(DAY0, tz="UTC") + pd.Timedelta(hours=17),  # after "s0"
                 avg_temperature_c=30.0,
                 load_source="trimp",
                 intensity_rel_habit=1.3,

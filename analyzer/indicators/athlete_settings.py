@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import timebase
+from analyzer.indicators import overlap
 from analyzer.indicators import physiology as phys
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.params import DEFAULT_PARAMS, IndicatorParams
@@ -151,14 +152,22 @@ class _Evidence:
         days = timebase.local_days(self.activities["start_utc"], self.timezone, offsets)
         return f"estimated from {what} of {_plural(n, 'session')}" + _span(days[used])
 
+    def overlap_groups(self) -> np.ndarray:
+        """Sessions overlapping in time share a label: one recording, not two sessions."""
+        start_s, end_s = overlap.interval_bounds_s(
+            self.activities["start_utc"], self.streams.bound_s
+        )
+        return overlap.overlap_groups(start_s, end_s)
+
     def hr_max(self) -> Setting | None:
-        value, used = phys.estimate_hr_max(self.grids("heart_rate_bpm"), self.rules)
+        groups = self.overlap_groups()
+        value, used = phys.estimate_hr_max(self.grids("heart_rate_bpm"), self.rules, groups)
         if np.isfinite(value):
             return Setting(
                 float(round(value)), self.sessions(used, "the heart rate held 5 s or more")
             )
         summary = numeric_column(self.activities, "max_heart_rate_bpm")
-        value, used = phys.estimate_hr_max_from_summaries(summary, self.rules)
+        value, used = phys.estimate_hr_max_from_summaries(summary, self.rules, groups)
         if np.isfinite(value):
             return Setting(
                 float(round(value)), self.sessions(used, "the recorded maximum heart rate")

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analyzer.indicators import acwr, monotony, pmc, recovery, streaks
+from analyzer.indicators import acwr, monotony, overlap, pmc, recovery, streaks
 from analyzer.indicators import sleep as sleep_mod
 from analyzer.indicators.columns import numeric_column
 from analyzer.indicators.habit import add_habit_columns
@@ -155,7 +155,7 @@ def _session_days(
     out = pd.DataFrame(
         {
             "session_count": by_day.count(),
-            "duration_s": by_day.total(numeric_column(frame, "duration_s")),
+            "duration_s": by_day.total(_training_seconds(frame, day)),
             "load": by_day.total(numeric_column(frame, "load")),
             "load_source": by_day.labels(sources, LOAD_SOURCES),
             "trimp_au": by_day.total(numeric_column(frame, "trimp_au")),
@@ -168,6 +168,22 @@ def _session_days(
         index=by_day.index,
     )
     return out[columns]
+
+
+def _training_seconds(frame: pd.DataFrame, day: np.ndarray) -> np.ndarray:
+    """Each session's duration, less the time an earlier session of its day already covers.
+
+    Summed over a day they give the time spent training: sessions overlapping in time (a
+    multisport file's overall session and its legs, one recording imported twice) count
+    their common minutes once (:func:`analyzer.indicators.overlap.exclusive_seconds`). A
+    session of unknown start keeps its own duration.
+    """
+    duration = numeric_column(frame, "duration_s")
+    if "start_utc" not in frame.columns:
+        return duration
+    start_s, end_s = overlap.interval_bounds_s(frame["start_utc"], duration)
+    exclusive = overlap.exclusive_seconds(start_s, end_s, day)
+    return np.where(np.isfinite(exclusive), exclusive, duration)
 
 
 def _join_flags(flags: np.ndarray, names) -> np.ndarray:
@@ -366,6 +382,8 @@ def daily_table(
 
         * ``coverage``: ``"activity"``, ``"sleep"``, ``"wellness"`` joined by ``+``, or
           ``"none"`` (a day without any data: its load is NaN, not 0).
+        * ``duration_s``: time in the day's sessions [s], overlapping sessions' common time
+          counted once.
         * ``load`` (sum of the day's session loads; ``load_source`` says which measures,
           e.g. ``"tss+hrtss"``), ``ctl``, ``atl``, ``tsb``, ``acute_ewma``, ``chronic_ewma``,
           ``strain`` in load units; ``ramp_rate`` = CTL change over ``ramp_rate_window_d``.

@@ -12,8 +12,9 @@ a reading holds until the next one for at most ``hold_s`` seconds, a longer gap 
 
 * HR max (:func:`estimate_hr_max`): the highest heart rate *held* for ``sustain_s`` seconds
   in a session (a spike of one or two readings cannot be held), then the highest over
-  sessions that another session comes near (a session whose peak stands more than
-  ``isolated_gap_bpm`` above every other is a recording artefact such as cadence lock).
+  sessions that another, independent session comes near (a session whose peak stands more
+  than ``isolated_gap_bpm`` above every other is a recording artefact such as cadence lock;
+  sessions overlapping in time are one recording and count once).
   Peak heart rates in hard training and races reach or exceed laboratory HR max
   (Semin et al. 2008); with only easy sessions the estimate is lower than the true maximum.
 * HR rest (:func:`estimate_hr_rest`): the median of the device's daily resting HR. Without
@@ -52,6 +53,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from analyzer.indicators.session_streams import StreamSet
@@ -231,18 +233,33 @@ def best_window_mean(grid: SessionGrid, width: int, coverage: float) -> float:
     return float(np.nanmax(means)) if means.size and np.isfinite(means).any() else float("nan")
 
 
-def highest_supported(peaks, isolated_gap: float) -> tuple[float, int]:
-    """Highest value that another value comes within ``isolated_gap`` of.
+def highest_supported(peaks, isolated_gap: float, groups=None) -> tuple[float, int]:
+    """Highest value that an independent value comes within ``isolated_gap`` of.
 
     Values standing more than ``isolated_gap`` above all the others are dropped from the
-    top one by one; a single value is returned as it is.
+    top one by one; a single value is returned as it is. Peaks of one group (sessions that
+    overlap in time, :func:`analyzer.indicators.overlap.overlap_groups`) are one
+    observation, their highest: the same recording imported twice cannot support itself.
+
+    Parameters
+    ----------
+    peaks : array-like of float
+    isolated_gap : float
+    groups : array-like, optional
+        A group label per peak; by default every peak is independent.
 
     Returns
     -------
     (value, n_dropped) : (float, int)
-        NaN when ``peaks`` holds no finite value.
+        NaN when ``peaks`` holds no finite value; ``n_dropped`` counts groups.
     """
-    values = np.sort(np.asarray(peaks, dtype=float)[np.isfinite(peaks)])[::-1]
+    peaks = np.asarray(peaks, dtype=float)
+    if groups is not None:
+        labels = pd.factorize(np.asarray(groups))[0]
+        highest = np.full(labels.max() + 1 if labels.size else 0, np.nan)
+        np.fmax.at(highest, labels, peaks)
+        peaks = highest
+    values = np.sort(peaks[np.isfinite(peaks)])[::-1]
     dropped = 0
     while values.size - dropped >= 2 and values[dropped] - values[dropped + 1] > isolated_gap:
         dropped += 1
@@ -252,7 +269,7 @@ def highest_supported(peaks, isolated_gap: float) -> tuple[float, int]:
 
 
 def estimate_hr_max(
-    hr_grids: list[SessionGrid | None], rules: EstimationRules = DEFAULT_RULES
+    hr_grids: list[SessionGrid | None], rules: EstimationRules = DEFAULT_RULES, groups=None
 ) -> tuple[float, np.ndarray]:
     """HR max from the sessions' sustained peaks.
 
@@ -261,6 +278,10 @@ def estimate_hr_max(
     hr_grids : list
         Output of :func:`session_grids` for ``heart_rate_bpm``.
     rules : EstimationRules
+    groups : array-like, optional
+        Sessions overlapping in time share a label
+        (:func:`analyzer.indicators.overlap.overlap_groups`) and count as one session in
+        the artefact rule (:func:`highest_supported`).
 
     Returns
     -------
@@ -275,22 +296,22 @@ def estimate_hr_max(
             for grid in hr_grids
         ]
     )
-    value, _ = highest_supported(peaks, rules.isolated_gap_bpm)
+    value, _ = highest_supported(peaks, rules.isolated_gap_bpm, groups)
     return value, np.isfinite(peaks)
 
 
 def estimate_hr_max_from_summaries(
-    max_heart_rate_bpm, rules: EstimationRules = DEFAULT_RULES
+    max_heart_rate_bpm, rules: EstimationRules = DEFAULT_RULES, groups=None
 ) -> tuple[float, np.ndarray]:
     """HR max from the sessions' recorded maxima, for sessions without a stream.
 
     A device's session maximum may hold a spike, so the same artefact rule applies as to
-    stream peaks (:func:`highest_supported`).
+    stream peaks (:func:`highest_supported`, with the same ``groups``).
     """
     peaks = np.asarray(max_heart_rate_bpm, dtype=float)
     low, high = HR_LIMITS_BPM
     peaks = np.where((peaks >= low) & (peaks <= high), peaks, np.nan)
-    value, _ = highest_supported(peaks, rules.isolated_gap_bpm)
+    value, _ = highest_supported(peaks, rules.isolated_gap_bpm, groups)
     return value, np.isfinite(peaks)
 
 

@@ -1,0 +1,84 @@
+"""Sessions that overlap in time: one stretch of the athlete's day, however many records it has.
+
+Two sessions overlap when one starts before the other ends. They are then not two efforts:
+a multisport file's overall session holds its legs, a chained FIT file repeats a session
+under another sport, and the same recording imported from two files gives two sessions of
+the same minutes. Whatever counts sessions as independent observations (the heart-rate
+maximum's artefact guard) takes one value per overlapping *group*, and whatever adds up
+time (the day's training duration) counts overlapping minutes once.
+
+A session whose start or end is unknown overlaps nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def interval_bounds_s(start_utc, duration_s) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each session in seconds since the epoch (NaN where unknown).
+
+    Parameters
+    ----------
+    start_utc : array-like of tz-aware timestamps
+    duration_s : array-like of float
+        Elapsed duration [s].
+    """
+    starts = pd.to_datetime(pd.Series(start_utc), utc=True)
+    epoch = pd.Timestamp(0, tz="UTC")
+    start_s = (starts - epoch).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
+    duration = np.asarray(duration_s, dtype=float)
+    return start_s, start_s + np.where(duration >= 0, duration, np.nan)
+
+
+def _sweep(start_s, end_s, key) -> tuple[np.ndarray, np.ndarray]:
+    """Overlap group and newly covered seconds of each interval, by start within each key."""
+    start = np.asarray(start_s, dtype=float)
+    end = np.asarray(end_s, dtype=float)
+    keys = np.zeros(start.size, dtype=np.int64) if key is None else pd.factorize(key)[0]
+    group = np.arange(start.size)  # an unknown interval is its own group
+    new_s = np.full(start.size, np.nan)
+    known = np.isfinite(start) & np.isfinite(end)
+    order = np.flatnonzero(known)[np.lexsort((start[known], keys[known]))]
+    current, reach, current_key = -1, -np.inf, None
+    for i in order:
+        if keys[i] != current_key or start[i] >= reach:
+            current, reach, current_key = i, start[i], keys[i]
+        group[i] = current
+        new_s[i] = max(end[i] - max(start[i], reach), 0.0)
+        reach = max(reach, end[i])
+    return group, new_s
+
+
+def overlap_groups(start_s, end_s, key=None) -> np.ndarray:
+    """Label each interval with its group of (transitively) overlapping intervals.
+
+    Parameters
+    ----------
+    start_s, end_s : array-like of float
+        Interval bounds [s]; NaN where unknown (the interval is then a group of its own).
+    key : array-like, optional
+        Intervals of different keys (such as local dates) never share a group.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Equal labels for intervals of one group; an interval that touches another only at
+        an end point does not overlap it.
+    """
+    return _sweep(start_s, end_s, key)[0]
+
+
+def exclusive_seconds(start_s, end_s, key=None) -> np.ndarray:
+    """Seconds of each interval not already covered by an earlier-starting one of its key.
+
+    Summed over a key, they give the length of the union of its intervals: overlapping time
+    counts once, credited to the session that started first.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        NaN where the interval is unknown.
+    """
+    return _sweep(start_s, end_s, key)[1]
