@@ -10,6 +10,7 @@ import pytest
 
 from analyzer.errors import ImportFileError, UnknownFormatError
 from analyzer.io.registry import detect_format, read_archive, read_bytes
+from tests.helpers.paths import TEST_DATA
 
 
 def fit_header(size: int = 14) -> bytes:
@@ -26,6 +27,20 @@ def test_fit_name_without_fit_content_is_not_fit():
     assert detect_format("run.fit", b"a,b\n1,2\n") != "fit"
     # Magic in place but an impossible header size.
     assert detect_format("run.fit", b"\x40" + fit_header(14)[1:]) != "fit"
+
+
+def test_a_fit_file_with_a_damaged_header_fails_with_the_reason_instead_of_being_skipped():
+    from analyzer.errors import FitHeaderError
+
+    damaged = bytearray((TEST_DATA / "activity_hr_fenix2_run.fit").read_bytes())
+    damaged[9] ^= 0x04  # one flipped bit: '.FIT' becomes '.FMT'
+    with pytest.raises(FitHeaderError, match=r"run.FIT \(byte 0\): no FIT header.*signature"):
+        read_bytes("run.FIT", bytes(damaged))
+    # The same bytes under another name are not claimed as FIT.
+    with pytest.raises(UnknownFormatError, match="binary data"):
+        read_bytes("run.bin", bytes(damaged))
+    with pytest.raises(UnknownFormatError, match="empty file"):
+        read_bytes("empty.fit", b"")
 
 
 def test_zip_and_gzip_detected_by_signature():

@@ -175,7 +175,7 @@ def read_bytes(
     """
     with reader_guard(name):
         probe = Probe(name, data)
-        if format is None and probe.kind == "fit" or format == "fit":
+        if format is None and (probe.kind == "fit" or _damaged_fit(name, probe)) or format == "fit":
             from analyzer.io.fit_tables import read_fit_bundle  # imported lazily: numpy, pandas
 
             return read_fit_bundle(data, name)
@@ -193,6 +193,16 @@ def read_bytes(
                 name, f"not a format the analyzer knows: it looks like {_describe(probe)}"
             )
         return spec.read(name, data, timezone=timezone, valid_rows_only=valid_rows_only)
+
+
+def _damaged_fit(name: str, probe: Probe) -> bool:
+    """Whether a file named ``.fit`` holds binary data without a valid FIT header.
+
+    Such a file is most likely a FIT file whose header was damaged; the FIT
+    reader then says what is wrong with the header and keeps what it can,
+    instead of the file being skipped as an unknown format.
+    """
+    return probe.kind is None and name.casefold().endswith(".fit") and len(probe.data) > 0
 
 
 @contextlib.contextmanager
