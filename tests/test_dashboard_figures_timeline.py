@@ -134,6 +134,17 @@ def test_table_has_units_and_respects_the_range():
     assert "load [a.u.]" in table.columns and "resting HR [bpm]" in table.columns
 
 
+def test_table_numbers_are_rounded_to_what_they_carry_and_missing_stays_missing():
+    daily = _daily()
+    daily.loc[3, "ctl"] = 3.1e-33  # fitness decayed over years without data
+    daily.loc[4, "resting_hr_bpm"] = np.nan
+    table = timeline_table(daily)
+    assert table.loc[3, "CTL [a.u./day]"] == 0.0
+    assert pd.isna(table.loc[4, "resting HR [bpm]"])
+    assert (table["ACWR EWMA [ratio]"] == table["ACWR EWMA [ratio]"].round(2)).all()
+    assert (table["load [a.u.]"] == table["load [a.u.]"].round(0)).all()
+
+
 def test_the_figure_passes_plotly_validation():
     from tests.helpers.dashboard import assert_valid_figure
 

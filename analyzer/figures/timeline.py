@@ -399,8 +399,33 @@ TABLE_COLUMNS = {
 }
 
 
+#: Decimals shown per column: the precision the measurement carries, no more.
+TABLE_DECIMALS = {
+    "load": 0,
+    "ctl": 1,
+    "atl": 1,
+    "tsb": 1,
+    "acwr_ewma": 2,
+    "acwr_rolling_uncoupled": 2,
+    "sleep_asleep_min": 0,
+    "sleep_debt_7n_h": 1,
+    "resting_hr_bpm": 0,
+    "resting_hr_z": 2,
+    "hrv_lnrmssd": 2,
+    "hrv_lnrmssd_z": 2,
+}
+
+
 def timeline_table(daily: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
-    """The numbers behind :func:`daily_timeline`: one row per local date, unit-named columns."""
+    """The numbers behind :func:`daily_timeline`: one row per local date, unit-named columns.
+
+    Numbers are rounded to :data:`TABLE_DECIMALS` (a fitness that has decayed
+    for years shows 0.0, not 3e-33).
+    """
     days = between(daily, start, end)
     present = [c for c in TABLE_COLUMNS if c in days.columns]
-    return days[present].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
+    table = days[present].copy()
+    for column, decimals in TABLE_DECIMALS.items():
+        if column in table:
+            table[column] = pd.to_numeric(table[column], errors="coerce").round(decimals)
+    return table.rename(columns=TABLE_COLUMNS).reset_index(drop=True)
