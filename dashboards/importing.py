@@ -31,6 +31,8 @@ def import_uploads(
     athlete_id: str,
     uploads: Iterable[tuple[str, bytes]],
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    valid_rows_only: bool = False,
 ) -> pd.DataFrame:
     """Import uploaded files (ZIPs opened in place) for one athlete; return the per-file results.
 
@@ -48,6 +50,9 @@ def import_uploads(
         The file names are shown, never used as paths.
     progress : callable, optional
         ``progress(done, total, name)`` after each file.
+    valid_rows_only : bool, default False
+        Import the valid rows of logs with invalid values (the skipped rows
+        are listed in the file's message) instead of refusing such a log.
 
     Returns
     -------
@@ -58,7 +63,7 @@ def import_uploads(
     """
     from analyzer.store import ImportJob
 
-    job = ImportJob(library, athlete_id)
+    job = ImportJob(library, athlete_id, valid_rows_only=valid_rows_only)
     for name, payload in uploads:
         job.add_bytes(name, payload)
     report = job.run(None if progress is None else lambda d, t, r: progress(d, t, r.name))

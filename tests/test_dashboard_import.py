@@ -108,3 +108,24 @@ def test_switching_the_sidebar_athlete_switches_where_uploads_go(demo_user):
             "SELECT DISTINCT athlete_id FROM imports WHERE original_name = ?", (name,)
         ).fetchall()
     assert owners == [(other,)]
+
+
+def test_a_log_with_a_bad_row_is_refused_in_full_or_its_valid_rows_kept_on_request(demo_user):
+    log = (
+        "start_local,muscle,side,severity_0_10,duration_s,context,relief,notes\n"
+        "2024-05-01T10:00,calf,left,5,30,exercise,,\n"
+        "\n"
+        "2024-05-03T10:00,hamstrng,left,5,30,exercise,,\n"
+    ).encode()
+    at = app("import_files.py")
+    at.radio(key="import_into_demo").set_value(True).run()
+    at.file_uploader(key="upload").set_value(("cramps.csv", log, "text/csv")).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    assert _results(at) == {"cramps.csv": "failed"}
+    shown = " ".join(m.value for m in at.markdown)
+    assert "line 4" in shown and "hamstrng" in shown  # the whole message, not a cut-off cell
+    at.checkbox(key="import_valid_rows_only").check().run()
+    at.button(key="do_import").click().run()
+    assert not at.exception, errors(at)
+    assert _results(at) == {"cramps.csv": "imported with problems"}

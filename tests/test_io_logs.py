@@ -132,10 +132,10 @@ def test_bad_values_are_named_with_row_column_value_and_expectation():
     for fragment in (
         "'14'",
         "0 (no pain) to 10",
-        "row 3, column 'muscle': 'elbow'",
+        "row 3 (line 4), column 'muscle': 'elbow'",
         "'-20'",
         "more than 0",
-        "row 4, column 'start_local': '2024-05-32T10:00'",
+        "row 4 (line 5), column 'start_local': '2024-05-32T10:00'",
         "'middle'",
         "left, right, both",
         "'gym'",
@@ -292,7 +292,20 @@ def test_a_date_without_a_time_of_day_is_refused_not_put_at_midnight():
     with pytest.raises(CsvImportError) as info:
         read_cramp_log("log.csv", data, timezone="Europe/Berlin")
     message = str(info.value)
-    assert "row 1, column 'start_local': '2021-06-20'" in message
+    assert "row 1 (line 2), column 'start_local': '2021-06-20'" in message
     assert "time of day" in message and "1 of 2 rows are valid" in message
     assert validate_cramp({"start_local": "2021-06-20", "muscle": "calf"}, timezone="UTC")
     assert not validate_cramp({"start_local": "2021-06-20T23:00", "muscle": "calf"}, timezone="UTC")
+
+
+def test_messages_name_the_line_a_spreadsheet_shows_blank_rows_counted():
+    data = cramp_log(
+        "2024-05-01T10:00,calf,left,5,30,exercise,,",
+        ",,,,,,,",
+        "",
+        "2024-05-03T10:00,hamstrng,left,5,30,exercise,,",
+    )
+    with pytest.raises(CsvImportError) as info:
+        read_cramp_log("log.csv", data, timezone="Europe/Berlin")
+    assert "row 2 (line 5), column 'muscle': 'hamstrng'" in str(info.value)
+    assert "--valid-rows-only" in str(info.value)

@@ -201,7 +201,7 @@ def read_daily_log(
     """
     table = read_table(name, data)
     positions, tag_positions = _layout(table)
-    problems = RowProblems(name)
+    problems = RowProblems(name, lines=table.line_numbers)
     records: list[dict] = []
     first_row_of: dict = {}
     for index in range(len(table)):

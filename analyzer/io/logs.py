@@ -254,7 +254,7 @@ def _read_log(
     """Read a log's rows with ``parse``; apply the import policy to the problems."""
     table = read_table(name, data)
     warnings = _check_columns(table, required, columns)
-    problems = RowProblems(name)
+    problems = RowProblems(name, lines=table.line_numbers)
     cut = table.cut_problem()
     if cut is not None:
         problems.add(*cut)

@@ -11,6 +11,7 @@ and every skipped row is reported in the bundle's warnings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,20 +30,25 @@ class RowProblem:
     """One bad value: where it is, what it was and what was expected.
 
     ``row`` is the 1-based data row (the first row after the header is 1);
-    ``0`` means the problem concerns the whole file.
+    ``0`` means the problem concerns the whole file. ``line`` is the row's
+    line in the file when known (the row number a spreadsheet shows, blank
+    rows and the header counted).
     """
 
     row: int
     column: str
     value: object
     expected: str
+    line: int | None = None
 
     def describe(self) -> str:
-        """Return ``row 3, column 'severity_0_10': '14' (expected ...)``.
+        """Return ``row 3 (line 5), column 'severity_0_10': '14' (expected ...)``.
 
         A value longer than :data:`SHOWN_CHARS` is shown by its start and its length.
         """
         where = f"row {self.row}, " if self.row else ""
+        if self.row and self.line:
+            where = f"row {self.row} (line {self.line}), "
         return f"{where}column {self.column!r}: {shown(self.value)} (expected {self.expected})"
 
 
@@ -64,14 +70,22 @@ class RowProblems:
     ----------
     source : str
         File name, for messages.
+    lines : sequence of int, optional
+        The file line of each data row (:attr:`analyzer.io.csvsniff.CsvTable.line_numbers`),
+        so that messages also name the line a spreadsheet shows.
     """
 
     source: str
     problems: list[RowProblem] = field(default_factory=list)
+    lines: Sequence[int] | None = None
 
     def add(self, row: int, column: str, value: object, expected: str) -> None:
         """Record one bad value."""
-        self.problems.append(RowProblem(int(row), column, value, expected))
+        row = int(row)
+        line = None
+        if self.lines is not None and 0 < row <= len(self.lines):
+            line = int(self.lines[row - 1])
+        self.problems.append(RowProblem(row, column, value, expected, line))
 
     def add_mask(
         self, bad: pd.Series | np.ndarray, values: pd.Series, column: str, expected: str
@@ -120,7 +134,11 @@ class RowProblems:
             n_good = len(frame) - n_bad
             recovered = "nothing was imported"
             if not whole_file and n_good > 0:
-                recovered += f"; {n_good} of {len(frame)} rows are valid and can be imported alone"
+                recovered += (
+                    f"; {n_good} of {len(frame)} rows are valid and can be imported alone "
+                    "(ask for the valid rows only: the Import page's check box, or "
+                    "import --valid-rows-only)"
+                )
             scope = f"in {n_bad} row(s)" if n_bad else "in the file's header or layout"
             raise CsvImportError(
                 self.source,

@@ -5,7 +5,7 @@ import streamlit as st
 from analyzer.errors import AnalyzerError
 from analyzer.store.zones import default_timezone
 from dashboards import data, ui
-from dashboards.importing import import_uploads
+from dashboards.importing import STATUS_LABELS, import_uploads
 from dashboards.state import open_library, own_library_path
 
 NEW_ATHLETE = "+ a new athlete"
@@ -78,6 +78,12 @@ st.caption(
     "imported from the command line instead, which streams it from disk with bounded memory: "
     f"`cramp-analyzer import --library {target} --athlete {athlete_id or 'ID'} path/to/export.zip`"
 )
+valid_rows_only = st.checkbox(
+    "Import the valid rows of a log that has invalid values",
+    key="import_valid_rows_only",
+    help="Off, a cramp, medication or daily log with any invalid value is refused whole, so that "
+    "you can correct it; on, its valid rows are imported and every skipped row is listed.",
+)
 clicked = st.button("Import", type="primary", key="do_import")
 if clicked and not uploads:
     st.warning("Choose some files first.")
@@ -100,7 +106,11 @@ elif clicked:
                     timezone_origin=None if chosen else suggested_origin,
                 )
             results = import_uploads(
-                library, athlete_id, [(f.name, f.getvalue()) for f in uploads], show
+                library,
+                athlete_id,
+                [(f.name, f.getvalue()) for f in uploads],
+                show,
+                valid_rows_only=valid_rows_only,
             )
     except AnalyzerError as exc:
         bar.empty()
@@ -118,6 +128,11 @@ if results is not None:
     if results.attrs.get("stopped"):
         st.error(f"The import stopped early: {ui.literal(results.attrs['stopped'])}")
     st.dataframe(results, hide_index=True, key="import_results_table", width="stretch")
+    troubled = results[results["status"].isin([STATUS_LABELS["failed"], STATUS_LABELS["partial"]])]
+    if len(troubled):
+        with st.expander(f"What went wrong, in full ({len(troubled)} files)", expanded=True):
+            for message in troubled["message"]:
+                st.markdown(f"- {ui.literal(message)}")
 
 if ctx.ready:
     with st.expander("Everything this library has been given"):
