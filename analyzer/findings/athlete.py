@@ -28,7 +28,7 @@ from analyzer.findings.casecrossover import (
 )
 from analyzer.findings.epoch_family import epochs_table, excursion_clauses
 from analyzer.findings.events import CRAMP_TYPES, TYPE_NOUNS, cramp_index_days
-from analyzer.findings.evidence import evidence_levels, summary_text
+from analyzer.findings.evidence import EVIDENCE_LEVELS, evidence_levels, summary_text
 from analyzer.findings.exposure_spec import Exposure
 from analyzer.findings.exposures import binary_exposures, is_primary, medication_exposures
 from analyzer.findings.insession import in_session_table
@@ -305,8 +305,10 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
     All rows with a p-value form one Benjamini-Hochberg family, weighted
     (``params.primary_share``) towards the pre-specified primary hypotheses;
     ``hypothesis`` says which rows are ``"primary"`` and which
-    ``"exploratory"``. Ranking: rows with an estimate first; inferential before
-    descriptive-only; then by adjusted p-value, raw p-value and number of events.
+    ``"exploratory"``. Ranking (:func:`rank_order`): by evidence level, strongest
+    first, tested rows by adjusted then raw p-value; descriptive-only rows after
+    every row with evidence, not ranked by p-value (with so few events it does
+    not tell a pattern from chance), but by events.
     """
     if not rows:
         return pd.DataFrame(columns=FINDINGS_COLUMNS)
@@ -328,14 +330,37 @@ def assemble_findings(rows: list[dict], params: FindingsParams) -> pd.DataFrame:
             sentences.append(finding_sentence(rec, params.confidence_level))
     frame["sentence"] = sentences
     frame["overlaps"] = ""
-    frame["_has_p"] = frame["p_value"].notna()
-    frame = frame.sort_values(
-        ["_has_p", "descriptive_only", "p_adjusted", "p_value", "n_events"],
-        ascending=[False, True, True, True, False],
-        ignore_index=True,
-    )
+    frame = frame.iloc[rank_order(frame)].reset_index(drop=True)
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame[FINDINGS_COLUMNS]
+
+
+def rank_order(findings: pd.DataFrame) -> np.ndarray:
+    """Row positions of ``findings`` in ranked order.
+
+    Evidence level first (``EVIDENCE_LEVELS``: clear, suggestive, none,
+    descriptive only). Rows with evidence are then ordered by adjusted and raw
+    p-value, tested rows before untested ones. Descriptive-only rows are too
+    few to tell a pattern from chance, so their p-values do not order them:
+    rows with an estimate first, then by events (most first), primary before
+    exploratory hypotheses, and by label.
+    """
+    level = findings["evidence"].map({e: i for i, e in enumerate(EVIDENCE_LEVELS)})
+    descriptive = (findings["evidence"] == "descriptive_only").to_numpy()
+    p_adjusted = findings["p_adjusted"].to_numpy(dtype=float)
+    p_value = findings["p_value"].to_numpy(dtype=float)
+    keys = pd.DataFrame(
+        {
+            "level": level.to_numpy(),
+            "untested": np.isnan(p_value),
+            "p_adjusted": np.where(descriptive, 0.0, p_adjusted),
+            "p_value": np.where(descriptive, 0.0, p_value),
+            "n_events": -findings["n_events"].astype(int).to_numpy(),
+            "exploratory": (findings["hypothesis"] != "primary").to_numpy(),
+            "label": findings["label"].astype(str).to_numpy(),
+        }
+    )
+    return keys.sort_values(list(keys.columns), kind="stable").index.to_numpy()
 
 
 def _notes(

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analyzer.findings.clogit import fit_clogit, likelihood_ratio_p
 from analyzer.findings.exact import exact_binary_test
-from analyzer.findings.exposure_rules import covered_days, training_days
+from analyzer.findings.exposure_rules import at_risk
 from analyzer.findings.params import FindingsParams
 from analyzer.findings.referents import as_days, time_stratified_referents
 
@@ -84,19 +84,12 @@ class Design:
 
 
 def at_risk_days(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
-    """Referent candidates: days with device data; for exercise cramps, days with a session.
+    """Referent candidates: the days at risk (:func:`analyzer.findings.exposure_rules.at_risk`).
 
-    A day with a session is a training day whether or not its load is known
-    (a load needs heart rate with HR rest and max, or power with FTP), so
-    the exposures that need no load (session duration and intensity relative
-    to habit, heat, sleep, resting HR, HRV) are still compared. Days without
-    any device data are never referents; each exposure further skips days
-    where its own inputs are missing (``Exposure.requires``).
+    Each exposure further skips days where its own inputs are missing
+    (``Exposure.requires``).
     """
-    days = day_axis(daily)
-    if cramp_type == "exercise":
-        return days[training_days(daily)]
-    return days[covered_days(daily)]
+    return day_axis(daily)[at_risk(daily, cramp_type)]
 
 
 def build_design(

@@ -35,6 +35,12 @@ TYPE_NOUNS = {
     "nocturnal": ("Nocturnal cramps", "cramp night", "cramp nights"),
 }
 
+#: The days each cramp type is at risk on (``exposure_rules.at_risk``), singular and plural.
+AT_RISK_NOUNS = {
+    "exercise": ("training day", "training days"),
+    "nocturnal": ("night", "nights"),
+}
+
 
 def cramp_type_of(context) -> str:
     """Map a logged ``context`` to ``"exercise"``, ``"nocturnal"`` or ``"other"``."""

@@ -59,6 +59,21 @@ def covered_days(daily: pd.DataFrame) -> np.ndarray:
     return numeric.notna().any(axis=1).to_numpy()
 
 
+def at_risk(daily: pd.DataFrame, cramp_type: str) -> np.ndarray:
+    """True on the days a cramp of ``cramp_type`` could have happened and been compared.
+
+    Exercise-associated cramps need a session: their days at risk are the
+    :func:`training_days` (whether or not the load is known, so the exposures
+    that need no load are still compared). Nocturnal cramps need a night with
+    device data: their days at risk are the :func:`covered_days` (a night
+    belongs to its wake-up date). Days without any device data are never at
+    risk, so missing data never counts as a day without cramps.
+    """
+    if cramp_type == "exercise":
+        return training_days(daily)
+    return covered_days(daily)
+
+
 def _rest_day(daily: pd.DataFrame) -> np.ndarray:
     """True on days with device data but no session: not exposed to session measures."""
     return covered_days(daily) & ~training_days(daily)

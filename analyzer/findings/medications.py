@@ -18,18 +18,26 @@ adjustment (Whitaker HJ, Farrington CP, Spiessens B, Musonda P. Tutorial in
 biostatistics: the self-controlled case series method. *Stat Med*
 2006;25(10):1768-1797, doi:10.1002/sim.2302).
 
-Each cramp on a day with device data is one matched set: ``k`` days on the
-drug and ``n`` days with data in its calendar month (all years), ``a`` = 1 if
-the cramp fell on the drug. The exact conditional test and limits of
-:func:`analyzer.findings.exact.exact_binary_test` then give the rate ratio;
-with a single stratum this is the classical exact rate-ratio test (Breslow
-NE, Day NE. *Statistical Methods in Cancer Research II*, IARC 1987, ch. 2).
-Only months with days both on and off the drug inform it: with less than a
-year of data a course that covers whole months cannot be told apart from the
-season, and the row says so instead of printing a number.
+Person-time is counted on the days a cramp could have happened
+(:func:`analyzer.findings.exposure_rules.at_risk`): training days for
+exercise-associated cramps, which cannot happen without a session, and nights
+with device data for nocturnal cramps. Each such cramp is one matched set:
+``k`` days at risk on the drug and ``n`` days at risk in its calendar month
+(all years), ``a`` = 1 if the cramp fell on the drug. The exact conditional
+test and limits of :func:`analyzer.findings.exact.exact_binary_test` then
+give the rate ratio; with a single stratum this is the classical exact
+rate-ratio test (Breslow NE, Day NE. *Statistical Methods in Cancer Research
+II*, IARC 1987, ch. 2). Only a month with days at risk both on and off the
+drug and at least one cramp informs it; when no month does, the row says the
+two cannot be compared, with the counts, instead of printing a ratio.
 
 Nocturnal cramps count against the drug taken the day before their night's
-wake-up date (a drug taken on day d acts on the night ending on d + 1).
+wake-up date (a drug taken on day d acts on the night ending on d + 1), and
+a night's calendar month is that of its wake-up date, as everywhere else. So
+with less than a year of data a course covering whole calendar months is
+compared only through the nights at its ends (the night after its last dose
+falls in the next month), and the counts in the sentence show how few they
+are. A course without an end date lasts to the end of the data.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ import pandas as pd
 from analyzer.findings.casecrossover import day_axis
 from analyzer.findings.events import CRAMP_TYPES
 from analyzer.findings.exact import exact_binary_test
-from analyzer.findings.exposure_rules import covered_days
+from analyzer.findings.exposure_rules import at_risk
 from analyzer.findings.params import FindingsParams
 
 #: Offset from the day the drug is taken to the cramp's index day, per cramp type [days].
@@ -57,6 +65,10 @@ RATE_COLUMNS = [
     "n_off",
     "days_off",
     "n_compared",
+    "n_on_all",
+    "days_on_all",
+    "n_off_all",
+    "days_off_all",
     "estimate",
     "ci_low",
     "ci_high",
@@ -66,7 +78,7 @@ RATE_COLUMNS = [
 
 
 def _courses(medications: pd.DataFrame) -> dict[str, list[tuple]]:
-    """Courses per medication name: (start, end) days, ``None`` = open-ended."""
+    """Courses per medication name, by start: (start, end) days, ``None`` = still taking it."""
     out: dict[str, list[tuple]] = {}
     for _, med in medications.iterrows():
         name = str(med.get("name") or "").strip()
@@ -78,10 +90,11 @@ def _courses(medications: pd.DataFrame) -> dict[str, list[tuple]]:
         start = np.datetime64(start.date(), "D")
         end = None if pd.isna(end) else np.datetime64(end.date(), "D")
         out.setdefault(name, []).append((start, end))
-    return out
+    return {name: sorted(courses, key=lambda c: c[0]) for name, courses in out.items()}
 
 
 def _taking(days: np.ndarray, courses: list[tuple]) -> np.ndarray:
+    """True on the days inside a course; an open course runs to the end of ``days``."""
     on = np.zeros(days.size, bool)
     for start, end in courses:
         on |= (days >= start) & ((days <= end) if end is not None else True)
@@ -94,60 +107,66 @@ def _month_of_year(days: np.ndarray) -> np.ndarray:
 
 def season_adjusted_rate(
     days: np.ndarray,
-    covered: np.ndarray,
+    at_risk: np.ndarray,
     on: np.ndarray,
     cramp_days: np.ndarray,
     level: float = 0.95,
 ) -> dict:
-    """Rate ratio on/off an exposure within month-of-year strata.
+    """Rate ratio on/off an exposure within calendar-month-of-year strata.
 
     Parameters
     ----------
     days : numpy.ndarray of datetime64[D]
-        Gap-free day axis.
-    covered : numpy.ndarray of bool
-        Days with device data (person-time at risk).
+        Gap-free day axis; each day's calendar month is its stratum.
+    at_risk : numpy.ndarray of bool
+        Days a cramp could have happened on (person-time).
     on : numpy.ndarray of bool
-        Days exposed (already shifted to the cramps' index days).
+        Days exposed.
     cramp_days : numpy.ndarray of datetime64[D]
-        Index day of each cramp.
+        Day of each cramp on the same axis; cramps outside it or on days not
+        at risk are left out.
     level : float
         Confidence level.
 
     Returns
     -------
     dict
-        ``n_on``/``n_off`` cramps and ``days_on``/``days_off`` in the informative
-        months (both states present), ``n_compared`` cramps in them,
+        ``n_on``/``n_off`` cramps and ``days_on``/``days_off`` at risk in the
+        compared months (days both on and off the exposure, and a cramp);
+        ``n_compared`` cramps in them; the same counts over every day at risk
+        (``n_on_all``, ``days_on_all``, ``n_off_all``, ``days_off_all``);
         ``estimate``, ``ci_low``, ``ci_high``, ``p_value`` and ``status``
-        (``"ok"``, ``"no_events"`` or ``"not_comparable"``).
+        (``"ok"``, or ``"not_comparable"`` when no month is compared).
     """
     month = _month_of_year(days)
-    on_days = np.bincount(month, weights=covered & on, minlength=12)
-    all_days = np.bincount(month, weights=covered, minlength=12)
-    informative = (on_days > 0) & (on_days < all_days)
+    on_days = np.bincount(month, weights=at_risk & on, minlength=12)
+    all_days = np.bincount(month, weights=at_risk, minlength=12)
     where = np.searchsorted(days, cramp_days)
     inside = (where < days.size) & (days[np.minimum(where, days.size - 1)] == cramp_days)
     where = where[inside]
-    where = where[covered[where]]
+    where = where[at_risk[where]]
     c_month = month[where]
     a, k, n = on[where].astype(int), on_days[c_month], all_days[c_month]
-    used = informative[c_month]
+    with_cramps = np.bincount(c_month, minlength=12) > 0
+    compared = (on_days > 0) & (on_days < all_days) & with_cramps
+    used = compared[c_month]
     out = dict(
         n_on=int(a[used].sum()),
-        days_on=int(on_days[informative].sum()),
+        days_on=int(on_days[compared].sum()),
         n_off=int((1 - a[used]).sum()),
-        days_off=int((all_days - on_days)[informative].sum()),
+        days_off=int((all_days - on_days)[compared].sum()),
         n_compared=int(used.sum()),
+        n_on_all=int(a.sum()),
+        days_on_all=int(on_days.sum()),
+        n_off_all=int((1 - a).sum()),
+        days_off_all=int((all_days - on_days).sum()),
         estimate=np.nan,
         ci_low=np.nan,
         ci_high=np.nan,
         p_value=np.nan,
     )
-    if not informative.any():
-        return dict(out, status="not_comparable")
     if not used.any():
-        return dict(out, status="no_events")
+        return dict(out, status="not_comparable")
     exact = exact_binary_test(a[used], k[used], n[used], level=level)
     return dict(
         out,
@@ -181,33 +200,34 @@ def medication_rate_ratios(
     Returns
     -------
     pandas.DataFrame
-        One row per medication and cramp type that has cramps, whose course
-        overlaps the data: :data:`RATE_COLUMNS` (``change`` reads "taking X").
+        One row per medication and cramp type with at least one cramp on a day
+        at risk, whose course covers some days at risk and leaves some out:
+        :data:`RATE_COLUMNS` (``change`` reads "taking X").
     """
-    days = day_axis(daily)
-    if medications is None or medications.empty or days.size < 2:
+    axis = day_axis(daily)
+    if medications is None or medications.empty or axis.size < 2:
         return pd.DataFrame(columns=RATE_COLUMNS)
-    covered = covered_days(daily)
+    lags = {t: np.timedelta64(DOSE_TO_INDEX_DAYS[t], "D") for t in CRAMP_TYPES}
+    risk = {t: at_risk(daily, t) for t in CRAMP_TYPES}
+    index_days = {
+        t: cramps.loc[cramps["cramp_type"] == t, "index_day"].to_numpy().astype("datetime64[D]")
+        for t in CRAMP_TYPES
+    }
     rows = []
-    for name, courses in _courses(medications).items():
+    for name, taken in _courses(medications).items():
+        ends = [end for _, end in taken]
         for cramp_type in CRAMP_TYPES:
-            shift = DOSE_TO_INDEX_DAYS[cramp_type]
-            on = _taking(days - shift, courses)
-            if not (on & covered).any() or (on | ~covered).all():
+            on = _taking(axis - lags[cramp_type], taken)
+            mine, at = index_days[cramp_type], risk[cramp_type]
+            if not (on & at).any() or (on | ~at).all() or not np.isin(mine, axis[at]).any():
                 continue
-            mine = cramps.loc[cramps["cramp_type"] == cramp_type, "index_day"].to_numpy()
-            if mine.size == 0:
-                continue
-            rate = season_adjusted_rate(
-                days, covered, on, mine.astype("datetime64[D]"), params.confidence_level
-            )
-            first, last = courses[0][0], courses[-1][1]
+            rate = season_adjusted_rate(axis, at, on, mine, params.confidence_level)
             rows.append(
                 dict(
                     medication=name,
                     change=f"taking {name}",
-                    start_date=str(first),
-                    end_date=None if last is None else str(last),
+                    start_date=str(taken[0][0]),
+                    end_date=None if any(end is None for end in ends) else str(max(ends)),
                     cramp_type=cramp_type,
                     **rate,
                 )
@@ -247,6 +267,10 @@ def rate_rows(rates: pd.DataFrame) -> list[dict]:
                 days_on=r["days_on"],
                 n_off=r["n_off"],
                 days_off=r["days_off"],
+                n_on_all=r["n_on_all"],
+                days_on_all=r["days_on_all"],
+                n_off_all=r["n_off_all"],
+                days_off_all=r["days_off_all"],
             )
         )
     return rows

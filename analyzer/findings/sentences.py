@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from analyzer.findings.events import TYPE_NOUNS
+from analyzer.findings.events import AT_RISK_NOUNS, TYPE_NOUNS
 from analyzer.findings.evidence import EVIDENCE_OPENERS
 
 
@@ -101,36 +101,66 @@ def _open(row: dict, text: str) -> str:
     return EVIDENCE_OPENERS.get(row.get("evidence") or "", "") + text
 
 
+def _per_days(n: int, days: int, cramp_type: str, state: str) -> str:
+    """``"2 in 11 nights off it"``: cramps over the days at risk in one state."""
+    singular, plural = AT_RISK_NOUNS[cramp_type]
+    return f"{n} in {days} {singular if days == 1 else plural} {state} it"
+
+
+def _rate_counts(row: dict, suffix: str = "") -> str:
+    """Cramps and days at risk on and off the drug (``suffix``: ``"_all"`` for every month)."""
+    on, off = (
+        _per_days(int(row[f"n_{s}{suffix}"]), int(row[f"days_{s}{suffix}"]), row["cramp_type"], s)
+        for s in ("on", "off")
+    )
+    return f"{on}, {off}"
+
+
+def _not_compared(row: dict) -> str:
+    """Cramps left out: a calendar month without days at risk in the other state."""
+    units = AT_RISK_NOUNS[row["cramp_type"]][1]
+    left = {"on": int(row["n_on_all"]) - int(row["n_on"])}
+    left["off"] = int(row["n_off_all"]) - int(row["n_off"])
+    other = {"on": "off", "off": "on"}
+    parts = [
+        f"{n} while {state} it, in months without {units} {other[state]} it"
+        for state, n in left.items()
+        if n
+    ]
+    return f"; not compared: {', and '.join(parts)}" if parts else ""
+
+
 def rate_sentence(row: dict) -> str:
     """Sentence for a medication's season-adjusted rate ratio (on the drug vs off it).
 
-    Needs ``cramp_type``, ``phrase`` ("taking X"), ``status``, ``estimate``,
-    ``ci_low``, ``ci_high``, ``n_on``, ``days_on``, ``n_off``, ``days_off``
-    and ``evidence``.
+    The counts are over the days each cramp type is at risk on (training days,
+    nights with data): the compared months' counts beside the ratio, every
+    day's when nothing can be compared. Needs ``cramp_type``, ``phrase``
+    ("taking X"), ``status``, ``estimate``, ``ci_low``, ``ci_high``, ``n_on``,
+    ``days_on``, ``n_off``, ``days_off``, the same four with ``_all``, and
+    ``evidence``.
     """
-    noun = TYPE_NOUNS[row["cramp_type"]][0] if row["cramp_type"] in TYPE_NOUNS else "Cramps"
+    cramp_type = row["cramp_type"]
+    noun = TYPE_NOUNS[cramp_type][0]
     taking = row["phrase"]
-    if row["status"] == "not_comparable":
-        return (
-            f"{noun}: the days {taking.replace('taking', 'on')} cannot yet be compared with days "
-            "off it in the same calendar months (every month of the data is all on or all off "
-            "it), so the medication cannot be told apart from the season."
-        )
-    counts = (
-        f"{int(row['n_on'])} in {int(row['days_on'])} days on it, {int(row['n_off'])} in "
-        f"{int(row['days_off'])} days off it in the same calendar months"
-    )
+    units = AT_RISK_NOUNS[cramp_type][1]
     if row["status"] != "ok":
-        return f"{noun}: none in the months with days both on and off it ({counts})."
+        return (
+            f"{noun}: the {units} {taking.replace('taking', 'on', 1)} cannot be compared with "
+            f"those off it, because no calendar month has {units} both on and off it and a "
+            f"cramp ({_rate_counts(row, '_all')}), so the medication cannot be told apart from "
+            "the season."
+        )
+    counts = f"{_rate_counts(row)}{_not_compared(row)}"
     est = row["estimate"]
     if math.isinf(est):
-        text = f"{noun} came only while {taking} ({counts})"
+        text = f"{noun} came only while {taking}, in the calendar months compared ({counts})"
     elif est == 0:
-        text = f"No {noun.lower()} while {taking} ({counts})"
+        text = f"No {noun.lower()} while {taking}, in the calendar months compared ({counts})"
     else:
         text = (
             f"{noun} were {fmt_ratio(est)} times as frequent while {taking} "
-            f"{_interval(row['ci_low'], row['ci_high'])} as on days off it in the same calendar "
+            f"{_interval(row['ci_low'], row['ci_high'])} as off it in the same calendar "
             f"months ({counts})"
         )
     return _open(row, text + ".")
