@@ -172,3 +172,18 @@ def test_compared_counts_leave_out_cramps_of_months_all_on_or_all_off_and_say_so
     sentence = rate_sentence(row | {"phrase": "taking drug", "evidence": "descriptive_only"})
     assert "1 in 30 nights on it, 1 in 32 nights off it" in sentence
     assert "not compared: 1 while off it, in months without nights on it" in sentence
+
+
+def test_the_report_says_under_the_medications_what_cannot_be_compared():
+    from analyzer.findings.report import render_markdown, report_document
+
+    sessions = ["2018-06-14", "2021-07-20", "2022-02-07", "2023-08-26"]
+    covered = pd.date_range("2021-06-01", "2021-06-30", freq="D").union(pd.to_datetime(sessions))
+    daily = _daily(covered, sessions)
+    cramps = _cramps(["2018-06-14 17:10", "2022-02-07 18:00"], "exercise")
+    meds = _drug("2021-06-08", None)
+    res = analyze_athlete(daily, cramps, meds, params=FAST)
+    doc = report_document(res, {"athlete_id": "qa", "timezone": "UTC"}, daily, meds)
+    timeline = render_markdown(doc).split("## Medication timeline", 1)[1]
+    assert "cannot be compared" in timeline
+    assert "1 in 3 training days on it, 1 in 1 training day off it" in timeline

@@ -300,7 +300,14 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
     if rows:
         blocks.append(([title for _, title in FINDING_TABLE], rows))
     sections.append(("Findings (ranked)", blocks))
-    sections.append(("Medication timeline", _medication_blocks(doc["medications"])))
+    medications = _medication_blocks(doc["medications"])
+    shown = set(blocks[:-1] if rows else blocks)
+    rates = [
+        f["sentence"]
+        for f in doc["findings"]
+        if f.get("kind") == "rate_ratio" and f["sentence"] not in shown
+    ]
+    sections.append(("Medication timeline", medications[:1] + rates + medications[1:]))
     if doc.get("epoch_curves"):
         sections.append(("Before the cramps", _epoch_blocks(doc)))
     if doc["in_session"]:
@@ -315,7 +322,11 @@ def _sections(doc: dict) -> list[tuple[str, list]]:
 
 
 def _medication_blocks(meds: list[dict]) -> list:
-    """The timeline table, then one note per drug class reported with cramps."""
+    """The timeline table, then one note per drug class reported with cramps.
+
+    :func:`_sections` puts the rate sentences the findings paragraphs leave out
+    (those that cannot be compared, or beyond the first ten) after the table.
+    """
     if not meds:
         return ["No medications logged."]
     table = (
