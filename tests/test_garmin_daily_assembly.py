@@ -178,3 +178,32 @@ def test_nights_do_not_depend_on_sample_order(pattern, seed):
     assert (
         first["asleep_min"] + first["awake_min"] - first["in_bed_min"]
     ).abs().max() < 1e-9 or first.empty
+
+
+def _series(kind: str, times, values) -> pd.DataFrame:
+    return pd.DataFrame({"t_utc": pd.DatetimeIndex(times), "kind": kind, "value": values})
+
+
+def test_a_minute_with_walking_steps_is_never_unstaged_sleep():
+    stages = merge_stages(_epochs("s" * 120))
+    walk_at = T0 + pd.Timedelta(minutes=60)
+    counter = _series(
+        "steps:walking",
+        [T0 - pd.Timedelta(hours=2), walk_at, T0 + pd.Timedelta(minutes=90)],
+        [500.0, 530.0, 530.0],  # 30 steps at walk_at; the last repeats the count (a summary)
+    )
+    stage = rescore_unstaged(stages, counter)["stage"]
+    assert list(stage[stage == "awake"].index) == [59, 60]  # the minutes either side of it
+    assert (stage.drop([59, 60]) == "asleep").all()
+
+
+def test_still_minutes_with_a_raised_heart_rate_end_the_night():
+    # 6 h still at 55 bpm, then 3 h still (lying awake) at 78 bpm: the night ends at 6 h,
+    # when the 30-min median turns
+    stages = _epochs("s" * 540)
+    minutes = pd.date_range(T0, periods=540, freq="min")
+    heart_rate = _series("heart_rate", minutes, [55.0] * 360 + [78.0] * 180)
+    nights, _ = assemble_nights(stages, pd.concat([_offset(0), heart_rate]))
+    assert nights["end_utc"].iloc[0] == T0 + pd.Timedelta(minutes=360)
+    nights, _ = assemble_nights(stages, _offset(0))  # without heart rate: still minutes are sleep
+    assert nights["asleep_min"].iloc[0] == 540

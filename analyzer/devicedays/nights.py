@@ -46,6 +46,8 @@ import pandas as pd
 
 from analyzer import timebase
 
+from . import wake_evidence
+
 ASLEEP_STAGES = ("light", "deep", "rem", "asleep")
 #: Awake stretches (or gaps in the data) at most this long stay inside one sleep period [s].
 MAX_WAKE_S = 60 * 60
@@ -78,35 +80,51 @@ def merge_stages(stages: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(end_utc=clipped)
 
 
-def rescore_unstaged(stages: pd.DataFrame) -> pd.DataFrame:
-    """Score an unstaged ``asleep`` epoch ``awake`` when awake epochs crowd around it.
+def rescore_unstaged(stages: pd.DataFrame, samples: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Score an unstaged ``asleep`` epoch ``awake`` when the data say the wearer was awake.
 
     Devices that do not stage sleep (vivomove HR) mark an epoch awake when
     they see movement and keep raw data for the others, also when the wearer
-    sits still during the day. As in actigraphy scoring, where an epoch is
-    judged with its neighbours (Cole RJ, Kripke DF, Gruen W, et al.
-    Automatic sleep/wake identification from wrist activity. *Sleep*
-    1992;15(5):461-469, doi:10.1093/sleep/15.5.461), an epoch is scored awake when at least
-    :data:`RESCORE_MIN_AWAKE` epochs within :data:`RESCORE_WINDOW_S` *before*
-    it and as many *after* it were scored awake: stillness between
-    movements. Requiring both sides keeps sleep onset and the last sleep
-    before waking up in place.
+    sits or lies still awake. An unstaged epoch is scored awake when
+
+    - monitoring counted walking or running steps in its minute
+      (:func:`.wake_evidence.stepping_epochs`): never sleep;
+    - its heart rate is well above the wearer's sleeping level
+      (:func:`.wake_evidence.raised_heart_rate`): still, but awake;
+    - as in actigraphy scoring, where an epoch is judged with its neighbours
+      (Cole RJ, Kripke DF, Gruen W, et al. Automatic sleep/wake
+      identification from wrist activity. *Sleep* 1992;15(5):461-469,
+      doi:10.1093/sleep/15.5.461), at least :data:`RESCORE_MIN_AWAKE` epochs
+      within :data:`RESCORE_WINDOW_S` *before* it and as many *after* it were
+      awake (by the device or the two rules above): stillness between
+      movements. Requiring both sides keeps sleep onset and the last sleep
+      before waking up in place.
+
+    ``samples`` are the day-level samples (``heart_rate`` and the
+    ``steps:<type>`` counters are used); without them only the last rule applies.
     """
     asleep = (stages["stage"] == "asleep").to_numpy()
     if not asleep.any():
         return stages
     start = pd.DatetimeIndex(stages["start_utc"]).as_unit("ns").asi8
-    awake_at = np.sort(start[(stages["stage"] == "awake").to_numpy()])
+    end = pd.DatetimeIndex(stages["end_utc"]).as_unit("ns").asi8
+    stage = stages["stage"].to_numpy(dtype=object).copy()
+    if samples is not None and len(samples):
+        idx = np.flatnonzero(asleep)
+        evidence = wake_evidence.stepping_epochs(start[idx], end[idx], samples)
+        rest = ~evidence
+        evidence[rest] = wake_evidence.raised_heart_rate(start[idx][rest], samples)
+        stage[idx[evidence]] = "awake"
+        asleep = stage == "asleep"
+    awake_at = np.sort(start[stage == "awake"])
     window = RESCORE_WINDOW_S * _NS
     before = np.searchsorted(awake_at, start) - np.searchsorted(awake_at, start - window)
     after = np.searchsorted(awake_at, start + window, side="right") - np.searchsorted(
         awake_at, start, side="right"
     )
-    wake = asleep & (before >= RESCORE_MIN_AWAKE) & (after >= RESCORE_MIN_AWAKE)
-    if not wake.any():
+    stage[asleep & (before >= RESCORE_MIN_AWAKE) & (after >= RESCORE_MIN_AWAKE)] = "awake"
+    if (stage == stages["stage"].to_numpy(dtype=object)).all():
         return stages
-    stage = stages["stage"].to_numpy(dtype=object).copy()
-    stage[wake] = "awake"
     return stages.assign(stage=stage)
 
 
@@ -158,7 +176,7 @@ def assemble_nights(
     """
     samples = _empty_samples() if samples is None else samples
     offsets = samples[samples["kind"] == "utc_offset_s"]
-    merged = sleep_periods(rescore_unstaged(merge_stages(stages)))
+    merged = sleep_periods(rescore_unstaged(merge_stages(stages), samples))
     if merged.empty:
         return _sleep_frame([]), merged.assign(night=pd.Series(dtype=object)).drop(columns="period")
     nights = _period_rows(merged, offsets, fallback)

@@ -29,8 +29,14 @@ CONTEXT_H = 36
 DAY_MARGIN_H = 14
 #: Nights replaced: those whose span comes this close to the span [h].
 TOUCH_H = 12
-#: The only sample kinds the nights use.
-CONTEXT_KINDS = ("utc_offset_s", "sleep_score", "sleep_awakenings")
+#: The only sample kinds the nights use (heart rate and step counters rescore unstaged sleep).
+CONTEXT_KINDS = (
+    "utc_offset_s",
+    "sleep_score",
+    "sleep_awakenings",
+    "heart_rate",
+    *devicedays.wake_evidence.STEP_KINDS,
+)
 _NS = 1_000_000_000
 _H = 3600 * _NS
 _DAY = 24 * _H
