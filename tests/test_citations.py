@@ -52,6 +52,8 @@ VERIFIED = {
     "10.1007/s00421-007-0552-2": "Kiviniemi et al. 2007, Eur J Appl Physiol; link.springer.com",
     "10.1093/sleep/26.2.117": "Van Dongen et al. 2003, Sleep, cumulative cost of wakefulness; "
     "academic.oup.com",
+    "10.1093/sleep/zsz180": "Walch et al. 2019, Sleep, sleep stages from Apple Watch acceleration "
+    "and heart rate; scholarworks.smith.edu record (Sleep 42(12))",
     "10.17605/osf.io/6hfpz": "GoldenCheetah OpenData project; osf.io/6hfpz",
     # Physiology estimates
     "10.1055/s-2002-29081": "Boudet et al. 2002, Int J Sports Med, median maximal heart rate; "

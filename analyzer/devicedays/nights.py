@@ -23,6 +23,8 @@ with less than :data:`MIN_NIGHT_ASLEEP_S` of sleep. ``in_bed_min``
 is the span; ``awake_min`` is the rest of the span that is not asleep
 (awake, unmeasurable or not recorded), so the minutes add up to the span.
 Stage minutes are missing (not zero) for devices that do not stage sleep.
+Their unstaged epochs are first rescored awake where monitoring saw steps, a
+raised heart rate or frequent movement around them (:func:`rescore_unstaged`).
 
 References
 ----------

@@ -20,8 +20,8 @@ References
    ``activity_type`` that restarts at local midnight.
 .. [2] Trinder J, Kleiman J, Carrington M, et al. Autonomic activity during
    human sleep as a function of time and sleep stage. *J Sleep Res*
-   2001;10(4):253-264. doi:10.1046/j.1365-2869.2001.00263.x (heart rate
-   falls at sleep onset and stays low through the night).
+   2001;10(4):253-264 (heart rate falls at sleep onset and stays low
+   through the night).
 .. [3] Walch O, Huang Y, Forger D, Goldstein C. Sleep stage prediction with
    raw acceleration and photoplethysmography heart rate data derived from a
    consumer wearable device. *Sleep* 2019;42(12):zsz180.
@@ -40,6 +40,8 @@ STEP_KINDS = ("steps:walking", "steps:running")
 VALID_HR_BPM = (25.0, 230.0)
 #: The heart rate of an epoch: the median of the readings this far on each side [s].
 HR_HALF_WINDOW_S = 15 * 60
+#: An epoch's heart rate is read at the nearest reading at most this far from its start [s].
+HR_NEAREST_S = 5 * 60
 #: Fewest readings in that window for the median to count.
 HR_MIN_READINGS = 5
 #: The sleeping level: the lowest mean heart rate over this long [s] ...
@@ -100,39 +102,34 @@ def stepping_epochs(start_ns: np.ndarray, end_ns: np.ndarray, samples: pd.DataFr
 def raised_heart_rate(start_ns: np.ndarray, samples: pd.DataFrame) -> np.ndarray:
     """Whether each epoch's heart rate is well above the wearer's sleeping level around it.
 
-    The epoch's heart rate is the median of the readings within
-    :data:`HR_HALF_WINDOW_S` of its start (at least :data:`HR_MIN_READINGS`);
+    Read at the heart-rate reading nearest the epoch's start (at most
+    :data:`HR_NEAREST_S` away): the heart rate is the median of the readings
+    within :data:`HR_HALF_WINDOW_S` of it (at least :data:`HR_MIN_READINGS`);
     the sleeping level is the lowest :data:`HR_LOW_WINDOW_S` mean within
     :data:`HR_LOW_SPAN_S` of it (the lowest stretch of the day, which for a
     wearer who sleeps with the device is sleep, [2]_). An epoch more than
     :data:`HR_AWAKE_MARGIN_BPM` above that level is awake. Epochs without
     enough readings are never raised (missing is not evidence).
     """
+    raised = np.zeros(start_ns.size, dtype=bool)
     rows = samples[samples["kind"] == "heart_rate"]
     value = rows["value"].to_numpy(dtype="float64")
     ok = (value >= VALID_HR_BPM[0]) & (value <= VALID_HR_BPM[1])
     if ok.sum() < HR_MIN_READINGS or not start_ns.size:
-        return np.zeros(start_ns.size, dtype=bool)
+        return raised
     hr = pd.Series(value[ok], index=pd.DatetimeIndex(rows["t_utc"].to_numpy()[ok]))
     hr = hr.groupby(level=0).mean().sort_index()  # one reading per time (files overlap)
+    around = hr.rolling(pd.Timedelta(seconds=2 * HR_HALF_WINDOW_S), center=True)
+    epoch_hr = around.median().where(around.count() >= HR_MIN_READINGS)
+    low = hr.rolling(pd.Timedelta(seconds=HR_LOW_WINDOW_S), center=True)
+    low_mean = low.mean().where(low.count() >= HR_MIN_READINGS)
+    span = pd.Timedelta(seconds=2 * HR_LOW_SPAN_S)
+    level = low_mean.rolling(span, center=True, min_periods=1).min()
     t = hr.index.as_unit("ns").asi8
-    low_mean = hr.rolling(pd.Timedelta(seconds=HR_LOW_WINDOW_S), center=True).mean()
-    low_mean = low_mean.where(
-        hr.rolling(pd.Timedelta(seconds=HR_LOW_WINDOW_S), center=True).count() >= HR_MIN_READINGS
-    ).to_numpy()
-    half = HR_HALF_WINDOW_S * _NS
-    lo, hi = np.searchsorted(t, start_ns - half), np.searchsorted(t, start_ns + half, side="right")
-    span = HR_LOW_SPAN_S * _NS
-    s_lo = np.searchsorted(t, start_ns - span)
-    s_hi = np.searchsorted(t, start_ns + span, side="right")
-    values = hr.to_numpy()
-    raised = np.zeros(start_ns.size, dtype=bool)
-    for i in range(start_ns.size):
-        if hi[i] - lo[i] < HR_MIN_READINGS:
-            continue
-        level = low_mean[s_lo[i] : s_hi[i]]
-        level = level[~np.isnan(level)]
-        if level.size:
-            epoch_hr = np.median(values[lo[i] : hi[i]])
-            raised[i] = epoch_hr > level.min() + HR_AWAKE_MARGIN_BPM
+    right = np.clip(np.searchsorted(t, start_ns), 0, t.size - 1)
+    left = np.clip(right - 1, 0, t.size - 1)
+    nearest = np.where(np.abs(t[left] - start_ns) < np.abs(t[right] - start_ns), left, right)
+    close = np.abs(t[nearest] - start_ns) <= HR_NEAREST_S * _NS
+    excess = epoch_hr.to_numpy()[nearest] - level.to_numpy()[nearest]
+    raised[close] = excess[close] > HR_AWAKE_MARGIN_BPM  # NaN (too few readings): False
     return raised
