@@ -161,7 +161,7 @@ def daily_table(
     if settings is None:
         settings = athlete_settings(library, athlete_id, params).as_dict()["settings"]
     daily.attrs["athlete_settings"] = settings
-    daily.attrs["data_notes"] = data_notes(athlete_id, daily, settings)
+    daily.attrs["data_notes"] = data_notes(athlete_id, daily, settings, sessions)
     return daily
 
 

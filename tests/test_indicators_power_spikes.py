@@ -91,6 +91,18 @@ def test_np_tss_and_the_days_load_match_the_device(spiky_library):
     assert daily["atl"].max() < session["training_stress_score"]
 
 
+def test_the_athletes_notes_say_how_many_readings_were_left_and_where(spiky_library):
+    library_path, _, power = spiky_library
+    expected = int(np.sum(power > POWER_LIMITS_W[1]))
+    with Library(library_path, read_only=True) as library:
+        sessions = pipeline.session_table(library, "rider")
+        daily = pipeline.daily_table(library, "rider", sessions)
+    assert sessions["dropped_power_readings"].tolist() == [expected]
+    (note,) = [n for n in daily.attrs["data_notes"] if "power readings" in n]
+    assert note.startswith(f"{expected} power readings outside 0-2,500 W")
+    assert "in 1 session (2021-10-21)" in note
+
+
 def test_the_dropped_readings_are_counted_per_session(spiky_library):
     library_path, _, power = spiky_library
     expected = int(np.sum(power > POWER_LIMITS_W[1]))  # 6 in the device's records

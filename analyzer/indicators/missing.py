@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.indicators.athlete_settings import SETTING_LABELS
+from analyzer.indicators.plausible import dropped_power_note
 
 _PHYSIOLOGY = ("hr_rest_bpm", "hr_max_bpm", "lthr_bpm", "ftp_w")
 
@@ -116,7 +117,24 @@ def _other_notes(athlete_id: str, daily: pd.DataFrame, settings: Mapping) -> lis
     return notes
 
 
-def data_notes(athlete_id: str, daily: pd.DataFrame | None, settings: Mapping) -> list[str]:
+def _quality_notes(sessions: pd.DataFrame | None) -> list[str]:
+    dropped = _numbers(sessions, "dropped_power_readings")
+    affected = np.nan_to_num(dropped) > 0
+    if not affected.any():
+        return []
+    dates = sorted({str(d) for d in sessions.loc[affected, "local_date"].dropna()})
+    shown = ", ".join(dates[:3]) + (", …" if len(dates) > 3 else "")
+    n = int(affected.sum())
+    where = f" in {n} {'session' if n == 1 else 'sessions'}" + (f" ({shown})" if dates else "")
+    return [dropped_power_note(int(np.nansum(dropped)), where)]
+
+
+def data_notes(
+    athlete_id: str,
+    daily: pd.DataFrame | None,
+    settings: Mapping,
+    sessions: pd.DataFrame | None = None,
+) -> list[str]:
     """Sentences on what is missing or estimated in an athlete's results, and how to change it.
 
     Parameters
@@ -128,6 +146,9 @@ def data_notes(athlete_id: str, daily: pd.DataFrame | None, settings: Mapping) -
     settings : Mapping
         ``{NAME: {"value", "source"}}`` of
         :meth:`analyzer.indicators.athlete_settings.AthleteSettings.as_dict`.
+    sessions : pandas.DataFrame, optional
+        The athlete's session table (:func:`analyzer.indicators.sessions_table`): says how
+        many implausible power readings were left out, and on which days.
 
     Returns
     -------
@@ -138,4 +159,5 @@ def data_notes(athlete_id: str, daily: pd.DataFrame | None, settings: Mapping) -
         *_load_notes(athlete_id, daily, settings),
         *_estimate_notes(athlete_id, daily, settings),
         *_other_notes(athlete_id, daily, settings),
+        *_quality_notes(sessions),
     ]

@@ -67,16 +67,28 @@ class PlausibleSamples:
 
     def note(self) -> str | None:
         """A sentence saying what was left out (None when nothing was)."""
-        if not self.dropped_power:
-            return None
-        low, high = POWER_LIMITS_W
-        readings = "reading" if self.dropped_power == 1 else "readings"
-        return (
-            f"{self.dropped_power} power {readings} outside {low:,.0f}-{high:,.0f} W "
-            "(above the peak power of elite track sprinters) "
-            f"{'was' if self.dropped_power == 1 else 'were'} left out as sensor errors: "
-            "they count as missing in the charts, Normalized Power and TSS."
-        )
+        return dropped_power_note(self.dropped_power)
+
+
+def dropped_power_note(n_readings: int, where: str = "") -> str | None:
+    """The sentence saying that ``n_readings`` power readings were left out (None for none).
+
+    Parameters
+    ----------
+    n_readings : int
+    where : str
+        Inserted after the readings, e.g. ``" in 1 session (2021-10-21)"``.
+    """
+    if not n_readings or n_readings <= 0:
+        return None
+    low, high = POWER_LIMITS_W
+    one = n_readings == 1
+    return (
+        f"{n_readings} power {'reading' if one else 'readings'} outside "
+        f"{low:,.0f}-{high:,.0f} W (above the peak power of elite track sprinters){where} "
+        f"{'was' if one else 'were'} left out as sensor errors: they count as missing in the "
+        "charts, Normalized Power and TSS."
+    )
 
 
 def plausible_samples(samples: pd.DataFrame) -> PlausibleSamples:

@@ -51,6 +51,7 @@ SESSION_COLUMNS = (
     *(f"hr_zone{z}_s" for z in range(1, N_HR_ZONES + 1)),
     "srpe_load_au",
     "np_w",
+    "dropped_power_readings",
     "intensity_factor",
     "tss",
     "hrtss",
@@ -139,6 +140,7 @@ def _power_columns(
         np.where(has_power, streams.time_mean("power_w"), np.nan),
     )
     out["np_w"] = metrics["np_w"].to_numpy(dtype=float)
+    out["dropped_power_readings"] = streams.dropped_power.astype(float)
     ftp = _number(athlete.get("ftp_w"))
     out["intensity_factor"] = pw.intensity_factor(out["np_w"], ftp)
     out["tss"] = pw.training_stress_score(out["moving_s"], out["np_w"], ftp)
@@ -238,7 +240,9 @@ def session_metrics(
         Keys of :data:`SESSION_COLUMNS` (the comparison with the habit needs the athlete's
         history, see :func:`sessions_table`). TRIMPs [AU], durations [s], HR zones [s]
         (Edwards' %HRmax zones), NP [W], TSS/hrTSS [TSS points] (TSS on moving time),
-        sRPE [AU] (RPE × elapsed minutes), decoupling and drift [%], HRR [bpm], temperature [°C].
+        ``dropped_power_readings`` (implausible power readings left out,
+        :mod:`analyzer.indicators.plausible`), sRPE [AU] (RPE × elapsed minutes), decoupling
+        and drift [%], HRR [bpm], temperature [°C].
     """
     row = dict(activity)
     row["activity_id"] = str(row.get("activity_id") or "session")
