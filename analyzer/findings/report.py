@@ -103,7 +103,7 @@ def coverage_summary(daily: pd.DataFrame) -> dict:
         "days": int(len(daily)),
         "first_date": _clean(dates.min().date()) if dates.notna().any() else None,
         "last_date": _clean(dates.max().date()) if dates.notna().any() else None,
-        "days_with_training_data": count("load"),
+        "days_with_known_load": count("load"),  # rest days with device data count: load 0
         "training_days": int(training.sum()),
         "training_days_without_load": int(unknown_load.sum()),
         "nights_with_sleep": count("sleep_asleep_min"),
