@@ -75,7 +75,8 @@ def test_bh_family_is_every_test_shown(daily):
 def test_no_cramps_gives_a_statement_not_an_error(daily):
     res = analyze_athlete(daily, pd.DataFrame(columns=["start_utc", "context"]), params=FAST)
     assert res.findings.empty and list(res.findings.columns) == FINDINGS_COLUMNS
-    assert any("No cramps" in note for note in res.notes)
+    assert res.summary.startswith("No cramps are logged")
+    assert not any("No cramps" in note for note in res.notes)  # said once, in the summary
     assert res.epochs.empty and res.relief.empty
     res_none = analyze_athlete(daily, None, params=FAST)
     assert res_none.findings.empty

@@ -370,10 +370,8 @@ def _notes(
     n_dropped_time: int,
     params: FindingsParams,
 ) -> list[str]:
-    notes = []
+    notes = []  # no cramps at all: the summary says so, a note would repeat it
     counts = cramps["cramp_type"].value_counts()
-    if cramps.empty:
-        notes.append("No cramps are logged, so there is nothing to compare yet.")
     for cramp_type in CRAMP_TYPES:
         n = int(counts.get(cramp_type, 0))
         noun = TYPE_NOUNS[cramp_type][0]
