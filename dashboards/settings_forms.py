@@ -137,6 +137,7 @@ def _physiology_input(row: pd.Series, name: str, setting: dict | None) -> float 
         _label(name),
         value=stored if stored is not None else in_use,
         step=PHYSIOLOGY_STEPS[name],
+        format="%.0f" if PHYSIOLOGY_STEPS[name] >= 1 else "%.2f",  # 62 bpm, not 62.00
         key=f"phys_{name}",
     )
     automatic.checkbox(
