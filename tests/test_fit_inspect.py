@@ -28,6 +28,22 @@ def test_fit_inspect_json(capsys):
     assert summary["warnings"] == [] and summary["errors"] == []
 
 
+def test_the_time_span_is_the_records_not_a_device_info_in_local_time(capsys):
+    import fitdecode
+
+    path = DATA / "activity_hr_fenix2_run.fit"
+    with fitdecode.FitReader(path) as reader:  # an independent decoder
+        stamps = [
+            frame.get_value("timestamp")
+            for frame in reader
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record"
+        ]
+    assert main(["inspect", str(path), "--format", "json"]) == 0
+    span = json.loads(capsys.readouterr().out)["time_span"]
+    assert span["of"] == "records"
+    assert span["duration_s"] == (max(stamps) - min(stamps)).total_seconds()  # 47 min, not 168
+
+
 def test_fit_inspect_text_lists_warnings(capsys):
     assert main(["inspect", str(DATA / "corrupt_bad_crc.fit")]) == 0
     out = capsys.readouterr().out

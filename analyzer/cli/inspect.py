@@ -67,7 +67,10 @@ def summarize(path: str) -> dict:
 
     fit = read_fit(path)
     counts = fit.message_counts()
-    stamps = [s for s in (_instants(fit.messages(name)) for name in counts) if len(s)]
+    # The records' span when there are records: other messages (device_info) may carry a
+    # device's local time as if it were UTC, which would stretch a 47-min run to hours.
+    basis = ["record"] if counts.get("record") else list(counts)
+    stamps = [s for s in (_instants(fit.messages(name)) for name in basis) if len(s)]
     start = min(s.min() for s in stamps) if stamps else None
     end = max(s.max() for s in stamps) if stamps else None
     hr = _heart_rates(fit.messages("record"))
@@ -84,6 +87,7 @@ def summarize(path: str) -> dict:
             "start_utc": start.isoformat() if start is not None else None,
             "end_utc": end.isoformat() if end is not None else None,
             "duration_s": (end - start).total_seconds() if start is not None else None,
+            "of": "records" if basis == ["record"] else "all messages",
         },
         "utc_offset_s": fit.utc_offset_s,
         "sport": sports,
@@ -106,7 +110,11 @@ def _text(summary: dict) -> str:
         f"{summary['fit_segments']} FIT segment(s))",
         f"records       {summary['record_count']}",
         f"time span     {span['start_utc'] or '-'} .. {span['end_utc'] or '-'}"
-        + (f" ({span['duration_s'] / 60:.1f} min)" if span["duration_s"] is not None else ""),
+        + (
+            f" ({span['duration_s'] / 60:.1f} min, of the {span['of']})"
+            if span["duration_s"] is not None
+            else ""
+        ),
         f"UTC offset    {'-' if offset is None else f'{offset / 3600:+.2f} h'}",
         f"sport         {', '.join(summary['sport']) or '-'}",
         "heart rate    "
