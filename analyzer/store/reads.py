@@ -235,6 +235,8 @@ def data_span(
 def roster(conn: sqlite3.Connection) -> pd.DataFrame:
     """One row per athlete: counts of sessions, nights and cramps and the span of their data.
 
+    A night counts when its time asleep is known, as in the report's
+    ``nights_with_sleep`` (a vendor row with times but no durations does not).
     ``first_date``/``last_date`` are ISO dates of :func:`data_span` in the athlete's own
     time zone (``None`` for an athlete without data).
     """
@@ -242,7 +244,8 @@ def roster(conn: sqlite3.Connection) -> pd.DataFrame:
         """
         SELECT a.athlete_id, a.display_name, a.timezone,
                (SELECT COUNT(*) FROM activities x WHERE x.athlete_id = a.athlete_id),
-               (SELECT COUNT(DISTINCT night) FROM sleep s WHERE s.athlete_id = a.athlete_id),
+               (SELECT COUNT(DISTINCT night) FROM sleep s
+                 WHERE s.athlete_id = a.athlete_id AND s.asleep_min IS NOT NULL),
                (SELECT COUNT(*) FROM cramps c WHERE c.athlete_id = a.athlete_id)
           FROM athletes a ORDER BY a.athlete_id
         """
