@@ -41,6 +41,8 @@ def test_forest_plot_colours_and_shapes_by_evidence():
     )
     assert by_name["too few cramps (descriptive only)"].marker.symbol == "circle-open"
     assert fig.layout.xaxis.type == "log" and "[" in fig.layout.xaxis.title.text
+    ticks = dict(zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext))
+    assert ticks[0.5] == "0.5" and ticks[1.0] == "1" and ticks[5.0] == "5"  # each tick in full
     assert [a.text for a in fig.layout.annotations] == [
         "14 events",
         "14 events",

@@ -56,6 +56,10 @@ def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+#: Ticks of the ratio axis: 1-2-5 steps, each labelled in full.
+RATIO_TICKS = [m * 10.0**e for e in range(-3, 3) for m in (1, 2, 5)] + [1000.0]
+
+
 def forest_plot(
     findings: pd.DataFrame, *, alpha: float = 0.05, estimate_name: str = "odds ratio"
 ) -> go.Figure:
@@ -118,7 +122,10 @@ def forest_plot(
         )
     fig.add_vline(x=1.0, line_dash="dash", line_color=SERIES_COLOURS["neutral"])
     fig.update_xaxes(
-        type="log", title_text=f"{estimate_name} [ratio, log scale; 1 = no association]"
+        type="log",
+        title_text=f"{estimate_name} [ratio, log scale; 1 = no association]",
+        tickvals=RATIO_TICKS,  # plotly's own log ticks read "5 0.1 2 5 1 2 5 10"
+        ticktext=[f"{tick:g}" for tick in RATIO_TICKS],
     )
     fig.update_yaxes(
         title_text="exposure", categoryorder="array", categoryarray=labels[::-1], autorange=True

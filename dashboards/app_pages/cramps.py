@@ -84,9 +84,10 @@ else:
 if not result.rate_ratios.empty:
     st.header("While taking each medication")
     st.caption(
-        "Cramp rate on the days taking it against days off it in the same calendar months of "
-        "any year, so that the season is not taken for the medication; months entirely on or "
-        "off it tell nothing."
+        "Cramp rate while taking it against off it in the same calendar months of any year, "
+        "so that the season is not taken for the medication: exercise cramps per training day, "
+        "nocturnal cramps per night with data. Months entirely on or off it, or without a "
+        "cramp, tell nothing; when no month is left the row says it cannot be compared."
     )
     st.dataframe(result.rate_ratios, hide_index=True, key="rate_ratios")
 if not result.relief.empty:
