@@ -63,6 +63,16 @@ def test_epoch_panels_draw_one_panel_per_indicator_with_bands_and_units():
     assert fig.layout.yaxis.title.text == "[a.u.]" and fig.layout.yaxis2.title.text == "[min]"
     assert "days from the cramp" in fig.layout.xaxis.title.text
     assert len(epochs_display_table(_epochs(), "nocturnal")) == 10
+    notes = [a.text for a in fig.layout.annotations if "not measured" in a.text]
+    assert notes == []  # both panels have data
+
+
+def test_an_epoch_panel_without_data_says_so():
+    epochs = _epochs()
+    epochs.loc[epochs["indicator"] == "sleep_asleep_min", "mean"] = np.nan
+    fig = epoch_panels(epochs, "nocturnal")
+    (note,) = [a for a in fig.layout.annotations if "not measured" in a.text]
+    assert (note.xref, note.yref) == ("x2 domain", "y2 domain")  # in the sleep panel
 
 
 def test_heatmap_is_centred_on_zero():

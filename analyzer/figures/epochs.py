@@ -90,6 +90,8 @@ def epoch_panels(epochs: pd.DataFrame, cramp_type: str, *, columns: int = 2) -> 
         )
         if len(after):
             shapes.append(_after_the_cramp(xaxis, yaxis, int(after.min()), int(after.max())))
+        if frame["mean"].isna().all():  # an empty panel says why instead of looking broken
+            layout.setdefault("annotations", []).append(_no_data_note(xaxis, yaxis))
         if k > len(indicators) - columns:  # bottom panel of its column
             layout.setdefault(_axis("xaxis", k), {})["title"] = dict(text="days from the cramp [d]")
     layout.update(
@@ -116,6 +118,19 @@ def _after_the_cramp(xaxis: str, yaxis: str, first: int, last: int) -> dict:
         line=dict(width=0),
         layer="below",
         label=dict(text="after: maybe a result", textposition="top center", font=dict(size=9)),
+    )
+
+
+def _no_data_note(xaxis: str, yaxis: str) -> dict:
+    """A note in the middle of a panel whose indicator was never measured around the cramps."""
+    return dict(
+        text="not measured around these cramps",
+        xref=f"{xaxis} domain",
+        yref=f"{yaxis} domain",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=dict(size=11, color=SERIES_COLOURS["neutral"]),
     )
 
 
