@@ -152,3 +152,25 @@ def test_the_figure_passes_plotly_validation():
         daily_timeline(_daily(), _cramps(), start=dt.date(2024, 3, 1), end=dt.date(2024, 4, 1))
     )
     assert_valid_figure(daily_timeline(_daily().iloc[0:0], None))
+
+
+def test_the_cramp_table_names_the_session_and_leaves_unlogged_text_blank():
+    from analyzer.figures import cramp_table
+
+    cramps = _cramps().assign(activity_id=[None, "f00d", None])
+    sessions = pd.DataFrame(
+        {
+            "activity_id": ["f00d"],
+            "start_utc": pd.to_datetime(["2024-03-20 14:00"], utc=True),
+            "utc_offset_s": [3600.0],
+            "sport": ["running"],
+            "duration_s": [3600.0],
+        }
+    )
+    table = cramp_table(cramps, "Europe/Berlin", sessions=sessions).set_index("muscle")
+    assert table.loc["hamstring", "session"] == "2024-03-20 15:00 · running · 60 min"
+    assert table.loc["hamstring", "relief"] == ""  # not logged: blank, not "None"
+    assert set(table["session"]) == {"", "2024-03-20 15:00 · running · 60 min"}
+    assert cramp_table(cramps, "Europe/Berlin").set_index("muscle").loc["hamstring", "session"] == (
+        "f00d"
+    )

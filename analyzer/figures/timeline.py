@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from analyzer import timebase
 from analyzer.figures.palette import SERIES_COLOURS, context_symbol, muscle_colour, plain
+from analyzer.figures.session import session_labels
 from analyzer.figures.stacked import StackedPanels
 
 #: Baseline band of a series: (column of the baseline mean, column of its SD).
@@ -257,12 +258,34 @@ CRAMP_COLUMNS = {
 }
 
 
-def cramp_table(cramps: pd.DataFrame, timezone: str, start=None, end=None) -> pd.DataFrame:
-    """Cramps in the date range at local time, newest first, with unit-named columns."""
+#: Text columns of the cramp table, shown blank where nothing was logged (not "None").
+_CRAMP_TEXT = ("side", "context", "relief", "activity_id", "notes")
+
+
+def cramp_table(
+    cramps: pd.DataFrame,
+    timezone: str,
+    start=None,
+    end=None,
+    sessions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Cramps in the date range at local time, newest first, with unit-named columns.
+
+    With ``sessions`` (the ``activities`` table) a linked session is named by its
+    local start, sport and minutes (:func:`analyzer.figures.session.session_labels`)
+    instead of its id.
+    """
     shown = cramps_between(cramps, timezone, start, end)
     present = [c for c in CRAMP_COLUMNS if c in shown.columns]
     ordered = shown.sort_values("start_local", ascending=False) if len(shown) else shown
-    return ordered[present].rename(columns=CRAMP_COLUMNS).reset_index(drop=True)
+    table = ordered[present].copy()
+    if "activity_id" in table and sessions is not None and len(sessions):
+        labels = session_labels(sessions, timezone)
+        table["activity_id"] = table["activity_id"].map(lambda a: labels.get(a, a))
+    for column in _CRAMP_TEXT:
+        if column in table:
+            table[column] = table[column].astype(object).where(table[column].notna(), "")
+    return table.rename(columns=CRAMP_COLUMNS).reset_index(drop=True)
 
 
 def _cramp_hover(cramps: pd.DataFrame) -> list[str]:

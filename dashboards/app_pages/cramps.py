@@ -106,7 +106,13 @@ medication_section(
 st.header("Every cramp")
 timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
 cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
-st.dataframe(cramp_table(cramps, timezone), hide_index=True, key="cramp_list", width="stretch")
+sessions = data.table(ctx.path, ctx.version, "activities", ctx.athlete_id)
+st.dataframe(
+    cramp_table(cramps, timezone, sessions=sessions),
+    hide_index=True,
+    key="cramp_list",
+    width="stretch",
+)
 linked = (
     cramps.loc[cramps["activity_id"].notna()]
     if "activity_id" in cramps.columns

@@ -30,8 +30,12 @@ if ui.require_athlete(ctx):
             st.rerun()
         st.subheader("Logged cramps")
         cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
+        sessions = data.table(ctx.path, ctx.version, "activities", ctx.athlete_id)
         st.dataframe(
-            cramp_table(cramps, timezone), hide_index=True, key="log_cramps", width="stretch"
+            cramp_table(cramps, timezone, sessions=sessions),
+            hide_index=True,
+            key="log_cramps",
+            width="stretch",
         )
     with medication_tab:
         st.caption(

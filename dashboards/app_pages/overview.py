@@ -14,7 +14,8 @@ if ui.require_athlete(ctx):
     ui.data_notes(days)
     cramps = data.table(ctx.path, ctx.version, "cramps", ctx.athlete_id)
     timezone = data.athlete(ctx.path, ctx.version, ctx.athlete_id).get("timezone") or "UTC"
-    shown = cramp_table(cramps, timezone, ctx.start, ctx.end)
+    sessions = data.table(ctx.path, ctx.version, "activities", ctx.athlete_id)
+    shown = cramp_table(cramps, timezone, ctx.start, ctx.end, sessions=sessions)
     in_range = timeline_table(days, ctx.start, ctx.end)
 
     col1, col2, col3 = st.columns(3)
