@@ -112,11 +112,11 @@ def test_switching_the_sidebar_athlete_switches_where_uploads_go(demo_user):
 
 def test_a_log_with_a_bad_row_is_refused_in_full_or_its_valid_rows_kept_on_request(demo_user):
     log = (
-        "start_local,muscle,side,severity_0_10,duration_s,context,relief,notes\n"
-        "2024-05-01T10:00,calf,left,5,30,exercise,,\n"
-        "\n"
-        "2024-05-03T10:00,hamstrng,left,5,30,exercise,,\n"
-    ).encode()
+        b"start_local,muscle,side,severity_0_10,duration_s,context,relief,notes\n"
+        b"2024-05-01T10:00,calf,left,5,30,exercise,,\n"
+        b"\n"
+        b"2024-05-03T10:00,hamstrng,left,5,30,exercise,,\n"
+    )
     at = app("import_files.py")
     at.radio(key="import_into_demo").set_value(True).run()
     at.file_uploader(key="upload").set_value(("cramps.csv", log, "text/csv")).run()
