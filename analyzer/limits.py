@@ -64,8 +64,12 @@ class Limit:
 
     @property
     def form_min(self) -> float:
-        """The smallest value a form widget offers (one step above ``low`` when it is open)."""
-        return self.low + self.step if self.low_open else self.low
+        """The smallest value a form widget offers.
+
+        ``low`` itself, or when it is open one unit above it (at most one step):
+        a 5-second cramp can be typed in the form as in the log.
+        """
+        return self.low + min(self.step, 1.0) if self.low_open else self.low
 
 
 CRAMP_SEVERITY = Limit(

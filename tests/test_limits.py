@@ -26,6 +26,11 @@ def test_each_limit_accepts_its_ends_and_refuses_beyond(limit):
     assert limit.column.split("_")[-1] in {"s", "l", "mg", "min", "drinks", "10"}
 
 
+def test_the_form_offers_a_few_seconds_as_the_log_accepts_them():
+    assert CRAMP_DURATION.form_min == 1.0  # a 5-second cramp can be typed in the form
+    assert CRAMP_DURATION.accepts(0.5) and not CRAMP_DURATION.accepts(0.0)
+
+
 def test_the_cramp_log_refuses_what_the_form_cannot_enter():
     over = f"2024-05-12T02:30,calf,left,5,{CRAMP_DURATION.high + 1:g},night,,\n"
     with pytest.raises(Exception, match="duration_s") as refused:
