@@ -79,6 +79,14 @@ def test_a_date_twice_is_refused():
         _read("date,hydrated\n2024-05-01,yes\n2024-05-01,no\n")
 
 
+def test_a_date_twice_is_named_in_the_same_message_as_a_bad_value_of_the_first_row():
+    with pytest.raises(CsvImportError) as refused:
+        _read("date,hydrated,fluid_l\n2024-05-01,yes,-1\n2024-05-01,no,2\n")
+    message = str(refused.value)
+    assert "'fluid_l': '-1'" in message  # the range problem of row 1 ...
+    assert "one row per date (row 1 has it)" in message  # ... and the repeat in row 2, at once
+
+
 def test_a_count_and_its_yes_no_must_agree():
     with pytest.raises(CsvImportError, match="yes, as alcohol_drinks is 2"):
         _read("date,alcohol,alcohol_drinks\n2024-05-01,no,2\n")

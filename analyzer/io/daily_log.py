@@ -209,17 +209,17 @@ def read_daily_log(
         row = {col: table.cells.iat[index, pos] for col, pos in positions.items()}
         tags = {tag: table.cells.iat[index, pos] for tag, pos in tag_positions.items()}
         record, found = parse_daily_entry(row, tags)
-        if record is not None and record["date"] in first_row_of:
+        # A date seen before is a problem whatever else the row holds, so that one
+        # message lists it beside the row's other problems.
+        day = cells.date(row.get("date"), "date", [], required=False)
+        if day is not None and day in first_row_of:
             found = [
-                (
-                    "date",
-                    row.get("date"),
-                    f"one row per date (row {first_row_of[record['date']]} has it)",
-                )
+                *found,
+                ("date", row.get("date"), f"one row per date (row {first_row_of[day]} has it)"),
             ]
             record = None
-        if record is not None:
-            first_row_of[record["date"]] = number
+        elif day is not None:
+            first_row_of[day] = number
         for column, value, expected in found:
             problems.add(number, column, value, expected)
         records.append(record or {})
