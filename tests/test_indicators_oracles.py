@@ -343,3 +343,18 @@ def test_heart_rate_recovery_needs_the_effort_to_end_without_an_output_stream():
     hr = np.where(t <= 300, 120 + t / 6, 170 - (t - 300) / 20)  # peak at 5 min, then a long session
     assert np.isnan(stream.heart_rate_recovery_bpm(t, hr, 60))
     assert stream.heart_rate_recovery_bpm(t[:400], hr[:400], 60) == pytest.approx(3.0)
+
+
+def test_the_ewma_ratio_needs_data_in_its_chronic_window_like_the_rolling_ones():
+    rng = np.random.default_rng(7)
+    load = pd.Series(rng.uniform(40, 80, 150))
+    load.iloc[60:100] = np.nan  # six weeks without any device data
+    ratio = acwr.acwr_ewma(load)["acwr_ewma"]
+    rolling = acwr.acwr_rolling_uncoupled(load)
+    first_back = 100
+    assert pd.isna(ratio.iloc[first_back])  # not the 3.6 "spike" of a decayed chronic load
+    assert pd.isna(rolling.iloc[first_back])
+    # Once 70 % of the last 28 days have data again (day 119), the ratio is back near 1.
+    assert ratio.iloc[: first_back + 19].iloc[first_back:].isna().all()
+    assert 0.5 < ratio.iloc[first_back + 19] < 1.5
+    assert ratio.iloc[28:60].notna().all()  # continuous data: a ratio every day

@@ -95,6 +95,7 @@ def acwr_ewma(
     seed: str = "first_load",
     missing_as_zero: bool = True,
     warmup_d: int | None = None,
+    min_valid_fraction: float = 0.7,
 ) -> pd.DataFrame:
     """EWMA acute and chronic load and their ratio (Williams et al. 2017).
 
@@ -114,6 +115,11 @@ def acwr_ewma(
         Days without data enter as 0 (True) or hold the average (False).
     warmup_d : int, optional
         No ratio before this many days of history (default: ``chronic_d``).
+    min_valid_fraction : float
+        Fraction of the last ``chronic_d`` days that must have a known load for
+        a ratio, as for the rolling ratios: after weeks without any data the
+        chronic average has decayed towards 0 and the first session back would
+        read as a spike of ``λ_a/λ_c`` (3.6 for 7 and 28 days) whatever its load.
 
     Returns
     -------
@@ -129,6 +135,8 @@ def acwr_ewma(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = pd.Series(acute / chronic, index=series.index)
     ratio = _warm(ratio, chronic_d if warmup_d is None else warmup_d)
+    known_d = series.notna().astype(float).rolling(chronic_d, min_periods=1).sum()
+    ratio = ratio.where(known_d >= math.ceil(min_valid_fraction * chronic_d))
     return pd.DataFrame(
         {"acute_ewma": acute, "chronic_ewma": chronic, "acwr_ewma": ratio.to_numpy()},
         index=series.index,
