@@ -156,3 +156,12 @@ def test_figures_pass_plotly_validation():
     assert_valid_figure(epoch_panels(_epochs(), "nocturnal"))
     assert_valid_figure(lag_heatmap(_epochs(), "nocturnal"))
     assert_valid_figure(side_by_side({"a": _daily()}))
+
+
+def test_weekly_fitness_is_missing_across_a_long_stretch_without_data():
+    daily = _daily(days=140)
+    daily.loc[35:104, "load"] = np.nan  # ten weeks without any device data
+    weekly = weekly_summary(daily, weeks=26)
+    inside = weekly.loc["2024-02-18":"2024-04-07"]
+    assert inside["load"].isna().all() and inside["ctl"].isna().all()
+    assert weekly["ctl"].iloc[0] == 40.0 and weekly["ctl"].iloc[-1] == 40.0

@@ -174,3 +174,17 @@ def test_the_cramp_table_names_the_session_and_leaves_unlogged_text_blank():
     assert cramp_table(cramps, "Europe/Berlin").set_index("muscle").loc["hamstring", "session"] == (
         "f00d"
     )
+
+
+def test_fitness_lines_break_over_a_long_stretch_without_data():
+    from analyzer.figures.timeline import long_gap_days
+
+    daily = _daily(120)
+    daily.loc[30:69, "load"] = np.nan  # 40 days without any device data
+    daily.loc[90:99, "load"] = np.nan  # 10 days: a short break, still drawn
+    gap = long_gap_days(daily["load"])
+    assert gap[30:70].all() and not gap[:30].any() and not gap[70:].any()
+    fig = daily_timeline(daily, None)
+    (ctl,) = _traces(fig, "Fitness (CTL)")
+    assert all(v is None for v in ctl.y[30:70])
+    assert all(v is not None for v in ctl.y[90:100])

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analyzer.figures.palette import OKABE_ITO, plain
+from analyzer.figures.timeline import long_gap_days
 from analyzer.indicators.recent import recent_flags
 
 _LINE_COLOURS = [
@@ -109,11 +110,15 @@ def roster_table(
 def weekly_summary(daily: pd.DataFrame, *, weeks: int = 26) -> pd.DataFrame:
     """Weekly load [a.u./week], CTL at week end [a.u./day] and sleep [h/night], last ``weeks``.
 
-    Weeks end on Sunday (local dates); a week without any known value stays missing.
+    Weeks end on Sunday (local dates); a week without any known value stays missing, and
+    so does the CTL of a week inside a long stretch without data
+    (:func:`analyzer.figures.timeline.long_gap_days`).
     """
     if daily.empty:
         return pd.DataFrame(columns=["load", "ctl", "sleep_h"])
-    frame = daily.assign(_date=_dates(daily)).set_index("_date")
+    gap = long_gap_days(daily["load"])
+    ctl = pd.to_numeric(daily["ctl"], errors="coerce").where(~gap)
+    frame = daily.assign(_date=_dates(daily), ctl=ctl).set_index("_date")
     frame = frame.loc[frame.index > frame.index.max() - pd.Timedelta(weeks=weeks)]
     resampled = frame.resample("W-SUN")
     return pd.DataFrame(

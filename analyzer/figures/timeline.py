@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -114,14 +115,29 @@ def _band(panels, row, x, mean, sd, name):
     )
 
 
+#: A stretch of at least this many days without a known load is drawn as a gap in the
+#: fitness/fatigue lines: there the model only decays, it measures nothing.
+LONG_GAP_D = 28
+
+
+def long_gap_days(load: pd.Series, min_days: int = LONG_GAP_D) -> np.ndarray:
+    """True on days inside a run of at least ``min_days`` consecutive days without a load."""
+    missing = pd.to_numeric(load, errors="coerce").isna().to_numpy()
+    run_id = np.cumsum(~missing)  # days of one missing run share the id of the day before
+    run_length = pd.Series(missing.astype(int)).groupby(run_id).transform("sum").to_numpy()
+    return missing & (run_length >= min_days)
+
+
 def _draw_form(panels, row, x, days, opts):
+    gap = long_gap_days(days["load"]) if "load" in days else np.zeros(len(days), dtype=bool)
     for column, name, colour, dash in (
         ("ctl", "Fitness (CTL)", SERIES_COLOURS["ctl"], "solid"),
         ("atl", "Fatigue (ATL)", SERIES_COLOURS["atl"], "dash"),
         ("tsb", "Form (TSB)", SERIES_COLOURS["tsb"], "dot"),
     ):
         if _has(days, column):
-            _line(panels, row, x, days[column], name, colour, "a.u./day", dash, ".0f")
+            values = days[column].where(~gap)
+            _line(panels, row, x, values, name, colour, "a.u./day", dash, ".0f")
 
 
 def _draw_acwr(panels, row, x, days, opts):
