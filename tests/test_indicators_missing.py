@@ -83,3 +83,29 @@ def test_no_sleep_no_wellness_no_time_zone():
         "No time zone is set by you",
     ]
     assert "--set timezone=VALUE" in notes[-1]
+
+
+def test_no_ewma_acwr_spike_on_the_first_days_back_after_weeks_without_data():
+    import pandas as pd
+
+    days = list(range(40)) + list(range(85, 120))
+    start = pd.Timestamp("2024-01-01 08:00", tz="UTC") + pd.to_timedelta(days, unit="D")
+    sessions = pd.DataFrame(
+        {
+            "activity_id": [f"s{i}" for i in days],
+            "sport": "cycling",
+            "start_utc": start,
+            "local_date": start.strftime("%Y-%m-%d"),
+            "duration_s": 3600.0,
+            "load": 60.0,
+            "load_source": "tss",
+            "trimp_au": 80.0,
+        }
+    )
+    daily = daily_table(sessions, None, None, {"timezone": "UTC"})
+    back = daily.index[daily["date"].astype(str) == "2024-03-26"][0]  # day 85, first day back
+    # The model carries load 0 over the gap, but the ratio needs 70 % measured days.
+    assert daily.loc[back : back + 18, "acwr_ewma"].isna().all()
+    assert daily.loc[back : back + 18, "acwr_rolling_uncoupled"].isna().all()
+    assert daily.loc[28:39, "acwr_ewma"].between(0.99, 1.01).all()  # steady load: ratio 1
+    assert daily.loc[back + 25 :, "acwr_ewma"].notna().all()

@@ -96,6 +96,7 @@ def acwr_ewma(
     missing_as_zero: bool = True,
     warmup_d: int | None = None,
     min_valid_fraction: float = 0.7,
+    measured=None,
 ) -> pd.DataFrame:
     """EWMA acute and chronic load and their ratio (Williams et al. 2017).
 
@@ -120,6 +121,9 @@ def acwr_ewma(
         a ratio, as for the rolling ratios: after weeks without any data the
         chronic average has decayed towards 0 and the first session back would
         read as a spike of ``λ_a/λ_c`` (3.6 for 7 and 28 days) whatever its load.
+    measured : array-like of bool, optional
+        Which days' load was measured, when ``load`` already holds a stand-in for the
+        others (0 for days without data); default: the days whose load is not NaN.
 
     Returns
     -------
@@ -135,7 +139,8 @@ def acwr_ewma(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = pd.Series(acute / chronic, index=series.index)
     ratio = _warm(ratio, chronic_d if warmup_d is None else warmup_d)
-    known_d = series.notna().astype(float).rolling(chronic_d, min_periods=1).sum()
+    known = series.notna() if measured is None else pd.Series(np.asarray(measured, dtype=bool))
+    known_d = known.astype(float).rolling(chronic_d, min_periods=1).sum().to_numpy()
     ratio = ratio.where(known_d >= math.ceil(min_valid_fraction * chronic_d))
     return pd.DataFrame(
         {"acute_ewma": acute, "chronic_ewma": chronic, "acwr_ewma": ratio.to_numpy()},

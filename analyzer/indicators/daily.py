@@ -292,6 +292,8 @@ def _load_indicators(
         params.ewma_seed,
         missing_as_zero=False,
         warmup_d=params.acwr_warmup_d,
+        min_valid_fraction=frac,
+        measured=load.notna().to_numpy(),
     )
     out = out.join(ewma)
     out.loc[no_value, list(out.columns)] = np.nan
