@@ -117,3 +117,18 @@ def test_strava_style_archive_with_gzipped_fit(samples_dir):
     assert len(results["activities/8474917700.fit.gz"].tables["samples"]) > 1000
     gpx = results["activities/123.gpx"]
     assert isinstance(gpx, UnknownFormatError) and "<gpx>" in str(gpx)
+
+
+def test_a_zip_with_macos_appledouble_files_imports_the_real_ones():
+    run = (TEST_DATA / "activity_hr_fenix2_run.fit").read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("GARMIN/Activity/run.fit", run)
+        archive.writestr("GARMIN/Activity/._run.fit", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    members = [name for name, _ in read_archive("garmin.zip", buffer.getvalue())]
+    assert members == ["GARMIN/Activity/run.fit"]  # the ._ file is skipped, not failed
+
+
+def test_other_binary_data_named_fit_is_not_taken_for_a_damaged_fit_file():
+    with pytest.raises(UnknownFormatError, match="binary data"):
+        read_bytes("notes.fit", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")

@@ -77,6 +77,8 @@ NESTED_IN_MEMORY_BYTES = 64 * 1024**2
 
 _SKIPPED_PARTS = ("__MACOSX/",)
 _SKIPPED_NAMES = (".DS_Store", "Thumbs.db")
+#: macOS AppleDouble files (``._run.fit`` beside ``run.fit``) hold the Finder's metadata of a file.
+_SKIPPED_PREFIXES = ("._",)
 
 
 def is_archive(name: str, data: bytes) -> bool:
@@ -132,8 +134,11 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
 
 
 def _skipped(label: str) -> bool:
+    name = posixpath.basename(label)
     return (
-        any(part in label for part in _SKIPPED_PARTS) or posixpath.basename(label) in _SKIPPED_NAMES
+        any(part in label for part in _SKIPPED_PARTS)
+        or name in _SKIPPED_NAMES
+        or name.startswith(_SKIPPED_PREFIXES)
     )
 
 

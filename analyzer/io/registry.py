@@ -196,13 +196,18 @@ def read_bytes(
 
 
 def _damaged_fit(name: str, probe: Probe) -> bool:
-    """Whether a file named ``.fit`` holds binary data without a valid FIT header.
+    """Whether a file named ``.fit`` looks like a FIT file with a damaged header.
 
-    Such a file is most likely a FIT file whose header was damaged; the FIT
-    reader then says what is wrong with the header and keeps what it can,
-    instead of the file being skipped as an unknown format.
+    Binary data whose header keeps one of its two marks (a header size of 12
+    or 14 in byte 0, or the ``.FIT`` signature near byte 8) is most likely a
+    damaged FIT file: the FIT reader then says what is wrong with the header
+    and keeps what it can, instead of the file being skipped as an unknown
+    format. Anything else named ``.fit`` stays unknown (and is skipped in a
+    folder or archive).
     """
-    return probe.kind is None and name.casefold().endswith(".fit") and len(probe.data) > 0
+    data = probe.data
+    marked = len(data) >= 12 and (data[0] in (12, 14) or b".FIT" in data[4:16])
+    return probe.kind is None and name.casefold().endswith(".fit") and marked
 
 
 @contextlib.contextmanager
