@@ -309,3 +309,14 @@ def test_messages_name_the_line_a_spreadsheet_shows_blank_rows_counted():
         read_cramp_log("log.csv", data, timezone="Europe/Berlin")
     assert "row 2 (line 5), column 'muscle': 'hamstrng'" in str(info.value)
     assert "--valid-rows-only" in str(info.value)
+
+
+def test_a_row_after_a_note_with_line_breaks_is_named_by_the_line_it_starts_on():
+    data = cramp_log(
+        '2024-05-01T10:00,elbow,left,5,30,exercise,,"first line\nsecond line\nthird"',
+        "2024-05-02T10:00,knee,left,5,30,exercise,,",
+    )
+    with pytest.raises(CsvImportError) as info:
+        read_cramp_log("log.csv", data, timezone="Europe/Berlin")
+    assert "row 1 (line 2), column 'muscle': 'elbow'" in str(info.value)  # where it starts
+    assert "row 2 (line 5), column 'muscle': 'knee'" in str(info.value)

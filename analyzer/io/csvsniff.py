@@ -104,7 +104,7 @@ class CsvTable:
     delimiter : str
         The delimiter the file uses.
     line_numbers : ndarray
-        1-based line in the file of each data row (for messages).
+        1-based line of the file each data row starts on (for messages).
     cut_row : int or None
         The last data row (1-based) when the file ends in the middle of it:
         it has fewer fields than the header and no line break follows it (a
@@ -211,7 +211,7 @@ def read_table(name: str, data: bytes | str, *, delimiter: str | None = None) ->
             )
         for position, column in enumerate(columns):
             column.append(row[position].strip() if position < len(row) else "")
-        line_numbers.append(reader.line_num)
+        line_numbers.append(lines.record_start)
         lines.last_fields = len(row)
     cells = pd.DataFrame(
         {i: pd.Series(column, dtype=object) for i, column in enumerate(columns)},
@@ -243,12 +243,17 @@ class _Records:
         self.record_chars = 0
         self.record = 0
         self.last_fields = 0  # fields of the last data row read
+        self.lines_read = 0
+        self.record_start = 0  # the 1-based line the record being read starts on
 
     def __iter__(self) -> _Records:
         return self
 
     def __next__(self) -> str:
         line = next(self._lines)
+        self.lines_read += 1
+        if self.record_chars == 0:
+            self.record_start = self.lines_read
         self.record_chars += len(line)
         if self.record_chars > MAX_RECORD_CHARS:
             raise CsvImportError(

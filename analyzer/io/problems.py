@@ -30,9 +30,9 @@ class RowProblem:
     """One bad value: where it is, what it was and what was expected.
 
     ``row`` is the 1-based data row (the first row after the header is 1);
-    ``0`` means the problem concerns the whole file. ``line`` is the row's
-    line in the file when known (the row number a spreadsheet shows, blank
-    rows and the header counted).
+    ``0`` means the problem concerns the whole file. ``line`` is the line
+    of the file the row starts on, when known: the row number a spreadsheet
+    shows (header and blank rows counted) unless a cell above holds a line break.
     """
 
     row: int
