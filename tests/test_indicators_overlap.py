@@ -115,3 +115,28 @@ def test_interval_bounds_do_not_depend_on_the_timestamps_resolution(unit):
     start_s, end_s = interval_bounds_s(starts, [60.0, 5.0])
     assert start_s == pytest.approx([3600.0, np.nan], nan_ok=True)
     assert end_s == pytest.approx([3660.0, np.nan], nan_ok=True)
+
+
+def test_a_days_load_counts_an_overlapping_group_once_by_its_largest_member():
+    from analyzer.indicators.overlap import largest_per_group
+
+    groups = overlap_groups([0.0, 600.0, 5000.0, 9000.0], [3600.0, 1800.0, 6000.0, 9500.0])
+    kept = largest_per_group([80.0, 30.0, 20.0, np.nan], groups)
+    assert kept.tolist()[:3] == [80.0, 0.0, 20.0] and np.isnan(kept[3])  # unknown stays unknown
+
+    start = pd.to_datetime(["2024-05-01 08:00", "2024-05-01 08:00", "2024-05-01 17:00"], utc=True)
+    sessions = pd.DataFrame(
+        {
+            "activity_id": ["a", "a-again", "b"],  # one recording imported twice, then another
+            "sport": "cycling",
+            "start_utc": start,
+            "local_date": "2024-05-01",
+            "duration_s": 3600.0,
+            "load": [80.0, 80.0, 50.0],
+            "load_source": "tss",
+            "trimp_au": [100.0, 100.0, 60.0],
+        }
+    )
+    day = daily_table(sessions, None, None, {"timezone": "UTC"}).iloc[0]
+    assert (day["session_count"], day["duration_s"]) == (2, 7200.0)
+    assert (day["load"], day["trimp_au"]) == (130.0, 160.0)

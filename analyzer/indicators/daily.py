@@ -152,13 +152,16 @@ def _session_days(
         if "load_source" in frame.columns
         else np.full(len(frame), None, dtype=object)
     )
+    groups = _overlap_groups(frame, day)
     out = pd.DataFrame(
         {
-            "session_count": by_day.count(),
+            "session_count": by_day.total((~pd.Series(groups).duplicated()).to_numpy(float)),
             "duration_s": by_day.total(_training_seconds(frame, day)),
-            "load": by_day.total(numeric_column(frame, "load")),
+            "load": by_day.total(overlap.largest_per_group(numeric_column(frame, "load"), groups)),
             "load_source": by_day.labels(sources, LOAD_SOURCES),
-            "trimp_au": by_day.total(numeric_column(frame, "trimp_au")),
+            "trimp_au": by_day.total(
+                overlap.largest_per_group(numeric_column(frame, "trimp_au"), groups)
+            ),
             "intensity_rel_habit": by_day.largest(numeric_column(frame, "intensity_rel_habit")),
             "duration_rel_habit": by_day.largest(numeric_column(frame, "duration_rel_habit")),
             "avg_temperature_c": by_day.weighted_mean(
@@ -168,6 +171,19 @@ def _session_days(
         index=by_day.index,
     )
     return out[columns]
+
+
+def _overlap_groups(frame: pd.DataFrame, day: np.ndarray) -> np.ndarray:
+    """Each session's group of sessions overlapping it on its day (its own without a start).
+
+    A group is one effort (:mod:`analyzer.indicators.overlap`): the day counts it as one
+    session, with the largest load and TRIMP of its members.
+    """
+    if "start_utc" not in frame.columns:
+        return np.arange(len(frame))
+    duration = numeric_column(frame, "duration_s")
+    start_s, end_s = overlap.interval_bounds_s(frame["start_utc"], duration)
+    return overlap.overlap_groups(start_s, end_s, day)
 
 
 def _training_seconds(frame: pd.DataFrame, day: np.ndarray) -> np.ndarray:

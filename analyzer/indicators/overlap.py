@@ -4,8 +4,9 @@ Two sessions overlap when one starts before the other ends. They are then not tw
 a multisport file's overall session holds its legs, a chained FIT file repeats a session
 under another sport, and the same recording imported from two files gives two sessions of
 the same minutes. Whatever counts sessions as independent observations (the heart-rate
-maximum's artefact guard) takes one value per overlapping *group*, and whatever adds up
-time (the day's training duration) counts overlapping minutes once.
+maximum's artefact guard) takes one value per overlapping *group*, whatever adds up
+time (the day's training duration) counts overlapping minutes once, and whatever adds up
+effort (the day's load and TRIMP) counts the largest of a group once.
 
 A session whose start or end is unknown overlaps nothing.
 """
@@ -82,3 +83,25 @@ def exclusive_seconds(start_s, end_s, key=None) -> np.ndarray:
         NaN where the interval is unknown.
     """
     return _sweep(start_s, end_s, key)[1]
+
+
+def largest_per_group(values, groups) -> np.ndarray:
+    """Each value where it is the largest known one of its overlap group, 0 for the others.
+
+    Summed, they count a group's effort once: a multisport file's overall session and its
+    legs, or one recording imported twice, add the largest load of the group, not all.
+    A group without any known value keeps NaN everywhere (unknown, never 0).
+
+    Parameters
+    ----------
+    values : array-like of float
+        One value per interval (NaN where unknown).
+    groups : array-like of int
+        :func:`overlap_groups` labels.
+    """
+    value = np.asarray(values, dtype=float)
+    group = np.asarray(groups)
+    largest = pd.Series(value).groupby(group).transform("max").to_numpy()
+    first = ~pd.Series(np.where(value == largest, group, -1)).duplicated().to_numpy()
+    kept = (value == largest) & first
+    return np.where(kept, value, np.where(np.isnan(largest), np.nan, 0.0))
