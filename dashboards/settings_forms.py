@@ -25,6 +25,12 @@ PHYSIOLOGY_STEPS = {
 SEXES = {"f": "female", "m": "male", "unspecified": "not stated (neutral TRIMP constants)"}
 
 
+def widget_key(athlete_id: str, name: str) -> str:
+    """The key of a Settings widget: one per athlete, so that switching athletes never
+    leaves the previous athlete's values in the form (and saves them into the new one)."""
+    return f"phys_{name}@{athlete_id}"
+
+
 def _value(row: pd.Series, name: str) -> float | None:
     value = row.get(name)
     return (
@@ -68,14 +74,18 @@ def physiology_form(ctx: ui.AppContext, settings: dict | None = None) -> None:
     row = ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id]
     settings = settings or {}
     with st.form(key=f"physiology_{ctx.athlete_id}"):
-        st.text_input("Display name", value=row.get("display_name") or "", key="phys_display_name")
+        st.text_input(
+            "Display name",
+            value=row.get("display_name") or "",
+            key=widget_key(ctx.athlete_id, "display_name"),
+        )
         sex = row.get("sex") if row.get("sex") in SEXES else "unspecified"
         st.selectbox(
             _label("sex"),
             list(SEXES),
             index=list(SEXES).index(sex),
             format_func=SEXES.get,
-            key="phys_sex",
+            key=widget_key(ctx.athlete_id, "sex"),
         )
         values = {
             name: _physiology_input(row, name, settings.get(name)) for name in PHYSIOLOGY_STEPS
@@ -84,7 +94,7 @@ def physiology_form(ctx: ui.AppContext, settings: dict | None = None) -> None:
         submitted = st.form_submit_button("Save physiology")
     if submitted:
         chosen = {
-            name: None if st.session_state[f"phys_auto_{name}"] else value
+            name: None if st.session_state[widget_key(ctx.athlete_id, f"auto_{name}")] else value
             for name, value in values.items()
         }
         _save_physiology(ctx, chosen)
@@ -100,13 +110,13 @@ def _timezone_input(row: pd.Series, setting: dict | None) -> None:
     name.text_input(
         "Time zone (IANA name, e.g. Europe/Berlin)",
         value=row.get("timezone") or "",
-        key="phys_timezone",
+        key=widget_key(row.name, "timezone"),
     )
     if default:
         box.checkbox(
             "default",
             value=True,
-            key="phys_default_timezone",
+            key=widget_key(row.name, "default_timezone"),
             help="Filled in when the athlete was created. Untick (or type another zone) to "
             "keep it as your own.",
         )
@@ -116,9 +126,9 @@ def _timezone_input(row: pd.Series, setting: dict | None) -> None:
 
 def _timezone_change(row: pd.Series) -> dict:
     """``{"timezone": ...}`` when the form sets a zone, else ``{}`` (a default stays one)."""
-    typed = st.session_state["phys_timezone"].strip() or None
+    typed = st.session_state[widget_key(row.name, "timezone")].strip() or None
     stored = row.get("timezone") if isinstance(row.get("timezone"), str) else None
-    kept_default = st.session_state.get("phys_default_timezone", False)
+    kept_default = st.session_state.get(widget_key(row.name, "default_timezone"), False)
     if typed == stored and (kept_default or not isinstance(row.get("timezone_origin"), str)):
         return {}
     return {"timezone": typed}
@@ -138,12 +148,12 @@ def _physiology_input(row: pd.Series, name: str, setting: dict | None) -> float 
         value=stored if stored is not None else in_use,
         step=PHYSIOLOGY_STEPS[name],
         format="%.0f" if PHYSIOLOGY_STEPS[name] >= 1 else "%.2f",  # 62 bpm, not 62.00
-        key=f"phys_{name}",
+        key=widget_key(row.name, name),
     )
     automatic.checkbox(
         "automatic",
         value=stored is None,
-        key=f"phys_auto_{name}",
+        key=widget_key(row.name, f"auto_{name}"),
         help="Estimated from your data and re-estimated as new data arrive (or the default "
         "when the data cannot give it). Untick to keep the number as your own value.",
     )
@@ -163,11 +173,11 @@ def _save_physiology(ctx: ui.AppContext, values: dict) -> None:
         except ValueError as exc:
             ui.error(f"{exc}.")
             return
-    changes = {**values, "sex": st.session_state["phys_sex"], **zone}
+    changes = {**values, "sex": st.session_state[widget_key(ctx.athlete_id, "sex")], **zone}
     try:
         with open_library(ctx.path) as library:
             library.set_physiology(ctx.athlete_id, **changes)
-            name = st.session_state["phys_display_name"].strip()
+            name = st.session_state[widget_key(ctx.athlete_id, "display_name")].strip()
             if (
                 name
                 and name != ctx.athletes.set_index("athlete_id").loc[ctx.athlete_id, "display_name"]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from analyzer.store import Library
+from dashboards.settings_forms import widget_key
 from tests.helpers.dashboard import app, errors, frames_with
 from tests.helpers.hr_streams import training_block
 from tests.helpers.library import library_from_tables
@@ -41,9 +42,9 @@ def test_estimated_then_set_then_estimated_again(newcomer_library):
     assert any("What is missing or estimated" in i.value for i in at.info)
     assert any("In use: **" in c.value and "estimated from" in c.value for c in at.caption)
 
-    assert at.checkbox(key="phys_auto_hr_max_bpm").value is True
-    at.number_input(key="phys_hr_max_bpm").set_value(200.0)
-    at.checkbox(key="phys_auto_hr_max_bpm").uncheck()
+    assert at.checkbox(key=widget_key("newbie", "auto_hr_max_bpm")).value is True
+    at.number_input(key=widget_key("newbie", "hr_max_bpm")).set_value(200.0)
+    at.checkbox(key=widget_key("newbie", "auto_hr_max_bpm")).uncheck()
     at.button(key="FormSubmitter:physiology_newbie-Save physiology").click().run()
     assert not at.exception, errors(at)
     with Library(newcomer_library) as lib:
@@ -51,8 +52,8 @@ def test_estimated_then_set_then_estimated_again(newcomer_library):
     at = app("settings.py")
     assert _in_use(at)["Maximum heart rate"] == ("200 bpm", "set by you")
 
-    assert at.checkbox(key="phys_auto_hr_max_bpm").value is False
-    at.checkbox(key="phys_auto_hr_max_bpm").check()
+    assert at.checkbox(key=widget_key("newbie", "auto_hr_max_bpm")).value is False
+    at.checkbox(key=widget_key("newbie", "auto_hr_max_bpm")).check()
     at.button(key="FormSubmitter:physiology_newbie-Save physiology").click().run()
     assert not at.exception, errors(at)
     with Library(newcomer_library) as lib:
@@ -96,20 +97,40 @@ def test_a_default_time_zone_stays_one_until_unticked(tmp_path, monkeypatch):
     assert source.startswith("default: this computer's time zone when the athlete was created")
     assert any("No time zone is set by you" in i.value for i in at.info)
 
-    assert at.checkbox(key="phys_default_timezone").value is True
-    at.number_input(key="phys_sleep_need_h").set_value(7.5)
-    at.checkbox(key="phys_auto_sleep_need_h").uncheck()
+    assert at.checkbox(key=widget_key("newbie", "default_timezone")).value is True
+    at.number_input(key=widget_key("newbie", "sleep_need_h")).set_value(7.5)
+    at.checkbox(key=widget_key("newbie", "auto_sleep_need_h")).uncheck()
     at.button(key=save).click().run()
     assert not at.exception, errors(at)
     at = app("settings.py")
     assert _in_use(at)["Sleep need"] == ("7.5 h/night", "set by you")
     assert _in_use(at)["Time zone"] == (value, source)  # saving other values keeps the default
 
-    at.checkbox(key="phys_default_timezone").uncheck()
+    at.checkbox(key=widget_key("newbie", "default_timezone")).uncheck()
     at.button(key=save).click().run()
     assert not at.exception, errors(at)
     at = app("settings.py")
     assert _in_use(at)["Time zone"] == ("Europe/Berlin", "set by you")
-    assert "phys_default_timezone" not in [box.key for box in at.checkbox]
+    assert widget_key("newbie", "default_timezone") not in [box.key for box in at.checkbox]
     with Library(path) as lib:
         assert lib.athlete("newbie")["timezone_origin"] is None
+
+
+@pytest.mark.slow
+def test_switching_athletes_shows_and_saves_the_new_athletes_own_values(demo_user):
+    at = app("settings.py")
+    assert not at.exception, errors(at)
+    sidebar = at.sidebar.selectbox(key="athlete")
+    first = sidebar.value
+    sidebar.select_index(1 if sidebar.index == 0 else 0).run()
+    other = at.sidebar.selectbox(key="athlete").value
+    assert other != first
+    with Library(demo_user) as lib:
+        names = {a: lib.athlete(a)["display_name"] for a in (first, other)}
+        zone = lib.athlete(other)["timezone"]
+    assert at.text_input(key=widget_key(other, "display_name")).value == names[other]
+    at.button(key=f"FormSubmitter:physiology_{other}-Save physiology").click().run()
+    assert not at.exception, errors(at)
+    with Library(demo_user) as lib:  # nothing of the first athlete went into the second
+        assert lib.athlete(other)["display_name"] == names[other]
+        assert lib.athlete(other)["timezone"] == zone
