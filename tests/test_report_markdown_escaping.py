@@ -101,3 +101,23 @@ def test_an_infinite_ratio_reads_no_upper_limit_in_the_table():
     assert "| no upper limit | 2.5 | no upper limit | < 0.001 | 0.004 |" in unescape(row), row
     (row,) = [line for line in text.splitlines() if line.startswith("| 2 |")]
     assert "no upper limit" not in row and "| – | – | – |" in row, row
+
+
+def test_averages_around_few_cramps_are_labelled_descriptive_only():
+    doc = _document()  # 2 nocturnal cramps
+    doc["epoch_curves"] = 20
+    doc["epoch_excursions"] = [
+        {
+            "cramp_type": "nocturnal",
+            "caption": "sleep duration",
+            "lag_days": -4,
+            "mean": 334.0,
+            "null_mean": 478.0,
+            "familywise_low": 400.0,
+            "familywise_high": 550.0,
+        }
+    ]
+    text = unescape(render_markdown(doc))
+    assert "With fewer than 10 nocturnal cramps these averages are descriptive only" in text
+    doc["cramps"] = {"nocturnal": 25}
+    assert "descriptive only" not in unescape(render_markdown(doc))

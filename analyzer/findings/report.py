@@ -417,7 +417,21 @@ def _epoch_blocks(doc: dict) -> list:
             for e in listed
         ],
     )
-    return [intro + "These leave the family-wise 95% band before the cramps:" + tail, table]
+    parameters = doc.get("conventions", {}).get("parameters", {})
+    threshold = parameters.get(
+        "descriptive_below_events", FindingsParams().descriptive_below_events
+    )
+    few = sorted(
+        {e["cramp_type"] for e in listed if doc["cramps"].get(e["cramp_type"], 0) < threshold}
+    )
+    caveat = (
+        f" With fewer than {threshold} {' and '.join(few)} cramps these averages are "
+        "descriptive only, not findings."
+        if few
+        else ""
+    )
+    lead = "These leave the family-wise 95% band before the cramps:"
+    return [intro + lead + caveat + tail, table]
 
 
 def render_markdown(doc: dict) -> str:
