@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.errors import AnalyzerError
+from analyzer.paths import SAMPLE_DATA_ENV
 from dashboards import data
 from dashboards.state import choose_library, ensure_demo_library
 from dashboards.ui import AppContext, literal
@@ -46,7 +47,11 @@ def _demo_ready(choice) -> bool:
         built = False
     bar.empty()
     if not built:
-        st.sidebar.caption("The demo library cannot be built: the sample data are missing.")
+        st.sidebar.caption(
+            "The demo library cannot be built: the folder `sample_data/` of the source checkout "
+            "was not found. Start the app from the root of the checkout, or set "
+            f"`{SAMPLE_DATA_ENV}` to that folder; or import your own files on the Import page."
+        )
     return built
 
 

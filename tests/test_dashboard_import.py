@@ -129,3 +129,17 @@ def test_a_log_with_a_bad_row_is_refused_in_full_or_its_valid_rows_kept_on_reque
     at.button(key="do_import").click().run()
     assert not at.exception, errors(at)
     assert _results(at) == {"cramps.csv": "imported with problems"}
+
+
+def test_a_first_start_without_sample_data_says_where_they_are_looked_for(tmp_path, monkeypatch):
+    import dashboards.state
+
+    monkeypatch.delenv("CRAMP_ANALYZER_LIBRARY", raising=False)
+    monkeypatch.setenv("CRAMP_ANALYZER_DEMO_LIBRARY", str(tmp_path / "demo.sqlite"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(dashboards.state, "sample_data_dir", lambda: tmp_path / "not-here")
+    at = app()
+    assert not at.exception, errors(at)
+    told = " ".join(c.value for c in at.sidebar.caption)
+    assert "sample_data/" in told and "CRAMP_ANALYZER_SAMPLE_DATA" in told
+    assert "Import page" in told
