@@ -156,3 +156,15 @@ def test_poisson_binomial_matches_binomial():
 
     pmf = poisson_binomial_pmf(np.full(9, 0.3))
     assert pmf == pytest.approx(stats.binom.pmf(np.arange(10), 9, 0.3), abs=1e-12)
+
+
+def test_a_negative_variance_gives_no_standard_error_and_no_warning():
+    import warnings
+
+    from analyzer.findings.clogit import _standard_errors
+
+    info = np.array([[-2.0, 0.0], [0.0, 4.0]])  # not positive definite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        se = _standard_errors(info)
+    assert np.isnan(se[0]) and se[1] == 0.5

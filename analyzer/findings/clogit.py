@@ -184,10 +184,15 @@ def fit_clogit(
 
 
 def _standard_errors(info: np.ndarray) -> np.ndarray:
-    """Square roots of the diagonal of the inverse information; NaN if singular."""
+    """Square roots of the diagonal of the inverse information; NaN if singular.
+
+    A negative variance (an information matrix that is not positive definite, as
+    near separation) has no standard error either: NaN, without a warning.
+    """
     if np.linalg.cond(info) > 1e12:
         return np.full(info.shape[0], np.nan)
-    return np.sqrt(np.diag(np.linalg.inv(info)))
+    variance = np.diag(np.linalg.inv(info))
+    return np.sqrt(np.where(variance >= 0, variance, np.nan))
 
 
 def likelihood_ratio_p(full: ClogitFit, reduced_loglik: float, df: int = 1) -> float:
