@@ -37,6 +37,15 @@ def garmin_month(samples_dir) -> Path:
     return month
 
 
+@pytest.fixture(scope="session")
+def month_files() -> list[Path]:
+    """The shared Garmin month's FIT files, sorted by day folder; skips without them."""
+    root = shared_samples_dir()
+    if root is None or not (root / "garmin_wellness_2021_06").is_dir():
+        pytest.skip("ANALYZER_SAMPLES_DIR with garmin_wellness_2021_06 is not available")
+    return sorted((root / "garmin_wellness_2021_06").glob("*/*.fit"))
+
+
 @pytest.fixture
 def lib(tmp_path):
     """A fresh library whose reader is the store tests' JSON session reader, with athlete ``anna``.

@@ -19,7 +19,6 @@ import datetime as dt
 import io
 import random
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -34,16 +33,6 @@ MONTH = "garmin_wellness_2021_06"
 #: Local days without any data in any file (see the module docstring).
 NO_DATA = {dt.date(2021, 6, 25), dt.date(2021, 6, 28)}
 TZ = "Europe/Copenhagen"
-
-
-@pytest.fixture(scope="module")
-def month_files() -> list[Path]:
-    from tests.helpers.paths import shared_samples_dir
-
-    root = shared_samples_dir()
-    if root is None or not (root / MONTH).is_dir():
-        pytest.skip("ANALYZER_SAMPLES_DIR with garmin_wellness_2021_06 is not available")
-    return sorted((root / MONTH).glob("*/*.fit"))
 
 
 @pytest.fixture(scope="module")

@@ -28,16 +28,6 @@ _FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
-def month_files() -> list[Path]:
-    from tests.helpers.paths import shared_samples_dir
-
-    root = shared_samples_dir()
-    if root is None or not (root / MONTH).is_dir():
-        pytest.skip("ANALYZER_SAMPLES_DIR with garmin_wellness_2021_06 is not available")
-    return sorted((root / MONTH).glob("*/*.fit"))
-
-
-@pytest.fixture(scope="module")
 def month(month_files):
     """The assembled nights and their stage intervals."""
     parts = [(stage_intervals(fit), daily_samples(fit)) for fit in map(read_fit, month_files)]
