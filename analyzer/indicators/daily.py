@@ -152,11 +152,11 @@ def _session_days(
         if "load_source" in frame.columns
         else np.full(len(frame), None, dtype=object)
     )
-    groups = _overlap_groups(frame, day)
+    groups, training_s = _session_overlaps(frame, day)
     out = pd.DataFrame(
         {
             "session_count": by_day.total((~pd.Series(groups).duplicated()).to_numpy(float)),
-            "duration_s": by_day.total(_training_seconds(frame, day)),
+            "duration_s": by_day.total(training_s),
             "load": by_day.total(overlap.largest_per_group(numeric_column(frame, "load"), groups)),
             "load_source": by_day.labels(sources, LOAD_SOURCES),
             "trimp_au": by_day.total(
@@ -173,33 +173,22 @@ def _session_days(
     return out[columns]
 
 
-def _overlap_groups(frame: pd.DataFrame, day: np.ndarray) -> np.ndarray:
-    """Each session's group of sessions overlapping it on its day (its own without a start).
+def _session_overlaps(frame: pd.DataFrame, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each session's overlap group on its day, and its training seconds.
 
-    A group is one effort (:mod:`analyzer.indicators.overlap`): the day counts it as one
-    session, with the largest load and TRIMP of its members.
-    """
-    if "start_utc" not in frame.columns:
-        return np.arange(len(frame))
-    duration = numeric_column(frame, "duration_s")
-    start_s, end_s = overlap.interval_bounds_s(frame["start_utc"], duration)
-    return overlap.overlap_groups(start_s, end_s, day)
-
-
-def _training_seconds(frame: pd.DataFrame, day: np.ndarray) -> np.ndarray:
-    """Each session's duration, less the time an earlier session of its day already covers.
-
-    Summed over a day they give the time spent training: sessions overlapping in time (a
-    multisport file's overall session and its legs, one recording imported twice) count
-    their common minutes once (:func:`analyzer.indicators.overlap.exclusive_seconds`). A
-    session of unknown start keeps its own duration.
+    Sessions overlapping in time (a multisport file's overall session and its legs, one
+    recording imported twice) are one effort (:mod:`analyzer.indicators.overlap`): the day
+    counts a group as one session, with the largest load and TRIMP of its members, and
+    their common minutes once (each session's duration less the time an earlier session
+    of its day already covers). A session of unknown start is a group of its own and keeps
+    its own duration.
     """
     duration = numeric_column(frame, "duration_s")
     if "start_utc" not in frame.columns:
-        return duration
+        return np.arange(len(frame)), duration
     start_s, end_s = overlap.interval_bounds_s(frame["start_utc"], duration)
-    exclusive = overlap.exclusive_seconds(start_s, end_s, day)
-    return np.where(np.isfinite(exclusive), exclusive, duration)
+    groups, exclusive = overlap.groups_and_exclusive_seconds(start_s, end_s, day)
+    return groups, np.where(np.isfinite(exclusive), exclusive, duration)
 
 
 def _join_flags(flags: np.ndarray, names) -> np.ndarray:

@@ -33,8 +33,12 @@ def interval_bounds_s(start_utc, duration_s) -> tuple[np.ndarray, np.ndarray]:
     return start_s, start_s + np.where(duration >= 0, duration, np.nan)
 
 
-def _sweep(start_s, end_s, key) -> tuple[np.ndarray, np.ndarray]:
-    """Overlap group and newly covered seconds of each interval, by start within each key."""
+def groups_and_exclusive_seconds(start_s, end_s, key=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`overlap_groups` and :func:`exclusive_seconds` of the intervals, in one sweep.
+
+    The intervals are swept by start within each key: a group runs while the next start
+    lies before the furthest end so far.
+    """
     start = np.asarray(start_s, dtype=float)
     end = np.asarray(end_s, dtype=float)
     keys = np.zeros(start.size, dtype=np.int64) if key is None else pd.factorize(key)[0]
@@ -68,7 +72,7 @@ def overlap_groups(start_s, end_s, key=None) -> np.ndarray:
         Equal labels for intervals of one group; an interval that touches another only at
         an end point does not overlap it.
     """
-    return _sweep(start_s, end_s, key)[0]
+    return groups_and_exclusive_seconds(start_s, end_s, key)[0]
 
 
 def exclusive_seconds(start_s, end_s, key=None) -> np.ndarray:
@@ -82,7 +86,7 @@ def exclusive_seconds(start_s, end_s, key=None) -> np.ndarray:
     numpy.ndarray of float
         NaN where the interval is unknown.
     """
-    return _sweep(start_s, end_s, key)[1]
+    return groups_and_exclusive_seconds(start_s, end_s, key)[1]
 
 
 def largest_per_group(values, groups) -> np.ndarray:
