@@ -120,10 +120,10 @@ def at_least(column: str, threshold: float):
 
 def load_ratio(daily: pd.DataFrame) -> np.ndarray:
     """The day's load over the mean load of the 28 days before it (21 of them with data)."""
-    load = pd.Series(daily_column(daily, "load"))
-    chronic = load.shift(1).rolling(28, min_periods=21).mean()
+    load = daily_column(daily, "load")
+    chronic = _chronic_load(daily)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(chronic > 0, (load / chronic).to_numpy(), np.nan)
+        return np.where(chronic > 0, load / chronic, np.nan)
 
 
 def hard_day(threshold: float):
