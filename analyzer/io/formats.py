@@ -35,13 +35,19 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The two marks of a FIT file header (FIT SDK, "FIT File Structure"): its length, in its
+#: first byte, and the ASCII signature at bytes 8-12.
+FIT_HEADER_SIZES = (12, 14)
+FIT_SIGNATURE = b".FIT"
+
+
 def is_fit(data: bytes) -> bool:
     """Return whether ``data`` starts with a FIT file header.
 
     A FIT header is 12 or 14 bytes long (its first byte) and carries the
     ASCII signature ``.FIT`` at bytes 8-12 (FIT SDK, "FIT File Structure").
     """
-    return len(data) >= 12 and data[0] in (12, 14) and data[8:12] == b".FIT"
+    return len(data) >= 12 and data[0] in FIT_HEADER_SIZES and data[8:12] == FIT_SIGNATURE
 
 
 def is_gzip(data: bytes) -> bool:

@@ -45,7 +45,7 @@ from analyzer.io.archive import (
 )
 from analyzer.io.archive_limits import MAX_GZIP_BYTES
 from analyzer.io.caps import MAX_JSON_BYTES, MAX_TABLE_BYTES, format_bytes
-from analyzer.io.formats import HEAD_BYTES, FormatSpec, Probe
+from analyzer.io.formats import FIT_HEADER_SIZES, FIT_SIGNATURE, HEAD_BYTES, FormatSpec, Probe
 from analyzer.io.gzipped import gunzip
 from analyzer.schema import ImportBundle
 
@@ -206,7 +206,7 @@ def _damaged_fit(name: str, probe: Probe) -> bool:
     folder or archive).
     """
     data = probe.data
-    marked = len(data) >= 12 and (data[0] in (12, 14) or b".FIT" in data[4:16])
+    marked = len(data) >= 12 and (data[0] in FIT_HEADER_SIZES or FIT_SIGNATURE in data[4:16])
     return probe.kind is None and name.casefold().endswith(".fit") and marked
 
 
